@@ -1,0 +1,95 @@
+"""Numerically stable primitives shared by the losses, models and pages.
+
+Each helper says in one line why it is stable. None of them adds an ``eps`` to a
+probability before taking its log: every log-probability is computed from logits.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+__all__ = [
+    "log_cosh",
+    "log_sigmoid",
+    "log_softmax",
+    "logsumexp",
+    "one_hot",
+    "sigmoid",
+    "softmax",
+    "softplus",
+]
+
+
+def logsumexp(z: ArrayLike, axis: int = -1, keepdims: bool = False) -> NDArray[np.floating]:
+    r"""Log of the sum of exponentials, :math:`\log \sum_k e^{z_k}`.
+
+    Stable: the maximum is subtracted first, so the largest exponent is :math:`e^0 = 1`.
+    """
+    z = np.asarray(z)
+    m = np.max(z, axis=axis, keepdims=True)
+    out = m + np.log(np.sum(np.exp(z - m), axis=axis, keepdims=True))
+    return out if keepdims else np.squeeze(out, axis=axis)
+
+
+def log_softmax(z: ArrayLike, axis: int = -1) -> NDArray[np.floating]:
+    r"""Log-probabilities :math:`\log p_k = z_k - \log \sum_j e^{z_j}`.
+
+    Stable: computed as ``z - logsumexp(z)``, never as ``log(softmax(z))``, so a
+    probability that underflows to 0 still has a finite log.
+    """
+    z = np.asarray(z)
+    return z - logsumexp(z, axis=axis, keepdims=True)
+
+
+def softmax(z: ArrayLike, axis: int = -1) -> NDArray[np.floating]:
+    r"""Probabilities :math:`p_k = e^{z_k} / \sum_j e^{z_j}`.
+
+    Stable: shifted by the row maximum, so no exponent overflows.
+    """
+    z = np.asarray(z)
+    e = np.exp(z - np.max(z, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def softplus(x: ArrayLike) -> NDArray[np.floating]:
+    r""":math:`\log(1 + e^x)`.
+
+    Stable: ``logaddexp(0, x)`` never forms :math:`e^x` for large ``x``.
+    """
+    return np.logaddexp(0.0, x)
+
+
+def log_sigmoid(x: ArrayLike) -> NDArray[np.floating]:
+    r""":math:`\log \sigma(x) = -\log(1 + e^{-x})`.
+
+    Stable: ``-softplus(-x)``, finite for every finite ``x``.
+    """
+    return -softplus(-np.asarray(x))
+
+
+def sigmoid(x: ArrayLike) -> NDArray[np.floating]:
+    r""":math:`\sigma(x) = 1 / (1 + e^{-x})`.
+
+    Stable: uses :math:`e^{-|x|} \le 1`, so no exponent overflows for either sign.
+    """
+    x = np.asarray(x)
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def log_cosh(x: ArrayLike) -> NDArray[np.floating]:
+    r""":math:`\log\cosh(x) = |x| + \log(1 + e^{-2|x|}) - \log 2`.
+
+    Stable: ``cosh`` overflows beyond :math:`|x| \approx 710`; this form never forms it.
+    """
+    a = np.abs(np.asarray(x))
+    return a + np.log1p(np.exp(-2.0 * a)) - np.log(2.0)
+
+
+def one_hot(y: ArrayLike, n_classes: int, dtype: type = np.float64) -> NDArray[np.floating]:
+    """One-hot rows :math:`Y_{ik} = [y_i = k]` for integer labels ``y`` in ``0..n_classes-1``."""
+    y = np.asarray(y)
+    out = np.zeros((y.shape[0], n_classes), dtype=dtype)
+    out[np.arange(y.shape[0]), y] = 1
+    return out

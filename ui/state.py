@@ -1,0 +1,78 @@
+"""URL state: which query parameters Streamlit's ``bind="query-params"`` refused, and why.
+
+Widgets bound with ``bind="query-params"`` read their value from the URL; Streamlit silently
+drops a value that is out of range or not an option (``?epochs=1000000000`` falls back to the
+default). A copied link that silently shows something else is worse than an error, so every page
+snapshots the raw query string before its widgets run and, afterwards, names each parameter
+whose value was not taken. The comparison is pure and tested without Streamlit.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+RawParams = dict[str, list[str]]
+
+
+def _same(raw: list[str], value: Any) -> bool:
+    """Whether the URL strings ``raw`` denote the widget value ``value``."""
+    if isinstance(value, list | tuple):
+        return sorted(map(str, raw)) == sorted(_text(v) for v in value) or (
+            len(raw) == len(value) and all(_same([r], v) for r, v in zip(raw, value, strict=True))
+        )
+    if len(raw) != 1:
+        return False
+    text = raw[0]
+    if isinstance(value, bool):
+        return text.lower() == str(value).lower()
+    if isinstance(value, int | float):
+        try:
+            return math.isclose(float(text), float(value), rel_tol=1e-9, abs_tol=1e-12)
+        except ValueError:
+            return False
+    return text == _text(value)
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else str(value)
+
+
+def refused(
+    before: Mapping[str, list[str]],
+    after: Mapping[str, list[str]],
+    values: Mapping[str, Any],
+) -> dict[str, tuple[list[str], Any]]:
+    """Query parameters whose value the page did not take.
+
+    Parameters
+    ----------
+    before, after
+        The raw query parameters before and after the widgets ran.
+    values
+        The widget values by key (``st.session_state``).
+
+    Returns
+    -------
+    dict
+        ``{key: (raw strings in the URL, value used instead)}`` for each bound key whose URL
+        value was dropped or changed. Keys that are not widgets are left alone.
+    """
+    out = {}
+    for key, raw in before.items():
+        if key not in values:
+            continue
+        if after.get(key) == raw or _same(raw, values[key]):
+            continue
+        out[key] = (raw, values[key])
+    return out
+
+
+def describe(refusals: Mapping[str, tuple[list[str], Any]]) -> str:
+    """One friendly sentence per refused parameter, for ``st.warning``."""
+    parts = []
+    for key, (raw, used) in refusals.items():
+        shown = ", ".join(raw) if raw else "(empty)"
+        parts.append(f"`{key}={shown}` is not allowed here, so `{key}` is {_text(used)!s}.")
+    return "The link asked for values this page cannot use: " + " ".join(parts)
