@@ -321,7 +321,7 @@ _LABEL_SMOOTHING = Hyperparameter(
 
 
 def _targets(y: NDArray, k: int, label_smoothing: float = 0.0) -> Array:
-    r"""Target distribution :math:`q = (1-\varepsilon) Y + \varepsilon / K` (``y`` labels or rows)."""
+    r"""Target distribution :math:`q = (1-\varepsilon) Y + \varepsilon / K` from labels or rows."""
     q = y if y.ndim == 2 else one_hot(y, k)
     return (1.0 - label_smoothing) * q + label_smoothing / k if label_smoothing else q
 
