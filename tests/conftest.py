@@ -1,0 +1,33 @@
+"""Shared test set-up: the repository root on ``sys.path`` and, under CI, no silent skips.
+
+A test that is skipped in CI (a missing browser, a missing tool) proves nothing, so with
+``CI=true`` every skip is reported as a failure with its reason. Locally a skip stays a skip
+(e.g. no Chromium on a laptop) and ``-rs`` in the output says why.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def in_ci() -> bool:
+    """Whether we run under CI (``CI=true``, as set by ``.ci/run`` and most CI services)."""
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    outcome = yield
+    report = outcome.get_result()
+    if in_ci() and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"skipped under CI=true, which counts as a failure: {reason}"

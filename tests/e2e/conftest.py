@@ -1,0 +1,173 @@
+"""Browser-test fixtures: a real ``streamlit run`` server and headless Chromium (Debian's).
+
+``app_url``
+    Session-scoped: starts ``streamlit run streamlit_app.py`` from the repository root on a
+    free port, waits for ``/_stcore/health`` and returns the base URL; stops it at the end.
+``open_page(path, query=None, screenshot=None)``
+    A fresh browser page at ``{app_url}/{path}?{query}``; waits until the script run has
+    finished, asserts there is no ``[data-testid="stException"]``, saves a full-page
+    screenshot to ``tests/e2e/screenshots/<screenshot>.png`` and returns the playwright Page.
+
+Chromium is found with ``shutil.which("chromium")``. Without it the tests fail under
+``CI=true`` and are skipped (with the reason) elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VIEWPORT = {"width": 1400, "height": 900}
+#: The script has finished when the app's root reports a settled state.
+DONE_STATES = ("notRunning",)
+TIMEOUT_MS = 90_000
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited early with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"streamlit did not become healthy at {url} within {timeout:.0f} s")
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = shutil.which("chromium")
+    if path is None:
+        message = "Debian's chromium is not installed (apt-get install chromium)"
+        if _in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of a ``streamlit run streamlit_app.py`` server started for this session."""
+    port = _free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+        "--server.headless", "true", "--server.port", str(port),
+        "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    with log.open("w") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc)
+    except RuntimeError as err:
+        proc.terminate()
+        proc.wait(timeout=10)
+        pytest.fail(f"{err}\n--- server log ---\n{log.read_text()}")
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str):
+    """One headless Chromium for the whole session."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def wait_for_run(page, timeout_ms: int = TIMEOUT_MS) -> None:
+    """Block until the app has connected and its script run has finished."""
+    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
+    page.wait_for_function(
+        """(done) => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            if (!app) return false;
+            const state = app.getAttribute('data-test-script-state');
+            if (state !== null && !done.includes(state)) return false;
+            return !document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')
+                && !document.querySelector('[data-testid="stSkeleton"]');
+        }""",
+        arg=list(DONE_STATES),
+        timeout=timeout_ms,
+        polling=200,
+    )
+    # Vega charts draw asynchronously after the run; let them settle before a screenshot.
+    try:
+        page.wait_for_load_state("networkidle", timeout=5_000)
+    except Exception:  # a long-poll connection may keep the network busy; charts are drawn anyway
+        pass
+    page.wait_for_timeout(500)
+
+
+@pytest.fixture
+def open_page(app_url: str, browser) -> Iterator[Callable[..., object]]:
+    """Open an app page in a fresh browser page; see the module docstring."""
+    contexts = []
+
+    def _open(path: str, query: dict | None = None, screenshot: str | None = None):
+        context = browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
+        contexts.append(context)
+        page = context.new_page()
+        url = f"{app_url}/{path.lstrip('/')}"
+        if query:
+            url += "?" + urlencode(query, doseq=True)
+        page.goto(url, timeout=TIMEOUT_MS)
+        wait_for_run(page)
+        exceptions = page.locator('[data-testid="stException"]')
+        if exceptions.count():
+            pytest.fail(f"exception on {url}:\n" + "\n".join(exceptions.all_inner_texts()))
+        if screenshot:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / f"{screenshot}.png"), full_page=True)
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()

@@ -1,0 +1,71 @@
+"""``ui.state``: which URL parameters a page refused, and the sentence that says so."""
+
+from __future__ import annotations
+
+import pytest
+
+from ui import state
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        pytest.param(["50"], 50, id="int"),
+        pytest.param(["0.1"], 0.1, id="float"),
+        pytest.param(["1e-3"], 0.001, id="float-exponent"),
+        pytest.param(["true"], True, id="bool-true"),
+        pytest.param(["False"], False, id="bool-false-capitalised"),
+        pytest.param(["moons"], "moons", id="str"),
+        pytest.param(["mse", "cross_entropy"], ["cross_entropy", "mse"], id="list-any-order"),
+        pytest.param(["0.5", "2"], (0.5, 2.0), id="range-slider-tuple"),
+    ],
+)
+def test_taken_values_are_not_refused(raw, value):
+    assert state.refused({"k": raw}, {"k": raw}, {"k": value}) == {}
+    # Streamlit may rewrite the URL in its own spelling; the value still matches.
+    assert state.refused({"k": raw}, {}, {"k": value}) == {}
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        pytest.param(["1000000000"], 300, id="out-of-range-int"),
+        pytest.param(["abc"], 0.1, id="not-a-number"),
+        pytest.param(["yes"], False, id="bad-bool"),
+        pytest.param(["spirals9"], "moons", id="not-an-option"),
+        pytest.param(["mse", "nope"], ["mse"], id="list-with-unknown"),
+        pytest.param(["0.5", "2"], 0.5, id="two-values-for-scalar"),
+    ],
+)
+def test_dropped_values_are_refused(raw, value):
+    out = state.refused({"k": raw}, {}, {"k": value})
+    assert out == {"k": (raw, value)}
+
+
+def test_unchanged_url_is_never_refused():
+    # If the URL still holds the raw value after the run, the widget took it.
+    assert state.refused({"k": ["x"]}, {"k": ["x"]}, {"k": "y"}) == {}
+
+
+def test_non_widget_parameters_are_ignored():
+    assert state.refused({"utm_source": ["mail"]}, {}, {"epochs": 10}) == {}
+
+
+def test_only_refused_keys_are_reported():
+    before = {"epochs": ["1000000000"], "lr": ["0.01"]}
+    out = state.refused(before, {"lr": ["0.01"]}, {"epochs": 300, "lr": 0.01})
+    assert list(out) == ["epochs"]
+
+
+def test_describe_names_parameter_raw_value_and_value_used():
+    text = state.describe({"epochs": (["1000000000"], 300)})
+    assert "`epochs=1000000000`" in text
+    assert "`epochs` is 300" in text
+    assert text.startswith("The link asked for values this page cannot use:")
+
+
+def test_describe_lists_every_refusal_and_empty_values():
+    text = state.describe({"a": (["1", "2"], 3), "b": ([], "x")})
+    assert "`a=1, 2`" in text
+    assert "`b=(empty)`" in text
+    assert text.count("is not allowed here") == 2
