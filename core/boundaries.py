@@ -1,0 +1,348 @@
+r"""Decision surfaces on a grid and "who drives learning": per-point gradient magnitudes.
+
+Everything here is pure: it takes a fitted model (anything with ``decision_function(X)``
+returning logits ``(n, K)``) and arrays, and returns arrays. The decision-boundary screen and
+the home page draw what these functions compute.
+
+Two kinds of surface
+--------------------
+Losses that pass the logits through a softmax (cross-entropy, MSE, MAE, focal, GCE, ...) fit
+:math:`p = \mathrm{softmax}(z)`, so the surface shows the predicted class and its probability.
+Margin losses (hinge, squared hinge, multi-margin) and square loss on logits never form a
+softmax: :math:`\mathrm{softmax}(z)` is not something they estimated, so the surface shows the
+*score*, the margin :math:`z_{(1)} - z_{(2)}` between the two largest logits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from core import losses
+from core._numerics import softmax
+
+#: Classification losses that never pass the logits through a softmax: their surface shows a
+#: score (margin), not a probability. (Hinge does not estimate probabilities.)
+SCORE_LOSSES: frozenset[str] = frozenset(
+    {"hinge", "squared_hinge", "multi_margin", "square_logits"}
+)
+
+#: Maximum grid resolution per axis (a URL cannot ask for more work than this).
+MAX_RESOLUTION = 200
+
+
+class Classifier(Protocol):
+    """What this module needs from a model: raw outputs (logits) ``(n, K)``."""
+
+    def decision_function(self, X: NDArray) -> NDArray: ...
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A regular grid over the plane: cell centres ``xs`` (columns) and ``ys`` (rows)."""
+
+    xs: NDArray[np.floating]
+    ys: NDArray[np.floating]
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(rows, columns)`` = ``(len(ys), len(xs))``."""
+        return len(self.ys), len(self.xs)
+
+    @property
+    def points(self) -> NDArray[np.floating]:
+        """Cell centres as ``(rows * columns, 2)``, row-major (``x`` varies fastest)."""
+        xx, yy = np.meshgrid(self.xs, self.ys)
+        return np.column_stack([xx.ravel(), yy.ravel()])
+
+    @property
+    def step(self) -> tuple[float, float]:
+        """Cell width and height."""
+        return float(self.xs[1] - self.xs[0]), float(self.ys[1] - self.ys[0])
+
+
+def make_grid(X: ArrayLike, resolution: int = 60, padding: float = 0.08) -> Grid:
+    r"""A ``resolution`` x ``resolution`` grid covering the points ``X`` plus a margin.
+
+    Each axis spans :math:`[\min - \delta, \max + \delta]` with
+    :math:`\delta = \text{padding} \cdot (\max - \min)`, so no point sits on the frame.
+
+    Parameters
+    ----------
+    X
+        Points ``(n, 2)``.
+    resolution
+        Cells per axis, in ``2..MAX_RESOLUTION``.
+    padding
+        Margin as a fraction of the data range, ``>= 0``.
+    """
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or X.shape[1] != 2 or len(X) == 0:
+        raise ValueError(f"X must be points of shape (n, 2) with n >= 1, got {X.shape}")
+    if not np.all(np.isfinite(X)):
+        raise ValueError("X must be finite (no NaN or inf)")
+    if not 2 <= int(resolution) <= MAX_RESOLUTION:
+        raise ValueError(f"resolution must be in 2..{MAX_RESOLUTION}, got {resolution!r}")
+    if not padding >= 0:
+        raise ValueError(f"padding must be >= 0, got {padding!r}")
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    span = np.where(hi > lo, hi - lo, 1.0)  # a single point still gets a grid around it
+    lo, hi = lo - padding * span, hi + padding * span
+    return Grid(
+        xs=np.linspace(lo[0], hi[0], int(resolution)),
+        ys=np.linspace(lo[1], hi[1], int(resolution)),
+    )
+
+
+@dataclass(frozen=True)
+class Surface:
+    r"""A model's decision surface on a grid.
+
+    Attributes
+    ----------
+    grid
+        The grid; arrays below are flat in ``grid.points`` order.
+    label
+        Predicted class per cell, :math:`\arg\max_k z_k`.
+    probability
+        Softmax probability of the predicted class, :math:`\max_k p_k`.
+    score
+        Margin between the two largest logits, :math:`z_{(1)} - z_{(2)} \ge 0`.
+    kind
+        ``"probability"`` or ``"score"``: which of the two the picture should show.
+    strength
+        What the picture shades by, in ``[0, 1]``: for probabilities
+        :math:`(\max_k p_k - 1/K) / (1 - 1/K)`; for scores :math:`\min(1, \text{score}/\mu)`
+        with :math:`\mu` the loss's margin (1 by default), so full colour = beyond the margin.
+    boundary
+        Cells whose right or upper neighbour is predicted as another class.
+    """
+
+    grid: Grid
+    label: NDArray[np.intp]
+    probability: NDArray[np.floating]
+    score: NDArray[np.floating]
+    kind: str
+    strength: NDArray[np.floating]
+    boundary: NDArray[np.bool_]
+
+
+def surface_kind(loss_name: str) -> str:
+    """``"score"`` for losses that never form a softmax (:data:`SCORE_LOSSES`), else
+    ``"probability"``."""
+    return "score" if loss_name in SCORE_LOSSES else "probability"
+
+
+def top_two_margin(z: ArrayLike) -> NDArray[np.floating]:
+    r"""Margin between the largest and second-largest logit, :math:`z_{(1)} - z_{(2)}`.
+
+    For two classes this is :math:`|z_1 - z_0|`, the binary SVM's :math:`|f(x)|`.
+    """
+    z = np.asarray(z, dtype=float)
+    top2 = np.partition(z, z.shape[1] - 2, axis=1)[:, -2:]
+    return top2[:, 1] - top2[:, 0]
+
+
+def boundary_cells(label: ArrayLike, shape: tuple[int, int]) -> NDArray[np.bool_]:
+    """Cells (flat, row-major) whose right or upper neighbour has another label."""
+    lab = np.asarray(label).reshape(shape)
+    edge = np.zeros(shape, dtype=bool)
+    edge[:, :-1] |= lab[:, :-1] != lab[:, 1:]
+    edge[:-1, :] |= lab[:-1, :] != lab[1:, :]
+    return edge.ravel()
+
+
+def decision_surface(
+    model: Classifier, grid: Grid, loss_name: str, *, margin: float = 1.0
+) -> Surface:
+    r"""Evaluate ``model`` on every cell of ``grid``.
+
+    Parameters
+    ----------
+    model
+        A fitted classifier with ``decision_function``.
+    grid
+        Where to evaluate it.
+    loss_name
+        The loss it was trained with; decides whether the picture shows probability or score
+        (:func:`surface_kind`).
+    margin
+        The score at which a score surface reaches full colour (the hinge margin), ``> 0``.
+
+    Non-finite logits (a diverged run) give label ``-1``, ``NaN`` probability and score, and
+    zero strength, rather than an exception.
+    """
+    if not margin > 0:
+        raise ValueError(f"margin must be > 0, got {margin!r}")
+    z = np.asarray(model.decision_function(grid.points), dtype=float)
+    finite = np.all(np.isfinite(z), axis=1)
+    k = z.shape[1]
+    label = np.full(len(z), -1, dtype=np.intp)
+    prob = np.full(len(z), np.nan)
+    score = np.full(len(z), np.nan)
+    if finite.any():
+        zf = z[finite]
+        label[finite] = np.argmax(zf, axis=1)
+        prob[finite] = softmax(zf).max(axis=1)
+        score[finite] = top_two_margin(zf)
+    kind = surface_kind(loss_name)
+    if kind == "probability":
+        strength = (prob - 1.0 / k) / (1.0 - 1.0 / k)
+    else:
+        strength = np.minimum(score / margin, 1.0)
+    strength = np.clip(np.nan_to_num(strength, nan=0.0), 0.0, 1.0)
+    return Surface(
+        grid=grid,
+        label=label,
+        probability=prob,
+        score=score,
+        kind=kind,
+        strength=strength,
+        boundary=boundary_cells(label, grid.shape),
+    )
+
+
+def gradient_magnitude(
+    loss_name: str,
+    model: Classifier,
+    X: ArrayLike,
+    y: ArrayLike,
+    params: Mapping[str, Any] | None = None,
+) -> NDArray[np.floating]:
+    r"""Each point's gradient magnitude :math:`\lVert \partial L_i / \partial z_i \rVert_2`.
+
+    This is how hard point :math:`i` pulls on the model under loss :math:`L`: backpropagation
+    multiplies it into every weight update. Cross-entropy's :math:`p - Y` is largest for badly
+    wrong points; hinge's is exactly zero beyond the margin; MAE's
+    :math:`2 p_t (p - Y)` vanishes for points the model is sure are another class.
+
+    Parameters
+    ----------
+    loss_name
+        A registered classification loss.
+    model
+        A fitted classifier (for example a training snapshot).
+    X, y
+        Points ``(n, d)`` and their integer labels ``(n,)`` (the labels trained on).
+    params
+        The loss's hyperparameters (defaults if omitted).
+
+    Returns
+    -------
+    ndarray
+        ``(n,)`` non-negative magnitudes; all ``NaN`` if the model's logits are not finite
+        (a diverged run).
+
+    References
+    ----------
+    Seed article 000, claim 3 ("which samples drive learning").
+    """
+    loss = losses.get(loss_name, task="classification")
+    z = np.asarray(model.decision_function(np.asarray(X)), dtype=float)
+    if not np.all(np.isfinite(z)):
+        return np.full(len(z), np.nan)
+    _, grad = loss(np.asarray(y), z, **dict(params or {}))
+    return np.linalg.norm(grad, axis=1)
+
+
+@dataclass(frozen=True)
+class Drivers:
+    """Summary of who drives learning under one loss.
+
+    Attributes
+    ----------
+    misclassified_share
+        Fraction of the total gradient magnitude carried by misclassified points.
+    misclassified_fraction
+        Fraction of points that are misclassified.
+    idle_fraction
+        Fraction of points whose gradient is exactly zero (hinge beyond the margin).
+    top_decile_share
+        Fraction of the total gradient magnitude carried by the 10% largest.
+    """
+
+    misclassified_share: float
+    misclassified_fraction: float
+    idle_fraction: float
+    top_decile_share: float
+
+
+def drivers(magnitude: ArrayLike, correct: ArrayLike) -> Drivers:
+    r"""Who carries the gradient: shares of :math:`\sum_i \lVert g_i \rVert`.
+
+    Parameters
+    ----------
+    magnitude
+        Per-point gradient magnitudes ``(n,)`` (:func:`gradient_magnitude`), ``n >= 1``.
+    correct
+        Per-point booleans: is the point classified as its (training) label?
+
+    Returns
+    -------
+    Drivers
+        Shares are ``NaN`` when every magnitude is zero or not finite.
+    """
+    g = np.asarray(magnitude, dtype=float)
+    ok = np.asarray(correct, dtype=bool)
+    if g.ndim != 1 or g.shape != ok.shape or len(g) == 0:
+        raise ValueError(
+            f"magnitude and correct must be 1-D of the same length >= 1, got {g.shape}, {ok.shape}"
+        )
+    total = g.sum()
+    n = len(g)
+    k = max(1, int(np.ceil(0.1 * n)))
+    if not (np.isfinite(total) and total > 0):
+        share = top = np.nan
+    else:
+        share = float(g[~ok].sum() / total)
+        top = float(np.sort(g)[-k:].sum() / total)
+    return Drivers(
+        misclassified_share=share,
+        misclassified_fraction=float(np.mean(~ok)),
+        idle_fraction=float(np.mean(g == 0)),
+        top_decile_share=top,
+    )
+
+
+def snapshot_epochs(epochs: int, count: int = 12) -> tuple[int, ...]:
+    r"""Epochs at which to keep a copy of the model for the scrubber.
+
+    Boundaries change fastest early, so the epochs are spaced geometrically,
+    :math:`e_j \approx \text{epochs}^{j/(count-1)}`, rounded and deduplicated; epoch 0 (the
+    common initial weights) and the last epoch are always included.
+
+    Parameters
+    ----------
+    epochs
+        Total number of epochs, ``>= 1``.
+    count
+        Roughly how many snapshots (besides epoch 0), ``>= 2``.
+    """
+    if int(epochs) < 1:
+        raise ValueError(f"epochs must be >= 1, got {epochs!r}")
+    if int(count) < 2:
+        raise ValueError(f"count must be >= 2, got {count!r}")
+    geo = np.geomspace(1, int(epochs), int(count))
+    return tuple(sorted({0, *np.round(geo).astype(int).tolist(), int(epochs)}))
+
+
+__all__ = [
+    "MAX_RESOLUTION",
+    "SCORE_LOSSES",
+    "Classifier",
+    "Drivers",
+    "Grid",
+    "Surface",
+    "boundary_cells",
+    "decision_surface",
+    "drivers",
+    "gradient_magnitude",
+    "make_grid",
+    "snapshot_epochs",
+    "surface_kind",
+    "top_two_margin",
+]
