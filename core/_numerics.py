@@ -6,15 +6,19 @@ probability before taking its log: every log-probability is computed from logits
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
     "log_cosh",
+    "log_or_zero",
     "log_sigmoid",
     "log_softmax",
     "logsumexp",
     "one_hot",
+    "one_minus_exp",
     "sigmoid",
     "softmax",
     "softplus",
@@ -79,12 +83,36 @@ def sigmoid(x: ArrayLike) -> NDArray[np.floating]:
 
 
 def log_cosh(x: ArrayLike) -> NDArray[np.floating]:
-    r""":math:`\log\cosh(x) = |x| + \log(1 + e^{-2|x|}) - \log 2`.
+    r""":math:`\log\cosh(x)`, accurate for tiny and huge :math:`|x|`.
 
-    Stable: ``cosh`` overflows beyond :math:`|x| \approx 710`; this form never forms it.
+    Stable: ``cosh`` overflows beyond :math:`|x| \approx 710` and ``log(cosh(x))`` loses every
+    digit of :math:`x^2/2` for tiny ``x``; so :math:`\log(1 + 2\sinh^2(x/2))` is used for
+    :math:`|x| < 1` and :math:`|x| + \log(1 + e^{-2|x|}) - \log 2` beyond.
     """
     a = np.abs(np.asarray(x))
-    return a + np.log1p(np.exp(-2.0 * a)) - np.log(2.0)
+    small = np.minimum(a, 1.0)  # keeps sinh in range on the branch np.where discards
+    near = np.log1p(2.0 * np.sinh(0.5 * small) ** 2)
+    far = a + np.log1p(np.exp(-2.0 * a)) - math.log(2.0)
+    return np.where(a < 1.0, near, far)
+
+
+def one_minus_exp(log_p: ArrayLike) -> NDArray[np.floating]:
+    r""":math:`1 - e^{\ell}`, e.g. :math:`1 - p` from :math:`\ell = \log p`.
+
+    Stable: ``-expm1`` keeps every digit of :math:`1 - p` when :math:`p \approx 1`, where
+    ``1 - p`` would cancel to 0.
+    """
+    return -np.expm1(log_p)
+
+
+def log_or_zero(x: ArrayLike) -> NDArray[np.floating]:
+    r""":math:`\log x` for :math:`x > 0` and 0 for :math:`x = 0`, for terms :math:`x \log x`.
+
+    Stable: the log is only taken where ``x > 0``, so :math:`0 \log 0 = 0` comes out exactly
+    with no ``log(0)`` warning and no ``eps``.
+    """
+    x = np.asarray(x)
+    return np.log(x, out=np.zeros_like(x), where=x > 0)
 
 
 def one_hot(y: ArrayLike, n_classes: int, dtype: type = np.float64) -> NDArray[np.floating]:
