@@ -1,0 +1,426 @@
+r"""Training: one config with :func:`fit`, several in lockstep with :func:`fit_many`.
+
+The objective minimised is the mean of per-sample losses plus an L2 penalty on the weight
+matrices (biases are not penalised):
+
+.. math:: J(\theta) = \frac1n \sum_{i=1}^n \ell(y_i, f_\theta(x_i))
+          + \frac{\lambda}{2} \sum_l \lVert W_l \rVert_F^2
+
+``history`` holds one entry per epoch, each measured on the model *after* that epoch:
+``train_loss`` and ``test_loss`` (mean per-sample loss, without the penalty),
+``train_accuracy``/``test_accuracy`` (classification) or ``train_rmse``/``test_rmse``
+(regression, in standardised target units) and ``grad_norm``
+:math:`\lVert \nabla_\theta J \rVert_2` over all parameters on the full training split.
+
+Lockstep: :func:`fit_many` stacks the parameters of configs that share the architecture,
+optimizer, batch size, seed and dtype along a leading model axis and trains them with
+batched matrix products (one Python-level step for all of them). Every stacked slice is
+computed exactly as it would be alone, so ``fit_many(ds, cfgs)[i]`` is bit-identical to
+``fit(ds, cfgs[i])`` (tested). Same seed, same initial weights and batch order, whatever
+the loss.
+
+Divergence: when the training loss, the test loss or the gradient norm stops being finite
+(learning rate too high), that config stops, ``diverged`` is set, ``diverged_epoch`` is the
+first epoch whose model is not finite, and ``history`` and ``model`` are those of the last
+finite epoch. Nothing is raised and no floating-point warning escapes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from core import losses, optim
+from core.datasets import Dataset
+from core.metrics import empirical_risk
+from core.models import ACTIVATIONS, MLP, backward, forward, init_params
+
+__all__ = ["DTYPES", "MAX_EPOCHS", "FitResult", "TrainConfig", "fit", "fit_many"]
+
+Array = NDArray[np.floating]
+Progress = Callable[[float], Any] | None
+
+DTYPES = ("float64", "float32")
+MAX_EPOCHS = 100_000
+MAX_WIDTH = 4096
+MAX_LAYERS = 16
+
+
+def _is_int(x: Any) -> bool:
+    return isinstance(x, int | np.integer) and not isinstance(x, bool)
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything that defines a training run (hashable by content for ``st.cache_data``).
+
+    ``hidden=()`` is a linear model. ``batch_size=None`` is full-batch gradient descent.
+    ``l2`` is :math:`\\lambda` in the objective. ``snapshot_epochs`` lists the epochs whose
+    model is kept in ``FitResult.snapshots`` (0 = initial weights). ``dtype="float32"`` trains
+    in single precision (faster; the default float64 is exact).
+    """
+
+    loss: str = "cross_entropy"
+    loss_params: dict[str, float] = field(default_factory=dict)
+    hidden: tuple[int, ...] = (32, 32)
+    activation: str = "tanh"
+    optimizer: str = "adam"
+    lr: float = 0.01
+    epochs: int = 300
+    batch_size: int | None = None
+    l2: float = 0.0
+    seed: int = 0
+    dtype: str = "float64"
+    snapshot_epochs: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        known = sorted({n for t in losses.TASKS for n in losses.names(t)})
+        if self.loss not in known:
+            raise ValueError(f"loss must be one of {known}, got {self.loss!r}")
+        if not isinstance(self.loss_params, dict) or not all(
+            isinstance(k, str) for k in self.loss_params
+        ):
+            raise ValueError(
+                f"loss_params must be a dict of name -> number, got {self.loss_params!r}"
+            )
+        hidden = self.hidden
+        if _is_int(hidden):
+            hidden = (hidden,)
+        try:
+            hidden = tuple(hidden)
+        except TypeError:
+            raise ValueError(
+                f"hidden must be a tuple of layer widths, got {self.hidden!r}"
+            ) from None
+        if len(hidden) > MAX_LAYERS or not all(_is_int(h) and 1 <= h <= MAX_WIDTH for h in hidden):
+            raise ValueError(
+                f"hidden must be at most {MAX_LAYERS} layer widths, each an integer in "
+                f"1..{MAX_WIDTH}, got {self.hidden!r}"
+            )
+        object.__setattr__(self, "hidden", tuple(int(h) for h in hidden))
+        if self.activation not in ACTIVATIONS:
+            raise ValueError(
+                f"activation must be one of {list(ACTIVATIONS)}, got {self.activation!r}"
+            )
+        if self.optimizer not in optim.NAMES:
+            raise ValueError(
+                f"optimizer must be one of {list(optim.NAMES)}, got {self.optimizer!r}"
+            )
+        if not _positive_finite(self.lr):
+            raise ValueError(f"lr must be a finite number > 0, got {self.lr!r}")
+        if not (_is_int(self.epochs) and 1 <= self.epochs <= MAX_EPOCHS):
+            raise ValueError(f"epochs must be an integer in 1..{MAX_EPOCHS}, got {self.epochs!r}")
+        if self.batch_size is not None and not (_is_int(self.batch_size) and self.batch_size >= 1):
+            raise ValueError(
+                f"batch_size must be None (full batch) or an integer >= 1, got {self.batch_size!r}"
+            )
+        if not (_is_number(self.l2) and math.isfinite(self.l2) and self.l2 >= 0):
+            raise ValueError(f"l2 must be a finite number >= 0, got {self.l2!r}")
+        if not (_is_int(self.seed) and 0 <= self.seed < 2**32):
+            raise ValueError(f"seed must be an integer in 0..2**32-1, got {self.seed!r}")
+        if self.dtype not in DTYPES:
+            raise ValueError(f"dtype must be one of {list(DTYPES)}, got {self.dtype!r}")
+        try:
+            snaps = tuple(sorted(set(self.snapshot_epochs)))
+        except TypeError:
+            raise ValueError(
+                f"snapshot_epochs must be a tuple of epochs, got {self.snapshot_epochs!r}"
+            ) from None
+        if not all(_is_int(e) and 0 <= e <= self.epochs for e in snaps):
+            raise ValueError(
+                f"snapshot_epochs must be integers in 0..epochs={self.epochs}, "
+                f"got {self.snapshot_epochs!r}"
+            )
+        object.__setattr__(self, "snapshot_epochs", tuple(int(e) for e in snaps))
+        object.__setattr__(self, "lr", float(self.lr))
+        object.__setattr__(self, "l2", float(self.l2))
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, int | float | np.integer | np.floating) and not isinstance(x, bool)
+
+
+def _positive_finite(x: Any) -> bool:
+    return _is_number(x) and math.isfinite(x) and x > 0
+
+
+@dataclass
+class FitResult:
+    """Outcome of one training run (see the module docstring for ``history``)."""
+
+    config: TrainConfig
+    history: dict[str, NDArray[np.float64]]
+    model: MLP
+    diverged: bool = False
+    diverged_epoch: int | None = None
+    snapshots: dict[int, MLP] = field(default_factory=dict)
+
+    @property
+    def epochs_run(self) -> int:
+        """Number of finite epochs (the length of every history array)."""
+        return len(self.history["train_loss"])
+
+    def __repr__(self) -> str:
+        status = f"diverged at epoch {self.diverged_epoch}" if self.diverged else "ok"
+        last = {k: f"{v[-1]:.4g}" for k, v in self.history.items() if len(v)}
+        return f"FitResult({self.config.loss}, {self.epochs_run} epochs, {status}, {last})"
+
+
+def fit(ds: Dataset, cfg: TrainConfig, progress: Progress = None) -> FitResult:
+    """Train one model on ``ds.X_train``/``ds.y_train`` as ``cfg`` says; never raises on
+    divergence (see the module docstring)."""
+    return fit_many(ds, [cfg], progress)[0]
+
+
+def fit_many(
+    ds: Dataset, cfgs: Sequence[TrainConfig], progress: Progress = None
+) -> list[FitResult]:
+    """Train every config, in lockstep where they share architecture, optimizer, batch size,
+    seed and dtype; result ``i`` is bit-identical to ``fit(ds, cfgs[i])``.
+
+    ``progress(fraction)`` is called with the fraction of epochs done (at most ~100 times).
+    """
+    if not isinstance(ds, Dataset):
+        raise ValueError(f"ds must be a datasets.Dataset, got {type(ds).__name__}")
+    cfgs = list(cfgs)
+    if not cfgs or not all(isinstance(c, TrainConfig) for c in cfgs):
+        raise ValueError("cfgs must be a non-empty sequence of TrainConfig")
+    jobs = [_Job(i, c, *_checked_loss(ds, c)) for i, c in enumerate(cfgs)]
+    groups: dict[tuple, list[_Job]] = {}
+    for job in jobs:
+        c = job.cfg
+        key = (c.hidden, c.activation, c.optimizer, c.batch_size, c.seed, c.dtype)
+        groups.setdefault(key, []).append(job)
+    tracker = _Progress(progress, sum(c.epochs for c in cfgs))
+    results: list[FitResult | None] = [None] * len(cfgs)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        for group in groups.values():
+            for job, result in zip(group, _train_group(ds, group, tracker), strict=True):
+                results[job.index] = result
+    tracker.done()
+    return results  # type: ignore[return-value]
+
+
+# --------------------------------------------------------------------------- internals
+
+
+@dataclass
+class _Job:
+    index: int
+    cfg: TrainConfig
+    loss: losses.Loss
+    hyper: dict[str, float]
+
+
+def _checked_loss(ds: Dataset, cfg: TrainConfig) -> tuple[losses.Loss, dict[str, float]]:
+    """The loss for ``ds.task`` and its resolved hyperparameters; the data are checked once
+    through the registry's checked call, so the hot loop can call the bare ``loss.fn``."""
+    loss = losses.get(cfg.loss, ds.task)
+    hyper = loss.resolve(cfg.loss_params)
+    for y in (ds.y_train, ds.y_test):
+        shape = (len(y), ds.n_classes) if ds.task == "classification" else np.shape(y)
+        loss(y, np.zeros(shape), **hyper)
+    return loss, hyper
+
+
+class _Progress:
+    """Calls ``progress(fraction)`` when the fraction has grown by at least 1%."""
+
+    def __init__(self, callback: Progress, total: int) -> None:
+        self.callback, self.total, self.count, self.last = callback, total, 0, -1.0
+
+    def add(self, epochs: int) -> None:
+        self.count += epochs
+        fraction = self.count / self.total
+        if self.callback is not None and fraction - self.last >= 0.01:
+            self.last = fraction
+            self.callback(fraction)
+
+    def done(self) -> None:
+        if self.callback is not None and self.last < 1.0:
+            self.callback(1.0)
+
+
+def _stack(params: list[Array], m: int) -> list[Array]:
+    """``m`` copies along a new leading axis; biases become ``(m, 1, out)`` to broadcast."""
+    return [np.stack([p if p.ndim == 2 else p[None, :]] * m) for p in params]
+
+
+def _unstack(params: list[Array], j: int) -> list[Array]:
+    return [p[j].copy() if k % 2 == 0 else p[j, 0].copy() for k, p in enumerate(params)]
+
+
+def _take(tree: Any, keep: list[int]) -> Any:
+    """Keep models ``keep`` along the leading axis of every array in an optimizer state."""
+    if isinstance(tree, np.ndarray):
+        return tree[keep]
+    if isinstance(tree, list | tuple):
+        return type(tree)(_take(t, keep) for t in tree)
+    if dataclasses.is_dataclass(tree):
+        return dataclasses.replace(
+            tree, **{f.name: _take(getattr(tree, f.name), keep) for f in dataclasses.fields(tree)}
+        )
+    return tree
+
+
+class _Group:
+    """Stacked state of the configs trained in lockstep (one slice per active config)."""
+
+    def __init__(self, ds: Dataset, jobs: list[_Job]) -> None:
+        c = jobs[0].cfg
+        self.jobs = list(jobs)
+        self.dtype = np.dtype(c.dtype)
+        self.activation = c.activation
+        self.task = ds.task
+        self.X = ds.X_train.astype(self.dtype)
+        self.X_test = ds.X_test.astype(self.dtype)
+        self.classification = ds.task == "classification"
+        if self.classification:
+            self.y, self.y_test = ds.y_train, ds.y_test
+            n_out = ds.n_classes
+        else:
+            self.y, self.y_test = ds.y_train.astype(self.dtype), ds.y_test.astype(self.dtype)
+            n_out = 1 if self.y.ndim == 1 else self.y.shape[1]
+        self.squeeze = not self.classification and self.y.ndim == 1
+        sizes = (self.X.shape[1], *c.hidden, n_out)
+        self.params = _stack(init_params(sizes, c.activation, c.seed, c.dtype), len(jobs))
+        self.optimizer_name = c.optimizer
+        self._set_rates()
+        self.state = self.optimizer.init(self.params)
+
+    def _set_rates(self) -> None:
+        m = len(self.jobs)
+        self.lr = np.array([j.cfg.lr for j in self.jobs], dtype=self.dtype).reshape(m, 1, 1)
+        self.l2 = np.array([j.cfg.l2 for j in self.jobs], dtype=self.dtype).reshape(m, 1, 1)
+        self.any_l2 = any(j.cfg.l2 > 0 for j in self.jobs)
+        self.optimizer = optim.get(self.optimizer_name, self.lr)
+
+    def keep(self, keep: list[int]) -> None:
+        self.jobs = [self.jobs[j] for j in keep]
+        self.params = [p[keep] for p in self.params]
+        self.state = _take(self.state, keep)
+        self._set_rates()
+
+    def _outputs(self, out: Array, j: int) -> Array:
+        return out[j, :, 0] if self.squeeze else out[j]
+
+    def losses(self, X: Array, y: NDArray, grad: bool) -> tuple[Array, Array, list, Array]:
+        """Forward pass of every model on ``(X, y)``: mean losses, accuracy or RMSE, the
+        layer inputs and (if ``grad``) :math:`\\partial R / \\partial z_L` stacked."""
+        out, inputs = forward(self.params, X, self.activation)
+        d_out = np.empty_like(out) if grad else None
+        risk = np.empty(len(self.jobs))
+        for j, job in enumerate(self.jobs):
+            values, g = job.loss.fn(y, self._outputs(out, j), **job.hyper)
+            if not self.classification and y.ndim == 2 and job.loss.elementwise:
+                values, g = values.mean(axis=1), g / y.shape[1]
+            risk[j], g = empirical_risk(values, g)
+            if grad:
+                d_out[j] = g.reshape(out.shape[1:])
+        # accuracy / RMSE of every stacked model at once (same formulas as core.metrics)
+        if self.classification:
+            score = np.mean(np.argmax(out, axis=2) == y, axis=1)
+        else:
+            e = (out[:, :, 0] if self.squeeze else out) - y
+            score = np.sqrt(np.mean(e * e, axis=tuple(range(1, e.ndim))))
+        return risk, score, inputs, d_out
+
+    def gradients(self, inputs: list, d_out: Array) -> list[Array]:
+        """:math:`\\nabla_\\theta J` for every model: backprop plus :math:`\\lambda W`."""
+        grads = backward(self.params, inputs, d_out, self.activation)
+        if self.any_l2:
+            for k in range(0, len(grads), 2):
+                grads[k] = grads[k] + self.l2 * self.params[k]
+        return grads
+
+    def step(self, grads: list[Array]) -> None:
+        updates, self.state = self.optimizer.update(grads, self.state)
+        self.params = [p + u for p, u in zip(self.params, updates, strict=True)]
+
+    def model(self, j: int, params: list[Array] | None = None) -> MLP:
+        p = _unstack(self.params if params is None else params, j)
+        return MLP(p, self.activation, self.task, squeeze=self.squeeze)
+
+
+def _grad_norm(grads: list[Array]) -> Array:
+    """:math:`\\lVert g \\rVert_2` over all parameters, one value per stacked model."""
+    return np.sqrt(sum(np.sum(g * g, axis=(1, 2)) for g in grads))
+
+
+def _train_group(ds: Dataset, jobs: list[_Job], tracker: _Progress) -> list[FitResult]:
+    g = _Group(ds, jobs)
+    c = jobs[0].cfg
+    n = g.X.shape[0]
+    full_batch = c.batch_size is None or c.batch_size >= n
+    batch_rng = np.random.default_rng([c.seed, 1])
+    metric = "accuracy" if g.classification else "rmse"
+    keys = ("train_loss", "test_loss", f"train_{metric}", f"test_{metric}", "grad_norm")
+    history = {job.index: {k: [] for k in keys} for job in jobs}
+    snapshots: dict[int, dict[int, MLP]] = {job.index: {} for job in jobs}
+    results: dict[int, FitResult] = {}
+    for j, job in enumerate(jobs):
+        if 0 in job.cfg.snapshot_epochs:
+            snapshots[job.index][0] = g.model(j)
+
+    def finish(j: int, params: list[Array], diverged_epoch: int | None) -> None:
+        job = g.jobs[j]
+        results[job.index] = FitResult(
+            config=job.cfg,
+            history={k: np.array(v, dtype=np.float64) for k, v in history[job.index].items()},
+            model=g.model(j, params),
+            diverged=diverged_epoch is not None,
+            diverged_epoch=diverged_epoch,
+            snapshots=snapshots[job.index],
+        )
+
+    # full batch: the gradient of the evaluation pass at epoch e is the step of epoch e + 1
+    _, _, inputs, d_out = g.losses(g.X, g.y, grad=full_batch)
+    grads = g.gradients(inputs, d_out) if full_batch else None
+    for epoch in range(1, max(job.cfg.epochs for job in jobs) + 1):
+        previous = g.params
+        if full_batch:
+            g.step(grads)
+        else:
+            order = batch_rng.permutation(n)
+            for start in range(0, n, c.batch_size):
+                rows = order[start : start + c.batch_size]
+                _, _, inputs, d_out = g.losses(g.X[rows], g.y[rows], grad=True)
+                g.step(g.gradients(inputs, d_out))
+        train_loss, train_score, inputs, d_out = g.losses(g.X, g.y, grad=True)
+        grads = g.gradients(inputs, d_out)
+        grad_norm = _grad_norm(grads)
+        test_loss, test_score, _, _ = g.losses(g.X_test, g.y_test, grad=False)
+        finite = np.isfinite(train_loss) & np.isfinite(test_loss) & np.isfinite(grad_norm)
+        keep = []
+        for j, job in enumerate(g.jobs):
+            if not finite[j]:
+                finish(j, previous, diverged_epoch=epoch)
+                continue
+            h = history[job.index]
+            h["train_loss"].append(train_loss[j])
+            h["test_loss"].append(test_loss[j])
+            h[keys[2]].append(train_score[j])
+            h[keys[3]].append(test_score[j])
+            h["grad_norm"].append(grad_norm[j])
+            if epoch in job.cfg.snapshot_epochs:
+                snapshots[job.index][epoch] = g.model(j)
+            if epoch == job.cfg.epochs:
+                finish(j, g.params, diverged_epoch=None)
+            else:
+                keep.append(j)
+        tracker.add(len(g.jobs))
+        if len(keep) < len(g.jobs):
+            for j in range(len(g.jobs)):
+                if j not in keep:
+                    tracker.add(g.jobs[j].cfg.epochs - epoch)
+            if not keep:
+                break
+            g.keep(keep)
+            grads = [gr[keep] for gr in grads]
+    return [results[job.index] for job in jobs]
