@@ -263,15 +263,19 @@ class Drivers:
         Fraction of points whose gradient is exactly zero (hinge beyond the margin).
     top_decile_share
         Fraction of the total gradient magnitude carried by the 10% largest.
+    flagged_share
+        Fraction carried by the flagged points (e.g. those whose label was flipped);
+        ``NaN`` when no points are flagged.
     """
 
     misclassified_share: float
     misclassified_fraction: float
     idle_fraction: float
     top_decile_share: float
+    flagged_share: float = np.nan
 
 
-def drivers(magnitude: ArrayLike, correct: ArrayLike) -> Drivers:
+def drivers(magnitude: ArrayLike, correct: ArrayLike, flagged: ArrayLike | None = None) -> Drivers:
     r"""Who carries the gradient: shares of :math:`\sum_i \lVert g_i \rVert`.
 
     Parameters
@@ -280,6 +284,8 @@ def drivers(magnitude: ArrayLike, correct: ArrayLike) -> Drivers:
         Per-point gradient magnitudes ``(n,)`` (:func:`gradient_magnitude`), ``n >= 1``.
     correct
         Per-point booleans: is the point classified as its (training) label?
+    flagged
+        Optional per-point booleans, e.g. the ``corrupted`` mask of flipped labels.
 
     Returns
     -------
@@ -295,16 +301,104 @@ def drivers(magnitude: ArrayLike, correct: ArrayLike) -> Drivers:
     total = g.sum()
     n = len(g)
     k = max(1, int(np.ceil(0.1 * n)))
-    if not (np.isfinite(total) and total > 0):
-        share = top = np.nan
-    else:
+    flag = None if flagged is None else np.asarray(flagged, dtype=bool)
+    if flag is not None and flag.shape != g.shape:
+        raise ValueError(f"flagged must have the shape of magnitude {g.shape}, got {flag.shape}")
+    share = top = flagged_share = np.nan
+    if np.isfinite(total) and total > 0:
         share = float(g[~ok].sum() / total)
         top = float(np.sort(g)[-k:].sum() / total)
+        if flag is not None and flag.any():
+            flagged_share = float(g[flag].sum() / total)
     return Drivers(
         misclassified_share=share,
         misclassified_fraction=float(np.mean(~ok)),
         idle_fraction=float(np.mean(g == 0)),
         top_decile_share=top,
+        flagged_share=flagged_share,
+    )
+
+
+@dataclass(frozen=True)
+class Panel:
+    r"""One small multiple of the boundary screen: a model trained with ``loss`` at ``epoch``.
+
+    Attributes
+    ----------
+    loss
+        The loss name.
+    epoch
+        The training epoch of the snapshot (0 = the common initial weights).
+    surface
+        The decision surface on the grid.
+    gradient
+        Per training point :math:`\lVert \partial L_i / \partial z_i \rVert` (``NaN`` if
+        the model diverged).
+    train_correct, test_correct
+        Whether each training point (as labelled for training) / test point is classified
+        correctly.
+    drivers
+        :func:`drivers` of ``gradient`` (flagged = the flipped training labels).
+    """
+
+    loss: str
+    epoch: int
+    surface: Surface
+    gradient: NDArray[np.floating]
+    train_correct: NDArray[np.bool_]
+    test_correct: NDArray[np.bool_]
+    drivers: Drivers
+
+    @property
+    def train_accuracy(self) -> float:
+        """Accuracy on the training labels (flipped ones included)."""
+        return float(np.mean(self.train_correct))
+
+    @property
+    def test_accuracy(self) -> float:
+        """Accuracy on the clean test split."""
+        return float(np.mean(self.test_correct))
+
+
+def _correct(model: Classifier, X: NDArray, y: NDArray) -> NDArray[np.bool_]:
+    """Per point: finite logits whose argmax is the label (a diverged model is never right)."""
+    z = np.asarray(model.decision_function(X), dtype=float)
+    return np.all(np.isfinite(z), axis=1) & (np.argmax(np.nan_to_num(z), axis=1) == y)
+
+
+def panel(
+    model: Classifier,
+    loss_name: str,
+    epoch: int,
+    grid: Grid,
+    X_train: ArrayLike,
+    y_train: ArrayLike,
+    X_test: ArrayLike,
+    y_test: ArrayLike,
+    *,
+    loss_params: Mapping[str, Any] | None = None,
+    flipped: ArrayLike | None = None,
+) -> Panel:
+    """Everything one small multiple shows for ``model`` (trained with ``loss_name``).
+
+    The surface shades by probability or score (:func:`decision_surface`, with the loss's
+    ``margin`` hyperparameter when it has one); gradients are taken under the training loss
+    with its hyperparameters, on the labels the model was trained on.
+    """
+    params = dict(loss_params or {})
+    margin = float(params.get("margin", 1.0))
+    Xtr, ytr = np.asarray(X_train), np.asarray(y_train)
+    Xte, yte = np.asarray(X_test), np.asarray(y_test)
+    gradient = gradient_magnitude(loss_name, model, Xtr, ytr, params)
+    train_correct = _correct(model, Xtr, ytr)
+    return Panel(
+        loss=loss_name,
+        epoch=int(epoch),
+        surface=decision_surface(model, grid, loss_name, margin=margin),
+        gradient=gradient,
+        train_correct=train_correct,
+        test_correct=_correct(model, Xte, yte),
+        drivers=drivers(np.nan_to_num(gradient, nan=0.0), train_correct, flipped),
     )
 
 
@@ -336,12 +430,14 @@ __all__ = [
     "Classifier",
     "Drivers",
     "Grid",
+    "Panel",
     "Surface",
     "boundary_cells",
     "decision_surface",
     "drivers",
     "gradient_magnitude",
     "make_grid",
+    "panel",
     "snapshot_epochs",
     "surface_kind",
     "top_two_margin",
