@@ -1,0 +1,355 @@
+"""Loss landscape page: frozen configs, cached computations as tables, Altair charts, takeaways.
+
+The numbers come from :mod:`core.landscape`; this module only arranges them in data frames
+(one row per grid point, path step or loss) and draws them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core import landscape, losses
+
+#: Registered names of the losses compared by default (the article's pair).
+DEFAULT_LOSSES = ("cross_entropy", "mse")
+#: Probability of the true class that counts as "learned" for one sample.
+TARGET_P = 0.9
+#: Share of the gap to the optimum a path may leave and still count as converged.
+GAP = 0.01
+#: Grid points per axis of the surfaces.
+RESOLUTION = 61
+FONT = {"labelFontSize": 14, "titleFontSize": 16}
+
+
+def loss_title(name: str) -> str:
+    """Menu title of a registered classification loss."""
+    return losses.get(name, task="classification").title
+
+
+@dataclass(frozen=True)
+class OneSampleConfig:
+    """One sample ``(x0, y0)``, the weight ``w`` of ``z = w x0`` started at ``w0``."""
+
+    losses: tuple[str, ...]
+    x0: float = 1.0
+    y0: int = 0
+    w0: float = 6.0
+    lr: float = 0.5
+    steps: int = 100
+    span: float = 10.0
+
+
+@dataclass(frozen=True)
+class SurfaceConfig:
+    """Logistic regression ``z = w x + b`` on two 1-D Gaussians; descent from ``(w0, b0)``."""
+
+    losses: tuple[str, ...]
+    n: int = 40
+    separation: float = 2.0
+    seed: int = 0
+    w0: float = -8.0
+    b0: float = 0.0
+    lr: float = 1.0
+    steps: int = 300
+    span: float = 10.0
+
+
+@dataclass(frozen=True)
+class OneSampleResult:
+    curves: pd.DataFrame  # loss, w, value, slope
+    paths: pd.DataFrame  # loss, step, w, value, p_target
+    summary: pd.DataFrame  # one row per loss
+
+
+@dataclass(frozen=True)
+class SurfaceResult:
+    data: pd.DataFrame  # x, y
+    grid: pd.DataFrame  # loss, w, b, value, min_eig
+    paths: pd.DataFrame  # loss, step, w, b, value, grad_norm
+    summary: pd.DataFrame  # one row per loss
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def one_sample(cfg: OneSampleConfig) -> OneSampleResult:
+    """Loss curves over ``w`` and descent paths for each loss (cached by the frozen config)."""
+    w = np.linspace(-cfg.span, cfg.span, 401)
+    curves, paths, rows = [], [], []
+    for name in cfg.losses:
+        r = landscape.one_sample(
+            name, x0=cfg.x0, y0=cfg.y0, w=w, w0=cfg.w0, lr=cfg.lr, steps=cfg.steps, target=TARGET_P
+        )
+        title = loss_title(name)
+        curves.append(pd.DataFrame({"loss": title, "w": r.w, "value": r.loss, "slope": r.slope}))
+        p = r.path
+        paths.append(
+            pd.DataFrame(
+                {
+                    "loss": title,
+                    "step": np.arange(len(p.loss)),
+                    "w": p.w,
+                    "value": p.loss,
+                    "p_target": r.p_target,
+                }
+            )
+        )
+        rows.append(
+            {
+                "loss": title,
+                "slope at start": float(p.grad_norm[0]) if len(p.loss) else np.nan,
+                "w after last step": float(p.w[-1]) if len(p.loss) else np.nan,
+                "loss after last step": float(p.loss[-1]) if len(p.loss) else np.nan,
+                "p_t after last step": float(r.p_target[-1]) if len(p.loss) else np.nan,
+                f"steps to p_t ≥ {TARGET_P}": r.steps,
+                "diverged at step": p.diverged_at,
+            }
+        )
+    return OneSampleResult(pd.concat(curves), pd.concat(paths), pd.DataFrame(rows))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def surfaces(cfg: SurfaceConfig) -> SurfaceResult:
+    """Surface, convexity map, descent path and summary for each loss (cached)."""
+    x, y = landscape.two_gaussians(cfg.n, separation=cfg.separation, seed=cfg.seed)
+    g = np.linspace(-cfg.span, cfg.span, RESOLUTION)
+    grids, paths, rows = [], [], []
+    for name in cfg.losses:
+        s = landscape.study(
+            name, x, y, w=g, b=g, start=(cfg.w0, cfg.b0), lr=cfg.lr, steps=cfg.steps
+        )
+        title = loss_title(name)
+        W, B = np.meshgrid(s.surface.w, s.surface.b)
+        grids.append(
+            pd.DataFrame(
+                {
+                    "loss": title,
+                    "w": W.ravel(),
+                    "b": B.ravel(),
+                    "value": s.surface.loss.ravel(),
+                    "min_eig": s.convexity.min_eig.ravel(),
+                }
+            )
+        )
+        p = s.path
+        paths.append(
+            pd.DataFrame(
+                {
+                    "loss": title,
+                    "step": np.arange(len(p.loss)),
+                    "w": p.w,
+                    "b": p.b,
+                    "value": p.loss,
+                    "grad_norm": p.grad_norm,
+                }
+            )
+        )
+        w_opt, b_opt, l_opt = s.optimum
+        c = s.convexity
+        rows.append(
+            {
+                "loss": title,
+                "convex on grid": c.convex_on_grid,
+                "grid points with λ_min < 0": c.n_negative,
+                "share of grid": c.fraction_negative,
+                "most negative λ_min": min(c.most_negative, 0.0),
+                "optimum w*": w_opt,
+                "optimum b*": b_opt,
+                "optimum loss": l_opt,
+                "loss at start": float(p.loss[0]) if len(p.loss) else np.nan,
+                "loss after last step": float(p.loss[-1]) if len(p.loss) else np.nan,
+                "gradient norm after last step": float(p.grad_norm[-1]) if len(p.loss) else np.nan,
+                "steps to converge": s.steps,
+                "diverged at step": p.diverged_at,
+            }
+        )
+    data = pd.DataFrame({"x": x, "y": y})
+    return SurfaceResult(data, pd.concat(grids), pd.concat(paths), pd.DataFrame(rows))
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def _styled(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """Projector-sized fonts."""
+    return (
+        chart.configure_axis(**FONT)
+        .configure_legend(labelFontSize=14, titleFontSize=15, orient="bottom")
+        .configure_title(fontSize=18)
+        .configure_header(labelFontSize=16, titleFontSize=16)
+    )
+
+
+def one_sample_chart(res: OneSampleResult, step: int) -> alt.TopLevelMixin:
+    """Loss against the weight for each loss, with the descent path up to ``step``."""
+    color = alt.Color("loss:N", title="Loss")
+    curve = (
+        alt.Chart(res.curves)
+        .mark_line(strokeWidth=3)
+        .encode(
+            x=alt.X("w:Q", title="weight w (z = w·x₀)"),
+            y=alt.Y("value:Q", title="loss of the sample"),
+            color=color,
+        )
+    )
+    path = res.paths[res.paths["step"] <= step]
+    dots = (
+        alt.Chart(path)
+        .mark_circle(size=40, opacity=0.6)
+        .encode(x="w:Q", y="value:Q", color=color, tooltip=["loss", "step", "w", "value"])
+    )
+    last = path.sort_values("step").groupby("loss", as_index=False).last()
+    now = (
+        alt.Chart(last)
+        .mark_point(size=300, filled=True, shape="diamond", stroke="black", strokeWidth=1.5)
+        .encode(
+            x="w:Q", y="value:Q", color=color, tooltip=["loss", "step", "w", "value", "p_target"]
+        )
+    )
+    return _styled(
+        (curve + dots + now).properties(
+            height=360, title=f"One sample: loss against one weight (path after {step} steps)"
+        )
+    )
+
+
+def surface_chart(res: SurfaceResult, name: str, step: int) -> alt.TopLevelMixin:
+    """Heatmap of the mean loss over ``(w, b)`` with the descent path up to ``step``."""
+    heat = _heatmap(res, name, "value", "mean loss", alt.Scale(scheme="viridis", reverse=True))
+    return _styled(
+        _with_path(heat, res, name, step).properties(
+            width=380, height=340, title=f"{name}: mean loss"
+        )
+    )
+
+
+def convexity_chart(res: SurfaceResult, name: str, step: int) -> alt.TopLevelMixin:
+    """Map of the smallest Hessian eigenvalue: red where the surface curves down."""
+    bound = float(max(np.abs(res.grid.loc[res.grid["loss"] == name, "min_eig"]).max(), 1e-12))
+    scale = alt.Scale(scheme="redblue", domain=[-bound, bound], domainMid=0)
+    heat = _heatmap(res, name, "min_eig", "λ_min", scale)
+    return _styled(
+        _with_path(heat, res, name, step).properties(
+            width=380, height=340, title=f"{name}: smallest Hessian eigenvalue (red < 0)"
+        )
+    )
+
+
+def _heatmap(res: SurfaceResult, name: str, field: str, title: str, scale: alt.Scale) -> alt.Chart:
+    """Cells of the grid as rectangles centred on the grid points (exact, no binning)."""
+    grid = res.grid.loc[res.grid["loss"] == name, ["w", "b", field]].copy()
+    half = float(np.diff(np.unique(grid["w"]))[:1].sum()) / 2 or 0.5
+    grid["w0"], grid["w1"] = grid["w"] - half, grid["w"] + half
+    grid["b0"], grid["b1"] = grid["b"] - half, grid["b"] + half
+    return (
+        alt.Chart(grid)
+        .mark_rect()
+        .encode(
+            x=alt.X("w0:Q", title="weight w", scale=alt.Scale(nice=False, zero=False)),
+            x2="w1",
+            y=alt.Y("b0:Q", title="bias b", scale=alt.Scale(nice=False, zero=False)),
+            y2="b1",
+            color=alt.Color(f"{field}:Q", title=title, scale=scale),
+            tooltip=[
+                alt.Tooltip("w:Q"),
+                alt.Tooltip("b:Q"),
+                alt.Tooltip(f"{field}:Q", format=".4g"),
+            ],
+        )
+    )
+
+
+def _with_path(heat: alt.Chart, res: SurfaceResult, name: str, step: int) -> alt.LayerChart:
+    path = res.paths[(res.paths["loss"] == name) & (res.paths["step"] <= step)]
+    summary = res.summary[res.summary["loss"] == name].iloc[0]
+    line = (
+        alt.Chart(path)
+        .mark_line(color="white", strokeWidth=2.5)
+        .encode(x="w:Q", y="b:Q", order="step:Q")
+    )
+    dots = (
+        alt.Chart(path)
+        .mark_circle(color="white", size=30, stroke="black", strokeWidth=0.5)
+        .encode(x="w:Q", y="b:Q", tooltip=["step", "w", "b", "value"])
+    )
+    ends = pd.DataFrame(
+        {
+            "w": [path["w"].iloc[0] if len(path) else np.nan, summary["optimum w*"]],
+            "b": [path["b"].iloc[0] if len(path) else np.nan, summary["optimum b*"]],
+            "point": ["start", "optimum"],
+        }
+    )
+    marks = (
+        alt.Chart(ends)
+        .mark_point(size=260, filled=True, stroke="black", strokeWidth=1.5)
+        .encode(
+            x="w:Q",
+            y="b:Q",
+            shape=alt.Shape(
+                "point:N",
+                title="",
+                scale=alt.Scale(domain=["start", "optimum"], range=["circle", "cross"]),
+            ),
+            fill=alt.value("orange"),
+            tooltip=["point", "w", "b"],
+        )
+    )
+    return alt.layer(heat, line, dots, marks).resolve_scale(shape="independent")
+
+
+# --------------------------------------------------------------------------- takeaways
+
+
+def _steps_phrase(steps: float | None, budget: int) -> str:
+    if steps is None or pd.isna(steps):
+        return f"did not within {budget} steps"
+    return f"did in {int(steps)} steps"
+
+
+def one_sample_takeaway(res: OneSampleResult, cfg: OneSampleConfig) -> str:
+    """The sentence under the one-sample chart, from the computed numbers."""
+    col = f"steps to p_t ≥ {TARGET_P}"
+    parts = []
+    for _, d in res.summary.iterrows():
+        if pd.notna(d["diverged at step"]):
+            parts.append(f"{d['loss']} diverged at step {int(d['diverged at step'])}")
+            continue
+        parts.append(
+            f"{d['loss']} (slope {d['slope at start']:.3g} at the start) "
+            f"{_steps_phrase(d[col], cfg.steps)}, ending at p_t = {d['p_t after last step']:.3f}"
+        )
+    return (
+        f"Started at w = {cfg.w0:g} with learning rate {cfg.lr:g}, reaching p_t ≥ {TARGET_P} "
+        f"for the sample (x₀ = {cfg.x0:g}, y₀ = {cfg.y0}): " + "; ".join(parts) + "."
+    )
+
+
+def surface_takeaway(res: SurfaceResult, cfg: SurfaceConfig) -> str:
+    """The sentence under the surfaces: steps to converge and the convexity check."""
+    runs, shapes = [], []
+    for _, d in res.summary.iterrows():
+        if pd.notna(d["diverged at step"]):
+            runs.append(f"{d['loss']} diverged at step {int(d['diverged at step'])}")
+        elif pd.isna(d["steps to converge"]):
+            runs.append(
+                f"{d['loss']} did not within {cfg.steps} steps "
+                f"(loss {d['loss after last step']:.3f} vs optimum {d['optimum loss']:.3f}, "
+                f"gradient norm {d['gradient norm after last step']:.2g})"
+            )
+        else:
+            runs.append(f"{d['loss']} did in {int(d['steps to converge'])} steps")
+        if d["convex on grid"]:
+            shapes.append(f"{d['loss']} has no negative Hessian eigenvalue on the grid")
+        else:
+            shapes.append(
+                f"{d['loss']} curves down at {d['share of grid']:.0%} of the grid points "
+                f"(most negative λ_min {d['most negative λ_min']:.3g})"
+            )
+    return (
+        f"Gradient descent from (w, b) = ({cfg.w0:g}, {cfg.b0:g}) with learning rate {cfg.lr:g}, "
+        f"closing {1 - GAP:.0%} of the gap to each loss's optimum: " + "; ".join(runs) + ". "
+        "Convexity check: " + "; ".join(shapes) + "."
+    )
