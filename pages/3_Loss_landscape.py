@@ -53,7 +53,7 @@ with frame.page("loss_landscape"):
         st.session_state["t1"] = one_cfg.steps
     t1 = st.slider("show the path up to step", 0, one_cfg.steps, key="t1", bind="query-params")
     one = ui.one_sample(one_cfg)
-    st.altair_chart(ui.one_sample_chart(one, t1), width="stretch")
+    st.vega_lite_chart(spec=ui.one_sample_chart(one_cfg, t1), width="stretch")
     st.dataframe(one.summary, hide_index=True, width="stretch")
     frame.takeaway(ui.one_sample_takeaway(one, one_cfg))
     d = st.columns(3)
@@ -68,7 +68,8 @@ with frame.page("loss_landscape"):
     st.header("Logistic regression: the loss surface over (w, b)")
     st.caption(
         "z = w·x + b on two overlapping 1-D Gaussian classes; the mean loss over the data as a "
-        "map, gradient descent from the orange circle, the best value on the map at the cross. "
+        "map, gradient descent from the orange circle (white dots: the steps), the best value on "
+        "the map at the black cross. "
         "Right: the smallest eigenvalue of the Hessian (central differences of the exact "
         "gradient) — red where the surface curves down, i.e. is not convex."
     )
@@ -113,8 +114,8 @@ with frame.page("loss_landscape"):
         res = ui.surfaces(cfg)
     for name in res.summary["loss"]:
         left, right = st.columns(2)
-        left.altair_chart(ui.surface_chart(res, name, t), width="stretch")
-        right.altair_chart(ui.convexity_chart(res, name, t), width="stretch")
+        left.vega_lite_chart(spec=ui.surface_chart(cfg, name, t), width="stretch")
+        right.vega_lite_chart(spec=ui.convexity_chart(cfg, name, t), width="stretch")
     st.dataframe(res.summary, hide_index=True, width="stretch")
     frame.takeaway(ui.surface_takeaway(res, cfg))
     d = st.columns(4)

@@ -171,6 +171,12 @@ def surfaces(cfg: SurfaceConfig) -> SurfaceResult:
 
 
 # --------------------------------------------------------------------------- charts
+# A scrub of the step slider must redraw in well under 0.5 s, and building Altair charts from
+# data frames costs ~0.1 s each (schema validation). So the big, step-independent part of each
+# chart (curves, heatmaps) is built once per config with Altair and cached as a Vega-Lite dict;
+# the small descent-path layers for the chosen step are added as plain Vega-Lite dicts.
+
+SCALE = {"nice": False, "zero": False}
 
 
 def _styled(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
@@ -179,78 +185,82 @@ def _styled(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
         chart.configure_axis(**FONT)
         .configure_legend(labelFontSize=14, titleFontSize=15, orient="bottom")
         .configure_title(fontSize=18)
-        .configure_header(labelFontSize=16, titleFontSize=16)
     )
 
 
-def one_sample_chart(res: OneSampleResult, step: int) -> alt.TopLevelMixin:
-    """Loss against the weight for each loss, with the descent path up to ``step``."""
-    color = alt.Color("loss:N", title="Loss")
-    curve = (
+def _layered(base: dict, layers: list[dict]) -> dict:
+    """Turn a single-view Vega-Lite spec into a layer spec with ``layers`` on top."""
+    spec = dict(base)
+    view = {k: spec.pop(k) for k in ("mark", "encoding", "data") if k in spec}
+    spec["layer"] = [view, *layers]
+    return spec
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    return df.to_dict(orient="records")
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _one_sample_base(cfg: OneSampleConfig) -> dict:
+    res = one_sample(cfg)
+    chart = (
         alt.Chart(res.curves)
         .mark_line(strokeWidth=3)
         .encode(
-            x=alt.X("w:Q", title="weight w (z = w·x₀)"),
+            x=alt.X("w:Q", title="weight w (z = w·x₀)", scale=alt.Scale(**SCALE)),
             y=alt.Y("value:Q", title="loss of the sample"),
-            color=color,
+            color=alt.Color("loss:N", title="Loss"),
+            tooltip=["loss", "w", alt.Tooltip("value:Q", format=".4g")],
         )
+        .properties(height=380)
     )
+    return _styled(chart).to_dict()
+
+
+def one_sample_chart(cfg: OneSampleConfig, step: int) -> dict:
+    """Loss against the weight for each loss, with the descent path up to ``step``."""
+    res = one_sample(cfg)
     path = res.paths[res.paths["step"] <= step]
-    dots = (
-        alt.Chart(path)
-        .mark_circle(size=40, opacity=0.6)
-        .encode(x="w:Q", y="value:Q", color=color, tooltip=["loss", "step", "w", "value"])
-    )
     last = path.sort_values("step").groupby("loss", as_index=False).last()
-    now = (
-        alt.Chart(last)
-        .mark_point(size=300, filled=True, shape="diamond", stroke="black", strokeWidth=1.5)
-        .encode(
-            x="w:Q", y="value:Q", color=color, tooltip=["loss", "step", "w", "value", "p_target"]
-        )
-    )
-    return _styled(
-        (curve + dots + now).properties(
-            height=360, title=f"One sample: loss against one weight (path after {step} steps)"
-        )
-    )
+    enc = {
+        "x": {"field": "w", "type": "quantitative"},
+        "y": {"field": "value", "type": "quantitative"},
+        "color": {"field": "loss", "type": "nominal"},
+        "tooltip": [{"field": f} for f in ("loss", "step", "w", "value", "p_target")],
+    }
+    layers = [
+        {"data": {"values": _records(path)}, "mark": {"type": "circle", "size": 45,
+                                                       "opacity": 0.55}, "encoding": enc},
+        {"data": {"values": _records(last)}, "mark": {"type": "point", "shape": "diamond",
+         "size": 350, "filled": True, "stroke": "black", "strokeWidth": 1.5}, "encoding": enc},
+    ]  # fmt: skip
+    spec = _layered(_one_sample_base(cfg), layers)
+    spec["title"] = f"One sample: loss against one weight (diamonds: after {step} steps)"
+    return spec
 
 
-def surface_chart(res: SurfaceResult, name: str, step: int) -> alt.TopLevelMixin:
-    """Heatmap of the mean loss over ``(w, b)`` with the descent path up to ``step``."""
-    heat = _heatmap(res, name, "value", "mean loss", alt.Scale(scheme="viridis", reverse=True))
-    return _styled(
-        _with_path(heat, res, name, step).properties(
-            width=380, height=340, title=f"{name}: mean loss"
-        )
-    )
-
-
-def convexity_chart(res: SurfaceResult, name: str, step: int) -> alt.TopLevelMixin:
-    """Map of the smallest Hessian eigenvalue: red where the surface curves down."""
-    bound = float(max(np.abs(res.grid.loc[res.grid["loss"] == name, "min_eig"]).max(), 1e-12))
-    scale = alt.Scale(scheme="redblue", domain=[-bound, bound], domainMid=0)
-    heat = _heatmap(res, name, "min_eig", "λ_min", scale)
-    return _styled(
-        _with_path(heat, res, name, step).properties(
-            width=380, height=340, title=f"{name}: smallest Hessian eigenvalue (red < 0)"
-        )
-    )
-
-
-def _heatmap(res: SurfaceResult, name: str, field: str, title: str, scale: alt.Scale) -> alt.Chart:
-    """Cells of the grid as rectangles centred on the grid points (exact, no binning)."""
+@st.cache_data(max_entries=64, show_spinner=False)
+def _heatmap(cfg: SurfaceConfig, name: str, field: str) -> dict:
+    """Grid cells as rectangles centred on the grid points (exact, no binning)."""
+    res = surfaces(cfg)
     grid = res.grid.loc[res.grid["loss"] == name, ["w", "b", field]].copy()
-    half = float(np.diff(np.unique(grid["w"]))[:1].sum()) / 2 or 0.5
+    half = cfg.span / (RESOLUTION - 1)
     grid["w0"], grid["w1"] = grid["w"] - half, grid["w"] + half
     grid["b0"], grid["b1"] = grid["b"] - half, grid["b"] + half
-    return (
+    if field == "value":
+        scale = alt.Scale(scheme="viridis", reverse=True)
+        title = "mean loss"
+    else:
+        bound = float(max(np.abs(grid[field]).max(), 1e-12))
+        scale = alt.Scale(scheme="redblue", domain=[-bound, bound], domainMid=0)
+        title = "λ_min"
+    chart = (
         alt.Chart(grid)
         .mark_rect()
         .encode(
-            x=alt.X("w0:Q", title="weight w", scale=alt.Scale(nice=False, zero=False)),
+            x=alt.X("w0:Q", title="weight w", scale=alt.Scale(**SCALE)),
             x2="w1",
-            y=alt.Y("b0:Q", title="bias b", scale=alt.Scale(nice=False, zero=False)),
+            y=alt.Y("b0:Q", title="bias b", scale=alt.Scale(**SCALE)),
             y2="b1",
             color=alt.Color(f"{field}:Q", title=title, scale=scale),
             tooltip=[
@@ -259,45 +269,44 @@ def _heatmap(res: SurfaceResult, name: str, field: str, title: str, scale: alt.S
                 alt.Tooltip(f"{field}:Q", format=".4g"),
             ],
         )
+        .properties(height=360)
     )
+    return _styled(chart).to_dict()
 
 
-def _with_path(heat: alt.Chart, res: SurfaceResult, name: str, step: int) -> alt.LayerChart:
+def _path_layers(res: SurfaceResult, name: str, step: int) -> list[dict]:
     path = res.paths[(res.paths["loss"] == name) & (res.paths["step"] <= step)]
-    summary = res.summary[res.summary["loss"] == name].iloc[0]
-    line = (
-        alt.Chart(path)
-        .mark_line(color="white", strokeWidth=2.5)
-        .encode(x="w:Q", y="b:Q", order="step:Q")
-    )
-    dots = (
-        alt.Chart(path)
-        .mark_circle(color="white", size=30, stroke="black", strokeWidth=0.5)
-        .encode(x="w:Q", y="b:Q", tooltip=["step", "w", "b", "value"])
-    )
-    ends = pd.DataFrame(
-        {
-            "w": [path["w"].iloc[0] if len(path) else np.nan, summary["optimum w*"]],
-            "b": [path["b"].iloc[0] if len(path) else np.nan, summary["optimum b*"]],
-            "point": ["start", "optimum"],
-        }
-    )
-    marks = (
-        alt.Chart(ends)
-        .mark_point(size=260, filled=True, stroke="black", strokeWidth=1.5)
-        .encode(
-            x="w:Q",
-            y="b:Q",
-            shape=alt.Shape(
-                "point:N",
-                title="",
-                scale=alt.Scale(domain=["start", "optimum"], range=["circle", "cross"]),
-            ),
-            fill=alt.value("orange"),
-            tooltip=["point", "w", "b"],
-        )
-    )
-    return alt.layer(heat, line, dots, marks).resolve_scale(shape="independent")
+    row = res.summary[res.summary["loss"] == name].iloc[0]
+    xy = {"x": {"field": "w", "type": "quantitative"}, "y": {"field": "b", "type": "quantitative"}}
+    tips = [{"field": f} for f in ("step", "w", "b", "value", "grad_norm")]
+    start = _records(path.head(1))
+    optimum = [{"w": row["optimum w*"], "b": row["optimum b*"], "value": row["optimum loss"]}]
+    return [
+        {"data": {"values": _records(path)}, "mark": {"type": "line", "color": "white",
+         "strokeWidth": 2.5}, "encoding": {**xy, "order": {"field": "step"}}},
+        {"data": {"values": _records(path)}, "mark": {"type": "circle", "color": "white",
+         "size": 35, "stroke": "black", "strokeWidth": 0.5, "opacity": 1},
+         "encoding": {**xy, "tooltip": tips}},
+        {"data": {"values": start}, "mark": {"type": "circle", "color": "orange", "size": 320,
+         "stroke": "black", "strokeWidth": 1.5, "opacity": 1}, "encoding": {**xy, "tooltip": tips}},
+        {"data": {"values": optimum}, "mark": {"type": "point", "shape": "cross", "size": 320,
+         "filled": True, "color": "black", "opacity": 1},
+         "encoding": {**xy, "tooltip": [{"field": f} for f in ("w", "b", "value")]}},
+    ]  # fmt: skip
+
+
+def surface_chart(cfg: SurfaceConfig, name: str, step: int) -> dict:
+    """Heatmap of the mean loss over ``(w, b)`` with the descent path up to ``step``."""
+    spec = _layered(_heatmap(cfg, name, "value"), _path_layers(surfaces(cfg), name, step))
+    spec["title"] = f"{name}: mean loss"
+    return spec
+
+
+def convexity_chart(cfg: SurfaceConfig, name: str, step: int) -> dict:
+    """Map of the smallest Hessian eigenvalue (red where the surface curves down), with the path."""
+    spec = _layered(_heatmap(cfg, name, "min_eig"), _path_layers(surfaces(cfg), name, step))
+    spec["title"] = f"{name}: smallest Hessian eigenvalue"
+    return spec
 
 
 # --------------------------------------------------------------------------- takeaways
