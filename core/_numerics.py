@@ -25,25 +25,38 @@ __all__ = [
 ]
 
 
+def _shifted_and_log1p(z: NDArray, axis: int) -> tuple[NDArray, NDArray, NDArray]:
+    """``(m, z - m, log1p(sum of the other exp(z - m)))`` with ``m`` the maximum along ``axis``."""
+    top = np.argmax(z, axis=axis, keepdims=True)
+    m = np.take_along_axis(z, top, axis=axis)
+    shifted = z - m
+    e = np.exp(shifted)
+    np.put_along_axis(e, top, 0.0, axis=axis)
+    return m, shifted, np.log1p(np.sum(e, axis=axis, keepdims=True))
+
+
 def logsumexp(z: ArrayLike, axis: int = -1, keepdims: bool = False) -> NDArray[np.floating]:
     r"""Log of the sum of exponentials, :math:`\log \sum_k e^{z_k}`.
 
-    Stable: the maximum is subtracted first, so the largest exponent is :math:`e^0 = 1`.
+    Stable: the maximum :math:`m` is subtracted first, so no exponent overflows, and the
+    maximum's own term (exactly 1) is kept out of the sum, :math:`m + \log(1 + \sum_{k \ne
+    k^*} e^{z_k - m})` by ``log1p``, so the digits survive when one logit dominates.
     """
-    z = np.asarray(z)
-    m = np.max(z, axis=axis, keepdims=True)
-    out = m + np.log(np.sum(np.exp(z - m), axis=axis, keepdims=True))
+    m, _, log1p_rest = _shifted_and_log1p(np.asarray(z), axis)
+    out = m + log1p_rest
     return out if keepdims else np.squeeze(out, axis=axis)
 
 
 def log_softmax(z: ArrayLike, axis: int = -1) -> NDArray[np.floating]:
     r"""Log-probabilities :math:`\log p_k = z_k - \log \sum_j e^{z_j}`.
 
-    Stable: computed as ``z - logsumexp(z)``, never as ``log(softmax(z))``, so a
-    probability that underflows to 0 still has a finite log.
+    Stable: computed as :math:`(z_k - m) - \log(1 + \sum_{j \ne j^*} e^{z_j - m})`, never as
+    ``log(softmax(z))`` (a probability that underflows to 0 still has a finite log) and never
+    through ``z - logsumexp(z)`` (adding and removing :math:`m` would round away
+    :math:`\log p_k \approx -(1 - p_k)` for a dominant class).
     """
-    z = np.asarray(z)
-    return z - logsumexp(z, axis=axis, keepdims=True)
+    _, shifted, log1p_rest = _shifted_and_log1p(np.asarray(z), axis)
+    return shifted - log1p_rest
 
 
 def softmax(z: ArrayLike, axis: int = -1) -> NDArray[np.floating]:

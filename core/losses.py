@@ -369,6 +369,26 @@ def _rows(z: Array) -> NDArray[np.intp]:
     return np.arange(z.shape[0])
 
 
+def _p_minus_one_hot(log_p: Array, y: NDArray) -> Array:
+    r""":math:`p - Y` from log-probabilities, the target entry :math:`p_t - 1` as
+    :math:`-(1 - p_t)` by ``one_minus_exp`` so it keeps its digits when :math:`p_t \approx 1`."""
+    rows = _rows(log_p)
+    out = np.exp(log_p)
+    out[rows, y] = -one_minus_exp(log_p[rows, y])
+    return out
+
+
+def _p_minus_targets(log_p: Array, y: NDArray, label_smoothing: float) -> Array:
+    r""":math:`p - q` with :math:`q = (1-\varepsilon) Y + \varepsilon/K` (or given rows)."""
+    if y.ndim == 2:
+        return np.exp(log_p) - _targets(y, log_p.shape[1], log_p.dtype, label_smoothing)
+    diff = _p_minus_one_hot(log_p, y)
+    if label_smoothing:  # p - q = (p - Y) + eps (Y - 1/K)
+        diff -= label_smoothing / log_p.shape[1]
+        diff[_rows(log_p), y] += label_smoothing
+    return diff
+
+
 def _runner_up(z: Array, y: NDArray) -> tuple[Array, NDArray[np.intp]]:
     r"""Largest wrong-class logit :math:`\max_{j \ne t} z_j` and its index (first on ties)."""
     others = z.copy()
@@ -423,7 +443,7 @@ def cross_entropy(y: NDArray, z: Array, *, label_smoothing: float = 0.0) -> tupl
     """
     q = _targets(y, z.shape[1], z.dtype, label_smoothing)
     log_p = log_softmax(z)
-    return -np.sum(q * log_p, axis=1), np.exp(log_p) - q
+    return -np.sum(q * log_p, axis=1), _p_minus_targets(log_p, y, label_smoothing)
 
 
 @register(
@@ -470,12 +490,17 @@ def squared_error_of_probabilities(y: NDArray, z: Array) -> tuple[Array, Array]:
     Review 78 (1950).
     """
     log_p = log_softmax(z)
-    p = np.exp(log_p)
     rows = _rows(z)
-    d = p.copy()
-    d[rows, y] = -one_minus_exp(log_p[rows, y])  # p_t - 1 without cancellation
-    g = 2.0 * d
-    return np.sum(d * d, axis=1), p * (g - np.sum(p * g, axis=1, keepdims=True))
+    p = np.exp(log_p)
+    d = _p_minus_one_hot(log_p, y)
+    values = np.sum(d * d, axis=1)
+    # sum_k p_k d_k = sum_{k != t} p_k^2 - p_t (1 - p_t), summed without the target's p_t^2
+    wrong = p.copy()
+    wrong[rows, y] = 0.0
+    p_dot_d = np.sum(wrong * wrong, axis=1) + p[rows, y] * d[rows, y]
+    grad = 2.0 * p * (d - p_dot_d[:, None])
+    grad[rows, y] = -2.0 * p[rows, y] * values  # = 2 p_t (d_t - p.d), without cancellation
+    return values, grad
 
 
 @register(
@@ -519,12 +544,8 @@ def absolute_error_of_probabilities(y: NDArray, z: Array) -> tuple[Array, Array]
     AAAI 2017.
     """
     log_p = log_softmax(z)
-    p = np.exp(log_p)
-    rows = _rows(z)
-    log_p_t = log_p[rows, y]
-    grad = p.copy()
-    grad[rows, y] -= 1.0
-    grad *= 2.0 * np.exp(log_p_t)[:, None]
+    log_p_t = log_p[_rows(z), y]
+    grad = _p_minus_one_hot(log_p, y) * (2.0 * np.exp(log_p_t))[:, None]
     return 2.0 * one_minus_exp(log_p_t), grad
 
 
@@ -732,17 +753,13 @@ def focal(y: NDArray, z: Array, *, gamma: float = 2.0) -> tuple[Array, Array]:
     Mukhoti et al., "Calibrating deep neural networks using focal loss", NeurIPS 2020.
     """
     log_p = log_softmax(z)
-    p = np.exp(log_p)
-    rows = _rows(z)
-    log_p_t = log_p[rows, y]
+    log_p_t = log_p[_rows(z), y]
     u = one_minus_exp(log_p_t)  # 1 - p_t
     weight = u**gamma
     # r = log p_t / (1 - p_t) -> -1 as p_t -> 1 (and where 1 - p_t rounds to 0)
     r = np.divide(log_p_t, u, out=np.full_like(u, -1.0), where=u > 0)
     scale = weight * (1.0 - gamma * np.exp(log_p_t) * r)
-    grad = p.copy()
-    grad[rows, y] -= 1.0
-    return -weight * log_p_t, grad * scale[:, None]
+    return -weight * log_p_t, _p_minus_one_hot(log_p, y) * scale[:, None]
 
 
 @register(
@@ -836,11 +853,9 @@ def gce(y: NDArray, z: Array, *, q: float = 0.7) -> tuple[Array, Array]:
     noisy labels", NeurIPS 2018.
     """
     log_p = log_softmax(z)
-    rows = _rows(z)
-    q_log_p_t = q * log_p[rows, y]
-    grad = np.exp(log_p)
-    grad[rows, y] -= 1.0
-    return one_minus_exp(q_log_p_t) / q, grad * np.exp(q_log_p_t)[:, None]
+    q_log_p_t = q * log_p[_rows(z), y]
+    grad = _p_minus_one_hot(log_p, y) * np.exp(q_log_p_t)[:, None]
+    return one_minus_exp(q_log_p_t) / q, grad
 
 
 @register(
@@ -888,7 +903,7 @@ def kl_div(y: NDArray, z: Array, *, label_smoothing: float = 0.0) -> tuple[Array
     q = _targets(y, z.shape[1], z.dtype, label_smoothing)
     log_p = log_softmax(z)
     kl = np.sum(q * (log_or_zero(q) - log_p), axis=1)
-    return np.maximum(kl, 0.0), np.exp(log_p) - q
+    return np.maximum(kl, 0.0), _p_minus_targets(log_p, y, label_smoothing)
 
 
 # --------------------------------------------------------------------------- regression
