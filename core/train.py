@@ -19,9 +19,11 @@ computed exactly as it would be alone, so ``fit_many(ds, cfgs)[i]`` is bit-ident
 ``fit(ds, cfgs[i])`` (tested). Same seed, same initial weights and batch order, whatever
 the loss.
 
-Divergence: when the training loss, the test loss or the gradient norm stops being finite
-(learning rate too high), that config stops, ``diverged`` is set, ``diverged_epoch`` is the
-first epoch whose model is not finite, and ``history`` and ``model`` are those of the last
+Divergence: when the training loss, the test loss or the gradient norm stops being finite,
+or the training loss exceeds ``DIVERGENCE_FACTOR`` (:math:`10^8`) times
+:math:`\max(\text{initial training loss}, 1)` (learning rate too high), that config stops,
+``diverged`` is set, ``diverged_epoch`` is the first epoch past that line, and ``history``
+and ``model`` are those of the last
 finite epoch. Nothing is raised and no floating-point warning escapes.
 """
 
@@ -34,14 +36,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from core import losses, optim
 from core.datasets import Dataset
 from core.metrics import empirical_risk
 from core.models import ACTIVATIONS, MLP, backward, forward, init_params
 
-__all__ = ["DTYPES", "MAX_EPOCHS", "FitResult", "TrainConfig", "fit", "fit_many"]
+__all__ = ["DTYPES", "MAX_EPOCHS", "FitResult", "TrainConfig", "fit", "fit_many", "objective"]
 
 Array = NDArray[np.floating]
 Progress = Callable[[float], Any] | None
@@ -50,6 +52,8 @@ DTYPES = ("float64", "float32")
 MAX_EPOCHS = 100_000
 MAX_WIDTH = 4096
 MAX_LAYERS = 16
+#: a run has diverged once its training loss exceeds this many times max(initial loss, 1)
+DIVERGENCE_FACTOR = 1e8
 
 
 def _is_int(x: Any) -> bool:
@@ -317,10 +321,7 @@ class _Group:
         d_out = np.empty_like(out) if grad else None
         risk = np.empty(len(self.jobs))
         for j, job in enumerate(self.jobs):
-            values, g = job.loss.fn(y, self._outputs(out, j), **job.hyper)
-            if not self.classification and y.ndim == 2 and job.loss.elementwise:
-                values, g = values.mean(axis=1), g / y.shape[1]
-            risk[j], g = empirical_risk(values, g)
+            risk[j], g = _risk(job.loss, job.hyper, y, self._outputs(out, j))
             if grad:
                 d_out[j] = g.reshape(out.shape[1:])
         # accuracy / RMSE of every stacked model at once (same formulas as core.metrics)
@@ -334,10 +335,7 @@ class _Group:
     def gradients(self, inputs: list, d_out: Array) -> list[Array]:
         """:math:`\\nabla_\\theta J` for every model: backprop plus :math:`\\lambda W`."""
         grads = backward(self.params, inputs, d_out, self.activation)
-        if self.any_l2:
-            for k in range(0, len(grads), 2):
-                grads[k] = grads[k] + self.l2 * self.params[k]
-        return grads
+        return _add_l2(grads, self.params, self.l2) if self.any_l2 else grads
 
     def step(self, grads: list[Array]) -> None:
         updates, self.state = self.optimizer.update(grads, self.state)
@@ -346,6 +344,52 @@ class _Group:
     def model(self, j: int, params: list[Array] | None = None) -> MLP:
         p = _unstack(self.params if params is None else params, j)
         return MLP(p, self.activation, self.task, squeeze=self.squeeze)
+
+
+def _risk(loss: losses.Loss, hyper: dict, y: NDArray, raw: Array) -> tuple[float, Array]:
+    """Mean loss and :math:`\\partial R / \\partial \\mathrm{raw}` from the bare (unchecked)
+    ``loss.fn``; ``(n, d)`` regression targets average an elementwise loss over ``d`` as the
+    registry does."""
+    values, g = loss.fn(y, raw, **hyper)
+    if loss.task == "regression" and y.ndim == 2 and loss.elementwise:
+        values, g = values.mean(axis=1), g / y.shape[1]
+    return empirical_risk(values, g)
+
+
+def _add_l2(grads: list[Array], params: list[Array], l2: Any) -> list[Array]:
+    r"""Add :math:`\lambda W_l`, the gradient of :math:`\frac{\lambda}{2}\lVert W_l\rVert^2`,
+    to the weight gradients (even positions; biases are not penalised)."""
+    return [
+        g + l2 * p if k % 2 == 0 else g for k, (g, p) in enumerate(zip(grads, params, strict=True))
+    ]
+
+
+def objective(
+    model: MLP,
+    X: ArrayLike,
+    y: ArrayLike,
+    loss: str,
+    loss_params: dict[str, float] | None = None,
+    l2: float = 0.0,
+) -> tuple[float, list[Array]]:
+    r"""The training objective of ``model`` on ``(X, y)`` and its gradient.
+
+    .. math:: J = \frac1n \sum_i \ell(y_i, f(x_i)) + \frac{\lambda}{2}\sum_l \lVert W_l\rVert^2
+
+    Returns ``(J, [dJ/dW_1, dJ/db_1, ...])`` (checked inputs; the same code path as
+    training). Useful for loss landscapes and gradient checks.
+    """
+    lossobj = losses.get(loss, model.task)
+    hyper = lossobj.resolve(loss_params)
+    X = np.asarray(X, dtype=model.dtype)
+    out, inputs = forward(model.params, X, model.activation)
+    raw = out[:, 0] if model.squeeze else out
+    lossobj(y, raw, **hyper)  # checks y against the model's output
+    y = np.asarray(y) if model.task == "classification" else np.asarray(y, dtype=model.dtype)
+    risk, g = _risk(lossobj, hyper, y, raw)
+    grads = backward(model.params, inputs, g.reshape(out.shape), model.activation)
+    penalty = 0.5 * l2 * sum(float(np.sum(W * W)) for W in model.params[::2])
+    return risk + penalty, _add_l2(grads, model.params, l2)
 
 
 def _grad_norm(grads: list[Array]) -> Array:
@@ -380,7 +424,7 @@ def _train_group(ds: Dataset, jobs: list[_Job], tracker: _Progress) -> list[FitR
         )
 
     # full batch: the gradient of the evaluation pass at epoch e is the step of epoch e + 1
-    _, _, inputs, d_out = g.losses(g.X, g.y, grad=full_batch)
+    initial_loss, _, inputs, d_out = g.losses(g.X, g.y, grad=full_batch)
     grads = g.gradients(inputs, d_out) if full_batch else None
     for epoch in range(1, max(job.cfg.epochs for job in jobs) + 1):
         previous = g.params
@@ -397,6 +441,7 @@ def _train_group(ds: Dataset, jobs: list[_Job], tracker: _Progress) -> list[FitR
         grad_norm = _grad_norm(grads)
         test_loss, test_score, _, _ = g.losses(g.X_test, g.y_test, grad=False)
         finite = np.isfinite(train_loss) & np.isfinite(test_loss) & np.isfinite(grad_norm)
+        finite &= train_loss <= DIVERGENCE_FACTOR * np.maximum(initial_loss, 1.0)
         keep = []
         for j, job in enumerate(g.jobs):
             if not finite[j]:
@@ -423,4 +468,5 @@ def _train_group(ds: Dataset, jobs: list[_Job], tracker: _Progress) -> list[FitR
                 break
             g.keep(keep)
             grads = [gr[keep] for gr in grads]
+            initial_loss = initial_loss[keep]
     return [results[job.index] for job in jobs]
