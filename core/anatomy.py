@@ -32,6 +32,7 @@ __all__ = [
     "article_two_class_mse_grad",
     "logits_from_probabilities",
     "mse_grad_through_target",
+    "mse_gradient_twin",
     "nontarget_split",
     "parse_vector",
     "probability_losses",
@@ -164,6 +165,37 @@ def sigmoid_neuron(z: ArrayLike, y: int, x: float = 1.0) -> SigmoidNeuron:
         ce_dz=ce_dz,
         ce_dw=ce_dz * x,
     )
+
+
+def mse_gradient_twin(a0: float, y: int) -> float:
+    r"""The other probability at which the sigmoid-MSE gradient has the same size as at ``a0``.
+
+    :math:`|\partial C/\partial z| = |a - y|\, a (1 - a)` rises from 0 to its peak
+    :math:`4/27` at :math:`a = 1/3` (:math:`y = 1`; :math:`2/3` for :math:`y = 0`) and falls
+    back to 0, so every value below the peak is reached twice: once badly wrong, once nearly
+    right. Returns the partner of ``a0`` on the other branch (found by bisection), which is how
+    a small MSE gradient "cannot tell far from near" (article 001).
+    """
+    if y not in (0, 1):
+        raise ValueError(f"y must be 0 or 1, got {y!r}")
+    if not 0.0 < a0 < 1.0:
+        raise ValueError(f"a0 must be in (0, 1), got {a0!r}")
+
+    def g(a: float) -> float:
+        return abs(a - y) * a * (1.0 - a)
+
+    peak = 1.0 / 3.0 if y == 1 else 2.0 / 3.0
+    target = g(a0)
+    # On the branch away from a0, g runs monotonically from g(peak) to 0 at the far end.
+    lo, hi = (peak, 1.0) if a0 < peak else (0.0, peak)
+    rising = a0 >= peak  # g increases on (0, peak) and decreases on (peak, 1)
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if (g(mid) < target) == rising:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
 
 
 # --------------------------------------------------------------------------- softmax gradients

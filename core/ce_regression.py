@@ -73,18 +73,23 @@ def _target(G: Array) -> Array:
     return np.exp(log_softmax(_centre(G)))
 
 
-def _ce(G: Array, z: Array) -> tuple[Array, Array]:
+def _ce(G: Array, z: Array, *, checked: bool = True) -> tuple[Array, Array]:
     """Registry CE of logits ``z (n, K)`` against the soft targets ``softmax(G) (n, K)``.
 
     Both are centred first (softmax is shift-invariant, so nothing changes mathematically):
     then ``z = G + c`` gives bit-identical probabilities and a gradient of exactly 0.
+    ``checked=False`` calls the loss function without the registry's input checks (for the
+    training loop, whose inputs were checked on the first call).
     """
-    return losses.get("cross_entropy", "classification")(_target(G), _centre(z))
+    loss = losses.get("cross_entropy", "classification")
+    call = loss if checked else loss.fn
+    return call(_target(G), _centre(z), **loss.defaults)
 
 
-def _sq(G: Array, z: Array) -> tuple[Array, Array]:
+def _sq(G: Array, z: Array, *, checked: bool = True) -> tuple[Array, Array]:
     """Registry squared error per output, summed over outputs (the article's :math:`L_{mse}`)."""
-    values, grad = losses.get("mse", "regression")(G.ravel(), z.ravel())
+    loss = losses.get("mse", "regression")
+    values, grad = (loss if checked else loss.fn)(G.ravel(), z.ravel())
     return values.reshape(G.shape).sum(axis=1), grad.reshape(G.shape)
 
 
@@ -152,14 +157,14 @@ def sum_normalise(v: ArrayLike, name: str = "v") -> Array:
     (the result would not be a probability vector).
     """
     v = _vector(v, name)
+    total = v.sum()
+    if total == 0:
+        raise ValueError(f"{name} = {v.tolist()} sums to 0, so it cannot be divided by its sum")
     if np.any(v < 0):
         raise ValueError(
             f"{name} = {v.tolist()} has a negative entry; dividing by the sum does not give "
             "probabilities"
         )
-    total = v.sum()
-    if total == 0:
-        raise ValueError(f"{name} = {v.tolist()} sums to 0, so it cannot be divided by its sum")
     return v / total
 
 
@@ -246,7 +251,8 @@ def fit_vector_regression(cfg: FitConfig) -> tuple[Array, Array, Array, dict[str
                 break
             # A too-large lr overflows here; that is reported as divergence, not raised.
             with np.errstate(over="ignore", invalid="ignore"):
-                values, dz = _sq(G, z) if name == "mse" else _ce(G, z)
+                step = _sq if name == "mse" else _ce
+                values, dz = step(G, z, checked=epoch == 0)
                 objective.append(values.mean())
                 rmse_z.append(np.sqrt(np.mean((z - G) ** 2)))
                 rmse_sm.append(np.sqrt(np.mean((softmax(z, axis=1) - y) ** 2)))

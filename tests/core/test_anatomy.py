@@ -156,6 +156,23 @@ def test_sigmoid_neuron_mse_gradient_peaks_at_a_one_third():
     assert abs(n.mse_dz[i]) == pytest.approx(4 / 27, rel=1e-6)
 
 
+@pytest.mark.parametrize("y", [0, 1], ids=["y=0", "y=1"])
+@pytest.mark.parametrize("a0", [0.01, 0.2, 0.5, 0.9, 0.999], ids=lambda a: f"a0={a}")
+def test_mse_gradient_twin_has_equal_gradient_on_other_side(a0, y):
+    twin = an.mse_gradient_twin(a0, y)
+    peak = 1 / 3 if y == 1 else 2 / 3
+    assert (twin - peak) * (a0 - peak) <= 0
+    z0, z1 = math.log(a0 / (1 - a0)), math.log(twin / (1 - twin))
+    g = an.sigmoid_neuron([z0, z1], y).mse_dz
+    assert g[1] == pytest.approx(g[0], rel=1e-9)
+
+
+def test_mse_gradient_twin_article_001_example():
+    """y = 1: a = 0.018 (badly wrong) and a ~ 0.86 (nearly right) get the same MSE gradient."""
+    twin = an.mse_gradient_twin(0.018, 1)
+    assert 0.85 < twin < 0.87
+
+
 @pytest.mark.parametrize(("y", "x"), [(2, 1.0), (1, math.nan)], ids=["y=2", "x=nan"])
 def test_sigmoid_neuron_rejects(y, x):
     with pytest.raises(ValueError, match="must be"):

@@ -72,8 +72,8 @@ def test_sum_normalise_collides():
 
 @pytest.mark.parametrize(
     ("v", "message"),
-    [([1, -1], "negative"), ([0, 0], "sums to 0"), ([1, np.nan], "finite")],
-    ids=["zero-sum-with-negative", "all-zero", "nan"],
+    [([1, -1], "sums to 0"), ([0, 0], "sums to 0"), ([2, -1], "negative"), ([1, np.nan], "finite")],
+    ids=["zero-sum", "all-zero", "negative", "nan"],
 )
 def test_sum_normalise_rejects(v, message):
     with pytest.raises(ValueError, match=message):
