@@ -78,8 +78,11 @@ def clean_score(result: train.FitResult, ds: Dataset) -> float:
     r"""Score of a trained model on the clean test split.
 
     Regression: :math:`\mathrm{RMSE} = \sqrt{\frac1n \sum_i (\hat y_i - y_i)^2}`; classification:
-    accuracy. A diverged run (non-finite outputs) scores ``nan``.
+    accuracy. A diverged run scores ``nan`` (its kept model is only the last finite one, so a
+    number would hide the divergence); so do non-finite outputs.
     """
+    if result.diverged:
+        return float("nan")
     pred = result.model.decision_function(ds.X_test)
     if not np.all(np.isfinite(pred)):
         return float("nan")
