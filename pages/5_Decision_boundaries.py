@@ -1,0 +1,129 @@
+"""Decision boundaries: the same data, model and initial weights; only the loss changes."""
+
+import pandas as pd
+import streamlit as st
+
+from ui import boundaries as ub
+from ui import controls, frame
+
+DEFAULT_LOSSES = ["cross_entropy", "mse", "mae", "hinge"]
+MODEL = {"layers": 2, "width": 32, "act": "tanh", "opt": "adam", "lr": 0.01, "epochs": 150}
+
+PRESETS = {
+    "MSE is slow on spirals": {
+        "dataset": "spirals", "spirals_n_classes": 2, "losses": ["cross_entropy", "mse"],
+        "layers": 2, "width": 32, "opt": "adam", "lr": 0.01, "epochs": 100, "flip": 0.0,
+    },
+    "Hinge has no probabilities": {
+        "dataset": "moons", "losses": ["cross_entropy", "hinge"], "layers": 1, "width": 32,
+        "opt": "adam", "lr": 0.01, "epochs": 300, "flip": 0.0,
+    },
+    "3 classes: softmax CE vs multiclass hinge": {
+        "dataset": "blobs", "blobs_n_classes": 3, "blobs_noise": 1.5,
+        "losses": ["cross_entropy", "hinge", "multi_margin"], "layers": 0, "opt": "adam",
+        "lr": 0.05, "epochs": 200, "flip": 0.0,
+    },
+    "Label noise: MAE shrugs": {
+        "dataset": "moons", "losses": ["cross_entropy", "mse", "mae", "gce"], "layers": 1,
+        "width": 32, "opt": "adam", "lr": 0.01, "epochs": 300, "flip": 0.3,
+    },
+}  # fmt: skip
+
+
+def _reset_scrubber(_values) -> None:
+    # a preset shows the end of training; the scrubber's options change with the epochs
+    st.session_state.pop("epoch", None)
+
+
+with frame.page("decision_boundaries"):
+    frame.presets(PRESETS, apply=_reset_scrubber)
+    data = controls.dataset_controls(controls.datasets_2d(), default="spirals")
+    st.session_state.setdefault("flip", 0.0)
+    flip = st.sidebar.slider(
+        "Flip training labels (fraction)",
+        min_value=0.0,
+        max_value=0.6,
+        step=0.05,
+        key="flip",
+        help="symmetric label noise on the training split; flipped points get a black x",
+        bind="query-params",
+    )
+    model = controls.model_controls(MODEL)
+    chosen = controls.loss_controls(DEFAULT_LOSSES)
+    if not chosen:
+        st.warning("Choose at least one loss in the sidebar.", icon=":material/info:")
+        st.stop()
+
+    runs = ub.fit_runs(data, flip, model, chosen)
+    ds = ub.load_data(data, flip)
+    st.caption(
+        f"{ds.title}: {len(ds.y_train)} training / {len(ds.y_test)} test points, "
+        f"{ds.n_classes} classes · {model.describe} · the same initial weights for every loss"
+    )
+    diverged = {n: r.diverged_epoch for n, r in runs.items() if r.diverged}
+    for n, e in diverged.items():
+        st.warning(
+            f"{controls.loss_title(n)} diverged at epoch {e} (learning rate {model.lr:g} is "
+            "too high for it); its last finite model is shown.",
+            icon=":material/warning:",
+        )
+
+    options = sorted(next(iter(runs.values())).config.snapshot_epochs)
+    if st.session_state.get("epoch") not in options:
+        st.session_state["epoch"] = options[-1]
+    c1, c2 = st.columns([3, 1])
+    epoch = c1.select_slider(
+        "Epoch (scrub through training snapshots)", options=options, key="epoch",
+        bind="query-params",
+    )  # fmt: skip
+    st.session_state.setdefault("drive", True)
+    drive = c2.toggle(
+        "Who drives learning",
+        key="drive",
+        help="point size = |∂L/∂z|, how hard each training point pulls on the model",
+        bind="query-params",
+    )
+
+    panels = ub.compute_panels(data, flip, model, chosen, epoch, runs)
+    cells, points = ub.show(
+        panels,
+        (ds.X_train, ds.y_train, ds.X_test, ds.y_test, ds.corrupted),
+        n_classes=ds.n_classes,
+        drive=drive,
+        diverged={n: runs[n].diverged_epoch for n in chosen},
+    )
+    st.caption(
+        "Shading: predicted class, darker = more confident (probability; for margin losses the "
+        "score up to the margin). Dark cells: the boundary. Filled dots: training points; "
+        "hollow triangles: test points; black x: flipped label."
+    )
+    frame.takeaway(ub.takeaway(panels, flipped=ds.corrupted is not None))
+
+    summary = pd.DataFrame(
+        {
+            "loss": [controls.loss_title(p.loss) for p in panels],
+            "epoch": [p.epoch for p in panels],
+            "test accuracy": [p.test_accuracy for p in panels],
+            "train accuracy": [p.train_accuracy for p in panels],
+            "zero-gradient points": [p.drivers.idle_fraction for p in panels],
+            "gradient share of misclassified": [p.drivers.misclassified_share for p in panels],
+            "gradient share of flipped": [p.drivers.flagged_share for p in panels],
+            "diverged at epoch": [runs[p.loss].diverged_epoch for p in panels],
+        }
+    )
+    st.dataframe(
+        summary,
+        hide_index=True,
+        column_config={
+            c: st.column_config.NumberColumn(format="percent")
+            for c in summary.columns
+            if c.startswith(("test", "train", "zero", "gradient"))
+        },
+    )
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        frame.csv_download(summary, "boundaries_summary", label="Summary CSV")
+    with c2:
+        frame.csv_download(points, "boundaries_points", label="Points + gradients CSV")
+    with c3:
+        frame.csv_download(cells, "boundaries_grid", label="Decision surface CSV")

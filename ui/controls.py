@@ -1,0 +1,369 @@
+"""Shared sidebar controls: dataset and its parameters, model, optimizer, losses.
+
+Every widget is bound to the URL (``bind="query-params"``, the key is the parameter name) and
+bounded, so a hostile link cannot start unbounded work. Defaults are set with
+``st.session_state.setdefault`` and widgets are created without ``value=``, so lecture presets
+(``frame.presets``) can set any of these keys. The controls return *frozen* choices that are
+hashable and can key ``st.cache_data``.
+
+Usage::
+
+    data = controls.dataset_controls(controls.datasets_2d(), default="moons")
+    model = controls.model_controls({"epochs": 200, "lr": 0.01})
+    chosen = controls.loss_controls(["cross_entropy", "mse"])
+    ds = data.load()
+    cfgs = [model.config(loss) for loss in chosen]
+
+URL keys: ``dataset``; dataset parameters as ``<dataset>_<param>`` (e.g. ``moons_noise``;
+prefixed because ranges differ between datasets); model ``layers``, ``width``, ``act``;
+training ``opt``, ``lr``, ``epochs``, ``batch``, ``l2``, ``seed``; ``losses``. A page that needs
+two sets of these controls passes ``prefix``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from core import datasets, losses, models, optim, train
+
+#: Hard limits that bound the work any URL can ask for.
+MAX_EPOCHS = 2000
+MAX_LAYERS = 3
+MAX_WIDTH = 256
+LR_RANGE = (1e-5, 10.0)
+#: Classification datasets with more than two features (no decision-boundary picture).
+HIGH_DIMENSIONAL = frozenset({"breast_cancer", "digits"})
+BATCH_SIZES = ("full", "8", "16", "32", "64", "128", "256")
+
+#: Model and training defaults; pages override some of them.
+MODEL_DEFAULTS: dict[str, Any] = {
+    "layers": 1,
+    "width": 32,
+    "act": "tanh",
+    "opt": "adam",
+    "lr": 0.01,
+    "epochs": 300,
+    "batch": "full",
+    "l2": 0.0,
+    "seed": 0,
+}
+
+ACTIVATION_TITLES = {"tanh": "tanh", "relu": "ReLU", "sigmoid": "sigmoid", "identity": "identity"}
+OPTIMIZER_TITLES = {"sgd": "SGD", "momentum": "SGD + momentum", "adam": "Adam"}
+
+
+# --------------------------------------------------------------------------- choices
+
+
+@dataclass(frozen=True)
+class DataChoice:
+    """A dataset and its parameters, hashable (``params`` is a sorted tuple of pairs)."""
+
+    name: str
+    params: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def kwargs(self) -> dict[str, Any]:
+        return dict(self.params)
+
+    def load(self) -> datasets.Dataset:
+        """``datasets.load(name, **params)``."""
+        return datasets.load(self.name, **self.kwargs)
+
+
+@dataclass(frozen=True)
+class ModelChoice:
+    """Model and training settings shared by every loss of a comparison."""
+
+    hidden: tuple[int, ...] = (32,)
+    activation: str = "tanh"
+    optimizer: str = "adam"
+    lr: float = 0.01
+    epochs: int = 300
+    batch_size: int | None = None
+    l2: float = 0.0
+    seed: int = 0
+
+    def config(
+        self,
+        loss: str,
+        loss_params: Mapping[str, float] | None = None,
+        **overrides: Any,
+    ) -> train.TrainConfig:
+        """The ``train.TrainConfig`` for ``loss`` with these settings (``overrides`` win)."""
+        kw: dict[str, Any] = {
+            "loss": loss,
+            "loss_params": dict(loss_params or {}),
+            "hidden": self.hidden,
+            "activation": self.activation,
+            "optimizer": self.optimizer,
+            "lr": self.lr,
+            "epochs": self.epochs,
+            "batch_size": self.batch_size,
+            "l2": self.l2,
+            "seed": self.seed,
+        }
+        kw.update(overrides)
+        return train.TrainConfig(**kw)
+
+    @property
+    def describe(self) -> str:
+        """Short description for captions, e.g. ``MLP 2-32-3 tanh, Adam lr 0.01``."""
+        arch = "linear model" if not self.hidden else "MLP " + "x".join(map(str, self.hidden))
+        act = f" {self.activation}" if self.hidden else ""
+        batch = "full batch" if self.batch_size is None else f"batch {self.batch_size}"
+        return (
+            f"{arch}{act}, {OPTIMIZER_TITLES.get(self.optimizer, self.optimizer)} "
+            f"lr {self.lr:g}, {self.epochs} epochs, {batch}, L2 {self.l2:g}, seed {self.seed}"
+        )
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def datasets_2d() -> list[str]:
+    """Classification datasets with two features (the ones a plane can show)."""
+    return [n for n in datasets.names("classification") if n not in HIGH_DIMENSIONAL]
+
+
+def _default(key: str, value: Any) -> None:
+    st.session_state.setdefault(key, value)
+
+
+def dataset_controls(
+    names: Sequence[str],
+    *,
+    default: str,
+    prefix: str = "",
+    skip: Sequence[str] = (),
+    container: Any = None,
+) -> DataChoice:
+    """Dataset selectbox plus one bounded widget per dataset parameter.
+
+    Parameters
+    ----------
+    names
+        The datasets to offer (``datasets.names(...)`` or :func:`datasets_2d`).
+    default
+        The dataset shown when the URL names none.
+    prefix
+        Prepended to every key (for a second set of controls on one page).
+    skip
+        Parameters to leave at their defaults (not shown), e.g. ``("test_fraction",)``.
+    container
+        Where to draw (default: the sidebar).
+    """
+    box = container if container is not None else st.sidebar
+    key = f"{prefix}dataset"
+    _default(key, default)
+    name = box.selectbox(
+        "Dataset",
+        list(names),
+        key=key,
+        format_func=lambda n: datasets.info(n).title,
+        bind="query-params",
+    )
+    spec = datasets.info(name)
+    params: dict[str, Any] = {}
+    shown = [p for p in spec.params.values() if p.name not in skip]
+    main = [p for p in shown if p.name not in ("seed", "test_fraction")]
+    more = [p for p in shown if p.name in ("seed", "test_fraction")]
+    for p in main:
+        params[p.name] = _param_widget(box, name, p, prefix)
+    if more:
+        with box.expander("Data split and seed"):
+            for p in more:
+                params[p.name] = _param_widget(st, name, p, prefix)
+    return DataChoice(name=name, params=tuple(sorted(params.items())))
+
+
+def _param_widget(box: Any, dataset: str, p: datasets.Param, prefix: str) -> Any:
+    """One bounded, URL-bound widget for a dataset parameter."""
+    key = f"{prefix}{dataset}_{p.name}"
+    _default(key, p.default)
+    label = p.name.replace("_", " ").capitalize()
+    if p.choices:
+        return box.selectbox(label, list(p.choices), key=key, help=p.help, bind="query-params")
+    if p.integer:
+        return int(
+            box.number_input(
+                label,
+                min_value=int(p.low),
+                max_value=int(p.high),
+                step=1,
+                key=key,
+                help=p.help,
+                bind="query-params",
+            )
+        )
+    return float(
+        box.slider(
+            label,
+            min_value=float(p.low),
+            max_value=float(p.high),
+            step=_step(p.low, p.high),
+            key=key,
+            help=p.help,
+            bind="query-params",
+        )
+    )
+
+
+def _step(low: float, high: float) -> float:
+    """A slider step giving about 100 positions, rounded to 1, 2 or 5 times a power of 10."""
+    raw = (high - low) / 100
+    if raw <= 0:
+        return 0.01
+    power = 10 ** math.floor(math.log10(raw))
+    for m in (1, 2, 5, 10):
+        if raw <= m * power:
+            return m * power
+    return 10 * power
+
+
+def model_controls(
+    defaults: Mapping[str, Any] | None = None,
+    *,
+    prefix: str = "",
+    max_epochs: int = MAX_EPOCHS,
+    container: Any = None,
+) -> ModelChoice:
+    """Model (layers, width, activation) and training (optimizer, lr, epochs, batch, L2, seed).
+
+    ``defaults`` overrides :data:`MODEL_DEFAULTS` (keys as there); ``max_epochs`` bounds the
+    epochs a URL can ask for (at most :data:`MAX_EPOCHS`).
+    """
+    box = container if container is not None else st.sidebar
+    d = {**MODEL_DEFAULTS, **(defaults or {})}
+    max_epochs = min(int(max_epochs), MAX_EPOCHS)
+    k = {name: f"{prefix}{name}" for name in d}
+    for name, value in d.items():
+        _default(k[name], value)
+
+    box.markdown("**Model**")
+    c1, c2 = box.columns(2)
+    layers = c1.number_input(
+        "Hidden layers",
+        min_value=0,
+        max_value=MAX_LAYERS,
+        step=1,
+        key=k["layers"],
+        help="0 = linear model",
+        bind="query-params",
+    )
+    width = c2.number_input(
+        "Width",
+        min_value=1,
+        max_value=MAX_WIDTH,
+        step=1,
+        key=k["width"],
+        help="units per hidden layer",
+        bind="query-params",
+        disabled=layers == 0,
+    )
+    activation = box.selectbox(
+        "Activation",
+        list(models.ACTIVATIONS),
+        key=k["act"],
+        format_func=ACTIVATION_TITLES.get,
+        bind="query-params",
+        disabled=layers == 0,
+    )
+    box.markdown("**Training**")
+    optimizer = box.selectbox(
+        "Optimizer",
+        list(optim.NAMES),
+        key=k["opt"],
+        format_func=lambda n: OPTIMIZER_TITLES.get(n, n),
+        bind="query-params",
+    )
+    c1, c2 = box.columns(2)
+    lr = c1.number_input(
+        "Learning rate",
+        min_value=LR_RANGE[0],
+        max_value=LR_RANGE[1],
+        step=0.001,
+        format="%g",
+        key=k["lr"],
+        bind="query-params",
+    )
+    epochs = c2.number_input(
+        "Epochs",
+        min_value=1,
+        max_value=max_epochs,
+        step=10,
+        key=k["epochs"],
+        bind="query-params",
+    )
+    c1, c2 = box.columns(2)
+    batch = c1.selectbox(
+        "Batch size",
+        list(BATCH_SIZES),
+        key=k["batch"],
+        help="'full' = one gradient step per epoch on all training points",
+        bind="query-params",
+    )
+    l2 = c2.number_input(
+        "L2 penalty",
+        min_value=0.0,
+        max_value=1.0,
+        step=0.001,
+        format="%g",
+        key=k["l2"],
+        bind="query-params",
+    )
+    seed = box.number_input(
+        "Seed (initial weights, batch order)",
+        min_value=0,
+        max_value=10_000,
+        step=1,
+        key=k["seed"],
+        bind="query-params",
+    )
+    return ModelChoice(
+        hidden=tuple([int(width)] * int(layers)),
+        activation=str(activation),
+        optimizer=str(optimizer),
+        lr=float(lr),
+        epochs=int(epochs),
+        batch_size=None if batch == "full" else int(batch),
+        l2=float(l2),
+        seed=int(seed),
+    )
+
+
+def loss_title(name: str, task: str = "classification") -> str:
+    """The registry's title of a loss (the name itself if it is not registered)."""
+    try:
+        return losses.get(name, task).title
+    except ValueError:
+        return name
+
+
+def loss_controls(
+    default: Sequence[str],
+    *,
+    task: str = "classification",
+    key: str = "losses",
+    label: str = "Losses to compare",
+    max_selections: int | None = 8,
+    container: Any = None,
+) -> tuple[str, ...]:
+    """A multiselect of registered losses (URL key ``losses``); returns names in registry order."""
+    box = container if container is not None else st.sidebar
+    options = losses.names(task)
+    _default(key, [n for n in default if n in options])
+    chosen = box.multiselect(
+        label,
+        options,
+        key=key,
+        format_func=lambda n: loss_title(n, task),
+        max_selections=max_selections,
+        bind="query-params",
+    )
+    return tuple(n for n in options if n in chosen)
