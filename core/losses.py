@@ -1161,7 +1161,7 @@ def _check_msle_targets(y: Array) -> None:
     properties={
         "convex": False,
         "differentiable": False,
-        "bounded_gradient": False,
+        "bounded_gradient": True,
         "robust": False,
         "calibrated": False,
     },
@@ -1178,7 +1178,9 @@ def msle(y: Array, pred: Array) -> tuple[Array, Array]:
 
     Needs :math:`y \ge 0`. Predictions below 0 are clipped to 0, where the gradient is 0
     (at :math:`\hat y = 0` the right-hand derivative is used, as PyTorch's ``clamp`` does).
-    Not convex (the log flattens large predictions); the kink at 0 makes it non-smooth.
+    Not convex (the log flattens large predictions); the kink at 0 makes it non-smooth. For a
+    fixed target the gradient is bounded by :math:`2\log(1 + y)`, but that bound grows with
+    the target, so a huge target (an outlier) still pulls harder: not robust.
 
     References
     ----------
@@ -1477,7 +1479,7 @@ def barron(y: Array, pred: Array, *, alpha: float = 1.0, scale: float = 1.0) -> 
         "convex": False,
         "differentiable": False,
         "bounded_gradient": False,
-        "robust": False,
+        "robust": True,
         "calibrated": False,
     },
     reference="Salton & McGill, Introduction to Modern Information Retrieval (1983); "
@@ -1497,7 +1499,9 @@ def cosine(y: Array, pred: Array) -> tuple[Array, Array]:
     define value 0 and gradient 0 there (no direction is preferred, like
     :math:`\mathrm{sign}(0) = 0`). Keras instead divides by :math:`\sqrt{\max(\|x\|^2, 10^{-12})}`,
     which also gives value 0 but a gradient of size :math:`\|y\|/10^{-6}`-ish at 0. Rounding can
-    push :math:`|\cos|` past 1 by an ulp; values are clipped to :math:`[-1, 1]`.
+    push :math:`|\cos|` past 1 by an ulp; values are clipped to :math:`[-1, 1]`. Robust in the
+    sense of ``PROPERTIES``: the value is bounded and the pull does not depend on
+    :math:`\|y\|`, so a target of any size pulls no harder than a typical one.
 
     References
     ----------
