@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ui import state
 
@@ -88,15 +89,29 @@ ABOUT = (
 
 
 def sidebar() -> None:
-    """Grouped navigation with ``st.page_link`` (Streamlit's own list is hidden by config)."""
+    """Grouped navigation with ``st.page_link`` (Streamlit's own list is hidden by config).
+
+    Groups without an existing page are left out. When a page runs as the app's entry point
+    itself (``AppTest.from_file("pages/...")``), Streamlit knows no other pages and
+    ``st.page_link`` would raise, so the links are replaced by a note.
+    """
     with st.sidebar:
-        for group, screens in PAGES.items():
-            st.caption(group.upper())
-            for s in screens:
-                if (ROOT / s.path).exists():
+        if _entry_point_is_home():
+            for group, screens in PAGES.items():
+                existing = [s for s in screens if (ROOT / s.path).exists()]
+                if existing:
+                    st.caption(group.upper())
+                for s in existing:
                     st.page_link(s.path, label=s.label, icon=s.icon)
+        else:
+            st.caption("Navigation appears when the app is started with streamlit_app.py.")
         st.divider()
         st.caption(ABOUT)
+
+
+def _entry_point_is_home() -> bool:
+    ctx = get_script_run_ctx()
+    return ctx is None or Path(ctx.main_script_path).name == SCREENS["home"].path
 
 
 @contextlib.contextmanager
@@ -166,6 +181,7 @@ def presets(
             apply(values)
 
     st.caption("Lecture presets")
-    cols = st.columns(len(options))
-    for i, (col, (label, values)) in enumerate(zip(cols, options.items(), strict=True)):
-        col.button(label, key=f"{key}_{i}", on_click=_set, args=(values,), width="stretch")
+    # A wrapping row of buttons sized to their labels: long lecture titles stay readable.
+    row = st.container(horizontal=True, wrap=True, gap="small")
+    for i, (label, values) in enumerate(options.items()):
+        row.button(label, key=f"{key}_{i}", on_click=_set, args=(values,), width="content")

@@ -146,6 +146,26 @@ def wait_for_run(page, timeout_ms: int = TIMEOUT_MS) -> None:
     page.wait_for_timeout(500)
 
 
+def save_screenshot(page, name: str) -> Path:
+    """Save the whole page to ``tests/e2e/screenshots/<name>.png``.
+
+    Streamlit scrolls inside its main container, so ``full_page`` alone would capture only the
+    viewport: the viewport is first grown to the content's height.
+    """
+    height = page.evaluate(
+        """() => Math.max(...['[data-testid="stMain"]', '[data-testid="stAppViewContainer"]']
+            .map((s) => document.querySelector(s)).filter(Boolean).map((e) => e.scrollHeight))"""
+    )
+    if height and height > VIEWPORT["height"]:
+        page.set_viewport_size({"width": VIEWPORT["width"], "height": min(int(height), 12_000)})
+        page.wait_for_timeout(800)  # charts re-layout to the new size
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(VIEWPORT)
+    return path
+
+
 @pytest.fixture
 def open_page(app_url: str, browser) -> Iterator[Callable[..., object]]:
     """Open an app page in a fresh browser page; see the module docstring."""
@@ -164,8 +184,7 @@ def open_page(app_url: str, browser) -> Iterator[Callable[..., object]]:
         if exceptions.count():
             pytest.fail(f"exception on {url}:\n" + "\n".join(exceptions.all_inner_texts()))
         if screenshot:
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOTS / f"{screenshot}.png"), full_page=True)
+            save_screenshot(page, screenshot)
         return page
 
     yield _open

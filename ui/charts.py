@@ -1,0 +1,120 @@
+"""Altair chart builders shared by the pages: data in, ``alt.Chart`` out, readable on a projector.
+
+Every builder takes a tidy ``pandas.DataFrame`` (one row per point) and returns a chart with a
+title, axis titles (with units where there are any) and a legend, in fonts big enough for the
+back of a lecture hall. Give a ``color_domain`` to keep one colour per series across charts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+
+#: Colour-blind-friendly categorical palette (Tableau 10), in the order series are listed.
+PALETTE: tuple[str, ...] = (
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+    "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
+)  # fmt: skip
+
+FONT_SIZE = 16
+TITLE_SIZE = 20
+HEIGHT = 360
+# Sizes set on the encodings themselves: Streamlit's chart theme overrides the configure_* ones.
+AXIS = alt.Axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, titleFontWeight="normal")
+LEGEND = alt.Legend(
+    orient="bottom", direction="vertical", columns=1, labelFontSize=FONT_SIZE,
+    titleFontSize=FONT_SIZE, symbolStrokeWidth=4, symbolSize=300, labelLimit=400,
+)  # fmt: skip
+
+
+def color_scale(domain: Sequence[str] | None) -> alt.Scale:
+    """A categorical scale that gives the i-th name of ``domain`` the i-th palette colour."""
+    if not domain:
+        return alt.Scale(range=list(PALETTE))
+    colors = [PALETTE[i % len(PALETTE)] for i in range(len(domain))]
+    return alt.Scale(domain=list(domain), range=colors)
+
+
+def lines(
+    df: pd.DataFrame,
+    x: str,
+    y: str,
+    color: str,
+    title: str,
+    *,
+    x_title: str | None = None,
+    y_title: str | None = None,
+    log_y: bool = False,
+    color_domain: Sequence[str] | None = None,
+    legend_title: str | None = None,
+    zero_rule: bool = True,
+    y_domain: tuple[float, float] | None = None,
+    height: int = HEIGHT,
+    tooltip_format: str = ".4g",
+    configure: bool = True,
+) -> alt.Chart:
+    """One line per value of ``color``: ``y`` against ``x``.
+
+    Parameters
+    ----------
+    df
+        Tidy data with columns ``x``, ``y`` and ``color``.
+    log_y
+        Use a symmetric-log y axis: logarithmic for large magnitudes, linear near 0, so it
+        works for gradients (negative) and losses (zero) alike.
+    color_domain
+        Series names in the order that fixes their colours (stable across charts).
+    zero_rule
+        Draw the line ``y = 0`` for orientation.
+    y_domain
+        Fix the y range (lines leaving it are clipped), e.g. to keep an unbounded curve from
+        flattening all the others; ignored with ``log_y``.
+    configure
+        Apply :func:`style` (fonts, legend). Pass ``False`` to combine several charts with
+        ``alt.hconcat``/``alt.vconcat`` first and call :func:`style` on the result.
+    """
+    if log_y:
+        scale = alt.Scale(type="symlog")
+    elif y_domain is not None:
+        scale = alt.Scale(domain=list(y_domain))
+    else:
+        scale = alt.Scale(zero=False)
+    base = alt.Chart(df)
+    chart = base.mark_line(strokeWidth=3, clip=True).encode(
+        x=alt.X(f"{x}:Q", title=x_title or x, axis=AXIS),
+        y=alt.Y(f"{y}:Q", title=y_title or y, scale=scale, axis=AXIS),
+        color=alt.Color(
+            f"{color}:N",
+            title=legend_title or color,
+            scale=color_scale(color_domain),
+            sort=list(color_domain) if color_domain else None,
+            legend=LEGEND,
+        ),
+        tooltip=[
+            alt.Tooltip(f"{color}:N", title=legend_title or color),
+            alt.Tooltip(f"{x}:Q", title=x_title or x, format=tooltip_format),
+            alt.Tooltip(f"{y}:Q", title=y_title or y, format=tooltip_format),
+        ],
+    )
+    if zero_rule:
+        rule = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color="#888", strokeDash=[4, 4])
+        chart = alt.layer(rule.encode(y="zero:Q"), chart)
+    chart = chart.properties(title=title, height=height)
+    return style(chart) if configure else chart
+
+
+def style(chart: alt.Chart) -> alt.Chart:
+    """Top-level settings: projector-sized fonts, and a plot area that keeps its height.
+
+    ``fit-x`` with ``contains="padding"`` makes the chart as wide as its Streamlit container
+    while ``height`` stays the height of the plot itself, so a tall legend below it does not
+    squeeze the plot (Streamlit's default fits everything into ``height``).
+    """
+    return (
+        chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+        .configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE)
+        .configure_title(fontSize=TITLE_SIZE, anchor="start", offset=12)
+        .configure_legend(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE)
+    )
