@@ -235,6 +235,40 @@ def mean_scores(
     return out
 
 
+def yardstick_epochs(epochs: int, count: int = 25) -> tuple[int, ...]:
+    """About ``count`` evenly spaced epochs from 0 to ``epochs`` (both included), for metrics
+    that need the model itself rather than the per-epoch history."""
+    if int(epochs) < 1 or int(count) < 2:
+        raise ValueError(f"epochs must be >= 1 and count >= 2, got {epochs!r}, {count!r}")
+    return tuple(int(e) for e in np.unique(np.round(np.linspace(0, int(epochs), int(count)))))
+
+
+def score_snapshots(
+    snapshots: Mapping[int, object],
+    epochs: Sequence[int],
+    X: ArrayLike,
+    y: ArrayLike,
+    metric: str = "log_loss",
+) -> NDArray[np.floating]:
+    """One metric of :data:`METRICS` for the snapshot model at each epoch.
+
+    ``NaN`` where there is no snapshot (the run diverged before it) or the logits are not
+    finite.
+    """
+    if metric not in METRICS:
+        raise ValueError(f"metric must be one of {list(METRICS)}, got {metric!r}")
+    fn = METRICS[metric][2]
+    out = np.full(len(epochs), np.nan)
+    for i, e in enumerate(epochs):
+        model = snapshots.get(int(e))
+        if model is None:
+            continue
+        z = np.asarray(model.decision_function(np.asarray(X)), dtype=float)
+        if np.all(np.isfinite(z)):
+            out[i] = fn(np.asarray(y), z)
+    return out
+
+
 def reliability(logits: ArrayLike, y: ArrayLike, n_bins: int = 10) -> metrics.ReliabilityCurve:
     """Reliability diagram data of ``softmax(logits)`` (:func:`core.metrics.reliability_curve`)."""
     return metrics.reliability_curve(y, softmax(np.asarray(logits, dtype=float)), n_bins)

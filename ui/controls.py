@@ -337,6 +337,19 @@ def model_controls(
     )
 
 
+#: Short labels for legends and takeaway sentences (the registry's titles are for headers).
+SHORT_LABELS = {
+    "cross_entropy": "CE", "mse": "MSE", "mae": "MAE", "hinge": "hinge",
+    "squared_hinge": "squared hinge", "multi_margin": "multi-margin", "focal": "focal",
+    "square_logits": "square loss on logits", "gce": "GCE", "kl_div": "KL",
+}  # fmt: skip
+
+
+def short_label(name: str) -> str:
+    """Short label of a classification loss (e.g. ``CE``), falling back to its name."""
+    return SHORT_LABELS.get(name, name)
+
+
 def loss_title(name: str, task: str = "classification") -> str:
     """The registry's title of a loss (the name itself if it is not registered)."""
     try:
