@@ -316,7 +316,7 @@ def check_classification(
         bad = ~np.isfinite(y) | (y != np.round(y))
         if np.any(bad):
             raise ValueError(
-                f"y_true must be integer class labels in 0..{k - 1}, got {y[bad][0]!r}"
+                f"y_true must be integer class labels in 0..{k - 1}, got {y[bad][0]:g}"
             )
     elif y.dtype.kind not in "iub":
         raise ValueError(f"y_true must be integer class labels in 0..{k - 1}, got dtype {y.dtype}")
