@@ -85,13 +85,7 @@ with frame.page("decision_boundaries"):
     )
 
     panels = ub.compute_panels(data, flip, model, chosen, epoch, runs)
-    cells, points = ub.show(
-        panels,
-        (ds.X_train, ds.y_train, ds.X_test, ds.y_test, ds.corrupted),
-        n_classes=ds.n_classes,
-        drive=drive,
-        diverged={n: runs[n].diverged_epoch for n in chosen},
-    )
+    cells, points = ub.show(data, flip, model, chosen, epoch, drive, runs)
     st.caption(
         "Shading: predicted class, darker = more confident (probability; for margin losses the "
         "score up to the margin). Dark cells: the boundary. Filled dots: training points; "

@@ -19,7 +19,7 @@ import streamlit as st
 from core import boundaries, datasets, train
 from core.boundaries import Panel
 from ui import charts
-from ui.controls import DataChoice, ModelChoice, loss_title
+from ui.controls import DataChoice, ModelChoice, loss_title, short_label
 
 #: An "x" drawn as an SVG path (Vega-Lite's "cross" is a plus sign).
 X_MARK = "M-1,-1L1,1M-1,1L1,-1"
@@ -118,20 +118,20 @@ def takeaway(panels: Sequence[Panel], flipped: bool) -> str:
     epoch = best.epoch
     if len(ranked) == 1:
         text = (
-            f"At epoch {epoch}, {loss_title(best.loss)} reaches {best.test_accuracy:.1%} "
+            f"At epoch {epoch}, {short_label(best.loss)} reaches {best.test_accuracy:.1%} "
             "test accuracy."
         )
     elif best.test_accuracy == worst.test_accuracy:
         text = f"At epoch {epoch} every loss scores {best.test_accuracy:.1%} on the test points."
     else:
         text = (
-            f"At epoch {epoch}, {loss_title(best.loss)} scores {best.test_accuracy:.1%} on the "
-            f"test points and {loss_title(worst.loss)} {worst.test_accuracy:.1%}."
+            f"At epoch {epoch}, {short_label(best.loss)} scores {best.test_accuracy:.1%} on the "
+            f"test points and {short_label(worst.loss)} {worst.test_accuracy:.1%}."
         )
     idle = max(panels, key=lambda p: p.drivers.idle_fraction)
     if idle.drivers.idle_fraction > 0:
         text += (
-            f" Under {loss_title(idle.loss)}, {idle.drivers.idle_fraction:.0%} of the training "
+            f" Under {short_label(idle.loss)}, {idle.drivers.idle_fraction:.0%} of the training "
             "points give exactly zero gradient (they are beyond the margin)."
         )
     if flipped:
@@ -141,8 +141,8 @@ def takeaway(panels: Sequence[Panel], flipped: bool) -> str:
         if len(shares) >= 2:
             hi, lo = max(shares, key=lambda t: t[0]), min(shares, key=lambda t: t[0])
             text += (
-                f" The flipped points carry {hi[0]:.0%} of {loss_title(hi[1].loss)}'s gradient "
-                f"but only {lo[0]:.0%} of {loss_title(lo[1].loss)}'s."
+                f" The flipped points carry {hi[0]:.0%} of {short_label(hi[1].loss)}'s gradient "
+                f"but only {lo[0]:.0%} of {short_label(lo[1].loss)}'s."
             )
     else:
         wrong = [p for p in panels if np.isfinite(p.drivers.misclassified_share)]
@@ -151,8 +151,8 @@ def takeaway(panels: Sequence[Panel], flipped: bool) -> str:
             lo = min(wrong, key=lambda p: p.drivers.misclassified_share)
             text += (
                 f" Misclassified training points carry {hi.drivers.misclassified_share:.0%} of "
-                f"{loss_title(hi.loss)}'s gradient but {lo.drivers.misclassified_share:.0%} of "
-                f"{loss_title(lo.loss)}'s."
+                f"{short_label(hi.loss)}'s gradient but {lo.drivers.misclassified_share:.0%} of "
+                f"{short_label(lo.loss)}'s."
             )
     return text
 
@@ -352,25 +352,41 @@ def boundaries_chart(
     )
 
 
-def show(
-    panels: Sequence[Panel],
-    data: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None],
-    *,
-    n_classes: int,
+@st.cache_data(max_entries=32, show_spinner=False)
+def figure(
+    data: DataChoice,
+    flip: float,
+    model: ModelChoice,
+    loss_names: tuple[str, ...],
+    epoch: int,
     drive: bool,
-    diverged: dict[str, int | None],
+    _runs: dict[str, train.FitResult],
     columns: int = 4,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Draw the panels as one faceted chart; return the cells and points frames (for CSV).
-
-    ``data`` is ``(X_train, y_train, X_test, y_test, flipped)``; ``diverged`` maps a loss to
-    its divergence epoch (or ``None``).
-    """
+) -> tuple[alt.FacetChart, pd.DataFrame, pd.DataFrame]:
+    """The faceted chart and its cells/points frames (cached: building it is the slow part
+    of a rerun). ``_runs`` is :func:`fit_runs` of the same arguments."""
+    ds = load_data(data, flip)
+    panels = compute_panels(data, flip, model, loss_names, epoch, _runs)
+    xy = (ds.X_train, ds.y_train, ds.X_test, ds.y_test, ds.corrupted)
     cells = pd.concat([cells_frame(p) for p in panels], ignore_index=True)
-    points = pd.concat([points_frame(p, *data) for p in panels], ignore_index=True)
-    titles = {p.loss: panel_title(p, diverged.get(p.loss)) for p in panels}
+    points = pd.concat([points_frame(p, *xy) for p in panels], ignore_index=True)
+    titles = {p.loss: panel_title(p, _runs[p.loss].diverged_epoch) for p in panels}
     chart = boundaries_chart(
-        cells, points, titles, n_classes=n_classes, drive=drive, columns=columns
+        cells, points, titles, n_classes=ds.n_classes, drive=drive, columns=columns
     )
-    st.altair_chart(charts.style(chart), width="content")
+    return charts.style(chart), cells, points
+
+
+def show(
+    data: DataChoice,
+    flip: float,
+    model: ModelChoice,
+    loss_names: tuple[str, ...],
+    epoch: int,
+    drive: bool,
+    runs: dict[str, train.FitResult],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Draw the small multiples; return the cells and points frames (for CSV)."""
+    chart, cells, points = figure(data, flip, model, loss_names, epoch, drive, runs)
+    st.altair_chart(chart, width="content")
     return cells, points
