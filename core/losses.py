@@ -22,7 +22,16 @@ regression
 gradient is a documented subgradient with :math:`\mathrm{sign}(0) = 0`.
 
 The functions themselves assume checked, float inputs; the registry's ``Loss.__call__`` is the
-checked entry point. Training code may call ``Loss.fn`` directly after checking once.
+checked entry point. Training code may check once and then call ``Loss.evaluate`` (unchecked,
+defaults filled in, ``(n, d)`` averaged over ``d``) or the bare ``Loss.fn`` (unchecked, all
+hyperparameters required; an elementwise regression ``fn`` returns ``(n, d)`` values for
+``(n, d)`` input). Both keep float32 inputs in float32.
+
+Accuracy: every value and gradient is computed from ``log_softmax`` or residuals without an
+``eps`` and without cancellation (``1 - p_t`` via ``expm1``, ``log(1 + x)`` via ``log1p``), and
+agrees with PyTorch autograd and with 50-digit mpmath to 1e-10 relative
+(``tests/core/test_losses_reference.py``); logits up to ±1e4 and residuals up to ±1e6 give
+finite results without a floating-point warning.
 """
 
 from __future__ import annotations
