@@ -42,7 +42,9 @@ __all__ = [
     "clean_score",
     "corrupt",
     "curves",
+    "flip_limit",
     "line_fit",
+    "mean_score",
     "sweep",
 ]
 
@@ -196,3 +198,29 @@ def line_fit(result: train.FitResult) -> tuple[float, float]:
     """
     f0, f1 = curves([result], [0.0, 1.0])[0]
     return float(f1 - f0), float(f0)
+
+
+def flip_limit(kind: str, n_classes: int) -> float:
+    r"""The flip rate beyond which wrong labels outnumber the true label at a point.
+
+    Symmetric flips spread a share :math:`r` over the :math:`K-1` other classes, so the true
+    class stays the most frequent label while :math:`1 - r > r/(K-1)`, i.e.
+    :math:`r < (K-1)/K`; pair flips move all of :math:`r` onto one class: :math:`r < 1/2`.
+    Beyond the limit no loss can recover the clean labels (Ghosh et al., AAAI 2017, Thm. 1
+    assumes :math:`r < (K-1)/K`).
+    """
+    if kind == "symmetric":
+        return (n_classes - 1) / n_classes
+    if kind == "pair":
+        return 0.5
+    raise ValueError(f"kind must be 'symmetric' or 'pair', got {kind!r}")
+
+
+def mean_score(points: Iterable[Point], *, below: float = np.inf) -> dict[str, float]:
+    """Each loss's mean clean-test score averaged over the rates ``< below`` (its robustness)."""
+    by_loss: dict[str, list[float]] = {}
+    for p in points:
+        if p.rate < below:
+            by_loss.setdefault(p.loss, []).append(p.mean)
+    return {loss: float(np.nanmean(v)) if np.isfinite(v).any() else float("nan")
+            for loss, v in by_loss.items()}  # fmt: skip

@@ -1,0 +1,158 @@
+"""Outlier robustness: regression outliers and classification label noise, one loss at a time."""
+
+import dataclasses
+
+import numpy as np
+import streamlit as st
+
+from core import robustness
+from ui import controls, frame
+from ui import robustness as ui
+
+TASKS = ("regression", "classification")
+DEFAULTS = {
+    "task": "regression", "sweep": True, "seeds": 3, "nrates": 5,
+    "okind": "response", "frac": 0.2, "mag": 8.0, "rmodel": "linear", "rlr": 0.1, "repochs": 150,
+    "nkind": "symmetric", "rate": 0.4, "cmodel": "16", "clr": 0.05, "cepochs": 150,
+}  # fmt: skip
+MAX_RATE = {"regression": 0.4, "classification": 0.6}
+PRESETS = {
+    "Outliers wreck MSE": {
+        "task": "regression", "okind": "response", "frac": 0.2, "mag": 8.0, "rmodel": "linear",
+        "rdataset": "linear_1d", "sweep": True,
+    },
+    "Leverage points fool even MAE": {
+        "task": "regression", "okind": "leverage", "frac": 0.1, "mag": 5.0, "rmodel": "linear",
+        "rdataset": "linear_1d", "sweep": False,
+    },
+    "MAE shrugs off label noise": {
+        "task": "classification", "nkind": "symmetric", "rate": 0.4, "cmodel": "16",
+        "cdataset": "moons", "sweep": True,
+    },
+    "Pair flips fool every loss": {
+        "task": "classification", "nkind": "pair", "rate": 0.4, "cmodel": "16",
+        "cdataset": "moons", "sweep": False,
+    },
+}  # fmt: skip
+
+with frame.page("outlier_robustness"):
+    frame.presets(PRESETS)
+    for key, value in DEFAULTS.items():
+        st.session_state.setdefault(key, value)
+    # radios bind their *displayed* label to the URL, so the options are the short names
+    task = st.radio("Task", list(TASKS), horizontal=True, key="task", bind="query-params")
+    sb = st.sidebar
+    if task == "regression":
+        data = controls.dataset_controls(
+            ["linear_1d", "sine_1d"], default="linear_1d", prefix="r", skip=("test_fraction",)
+        )
+        sb.markdown("**Outliers**")
+        kind = sb.radio(
+            "Kind (response: y shifted; leverage: x shifted)", list(robustness.REGRESSION_KINDS),
+            key="okind", bind="query-params",
+        )  # fmt: skip
+        rate = sb.slider("Share of training points", 0.0, 0.45, step=0.05, key="frac",
+                         bind="query-params")  # fmt: skip
+        magnitude = sb.slider("Magnitude (standard units)", -20.0, 20.0, step=0.5, key="mag",
+                              bind="query-params")  # fmt: skip
+        names = controls.loss_controls(
+            robustness.REGRESSION_LOSSES, task="regression", key="rlosses", container=sb
+        )
+        prefix = "r"
+    else:
+        st.session_state.setdefault("cmoons_n_samples", 200)  # half the default: a faster sweep
+        data = controls.dataset_controls(
+            controls.datasets_2d(), default="moons", prefix="c", skip=("test_fraction",)
+        )
+        sb.markdown("**Label noise**")
+        kind = sb.radio(
+            "Kind (symmetric: any other class; pair: k → k+1)",
+            list(robustness.CLASSIFICATION_KINDS), key="nkind", bind="query-params",
+        )  # fmt: skip
+        rate = sb.slider("Share of training labels flipped", 0.0, 0.6, step=0.05, key="rate",
+                         bind="query-params")  # fmt: skip
+        magnitude = 0.0
+        names = controls.loss_controls(
+            robustness.CLASSIFICATION_LOSSES, task="classification", key="closses", container=sb
+        )
+        prefix = "c"
+    sb.markdown("**Model** (Adam, full batch, float32)")
+    model = ui.ModelSpec(
+        model=sb.selectbox("Hidden layers", list(ui.MODELS), key=f"{prefix}model",
+                           bind="query-params"),
+        lr=sb.number_input("Learning rate", 0.0001, 10.0, step=0.01, format="%.4f",
+                           key=f"{prefix}lr", bind="query-params"),
+        epochs=sb.slider("Epochs", 10, 500, step=10, key=f"{prefix}epochs", bind="query-params"),
+    )  # fmt: skip
+    if not names:
+        st.warning("Choose at least one loss in the sidebar.")
+        st.stop()
+    setting = ui.Setting(data, kind, float(rate), float(magnitude), names, model)
+    order = [controls.loss_title(n, task) for n in names]
+
+    # ------------------------------------------------------------------ fits at the chosen rate
+    with st.spinner("Training one model per loss…"):
+        results = ui.fits(setting)
+    table = ui.fit_table(setting, results)
+    if task == "regression":
+        st.subheader("Fits with outliers")
+        points, lines = ui.scatter_frames(setting, results)
+        st.altair_chart(ui.scatter_chart(points, lines, order), width="stretch")
+        c = st.columns(2)
+        with c[0]:
+            frame.csv_download(points, "outlier_points", label="Points (CSV)")
+        with c[1]:
+            frame.csv_download(lines, "outlier_fits", label="Fitted curves (CSV)")
+    else:
+        st.subheader(f"Decision boundaries at {rate:.0%} flipped labels (× = flipped)")
+        spec, cells, pts = ui.boundary_figure(setting)
+        st.vega_lite_chart(spec=spec)
+        c = st.columns(2)
+        with c[0]:
+            frame.csv_download(cells, "noise_boundaries", label="Boundary grid (CSV)")
+        with c[1]:
+            frame.csv_download(pts, "noise_points", label="Points (CSV)")
+    st.dataframe(table, hide_index=True, width="stretch")
+    frame.csv_download(table, f"{task}_scores", label="Scores (CSV)")
+    frame.takeaway(ui.fit_takeaway(setting, table))
+
+    # ------------------------------------------------------------------ sweep over rates and seeds
+    st.subheader("Sweep: clean-test score against the corruption rate")
+    c = st.columns([1, 1, 2])
+    c[0].slider("Seeds", 1, 5, key="seeds", bind="query-params")
+    c[1].slider("Rates", 3, 7, key="nrates", bind="query-params")
+    run = c[2].toggle("Run the sweep", key="sweep", bind="query-params")
+    rates = tuple(
+        float(r) for r in np.round(np.linspace(0, MAX_RATE[task], st.session_state["nrates"]), 3)
+    )
+    seeds = tuple(range(st.session_state["seeds"]))
+    st.caption(
+        f"Rates {', '.join(f'{r:.0%}' for r in rates)}; seeds {', '.join(map(str, seeds))} "
+        "(each seed draws new data, corruption and initial weights; the test split is clean)."
+    )
+    if run:
+        cost = ui.sweep_cost(setting, len(rates), len(seeds))
+        if cost > ui.SWEEP_BUDGET:
+            st.warning(
+                f"This sweep would take too long ({cost / ui.SWEEP_BUDGET:.1f}× the budget): "
+                "use fewer seeds, rates, epochs or points, or a smaller model."
+            )
+        else:
+            bar = st.progress(0.0, text="Sweeping…")
+            raw, agg = ui.sweep(
+                dataclasses.replace(setting, rate=0.0), rates, seeds,
+                _progress=lambda f: bar.progress(f, text=f"Sweeping… {f:.0%}"),
+            )  # fmt: skip
+            bar.empty()
+            st.altair_chart(ui.sweep_chart(agg, task, order), width="stretch")
+            limit = (
+                None
+                if task == "regression"
+                else robustness.flip_limit(kind, ui.corrupted(setting).n_classes)
+            )
+            frame.takeaway(ui.sweep_takeaway(agg, task, limit))
+            c = st.columns(2)
+            with c[0]:
+                frame.csv_download(agg, f"{task}_sweep_mean", label="Sweep means (CSV)")
+            with c[1]:
+                frame.csv_download(raw, f"{task}_sweep_runs", label="Every run (CSV)")
