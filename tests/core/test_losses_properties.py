@@ -457,3 +457,36 @@ def test_log_softmax_used_everywhere_keeps_cross_entropy_exact_for_a_dominant_cl
     z = np.array([[40.0, 0.0]])
     assert get("cross_entropy")(np.array([0]), z)[0][0] == pytest.approx(math.exp(-40), rel=1e-14)
     assert log_softmax(z)[0, 0] == pytest.approx(-math.exp(-40), rel=1e-14)
+
+
+def _slider_corners(loss: losses.Loss) -> list[dict[str, float]]:
+    """Every combination of the slider ends (and the allowed limits such as alpha = -inf, 10)."""
+    corners: list[dict[str, float]] = [{}]
+    for h in loss.hyperparameters:
+        ends = {h.ui_low, h.ui_high, h.default}
+        ends |= {v for v in (h.low, h.high) if math.isfinite(v) or v == -math.inf}
+        ends = {v for v in ends if not _refused(h, v)}
+        corners = [{**c, h.name: v} for c in corners for v in sorted(ends)]
+    return corners
+
+
+def _refused(h: losses.Hyperparameter, v: float) -> bool:
+    try:
+        h.check(v, "test")
+    except ValueError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("loss", losses.all_losses(), ids=lambda x: f"{x.task}/{x.name}")
+def test_finite_at_every_slider_corner_and_allowed_limit(loss):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for params in _slider_corners(loss):
+            if loss.task == "classification":
+                values, grad = loss(EXTREME_LABELS, EXTREME_LOGITS, **params)
+            elif loss.elementwise:
+                values, grad = loss(EXTREME_Y, EXTREME_PRED, **params)
+            else:
+                values, grad = loss(EXTREME_Y.reshape(3, 2), EXTREME_PRED.reshape(3, 2))
+            assert np.all(np.isfinite(values)) and np.all(np.isfinite(grad)), params
