@@ -63,12 +63,12 @@ def parse_vector(
         v = np.array([float(p) for p in parts], dtype=np.float64)
     except ValueError:
         raise ValueError(f"{name} = {text!r} is not a list of numbers; enter {allowed}") from None
-    if not min_len <= v.size <= max_len:
-        raise ValueError(f"{name} = {text!r} has {v.size} entries; enter {allowed}")
     if not np.all(np.isfinite(v)) or np.any(np.abs(v) > limit):
         raise ValueError(
             f"{name} = {text!r} contains NaN, inf or a number beyond ±{limit:g}; enter {allowed}"
         )
+    if not min_len <= v.size <= max_len:
+        raise ValueError(f"{name} = {text!r} has {v.size} entries; enter {allowed}")
     return v
 
 

@@ -7,15 +7,14 @@ from core import losses
 from ui import anatomy as ua
 from ui import frame
 
-PARTS = {
-    "sigmoid": "Sigmoid neuron (article 001)",
-    "softmax2": "Softmax, 2 classes (article 000)",
-    "softmaxK": "Softmax, K classes (article 002)",
-}
+# URL values of bound radios are their labels (``?part=Sigmoid+neuron``), so no format_func;
+# each radio's default is its first option, because Streamlit drops a URL value equal to the
+# widget's own default (index 0) in favour of the session default.
+SIGMOID, SOFTMAX2, SOFTMAXK = "Sigmoid neuron", "Softmax, 2 classes", "Softmax, K classes"
 A_DEFAULT, B_DEFAULT = "0.8, 0.1, 0.1", "0.8, 0.15, 0.05"
 Z_DEFAULT = [float(v) for v in an.logits_from_probabilities([0.8, 0.2])]
 DEFAULTS = {
-    "part": "softmax2",
+    "part": SIGMOID,
     "y": "1", "x": 1.0, "z0": -4.0, "axis": "z",
     "mode": "probabilities", "a1": 0.8, "z1": Z_DEFAULT[0], "z2": Z_DEFAULT[1], "y1": "0",
     "a": A_DEFAULT, "b": B_DEFAULT, "t": "1", "maps": ["cross_entropy", "mse"],
@@ -26,22 +25,22 @@ with frame.page("gradient_anatomy"):
         st.session_state.setdefault(key, value)
     frame.presets(
         {
-            "Article 000: a = [0.8, 0.2]": {"part": "softmax2", "mode": "probabilities",
+            "Article 000: a = [0.8, 0.2]": {"part": SOFTMAX2, "mode": "probabilities",
                                             "a1": 0.8, "y1": "0"},
-            "Confidently wrong neuron": {"part": "sigmoid", "y": "1", "z0": -6.0, "x": 1.0,
+            "Confidently wrong neuron": {"part": SIGMOID, "y": "1", "z0": -6.0, "x": 1.0,
                                          "axis": "z"},
-            "Article 002: uniform wrong classes": {"part": "softmaxK", "a": A_DEFAULT,
+            "Article 002: uniform wrong classes": {"part": SOFTMAXK, "a": A_DEFAULT,
                                                    "b": B_DEFAULT, "t": "1"},
-            "Completely wrong (a_t ≈ 0)": {"part": "softmaxK", "a": "0.02, 0.49, 0.49",
+            "Completely wrong (a_t ≈ 0)": {"part": SOFTMAXK, "a": "0.02, 0.49, 0.49",
                                            "b": "0.02, 0.9, 0.08", "t": "1"},
         }
     )  # fmt: skip
     part = st.radio(
-        "Part", list(PARTS), format_func=PARTS.get, horizontal=True, key="part",
-        bind="query-params",
+        "Part (articles 001, 000, 002)", [SIGMOID, SOFTMAX2, SOFTMAXK], horizontal=True,
+        key="part", bind="query-params",
     )  # fmt: skip
 
-    if part == "sigmoid":
+    if part == SIGMOID:
         st.subheader("One sigmoid neuron: a = σ(z), z = w·x + b")
         st.latex(
             r"C_{\text{MSE}} = \tfrac12 (y-a)^2:\ \frac{\partial C}{\partial w} = (a-y)\,"
@@ -49,7 +48,7 @@ with frame.page("gradient_anatomy"):
             r"\frac{\partial C}{\partial w} = (a-y)\,x"
         )
         c1, c2, c3, c4 = st.columns(4)
-        y = int(c1.radio("Target y", ["0", "1"], horizontal=True, key="y", bind="query-params"))
+        y = int(c1.radio("Target y", ["1", "0"], horizontal=True, key="y", bind="query-params"))
         x = c2.number_input(
             "Input x", min_value=-5.0, max_value=5.0, step=0.1, key="x", bind="query-params"
         )
@@ -58,8 +57,8 @@ with frame.page("gradient_anatomy"):
             key="z0", bind="query-params",
         )  # fmt: skip
         axis = c4.radio(
-            "Horizontal axis", ["z", "a"], horizontal=True, key="axis", bind="query-params",
-            format_func={"z": "pre-activation z", "a": "probability a"}.get,
+            "Horizontal axis: pre-activation z or probability a", ["z", "a"], horizontal=True,
+            key="axis", bind="query-params",
         )  # fmt: skip
         p = ua.sigmoid_point(z0, y, x)
         m = st.columns(4)
@@ -91,7 +90,7 @@ with frame.page("gradient_anatomy"):
             "as the error does."
         )
 
-    elif part == "softmax2":
+    elif part == SOFTMAX2:
         st.subheader("Two classes through a softmax: who gets the bigger push on z1?")
         st.latex(
             r"\frac{\partial L_{\text{MSE}}}{\partial z_1} = 4\,a_1 a_2\,(a_1-y_1) \qquad "

@@ -164,6 +164,8 @@ def k_class_table(
     k = len(a)
     if len(b) != k:
         raise ValueError(f"a and b must have the same number of classes, got {k} and {len(b)}")
+    for title, v in (("a", a), ("b", b)):
+        an.logits_from_probabilities(v, title)  # a clear message before anything else
     uniform = tuple(an.uniform_wrong(a[label], k, label)) if 0 <= label < k else a
     rows = []
     for title, v in (("a", a), ("b", b), ("a, wrong classes made uniform", uniform)):
