@@ -6,7 +6,10 @@ from core import curves, losses
 from ui import curves as uc
 from ui import frame
 
-TASKS = {"classification": "Classification (margin)", "regression": "Regression (residual)"}
+# No format_func on option widgets: Streamlit 1.67 writes the *formatted* label into the URL,
+# so links stay short and stable only with plain option names.
+TASKS = ("classification", "regression")
+TASKS_HELP = "Classification: against the margin m = z_t − z_other; regression: the residual."
 LOSS_KEY = {"classification": "cls", "regression": "reg"}
 SLIDER_PX = 230
 
@@ -25,12 +28,12 @@ with frame.page("loss_curves"):
     st.session_state.setdefault("y", 1.0)
 
     task = st.radio(
-        "Task", list(TASKS), format_func=TASKS.get, key="task", bind="query-params", horizontal=True
+        "Task", list(TASKS), key="task", bind="query-params", horizontal=True, help=TASKS_HELP
     )
     names = st.multiselect(
         "Losses",
         cls_names if task == "classification" else reg_names,
-        format_func=lambda n: losses.get(n, task=task).title,
+        help="Registry names (they are what the link holds); the legends show full titles.",
         key=LOSS_KEY[task],
         bind="query-params",
     )
@@ -66,7 +69,6 @@ with frame.page("loss_curves"):
             )
             who = st.multiselect(
                 "Losses to compare", cls_names, key="who", bind="query-params",
-                format_func=lambda n: losses.get(n, task=task).title,
             )  # fmt: skip
 
     # Hyperparameter sliders for every loss on screen.

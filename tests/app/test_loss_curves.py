@@ -1,0 +1,225 @@
+"""The Loss & gradient curves page under AppTest: the numbers shown are those core computes."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+
+from core import curves
+from ui import curves as uc
+
+PAGE = "pages/1_Loss_curves.py"
+
+
+def g3(x: float) -> str:
+    """How the page formats a number (3 significant digits, no negative zero)."""
+    return f"{x + 0.0:.3g}"
+
+
+def infos(at) -> list[str]:
+    return [i.value for i in at.info]
+
+
+def charts(at) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+
+
+def chart_titles(at) -> list[str]:
+    return [spec["title"] for spec in charts(at)]
+
+
+def test_default_view_shows_curves_weights_and_core_numbers(app):
+    at = app(PAGE)
+    assert chart_titles(at) == [
+        "Loss value",
+        "Gradient dL/dm",
+        "Weight on p_t: |dL/dp_t|",
+        "Push on the logit: |dL/dz_t|",
+    ]
+    takeaway = infos(at)[0]
+    for name, label in [("cross_entropy", "Cross-entropy"), ("mse", "Squared error on")]:
+        (_, g_wrong), (_, g_right) = (
+            curves.value_and_grad_at("classification", name, x) for x in (-3.0, 3.0)
+        )
+        assert f"{g3(g_wrong)} vs {g3(g_right)}" in takeaway, (label, takeaway)
+    assert "-0.953 vs -0.0474" in takeaway  # CE: -(1 - sigmoid(-3)) and -(1 - sigmoid(3))
+    assert "Multiclass hinge (Crammer–Singer) -1 vs 0" in takeaway
+    assert "ignores the right point entirely" in takeaway
+    # Formulas: value and gradient for each of the four default losses.
+    assert len(at.get("latex")) == 2 * 4
+    assert {b.proto.label for b in at.get("download_button")} == {
+        "Download the curves (CSV)",
+        "Download the weights (CSV)",
+    }
+
+
+def test_who_gets_the_gradient_numbers_are_core_numbers(app):
+    at = app(PAGE)
+    weights_takeaway = infos(at)[1]
+    p = curves.p_grid()
+    for name, label in [("mse", "Squared error on probabilities"), ("mae", "Absolute error")]:
+        _, w_z = curves.target_probability_weights(name, p)
+        assert f"{label}" in weights_takeaway
+        assert f"p_t = {curves.peak(p, w_z):.3g}" in weights_takeaway
+    assert "Squared error on probabilities at p_t = 0.333" in weights_takeaway
+    assert "Absolute error on probabilities at p_t = 0.5" in weights_takeaway
+    weights = chart_data(at, 3)
+    mae = weights[weights["name"] == "mae"]
+    _, w_z = curves.target_probability_weights("mae", mae["p_t"].to_numpy())
+    np.testing.assert_allclose(mae["dL_dzt_rel"], w_z / 0.5)  # 2 p (1 - p) is 0.5 at p = 1/2
+    claim = next(m.value for m in at.markdown if "made precise" in m.value)
+    # CE's weight 1/p_t normalised at 1/2 is 1/(2 p_t): 50x at p_t = 0.01; MSE's 2(1 - p_t): 1.98x
+    assert "gets 50× an undecided sample's weight under CE, 1.98× under MSE and 1× under MAE" in (
+        claim
+    )
+    assert "MSE's 4p_t(1 − p_t)² peaks at p_t = 0.333" in claim
+    assert "MAE's 2p_t(1 − p_t) is **not** uniform: it peaks at p_t = 0.5" in claim
+
+
+def test_hyperparameter_slider_moves_the_numbers(app):
+    at = app(PAGE, {"cls": ["cross_entropy", "hinge"], "at": "2"})
+    assert "Multiclass hinge (Crammer–Singer) -1 vs 0." in infos(at)[0]
+    assert "ignores the right point" in infos(at)[0]
+    at.slider(key="hinge_margin").set_value(2.5).run()
+    assert not at.exception
+    takeaway = infos(at)[0]
+    # margin 2.5 > 2: the right point is inside the margin now and still pushed.
+    assert "Multiclass hinge (Crammer–Singer) (margin=2.5) -1 vs -1." in takeaway
+    assert "ignores" not in takeaway
+
+
+def test_focal_gamma_changes_the_weights(app):
+    at = app(PAGE, {"cls": ["focal"], "who": ["focal"], "at": "2"})
+    _, g = curves.value_and_grad_at("classification", "focal", 2.0, {"gamma": 2.0})
+    assert f"vs {g3(g)}." in infos(at)[0]
+    at.slider(key="focal_gamma").set_value(0.0).run()
+    # Focal with gamma = 0 is cross-entropy.
+    _, g_wrong = curves.value_and_grad_at("classification", "cross_entropy", -2.0)
+    _, g_right = curves.value_and_grad_at("classification", "cross_entropy", 2.0)
+    assert f"Focal loss (gamma=0) {g3(g_wrong)} vs {g3(g_right)}." in infos(at)[0]
+    assert "Focal loss (gamma=0) at p_t = 0.005" in infos(at)[1]
+
+
+def test_regression_task_by_radio(app):
+    at = app(PAGE)
+    at.radio(key="task").set_value("regression").run()
+    assert not at.exception
+    assert chart_titles(at) == ["Loss value", "Gradient dL/de"]
+    takeaway = infos(at)[0]
+    assert takeaway.startswith("At residual 3:")
+    assert "Squared error charges 9 and pulls with 6" in takeaway
+    assert "Absolute error charges 3 and pulls with 1" in takeaway
+    assert "Huber charges 2.5 and pulls with 1" in takeaway
+    assert f"Log-cosh charges {g3(np.log(np.cosh(3.0)))} and pulls with {g3(np.tanh(3.0))}" in (
+        takeaway
+    )
+    assert f"pulls Squared error {g3(6 / np.tanh(3.0))}× as hard as Log-cosh" in takeaway
+
+
+def test_loss_multiselect_range_and_log_toggle(app):
+    at = app(PAGE)
+    at.multiselect(key="cls").set_value(["cross_entropy"]).run()
+    data = chart_data(at, 0)
+    assert set(data["loss"]) == {"Cross-entropy"}
+    v, g = curves.margin_curve("cross_entropy", data["x"].to_numpy())
+    np.testing.assert_array_equal(data["value"], v)  # the chart shows core's numbers, exactly
+    np.testing.assert_array_equal(data["gradient"], g)
+    at.slider(key="range").set_value(2.0).run()
+    xs = chart_data(at, 0)["x"]
+    assert xs.min() == -2.0 and xs.max() == 2.0
+    at.toggle(key="log").set_value(True).run()
+    assert _y_scale(charts(at)[0]) == "symlog"
+    at.multiselect(key="cls").set_value([]).run()
+    assert not at.exception
+    assert "Choose at least one loss" in at.warning[0].value
+
+
+def test_compare_at_slider(app):
+    at = app(PAGE, {"cls": ["cross_entropy"]})
+    at.slider(key="at").set_value(0.5).run()
+    _, g = curves.value_and_grad_at("classification", "cross_entropy", -0.5)
+    assert "margin -0.5 (confidently wrong) vs 0.5" in infos(at)[0]
+    assert g3(g) in infos(at)[0]
+
+
+def test_url_restores_a_regression_view(app):
+    at = app(PAGE, {"task": "regression", "reg": ["huber", "mse"], "huber_delta": "2", "at": "4"})
+    assert at.radio(key="task").value == "regression"
+    assert at.slider(key="huber_delta").value == 2.0
+    takeaway = infos(at)[0]
+    v, g = curves.value_and_grad_at("regression", "huber", 4.0, {"delta": 2.0})
+    assert (v, g) == (6.0, 2.0)  # delta (|e| - delta/2) and delta sign(e)
+    assert "Huber (delta=2) charges 6 and pulls with 2" in takeaway
+    assert "Squared error charges 16 and pulls with 8" in takeaway
+    assert not at.warning
+
+
+def test_target_slider_only_for_target_dependent_losses(app):
+    at = app(PAGE, {"task": "regression", "reg": ["mse"]})
+    assert not [s for s in at.slider if s.key == "y"]
+    at = app(PAGE, {"task": "regression", "reg": ["mape"], "y": "2", "at": "1"})
+    assert at.slider(key="y").value == 2.0
+    v, g = curves.value_and_grad_at("regression", "mape", 1.0, target=2.0)
+    assert (v, g) == pytest.approx((50.0, 50.0))  # 100 |e| / |y|
+    assert f"charges {g3(v)} and pulls with {g3(g)}" in infos(at)[0]
+
+
+@pytest.mark.parametrize(
+    ("query", "key"),
+    [
+        pytest.param({"range": "1000000000"}, "range", id="out-of-range-slider"),
+        pytest.param({"task": "astrology"}, "task", id="unknown-task"),
+        pytest.param({"cls": ["cross_entropy", "nonsense"]}, "cls", id="unknown-loss"),
+        pytest.param({"focal_gamma": "99"}, "focal_gamma", id="hyperparameter-out-of-range"),
+    ],
+)
+def test_refused_url_values_are_named(app, query, key):
+    at = app(PAGE, query)
+    notices = [w.value for w in at.warning]
+    assert any(f"`{key}=" in n and "is not allowed here" in n for n in notices), notices
+    assert len(at.get("vega_lite_chart")) >= 2  # the page still works with the defaults
+
+
+@pytest.mark.parametrize("label", list(uc.presets()), ids=lambda s: s.split()[0].lower())
+def test_presets_set_the_view(app, label):
+    at = app(PAGE)
+    values = uc.presets()[label]
+    index = list(uc.presets()).index(label)
+    at.button(key=f"preset_{index}").click().run()
+    assert not at.exception
+    assert at.radio(key="task").value == values["task"]
+    loss_key = "cls" if values["task"] == "classification" else "reg"
+    assert at.multiselect(key=loss_key).value == values[loss_key]
+    assert at.slider(key="at").value == values["at"]
+    assert infos(at)[0].startswith(
+        "Gradient dL/dm at margin" if values["task"] == "classification" else "At residual"
+    )
+
+
+def test_hinge_preset_shows_zero_gradient_beyond_the_margin(app):
+    at = app(PAGE)
+    at.button(key="preset_0").click().run()
+    assert "Multiclass hinge (Crammer–Singer) -1 vs 0." in infos(at)[0]
+    assert "ignores the right point entirely" in infos(at)[0]
+
+
+def chart_data(at, index: int) -> pd.DataFrame:
+    """The table behind chart ``index`` (Streamlit ships it as Arrow next to the spec)."""
+    element = at.get("vega_lite_chart")[index]
+    for d in element.proto.datasets:
+        df = convert_arrow_bytes_to_pandas_df(d.data.data)
+        if "loss" in df.columns:
+            return df
+    raise AssertionError("no data with a 'loss' column in the chart")
+
+
+def _y_scale(spec: dict) -> str | None:
+    for layer in spec.get("layer", [spec]):
+        y = layer.get("encoding", {}).get("y", {})
+        if "scale" in y and "type" in y["scale"]:
+            return y["scale"]["type"]
+    return None
