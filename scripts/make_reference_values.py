@@ -1,4 +1,4 @@
-r"""Write ``tests/fixtures/torch_reference.json``: per-sample loss values and gradients from PyTorch.
+r"""Write ``tests/fixtures/torch_reference.json``: per-sample values and gradients from PyTorch.
 
 Run with the PyTorch environment (torch is never needed by the app or the tests)::
 
@@ -194,8 +194,16 @@ def barron_torch(e: torch.Tensor, alpha: float, scale: float) -> torch.Tensor:
 
 
 REGRESSION = {
-    "mse": ([{}], "F.mse_loss(pred, y, reduction='none')", lambda y, p: F.mse_loss(p, y, reduction="none")),
-    "mae": ([{}], "F.l1_loss(pred, y, reduction='none')", lambda y, p: F.l1_loss(p, y, reduction="none")),
+    "mse": (
+        [{}],
+        "F.mse_loss(pred, y, reduction='none')",
+        lambda y, p: F.mse_loss(p, y, reduction="none"),
+    ),
+    "mae": (
+        [{}],
+        "F.l1_loss(pred, y, reduction='none')",
+        lambda y, p: F.l1_loss(p, y, reduction="none"),
+    ),
     "huber": (
         [{"delta": 0.5}, {"delta": 1.0}, {"delta": 2.0}],
         "F.huber_loss(pred, y, delta=δ, reduction='none')",
@@ -240,9 +248,19 @@ REGRESSION = {
     "barron": (
         [
             {"alpha": a, "scale": c}
-            for a, c in [(-math.inf, 1.0), (-2.0, 1.0), (-0.5, 2.0), (0.0, 1.0), (0.5, 1.0),
-                         (1.0, 1.0), (1.0, 0.3), (1.5, 1.0), (2.0, 1.0), (4.0, 1.0)]
-        ],  # fmt: skip
+            for a, c in [
+                (-math.inf, 1.0),
+                (-2.0, 1.0),
+                (-0.5, 2.0),
+                (0.0, 1.0),
+                (0.5, 1.0),
+                (1.0, 1.0),
+                (1.0, 0.3),
+                (1.5, 1.0),
+                (2.0, 1.0),
+                (4.0, 1.0),
+            ]
+        ],
         "|α-2|/α (((e/c)^2/|α-2| + 1)^(α/2) - 1) with torch.pow; limits 0, 2, -inf by their "
         "closed forms",
         lambda y, p, alpha, scale: barron_torch(p - y, alpha, scale),
@@ -313,15 +331,24 @@ def high_precision_cases() -> list[dict]:
             row = []
             for j in range(len(zs)):
 
-                def along(h, j=j, zs=zs, t=t):
+                def along(h, j=j, zs=zs, t=t, f=f):
                     return f([v + h * (i == j) for i, v in enumerate(zs)], int(t))
 
                 row.append(float(mpmath.diff(along, 0)))
             grad.append(row)
-        cases.append({"task": "classification", "loss": name, "params": params,
-                      "expression": "mpmath, 50 digits", "y": y_np.tolist(),
-                      "raw": z_np.tolist(), "values": values, "grad": grad,
-                      "dropped_rows": 0})  # fmt: skip
+        cases.append(
+            {
+                "task": "classification",
+                "loss": name,
+                "params": params,
+                "expression": "mpmath, 50 digits",
+                "y": y_np.tolist(),
+                "raw": z_np.tolist(),
+                "values": values,
+                "grad": grad,
+                "dropped_rows": 0,
+            }
+        )
     e_np = np.array([1e-12, -3e-8, 1e-4, 0.02, -0.7, 5.0, 40.0, -800.0])
     y_np = np.linspace(-1.0, 1.0, len(e_np))
     p_np = y_np + e_np
@@ -344,11 +371,22 @@ def high_precision_cases() -> list[dict]:
         # residuals computed in float64 first, exactly as the loss sees them
         e_seen = [mpmath.mpf(float(p - y)) for p, y in zip(p_np, y_np, strict=True)]
         values = [float(fn(x, a, c)) for x in e_seen]
-        grad = [float(mpmath.diff(lambda h, x=x: fn(x + h, a, c), 0)) for x in e_seen]
-        cases.append({"task": "regression", "loss": name, "params": params,
-                      "expression": "mpmath, 50 digits", "y": y_np.tolist(),
-                      "raw": p_np.tolist(), "values": values, "grad": grad,
-                      "dropped_rows": 0})  # fmt: skip
+        grad = [
+            float(mpmath.diff(lambda h, x=x, fn=fn, a=a, c=c: fn(x + h, a, c), 0)) for x in e_seen
+        ]
+        cases.append(
+            {
+                "task": "regression",
+                "loss": name,
+                "params": params,
+                "expression": "mpmath, 50 digits",
+                "y": y_np.tolist(),
+                "raw": p_np.tolist(),
+                "values": values,
+                "grad": grad,
+                "dropped_rows": 0,
+            }
+        )
     return cases
 
 
@@ -379,16 +417,28 @@ def classification_cases() -> list[dict]:
             for params in settings:
                 z = torch.tensor(z_np, requires_grad=True)
                 values, grad = evaluate(fn, z, torch.tensor(y_np), raw=z, **params)
-                case = {"task": "classification", "loss": name, "params": params,
-                        "expression": expression, "y": y_np, "raw": z_np}  # fmt: skip
+                case = {
+                    "task": "classification",
+                    "loss": name,
+                    "params": params,
+                    "expression": expression,
+                    "y": y_np,
+                    "raw": z_np,
+                }
                 cases.append(keep_finite(case, values, grad))
         q_np = soft_targets(k, len(z_np), seed + 10)
         for name, (settings, expression, fn) in SOFT.items():
             for params in settings:
                 z = torch.tensor(z_np, requires_grad=True)
                 values, grad = evaluate(fn, z, torch.tensor(q_np), raw=z, **params)
-                case = {"task": "classification", "loss": name, "params": params,
-                        "expression": expression, "y": q_np, "raw": z_np}  # fmt: skip
+                case = {
+                    "task": "classification",
+                    "loss": name,
+                    "params": params,
+                    "expression": expression,
+                    "y": q_np,
+                    "raw": z_np,
+                }
                 cases.append(keep_finite(case, values, grad))
     return cases
 
@@ -402,8 +452,14 @@ def regression_cases() -> list[dict]:
             values, grad = evaluate(fn, torch.tensor(y_np), p, raw=p, **params)
             if name == "log_cosh":
                 values = np.array(log_cosh_mpmath(p_np - y_np))
-            case = {"task": "regression", "loss": name, "params": params,
-                    "expression": expression, "y": y_np, "raw": p_np}  # fmt: skip
+            case = {
+                "task": "regression",
+                "loss": name,
+                "params": params,
+                "expression": expression,
+                "y": y_np,
+                "raw": p_np,
+            }
             cases.append(keep_finite(case, values, grad))
     # cosine similarity on vectors (n, d); Keras's sign: value = -cos
     for d, seed in [(2, 4), (3, 5), (5, 6)]:
@@ -416,8 +472,14 @@ def regression_cases() -> list[dict]:
         values, grad = evaluate(
             lambda y, p: -F.cosine_similarity(p, y, dim=1), torch.tensor(y_np), p, raw=p
         )
-        case = {"task": "regression", "loss": "cosine", "params": {},
-                "expression": "-F.cosine_similarity(pred, y, dim=1)", "y": y_np, "raw": p_np}  # fmt: skip
+        case = {
+            "task": "regression",
+            "loss": "cosine",
+            "params": {},
+            "expression": "-F.cosine_similarity(pred, y, dim=1)",
+            "y": y_np,
+            "raw": p_np,
+        }
         cases.append(keep_finite(case, values, grad))
     return cases
 
