@@ -35,3 +35,23 @@ def test_page_opens(open_page, screen):
     links = page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"]')
     existing = [s for s in frame.SCREENS.values() if (frame.ROOT / s.path).exists()]
     assert links.count() == len(existing)
+
+
+@pytest.mark.e2e
+def test_link_restores_the_loss_curves_view(open_page):
+    query = {"task": "regression", "reg": ["huber", "mse"], "huber_delta": "2", "at": "4"}
+    page = open_page("Loss_curves", query, screenshot="loss_curves_link")
+    takeaway = page.locator('[data-testid="stAlertContentInfo"]').first.inner_text()
+    assert "Huber (delta=2) charges 6 and pulls with 2" in takeaway
+    assert "Squared error charges 16 and pulls with 8" in takeaway
+    assert page.get_by_role("radio", name="regression").is_checked()
+    assert page.locator('[data-testid="stVegaLiteChart"]').count() == 2
+    assert "huber_delta=2" in page.url  # the state stays in the address bar
+
+
+@pytest.mark.e2e
+def test_refused_link_value_is_named_on_screen(open_page):
+    page = open_page("Loss_curves", {"range": "1000000000"}, screenshot="loss_curves_refused")
+    notice = page.locator('[data-testid="stAlertContentWarning"]').first.inner_text()
+    assert "range=1000000000" in notice and "is not allowed here" in notice
+    assert page.locator('[data-testid="stVegaLiteChart"]').count() == 4  # still drawn
