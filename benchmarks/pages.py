@@ -1,0 +1,132 @@
+"""Page speed: every page's default view, cold (empty cache) and warm (a cached rerun).
+
+Run from the repository root::
+
+    python benchmarks/pages.py [--repeats 3] [--only loss_curves,decision_boundaries]
+
+For each page of ``ui.frame.PAGES`` whose file exists, in one process (imports are paid once,
+by a warm-up run of the home page, not by the first page measured):
+
+cold
+    ``st.cache_data.clear()``, then a fresh ``AppTest`` runs the page's default view.
+warm
+    After the cold run, one widget is changed and changed back; the run after changing it back
+    is timed, so every cached computation is hit (a lecturer flipping a control back and forth).
+    Which widget: ``WARM_WIDGET`` below, keyed by screen key; otherwise the page's first toggle
+    or checkbox; otherwise a plain rerun.
+
+Prints the medians over ``--repeats`` as a markdown table against the targets
+(cold <= 3 s, warm <= 0.5 s). Times are wall-clock on this machine, under AppTest (no browser).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from ui import frame  # noqa: E402
+
+COLD_TARGET_S = 3.0
+WARM_TARGET_S = 0.5
+TIMEOUT_S = 600
+
+#: The widget a page toggles for the warm run: ``{screen key: (widget kind, key, other value)}``.
+#: The kind is an ``AppTest`` accessor (``slider``, ``toggle``, ``selectbox``, ...).
+WARM_WIDGET: dict[str, tuple[str, str, object]] = {
+    "loss_curves": ("slider", "at", 2.0),
+}
+
+
+def _app(path: str) -> AppTest:
+    return AppTest.from_file(str(ROOT / path), default_timeout=TIMEOUT_S)
+
+
+def _check(at: AppTest, what: str) -> None:
+    if at.exception:
+        raise RuntimeError(f"{what}: {[e.value for e in at.exception]}")
+
+
+def _timed_run(at: AppTest) -> float:
+    t = time.perf_counter()
+    at.run()
+    return time.perf_counter() - t
+
+
+def _warm_widget(key: str, at: AppTest):
+    """``(widget, other value, description)`` to change and change back, or ``None``."""
+    if key in WARM_WIDGET:
+        kind, wkey, other = WARM_WIDGET[key]
+        return getattr(at, kind)(key=wkey), other, f"{kind} `{wkey}`"
+    for kind in ("toggle", "checkbox"):
+        for w in getattr(at, kind):
+            if w.key is not None:
+                return w, not w.value, f"{kind} `{w.key}`"
+    return None
+
+
+def measure(screen: frame.Screen) -> tuple[float, float, str]:
+    """One cold and one warm time (seconds) for a page, and how the warm run was made."""
+    st.cache_data.clear()
+    at = _app(screen.path)
+    cold = _timed_run(at)
+    _check(at, f"{screen.key} cold")
+    found = _warm_widget(screen.key, at)
+    if found is None:
+        warm = _timed_run(at)
+        how = "plain rerun"
+    else:
+        widget, other, how = found
+        original = widget.value
+        widget.set_value(other)
+        at.run()
+        _check(at, f"{screen.key} after changing {how}")
+        widget = _warm_widget(screen.key, at)[0]
+        widget.set_value(original)
+        warm = _timed_run(at)
+    _check(at, f"{screen.key} warm")
+    return cold, warm, how
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=3, help="runs per page (median)")
+    parser.add_argument("--only", default="", help="comma-separated screen keys")
+    args = parser.parse_args(argv)
+    only = {k for k in args.only.split(",") if k}
+    screens = [
+        s
+        for s in frame.SCREENS.values()
+        if (ROOT / s.path).exists() and (not only or s.key in only)
+    ]
+    _app(frame.SCREENS["home"].path).run()  # warm-up: imports are not a page's cost
+
+    rows = []
+    for screen in screens:
+        runs = [measure(screen) for _ in range(args.repeats)]
+        cold = statistics.median(r[0] for r in runs)
+        warm = statistics.median(r[1] for r in runs)
+        rows.append((screen, cold, warm, runs[0][2]))
+        print(f"  {screen.key}: cold {cold:.2f} s, warm {warm:.3f} s", file=sys.stderr)
+
+    print(f"Median of {args.repeats} runs, AppTest, Python {sys.version.split()[0]}.\n")
+    print(
+        f"| page | cold (s) | ≤ {COLD_TARGET_S:g} s | warm (s) | ≤ {WARM_TARGET_S:g} s | warm run |"
+    )
+    print("|---|---:|:-:|---:|:-:|---|")
+    for screen, cold, warm, how in rows:
+        ok_cold = "yes" if cold <= COLD_TARGET_S else "**no**"
+        ok_warm = "yes" if warm <= WARM_TARGET_S else "**no**"
+        print(f"| {screen.label} | {cold:.2f} | {ok_cold} | {warm:.3f} | {ok_warm} | {how} |")
+
+
+if __name__ == "__main__":
+    main()
