@@ -284,7 +284,7 @@ def _regression_takeaway(probes: pd.DataFrame, at: float) -> str:
     g = pos["gradient"].abs()
     if len(g) > 1 and g.min() > 0:
         text += (
-            f" A point that far off pulls {g.idxmax()} {g.max() / g.min():.3g}× as hard as "
+            f" On a point that far off, {g.idxmax()} pulls {g.max() / g.min():.3g}× as hard as "
             f"{g.idxmin()}."
         )
     return text

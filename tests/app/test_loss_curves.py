@@ -117,7 +117,7 @@ def test_regression_task_by_radio(app):
     assert f"Log-cosh charges {g3(np.log(np.cosh(3.0)))} and pulls with {g3(np.tanh(3.0))}" in (
         takeaway
     )
-    assert f"pulls Squared error {g3(6 / np.tanh(3.0))}× as hard as Log-cosh" in takeaway
+    assert f"Squared error pulls {g3(6 / np.tanh(3.0))}× as hard as Log-cosh" in takeaway
 
 
 def test_loss_multiselect_range_and_log_toggle(app):
