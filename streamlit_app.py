@@ -19,7 +19,7 @@ PITCH = (
 
 with frame.page("home"):
     st.write(PITCH)
-    st.session_state.setdefault("dataset", "moons")
+    controls.init_state("dataset", "moons", DATASETS)
     name = st.segmented_control(
         "Dataset",
         list(DATASETS),

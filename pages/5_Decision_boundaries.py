@@ -38,7 +38,7 @@ def _reset_scrubber(_values) -> None:
 with frame.page("decision_boundaries"):
     frame.presets(PRESETS, apply=_reset_scrubber)
     data = controls.dataset_controls(controls.datasets_2d(), default="spirals")
-    st.session_state.setdefault("flip", 0.0)
+    controls.init_state("flip", 0.0, bounds=(0.0, 0.6))
     flip = st.sidebar.slider(
         "Flip training labels (fraction)",
         min_value=0.0,
@@ -76,7 +76,7 @@ with frame.page("decision_boundaries"):
         "Epoch (scrub through training snapshots)", options=options, key="epoch",
         bind="query-params",
     )  # fmt: skip
-    st.session_state.setdefault("drive", True)
+    controls.init_state("drive", True)
     drive = c2.toggle(
         "Who drives learning",
         key="drive",

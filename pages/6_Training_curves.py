@@ -37,8 +37,9 @@ with frame.page("training_curves"):
     model = controls.model_controls(MODEL, max_epochs=MAX_EPOCHS)
     chosen = controls.loss_controls(DEFAULT_LOSSES)
     st.sidebar.markdown("**Seeds and yardstick**")
-    for key, value in {"seeds": 3, "band": "minmax", "target": 0.9}.items():
-        st.session_state.setdefault(key, value)
+    controls.init_state("seeds", 3, bounds=(1, MAX_SEEDS))
+    controls.init_state("band", "minmax", ["minmax", "sd"])
+    controls.init_state("target", 0.9, bounds=(0.5, 1.0))
     n_seeds = st.sidebar.number_input(
         "Seeds", min_value=1, max_value=MAX_SEEDS, step=1, key="seeds",
         help="each seed: other initial weights and batch order (the data stay the same)",

@@ -2,7 +2,7 @@
 
 Every widget is bound to the URL (``bind="query-params"``, the key is the parameter name) and
 bounded, so a hostile link cannot start unbounded work. Defaults are set with
-``st.session_state.setdefault`` and widgets are created without ``value=``, so lecture presets
+:func:`init_state` and widgets are created without ``value=``, so lecture presets
 (``frame.presets``) can set any of these keys. The controls return *frozen* choices that are
 hashable and can key ``st.cache_data``.
 
@@ -35,6 +35,7 @@ from core import datasets, losses, models, optim, train
 MAX_EPOCHS = 2000
 MAX_LAYERS = 3
 MAX_WIDTH = 256
+MAX_SEED = 10_000
 LR_RANGE = (1e-5, 10.0)
 #: Classification datasets with more than two features (no decision-boundary picture).
 HIGH_DIMENSIONAL = frozenset({"breast_cancer", "digits"})
@@ -131,8 +132,56 @@ def datasets_2d() -> list[str]:
     return [n for n in datasets.names("classification") if n not in HIGH_DIMENSIONAL]
 
 
-def _default(key: str, value: Any) -> None:
-    st.session_state.setdefault(key, value)
+def init_state(
+    key: str,
+    value: Any,
+    options: Sequence[Any] | None = None,
+    bounds: tuple[float, float] | None = None,
+) -> None:
+    """Give widget ``key`` its default through ``st.session_state``, taking a valid URL value.
+
+    Defaults go through session state so that presets can set any widget. But Streamlit 1.67
+    does not reliably let a bound URL value win over a session-state default (a selectbox,
+    toggle or multiselect with ``format_func`` keeps the default, and so does a number input
+    for ``0``), so on first load the URL value is checked here and used when it is valid:
+    one of ``options`` (all of them for a list default), ``true``/``false`` for a boolean,
+    a number within ``bounds`` (an integer for an integer default). Anything else keeps the
+    default; Streamlit then drops the URL value and ``frame.page`` names it in a notice.
+    """
+    if key in st.session_state:
+        return
+    raw = st.query_params.get_all(key)
+    if raw:
+        value = _from_url(raw, value, options, bounds)
+    st.session_state[key] = value
+
+
+def _from_url(
+    raw: list[str],
+    value: Any,
+    options: Sequence[Any] | None,
+    bounds: tuple[float, float] | None,
+) -> Any:
+    """The URL strings ``raw`` as a widget value like ``value``, or ``value`` if invalid."""
+    if isinstance(value, list | tuple):
+        ok = options is not None and all(r in options for r in raw)
+        return list(dict.fromkeys(raw)) if ok else value
+    text = raw[-1]
+    if isinstance(value, bool):
+        return text.lower() == "true" if text.lower() in ("true", "false") else value
+    if options is not None:
+        return text if text in options else value
+    if isinstance(value, int | float) and bounds is not None:
+        try:
+            number = float(text)
+        except ValueError:
+            return value
+        if not (math.isfinite(number) and bounds[0] <= number <= bounds[1]):
+            return value
+        if isinstance(value, int):
+            return int(number) if number == int(number) else value
+        return number
+    return value
 
 
 def dataset_controls(
@@ -160,7 +209,7 @@ def dataset_controls(
     """
     box = container if container is not None else st.sidebar
     key = f"{prefix}dataset"
-    _default(key, default)
+    init_state(key, default, list(names))
     name = box.selectbox(
         "Dataset",
         list(names),
@@ -185,7 +234,8 @@ def dataset_controls(
 def _param_widget(box: Any, dataset: str, p: datasets.Param, prefix: str) -> Any:
     """One bounded, URL-bound widget for a dataset parameter."""
     key = f"{prefix}{dataset}_{p.name}"
-    _default(key, p.default)
+    bounds = None if p.choices else (p.low, p.high)
+    init_state(key, p.default, list(p.choices) if p.choices else None, bounds)
     label = p.name.replace("_", " ").capitalize()
     if p.choices:
         return box.selectbox(label, list(p.choices), key=key, help=p.help, bind="query-params")
@@ -242,8 +292,13 @@ def model_controls(
     d = {**MODEL_DEFAULTS, **(defaults or {})}
     max_epochs = min(int(max_epochs), MAX_EPOCHS)
     k = {name: f"{prefix}{name}" for name in d}
+    choices = {"act": models.ACTIVATIONS, "opt": optim.NAMES, "batch": BATCH_SIZES}
+    bounds = {
+        "layers": (0, MAX_LAYERS), "width": (1, MAX_WIDTH), "lr": LR_RANGE,
+        "epochs": (1, max_epochs), "l2": (0.0, 1.0), "seed": (0, MAX_SEED),
+    }  # fmt: skip
     for name, value in d.items():
-        _default(k[name], value)
+        init_state(k[name], value, choices.get(name), bounds.get(name))
 
     box.markdown("**Model**")
     c1, c2 = box.columns(2)
@@ -320,7 +375,7 @@ def model_controls(
     seed = box.number_input(
         "Seed (initial weights, batch order)",
         min_value=0,
-        max_value=10_000,
+        max_value=MAX_SEED,
         step=1,
         key=k["seed"],
         bind="query-params",
@@ -370,7 +425,7 @@ def loss_controls(
     """A multiselect of registered losses (URL key ``losses``); returns names in registry order."""
     box = container if container is not None else st.sidebar
     options = losses.names(task)
-    _default(key, [n for n in default if n in options])
+    init_state(key, [n for n in default if n in options], options)
     chosen = box.multiselect(
         label,
         options,

@@ -1,0 +1,272 @@
+"""Decision boundaries page (AppTest): every kind of control, the numbers shown, hostile URLs.
+
+Small configurations come in through the URL (few points, few epochs) so each run is fast;
+the expected numbers are computed here with ``core`` directly, from the same config.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pytest
+
+from core import boundaries, datasets, metrics, train
+
+PAGE = "pages/5_Decision_boundaries.py"
+SMALL = {
+    "dataset": "moons", "moons_n_samples": 120, "layers": 1, "width": 8, "epochs": 30,
+    "lr": 0.05,
+}  # fmt: skip
+TITLES = {
+    "cross_entropy": "Cross-entropy (softmax)",
+    "mse": "Squared error on probabilities (Brier)",
+    "mae": "Absolute error on probabilities",
+    "hinge": "Multiclass hinge (Crammer–Singer)",
+    "multi_margin": "Multiclass hinge (Weston–Watkins)",
+}
+
+
+def expected(
+    name: str,
+    loss_names: list[str],
+    *,
+    data: dict | None = None,
+    hidden=(8,),
+    lr=0.05,
+    epochs=30,
+    optimizer="adam",
+    activation="tanh",
+    flip=0.0,
+    epoch=None,
+):
+    """Test accuracy and the panel numbers per loss, computed with core for this config."""
+    data = data or {}
+    ds = datasets.load(name, **data)
+    if flip:
+        ds = datasets.add_label_noise(ds, flip, kind="symmetric", seed=data.get("seed", 0))
+    snaps = boundaries.snapshot_epochs(epochs, 12)
+    cfgs = [
+        train.TrainConfig(loss=n, hidden=hidden, activation=activation, optimizer=optimizer,
+                          lr=lr, epochs=epochs, dtype="float32", snapshot_epochs=snaps)
+        for n in loss_names
+    ]  # fmt: skip
+    results = train.fit_many(ds, cfgs)
+    out = {}
+    for n, r in zip(loss_names, results, strict=True):
+        model = r.model if epoch is None else r.snapshots[epoch]
+        grid = boundaries.make_grid(np.vstack([ds.X_train, ds.X_test]), 60)
+        p = boundaries.panel(model, n, epoch or epochs, grid, ds.X_train, ds.y_train,
+                             ds.X_test, ds.y_test, flipped=ds.corrupted)  # fmt: skip
+        out[n] = {
+            "test": metrics.accuracy(ds.y_test, model.decision_function(ds.X_test)),
+            "panel": p,
+            "result": r,
+        }
+    return out
+
+
+def table(at):
+    return at.dataframe[0].value.set_index("loss")
+
+
+def chart_specs(at) -> list[str]:
+    """The Vega-Lite specs of the page's Altair charts, as JSON text."""
+    return [c.proto.spec for c in at.get("vega_lite_chart")]
+
+
+def test_small_config_from_the_url_shows_core_numbers(app):
+    losses = ["cross_entropy", "mse", "mae", "hinge"]
+    at = app(PAGE, SMALL)
+    exp = expected("moons", losses, data={"n_samples": 120})
+    t = table(at)
+    assert list(t.index) == [TITLES[n] for n in losses]
+    for n in losses:
+        row = t.loc[TITLES[n]]
+        assert row["test accuracy"] == pytest.approx(exp[n]["test"], abs=1e-12)
+        assert row["epoch"] == 30
+        d = exp[n]["panel"].drivers
+        assert row["zero-gradient points"] == pytest.approx(d.idle_fraction)
+        assert row["gradient share of misclassified"] == pytest.approx(
+            d.misclassified_share, nan_ok=True
+        )
+    # hinge is the only loss here with exactly-zero gradients, CE never has any
+    assert t.loc[TITLES["cross_entropy"], "zero-gradient points"] == 0.0
+    assert len(chart_specs(at)) == 1
+    # takeaway: its numbers are the best and worst test accuracy in the table
+    text = at.info[0].value
+    shown = [float(x) / 100 for x in re.findall(r"(\d+\.\d)%", text)[:2]]
+    best, worst = t["test accuracy"].max(), t["test accuracy"].min()
+    assert shown == [pytest.approx(best, abs=5e-4), pytest.approx(worst, abs=5e-4)], text
+    hinge_idle = t.loc[TITLES["hinge"], "zero-gradient points"]
+    assert f"{hinge_idle:.0%} of the training points give exactly zero gradient" in text
+
+
+def test_three_classes_and_chosen_losses(app):
+    losses = ["cross_entropy", "hinge", "multi_margin"]
+    q = {"dataset": "blobs", "blobs_n_classes": 3, "blobs_n_samples": 150, "layers": 0,
+         "epochs": 25, "lr": 0.05, "losses": losses}  # fmt: skip
+    at = app(PAGE, q)
+    exp = expected("blobs", losses, data={"n_classes": 3, "n_samples": 150}, hidden=(), epochs=25)
+    t = table(at)
+    assert list(t.index) == [TITLES[n] for n in losses]
+    for n in losses:
+        assert t.loc[TITLES[n], "test accuracy"] == pytest.approx(exp[n]["test"], abs=1e-12)
+    assert any("3 classes" in c.value for c in at.caption)
+    spec = json.loads(chart_specs(at)[0])
+    assert "class 2" in json.dumps(spec)  # the colour scale covers all three classes
+
+
+def test_epoch_scrubber_shows_the_snapshot_without_retraining(app):
+    at = app(PAGE, {**SMALL, "losses": ["cross_entropy", "mae"]})
+    slider = at.select_slider(key="epoch")
+    assert slider.value == 30
+    assert list(slider.options) == [str(e) for e in boundaries.snapshot_epochs(30, 12)]
+    at = slider.set_value(3).run()
+    assert not at.exception
+    exp = expected("moons", ["cross_entropy", "mae"], data={"n_samples": 120}, epoch=3)
+    t = table(at)
+    assert (t["epoch"] == 3).all()
+    for n in ("cross_entropy", "mae"):
+        assert t.loc[TITLES[n], "test accuracy"] == pytest.approx(exp[n]["test"], abs=1e-12)
+    # epoch 0 is the shared initial model: every loss predicts the same
+    at = at.select_slider(key="epoch").set_value(0).run()
+    acc = table(at)["test accuracy"]
+    assert acc.nunique() == 1
+
+
+def test_label_noise_marks_flipped_points_and_reports_their_gradient_share(app):
+    losses = ["cross_entropy", "mae"]
+    at = app(PAGE, {**SMALL, "losses": losses, "flip": 0.3})
+    exp = expected("moons", losses, data={"n_samples": 120}, flip=0.3)
+    t = table(at)
+    for n in losses:
+        share = exp[n]["panel"].drivers.flagged_share
+        assert np.isfinite(share)
+        assert t.loc[TITLES[n], "gradient share of flipped"] == pytest.approx(share)
+    text = at.info[0].value
+    assert "flipped points carry" in text
+    hi = max(losses, key=lambda n: exp[n]["panel"].drivers.flagged_share)
+    assert f"{exp[hi]['panel'].drivers.flagged_share:.0%}" in text
+
+
+def test_who_drives_learning_toggle_changes_the_point_size(app):
+    at = app(PAGE, {**SMALL, "losses": ["cross_entropy"]})
+
+    def size_encoding(at):
+        spec = json.loads(chart_specs(at)[0])
+        layers = spec["spec"]["layer"]
+        return [layer["encoding"].get("size") for layer in layers if "size" in layer["encoding"]]
+
+    assert size_encoding(at)[0]["field"] == "weight"
+    at = at.toggle(key="drive").set_value(False).run()
+    assert size_encoding(at) == [{"value": 36}]
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        pytest.param("layers", 0, id="number-input"),
+        pytest.param("act", "relu", id="selectbox"),
+        pytest.param("opt", "sgd", id="optimizer"),
+        pytest.param("batch", "16", id="batch-size"),
+        pytest.param("l2", 0.01, id="l2"),
+        pytest.param("seed", 3, id="seed"),
+    ],
+)
+def test_every_model_control_retrains_and_matches_core(app, key, value):
+    at = app(PAGE, {**SMALL, "losses": ["cross_entropy", "hinge"]})
+    widget = at.selectbox(key=key) if key in ("act", "opt", "batch") else at.number_input(key=key)
+    at = widget.set_value(value).run()
+    assert not at.exception
+    kw = {"hidden": (8,), "activation": "tanh", "optimizer": "adam", "lr": 0.05, "epochs": 30,
+          "batch_size": None, "l2": 0.0, "seed": 0}  # fmt: skip
+    kw.update(
+        {"layers": {"hidden": ()}, "act": {"activation": "relu"}, "opt": {"optimizer": "sgd"},
+         "batch": {"batch_size": 16}, "l2": {"l2": 0.01}, "seed": {"seed": 3}}[key]
+    )  # fmt: skip
+    ds = datasets.load("moons", n_samples=120)
+    res = train.fit_many(
+        ds, [train.TrainConfig(loss=n, dtype="float32", **kw) for n in ("cross_entropy", "hinge")]
+    )
+    t = table(at)
+    for n, r in zip(("cross_entropy", "hinge"), res, strict=True):
+        acc = metrics.accuracy(ds.y_test, r.model.decision_function(ds.X_test))
+        assert t.loc[TITLES[n], "test accuracy"] == pytest.approx(acc, abs=1e-12)
+
+
+def test_dataset_parameter_widget_changes_the_data(app):
+    at = app(PAGE, {**SMALL, "losses": ["cross_entropy"]})
+    assert any("84 training / 36 test" in c.value for c in at.caption)
+    at = at.number_input(key="moons_n_samples").set_value(200).run()
+    assert any("140 training / 60 test" in c.value for c in at.caption)
+
+
+def test_diverging_run_is_reported_not_crashed(app):
+    q = {"dataset": "moons", "moons_n_samples": 100, "layers": 0, "opt": "sgd", "lr": 5.0,
+         "epochs": 20, "losses": ["cross_entropy", "square_logits"]}  # fmt: skip
+    at = app(PAGE, q)
+    ds = datasets.load("moons", n_samples=100)
+    r = train.fit(ds, train.TrainConfig(loss="square_logits", hidden=(), optimizer="sgd", lr=5.0,
+                                        epochs=20, dtype="float32"))  # fmt: skip
+    assert r.diverged
+    warnings = [w.value for w in at.warning]
+    assert any(f"diverged at epoch {r.diverged_epoch}" in w for w in warnings), warnings
+    t = at.dataframe[0].value.set_index("loss")
+    assert t.loc["Squared error on logits", "diverged at epoch"] == r.diverged_epoch
+
+
+def test_hostile_url_values_are_refused_with_a_notice(app):
+    q = {**SMALL, "epochs": 10**9, "moons_n_samples": 10**9, "lr": -1, "losses": ["nope"],
+         "flip": 5, "epoch": 77}  # fmt: skip
+    at = app(PAGE, q)
+    assert at.number_input(key="epochs").value == 150  # page default, not 10^9
+    assert at.number_input(key="moons_n_samples").value == 400
+    assert at.number_input(key="lr").value == pytest.approx(0.01)
+    assert at.number_input(key="width").value == 8  # a valid URL value stays
+    assert at.multiselect(key="losses").value == ["cross_entropy", "mse", "mae", "hinge"]
+    notice = " ".join(w.value for w in at.warning)
+    for key in ("epochs", "moons_n_samples", "flip", "lr", "losses"):
+        assert f"`{key}=" in notice, notice
+    assert at.select_slider(key="epoch").value == 150
+
+
+def test_unknown_dataset_falls_back_to_the_default(app):
+    at = app(PAGE, {"dataset": "../../etc/passwd", "epochs": 10, "spirals_n_samples": 100,
+                    "losses": ["cross_entropy"]})  # fmt: skip
+    assert at.selectbox(key="dataset").value == "spirals"
+    assert "`dataset=" in " ".join(w.value for w in at.warning)
+
+
+def test_no_loss_chosen_asks_for_one(app):
+    at = app(PAGE, SMALL)
+    at = at.multiselect(key="losses").set_value([]).run()
+    assert not at.exception
+    assert any("at least one loss" in w.value for w in at.warning)
+
+
+def test_preset_sets_the_lecture_moment(app):
+    at = app(PAGE, SMALL)
+    labels = [b.label for b in at.button]
+    i = labels.index("3 classes: softmax CE vs multiclass hinge")
+    at = at.button[i].click().run()
+    assert not at.exception
+    assert at.selectbox(key="dataset").value == "blobs"
+    assert at.multiselect(key="losses").value == ["cross_entropy", "hinge", "multi_margin"]
+    assert at.select_slider(key="epoch").value == 200
+    assert len(table(at)) == 3
+
+
+def test_default_view_shows_spirals_and_the_mae_failure(app):
+    """The default view itself (slower: the real defaults)."""
+    at = app("pages/5_Decision_boundaries.py")
+    exp = expected("spirals", ["cross_entropy", "mse", "mae", "hinge"], hidden=(32, 32),
+                   lr=0.01, epochs=150)  # fmt: skip
+    t = table(at)
+    for n in ("cross_entropy", "mse", "mae", "hinge"):
+        assert t.loc[TITLES[n], "test accuracy"] == pytest.approx(exp[n]["test"], abs=1e-12)
+    assert exp["cross_entropy"]["test"] > 0.9 > exp["mae"]["test"]
+    assert [d.label for d in at.get("download_button")] == [
+        "Summary CSV", "Points + gradients CSV", "Decision surface CSV",
+    ]  # fmt: skip
