@@ -109,9 +109,14 @@ def main(argv: list[str] | None = None) -> None:
     ]
     _app(frame.SCREENS["home"].path).run()  # warm-up: imports are not a page's cost
 
-    rows = []
+    rows, failed = [], []
     for screen in screens:
-        runs = [measure(screen) for _ in range(args.repeats)]
+        try:
+            runs = [measure(screen) for _ in range(args.repeats)]
+        except RuntimeError as err:  # a broken page is reported, the others still measured
+            failed.append((screen, str(err)))
+            print(f"  {screen.key}: FAILED {err}", file=sys.stderr)
+            continue
         cold = statistics.median(r[0] for r in runs)
         warm = statistics.median(r[1] for r in runs)
         rows.append((screen, cold, warm, runs[0][2]))
@@ -126,6 +131,10 @@ def main(argv: list[str] | None = None) -> None:
         ok_cold = "yes" if cold <= COLD_TARGET_S else "**no**"
         ok_warm = "yes" if warm <= WARM_TARGET_S else "**no**"
         print(f"| {screen.label} | {cold:.2f} | {ok_cold} | {warm:.3f} | {ok_warm} | {how} |")
+    for screen, err in failed:
+        print(f"| {screen.label} | error | **no** | error | **no** | {err[:80]} |")
+    if failed:
+        sys.exit(1)
 
 
 if __name__ == "__main__":
