@@ -20,8 +20,9 @@ PRESETS = {
 
 with frame.page("loss_landscape"):
     frame.presets(PRESETS)
-    for key, value in PLATEAU.items():
-        st.session_state.setdefault(key, value)
+    # Every widget declares its default with value=/index=/default= (not setdefault): Streamlit
+    # drops a URL value equal to the widget's declared default, so the two must agree.
+    D = PLATEAU
 
     # ------------------------------------------------------------------ one sample, one weight
     st.header("One sample, one weight")
@@ -34,24 +35,26 @@ with frame.page("loss_landscape"):
         "(same shape, same plateau)."
     )
     c = st.columns(5)
-    c[0].number_input("input x₀", -5.0, 5.0, step=0.5, key="x0", bind="query-params")
-    c[1].selectbox("label y₀", ["0", "1"], key="y0", bind="query-params")
-    c[2].slider("start weight w₀", -10.0, 10.0, step=0.5, key="w0", bind="query-params")
-    c[3].number_input(
-        "learning rate", 0.001, 100.0, step=0.1, format="%.3f", key="lr1", bind="query-params"
+    x0 = c[0].number_input("input x₀", -5.0, 5.0, D["x0"], step=0.5, key="x0", bind="query-params")
+    y0 = c[1].selectbox("label y₀", ["0", "1"], index=0, key="y0", bind="query-params")
+    w0 = c[2].slider(
+        "start weight w₀", -10.0, 10.0, D["w0"], step=0.5, key="w0", bind="query-params"
     )
-    c[4].slider("steps", 1, 1000, key="steps1", bind="query-params")
+    lr1 = c[3].number_input(
+        "learning rate", 0.001, 100.0, D["lr1"], step=0.1, format="%.3f", key="lr1",
+        bind="query-params",
+    )  # fmt: skip
+    steps1 = c[4].slider("steps", 1, 1000, D["steps1"], key="steps1", bind="query-params")
     one_cfg = ui.OneSampleConfig(
-        losses=tuple(ui.DEFAULT_LOSSES),
-        x0=float(st.session_state["x0"]),
-        y0=int(st.session_state["y0"]),
-        w0=float(st.session_state["w0"]),
-        lr=float(st.session_state["lr1"]),
-        steps=int(st.session_state["steps1"]),
-    )
-    if st.session_state["t1"] > one_cfg.steps:
+        losses=tuple(ui.DEFAULT_LOSSES), x0=float(x0), y0=int(y0), w0=float(w0),
+        lr=float(lr1), steps=int(steps1),
+    )  # fmt: skip
+    if st.session_state.get("t1", 0) > one_cfg.steps:
         st.session_state["t1"] = one_cfg.steps
-    t1 = st.slider("show the path up to step", 0, one_cfg.steps, key="t1", bind="query-params")
+    t1 = st.slider(
+        "show the path up to step", 0, one_cfg.steps, min(D["t1"], one_cfg.steps), key="t1",
+        bind="query-params",
+    )  # fmt: skip
     one = ui.one_sample(one_cfg)
     st.vega_lite_chart(spec=ui.one_sample_chart(one_cfg, t1), width="stretch")
     st.dataframe(one.summary, hide_index=True, width="stretch")
@@ -68,45 +71,47 @@ with frame.page("loss_landscape"):
     st.header("Logistic regression: the loss surface over (w, b)")
     st.caption(
         "z = w·x + b on two overlapping 1-D Gaussian classes; the mean loss over the data as a "
-        "map, gradient descent from the orange circle (white dots: the steps), the best value on "
+        "map, gradient descent from the orange circle (dots: the steps), the best value on "
         "the map at the black cross. "
         "Right: the smallest eigenvalue of the Hessian (central differences of the exact "
         "gradient) — red where the surface curves down, i.e. is not convex."
     )
     c = st.columns([3, 1, 1, 1])
-    c[0].multiselect(
+    chosen = c[0].multiselect(
         "losses",
         losses.names("classification"),
-        format_func=ui.loss_title,
+        default=D["losses"],
         max_selections=4,
+        help="Registered classification losses (no format_func: the URL holds these names)",
         key="losses",
         bind="query-params",
     )
-    c[1].slider("points", 10, 200, step=2, key="n", bind="query-params")
-    c[2].slider("class separation", 0.0, 6.0, step=0.5, key="sep", bind="query-params")
-    c[3].number_input("data seed", 0, 9999, key="seed", bind="query-params")
+    n = c[1].slider("points", 10, 200, D["n"], step=2, key="n", bind="query-params")
+    sep = c[2].slider(
+        "class separation", 0.0, 6.0, D["sep"], step=0.5, key="sep", bind="query-params"
+    )
+    seed = c[3].number_input("data seed", 0, 9999, D["seed"], key="seed", bind="query-params")
     c = st.columns(5)
-    c[0].slider("start w", -10.0, 10.0, step=0.5, key="w", bind="query-params")
-    c[1].slider("start b", -10.0, 10.0, step=0.5, key="b", bind="query-params")
-    c[2].number_input(
-        "learning rate ", 0.001, 100.0, step=0.1, format="%.3f", key="lr", bind="query-params"
+    w = c[0].slider("start w", -10.0, 10.0, D["w"], step=0.5, key="w", bind="query-params")
+    b = c[1].slider("start b", -10.0, 10.0, D["b"], step=0.5, key="b", bind="query-params")
+    lr = c[2].number_input(
+        "learning rate ", 0.001, 100.0, D["lr"], step=0.1, format="%.3f", key="lr",
+        bind="query-params",
+    )  # fmt: skip
+    steps = c[3].slider("steps ", 1, 2000, D["steps"], key="steps", bind="query-params")
+    span = c[4].slider(
+        "map half-width", 2.0, 20.0, D["span"], step=1.0, key="span", bind="query-params"
     )
-    c[3].slider("steps ", 1, 2000, key="steps", bind="query-params")
-    c[4].slider("map half-width", 2.0, 20.0, step=1.0, key="span", bind="query-params")
     cfg = ui.SurfaceConfig(
-        losses=tuple(st.session_state["losses"]),
-        n=int(st.session_state["n"]),
-        separation=float(st.session_state["sep"]),
-        seed=int(st.session_state["seed"]),
-        w0=float(st.session_state["w"]),
-        b0=float(st.session_state["b"]),
-        lr=float(st.session_state["lr"]),
-        steps=int(st.session_state["steps"]),
-        span=float(st.session_state["span"]),
-    )
-    if st.session_state["t"] > cfg.steps:
+        losses=tuple(chosen), n=int(n), separation=float(sep), seed=int(seed), w0=float(w),
+        b0=float(b), lr=float(lr), steps=int(steps), span=float(span),
+    )  # fmt: skip
+    if st.session_state.get("t", 0) > cfg.steps:
         st.session_state["t"] = cfg.steps
-    t = st.slider("show the paths up to step", 0, cfg.steps, key="t", bind="query-params")
+    t = st.slider(
+        "show the paths up to step", 0, cfg.steps, min(D["t"], cfg.steps), key="t",
+        bind="query-params",
+    )  # fmt: skip
     if not cfg.losses:
         st.warning("Choose at least one loss to draw its surface.")
         st.stop()
@@ -114,8 +119,8 @@ with frame.page("loss_landscape"):
         res = ui.surfaces(cfg)
     for name in res.summary["loss"]:
         left, right = st.columns(2)
-        left.vega_lite_chart(spec=ui.surface_chart(cfg, name, t), width="stretch")
-        right.vega_lite_chart(spec=ui.convexity_chart(cfg, name, t), width="stretch")
+        left.vega_lite_chart(spec=ui.surface_chart(cfg, name, t), width="content")
+        right.vega_lite_chart(spec=ui.convexity_chart(cfg, name, t), width="content")
     st.dataframe(res.summary, hide_index=True, width="stretch")
     frame.takeaway(ui.surface_takeaway(res, cfg))
     d = st.columns(4)

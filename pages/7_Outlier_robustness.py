@@ -9,7 +9,7 @@ from core import robustness
 from ui import controls, frame
 from ui import robustness as ui
 
-TASKS = ("regression", "classification")
+TASKS = ["regression", "classification"]
 DEFAULTS = {
     "task": "regression", "sweep": True, "seeds": 3, "nrates": 5,
     "okind": "response", "frac": 0.2, "mag": 8.0, "rmodel": "linear", "rlr": 0.1, "repochs": 150,
@@ -37,10 +37,11 @@ PRESETS = {
 
 with frame.page("outlier_robustness"):
     frame.presets(PRESETS)
-    for key, value in DEFAULTS.items():
-        st.session_state.setdefault(key, value)
-    # radios bind their *displayed* label to the URL, so the options are the short names
-    task = st.radio("Task", list(TASKS), horizontal=True, key="task", bind="query-params")
+    # Widgets declare their defaults (value=/index=) instead of st.session_state.setdefault:
+    # Streamlit drops a URL value equal to the widget's declared default, so they must agree.
+    # Radios bind their *displayed* label to the URL, so their options are the short names.
+    D = DEFAULTS
+    task = st.radio("Task", TASKS, index=0, horizontal=True, key="task", bind="query-params")
     sb = st.sidebar
     if task == "regression":
         data = controls.dataset_controls(
@@ -48,13 +49,13 @@ with frame.page("outlier_robustness"):
         )
         sb.markdown("**Outliers**")
         kind = sb.radio(
-            "Kind (response: y shifted; leverage: x shifted)", list(robustness.REGRESSION_KINDS),
-            key="okind", bind="query-params",
+            "Kind (response: y shifted; leverage: x shifted)", robustness.REGRESSION_KINDS,
+            index=0, key="okind", bind="query-params",
         )  # fmt: skip
-        rate = sb.slider("Share of training points", 0.0, 0.45, step=0.05, key="frac",
-                         bind="query-params")  # fmt: skip
-        magnitude = sb.slider("Magnitude (standard units)", -20.0, 20.0, step=0.5, key="mag",
-                              bind="query-params")  # fmt: skip
+        rate = sb.slider("Share of training points", 0.0, 0.45, D["frac"], step=0.05,
+                         key="frac", bind="query-params")  # fmt: skip
+        magnitude = sb.slider("Magnitude (standard units)", -20.0, 20.0, D["mag"], step=0.5,
+                              key="mag", bind="query-params")  # fmt: skip
         names = controls.loss_controls(
             robustness.REGRESSION_LOSSES, task="regression", key="rlosses", container=sb
         )
@@ -67,22 +68,24 @@ with frame.page("outlier_robustness"):
         sb.markdown("**Label noise**")
         kind = sb.radio(
             "Kind (symmetric: any other class; pair: k → k+1)",
-            list(robustness.CLASSIFICATION_KINDS), key="nkind", bind="query-params",
+            robustness.CLASSIFICATION_KINDS, index=0, key="nkind", bind="query-params",
         )  # fmt: skip
-        rate = sb.slider("Share of training labels flipped", 0.0, 0.6, step=0.05, key="rate",
-                         bind="query-params")  # fmt: skip
+        rate = sb.slider("Share of training labels flipped", 0.0, 0.6, D["rate"], step=0.05,
+                         key="rate", bind="query-params")  # fmt: skip
         magnitude = 0.0
         names = controls.loss_controls(
             robustness.CLASSIFICATION_LOSSES, task="classification", key="closses", container=sb
         )
         prefix = "c"
     sb.markdown("**Model** (Adam, full batch, float32)")
+    models = list(ui.MODELS)
     model = ui.ModelSpec(
-        model=sb.selectbox("Hidden layers", list(ui.MODELS), key=f"{prefix}model",
-                           bind="query-params"),
-        lr=sb.number_input("Learning rate", 0.0001, 10.0, step=0.01, format="%.4f",
-                           key=f"{prefix}lr", bind="query-params"),
-        epochs=sb.slider("Epochs", 10, 500, step=10, key=f"{prefix}epochs", bind="query-params"),
+        model=sb.selectbox("Hidden layers", models, index=models.index(D[f"{prefix}model"]),
+                           key=f"{prefix}model", bind="query-params"),
+        lr=sb.number_input("Learning rate", 0.0001, 10.0, D[f"{prefix}lr"], step=0.01,
+                           format="%.4f", key=f"{prefix}lr", bind="query-params"),
+        epochs=sb.slider("Epochs", 10, 500, D[f"{prefix}epochs"], step=10,
+                         key=f"{prefix}epochs", bind="query-params"),
     )  # fmt: skip
     if not names:
         st.warning("Choose at least one loss in the sidebar.")
@@ -119,13 +122,11 @@ with frame.page("outlier_robustness"):
     # ------------------------------------------------------------------ sweep over rates and seeds
     st.subheader("Sweep: clean-test score against the corruption rate")
     c = st.columns([1, 1, 2])
-    c[0].slider("Seeds", 1, 5, key="seeds", bind="query-params")
-    c[1].slider("Rates", 3, 7, key="nrates", bind="query-params")
-    run = c[2].toggle("Run the sweep", key="sweep", bind="query-params")
-    rates = tuple(
-        float(r) for r in np.round(np.linspace(0, MAX_RATE[task], st.session_state["nrates"]), 3)
-    )
-    seeds = tuple(range(st.session_state["seeds"]))
+    n_seeds = c[0].slider("Seeds", 1, 5, D["seeds"], key="seeds", bind="query-params")
+    n_rates = c[1].slider("Rates", 3, 7, D["nrates"], key="nrates", bind="query-params")
+    run = c[2].toggle("Run the sweep", D["sweep"], key="sweep", bind="query-params")
+    rates = tuple(float(r) for r in np.round(np.linspace(0, MAX_RATE[task], n_rates), 3))
+    seeds = tuple(range(n_seeds))
     st.caption(
         f"Rates {', '.join(f'{r:.0%}' for r in rates)}; seeds {', '.join(map(str, seeds))} "
         "(each seed draws new data, corruption and initial weights; the test split is clean)."

@@ -23,6 +23,8 @@ TARGET_P = 0.9
 GAP = 0.01
 #: Grid points per axis of the surfaces.
 RESOLUTION = 61
+#: Side of a square (w, b) map in pixels.
+MAP_SIZE = 330
 FONT = {"labelFontSize": 14, "titleFontSize": 16}
 
 
@@ -100,7 +102,7 @@ def one_sample(cfg: OneSampleConfig) -> OneSampleResult:
         rows.append(
             {
                 "loss": title,
-                "slope at start": float(p.grad_norm[0]) if len(p.loss) else np.nan,
+                "|slope| at start": float(p.grad_norm[0]) if len(p.loss) else np.nan,
                 "w after last step": float(p.w[-1]) if len(p.loss) else np.nan,
                 "loss after last step": float(p.loss[-1]) if len(p.loss) else np.nan,
                 "p_t after last step": float(r.p_target[-1]) if len(p.loss) else np.nan,
@@ -183,8 +185,8 @@ def _styled(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     """Projector-sized fonts."""
     return (
         chart.configure_axis(**FONT)
-        .configure_legend(labelFontSize=14, titleFontSize=15, orient="bottom")
-        .configure_title(fontSize=18)
+        .configure_legend(labelFontSize=14, titleFontSize=15, orient="bottom", labelLimit=400)
+        .configure_title(fontSize=18, subtitleFontSize=14, anchor="start")
     )
 
 
@@ -274,7 +276,7 @@ def _heatmap(cfg: SurfaceConfig, name: str, field: str) -> dict:
     return _styled(chart).to_dict()
 
 
-def _path_layers(res: SurfaceResult, name: str, step: int) -> list[dict]:
+def _path_layers(res: SurfaceResult, name: str, step: int, color: str) -> list[dict]:
     path = res.paths[(res.paths["loss"] == name) & (res.paths["step"] <= step)]
     row = res.summary[res.summary["loss"] == name].iloc[0]
     xy = {"x": {"field": "w", "type": "quantitative"}, "y": {"field": "b", "type": "quantitative"}}
@@ -282,10 +284,10 @@ def _path_layers(res: SurfaceResult, name: str, step: int) -> list[dict]:
     start = _records(path.head(1))
     optimum = [{"w": row["optimum w*"], "b": row["optimum b*"], "value": row["optimum loss"]}]
     return [
-        {"data": {"values": _records(path)}, "mark": {"type": "line", "color": "white",
-         "strokeWidth": 2.5}, "encoding": {**xy, "order": {"field": "step"}}},
+        {"data": {"values": _records(path)}, "mark": {"type": "line", "color": color,
+         "strokeWidth": 3}, "encoding": {**xy, "order": {"field": "step"}}},
         {"data": {"values": _records(path)}, "mark": {"type": "circle", "color": "white",
-         "size": 35, "stroke": "black", "strokeWidth": 0.5, "opacity": 1},
+         "size": 40, "stroke": color, "strokeWidth": 1.5, "opacity": 1},
          "encoding": {**xy, "tooltip": tips}},
         {"data": {"values": start}, "mark": {"type": "circle", "color": "orange", "size": 320,
          "stroke": "black", "strokeWidth": 1.5, "opacity": 1}, "encoding": {**xy, "tooltip": tips}},
@@ -297,15 +299,19 @@ def _path_layers(res: SurfaceResult, name: str, step: int) -> list[dict]:
 
 def surface_chart(cfg: SurfaceConfig, name: str, step: int) -> dict:
     """Heatmap of the mean loss over ``(w, b)`` with the descent path up to ``step``."""
-    spec = _layered(_heatmap(cfg, name, "value"), _path_layers(surfaces(cfg), name, step))
-    spec["title"] = f"{name}: mean loss"
+    spec = _layered(
+        _heatmap(cfg, name, "value"), _path_layers(surfaces(cfg), name, step, "#ff2d95")
+    )
+    spec["title"] = {"text": name, "subtitle": "mean loss over the data, descent path in pink"}
     return spec
 
 
 def convexity_chart(cfg: SurfaceConfig, name: str, step: int) -> dict:
     """Map of the smallest Hessian eigenvalue (red where the surface curves down), with the path."""
-    spec = _layered(_heatmap(cfg, name, "min_eig"), _path_layers(surfaces(cfg), name, step))
-    spec["title"] = f"{name}: smallest Hessian eigenvalue"
+    spec = _layered(
+        _heatmap(cfg, name, "min_eig"), _path_layers(surfaces(cfg), name, step, "black")
+    )
+    spec["title"] = {"text": name, "subtitle": "smallest Hessian eigenvalue: red = not convex"}
     return spec
 
 
@@ -327,7 +333,7 @@ def one_sample_takeaway(res: OneSampleResult, cfg: OneSampleConfig) -> str:
             parts.append(f"{d['loss']} diverged at step {int(d['diverged at step'])}")
             continue
         parts.append(
-            f"{d['loss']} (slope {d['slope at start']:.3g} at the start) "
+            f"{d['loss']} (|slope| {d['|slope| at start']:.3g} at the start) "
             f"{_steps_phrase(d[col], cfg.steps)}, ending at p_t = {d['p_t after last step']:.3f}"
         )
     return (
