@@ -164,10 +164,19 @@ def summary_frame(summary: dict[str, compare.Summary], target: float) -> pd.Data
     return pd.DataFrame(rows)
 
 
+def _final_logits(run: SeedRun, name: str) -> np.ndarray:
+    """Test logits of the final model, all ``NaN`` if the run diverged."""
+    z = run.test_logits[name]
+    return np.full_like(z, np.nan) if run.diverged[name] is not None else z
+
+
 def cross_eval_frame(runs: Sequence[SeedRun], loss_names: Sequence[str], y_test) -> pd.DataFrame:
-    """Every final model under every metric (mean over seeds): the cross-evaluation table."""
+    """Every final model under every metric (mean over seeds): the cross-evaluation table.
+
+    A diverged run's last finite model is not a trained result, so it is left out (a loss
+    that diverged in every seed gets ``NaN``)."""
     tables = [
-        compare.cross_evaluate({n: r.test_logits[n] for n in loss_names}, y_test) for r in runs
+        compare.cross_evaluate({n: _final_logits(r, n) for n in loss_names}, y_test) for r in runs
     ]
     mean = compare.mean_scores(tables)
     rows = []
@@ -185,7 +194,8 @@ def reliability_frame(
     """Reliability diagram data per loss, test points pooled over seeds (diverged runs left out)."""
     rows = []
     for n in loss_names:
-        z = [r.test_logits[n] for r in runs if np.all(np.isfinite(r.test_logits[n]))]
+        z = [_final_logits(r, n) for r in runs]
+        z = [zz for zz in z if np.all(np.isfinite(zz))]
         if not z:
             continue
         curve = compare.reliability(np.vstack(z), np.tile(np.asarray(y_test), len(z)), n_bins)
