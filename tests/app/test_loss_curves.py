@@ -223,3 +223,16 @@ def _y_scale(spec: dict) -> str | None:
         if "scale" in y and "type" in y["scale"]:
             return y["scale"]["type"]
     return None
+
+
+def test_label_smoothing_preset_pushes_the_right_point_back(app):
+    at = app(PAGE)
+    labels = list(uc.presets())
+    at.button(key=f"preset_{labels.index('Label smoothing pushes back')}").click().run()
+    _, g = curves.value_and_grad_at(
+        "classification", "cross_entropy", 6.0, {"label_smoothing": 0.1}
+    )
+    assert g == pytest.approx(0.05 - 1 / (1 + np.exp(6.0)))  # p_t - q_t, q_t = 1 - eps/2
+    takeaway = infos(at)[0]
+    assert f"vs {g3(g)}." in takeaway
+    assert "Cross-entropy (label_smoothing=0.1) pushes the right point back" in takeaway
