@@ -104,14 +104,10 @@ with frame.page("loss_curves"):
         else:
             params = frozen(names)
             table = uc.curve_table(task, params, x_max, target)
-            domain = uc.labels(task, params)
+            value_spec, gradient_spec = uc.curve_specs(task, params, x_max, target, log_y)
             left, right = st.columns(2)
-            left.altair_chart(
-                uc.value_chart(table, task, log_y=log_y, domain=domain), width="stretch"
-            )
-            right.altair_chart(
-                uc.gradient_chart(table, task, log_y=log_y, domain=domain), width="stretch"
-            )
+            left.vega_lite_chart(value_spec, width="stretch")
+            right.vega_lite_chart(gradient_spec, width="stretch")
             probes = uc.probe_table(task, params, at, target)
             frame.takeaway(uc.curves_takeaway(task, probes, at))
             frame.csv_download(table, f"loss_curves_{task}", label="Download the curves (CSV)")
@@ -126,17 +122,10 @@ with frame.page("loss_curves"):
     if who:
         with who_area:
             weights = uc.weight_table(frozen(who))
+            p_spec, z_spec = uc.weight_specs(frozen(who), log_y)
             left, right = st.columns(2)
-            left.altair_chart(
-                uc.weight_chart(weights, "dL_dpt_rel", "Weight on p_t: |dL/dp_t|",
-                                "relative weight (1 at p_t = 0.5)", log_y=log_y),
-                width="stretch",
-            )  # fmt: skip
-            right.altair_chart(
-                uc.weight_chart(weights, "dL_dzt_rel", "Push on the logit: |dL/dz_t|",
-                                "relative push (1 at p_t = 0.5)", log_y=log_y),
-                width="stretch",
-            )  # fmt: skip
+            left.vega_lite_chart(p_spec, width="stretch")
+            right.vega_lite_chart(z_spec, width="stretch")
             frame.takeaway(uc.weights_takeaway(weights))
             frame.csv_download(weights, "who_gets_the_gradient", label="Download the weights (CSV)")
     if task == "classification" and (claim := uc.claim_numbers()) is not None:
