@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
-from core import curves
+from core import curves, losses
 from ui import curves as uc
 
 PAGE = "pages/1_Loss_curves.py"
@@ -236,3 +236,24 @@ def test_label_smoothing_preset_pushes_the_right_point_back(app):
     takeaway = infos(at)[0]
     assert f"vs {g3(g)}." in takeaway
     assert "Cross-entropy (label_smoothing=0.1) pushes the right point back" in takeaway
+
+
+@pytest.mark.parametrize("task", ["classification", "regression"])
+def test_every_registered_loss_can_be_drawn_with_its_sliders(app, task):
+    names = uc.curve_names(task)
+    key = "cls" if task == "classification" else "reg"
+    at = app(PAGE, {"task": task, key: names})
+    assert at.multiselect(key=key).value == names
+    assert len(chart_data(at, 0)["name"].unique()) == len(names)
+    expected = {
+        uc.param_key(n, h.name) for n in names for h in losses.get(n, task=task).hyperparameters
+    }
+    assert expected <= {s.key for s in at.slider}
+    # Every hyperparameter slider at the top of its range still draws finite curves.
+    for s in at.slider:
+        if s.key in expected:
+            s.set_value(s.max)
+    at.run()
+    assert not at.exception and not at.error
+    data = chart_data(at, 1)
+    assert np.all(np.isfinite(data["gradient"]))
