@@ -30,13 +30,19 @@ finite epoch. Nothing is raised and no floating-point warning escapes.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
+import os
+import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from threadpoolctl import ThreadpoolController
 
 from core import losses, optim
 from core.datasets import Dataset
@@ -183,32 +189,77 @@ def fit(ds: Dataset, cfg: TrainConfig, progress: Progress = None) -> FitResult:
 
 
 def fit_many(
-    ds: Dataset, cfgs: Sequence[TrainConfig], progress: Progress = None
+    ds: Dataset,
+    cfgs: Sequence[TrainConfig],
+    progress: Progress = None,
+    workers: int | None = None,
 ) -> list[FitResult]:
     """Train every config, in lockstep where they share architecture, optimizer, batch size,
     seed and dtype; result ``i`` is bit-identical to ``fit(ds, cfgs[i])``.
 
-    ``progress(fraction)`` is called with the fraction of epochs done (at most ~100 times).
+    ``progress(fraction)`` is called from the calling thread with the fraction of epochs
+    done (at most ~100 times). ``workers`` threads share the stacked models (NumPy releases
+    the GIL in its loops); ``None`` uses up to 2 (the cores of a small cloud machine). The
+    results do not depend on ``workers``: each model's arithmetic is the same in any split.
+    BLAS runs single-threaded meanwhile: these matrices are small, and a BLAS thread pool
+    competing with other work on few cores costs far more than it gains.
     """
     if not isinstance(ds, Dataset):
         raise ValueError(f"ds must be a datasets.Dataset, got {type(ds).__name__}")
     cfgs = list(cfgs)
     if not cfgs or not all(isinstance(c, TrainConfig) for c in cfgs):
         raise ValueError("cfgs must be a non-empty sequence of TrainConfig")
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1)
+    if not (_is_int(workers) and workers >= 1):
+        raise ValueError(f"workers must be None or an integer >= 1, got {workers!r}")
     jobs = [_Job(i, c, *_checked_loss(ds, c)) for i, c in enumerate(cfgs)]
     groups: dict[tuple, list[_Job]] = {}
     for job in jobs:
         c = job.cfg
         key = (c.hidden, c.activation, c.optimizer, c.batch_size, c.seed, c.dtype)
         groups.setdefault(key, []).append(job)
+    # split the lockstep groups into at most `workers` chunks of similar size
+    chunks = [chunk for g in groups.values() for chunk in _split(g, workers)]
     tracker = _Progress(progress, sum(c.epochs for c in cfgs))
     results: list[FitResult | None] = [None] * len(cfgs)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-        for group in groups.values():
-            for job, result in zip(group, _train_group(ds, group, tracker), strict=True):
-                results[job.index] = result
+    with _single_threaded_blas():
+        if workers == 1 or len(chunks) == 1:
+            tracker.inline = True
+            for chunk in chunks:
+                for job, result in zip(chunk, _train_group(ds, chunk, tracker), strict=True):
+                    results[job.index] = result
+        else:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                futures = {pool.submit(_train_group, ds, chunk, tracker): chunk for chunk in chunks}
+                pending = set(futures)
+                while pending:
+                    _, pending = wait(pending, timeout=0.02, return_when=FIRST_EXCEPTION)
+                    tracker.report()
+                for future, chunk in futures.items():
+                    for job, result in zip(chunk, future.result(), strict=True):
+                        results[job.index] = result
     tracker.done()
     return results  # type: ignore[return-value]
+
+
+def _split(jobs: list, parts: int) -> list[list]:
+    """``jobs`` cut into ``min(parts, len(jobs))`` consecutive chunks of near-equal length."""
+    parts = min(parts, len(jobs))
+    bounds = np.linspace(0, len(jobs), parts + 1).round().astype(int)
+    return [jobs[a:b] for a, b in itertools.pairwise(bounds)]
+
+
+_BLAS_CONTROLLER = None
+
+
+@contextmanager
+def _single_threaded_blas():
+    global _BLAS_CONTROLLER
+    if _BLAS_CONTROLLER is None:
+        _BLAS_CONTROLLER = ThreadpoolController()
+    with _BLAS_CONTROLLER.limit(limits=1, user_api="blas"):
+        yield
 
 
 # --------------------------------------------------------------------------- internals
@@ -234,13 +285,22 @@ def _checked_loss(ds: Dataset, cfg: TrainConfig) -> tuple[losses.Loss, dict[str,
 
 
 class _Progress:
-    """Calls ``progress(fraction)`` when the fraction has grown by at least 1%."""
+    """Counts epochs done (thread-safe) and calls ``progress(fraction)`` from the calling
+    thread, when the fraction has grown by at least 1%: inline, or when ``report`` is
+    called by the thread that waits for the workers."""
 
     def __init__(self, callback: Progress, total: int) -> None:
         self.callback, self.total, self.count, self.last = callback, total, 0, -1.0
+        self.inline = False
+        self._lock = threading.Lock()
 
     def add(self, epochs: int) -> None:
-        self.count += epochs
+        with self._lock:
+            self.count += epochs
+        if self.inline:
+            self.report()
+
+    def report(self) -> None:
         fraction = self.count / self.total
         if self.callback is not None and fraction - self.last >= 0.01:
             self.last = fraction
@@ -398,6 +458,12 @@ def _grad_norm(grads: list[Array]) -> Array:
 
 
 def _train_group(ds: Dataset, jobs: list[_Job], tracker: _Progress) -> list[FitResult]:
+    # np.errstate is per thread: overflow is expected in a diverging run and detected below
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        return _train_stack(ds, jobs, tracker)
+
+
+def _train_stack(ds: Dataset, jobs: list[_Job], tracker: _Progress) -> list[FitResult]:
     g = _Group(ds, jobs)
     c = jobs[0].cfg
     n = g.X.shape[0]

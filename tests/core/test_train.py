@@ -210,16 +210,24 @@ def test_snapshots_scrub_through_training(moons):
     assert r.snapshots[10].params[0][0, 0] != 99.0
 
 
-def test_progress_is_reported_up_to_one(moons):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_progress_is_reported_up_to_one(moons, workers):
     seen: list[float] = []
-    train.fit_many(
-        moons,
-        [TrainConfig(epochs=300, loss="mse"), TrainConfig(epochs=50, hidden=(4,))],
-        progress=seen.append,
-    )
+    cfgs = [TrainConfig(epochs=300, loss="mse"), TrainConfig(epochs=50, hidden=(4,))]
+    train.fit_many(moons, cfgs, progress=seen.append, workers=workers)
     assert seen[-1] == 1.0
     assert np.all(np.diff(seen) > 0)
-    assert 10 <= len(seen) <= 102
+    # inline: every 1%; with worker threads the waiting thread reports what it finds
+    assert (50 if workers == 1 else 2) <= len(seen) <= 101
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_results_do_not_depend_on_worker_threads(moons, workers):
+    cfgs = [TrainConfig(loss=n, epochs=20) for n in ("cross_entropy", "mse", "mae", "hinge")]
+    cfgs.append(TrainConfig(loss="mse", epochs=5, dtype="float32"))
+    serial = train.fit_many(moons, cfgs, workers=1)
+    for a, b in zip(train.fit_many(moons, cfgs, workers=workers), serial, strict=True):
+        _assert_same(a, b)
 
 
 def test_float32_trains_in_float32(moons):
@@ -339,3 +347,5 @@ def test_fit_many_rejects_empty_and_non_configs(moons):
         train.fit_many(moons, [{"loss": "mse"}])
     with pytest.raises(ValueError, match="ds"):
         train.fit(moons.X_train, TrainConfig())
+    with pytest.raises(ValueError, match="workers"):
+        train.fit_many(moons, [TrainConfig()], workers=0)
