@@ -197,8 +197,8 @@ with frame.page("gradient_anatomy"):
             )
             st.caption(
                 "Each triangle is every 3-class prediction (corners: all mass on one class); "
-                "darker is lower loss. The dashed white line is 'wrong classes uniform'. "
-                "CE's colour bands run parallel to the opposite edge: it only sees a_t."
+                "yellow is low loss, dark is high. The dashed white line is 'wrong classes "
+                "uniform'. CE's colour bands run parallel to the opposite edge: it only sees a_t."
             )
             frame.csv_download(simplex, "simplex_losses")
         else:

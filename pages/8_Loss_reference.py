@@ -31,7 +31,7 @@ with frame.page("loss_reference"):
         "Must be", list(losses.PROPERTIES), format_func=ref.PROPERTY_TITLES.get, key="props",
         bind="query-params",
     )  # fmt: skip
-    expand = c4.toggle("Open all cards", key="open", bind="query-params")
+    expand = c4.toggle("Expand all", key="open", bind="query-params")
 
     every = losses.all_losses()
     shown = [loss for loss in every if ref.matches(loss, query, tasks, props)]
@@ -72,7 +72,7 @@ with frame.page("loss_reference"):
 
     st.subheader("Article 004's losses, as Loss Lab knows them")
     article = ref.article_table()
-    st.dataframe(article, hide_index=True, width="stretch", row_height=70)
+    st.table(article.set_index("article 004 API"))  # wraps the long notes, unlike a dataframe
     frame.csv_download(article, "article_004_names")
 
     convex_robust = [f"{x.title} ({x.task})" for x in shown

@@ -24,6 +24,8 @@ from ui import charts
 MSE, CE = "MSE", "CE"
 MSE_ARTICLE, MSE_FULL = "MSE, article 002 (path via a_p only)", "MSE, full (all K outputs)"
 SIGMA_PRIME = "σ'(z) x (the MSE factor)"
+#: Legend title (the series names say what they are; a non-empty title keeps Altair's default out).
+LEGEND = "curve"
 
 
 def fmt(v: float, digits: int = 3) -> str:
@@ -89,16 +91,16 @@ def sigmoid_charts(
     x0 = z0 if axis == "z" else point["a"]
     left = _with_point(
         charts.lines(loss, xcol, "value", "series", "Loss C", x_title=xtitle, y_title="loss C",
-                     color_domain=domain, legend_title="", configure=False, height=340),
+                     color_domain=domain, legend_title=LEGEND, configure=False, height=340),
         xcol, x0, {MSE: point["mse"], CE: point["ce"]},
-    )  # fmt: skip
+    ).properties(width=390)  # fmt: skip
     right = _with_point(
         charts.lines(grad, xcol, "value", "series", "Gradient dC/dw", x_title=xtitle,
-                     y_title="dC/dw", color_domain=domain, legend_title="", configure=False,
+                     y_title="dC/dw", color_domain=domain, legend_title=LEGEND, configure=False,
                      height=340),
         xcol, x0, {MSE: point["mse_dw"], CE: point["ce_dw"]},
-    )  # fmt: skip
-    return charts.style(alt.hconcat(left, right))
+    ).properties(width=390)  # fmt: skip
+    return _style(alt.hconcat(left, right))
 
 
 # --------------------------------------------------------------------------- softmax, 2 classes
@@ -144,9 +146,9 @@ def two_class_chart(df: pd.DataFrame, a1: float, marks: Mapping[str, float], y1:
     chart = charts.lines(
         long, "a1", "value", "series", f"dL/dz1 against a1 (label y1 = {y1})",
         x_title="a1 = softmax(z)_1", y_title="dL/dz1", color_domain=[MSE, CE],
-        legend_title="", configure=False, height=340,
+        legend_title=LEGEND, configure=False, height=340,
     )  # fmt: skip
-    return charts.style(_with_point(chart, "a1", a1, marks))
+    return _style(_with_point(chart, "a1", a1, marks))
 
 
 # --------------------------------------------------------------------------- softmax, K classes
@@ -193,11 +195,11 @@ def target_chart(df: pd.DataFrame, k: int, a_p: float) -> alt.Chart:
     marks = {s: float(np.interp(a_p, df["a_p"], df[s])) for s in (CE, MSE_ARTICLE, MSE_FULL)}
     chart = charts.lines(
         long, "a_p", "value", "series",
-        f"dL/dz_p against the target probability a_p ({k} classes, wrong classes uniform)",
+        f"dL/dz_p against a_p ({k} classes)",
         x_title="a_p (probability of the true class)", y_title="dL/dz_p",
-        color_domain=[MSE_FULL, CE, MSE_ARTICLE], legend_title="", configure=False, height=340,
+        color_domain=[MSE_FULL, CE, MSE_ARTICLE], legend_title=LEGEND, configure=False, height=340,
     )  # fmt: skip
-    return charts.style(_with_point(chart, "a_p", a_p, marks))
+    return _style(_with_point(chart, "a_p", a_p, marks))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -211,11 +213,11 @@ def split_chart(df: pd.DataFrame, a_t: float) -> alt.Chart:
     i = int(np.argmin(df[MSE]))
     chart = charts.lines(
         long, "s", "value", "series",
-        f"Same a_t = {a_t:.3g}, wrong mass split s : (1 − s) between the two wrong classes",
-        x_title="share s of the wrong mass on the 2nd class", y_title="loss",
-        color_domain=[MSE, CE], legend_title="", zero_rule=False, configure=False, height=340,
+        f"Fixed a_t = {a_t:.3g}, wrong mass split",
+        x_title="share s of the wrong mass on class 2", y_title="loss",
+        color_domain=[MSE, CE], legend_title=LEGEND, zero_rule=False, configure=False, height=340,
     )  # fmt: skip
-    return charts.style(_with_point(chart, "s", float(df["s"][i]), {MSE: float(df[MSE][i])}))
+    return _style(_with_point(chart, "s", float(df["s"][i]), {MSE: float(df[MSE][i])}))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -291,7 +293,7 @@ def simplex_charts(
                 names_.encode(x="x:Q", y="y:Q", text="name:N"),
             ).properties(title=loss_title(n), width=380, height=340)
         )
-    return charts.style(alt.hconcat(*panels).resolve_scale(color="independent"))
+    return _style(alt.hconcat(*panels).resolve_scale(color="independent"))
 
 
 # --------------------------------------------------------------------------- CE for regression
@@ -329,9 +331,9 @@ def sweep_chart(df: pd.DataFrame, z1: float, marks: Mapping[str, float]) -> alt.
     chart = charts.lines(
         long, "z_1", "value", "series", "dL/dz_1 as z_1 moves (other outputs fixed)",
         x_title="z_1 (prediction of the first output)", y_title="dL/dz_1",
-        color_domain=[MSE, CE], legend_title="", configure=False, height=340,
+        color_domain=[MSE, CE], legend_title=LEGEND, configure=False, height=340,
     )  # fmt: skip
-    return charts.style(_with_point(chart, "z_1", z1, marks))
+    return _style(_with_point(chart, "z_1", z1, marks))
 
 
 @st.cache_data(max_entries=32, show_spinner="Fitting the linear model with MSE and with CE…")
@@ -392,18 +394,35 @@ def experiment_chart(fit: pd.DataFrame, summary: Mapping[str, Mapping]) -> alt.C
                 .mark_line(strokeWidth=3)
                 .encode(x="x:Q", y="value:Q", color=alt.Color("series:N", scale=scale, title=""))
             )
-        panels.append(alt.layer(*layers).properties(title=f"Output {k}", width=420, height=320))
-    return charts.style(alt.hconcat(*panels))
+        panels.append(alt.layer(*layers).properties(title=f"Output {k}", width=370, height=320))
+    return _style(alt.hconcat(*panels))
 
 
 def history_chart(hist: pd.DataFrame, column: str) -> alt.Chart:
-    return charts.lines(
-        hist, "epoch", column, "series", column, x_title="epoch", y_title=column, log_y=True,
-        color_domain=[MSE, CE], legend_title="", zero_rule=False, height=300,
+    return _style(
+        charts.lines(
+            hist, "epoch", column, "series", column, x_title="epoch", y_title=column,
+            log_y=True, color_domain=[MSE, CE], legend_title=LEGEND, zero_rule=False,
+            height=300, configure=False,
+        )
     )  # fmt: skip
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _style(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """:func:`ui.charts.style` with a one-column legend (long series names) and, for
+    side-by-side panels, fixed-size layout."""
+    styled = charts.style(chart).configure_legend(
+        labelFontSize=charts.FONT_SIZE, titleFontSize=charts.FONT_SIZE, orient="bottom",
+        direction="vertical", symbolStrokeWidth=4, labelLimit=0,
+    )  # fmt: skip
+    if isinstance(chart, alt.HConcatChart | alt.VConcatChart | alt.ConcatChart):
+        # Vega-Lite cannot "fit" a concatenation to the container (the chart comes out blank);
+        # concatenated panels have fixed widths instead.
+        styled = styled.properties(autosize=alt.AutoSizeParams(type="pad"))
+    return styled
 
 
 def _long(df: pd.DataFrame, x: str, series: Mapping[str, str]) -> pd.DataFrame:
