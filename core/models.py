@@ -37,10 +37,11 @@ ACTIVATIONS = ("tanh", "relu", "sigmoid", "identity")
 
 
 def _act(name: str, z: Array) -> Array:
+    """:math:`\\phi(z)`, overwriting ``z`` (a fresh pre-activation nobody else holds)."""
     if name == "tanh":
-        return np.tanh(z)
+        return np.tanh(z, out=z)
     if name == "relu":
-        return np.maximum(z, 0)
+        return np.maximum(z, 0, out=z)
     if name == "sigmoid":
         return sigmoid(z)
     return z
@@ -48,13 +49,16 @@ def _act(name: str, z: Array) -> Array:
 
 def _act_grad(name: str, a: Array, da: Array) -> Array:
     """:math:`\\partial L / \\partial z = \\phi'(z)\\, \\partial L / \\partial a`, with
-    :math:`\\phi'` written in terms of :math:`a = \\phi(z)` so nothing but ``a`` is stored."""
+    :math:`\\phi'` written in terms of :math:`a = \\phi(z)` so nothing but ``a`` is stored.
+    Overwrites ``da`` (a fresh product nobody else holds)."""
     if name == "tanh":
-        return da * (1 - a * a)
+        d = a * a  # 1 - tanh^2, in place to spare a temporary
+        np.subtract(1, d, out=d)
+        return np.multiply(da, d, out=da)
     if name == "relu":
-        return da * (a > 0)
+        return np.multiply(da, a > 0, out=da)
     if name == "sigmoid":
-        return da * (a * (1 - a))
+        return np.multiply(da, a * (1 - a), out=da)
     return da
 
 
