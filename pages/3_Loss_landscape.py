@@ -56,7 +56,7 @@ with frame.page("loss_landscape"):
         bind="query-params",
     )  # fmt: skip
     one = ui.one_sample(one_cfg)
-    st.vega_lite_chart(spec=ui.one_sample_chart(one_cfg, t1), width="stretch")
+    st.vega_lite_chart(spec=ui.one_sample_chart(one_cfg, t1), width="stretch", height=460)
     st.dataframe(one.summary, hide_index=True, width="stretch")
     frame.takeaway(ui.one_sample_takeaway(one, one_cfg))
     d = st.columns(3)
@@ -119,8 +119,9 @@ with frame.page("loss_landscape"):
         res = ui.surfaces(cfg)
     for name in res.summary["loss"]:
         left, right = st.columns(2)
-        left.vega_lite_chart(spec=ui.surface_chart(cfg, name, t), width="content")
-        right.vega_lite_chart(spec=ui.convexity_chart(cfg, name, t), width="content")
+        # Streamlit sizes Vega-Lite charts by these arguments, not by the spec's width/height
+        left.vega_lite_chart(spec=ui.surface_chart(cfg, name, t), height=ui.MAP_HEIGHT)
+        right.vega_lite_chart(spec=ui.convexity_chart(cfg, name, t), height=ui.MAP_HEIGHT)
     st.dataframe(res.summary, hide_index=True, width="stretch")
     frame.takeaway(ui.surface_takeaway(res, cfg))
     d = st.columns(4)

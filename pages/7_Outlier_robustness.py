@@ -107,9 +107,16 @@ with frame.page("outlier_robustness"):
         with c[1]:
             frame.csv_download(lines, "outlier_fits", label="Fitted curves (CSV)")
     else:
-        st.subheader(f"Decision boundaries at {rate:.0%} flipped labels (× = flipped)")
-        spec, cells, pts = ui.boundary_figure(setting)
-        st.vega_lite_chart(spec=spec)
+        st.subheader(f"Decision boundaries at {rate:.0%} flipped labels")
+        st.caption(
+            "Shading: the predicted class (darker = more confident); dots: training points "
+            "coloured by their label as trained on; black ×: a flipped label. Accuracy is on "
+            "the clean test split."
+        )
+        specs, cells, pts = ui.boundary_figures(setting)
+        cols = st.columns(3)
+        for i, spec in enumerate(specs):
+            cols[i % 3].vega_lite_chart(spec=spec, width="content", height="content")
         c = st.columns(2)
         with c[0]:
             frame.csv_download(cells, "noise_boundaries", label="Boundary grid (CSV)")

@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from core import landscape, losses
+from ui import charts
 
 #: Registered names of the losses compared by default (the article's pair).
 DEFAULT_LOSSES = ("cross_entropy", "mse")
@@ -23,8 +24,9 @@ TARGET_P = 0.9
 GAP = 0.01
 #: Grid points per axis of the surfaces.
 RESOLUTION = 61
-#: Side of a square (w, b) map in pixels.
+#: Side of a square (w, b) map in pixels, and the chart height that leaves room for it.
 MAP_SIZE = 330
+MAP_HEIGHT = 520
 FONT = {"labelFontSize": 14, "titleFontSize": 16}
 
 
@@ -205,13 +207,14 @@ def _records(df: pd.DataFrame) -> list[dict]:
 @st.cache_data(max_entries=32, show_spinner=False)
 def _one_sample_base(cfg: OneSampleConfig) -> dict:
     res = one_sample(cfg)
+    titles = [loss_title(n) for n in cfg.losses]
     chart = (
         alt.Chart(res.curves)
         .mark_line(strokeWidth=3)
         .encode(
             x=alt.X("w:Q", title="weight w (z = w·x₀)", scale=alt.Scale(**SCALE)),
             y=alt.Y("value:Q", title="loss of the sample"),
-            color=alt.Color("loss:N", title="Loss"),
+            color=alt.Color("loss:N", title="Loss", scale=charts.color_scale(titles), sort=titles),
             tooltip=["loss", "w", alt.Tooltip("value:Q", format=".4g")],
         )
         .properties(height=380)
@@ -271,7 +274,7 @@ def _heatmap(cfg: SurfaceConfig, name: str, field: str) -> dict:
                 alt.Tooltip(f"{field}:Q", format=".4g"),
             ],
         )
-        .properties(height=360)
+        .properties(width=MAP_SIZE, height=MAP_SIZE)
     )
     return _styled(chart).to_dict()
 

@@ -39,6 +39,8 @@ KIND_TITLES = {
 #: on the 2-core reference machine under load. Larger requests are refused with a notice.
 SWEEP_BUDGET = 60_000_000
 RESOLUTION = 50
+#: Side of a boundary map in pixels (three fit side by side on a wide page).
+MAP_SIZE = 250
 
 
 @dataclass(frozen=True)
@@ -230,10 +232,14 @@ def scatter_chart(points: pd.DataFrame, lines: pd.DataFrame, order: Sequence[str
         .encode(
             x="x:Q",
             y="prediction:Q",
-            strokeDash=alt.StrokeDash("loss:N", title="Fit", sort=list(order), legend=None),
-            stroke=alt.Stroke(
-                "loss:N", title="Fit", scale=charts.color_scale(list(order)), sort=list(order)
+            color=alt.Color(
+                "loss:N",
+                title="Fit",
+                scale=charts.color_scale(list(order)),
+                sort=list(order),
+                legend=alt.Legend(labelLimit=400),
             ),
+            strokeDash=alt.StrokeDash("loss:N", sort=list(order), legend=None),
             tooltip=[
                 "loss",
                 alt.Tooltip("x:Q", format=".3g"),
@@ -263,22 +269,57 @@ def panels(s: Setting) -> list[boundaries.Panel]:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def boundary_figure(s: Setting) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
-    """The boundary small multiples (the Decision boundaries page's chart) as a Vega-Lite dict,
-    with the cells and points frames behind it (cached: building the chart is the slow part)."""
+def boundary_figures(s: Setting) -> tuple[list[dict], pd.DataFrame, pd.DataFrame]:
+    """One small boundary map per loss as Vega-Lite dicts, and the frames behind them.
+
+    The frames come from the Decision boundaries page (:func:`ui.boundaries.cells_frame`,
+    :func:`ui.boundaries.points_frame`); each map shades the predicted class (darker = more
+    confident), draws the training points by their (possibly flipped) label and marks flipped
+    points with a black x. Cached as dicts: building Altair charts is the slow part of a rerun.
+    """
     ds = corrupted(s)
     results = dict(zip(s.losses, fits(s), strict=True))
     ps = panels(s)
     xy = (ds.X_train, ds.y_train, ds.X_test, ds.y_test, ds.corrupted)
     cells = pd.concat([ui_boundaries.cells_frame(p) for p in ps], ignore_index=True)
     points = pd.concat([ui_boundaries.points_frame(p, *xy) for p in ps], ignore_index=True)
-    titles = {p.loss: ui_boundaries.panel_title(p, results[p.loss].diverged_epoch) for p in ps}
-    chart = ui_boundaries.boundaries_chart(
-        cells, points, titles, n_classes=ds.n_classes, drive=False, columns=len(ps)
-    )
-    with alt.data_transformers.enable("default", max_rows=None):  # as st.altair_chart does
-        spec = charts.style(chart).to_dict()
-    return spec, cells, points
+    classes = [ui_boundaries.class_name(k) for k in range(ds.n_classes)]
+    colors = charts.color_scale(classes)
+    specs = []
+    for p in ps:
+        c = cells[cells["loss"] == p.loss]
+        pts = points[(points["loss"] == p.loss) & (points["split"] == "train")]
+        heat = (
+            alt.Chart(c)
+            .mark_rect()
+            .encode(
+                x=alt.X("x1_lo:Q", title="x₁", scale=alt.Scale(nice=False, zero=False)),
+                x2="x1_hi",
+                y=alt.Y("x2_lo:Q", title="x₂", scale=alt.Scale(nice=False, zero=False)),
+                y2="x2_hi",
+                color=alt.Color("predicted:N", scale=colors, legend=None),
+                opacity=alt.Opacity("strength:Q", legend=None, scale=alt.Scale(range=[0.1, 0.6])),
+            )
+        )
+        dots = (
+            alt.Chart(pts)
+            .mark_circle(size=28, opacity=0.9, stroke="white", strokeWidth=0.5)
+            .encode(x="x1:Q", y="x2:Q", color=alt.Color("label:N", scale=colors, legend=None))
+        )
+        flips = (
+            alt.Chart(pts[pts["flipped"]])
+            .mark_point(shape=ui_boundaries.X_MARK, size=45, color="black", strokeWidth=1.5)
+            .encode(x="x1:Q", y="x2:Q")
+        )
+        acc = p.test_accuracy
+        diverged = results[p.loss].diverged_epoch
+        sub = f"diverged at epoch {diverged}" if diverged else f"clean-test accuracy {acc:.1%}"
+        chart = alt.layer(heat, dots, flips).properties(
+            title={"text": loss_title(p.loss), "subtitle": sub}, width=MAP_SIZE, height=MAP_SIZE
+        )
+        with alt.data_transformers.enable("default", max_rows=None):  # as st.altair_chart does
+            specs.append(charts.style(chart).to_dict())
+    return specs, cells, points
 
 
 # --------------------------------------------------------------------------- sweep chart
@@ -287,16 +328,18 @@ def boundary_figure(s: Setting) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
 def sweep_chart(agg: pd.DataFrame, task: str, order: Sequence[str]) -> alt.Chart:
     """Mean clean-test score against the corruption rate, with the min–max band over seeds."""
     x_title = "share of training points corrupted"
-    color = alt.Color(
-        "loss:N", title="Loss", scale=charts.color_scale(list(order)), sort=list(order)
+    scale = charts.color_scale(list(order))
+    legend = alt.Legend(labelLimit=320, orient="right")
+    color = alt.Color("loss:N", title="Loss", scale=scale, sort=list(order), legend=legend)
+    rates = sorted(agg["rate"].unique().tolist())
+    axis = alt.Axis(format="%", values=rates)
+    base = alt.Chart(agg).encode(x=alt.X("rate:Q", title=x_title, axis=axis))
+    band = base.mark_area(opacity=0.15).encode(
+        y="low:Q", y2="high:Q", color=alt.Color("loss:N", scale=scale, legend=None)
     )
-    base = alt.Chart(agg).encode(
-        x=alt.X("rate:Q", title=x_title, axis=alt.Axis(format="%")),
-        color=color,
-    )
-    band = base.mark_area(opacity=0.15).encode(y="low:Q", y2="high:Q")
     fmt = ".3f" if task == "regression" else ".1%"
     line = base.mark_line(strokeWidth=3, point=alt.OverlayMarkDef(size=70)).encode(
+        color=color,
         y=alt.Y(
             "mean:Q",
             title=metric_name(task),
@@ -380,7 +423,9 @@ def sweep_takeaway(agg: pd.DataFrame, task: str, limit: float | None = None) -> 
         change = (start[both] - end[both]).sort_values()
 
         def say(loss: str) -> str:
-            return f"{loss} ({start[loss]:.1%} → {end[loss]:.1%}, −{100 * change[loss]:.1f} points)"
+            return (
+                f"{loss} ({start[loss]:.1%} → {end[loss]:.1%}, {-100 * change[loss]:+.1f} points)"
+            )
 
         text = (
             f"From {lo:.0%} to {hi:.0%} flipped labels (mean of {seeds} seeds), the clean-test "

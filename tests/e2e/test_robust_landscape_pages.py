@@ -1,0 +1,86 @@
+"""Loss landscape and Outlier robustness in a real browser: links restore the state they hold.
+
+Each test opens a page by URL with query parameters, checks the takeaway (computed from the
+restored widget values) and saves a screenshot to ``tests/e2e/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def takeaways(page) -> list[str]:
+    return page.locator('[data-testid="stAlertContentInfo"]').all_inner_texts()
+
+
+def charts(page) -> int:
+    return page.locator('[data-testid="stVegaLiteChart"]').count()
+
+
+def test_landscape_default_shows_the_plateau(open_page):
+    page = open_page("Loss_landscape", screenshot="loss_landscape_default")
+    one, surface = takeaways(page)
+    assert re.search(
+        r"Cross-entropy \(softmax\) \(\|slope\| 0\.998 at the start\) did in 34 steps", one
+    )
+    assert "did not within 100 steps" in one
+    assert "did not within 300 steps" in surface
+    assert "no negative Hessian eigenvalue" in surface
+    assert charts(page) == 5
+
+
+def test_landscape_link_restores_every_control(open_page):
+    query = {
+        "x0": "1.5", "y0": "1", "w0": "-4", "lr1": "1", "steps1": "40", "t1": "20",
+        "losses": ["cross_entropy", "mse", "mae"], "n": "30", "sep": "3", "seed": "2",
+        "w": "2", "b": "-3", "lr": "2", "steps": "80", "t": "40", "span": "8",
+    }  # fmt: skip
+    page = open_page("Loss_landscape", query, screenshot="loss_landscape_link")
+    one, surface = takeaways(page)
+    assert "Started at w = -4 with learning rate 1" in one
+    assert "(x₀ = 1.5, y₀ = 1)" in one
+    assert "from (w, b) = (2, -3) with learning rate 2" in surface
+    assert "Absolute error" in surface
+    assert charts(page) == 1 + 2 * 3
+    assert "not allowed here" not in page.content()
+
+
+def test_landscape_hostile_link_gets_a_notice(open_page):
+    page = open_page("Loss_landscape", {"steps": "1000000000", "lr": "-5", "losses": "nope"})
+    text = page.locator('[data-testid="stAlertContentWarning"]').first.inner_text()
+    assert "steps=1000000000" in text and "lr=-5" in text
+    assert "did not within 300 steps" in takeaways(page)[1]
+
+
+def test_robustness_default_shows_outliers_wrecking_mse(open_page):
+    page = open_page("Outlier_robustness", screenshot="outlier_robustness_default")
+    fit, sweep = takeaways(page)
+    assert "With 20% response (y shifted) outliers of size 8" in fit
+    assert "worst Squared error (L2)" in fit
+    assert "most for Squared error (L2)" in sweep
+    assert charts(page) == 2
+
+
+def test_robustness_label_noise_link(open_page):
+    query = {
+        "task": "classification", "nkind": "symmetric", "rate": "0.4", "seeds": "1",
+        "nrates": "3", "sweep": "true", "cepochs": "100",
+    }  # fmt: skip
+    page = open_page("Outlier_robustness", query, screenshot="outlier_robustness_noise")
+    fit, sweep = takeaways(page)
+    assert "With 40% symmetric flips" in fit
+    assert "From 0% to 30% flipped labels (mean of 1 seeds)" in sweep
+    assert charts(page) == 5 + 1  # a boundary map per loss, the sweep
+
+
+def test_robustness_leverage_link(open_page):
+    query = {"okind": "leverage", "frac": "0.1", "mag": "5", "sweep": "false"}
+    page = open_page("Outlier_robustness", query, screenshot="outlier_robustness_leverage")
+    (fit,) = takeaways(page)
+    assert "With 10% leverage (x shifted) outliers of size 5" in fit
+    assert "Leverage points pull every fitted slope" in fit
+    assert charts(page) == 1
