@@ -67,7 +67,7 @@ with frame.page("gradient_anatomy"):
         m[2].metric("MSE dC/dw", ua.fmt(p["mse_dw"], 4))
         m[3].metric("CE dC/dw", ua.fmt(p["ce_dw"], 4))
         curves = ua.sigmoid_curves(y, x)
-        st.altair_chart(ua.sigmoid_charts(curves, p, z0, x, axis), width="stretch")
+        st.vega_lite_chart(ua.sigmoid_charts(curves, p, z0, x, axis), width="stretch")
         frame.csv_download(curves, "sigmoid_neuron")
         err = abs(p["a"] - y)
         state = (
@@ -134,7 +134,7 @@ with frame.page("gradient_anatomy"):
         frame.csv_download(table, "softmax_two_classes")
         curves = ua.two_class_curves(y1)
         marks = {ua.MSE: float(row["MSE dL/dz1"]), ua.CE: float(row["CE dL/dz1"])}
-        st.altair_chart(ua.two_class_chart(curves, a1, marks, y1), width="stretch")
+        st.vega_lite_chart(ua.two_class_chart(curves, a1, marks, y1), width="stretch")
         frame.csv_download(curves, "softmax_two_classes_curves")
         r0, r1 = table.iloc[0], table.iloc[1]
         frame.takeaway(
@@ -192,7 +192,7 @@ with frame.page("gradient_anatomy"):
         if k == 3:
             shown = [n for n in names if n in maps] or ["cross_entropy", "mse"]
             simplex = ua.simplex_table(t - 1, tuple(shown))
-            st.altair_chart(
+            st.vega_lite_chart(
                 ua.simplex_charts(simplex, shown, t - 1, {"a": a, "b": b}), width="content"
             )
             st.caption(
@@ -207,11 +207,11 @@ with frame.page("gradient_anatomy"):
         left, right = st.columns(2)
         with left:
             curves = ua.target_curves(k)
-            st.altair_chart(ua.target_chart(curves, k, float(a[t - 1])), width="stretch")
+            st.vega_lite_chart(ua.target_chart(curves, k, float(a[t - 1])), width="stretch")
             frame.csv_download(curves, "target_gradient_curves")
         with right:
             split = ua.split_curve(float(a[t - 1]))
-            st.altair_chart(ua.split_chart(split, float(a[t - 1])), width="stretch")
+            st.vega_lite_chart(ua.split_chart(split, float(a[t - 1])), width="stretch")
             frame.csv_download(split, "nontarget_split")
 
         prefer = (

@@ -81,7 +81,7 @@ with frame.page("ce_for_regression"):
         )  # fmt: skip
         sw = ua.sweep(tuple(G), tuple(z), span)
         marks = {ua.MSE: float(c.mse_grad[0]), ua.CE: float(c.ce_grad[0])}
-        st.altair_chart(ua.sweep_chart(sw, float(z[0]), marks), width="stretch")
+        st.vega_lite_chart(ua.sweep_chart(sw, float(z[0]), marks), width="stretch")
         frame.csv_download(sw, "gradient_sweep")
         st.caption(
             f"At z_1 = G_1 ± {span:g} MSE's gradient is ±{2 * span:g}; CE's stays between "
@@ -148,11 +148,11 @@ with frame.page("ce_for_regression"):
                 f"learning rate {lr:g} is too high for it. Its curve is left out.",
                 icon=":material/warning:",
             )
-    st.altair_chart(ua.experiment_chart(fit, summary), width="stretch")
+    st.vega_lite_chart(ua.experiment_chart(fit, summary), width="stretch")
     frame.csv_download(fit, "experiment_fit")
     h1, h2 = st.columns(2)
-    h1.altair_chart(ua.history_chart(hist, "RMSE of z vs G"), width="stretch")
-    h2.altair_chart(ua.history_chart(hist, "RMSE of softmax(z) vs softmax(G)"), width="stretch")
+    h1.vega_lite_chart(ua.history_chart(hist, "RMSE of z vs G"), width="stretch")
+    h2.vega_lite_chart(ua.history_chart(hist, "RMSE of softmax(z) vs softmax(G)"), width="stretch")
     frame.csv_download(hist, "experiment_history")
     if mse_s["diverged_at"] is None and ce_s["diverged_at"] is None:
         takeaways.append(

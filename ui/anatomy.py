@@ -7,8 +7,10 @@ losses); this module only caches them, arranges them as tidy tables and draws th
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
 
 import altair as alt
 import numpy as np
@@ -32,6 +34,21 @@ def fmt(v: float, digits: int = 3) -> str:
     """A number as shown on screen: fixed decimals, no ``-0.000``."""
     text = f"{v:.{digits}f}"
     return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
+def cached_spec(build: Callable[..., alt.TopLevelMixin]) -> Callable[..., dict[str, Any]]:
+    """Cache a chart builder's Vega-Lite spec (for ``st.vega_lite_chart``).
+
+    Building and validating an Altair chart costs 0.1-0.5 s per chart on a busy machine, more
+    than the numbers behind it; cached, a warm rerun only sends the stored dict.
+    """
+
+    @st.cache_data(max_entries=64, show_spinner=False)
+    @functools.wraps(build)
+    def spec(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        return build(*args, **kwargs).to_dict()
+
+    return spec
 
 
 def loss_title(name: str) -> str:
@@ -77,6 +94,7 @@ def sigmoid_point(z0: float, y: int, x: float) -> dict[str, float]:
     }  # fmt: skip
 
 
+@cached_spec
 def sigmoid_charts(
     df: pd.DataFrame, point: Mapping[str, float], z0: float, x: float, axis: str
 ) -> alt.Chart:
@@ -141,6 +159,7 @@ def two_class_curves(y1: int, n: int = 199) -> pd.DataFrame:
     return pd.DataFrame({"a1": a1, MSE: g_mse[:, 0], CE: g_ce[:, 0]})
 
 
+@cached_spec
 def two_class_chart(df: pd.DataFrame, a1: float, marks: Mapping[str, float], y1: int) -> alt.Chart:
     long = _long(df, "a1", {MSE: MSE, CE: CE})
     chart = charts.lines(
@@ -190,6 +209,7 @@ def target_curves(k: int) -> pd.DataFrame:
     )
 
 
+@cached_spec
 def target_chart(df: pd.DataFrame, k: int, a_p: float) -> alt.Chart:
     long = _long(df, "a_p", {CE: CE, MSE_ARTICLE: MSE_ARTICLE, MSE_FULL: MSE_FULL})
     marks = {s: float(np.interp(a_p, df["a_p"], df[s])) for s in (CE, MSE_ARTICLE, MSE_FULL)}
@@ -208,6 +228,7 @@ def split_curve(a_t: float) -> pd.DataFrame:
     return pd.DataFrame({"s": c["s"], MSE: c["mse"], CE: c["cross_entropy"]})
 
 
+@cached_spec
 def split_chart(df: pd.DataFrame, a_t: float) -> alt.Chart:
     long = _long(df, "s", {MSE: MSE, CE: CE})
     i = int(np.argmin(df[MSE]))
@@ -235,6 +256,7 @@ def simplex_table(label: int, names: tuple[str, ...], cells: int = 56) -> pd.Dat
     return df
 
 
+@cached_spec
 def simplex_charts(
     df: pd.DataFrame, names: Sequence[str], label: int, points: Mapping[str, Sequence[float]]
 ) -> alt.Chart:
@@ -326,6 +348,7 @@ def sweep(G: tuple[float, ...], z: tuple[float, ...], span: float) -> pd.DataFra
     )
 
 
+@cached_spec
 def sweep_chart(df: pd.DataFrame, z1: float, marks: Mapping[str, float]) -> alt.Chart:
     long = _long(df, "z_1", {MSE: MSE, CE: CE})
     chart = charts.lines(
@@ -367,6 +390,7 @@ def experiment(cfg: cr.FitConfig) -> tuple[pd.DataFrame, pd.DataFrame, dict[str,
     return fit, pd.concat(hist, ignore_index=True), summary
 
 
+@cached_spec
 def experiment_chart(fit: pd.DataFrame, summary: Mapping[str, Mapping]) -> alt.Chart:
     """Targets (dots) and the fitted outputs of each loss (lines), one panel per output."""
     panels = []
@@ -398,6 +422,7 @@ def experiment_chart(fit: pd.DataFrame, summary: Mapping[str, Mapping]) -> alt.C
     return _style(alt.hconcat(*panels))
 
 
+@cached_spec
 def history_chart(hist: pd.DataFrame, column: str) -> alt.Chart:
     return _style(
         charts.lines(

@@ -14,6 +14,16 @@ def metric_values(page) -> list[str]:
     return page.locator('[data-testid="stMetricValue"]').all_inner_texts()
 
 
+def assert_charts_drawn(page, n: int) -> None:
+    """``n`` charts, each drawn on a canvas of real size (a blank chart has no or a 0-px one)."""
+    charts = page.locator('[data-testid="stVegaLiteChart"]')
+    assert charts.count() == n
+    for i in range(n):
+        canvas = charts.nth(i).locator("canvas, svg.marks").first
+        box = canvas.bounding_box()
+        assert box is not None and box["width"] > 300 and box["height"] > 200, (i, box)
+
+
 def checked_radio(page, label: str) -> str:
     """The selected option's text of the radio group whose label contains ``label``."""
     group = page.locator('[data-testid="stRadio"]').filter(has_text=label).first
@@ -31,7 +41,7 @@ def test_gradient_anatomy_two_classes_from_url(open_page):
     assert values[:4] == ["[0.800, 0.200]", "0.512", "0.800", "0.640"]
     text = page.locator('[data-testid="stAlertContentInfo"]').last.inner_text()
     assert "-0.128" in text and "-0.200" in text
-    assert page.locator('[data-testid="stVegaLiteChart"]').count() == 1
+    assert_charts_drawn(page, 1)
 
 
 def test_gradient_anatomy_sigmoid_from_url(open_page):
@@ -54,7 +64,7 @@ def test_gradient_anatomy_k_classes_from_url(open_page):
         screenshot="teaching_anatomy_softmaxK",
     )
     assert metric_values(page)[:4] == ["0.060", "0.065", "0.223", "0.223"]
-    assert page.locator('[data-testid="stVegaLiteChart"]').count() == 3
+    assert_charts_drawn(page, 3)
 
 
 def test_gradient_anatomy_hostile_url_shows_notice(open_page):
@@ -78,6 +88,7 @@ def test_ce_for_regression_from_url(open_page):
     assert values[2] == "0.0000"  # largest |CE gradient|
     assert values[3] == "2.0000"  # MSE
     assert "exactly 0" in page.locator('[data-testid="stAlertContentInfo"]').last.inner_text()
+    assert_charts_drawn(page, 4)
 
 
 def test_ce_for_regression_bad_vector_is_friendly(open_page):
