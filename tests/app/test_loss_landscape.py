@@ -1,0 +1,139 @@
+"""Loss landscape page (AppTest): the numbers shown are those ``core.landscape`` computes.
+
+Most tests pass a small configuration in the URL (few points, steps and a narrow map) so they
+run fast; the first checks the default view itself.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from core import landscape
+
+PAGE = "pages/3_Loss_landscape.py"
+SMALL = {"n": "20", "steps": "30", "t": "30", "span": "4", "steps1": "20", "t1": "20"}
+
+
+def takeaways(at) -> list[str]:
+    return [i.value for i in at.info]
+
+
+def summary(at, index: int):
+    return at.dataframe[index].value.set_index("loss")
+
+
+def charts(at) -> int:
+    return len(at.get("vega_lite_chart")) + len(at.get("arrow_vega_lite_chart"))
+
+
+def test_default_view_shows_the_plateau_with_core_numbers(app):
+    at = app(PAGE)
+    one, surface = takeaways(at)
+    # one sample (x0 = 1, y0 = 0) from w0 = 6, lr 0.5, 100 steps
+    kw = dict(x0=1.0, y0=0, w=np.linspace(-10, 10, 401), w0=6.0, lr=0.5, steps=100)
+    ce = landscape.one_sample("cross_entropy", **kw)
+    mse = landscape.one_sample("mse", **kw)
+    assert f"did in {ce.steps} steps" in one and ce.steps == 34
+    assert "did not within 100 steps" in one
+    assert f"ending at p_t = {mse.p_target[-1]:.3f}" in one
+    table = summary(at, 0)
+    assert table.loc["Cross-entropy (softmax)", "steps to p_t ≥ 0.9"] == 34
+    assert table.loc["Squared error on probabilities (Brier)", "|slope| at start"] == pytest.approx(
+        abs(mse.slope[np.argmin(np.abs(kw["w"] - 6.0))]), rel=1e-9
+    )
+    # the (w, b) surfaces: CE converges in 13 steps, MSE stalls; convexity check
+    x, y = landscape.two_gaussians(40, separation=2.0, seed=0)
+    g = np.linspace(-10, 10, 61)
+    ce2 = landscape.study("cross_entropy", x, y, w=g, b=g, start=(-8.0, 0.0), lr=1.0, steps=300)
+    mse2 = landscape.study("mse", x, y, w=g, b=g, start=(-8.0, 0.0), lr=1.0, steps=300)
+    assert f"Cross-entropy (softmax) did in {ce2.steps} steps" in surface
+    assert "Squared error on probabilities (Brier) did not within 300 steps" in surface
+    assert "Cross-entropy (softmax) has no negative Hessian eigenvalue on the grid" in surface
+    assert f"(most negative λ_min {mse2.convexity.most_negative:.3g})" in surface
+    table = summary(at, 1)
+    assert table.loc["Cross-entropy (softmax)", "grid points with λ_min < 0"] == 0
+    assert table.loc["Squared error on probabilities (Brier)", "grid points with λ_min < 0"] == (
+        mse2.convexity.n_negative
+    )
+    assert table.loc["Cross-entropy (softmax)", "optimum w*"] == pytest.approx(ce2.optimum[0])
+    assert charts(at) == 1 + 2 * 2
+    assert not at.warning and not at.error
+
+
+def test_url_restores_a_small_configuration(app):
+    at = app(PAGE, SMALL | {"w": "-2", "b": "1.5", "lr": "0.5", "seed": "3", "sep": "1"})
+    surface = takeaways(at)[1]
+    x, y = landscape.two_gaussians(20, separation=1.0, seed=3)
+    g = np.linspace(-4, 4, 61)
+    mse = landscape.study("mse", x, y, w=g, b=g, start=(-2.0, 1.5), lr=0.5, steps=30)
+    assert "from (w, b) = (-2, 1.5) with learning rate 0.5" in surface
+    table = summary(at, 1)
+    row = table.loc["Squared error on probabilities (Brier)"]
+    assert row["loss after last step"] == pytest.approx(mse.path.loss[-1], rel=1e-12)
+    assert row["optimum loss"] == pytest.approx(mse.optimum[2], rel=1e-12)
+    assert not at.warning
+
+
+def test_every_kind_of_control_changes_the_numbers(app):
+    at = app(PAGE, SMALL)
+    # selectbox: label y0 = 1 with start w0 = 6 is already right: p_t >= 0.9 at step 0
+    at.selectbox(key="y0").set_value("1").run()
+    assert "did in 0 steps" in takeaways(at)[0]
+    # number input: x0 = -1 makes w0 = 6 confidently wrong again for y0 = 1
+    at.number_input(key="x0").set_value(-1.0).run()
+    one = takeaways(at)[0]
+    assert "(x₀ = -1, y₀ = 1)" in one and "did not within 20 steps" in one
+    # slider: start weight; number input: learning rate
+    at.slider(key="w0").set_value(0.0)
+    at.number_input(key="lr1").set_value(2.0)
+    at.run()
+    r = landscape.one_sample(
+        "cross_entropy", x0=-1.0, y0=1, w=np.linspace(-10, 10, 401), w0=0.0, lr=2.0, steps=20
+    )
+    assert (
+        f"Cross-entropy (softmax) (|slope| {abs(r.slope[200]):.3g} at the start) did in {r.steps}"
+        in (takeaways(at)[0])
+    )
+    # multiselect: add MAE -> a third pair of maps and a third row
+    at.multiselect(key="losses").select("mae").run()
+    assert charts(at) == 1 + 2 * 3
+    assert "Absolute error on probabilities" in summary(at, 1).index
+    # step scrubber: the chart title follows the step
+    at.slider(key="t1").set_value(5).run()
+    title = at.get("vega_lite_chart")[0].proto.spec
+    assert "after 5 steps" in title
+
+
+def test_preset_sets_the_view(app):
+    at = app(PAGE, SMALL)
+    at.button(key="preset_1").click().run()  # "Both converge from the origin"
+    assert at.slider(key="w").value == 0.0 and at.slider(key="w0").value == 0.0
+    surface = takeaways(at)[1]
+    assert "from (w, b) = (0, 0) with learning rate 1" in surface
+    assert "Squared error on probabilities (Brier) did in" in surface
+
+
+def test_no_loss_chosen_is_a_notice_not_a_crash(app):
+    at = app(PAGE, SMALL)
+    at.multiselect(key="losses").set_value([]).run()
+    assert any("Choose at least one loss" in w.value for w in at.warning)
+    assert charts(at) == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "refused"),
+    [
+        ({"steps": "1000000000"}, "steps"),
+        ({"lr": "-5"}, "lr"),
+        ({"n": "99999"}, "n"),
+        ({"span": "1e9"}, "span"),
+        ({"losses": "nope"}, "losses"),
+        ({"y0": "7"}, "y0"),
+    ],
+    ids=["steps-huge", "lr-negative", "n-huge", "span-huge", "unknown-loss", "label-7"],
+)
+def test_hostile_url_values_are_refused_with_a_notice(app, query, refused):
+    at = app(PAGE, SMALL | query)
+    assert any(f"`{refused}=" in w.value for w in at.warning), [w.value for w in at.warning]
+    assert len(takeaways(at)) == 2
