@@ -82,14 +82,16 @@ def sigmoid_point(z0: float, y: int, x: float) -> dict[str, float]:
     p = an.sigmoid_neuron([z0], y, x)
     a0 = float(p.a[0])
     twin = an.mse_gradient_twin(a0, y)
-    t = an.sigmoid_neuron([math.log(twin) - math.log1p(-twin)], y, x)
+    twin_z = math.log(twin) - math.log1p(-twin)
+    t = an.sigmoid_neuron([twin_z], y, x)
     peak = 1.0 / 3.0 if y == 1 else 2.0 / 3.0
     q = an.sigmoid_neuron([math.log(peak) - math.log1p(-peak)], y, x)
     return {
         "a": a0, "sigma_prime": float(p.sigma_prime[0]),
         "mse": float(p.mse[0]), "ce": float(p.ce[0]),
         "mse_dw": float(p.mse_dw[0]), "ce_dw": float(p.ce_dw[0]),
-        "twin_a": twin, "twin_mse_dw": float(t.mse_dw[0]), "twin_ce_dw": float(t.ce_dw[0]),
+        "twin_a": twin, "twin_z": twin_z,
+        "twin_mse_dw": float(t.mse_dw[0]), "twin_ce_dw": float(t.ce_dw[0]),
         "peak_a": peak, "peak_mse_dw": float(q.mse_dw[0]),
     }  # fmt: skip
 
@@ -117,7 +119,22 @@ def sigmoid_charts(
                      y_title="dC/dw", color_domain=domain, legend_title=LEGEND, configure=False,
                      height=340),
         xcol, x0, {MSE: point["mse_dw"], CE: point["ce_dw"]},
-    ).properties(width=390)  # fmt: skip
+    )  # fmt: skip
+    # The twin: the other neuron state with exactly the same MSE gradient.
+    twin = pd.DataFrame(
+        {
+            xcol: [point["twin_z"] if axis == "z" else point["twin_a"]],
+            "value": [point["twin_mse_dw"]],
+            "text": ["same MSE gradient"],
+        }
+    )
+    ring = alt.Chart(twin).mark_point(size=220, strokeWidth=3, color="#222")
+    label = alt.Chart(twin).mark_text(dy=-18, fontSize=14, color="#222")
+    right = alt.layer(
+        right,
+        ring.encode(x=f"{xcol}:Q", y="value:Q"),
+        label.encode(x=f"{xcol}:Q", y="value:Q", text="text:N"),
+    ).properties(width=390)
     return _style(alt.hconcat(left, right))
 
 
@@ -234,7 +251,7 @@ def split_chart(df: pd.DataFrame, a_t: float) -> alt.Chart:
     i = int(np.argmin(df[MSE]))
     chart = charts.lines(
         long, "s", "value", "series",
-        f"Fixed a_t = {a_t:.3g}, wrong mass split",
+        f"3 classes, a_t = {a_t:.3g}: wrong mass split",
         x_title="share s of the wrong mass on class 2", y_title="loss",
         color_domain=[MSE, CE], legend_title=LEGEND, zero_rule=False, configure=False, height=340,
     )  # fmt: skip
@@ -401,8 +418,11 @@ def experiment_chart(fit: pd.DataFrame, summary: Mapping[str, Mapping]) -> alt.C
             for s in (MSE, CE)
             if summary[s]["diverged_at"] is None
         ]
-        domain = ["target G", f"fit with {MSE}", f"fit with {CE}"]
-        scale = charts.color_scale(domain)
+        # MSE and CE keep their colours from the other charts; the data is grey.
+        scale = alt.Scale(
+            domain=[f"fit with {MSE}", f"fit with {CE}", "target G"],
+            range=[charts.PALETTE[0], charts.PALETTE[1], "#8c8c8c"],
+        )
         layers = [
             alt.Chart(dots)
             .mark_circle(size=50, opacity=0.6)
