@@ -19,12 +19,11 @@ PITCH = (
 
 with frame.page("home"):
     st.write(PITCH)
-    controls.init_state("dataset", "moons", DATASETS)
     name = st.segmented_control(
         "Dataset",
         list(DATASETS),
+        default="moons",
         key="dataset",
-        format_func=lambda n: n.capitalize(),
         bind="query-params",
     )
     name = name or "moons"  # a segmented control can be cleared; fall back to the default

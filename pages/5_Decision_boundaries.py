@@ -38,11 +38,11 @@ def _reset_scrubber(_values) -> None:
 with frame.page("decision_boundaries"):
     frame.presets(PRESETS, apply=_reset_scrubber)
     data = controls.dataset_controls(controls.datasets_2d(), default="spirals")
-    controls.init_state("flip", 0.0, bounds=(0.0, 0.6))
     flip = st.sidebar.slider(
         "Flip training labels (fraction)",
         min_value=0.0,
         max_value=0.6,
+        value=0.0,
         step=0.05,
         key="flip",
         help="symmetric label noise on the training split; flipped points get a black x",
@@ -69,16 +69,16 @@ with frame.page("decision_boundaries"):
         )
 
     options = sorted(next(iter(runs.values())).config.snapshot_epochs)
-    if st.session_state.get("epoch") not in options:
-        st.session_state["epoch"] = options[-1]
+    if "epoch" in st.session_state and st.session_state["epoch"] not in options:
+        del st.session_state["epoch"]  # other epochs, other snapshots: start at the end
     c1, c2 = st.columns([3, 1])
     epoch = c1.select_slider(
-        "Epoch (scrub through training snapshots)", options=options, key="epoch",
-        bind="query-params",
+        "Epoch (scrub through training snapshots)", options=options, value=options[-1],
+        key="epoch", bind="query-params",
     )  # fmt: skip
-    controls.init_state("drive", True)
     drive = c2.toggle(
         "Who drives learning",
+        value=True,
         key="drive",
         help="point size = |∂L/∂z|, how hard each training point pulls on the model",
         bind="query-params",

@@ -37,22 +37,19 @@ with frame.page("training_curves"):
     model = controls.model_controls(MODEL, max_epochs=MAX_EPOCHS)
     chosen = controls.loss_controls(DEFAULT_LOSSES)
     st.sidebar.markdown("**Seeds and yardstick**")
-    controls.init_state("seeds", 3, bounds=(1, MAX_SEEDS))
-    controls.init_state("band", "minmax", ["minmax", "sd"])
-    controls.init_state("target", 0.9, bounds=(0.5, 1.0))
     n_seeds = st.sidebar.number_input(
-        "Seeds", min_value=1, max_value=MAX_SEEDS, step=1, key="seeds",
+        "Seeds", min_value=1, max_value=MAX_SEEDS, value=3, step=1, key="seeds",
         help="each seed: other initial weights and batch order (the data stay the same)",
         bind="query-params",
     )  # fmt: skip
     spread = st.sidebar.selectbox(
-        "Band", ["minmax", "sd"], key="band",
-        format_func={"minmax": "min – max over seeds", "sd": "mean ± 1 sd"}.get,
+        "Band over seeds", ["minmax", "sd"], index=0, key="band",
+        help="minmax: from the lowest to the highest seed; sd: mean ± 1 standard deviation",
         bind="query-params",
     )  # fmt: skip
     target = st.sidebar.slider(
-        "Target test accuracy", min_value=0.5, max_value=1.0, step=0.01, key="target",
-        bind="query-params",
+        "Target test accuracy", min_value=0.5, max_value=1.0, value=0.9, step=0.01,
+        key="target", bind="query-params",
     )  # fmt: skip
     if not chosen:
         st.warning("Choose at least one loss in the sidebar.", icon=":material/info:")

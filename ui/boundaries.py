@@ -231,8 +231,9 @@ def panel_title(p: Panel, diverged_epoch: int | None) -> str:
 
 
 def facet_width(n_panels: int, columns: int = 4) -> int:
-    """Pixel width of one square panel so a row fits a wide Streamlit page."""
-    return int(min(320, 940 // min(columns, max(1, n_panels))))
+    """Pixel width of one square panel so a row (plus the y axis) fits the main column of a
+    wide Streamlit page on a 1400 px screen with the sidebar open (about 880 px)."""
+    return int(min(300, (830 // min(columns, max(1, n_panels))) - 12))
 
 
 def boundaries_chart(
@@ -352,6 +353,20 @@ def boundaries_chart(
     )
 
 
+def style(chart: alt.FacetChart) -> alt.FacetChart:
+    """Projector fonts for the faceted boundary chart.
+
+    Like :func:`ui.charts.style` but without its legend symbol stroke width and label limit:
+    with those, Vega draws nothing at all for this faceted chart (seen in Chromium).
+    """
+    return (
+        chart.configure_axis(labelFontSize=charts.FONT_SIZE, titleFontSize=charts.FONT_SIZE)
+        .configure_title(fontSize=charts.TITLE_SIZE, anchor="start")
+        .configure_legend(labelFontSize=charts.FONT_SIZE, titleFontSize=charts.FONT_SIZE,
+                          orient="bottom", columns=4)
+    )  # fmt: skip
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def figure(
     data: DataChoice,
@@ -374,7 +389,7 @@ def figure(
     chart = boundaries_chart(
         cells, points, titles, n_classes=ds.n_classes, drive=drive, columns=columns
     )
-    return charts.style(chart), cells, points
+    return style(chart), cells, points
 
 
 def show(

@@ -1,10 +1,13 @@
 """Shared sidebar controls: dataset and its parameters, model, optimizer, losses.
 
 Every widget is bound to the URL (``bind="query-params"``, the key is the parameter name) and
-bounded, so a hostile link cannot start unbounded work. Defaults are set with
-:func:`init_state` and widgets are created without ``value=``, so lecture presets
-(``frame.presets``) can set any of these keys. The controls return *frozen* choices that are
-hashable and can key ``st.cache_data``.
+bounded, so a hostile link cannot start unbounded work. Every widget declares its default with
+``value=``/``index=``/``default=``: Streamlit drops a URL value equal to the widget's declared
+default, so the page default and the widget default must agree or a link showing the widget's
+own default would lose it. Bound selectboxes and multiselects have no ``format_func``: the URL
+holds the displayed option, and the option is the registry name (``?losses=hinge``). Lecture
+presets (``frame.presets``) set these keys in ``st.session_state``. The controls return
+*frozen* choices that are hashable and can key ``st.cache_data``.
 
 Usage::
 
@@ -54,7 +57,6 @@ MODEL_DEFAULTS: dict[str, Any] = {
     "seed": 0,
 }
 
-ACTIVATION_TITLES = {"tanh": "tanh", "relu": "ReLU", "sigmoid": "sigmoid", "identity": "identity"}
 OPTIMIZER_TITLES = {"sgd": "SGD", "momentum": "SGD + momentum", "adam": "Adam"}
 
 
@@ -132,58 +134,6 @@ def datasets_2d() -> list[str]:
     return [n for n in datasets.names("classification") if n not in HIGH_DIMENSIONAL]
 
 
-def init_state(
-    key: str,
-    value: Any,
-    options: Sequence[Any] | None = None,
-    bounds: tuple[float, float] | None = None,
-) -> None:
-    """Give widget ``key`` its default through ``st.session_state``, taking a valid URL value.
-
-    Defaults go through session state so that presets can set any widget. But Streamlit 1.67
-    does not reliably let a bound URL value win over a session-state default (a selectbox,
-    toggle or multiselect with ``format_func`` keeps the default, and so does a number input
-    for ``0``), so on first load the URL value is checked here and used when it is valid:
-    one of ``options`` (all of them for a list default), ``true``/``false`` for a boolean,
-    a number within ``bounds`` (an integer for an integer default). Anything else keeps the
-    default; Streamlit then drops the URL value and ``frame.page`` names it in a notice.
-    """
-    if key in st.session_state:
-        return
-    raw = st.query_params.get_all(key)
-    if raw:
-        value = _from_url(raw, value, options, bounds)
-    st.session_state[key] = value
-
-
-def _from_url(
-    raw: list[str],
-    value: Any,
-    options: Sequence[Any] | None,
-    bounds: tuple[float, float] | None,
-) -> Any:
-    """The URL strings ``raw`` as a widget value like ``value``, or ``value`` if invalid."""
-    if isinstance(value, list | tuple):
-        ok = options is not None and all(r in options for r in raw)
-        return list(dict.fromkeys(raw)) if ok else value
-    text = raw[-1]
-    if isinstance(value, bool):
-        return text.lower() == "true" if text.lower() in ("true", "false") else value
-    if options is not None:
-        return text if text in options else value
-    if isinstance(value, int | float) and bounds is not None:
-        try:
-            number = float(text)
-        except ValueError:
-            return value
-        if not (math.isfinite(number) and bounds[0] <= number <= bounds[1]):
-            return value
-        if isinstance(value, int):
-            return int(number) if number == int(number) else value
-        return number
-    return value
-
-
 def dataset_controls(
     names: Sequence[str],
     *,
@@ -209,14 +159,11 @@ def dataset_controls(
     """
     box = container if container is not None else st.sidebar
     key = f"{prefix}dataset"
-    init_state(key, default, list(names))
+    names = list(names)
     name = box.selectbox(
-        "Dataset",
-        list(names),
-        key=key,
-        format_func=lambda n: datasets.info(n).title,
-        bind="query-params",
-    )
+        "Dataset", names, index=names.index(default), key=key, bind="query-params",
+        help=", ".join(f"{n}: {datasets.info(n).title}" for n in names),
+    )  # fmt: skip
     spec = datasets.info(name)
     params: dict[str, Any] = {}
     shown = [p for p in spec.params.values() if p.name not in skip]
@@ -234,17 +181,18 @@ def dataset_controls(
 def _param_widget(box: Any, dataset: str, p: datasets.Param, prefix: str) -> Any:
     """One bounded, URL-bound widget for a dataset parameter."""
     key = f"{prefix}{dataset}_{p.name}"
-    bounds = None if p.choices else (p.low, p.high)
-    init_state(key, p.default, list(p.choices) if p.choices else None, bounds)
     label = p.name.replace("_", " ").capitalize()
     if p.choices:
-        return box.selectbox(label, list(p.choices), key=key, help=p.help, bind="query-params")
+        choices = list(p.choices)
+        return box.selectbox(label, choices, index=choices.index(p.default), key=key,
+                             help=p.help, bind="query-params")  # fmt: skip
     if p.integer:
         return int(
             box.number_input(
                 label,
                 min_value=int(p.low),
                 max_value=int(p.high),
+                value=int(p.default),
                 step=1,
                 key=key,
                 help=p.help,
@@ -256,6 +204,7 @@ def _param_widget(box: Any, dataset: str, p: datasets.Param, prefix: str) -> Any
             label,
             min_value=float(p.low),
             max_value=float(p.high),
+            value=float(p.default),
             step=_step(p.low, p.high),
             key=key,
             help=p.help,
@@ -292,13 +241,7 @@ def model_controls(
     d = {**MODEL_DEFAULTS, **(defaults or {})}
     max_epochs = min(int(max_epochs), MAX_EPOCHS)
     k = {name: f"{prefix}{name}" for name in d}
-    choices = {"act": models.ACTIVATIONS, "opt": optim.NAMES, "batch": BATCH_SIZES}
-    bounds = {
-        "layers": (0, MAX_LAYERS), "width": (1, MAX_WIDTH), "lr": LR_RANGE,
-        "epochs": (1, max_epochs), "l2": (0.0, 1.0), "seed": (0, MAX_SEED),
-    }  # fmt: skip
-    for name, value in d.items():
-        init_state(k[name], value, choices.get(name), bounds.get(name))
+    acts, opts, batches = list(models.ACTIVATIONS), list(optim.NAMES), list(BATCH_SIZES)
 
     box.markdown("**Model**")
     c1, c2 = box.columns(2)
@@ -306,6 +249,7 @@ def model_controls(
         "Hidden layers",
         min_value=0,
         max_value=MAX_LAYERS,
+        value=int(d["layers"]),
         step=1,
         key=k["layers"],
         help="0 = linear model",
@@ -315,6 +259,7 @@ def model_controls(
         "Width",
         min_value=1,
         max_value=MAX_WIDTH,
+        value=int(d["width"]),
         step=1,
         key=k["width"],
         help="units per hidden layer",
@@ -323,18 +268,19 @@ def model_controls(
     )
     activation = box.selectbox(
         "Activation",
-        list(models.ACTIVATIONS),
+        acts,
+        index=acts.index(d["act"]),
         key=k["act"],
-        format_func=ACTIVATION_TITLES.get,
         bind="query-params",
         disabled=layers == 0,
     )
     box.markdown("**Training**")
     optimizer = box.selectbox(
         "Optimizer",
-        list(optim.NAMES),
+        opts,
+        index=opts.index(d["opt"]),
         key=k["opt"],
-        format_func=lambda n: OPTIMIZER_TITLES.get(n, n),
+        help="sgd: plain gradient descent; momentum: SGD + momentum 0.9; adam: Adam",
         bind="query-params",
     )
     c1, c2 = box.columns(2)
@@ -342,6 +288,7 @@ def model_controls(
         "Learning rate",
         min_value=LR_RANGE[0],
         max_value=LR_RANGE[1],
+        value=float(d["lr"]),
         step=0.001,
         format="%g",
         key=k["lr"],
@@ -351,6 +298,7 @@ def model_controls(
         "Epochs",
         min_value=1,
         max_value=max_epochs,
+        value=int(d["epochs"]),
         step=10,
         key=k["epochs"],
         bind="query-params",
@@ -358,7 +306,8 @@ def model_controls(
     c1, c2 = box.columns(2)
     batch = c1.selectbox(
         "Batch size",
-        list(BATCH_SIZES),
+        batches,
+        index=batches.index(str(d["batch"])),
         key=k["batch"],
         help="'full' = one gradient step per epoch on all training points",
         bind="query-params",
@@ -367,6 +316,7 @@ def model_controls(
         "L2 penalty",
         min_value=0.0,
         max_value=1.0,
+        value=float(d["l2"]),
         step=0.001,
         format="%g",
         key=k["l2"],
@@ -376,6 +326,7 @@ def model_controls(
         "Seed (initial weights, batch order)",
         min_value=0,
         max_value=MAX_SEED,
+        value=int(d["seed"]),
         step=1,
         key=k["seed"],
         bind="query-params",
@@ -425,13 +376,13 @@ def loss_controls(
     """A multiselect of registered losses (URL key ``losses``); returns names in registry order."""
     box = container if container is not None else st.sidebar
     options = losses.names(task)
-    init_state(key, [n for n in default if n in options], options)
     chosen = box.multiselect(
         label,
         options,
+        default=[n for n in default if n in options],
         key=key,
-        format_func=lambda n: loss_title(n, task),
         max_selections=max_selections,
+        help="; ".join(f"{n}: {loss_title(n, task)}" for n in options),
         bind="query-params",
     )
     return tuple(n for n in options if n in chosen)

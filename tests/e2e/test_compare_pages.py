@@ -1,0 +1,86 @@
+"""Home, decision boundaries and training curves in a real browser: links restore the view."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+INFO = '[data-testid="stAlertContentInfo"]'
+WARNING = '[data-testid="stAlertContentWarning"]'
+CHART = '[data-testid="stVegaLiteChart"]'
+SIDEBAR = '[data-testid="stSidebar"]'
+
+
+def takeaway(page) -> str:
+    return page.locator(INFO).first.inner_text()
+
+
+def dataset_shown(page) -> str:
+    """The dataset selectbox's displayed title (a combobox input's value)."""
+    return page.get_by_role("combobox", name="Dataset").input_value()
+
+
+def test_home_default(open_page):
+    page = open_page("", screenshot="compare_home")
+    assert page.locator(CHART).count() == 1
+    text = takeaway(page)
+    assert "At epoch 300" in text and "% on the test points" in text
+    cards = page.locator('[data-testid="stMain"] [data-testid="stPageLink"]')
+    assert cards.count() >= 3  # the deep link plus one card per existing page
+
+
+def test_home_link_restores_the_dataset(open_page):
+    page = open_page("", {"dataset": "circles"}, screenshot="compare_home_circles")
+    main = page.locator('[data-testid="stMain"]').inner_text()
+    assert "Concentric circles" in main
+    assert "dataset=circles" in page.url
+
+
+def test_decision_boundaries_default(open_page):
+    page = open_page("Decision_boundaries", screenshot="compare_boundaries_default")
+    assert page.locator(CHART).count() == 1
+    assert "At epoch 150" in takeaway(page)
+    assert dataset_shown(page) == "spirals"
+
+
+def test_decision_boundaries_link_restores_three_classes_with_label_noise(open_page):
+    query = {
+        "dataset": "blobs", "blobs_n_classes": "3", "layers": "0", "epochs": "60",
+        "lr": "0.05", "losses": ["cross_entropy", "hinge", "multi_margin"], "flip": "0.2",
+        "epoch": "60",
+    }  # fmt: skip
+    page = open_page("Decision_boundaries", query, screenshot="compare_boundaries_blobs_noise")
+    assert dataset_shown(page) == "blobs"
+    sidebar = page.locator(SIDEBAR).inner_text()
+    for name in ("cross_entropy", "hinge", "multi_margin"):
+        assert name in sidebar
+    assert "flipped points carry" in takeaway(page)
+    assert page.locator(WARNING).count() == 0  # every value in the link was taken
+    rows = page.locator('[data-testid="stDataFrame"]').first
+    assert rows.is_visible()
+    # the address bar keeps the whole view, so copying it reproduces the page
+    for part in ("dataset=blobs", "blobs_n_classes=3", "layers=0", "flip=0.2", "losses=hinge"):
+        assert part in page.url
+
+
+def test_training_curves_link(open_page):
+    query = {
+        "dataset": "breast_cancer", "losses": ["cross_entropy", "hinge"], "layers": "1",
+        "width": "16", "epochs": "40", "seeds": "3", "target": "0.95",
+    }  # fmt: skip
+    page = open_page("Training_curves", query, screenshot="compare_training_breast_cancer")
+    assert page.locator(CHART).count() == 4
+    assert dataset_shown(page) == "breast_cancer"
+    assert "dataset=breast_cancer" in page.url and "losses=hinge" in page.url
+    text = takeaway(page)
+    assert "Calibration:" in text and "95%" in text
+    assert page.locator(WARNING).count() == 0
+
+
+def test_training_curves_refused_value_is_named(open_page):
+    query = {"dataset": "moons", "epochs": "999999", "seeds": "1", "layers": "1", "width": "8"}
+    page = open_page("Training_curves", query, screenshot="compare_training_refused")
+    notice = page.locator(WARNING).first.inner_text()
+    assert "epochs=999999" in notice and "is not allowed here" in notice
+    assert page.locator(CHART).count() == 4
