@@ -77,7 +77,7 @@ with frame.page("outlier_robustness"):
             robustness.CLASSIFICATION_LOSSES, task="classification", key="closses", container=sb
         )
         prefix = "c"
-    sb.markdown("**Model** (Adam, full batch, float32)")
+    sb.markdown("**Model** (full batch, float32)")
     models = list(ui.MODELS)
     model = ui.ModelSpec(
         model=sb.selectbox("Hidden layers", models, index=models.index(D[f"{prefix}model"]),
@@ -86,6 +86,8 @@ with frame.page("outlier_robustness"):
                            format="%.4f", key=f"{prefix}lr", bind="query-params"),
         epochs=sb.slider("Epochs", 10, 500, D[f"{prefix}epochs"], step=10,
                          key=f"{prefix}epochs", bind="query-params"),
+        optimizer=sb.selectbox("Optimizer", ui.OPTIMIZERS, index=0, key=f"{prefix}opt",
+                               bind="query-params"),
     )  # fmt: skip
     if not names:
         st.warning("Choose at least one loss in the sidebar.")

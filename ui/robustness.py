@@ -22,6 +22,8 @@ from ui import boundaries as ui_boundaries
 from ui import charts
 from ui.controls import DataChoice, loss_title
 
+#: Optimizers offered (SGD can diverge at a large learning rate; Adam's steps are bounded).
+OPTIMIZERS = ("adam", "sgd")
 #: Model choices offered (label -> hidden layer widths); "linear" is ``hidden=()``.
 MODELS: dict[str, tuple[int, ...]] = {
     "linear": (),
@@ -50,15 +52,16 @@ class ModelSpec:
     model: str = "linear"
     lr: float = 0.1
     epochs: int = 150
+    optimizer: str = "adam"
 
     def configs(self, names: Sequence[str]) -> list[train.TrainConfig]:
-        """One float32 Adam config per loss; full batch; the seed is set per run."""
+        """One float32 config per loss; full batch; the seed is set per run."""
         return [
             train.TrainConfig(
                 loss=n,
                 hidden=MODELS[self.model],
                 activation="tanh",
-                optimizer="adam",
+                optimizer=self.optimizer,
                 lr=self.lr,
                 epochs=self.epochs,
                 dtype="float32",
