@@ -114,10 +114,11 @@ with frame.page("loss_curves"):
             with st.expander("Formulas", expanded=True, icon=":material/function:"):
                 for name in names:
                     loss = losses.get(name, task=task)
-                    c_name, c_value, c_grad = st.columns([1, 2, 2], vertical_alignment="center")
+                    # Name beside value and gradient stacked: long gradients keep their width.
+                    c_name, c_formulas = st.columns([1, 4], vertical_alignment="center")
                     c_name.markdown(f"**{loss.title}**")
-                    c_value.latex(loss.formula_latex)
-                    c_grad.latex(loss.grad_latex)
+                    c_formulas.latex(loss.formula_latex)
+                    c_formulas.latex(loss.grad_latex)
 
     if who:
         with who_area:
