@@ -77,10 +77,10 @@ with frame.page("gradient_anatomy"):
         twin_state = "nearly right" if abs(p["twin_a"] - y) < 0.5 else "badly wrong"
         frame.takeaway(
             f"With y = {y} and z = {z0:.1f} the neuron outputs a = {p['a']:.3f} ({state}). "
-            f"CE's dC/dw is {p['ce_dw']:.4f}; MSE's is {p['mse_dw']:.4f}, CE's times "
-            f"σ'(z) = {p['sigma_prime']:.4f}. MSE's gradient is exactly as large at "
-            f"a = {p['twin_a']:.3f}, where the neuron is {twin_state} (CE's there: "
-            f"{p['twin_ce_dw']:.4f}): a small MSE gradient cannot tell far from near."
+            f"CE's dC/dw is {ua.fmt(p['ce_dw'], 4)}; MSE's is {ua.fmt(p['mse_dw'], 4)}, CE's "
+            f"times σ'(z) = {p['sigma_prime']:.3g}. MSE's gradient is exactly as large at "
+            f"a = {p['twin_a']:.3g}, where the neuron is {twin_state} (CE's there: "
+            f"{ua.fmt(p['twin_ce_dw'], 4)}): a small MSE gradient cannot tell far from near."
         )
         st.caption(
             f"Article 001 says MSE's gradient is small 'either way'. Precisely: for y = {y} "
