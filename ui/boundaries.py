@@ -19,7 +19,7 @@ import streamlit as st
 from core import boundaries, datasets, train
 from core.boundaries import Panel
 from ui import charts
-from ui.controls import DataChoice, ModelChoice, loss_title, short_label
+from ui.controls import DataChoice, ModelChoice, short_label
 
 #: An "x" drawn as an SVG path (Vega-Lite's "cross" is a plus sign).
 X_MARK = "M-1,-1L1,1M-1,1L1,-1"
@@ -221,19 +221,20 @@ def points_frame(
 
 
 def panel_title(p: Panel, diverged_epoch: int | None) -> str:
-    """Facet header: the loss, then its numbers (``|`` separates the two header lines)."""
+    """Facet header in three short lines (``|`` separates them): the loss, its test accuracy
+    and what the shading shows. Short, so the header never widens the panel."""
     if diverged_epoch is not None and p.epoch >= diverged_epoch:
         numbers = f"diverged at epoch {diverged_epoch}"
     else:
-        shade = "score" if p.surface.kind == "score" else "probability"
-        numbers = f"test accuracy {p.test_accuracy:.1%} · shading: {shade}"
-    return f"{loss_title(p.loss)}|{numbers}"
+        numbers = f"test accuracy {p.test_accuracy:.1%}"
+    shade = "shading: score" if p.surface.kind == "score" else "shading: probability"
+    return f"{short_label(p.loss)}|{numbers}|{shade}"
 
 
 def facet_width(n_panels: int, columns: int = 4) -> int:
     """Pixel width of one square panel so a row (plus the y axis) fits the main column of a
     wide Streamlit page on a 1400 px screen with the sidebar open (about 880 px)."""
-    return int(min(300, (830 // min(columns, max(1, n_panels))) - 12))
+    return int(min(300, (860 // min(columns, max(1, n_panels))) - 12))
 
 
 def boundaries_chart(
@@ -345,7 +346,7 @@ def boundaries_chart(
                 labelExpr="split(datum.value, '|')",
                 labelFontSize=16,
                 labelFontWeight="bold",
-                labelLimit=2 * w,
+                labelLimit=w,
             ),
         ),
         columns=columns,

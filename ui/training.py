@@ -222,12 +222,16 @@ def _band_lines(
     scale = alt.Scale(type="log") if log_y else alt.Scale(zero=False)
     enc_color = alt.Color(f"{color}:N", scale=charts.color_scale(domain), sort=list(domain),
                           title=color)  # fmt: skip
-    base = alt.Chart().encode(x=alt.X("epoch:Q", title="epoch"), color=enc_color)
+    base = alt.Chart().encode(x=alt.X("epoch:Q", title="epoch"))
+    # the band takes the colour without a legend: the legend shows the (opaque) lines
     band = base.mark_area(opacity=0.2).encode(
-        y=alt.Y("lo:Q", title=y_title, scale=scale), y2="hi:Q"
+        y=alt.Y("lo:Q", title=y_title, scale=scale),
+        y2="hi:Q",
+        color=alt.Color(f"{color}:N", scale=charts.color_scale(domain), legend=None),
     )
     line = base.mark_line(strokeWidth=3).encode(
         y=alt.Y("mean:Q", title=y_title, scale=scale),
+        color=enc_color,
         tooltip=[
             alt.Tooltip(f"{color}:N"),
             alt.Tooltip("epoch:Q"),
@@ -241,7 +245,8 @@ def _band_lines(
 
 def loss_chart(df: pd.DataFrame, losses_shown: Sequence[str], columns: int = 4) -> alt.FacetChart:
     """Train and test loss per epoch, one panel per loss, each on its own y scale."""
-    w = int(min(320, 940 // min(columns, max(1, len(losses_shown)))))
+    # each panel has its own y axis (independent scales): leave room for it
+    w = int(min(320, 860 // min(columns, max(1, len(losses_shown))) - 75))
     layer = _band_lines(df, "split", ["train", "test"], "loss (its own units)").properties(
         width=w, height=220
     )
@@ -258,7 +263,13 @@ def loss_chart(df: pd.DataFrame, losses_shown: Sequence[str], columns: int = 4) 
             columns=columns,
         )
         .resolve_scale(y="independent")
-        .properties(title="Each loss measured by itself (train and test), mean and band over seeds")
+        .properties(
+            title="Each loss measured by itself: train (blue) and test (orange), mean and band "
+            "over seeds"
+        )
+        .configure_legend(
+            orient="bottom", labelFontSize=charts.FONT_SIZE, titleFontSize=charts.FONT_SIZE
+        )
     )
 
 
