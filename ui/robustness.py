@@ -337,8 +337,12 @@ def sweep_chart(agg: pd.DataFrame, task: str, order: Sequence[str]) -> alt.Chart
     rates = sorted(agg["rate"].unique().tolist())
     axis = alt.Axis(format="%", values=rates)
     base = alt.Chart(agg).encode(x=alt.X("rate:Q", title=x_title, axis=axis))
-    band = base.mark_area(opacity=0.15).encode(
-        y="low:Q", y2="high:Q", color=alt.Color("loss:N", scale=scale, legend=None)
+    # the band's colour field is a copy of "loss": Vega-Lite would merge (and then hide) the
+    # legends of two channels on the same field
+    band = (
+        base.transform_calculate(band="datum.loss")
+        .mark_area(opacity=0.15)
+        .encode(y="low:Q", y2="high:Q", fill=alt.Fill("band:N", scale=scale, legend=None))
     )
     fmt = ".3f" if task == "regression" else ".1%"
     line = base.mark_line(strokeWidth=3, point=alt.OverlayMarkDef(size=70)).encode(
