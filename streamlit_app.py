@@ -31,10 +31,11 @@ with frame.page("home"):
     runs = ub.fit_runs(data, 0.0, MODEL, LOSSES)
     ds = ub.load_data(data, 0.0)
     panels = ub.compute_panels(data, 0.0, MODEL, LOSSES, MODEL.epochs, runs)
-    cells, points = ub.show(data, 0.0, MODEL, LOSSES, MODEL.epochs, False, runs)
+    cells, points = ub.show(data, 0.0, MODEL, LOSSES, MODEL.epochs, True, runs)
     st.caption(
         f"{ds.title}, {MODEL.describe}. Shading: predicted class, darker = more confident "
-        "(hinge: score). Dots: training points; triangles: test points."
+        "(hinge: score). Dots: training points, sized by how hard each pulls on the model "
+        "(|∂L/∂z|); triangles: test points."
     )
     frame.takeaway(ub.takeaway(panels, flipped=False))
     c1, c2 = st.columns([1, 1])
