@@ -41,8 +41,8 @@ KIND_TITLES = {
 #: ~15 s on the loaded 2-core reference machine (the default label-noise sweep is 3.2e6).
 SWEEP_BUDGET = 15_000_000
 RESOLUTION = 50
-#: Side of a boundary map in pixels (three fit side by side on a wide page).
-MAP_SIZE = 250
+#: Side of a boundary map's plot in pixels (three side by side on a wide page).
+MAP_SIZE = 240
 
 
 @dataclass(frozen=True)
@@ -318,7 +318,9 @@ def boundary_figures(s: Setting) -> tuple[list[dict], pd.DataFrame, pd.DataFrame
         diverged = results[p.loss].diverged_epoch
         sub = f"diverged at epoch {diverged}" if diverged else f"clean-test accuracy {acc:.1%}"
         chart = alt.layer(heat, dots, flips).properties(
-            title={"text": loss_title(p.loss), "subtitle": sub}, width=MAP_SIZE, height=MAP_SIZE
+            title={"text": loss_title(p.loss), "subtitle": sub, "limit": MAP_SIZE},
+            width=MAP_SIZE,
+            height=MAP_SIZE,
         )
         with alt.data_transformers.enable("default", max_rows=None):  # as st.altair_chart does
             specs.append(charts.style(chart).to_dict())
