@@ -8,12 +8,13 @@ from ui import anatomy as ua
 from ui import frame
 
 # URL values of bound radios are their labels (``?part=Sigmoid+neuron``), so no format_func;
-# each radio's default is its first option, because Streamlit drops a URL value equal to the
-# widget's own default (index 0) in favour of the session default.
+# each radio's default is its first option (index 0).
 SIGMOID, SOFTMAX2, SOFTMAXK = "Sigmoid neuron", "Softmax, 2 classes", "Softmax, K classes"
 A_DEFAULT, B_DEFAULT = "0.8, 0.1, 0.1", "0.8, 0.15, 0.05"
 Z_DEFAULT = [float(v) for v in an.logits_from_probabilities([0.8, 0.2])]
-DEFAULTS = {
+# Widget defaults, declared on the widgets: Streamlit drops a URL value equal to the widget's
+# own default, so the two must agree (presets still set any key via st.session_state).
+D = {
     "part": SIGMOID,
     "y": "1", "x": 1.0, "z0": -4.0, "axis": "z",
     "mode": "probabilities", "a1": 0.8, "z1": Z_DEFAULT[0], "z2": Z_DEFAULT[1], "y1": "0",
@@ -21,8 +22,6 @@ DEFAULTS = {
 }  # fmt: skip
 
 with frame.page("gradient_anatomy"):
-    for key, value in DEFAULTS.items():
-        st.session_state.setdefault(key, value)
     frame.presets(
         {
             "Article 000: a = [0.8, 0.2]": {"part": SOFTMAX2, "mode": "probabilities",
@@ -50,11 +49,17 @@ with frame.page("gradient_anatomy"):
         c1, c2, c3, c4 = st.columns(4)
         y = int(c1.radio("Target y", ["1", "0"], horizontal=True, key="y", bind="query-params"))
         x = c2.number_input(
-            "Input x", min_value=-5.0, max_value=5.0, step=0.1, key="x", bind="query-params"
+            "Input x",
+            min_value=-5.0,
+            max_value=5.0,
+            step=0.1,
+            key="x",
+            value=D["x"],
+            bind="query-params",
         )
         z0 = c3.slider(
             "Pre-activation z of this neuron", min_value=-10.0, max_value=10.0, step=0.1,
-            key="z0", bind="query-params",
+            key="z0", value=D["z0"], bind="query-params",
         )  # fmt: skip
         axis = c4.radio(
             "Horizontal axis: pre-activation z or probability a", ["z", "a"], horizontal=True,
@@ -104,17 +109,17 @@ with frame.page("gradient_anatomy"):
         if mode == "probabilities":
             a1 = c2.number_input(
                 "a1 (a2 = 1 − a1)", min_value=0.001, max_value=0.999, step=0.01, format="%.3f",
-                key="a1", bind="query-params",
+                key="a1", value=D["a1"], bind="query-params",
             )  # fmt: skip
             logits = tuple(float(v) for v in an.logits_from_probabilities([a1, 1.0 - a1]))
         else:
             z1 = c2.number_input(
                 "z1", min_value=-30.0, max_value=30.0, step=0.1, format="%.4f", key="z1",
-                bind="query-params",
+                value=D["z1"], bind="query-params",
             )  # fmt: skip
             z2 = c3.number_input(
                 "z2", min_value=-30.0, max_value=30.0, step=0.1, format="%.4f", key="z2",
-                bind="query-params",
+                value=D["z2"], bind="query-params",
             )  # fmt: skip
             logits = (z1, z2)
         y1 = int(c4.radio("Label y1", ["0", "1"], horizontal=True, key="y1", bind="query-params"))
@@ -153,11 +158,11 @@ with frame.page("gradient_anatomy"):
         )
         c1, c2, c3 = st.columns([2, 2, 1])
         a_text = c1.text_input(
-            "Probabilities a", key="a", bind="query-params", max_chars=120,
+            "Probabilities a", key="a", value=D["a"], bind="query-params", max_chars=120,
             help="K = 2..10 numbers in (0, 1) summing to 1, e.g. 0.8, 0.1, 0.1",
         )  # fmt: skip
         b_text = c2.text_input(
-            "Probabilities b", key="b", bind="query-params", max_chars=120,
+            "Probabilities b", key="b", value=D["b"], bind="query-params", max_chars=120,
             help="same number of classes as a",
         )  # fmt: skip
         a = an.parse_vector(a_text, "a")
@@ -170,8 +175,8 @@ with frame.page("gradient_anatomy"):
         )
         cls = losses.names("classification")
         maps = st.multiselect(
-            "Losses to compare", cls, format_func=ua.loss_title, key="maps", bind="query-params",
-            max_selections=4,
+            "Losses to compare", cls, format_func=ua.loss_title, key="maps",
+            default=D["maps"], bind="query-params", max_selections=4,
         )  # fmt: skip
         names = tuple(dict.fromkeys(("mse", "cross_entropy", *maps)))
         table = ua.k_class_table(tuple(a), tuple(b), t - 1, names)

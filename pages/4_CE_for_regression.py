@@ -8,7 +8,9 @@ from core import ce_regression as cr
 from ui import anatomy as ua
 from ui import frame
 
-DEFAULTS = {
+# Widget defaults, declared on the widgets: Streamlit drops a URL value equal to the widget's
+# own default, so the two must agree (presets still set any key via st.session_state).
+D = {
     "G": "1, 2", "z": "2, 3", "span": 10.0, "u": "1, 2", "w": "2, 4",
     "epochs": 400, "lr": 0.5, "noise": 0.1, "seed": 0,
 }  # fmt: skip
@@ -20,8 +22,6 @@ def vec(v: np.ndarray) -> str:
 
 
 with frame.page("ce_for_regression"):
-    for key, value in DEFAULTS.items():
-        st.session_state.setdefault(key, value)
     frame.presets(
         {
             "Article: G = [1, 2], z = [2, 3]": {"G": "1, 2", "z": "2, 3"},
@@ -40,10 +40,10 @@ with frame.page("ce_for_regression"):
     )
     c1, c2 = st.columns(2)
     G_text = c1.text_input(
-        "Target G", key="G", bind="query-params", max_chars=120, help=VECTOR_HELP
+        "Target G", key="G", value=D["G"], bind="query-params", max_chars=120, help=VECTOR_HELP
     )
     z_text = c2.text_input(
-        "Prediction z", key="z", bind="query-params", max_chars=120, help=VECTOR_HELP
+        "Prediction z", key="z", value=D["z"], bind="query-params", max_chars=120, help=VECTOR_HELP
     )
     with ua.section():
         G = an.parse_vector(G_text, "G", limit=1e3)
@@ -77,7 +77,7 @@ with frame.page("ce_for_regression"):
         st.subheader("2 · Bounded versus unbounded gradient")
         span = st.slider(
             "Sweep z_1 over G_1 ± span", min_value=1.0, max_value=50.0, step=1.0, key="span",
-            bind="query-params",
+            value=D["span"], bind="query-params",
         )  # fmt: skip
         sw = ua.sweep(tuple(G), tuple(z), span)
         marks = {ua.MSE: float(c.mse_grad[0]), ua.CE: float(c.ce_grad[0])}
@@ -91,8 +91,8 @@ with frame.page("ce_for_regression"):
 
     st.subheader("3 · Divide by the sum instead of softmax?")
     c1, c2 = st.columns(2)
-    u_text = c1.text_input("Vector u", key="u", bind="query-params", max_chars=120)
-    w_text = c2.text_input("Vector w", key="w", bind="query-params", max_chars=120)
+    u_text = c1.text_input("Vector u", key="u", value=D["u"], bind="query-params", max_chars=120)
+    w_text = c2.text_input("Vector w", key="w", value=D["w"], bind="query-params", max_chars=120)
     nu, why_u = ua.sum_normalised(u_text, "u")
     nw, why_w = ua.sum_normalised(w_text, "w")
     c1.metric("u / sum(u)", vec(nu) if nu is not None else "—")
@@ -120,17 +120,29 @@ with frame.page("ce_for_regression"):
     )
     c1, c2, c3, c4 = st.columns(4)
     epochs = c1.slider(
-        "Epochs", min_value=10, max_value=3000, step=10, key="epochs", bind="query-params"
+        "Epochs",
+        min_value=10,
+        max_value=3000,
+        step=10,
+        key="epochs",
+        value=D["epochs"],
+        bind="query-params",
     )
     lr = c2.number_input(
         "Learning rate", min_value=0.001, max_value=50.0, step=0.1, format="%.3f", key="lr",
-        bind="query-params",
+        value=D["lr"], bind="query-params",
     )  # fmt: skip
     noise = c3.slider(
-        "Noise σ", min_value=0.0, max_value=2.0, step=0.05, key="noise", bind="query-params"
+        "Noise σ",
+        min_value=0.0,
+        max_value=2.0,
+        step=0.05,
+        key="noise",
+        value=D["noise"],
+        bind="query-params",
     )
     seed = c4.number_input(
-        "Seed", min_value=0, max_value=999, step=1, key="seed", bind="query-params"
+        "Seed", min_value=0, max_value=999, step=1, key="seed", value=D["seed"], bind="query-params"
     )
     fit, hist, summary = ua.experiment(
         cr.FitConfig(epochs=int(epochs), lr=float(lr), noise=float(noise), seed=int(seed))

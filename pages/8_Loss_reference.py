@@ -6,11 +6,11 @@ from core import losses
 from ui import frame
 from ui import reference as ref
 
-DEFAULTS = {"q": "", "tasks": list(losses.TASKS), "props": [], "open": False}
+# Widget defaults, declared on the widgets: Streamlit drops a URL value equal to the widget's
+# own default, so the two must agree (presets still set any key via st.session_state).
+D = {"q": "", "tasks": list(losses.TASKS), "props": [], "open": False}
 
 with frame.page("loss_reference"):
-    for key, value in DEFAULTS.items():
-        st.session_state.setdefault(key, value)
     frame.presets(
         {
             "Robust regression losses": {"q": "", "tasks": ["regression"], "props": ["robust"]},
@@ -23,15 +23,17 @@ with frame.page("loss_reference"):
     )  # fmt: skip
     c1, c2, c3, c4 = st.columns([2, 2, 3, 1])
     query = c1.text_input(
-        "Search", key="q", bind="query-params", max_chars=60,
+        "Search", key="q", value=D["q"], bind="query-params", max_chars=60,
         placeholder="name, framework or paper, e.g. keras huber",
     )  # fmt: skip
-    tasks = c2.multiselect("Task", list(losses.TASKS), key="tasks", bind="query-params")
+    tasks = c2.multiselect(
+        "Task", list(losses.TASKS), key="tasks", default=D["tasks"], bind="query-params"
+    )
     props = c3.multiselect(
         "Must be", list(losses.PROPERTIES), format_func=ref.PROPERTY_TITLES.get, key="props",
-        bind="query-params",
+        default=D["props"], bind="query-params",
     )  # fmt: skip
-    expand = c4.toggle("Expand all", key="open", bind="query-params")
+    expand = c4.toggle("Expand all", key="open", value=D["open"], bind="query-params")
 
     every = losses.all_losses()
     shown = [loss for loss in every if ref.matches(loss, query, tasks, props)]

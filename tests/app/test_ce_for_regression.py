@@ -127,3 +127,11 @@ def test_zero_sum_from_url(app):
     at = app(PAGE, {"u": "0, 0"})
     assert any("sums to 0" in w.value for w in at.warning)
     assert not at.error
+
+
+def test_url_values_at_the_range_ends_are_kept(app):
+    at = app(PAGE, {"lr": "0.001", "epochs": "10", "span": "1"})
+    assert not at.warning
+    assert at.number_input(key="lr").value == 0.001
+    assert at.slider(key="epochs").value == 10
+    assert any("G_1 ± 1:" in c.value or "±2" in c.value for c in at.caption)

@@ -201,3 +201,23 @@ def test_bad_vectors_give_friendly_error(app, query, message):
     at = app(PAGE, query)
     assert any(message in e.value for e in at.error)
     assert at.text_input(key="a") is not None  # widgets stay usable
+
+
+@pytest.mark.parametrize(
+    ("query", "metric", "expected"),
+    [
+        ({"part": "Sigmoid neuron", "z0": "-10"}, "a = σ(z)", f"{sigmoid(-10.0):.4f}"),
+        (
+            {"part": "Sigmoid neuron", "z0": "-4", "x": "-5"},
+            "CE dC/dw",
+            f"{-5 * (sigmoid(-4.0) - 1):.4f}",
+        ),
+        ({"part": "Softmax, 2 classes", "a1": "0.001"}, "CE dL/dz1 (y1 = 0)", "0.001"),
+    ],
+    ids=["z0=min", "x=min", "a1=min"],
+)
+def test_url_values_at_the_range_ends_are_kept(app, query, metric, expected):
+    """A link with a widget's minimum (Streamlit's implicit default) must not lose it."""
+    at = app(PAGE, query)
+    assert not at.warning
+    assert metrics(at)[metric] == expected
