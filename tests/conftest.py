@@ -1,4 +1,5 @@
-"""Shared test set-up: the repository root on ``sys.path`` and, under CI, no silent skips.
+"""Shared test set-up: the repository root on ``sys.path``, a time limit per test and, under CI,
+no silent skips.
 
 A test that is skipped in CI (a missing browser, a missing tool) proves nothing, so with
 ``CI=true`` every skip is reported as a failure with its reason. Locally a skip stays a skip
@@ -18,6 +19,11 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
+#: Per-test time limit (pytest-timeout), so one hung test fails instead of eating CI's budget.
+#: Generous: the first browser test also starts the server and Chromium.
+TEST_TIMEOUT_S = 300
+
+
 def in_ci() -> bool:
     """Whether we run under CI (``CI=true``, as set by ``.ci/run`` and most CI services)."""
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -31,3 +37,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
         report.outcome = "failed"
         report.longrepr = f"skipped under CI=true, which counts as a failure: {reason}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.pluginmanager.hasplugin("timeout") or config.getoption("timeout", None):
+        return  # no pytest-timeout, or a limit was given on the command line
+    for item in items:
+        if item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(TEST_TIMEOUT_S))
