@@ -17,8 +17,8 @@ PRESETS = {
         "opt": "sgd", "lr": 0.5, "epochs": 300, "seeds": 3, "target": 0.9,
     },
     "Hinge has no probabilities": {
-        "dataset": "breast_cancer", "losses": ["cross_entropy", "hinge"], "layers": 1,
-        "width": 32, "opt": "adam", "lr": 0.01, "epochs": 100, "seeds": 5, "target": 0.95,
+        "dataset": "moons", "losses": ["cross_entropy", "hinge"], "layers": 1, "width": 32,
+        "opt": "adam", "lr": 0.01, "epochs": 300, "seeds": 3, "target": 0.95,
     },
     "Digits: 10 classes": {
         "dataset": "digits", "losses": ["cross_entropy", "mse", "mae", "multi_margin"],

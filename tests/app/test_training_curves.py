@@ -179,11 +179,17 @@ def test_preset_hinge_has_no_probabilities(app):
     labels = [b.label for b in at.button]
     at = at.button[labels.index("Hinge has no probabilities")].click().run()
     assert not at.exception
-    assert at.selectbox(key="dataset").value == "breast_cancer"
-    assert at.number_input(key="seeds").value == 5
+    assert at.selectbox(key="dataset").value == "moons"
+    assert at.number_input(key="epochs").value == 300
     c = cross(at)
-    assert list(c.index) == [CE, "Multiclass hinge (Crammer–Singer)"]
-    assert "Calibration:" in at.info[0].value
+    hinge = "Multiclass hinge (Crammer–Singer)"
+    assert list(c.index) == [CE, hinge]
+    # the lecture point: same accuracy, but only CE's softmax is calibrated
+    assert abs(c.loc[CE, "Accuracy"] - c.loc[hinge, "Accuracy"]) < 0.03
+    assert c.loc[hinge, "ECE"] > 1.5 * c.loc[CE, "ECE"]
+    text = at.info[0].value
+    assert f"CE's probabilities are off by {c.loc[CE, 'ECE']:.3f} (ECE)" in text
+    assert f"hinge's by {c.loc[hinge, 'ECE']:.3f}" in text
 
 
 def test_default_view(app):
