@@ -227,3 +227,28 @@ def test_all_registered_classification_losses_give_finite_magnitudes():
     for name in losses.names("classification"):
         g = B.gradient_magnitude(name, model, X, y)
         assert g.shape == (20,) and np.all(np.isfinite(g)) and np.all(g >= 0), name
+
+
+def test_panel_collects_accuracies_gradients_and_flipped_share():
+    X_train = np.array([[2.0, 0.0], [-2.0, 0.0], [0.5, 0.0], [-0.5, 0.0]])
+    y_train = np.array([1, 0, 0, 0])  # the third point is "flipped": the model says class 1
+    X_test = np.array([[1.0, 0.0], [-1.0, 0.0]])
+    y_test = np.array([1, 1])
+    model = Linear([[0.0, 1.0], [0.0, 0.0]])  # z = [0, x]
+    grid = B.make_grid(np.vstack([X_train, X_test]), 8)
+    flipped = np.array([False, False, True, False])
+    p = B.panel(model, "hinge", 7, grid, X_train, y_train, X_test, y_test,
+                loss_params={"margin": 2.0}, flipped=flipped)  # fmt: skip
+    assert p.epoch == 7 and p.loss == "hinge"
+    assert p.train_accuracy == pytest.approx(3 / 4)
+    assert p.test_accuracy == pytest.approx(1 / 2)
+    expected = B.gradient_magnitude("hinge", model, X_train, y_train, {"margin": 2.0})
+    np.testing.assert_allclose(p.gradient, expected)
+    # margin 2: points 0 and 1 (margins z_t - z_other = 2) sit exactly at the margin, where the
+    # documented subgradient is 0; points 2 and 3 (margins -0.5 and 0.5) pull
+    assert p.drivers.idle_fraction == pytest.approx(2 / 4)
+    assert (expected[2:] > 0).all()
+    assert p.drivers.flagged_share == pytest.approx(expected[2] / expected.sum())
+    assert p.surface.kind == "score"
+    # the score surface saturates at the margin passed in (2), not at 1
+    assert p.surface.strength.max() == pytest.approx(min(1.0, grid.xs.max() / 2.0))

@@ -142,3 +142,37 @@ def test_reliability_of_confident_correct_logits():
     r = C.reliability(z, [0, 1, 0], n_bins=10)
     assert r.count.sum() == 3 and r.count[-1] == 3
     assert r.accuracy[-1] == pytest.approx(1.0)
+
+
+# ----------------------------------------------------------------------------- snapshots
+
+
+class _Linear:
+    def __init__(self, W):
+        self.W = np.asarray(W, dtype=float)
+
+    def decision_function(self, X):
+        return np.asarray(X, dtype=float) @ self.W
+
+
+@pytest.mark.parametrize("epochs", [1, 7, 200, 1000])
+def test_yardstick_epochs_cover_the_run(epochs):
+    e = C.yardstick_epochs(epochs, 25)
+    assert e[0] == 0 and e[-1] == epochs
+    assert list(e) == sorted(set(e)) and len(e) <= 25
+
+
+def test_score_snapshots_by_hand_with_missing_epochs_as_nan():
+    from core import metrics
+
+    X = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    y = np.array([0, 1, 1])
+    snaps = {0: _Linear(np.zeros((2, 2))), 5: _Linear([[2.0, 0.0], [0.0, 1.0]])}
+    got = C.score_snapshots(snaps, (0, 5, 10), X, y, "log_loss")
+    assert got[0] == pytest.approx(np.log(2))  # uniform softmax
+    assert got[1] == pytest.approx(metrics.log_loss(y, snaps[5].decision_function(X)))
+    assert np.isnan(got[2])  # diverged before epoch 10: no snapshot
+    acc = C.score_snapshots(snaps, (5,), X, y, "accuracy")
+    assert acc[0] == pytest.approx(2 / 3)  # [1,1] ties -> argmax 0, wrong
+    with pytest.raises(ValueError, match="metric"):
+        C.score_snapshots(snaps, (0,), X, y, "f1")
