@@ -1,7 +1,5 @@
 """Outlier robustness: regression outliers and classification label noise, one loss at a time."""
 
-import dataclasses
-
 import numpy as np
 import streamlit as st
 
@@ -150,9 +148,8 @@ with frame.page("outlier_robustness"):
         else:
             bar = st.progress(0.0, text="Sweeping…")
             raw, agg = ui.sweep(
-                dataclasses.replace(setting, rate=0.0), rates, seeds,
-                _progress=lambda f: bar.progress(f, text=f"Sweeping… {f:.0%}"),
-            )  # fmt: skip
+                setting, rates, seeds, lambda f: bar.progress(f, text=f"Sweeping… {f:.0%}")
+            )
             bar.empty()
             st.altair_chart(ui.sweep_chart(agg, task, order), width="stretch")
             limit = (

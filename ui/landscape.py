@@ -23,7 +23,7 @@ TARGET_P = 0.9
 #: Share of the gap to the optimum a path may leave and still count as converged.
 GAP = 0.01
 #: Grid points per axis of the surfaces.
-RESOLUTION = 61
+RESOLUTION = 41
 #: Side of a square (w, b) map in pixels, and the chart height that leaves room for it.
 MAP_SIZE = 330
 MAP_HEIGHT = 520
@@ -248,10 +248,9 @@ def one_sample_chart(cfg: OneSampleConfig, step: int) -> dict:
 def _heatmap(cfg: SurfaceConfig, name: str, field: str) -> dict:
     """Grid cells as rectangles centred on the grid points (exact, no binning)."""
     res = surfaces(cfg)
-    grid = res.grid.loc[res.grid["loss"] == name, ["w", "b", field]].copy()
+    # only three columns travel to the browser; the cell edges are computed there
+    grid = res.grid.loc[res.grid["loss"] == name, ["w", "b", field]].round(6)
     half = cfg.span / (RESOLUTION - 1)
-    grid["w0"], grid["w1"] = grid["w"] - half, grid["w"] + half
-    grid["b0"], grid["b1"] = grid["b"] - half, grid["b"] + half
     if field == "value":
         scale = alt.Scale(scheme="viridis", reverse=True)
         title = "mean loss"
@@ -261,6 +260,12 @@ def _heatmap(cfg: SurfaceConfig, name: str, field: str) -> dict:
         title = "λ_min"
     chart = (
         alt.Chart(grid)
+        .transform_calculate(
+            w0=f"datum.w - {half}",
+            w1=f"datum.w + {half}",
+            b0=f"datum.b - {half}",
+            b1=f"datum.b + {half}",
+        )
         .mark_rect()
         .encode(
             x=alt.X("w0:Q", title="weight w", scale=alt.Scale(**SCALE)),

@@ -118,26 +118,37 @@ def sweep_cost(s: Setting, n_rates: int, n_seeds: int) -> int:
     return int(n_train * s.model.epochs * len(s.losses) * n_rates * n_seeds * width)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_data(max_entries=512, show_spinner=False)
+def sweep_point(s: Setting, rate: float, seed: int) -> list[robustness.Run]:
+    """One (rate, seed) cell of a sweep: every loss trained once (cached per cell)."""
+    return robustness.sweep(
+        lambda sd: s.load(sd),
+        s.model.configs(s.losses),
+        kind=s.kind,
+        rates=[rate],
+        seeds=[seed],
+        magnitude=s.magnitude,
+    )
+
+
 def sweep(
     s: Setting,
-    rates: tuple[float, ...],
-    seeds: tuple[int, ...],
-    _progress: Callable[[float], Any] | None = None,
+    rates: Sequence[float],
+    seeds: Sequence[int],
+    progress: Callable[[float], Any] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Clean-test score per loss, rate and seed; and its mean with a min–max band over seeds.
 
-    ``s.rate`` is ignored (pass the setting with ``rate=0`` so the cache does not depend on it).
+    Cached cell by cell (:func:`sweep_point`), so ``progress(fraction)`` can be reported between
+    cells without a Streamlit call inside a cached function. ``s.rate`` is ignored.
     """
-    runs = robustness.sweep(
-        lambda seed: s.load(seed),
-        s.model.configs(s.losses),
-        kind=s.kind,
-        rates=rates,
-        seeds=seeds,
-        magnitude=s.magnitude,
-        progress=_progress,
-    )
+    s = dataclasses.replace(s, rate=0.0)
+    cells = [(r, sd) for sd in seeds for r in rates]
+    runs: list[robustness.Run] = []
+    for i, (r, sd) in enumerate(cells):
+        runs.extend(sweep_point(s, float(r), int(sd)))
+        if progress is not None:
+            progress((i + 1) / len(cells))
     task = s.task
     raw = pd.DataFrame(
         [

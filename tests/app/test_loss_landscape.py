@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from core import landscape
+from ui import landscape as ui_landscape
 
 PAGE = "pages/3_Loss_landscape.py"
 SMALL = {"n": "20", "steps": "30", "t": "30", "span": "4", "steps1": "20", "t1": "20"}
@@ -44,7 +45,7 @@ def test_default_view_shows_the_plateau_with_core_numbers(app):
     )
     # the (w, b) surfaces: CE converges in 13 steps, MSE stalls; convexity check
     x, y = landscape.two_gaussians(40, separation=2.0, seed=0)
-    g = np.linspace(-10, 10, 61)
+    g = np.linspace(-10, 10, ui_landscape.RESOLUTION)
     ce2 = landscape.study("cross_entropy", x, y, w=g, b=g, start=(-8.0, 0.0), lr=1.0, steps=300)
     mse2 = landscape.study("mse", x, y, w=g, b=g, start=(-8.0, 0.0), lr=1.0, steps=300)
     assert f"Cross-entropy (softmax) did in {ce2.steps} steps" in surface
@@ -65,7 +66,7 @@ def test_url_restores_a_small_configuration(app):
     at = app(PAGE, SMALL | {"w": "-2", "b": "1.5", "lr": "0.5", "seed": "3", "sep": "1"})
     surface = takeaways(at)[1]
     x, y = landscape.two_gaussians(20, separation=1.0, seed=3)
-    g = np.linspace(-4, 4, 61)
+    g = np.linspace(-4, 4, ui_landscape.RESOLUTION)
     mse = landscape.study("mse", x, y, w=g, b=g, start=(-2.0, 1.5), lr=0.5, steps=30)
     assert "from (w, b) = (-2, 1.5) with learning rate 0.5" in surface
     table = summary(at, 1)
