@@ -284,6 +284,13 @@ def _classification_takeaway(probes: pd.DataFrame, at: float) -> str:
     )
     strongest = wrong["gradient"].abs().idxmax()
     text += f" The wrong point gets the strongest push from {strongest}."
+    pushing = right["gradient"].abs()
+    pushing = pushing[pushing > 0]
+    if len(pushing) > 1:
+        text += (
+            f" On the right point, {pushing.idxmax()} pushes "
+            f"{pushing.max() / pushing.min():.3g}× as hard as {pushing.idxmin()}."
+        )
     ignored = [lab for lab in right.index if right.at[lab, "gradient"] == 0]
     if ignored:
         text += f" {_join(ignored)} ignore{'s' if len(ignored) == 1 else ''} the right point "

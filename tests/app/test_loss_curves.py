@@ -257,3 +257,18 @@ def test_every_registered_loss_can_be_drawn_with_its_sliders(app, task):
     assert not at.exception and not at.error
     data = chart_data(at, 1)
     assert np.all(np.isfinite(data["gradient"]))
+
+
+def test_focal_preset_quantifies_the_down_weighting(app):
+    at = app(PAGE)
+    labels = list(uc.presets())
+    at.button(key=f"preset_{labels.index('Focal down-weights easy points')}").click().run()
+    _, g_ce = curves.value_and_grad_at("classification", "cross_entropy", 2.0)
+    _, g_focal = curves.value_and_grad_at("classification", "focal", 2.0, {"gamma": 2.0})
+    # p = sigmoid(2) = 0.8808: CE -(1 - p) = -0.1192; focal (gamma = 2)
+    # [2 (1 - p) log p - (1 - p)^2 / p] p (1 - p) = -0.004871, so 24.47x smaller.
+    assert g_ce / g_focal == pytest.approx(24.47, abs=0.01)
+    assert (
+        f"On the right point, Cross-entropy pushes {g3(g_ce / g_focal)}× as hard as Focal loss."
+        in infos(at)[0]
+    )
