@@ -54,8 +54,10 @@ with frame.page("decision_boundaries"):
         st.warning("Choose at least one loss in the sidebar.", icon=":material/info:")
         st.stop()
 
-    runs = ub.fit_runs(data, flip, model, chosen)
     ds = ub.load_data(data, flip)
+    if not controls.within_budget(ds, model, len(chosen)):
+        st.stop()
+    runs = ub.fit_runs(data, flip, model, chosen)
     st.caption(
         f"{ds.title}: {len(ds.y_train)} training / {len(ds.y_test)} test points, "
         f"{ds.n_classes} classes · {model.describe} · the same initial weights for every loss"

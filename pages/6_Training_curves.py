@@ -61,6 +61,8 @@ with frame.page("training_curves"):
         f"{ds.n_features} features, {ds.n_classes} classes · {model.describe} · "
         f"{n_seeds} seed(s) from {model.seed}"
     )
+    if not controls.within_budget(ds, model, len(chosen) * int(n_seeds), int(n_seeds)):
+        st.stop()
     runs = ut.fit_seeds(data, model, chosen, int(n_seeds))
     summary = ut.summaries(runs, chosen, target)
     for n, s in summary.items():

@@ -270,3 +270,12 @@ def test_default_view_shows_spirals_and_the_mae_failure(app):
     assert [d.label for d in at.get("download_button")] == [
         "Summary CSV", "Points + gradients CSV", "Decision surface CSV",
     ]  # fmt: skip
+
+
+def test_in_range_but_huge_work_is_refused_before_training(app):
+    q = {"dataset": "moons", "moons_n_samples": 5000, "layers": 3, "width": 256,
+         "epochs": 2000, "batch": "8"}  # fmt: skip
+    at = app(PAGE, q, timeout=20)  # refusing must be instant, not a 20 s training run
+    errors = [e.value for e in at.error]
+    assert errors and "the work one view may start here" in errors[0]
+    assert not at.dataframe and not at.get("vega_lite_chart")

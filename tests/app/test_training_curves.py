@@ -201,3 +201,11 @@ def test_default_view(app):
     assert t.loc[CE, "seeds reaching it"] == "3 of 3"
     assert "MAE: not reached in any seed." in at.info[0].value
     assert len(at.get("download_button")) == 6
+
+
+def test_in_range_but_huge_work_is_refused_before_training(app):
+    q = {"dataset": "digits", "layers": 3, "width": 256, "epochs": 1000, "seeds": 10}
+    at = app(PAGE, q, timeout=20)
+    errors = [e.value for e in at.error]
+    assert errors and "the work one view may start here" in errors[0]
+    assert not at.dataframe
