@@ -22,6 +22,8 @@ DEFAULT_LOSSES = ("cross_entropy", "mse")
 TARGET_P = 0.9
 #: Share of the gap to the optimum a path may leave and still count as converged.
 GAP = 0.01
+#: The largest step budget of the page: used to tell a plateau that delays from one that traps.
+LONG_STEPS = 2000
 #: Grid points per axis of the surfaces.
 RESOLUTION = 41
 #: Side of a square (w, b) map in pixels, and the chart height that leaves room for it.
@@ -87,6 +89,13 @@ def one_sample(cfg: OneSampleConfig) -> OneSampleResult:
         r = landscape.one_sample(
             name, x0=cfg.x0, y0=cfg.y0, w=w, w0=cfg.w0, lr=cfg.lr, steps=cfg.steps, target=TARGET_P
         )
+        # how long a plateau really holds: the same descent with the largest step budget
+        longer = r.steps
+        if r.steps is None and r.path.diverged_at is None and cfg.steps < LONG_STEPS:
+            longer = landscape.one_sample(
+                name, x0=cfg.x0, y0=cfg.y0, w=w[:2], w0=cfg.w0, lr=cfg.lr, steps=LONG_STEPS,
+                target=TARGET_P,
+            ).steps  # fmt: skip
         title = loss_title(name)
         curves.append(pd.DataFrame({"loss": title, "w": r.w, "value": r.loss, "slope": r.slope}))
         p = r.path
@@ -109,10 +118,21 @@ def one_sample(cfg: OneSampleConfig) -> OneSampleResult:
                 "loss after last step": float(p.loss[-1]) if len(p.loss) else np.nan,
                 "p_t after last step": float(r.p_target[-1]) if len(p.loss) else np.nan,
                 f"steps to p_t ≥ {TARGET_P}": r.steps,
+                f"… within {LONG_STEPS} steps": longer,
                 "diverged at step": p.diverged_at,
             }
         )
     return OneSampleResult(pd.concat(curves), pd.concat(paths), pd.DataFrame(rows))
+
+
+def _longer(name: str, x: np.ndarray, y: np.ndarray, cfg: SurfaceConfig, s: landscape.Study):
+    """Steps to converge with the largest step budget (is the plateau a trap or a delay?)."""
+    if s.steps is not None or s.path.diverged_at is not None or cfg.steps >= LONG_STEPS:
+        return s.steps
+    path = landscape.gradient_descent(
+        name, x, y, start=(cfg.w0, cfg.b0), lr=cfg.lr, steps=LONG_STEPS
+    )
+    return landscape.steps_to_converge(path.loss, s.optimum[2])
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -167,6 +187,7 @@ def surfaces(cfg: SurfaceConfig) -> SurfaceResult:
                 "loss after last step": float(p.loss[-1]) if len(p.loss) else np.nan,
                 "gradient norm after last step": float(p.grad_norm[-1]) if len(p.loss) else np.nan,
                 "steps to converge": s.steps,
+                f"… within {LONG_STEPS} steps": _longer(name, x, y, cfg, s),
                 "diverged at step": p.diverged_at,
             }
         )
@@ -346,8 +367,35 @@ def one_sample_takeaway(res: OneSampleResult, cfg: OneSampleConfig) -> str:
         )
     return (
         f"Started at w = {cfg.w0:g} with learning rate {cfg.lr:g}, reaching p_t ≥ {TARGET_P} "
-        f"for the sample (x₀ = {cfg.x0:g}, y₀ = {cfg.y0}): " + "; ".join(parts) + "."
+        f"for the sample (x₀ = {cfg.x0:g}, y₀ = {cfg.y0}): "
+        + "; ".join(parts)
+        + "."
+        + _plateau(res.summary, col, cfg.steps)
     )
+
+
+def _plateau(summary: pd.DataFrame, col: str, budget: int) -> str:
+    """Whether the runs that did not converge within ``budget`` do within LONG_STEPS."""
+    longer = f"… within {LONG_STEPS} steps"
+    stuck = summary[summary[col].isna() & summary["diverged at step"].isna()]
+    if stuck.empty or budget >= LONG_STEPS:
+        return ""
+    late = stuck[stuck[longer].notna()]
+    never = stuck[stuck[longer].isna()]
+    text = ""
+    if len(late):
+        text += (
+            f" Given up to {LONG_STEPS} steps, "
+            + ", ".join(
+                f"{d['loss']} gets there after {int(d[longer])}" for _, d in late.iterrows()
+            )
+            + ": the plateau delays gradient descent rather than trapping it (article 000 says "
+            "that from the plateau, with a small learning rate, it cannot reach the optimum: "
+            "it can, only slowly)."
+        )
+    if len(never):
+        text += f" {', '.join(never['loss'])} still not after {LONG_STEPS} steps."
+    return text
 
 
 def surface_takeaway(res: SurfaceResult, cfg: SurfaceConfig) -> str:
@@ -373,6 +421,11 @@ def surface_takeaway(res: SurfaceResult, cfg: SurfaceConfig) -> str:
             )
     return (
         f"Gradient descent from (w, b) = ({cfg.w0:g}, {cfg.b0:g}) with learning rate {cfg.lr:g}, "
-        f"closing {1 - GAP:.0%} of the gap to each loss's optimum: " + "; ".join(runs) + ". "
-        "Convexity check: " + "; ".join(shapes) + "."
+        f"closing {1 - GAP:.0%} of the gap to each loss's optimum: "
+        + "; ".join(runs)
+        + "."
+        + _plateau(res.summary, "steps to converge", cfg.steps)
+        + " Convexity check: "
+        + "; ".join(shapes)
+        + "."
     )

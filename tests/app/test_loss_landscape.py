@@ -37,6 +37,10 @@ def test_default_view_shows_the_plateau_with_core_numbers(app):
     mse = landscape.one_sample("mse", **kw)
     assert f"did in {ce.steps} steps" in one and ce.steps == 34
     assert "did not within 100 steps" in one
+    # the plateau delays rather than traps: with the page's largest budget MSE gets there
+    late = landscape.one_sample("mse", **(kw | {"steps": ui_landscape.LONG_STEPS}))
+    assert f"Squared error on probabilities (Brier) gets there after {late.steps}" in one
+    assert late.steps == 249
     assert f"ending at p_t = {mse.p_target[-1]:.3f}" in one
     table = summary(at, 0)
     assert table.loc["Cross-entropy (softmax)", "steps to p_t ≥ 0.9"] == 34
