@@ -216,7 +216,7 @@ def _styled(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
 def _layered(base: dict, layers: list[dict]) -> dict:
     """Turn a single-view Vega-Lite spec into a layer spec with ``layers`` on top."""
     spec = dict(base)
-    view = {k: spec.pop(k) for k in ("mark", "encoding", "data") if k in spec}
+    view = {k: spec.pop(k) for k in ("mark", "encoding", "data", "transform") if k in spec}
     spec["layer"] = [view, *layers]
     return spec
 

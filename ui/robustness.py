@@ -343,7 +343,9 @@ def boundary_figures(s: Setting) -> tuple[list[dict], pd.DataFrame, pd.DataFrame
 
 def sweep_chart(agg: pd.DataFrame, task: str, order: Sequence[str]) -> alt.Chart:
     """Mean clean-test score against the corruption rate, with the min–max band over seeds."""
-    x_title = "share of training points corrupted"
+    x_title = (
+        "share of training points moved" if task == "regression" else "share of labels flipped"
+    )
     scale = charts.color_scale(list(order))
     legend = alt.Legend(labelLimit=320, orient="right")
     color = alt.Color("loss:N", title="Loss", scale=scale, sort=list(order), legend=legend)

@@ -6,6 +6,8 @@ run fast; the first checks the default view itself.
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -142,3 +144,16 @@ def test_hostile_url_values_are_refused_with_a_notice(app, query, refused):
     at = app(PAGE, SMALL | query)
     assert any(f"`{refused}=" in w.value for w in at.warning), [w.value for w in at.warning]
     assert len(takeaways(at)) == 2
+
+
+def test_map_spec_holds_the_grid_in_its_heatmap_layer(app):
+    # the heatmap layer must carry its own data and transform (cell edges), or the map is blank
+    at = app(PAGE, SMALL)
+    chart = at.get("vega_lite_chart")[1].proto
+    spec = json.loads(chart.spec)
+    heat = spec["layer"][0]
+    assert heat["mark"]["type"] == "rect"
+    assert {t["as"] for t in heat["transform"]} == {"w0", "w1", "b0", "b1"}
+    assert "transform" not in spec
+    # Streamlit ships the named datasets as Arrow next to the spec
+    assert heat["data"]["name"] in {d.name for d in chart.datasets}
