@@ -3,6 +3,7 @@
 import streamlit as st
 
 from core import datasets
+from ui import boundaries as ub
 from ui import controls, frame
 from ui import training as ut
 
@@ -55,7 +56,7 @@ with frame.page("training_curves"):
         st.warning("Choose at least one loss in the sidebar.", icon=":material/info:")
         st.stop()
 
-    ds = data.load()
+    ds = ub.load_data(data, 0.0)  # cached
     st.caption(
         f"{ds.title}: {len(ds.y_train)} training / {len(ds.y_test)} test points, "
         f"{ds.n_features} features, {ds.n_classes} classes · {model.describe} · "
