@@ -113,7 +113,7 @@ def fits(s: Setting) -> list[train.FitResult]:
 
 def sweep_cost(s: Setting, n_rates: int, n_seeds: int) -> int:
     """Work of a sweep in training points × epochs × losses × fits × width factor."""
-    n_train = round(len(s.load().y_train))
+    n_train = len(corrupted(s).y_train)  # cached; corruption keeps the number of points
     width = 1 + sum(MODELS[s.model.model]) / 16
     return int(n_train * s.model.epochs * len(s.losses) * n_rates * n_seeds * width)
 

@@ -168,3 +168,16 @@ def test_hostile_url_values_are_refused_with_a_notice(app, query, refused):
     notices = " ".join(w.value for w in at.warning)
     assert re.search(rf"`{refused}=", notices), notices
     assert len(takeaways(at)) == 1
+
+
+def test_sweep_reports_progress_cell_by_cell():
+    from ui import robustness as ui
+    from ui.controls import DataChoice
+
+    data = DataChoice("linear_1d", (("n_samples", 40), ("noise", 0.5), ("seed", 0)))
+    s = ui.Setting(data, "response", 0.3, 8.0, ("mse", "mae"), ui.ModelSpec(epochs=20))
+    seen: list[float] = []
+    raw, agg = ui.sweep(s, (0.0, 0.2), (0, 1), seen.append)
+    assert seen == [0.25, 0.5, 0.75, 1.0]
+    assert len(raw) == 2 * 2 * 2 and len(agg) == 2 * 2
+    assert set(agg["seeds"]) == {2}
