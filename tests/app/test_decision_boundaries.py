@@ -279,3 +279,21 @@ def test_in_range_but_huge_work_is_refused_before_training(app):
     errors = [e.value for e in at.error]
     assert errors and "the work one view may start here" in errors[0]
     assert not at.dataframe and not at.get("vega_lite_chart")
+
+
+def test_scrubbing_does_not_retrain(app, monkeypatch):
+    calls = []
+    real = train.fit_many
+
+    def counting(ds, cfgs, progress=None):
+        calls.append(len(cfgs))
+        return real(ds, cfgs, progress)
+
+    monkeypatch.setattr(train, "fit_many", counting)
+    at = app(PAGE, {**SMALL, "seed": 4242, "losses": ["cross_entropy", "hinge"]})  # fresh cache key
+    assert calls == [2]  # both losses in one lockstep call
+    for epoch in (1, 5, 0, 30):
+        at = at.select_slider(key="epoch").set_value(epoch).run()
+        assert not at.exception
+        assert (table(at)["epoch"] == epoch).all()
+    assert calls == [2]
