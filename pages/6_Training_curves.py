@@ -13,9 +13,10 @@ MAX_EPOCHS = 1000
 MAX_SEEDS = 10
 
 PRESETS = {
-    "MSE is slow on spirals": {
-        "dataset": "spirals", "losses": ["cross_entropy", "mse"], "layers": 2, "width": 32,
-        "opt": "sgd", "lr": 0.5, "epochs": 300, "seeds": 3, "target": 0.9,
+    "MSE is slow (digits, plain SGD)": {
+        "dataset": "digits", "digits_n_classes": 10, "losses": ["cross_entropy", "mse"],
+        "layers": 0, "opt": "sgd", "lr": 0.5, "epochs": 60, "batch": "full", "seeds": 3,
+        "target": 0.9,
     },
     "Hinge has no probabilities": {
         "dataset": "moons", "losses": ["cross_entropy", "hinge"], "layers": 1, "width": 32,

@@ -209,3 +209,17 @@ def test_in_range_but_huge_work_is_refused_before_training(app):
     errors = [e.value for e in at.error]
     assert errors and "the work one view may start here" in errors[0]
     assert not at.dataframe
+
+
+def test_preset_mse_is_slow_reproduces_the_article(app):
+    """Seed articles 000/001: through a softmax, MSE's gradient is discounted, so it learns
+    later than CE. On digits with plain SGD the page must show it, with computed numbers."""
+    at = app(PAGE, SMALL)
+    labels = [b.label for b in at.button]
+    at = at.button[labels.index("MSE is slow (digits, plain SGD)")].click().run()
+    assert not at.exception
+    t = summary(at)
+    ce, mse = t.loc[CE, "epochs to 90% (median)"], t.loc[MSE, "epochs to 90% (median)"]
+    assert mse > 2 * ce
+    text = at.info[0].value
+    assert f"{mse / ce:.1f}× later than CE (median epoch {mse:g} vs {ce:g})" in text
