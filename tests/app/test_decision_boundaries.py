@@ -297,3 +297,19 @@ def test_scrubbing_does_not_retrain(app, monkeypatch):
         assert not at.exception
         assert (table(at)["epoch"] == epoch).all()
     assert calls == [2]
+
+
+@pytest.mark.parametrize(
+    ("preset", "better", "worse"),
+    [
+        pytest.param("Label noise: MAE shrugs", "mae", "cross_entropy", id="mae-shrugs"),
+        pytest.param("MSE is slow on spirals", "cross_entropy", "mse", id="mse-slow"),
+    ],
+)
+def test_lecture_presets_show_their_effect(app, preset, better, worse):
+    at = app(PAGE, SMALL)
+    labels = [b.label for b in at.button]
+    at = at.button[labels.index(preset)].click().run()
+    assert not at.exception
+    t = table(at)
+    assert t.loc[TITLES[better], "test accuracy"] > t.loc[TITLES[worse], "test accuracy"] + 0.05
