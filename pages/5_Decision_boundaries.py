@@ -50,6 +50,7 @@ with frame.page("decision_boundaries"):
     )
     model = controls.model_controls(MODEL)
     chosen = controls.loss_controls(DEFAULT_LOSSES)
+    params = controls.loss_param_controls(chosen)
     if not chosen:
         st.warning("Choose at least one loss in the sidebar.", icon=":material/info:")
         st.stop()
@@ -57,7 +58,7 @@ with frame.page("decision_boundaries"):
     ds = ub.load_data(data, flip)
     if not controls.within_budget(ds, model, len(chosen)):
         st.stop()
-    runs = ub.fit_runs(data, flip, model, chosen)
+    runs = ub.fit_runs(data, flip, model, chosen, params)
     st.caption(
         f"{ds.title}: {len(ds.y_train)} training / {len(ds.y_test)} test points, "
         f"{ds.n_classes} classes · {model.describe} · the same initial weights for every loss"
@@ -86,8 +87,8 @@ with frame.page("decision_boundaries"):
         bind="query-params",
     )
 
-    panels = ub.compute_panels(data, flip, model, chosen, epoch, runs)
-    cells, points = ub.show(data, flip, model, chosen, epoch, drive, runs)
+    panels = ub.compute_panels(data, flip, model, chosen, epoch, runs, params=params)
+    cells, points = ub.show(data, flip, model, chosen, epoch, drive, runs, params)
     st.caption(
         "Shading: predicted class, darker = more confident (probability; for margin losses the "
         "score up to the margin). Dark cells: the boundary. Filled dots: training points; "

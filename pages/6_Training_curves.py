@@ -38,6 +38,7 @@ with frame.page("training_curves"):
     data = controls.dataset_controls(datasets.names("classification"), default="spirals")
     model = controls.model_controls(MODEL, max_epochs=MAX_EPOCHS)
     chosen = controls.loss_controls(DEFAULT_LOSSES)
+    params = controls.loss_param_controls(chosen)
     st.sidebar.markdown("**Seeds and yardstick**")
     n_seeds = st.sidebar.number_input(
         "Seeds", min_value=1, max_value=MAX_SEEDS, value=3, step=1, key="seeds",
@@ -65,7 +66,7 @@ with frame.page("training_curves"):
     )
     if not controls.within_budget(ds, model, len(chosen) * int(n_seeds), int(n_seeds)):
         st.stop()
-    runs = ut.fit_seeds(data, model, chosen, int(n_seeds))
+    runs = ut.fit_seeds(data, model, chosen, int(n_seeds), params)
     summary = ut.summaries(runs, chosen, target)
     for n, s in summary.items():
         if s.diverged:

@@ -19,7 +19,7 @@ import streamlit as st
 from core import boundaries, datasets, train
 from core.boundaries import Panel
 from ui import charts
-from ui.controls import DataChoice, ModelChoice, short_label
+from ui.controls import DataChoice, LossParams, ModelChoice, params_for, short_label
 
 #: An "x" drawn as an SVG path (Vega-Lite's "cross" is a plus sign).
 X_MARK = "M-1,-1L1,1M-1,1L1,-1"
@@ -44,17 +44,26 @@ def load_data(data: DataChoice, flip: float) -> datasets.Dataset:
     return ds
 
 
-def configs(model: ModelChoice, loss_names: Sequence[str]) -> list[train.TrainConfig]:
+def configs(
+    model: ModelChoice, loss_names: Sequence[str], params: LossParams = ()
+) -> list[train.TrainConfig]:
     """One config per loss, same everything else, with the scrubber's snapshot epochs."""
     snaps = boundaries.snapshot_epochs(model.epochs, SNAPSHOTS)
-    return [model.config(n, dtype=DTYPE, snapshot_epochs=snaps) for n in loss_names]
+    return [
+        model.config(n, params_for(params, n), dtype=DTYPE, snapshot_epochs=snaps)
+        for n in loss_names
+    ]
 
 
 @st.cache_data(
     max_entries=8, show_spinner="Training every loss in lockstep from the same initial weights…"
 )
 def fit_runs(
-    data: DataChoice, flip: float, model: ModelChoice, loss_names: tuple[str, ...]
+    data: DataChoice,
+    flip: float,
+    model: ModelChoice,
+    loss_names: tuple[str, ...],
+    params: LossParams = (),
 ) -> dict[str, train.FitResult]:
     """Train every loss in lockstep (same initial weights and batch order), keep snapshots.
 
@@ -62,7 +71,7 @@ def fit_runs(
     is the cache's own spinner, shown only when training actually runs.
     """
     ds = load_data(data, flip)
-    results = train.fit_many(ds, configs(model, loss_names))
+    results = train.fit_many(ds, configs(model, loss_names, params))
     return dict(zip(loss_names, results, strict=True))
 
 
@@ -82,6 +91,7 @@ def compute_panels(
     epoch: int,
     _runs: dict[str, train.FitResult],
     resolution: int = RESOLUTION,
+    params: LossParams = (),
 ) -> list[Panel]:
     """One :class:`core.boundaries.Panel` per loss at ``epoch``.
 
@@ -378,11 +388,12 @@ def figure(
     drive: bool,
     _runs: dict[str, train.FitResult],
     columns: int = 4,
+    params: LossParams = (),
 ) -> tuple[alt.FacetChart, pd.DataFrame, pd.DataFrame]:
     """The faceted chart and its cells/points frames (cached: building it is the slow part
     of a rerun). ``_runs`` is :func:`fit_runs` of the same arguments."""
     ds = load_data(data, flip)
-    panels = compute_panels(data, flip, model, loss_names, epoch, _runs)
+    panels = compute_panels(data, flip, model, loss_names, epoch, _runs, params=params)
     xy = (ds.X_train, ds.y_train, ds.X_test, ds.y_test, ds.corrupted)
     cells = pd.concat([cells_frame(p) for p in panels], ignore_index=True)
     points = pd.concat([points_frame(p, *xy) for p in panels], ignore_index=True)
@@ -401,8 +412,11 @@ def show(
     epoch: int,
     drive: bool,
     runs: dict[str, train.FitResult],
+    params: LossParams = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Draw the small multiples; return the cells and points frames (for CSV)."""
-    chart, cells, points = figure(data, flip, model, loss_names, epoch, drive, runs)
+    """Draw the small multiples; return the cells and points frames (for CSV).
+
+    ``params`` must be those ``runs`` were trained with (they key the caches)."""
+    chart, cells, points = figure(data, flip, model, loss_names, epoch, drive, runs, params=params)
     st.altair_chart(chart, width="content")
     return cells, points

@@ -391,6 +391,51 @@ def loss_title(name: str, task: str = "classification") -> str:
         return name
 
 
+#: Hyperparameters per loss, hashable: ``((loss, ((name, value), ...)), ...)``.
+LossParams = tuple[tuple[str, tuple[tuple[str, float], ...]], ...]
+
+
+def params_for(params: LossParams, loss: str) -> dict[str, float]:
+    """The hyperparameters chosen for ``loss`` (empty: the registry defaults)."""
+    return dict(dict(params).get(loss, ()))
+
+
+def loss_param_controls(
+    names: Sequence[str], *, task: str = "classification", container: Any = None
+) -> LossParams:
+    """One slider per hyperparameter of the chosen losses, in an expander.
+
+    URL keys are ``<loss>_<hyperparameter>`` (``focal_gamma``, ``hinge_margin``); the range is
+    the registry's sensible ``ui_low..ui_high`` inside the allowed interval.
+    """
+    box = container if container is not None else st.sidebar
+    tunable = [losses.get(n, task) for n in names if losses.get(n, task).hyperparameters]
+    if not tunable:
+        return ()
+    out = []
+    with box.expander("Loss hyperparameters"):
+        for loss in tunable:
+            chosen = []
+            for h in loss.hyperparameters:
+                lo = h.low if h.ui_low is None else h.ui_low
+                hi = h.high if h.ui_high is None else h.ui_high
+                value = st.slider(
+                    f"{short_label(loss.name)}: {h.name.replace('_', ' ')}",
+                    min_value=float(lo),
+                    max_value=float(hi),
+                    value=float(h.default),
+                    step=_step(lo, hi),
+                    key=f"{loss.name}_{h.name}",
+                    help=h.help or None,
+                    bind="query-params",
+                )
+                if value != h.default:
+                    chosen.append((h.name, float(value)))
+            if chosen:
+                out.append((loss.name, tuple(chosen)))
+    return tuple(out)
+
+
 def loss_controls(
     default: Sequence[str],
     *,

@@ -18,7 +18,14 @@ import streamlit as st
 
 from core import compare, train
 from ui import charts
-from ui.controls import DataChoice, ModelChoice, loss_title, short_label
+from ui.controls import (
+    DataChoice,
+    LossParams,
+    ModelChoice,
+    loss_title,
+    params_for,
+    short_label,
+)
 
 #: Training precision for the curves (float32 is ~2x faster; the curves look the same).
 DTYPE = "float32"
@@ -39,11 +46,16 @@ class SeedRun:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def fit_seed(data: DataChoice, model: ModelChoice, loss_names: tuple[str, ...]) -> SeedRun:
+def fit_seed(
+    data: DataChoice, model: ModelChoice, loss_names: tuple[str, ...], params: LossParams = ()
+) -> SeedRun:
     """Train every loss from ``model.seed`` in lockstep and keep what the page shows."""
     ds = data.load()
     marks = compare.yardstick_epochs(model.epochs)
-    cfgs = [model.config(n, dtype=DTYPE, snapshot_epochs=marks) for n in loss_names]
+    cfgs = [
+        model.config(n, params_for(params, n), dtype=DTYPE, snapshot_epochs=marks)
+        for n in loss_names
+    ]
     results = train.fit_many(ds, cfgs)
     return SeedRun(
         seed=model.seed,
@@ -62,13 +74,18 @@ def fit_seed(data: DataChoice, model: ModelChoice, loss_names: tuple[str, ...]) 
 
 
 def fit_seeds(
-    data: DataChoice, model: ModelChoice, loss_names: tuple[str, ...], n_seeds: int
+    data: DataChoice,
+    model: ModelChoice,
+    loss_names: tuple[str, ...],
+    n_seeds: int,
+    params: LossParams = (),
 ) -> list[SeedRun]:
     """Seeds ``model.seed .. model.seed + n_seeds - 1``, each cached, with a progress bar."""
     bar = st.progress(0.0, text=f"Training {len(loss_names)} losses × {n_seeds} seeds…")
     runs = []
     for i in range(n_seeds):
-        runs.append(fit_seed(data, dataclasses.replace(model, seed=model.seed + i), loss_names))
+        seeded = dataclasses.replace(model, seed=model.seed + i)
+        runs.append(fit_seed(data, seeded, loss_names, params))
         bar.progress((i + 1) / n_seeds, text=f"Seed {i + 1} of {n_seeds} trained")
     bar.empty()
     return runs

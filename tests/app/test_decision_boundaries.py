@@ -313,3 +313,29 @@ def test_lecture_presets_show_their_effect(app, preset, better, worse):
     assert not at.exception
     t = table(at)
     assert t.loc[TITLES[better], "test accuracy"] > t.loc[TITLES[worse], "test accuracy"] + 0.05
+
+
+def test_loss_hyperparameters_come_from_the_url_and_reach_training(app):
+    q = {**SMALL, "losses": ["hinge", "focal"], "hinge_margin": 2.0, "focal_gamma": 0.5}
+    at = app(PAGE, q)
+    assert at.slider(key="hinge_margin").value == pytest.approx(2.0)
+    assert at.slider(key="focal_gamma").value == pytest.approx(0.5)
+    ds = datasets.load("moons", n_samples=120)
+    kw = {"hidden": (8,), "lr": 0.05, "epochs": 30, "dtype": "float32"}
+    res = train.fit_many(ds, [
+        train.TrainConfig(loss="hinge", loss_params={"margin": 2.0}, **kw),
+        train.TrainConfig(loss="focal", loss_params={"gamma": 0.5}, **kw),
+    ])  # fmt: skip
+    t = table(at)
+    for title, r in zip(["Multiclass hinge (Crammer–Singer)", "Focal loss"], res, strict=True):
+        acc = metrics.accuracy(ds.y_test, r.model.decision_function(ds.X_test))
+        assert t.loc[title, "test accuracy"] == pytest.approx(acc, abs=1e-12)
+    # zero-gradient points of hinge are those beyond margin 2, not 1
+    g = boundaries.gradient_magnitude(
+        "hinge", res[0].model, ds.X_train, ds.y_train, {"margin": 2.0}
+    )
+    assert t.loc["Multiclass hinge (Crammer–Singer)", "zero-gradient points"] == pytest.approx(
+        np.mean(g == 0)
+    )
+    at = at.slider(key="hinge_margin").set_value(1.0).run()  # back to the default
+    assert not at.exception
