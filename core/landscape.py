@@ -290,12 +290,15 @@ def gradient_descent(
     lr: float,
     steps: int,
     fit_bias: bool = True,
+    stop_below: float | None = None,
 ) -> Path:
     r"""Full-batch gradient descent on :math:`\bar L(w, b)`.
 
     .. math:: (w, b)_{t+1} = (w, b)_t - \eta\, \nabla \bar L\big((w, b)_t\big)
 
-    With ``fit_bias=False`` the bias stays at its start value (one weight only).
+    With ``fit_bias=False`` the bias stays at its start value (one weight only). With
+    ``stop_below`` the path ends at the first step whose loss is at most that value (used to
+    ask "how many steps would it take?" without running the whole budget).
 
     Parameters
     ----------
@@ -325,6 +328,8 @@ def gradient_descent(
         bs.append(b)
         ls.append(value)
         gs.append(float(np.hypot(gw, gb)))
+        if stop_below is not None and value <= stop_below:
+            break
         w, b = w - lr * gw, b - lr * gb
     return Path(name, np.array(ws), np.array(bs), np.array(ls), np.array(gs), diverged_at)
 
@@ -461,17 +466,26 @@ def one_sample(
     lr: float,
     steps: int,
     target: float = 0.9,
+    stop_at_target: bool = False,
 ) -> OneSample:
     r"""Loss of one sample ``(x0, y0)`` against the weight ``w`` of :math:`z = w x_0` (no bias).
 
     This is article 000's figure (update 1): the loss against a weight of the layer before the
     softmax. The descent path starts at ``w0``; its yardstick is the first step at which the
     sample's true-class probability :math:`p_t = \mathrm{softmax}([0, w x_0])_{y_0}` reaches
-    ``target``, the same for every loss.
+    ``target``, the same for every loss. With ``stop_at_target`` the path ends there (for a
+    loss that falls as :math:`p_t` rises, which every registered one does up to its minimum).
     """
     x, y = _data([x0], [y0])
     s = surface(name, x, y, w, [0.0])
-    path = gradient_descent(name, x, y, start=(w0, 0.0), lr=lr, steps=steps, fit_bias=False)
+    stop = None
+    if stop_at_target:
+        # the pre-activation where p_t = target, and the loss there
+        z_star = np.log(target / (1 - target)) * (1 if y[0] == 1 else -1)
+        stop = float(neuron_loss(name, y, [z_star])[0][0])
+    path = gradient_descent(
+        name, x, y, start=(w0, 0.0), lr=lr, steps=steps, fit_bias=False, stop_below=stop
+    )
     p_target = softmax(binary_logits(path.w * x[0]))[:, y[0]]
     hit = np.flatnonzero(p_target >= target)
     return OneSample(

@@ -94,7 +94,7 @@ def one_sample(cfg: OneSampleConfig) -> OneSampleResult:
         if r.steps is None and r.path.diverged_at is None and cfg.steps < LONG_STEPS:
             longer = landscape.one_sample(
                 name, x0=cfg.x0, y0=cfg.y0, w=w[:2], w0=cfg.w0, lr=cfg.lr, steps=LONG_STEPS,
-                target=TARGET_P,
+                target=TARGET_P, stop_at_target=True,
             ).steps  # fmt: skip
         title = loss_title(name)
         curves.append(pd.DataFrame({"loss": title, "w": r.w, "value": r.loss, "slope": r.slope}))
@@ -129,10 +129,11 @@ def _longer(name: str, x: np.ndarray, y: np.ndarray, cfg: SurfaceConfig, s: land
     """Steps to converge with the largest step budget (is the plateau a trap or a delay?)."""
     if s.steps is not None or s.path.diverged_at is not None or cfg.steps >= LONG_STEPS:
         return s.steps
+    target = s.optimum[2] + GAP * max(s.path.loss[0] - s.optimum[2], 0.0)
     path = landscape.gradient_descent(
-        name, x, y, start=(cfg.w0, cfg.b0), lr=cfg.lr, steps=LONG_STEPS
+        name, x, y, start=(cfg.w0, cfg.b0), lr=cfg.lr, steps=LONG_STEPS, stop_below=target
     )
-    return landscape.steps_to_converge(path.loss, s.optimum[2])
+    return landscape.steps_to_converge(path.loss, s.optimum[2], gap=GAP)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

@@ -209,3 +209,21 @@ def test_one_sample_plateau(data):
 def test_bad_input_raises_value_error(data, call, match):
     with pytest.raises(ValueError, match=match):
         call(*data)
+
+
+def test_stop_below_ends_the_path_at_the_first_step_at_or_under_the_value(data):
+    x, y = data
+    full = L.gradient_descent("mse", x, y, start=(-8.0, 0.0), lr=1.0, steps=600)
+    cut = L.gradient_descent("mse", x, y, start=(-8.0, 0.0), lr=1.0, steps=600, stop_below=0.5)
+    first = int(np.flatnonzero(full.loss <= 0.5)[0])
+    assert len(cut.loss) == first + 1
+    np.testing.assert_array_equal(cut.loss, full.loss[: first + 1])
+
+
+def test_one_sample_stop_at_target_gives_the_same_step_count():
+    kw = dict(x0=1.0, y0=0, w=np.linspace(-10, 10, 11), w0=6.0, lr=0.5, steps=1000)
+    for name in ("cross_entropy", "mse", "mae"):
+        full = L.one_sample(name, **kw)
+        cut = L.one_sample(name, **kw, stop_at_target=True)
+        assert cut.steps == full.steps is not None
+        assert len(cut.path.loss) == cut.steps + 1
