@@ -159,6 +159,17 @@ def torch_loop(ds: datasets.Dataset, name: str, epochs: int, dtype: str) -> dict
     return history
 
 
+def torch_run(ds: datasets.Dataset, epochs: int, dtype: str, threads: int) -> list[dict]:
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        return [torch_loop(ds, n, epochs, dtype) for n in LOSSES]
+    finally:
+        torch.set_num_threads(before)
+
+
 # --------------------------------------------------------------------------- scikit-learn
 
 
@@ -216,7 +227,7 @@ def main() -> None:
             raise ImportError
         import torch
 
-        torch_version = f"PyTorch {torch.__version__} ({torch.get_num_threads()} threads)"
+        torch_version = f"PyTorch {torch.__version__}"
     except ImportError:
         torch_version = None
 
@@ -236,17 +247,24 @@ def main() -> None:
             4, lambda: train.fit_many(ds, configs(E, "float64"), workers=1)),
         "train.fit_many, float64, 2 threads (default)": (
             4, lambda: train.fit_many(ds, configs(E, "float64"))),
-        "train.fit_many, float32, 1 thread": (
-            4, lambda: train.fit_many(ds, configs(E, "float32"), workers=1)),
-        "train.fit_many, float32, 2 threads (default; the app)": (
+        "train.fit_many, float32, 1 thread (default; the app)": (
             4, lambda: train.fit_many(ds, configs(E, "float32"))),
+        "train.fit_many, float32, 2 threads": (
+            4, lambda: train.fit_many(ds, configs(E, "float32"), workers=2)),
     }  # fmt: skip
     if torch_version:
-        for dtype in ("float64", "float32"):
-            rows[f"{torch_version} x4, {dtype}"] = (
-                4, lambda d=dtype: [torch_loop(ds, n, E, d) for n in LOSSES])  # fmt: skip
+        # 1 intra-op thread like the NumPy contenders' BLAS, and PyTorch's default (a thread
+        # per core), which spins and slows down badly when the machine is busy
+        for threads in (1, 2):
+            for dtype in ("float64", "float32"):
+                rows[f"{torch_version} x4, {dtype}, {threads} thread(s)"] = (
+                    4, lambda d=dtype, t=threads: torch_run(ds, E, d, t))  # fmt: skip
     rows["sklearn MLPClassifier, CE only, float64"] = (1, lambda: sklearn_mlp(ds, E))
 
+    if torch_version:  # first calls pay for PyTorch's lazy initialisation; not ours to time
+        for threads in (1, 2):
+            for dtype in ("float64", "float32"):
+                torch_run(ds, 5, dtype, threads)
     # interleaved repeats: every repeat runs every contender once, in a rotated order, so a
     # burst of load from elsewhere hits all of them; ratios are taken within a repeat
     wall = {k: [] for k in rows}

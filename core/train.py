@@ -199,7 +199,9 @@ def fit_many(
 
     ``progress(fraction)`` is called from the calling thread with the fraction of epochs
     done (at most ~100 times). ``workers`` threads share the stacked models (NumPy releases
-    the GIL in its loops); ``None`` uses up to 2 (the cores of a small cloud machine). The
+    the GIL in its loops). ``None`` picks what measured fastest on 2 cores
+    (``benchmarks/train_speed.py``): float64 stacks split over 2 threads (float64 ``tanh``
+    is slow enough to pay for a thread), float32 stacks stay whole on one thread. The
     results do not depend on ``workers``: each model's arithmetic is the same in any split.
     BLAS runs single-threaded meanwhile: these matrices are small, and a BLAS thread pool
     competing with other work on few cores costs far more than it gains.
@@ -209,9 +211,7 @@ def fit_many(
     cfgs = list(cfgs)
     if not cfgs or not all(isinstance(c, TrainConfig) for c in cfgs):
         raise ValueError("cfgs must be a non-empty sequence of TrainConfig")
-    if workers is None:
-        workers = min(2, os.cpu_count() or 1)
-    if not (_is_int(workers) and workers >= 1):
+    if not (workers is None or (_is_int(workers) and workers >= 1)):
         raise ValueError(f"workers must be None or an integer >= 1, got {workers!r}")
     jobs = [_Job(i, c, *_checked_loss(ds, c)) for i, c in enumerate(cfgs)]
     groups: dict[tuple, list[_Job]] = {}
@@ -219,18 +219,23 @@ def fit_many(
         c = job.cfg
         key = (c.hidden, c.activation, c.optimizer, c.batch_size, c.seed, c.dtype)
         groups.setdefault(key, []).append(job)
-    # split the lockstep groups into at most `workers` chunks of similar size
-    chunks = [chunk for g in groups.values() for chunk in _split(g, workers)]
+    cores = min(2, os.cpu_count() or 1)
+    chunks = [
+        chunk
+        for g in groups.values()
+        for chunk in _split(g, workers or (cores if g[0].cfg.dtype == "float64" else 1))
+    ]
+    threads = min(workers or cores, len(chunks))
     tracker = _Progress(progress, sum(c.epochs for c in cfgs))
     results: list[FitResult | None] = [None] * len(cfgs)
     with _single_threaded_blas():
-        if workers == 1 or len(chunks) == 1:
+        if threads == 1:
             tracker.inline = True
             for chunk in chunks:
                 for job, result in zip(chunk, _train_group(ds, chunk, tracker), strict=True):
                     results[job.index] = result
         else:
-            with ThreadPoolExecutor(max_workers=workers) as pool:
+            with ThreadPoolExecutor(max_workers=threads) as pool:
                 futures = {pool.submit(_train_group, ds, chunk, tracker): chunk for chunk in chunks}
                 pending = set(futures)
                 while pending:
