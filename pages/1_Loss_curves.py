@@ -17,22 +17,17 @@ with frame.page("loss_curves"):
     cls_names, reg_names = uc.curve_names("classification"), uc.curve_names("regression")
     frame.presets(uc.presets())
 
-    # Defaults via session state (the URL still wins on first load; presets can set them).
-    st.session_state.setdefault("task", "classification")
-    st.session_state.setdefault("cls", uc.available(uc.DEFAULT_LOSSES["classification"]))
-    st.session_state.setdefault("reg", uc.available(uc.DEFAULT_LOSSES["regression"], "regression"))
-    st.session_state.setdefault("who", uc.available(uc.DEFAULT_WEIGHTS))
-    st.session_state.setdefault("range", 5.0)
-    st.session_state.setdefault("at", 3.0)
-    st.session_state.setdefault("log", False)
-    st.session_state.setdefault("y", 1.0)
-
+    # Every widget declares its default (value=/index=/default=): Streamlit 1.67 drops a URL value
+    # equal to the widget's *declared* default, so a default set only in session state would
+    # make links to the slider minimum or the first option lose their value.
     task = st.radio(
-        "Task", list(TASKS), key="task", bind="query-params", horizontal=True, help=TASKS_HELP
-    )
+        "Task", list(TASKS), index=0, key="task", bind="query-params", horizontal=True,
+        help=TASKS_HELP,
+    )  # fmt: skip
     names = st.multiselect(
         "Losses",
         cls_names if task == "classification" else reg_names,
+        default=uc.available(uc.DEFAULT_LOSSES[task], task),
         help="Registry names (they are what the link holds); the legends show full titles.",
         key=LOSS_KEY[task],
         bind="query-params",
@@ -40,15 +35,15 @@ with frame.page("loss_curves"):
     # One wrapping row of fixed-width sliders: view settings, then each loss's hyperparameters.
     sliders = st.container(horizontal=True, wrap=True, gap="medium", vertical_alignment="center")
     x_max = sliders.slider(
-        "Plot range ±", 1.0, 20.0, step=0.5, key="range", bind="query-params", width=SLIDER_PX,
+        "Plot range ±", 1.0, 20.0, 5.0, step=0.5, key="range", bind="query-params", width=SLIDER_PX,
         help="The margin (or residual) axis runs from minus to plus this value.",
     )  # fmt: skip
     at = sliders.slider(
-        "Compare at ±", 0.0, 20.0, step=0.1, key="at", bind="query-params", width=SLIDER_PX,
+        "Compare at ±", 0.1, 20.0, 3.0, step=0.1, key="at", bind="query-params", width=SLIDER_PX,
         help="The takeaway compares every loss at this margin (or residual) and its negative.",
     )  # fmt: skip
     log_y = sliders.toggle(
-        "Log scale", key="log", bind="query-params",
+        "Log scale", value=False, key="log", bind="query-params",
         help="Symmetric log y axis: logarithmic for large magnitudes, linear near 0.",
     )  # fmt: skip
 
@@ -68,7 +63,8 @@ with frame.page("loss_curves"):
                 "the log scale to see everything."
             )
             who = st.multiselect(
-                "Losses to compare", cls_names, key="who", bind="query-params",
+                "Losses to compare", cls_names, default=uc.available(uc.DEFAULT_WEIGHTS), key="who",
+                bind="query-params",
             )  # fmt: skip
 
     # Hyperparameter sliders for every loss on screen.
@@ -79,14 +75,14 @@ with frame.page("loss_curves"):
     for n, h in hyper:
         key = uc.param_key(n, h.name)
         lo, hi, step = uc.slider_range(h)
-        st.session_state.setdefault(key, min(max(h.default, lo), hi))
         sliders.slider(
-            f"{uc.short_title(task, n)}: {h.name.replace('_', ' ')}", lo, hi, step=step, key=key,
+            f"{uc.short_title(task, n)}: {h.name.replace('_', ' ')}", lo, hi,
+            min(max(h.default, lo), hi), step=step, key=key,
             bind="query-params", help=h.help or None, width=SLIDER_PX,
         )  # fmt: skip
     if needs_target:
         target = sliders.slider(
-            "Target y (MSLE, MAPE)", 0.0, 10.0, step=0.1, key="y", bind="query-params",
+            "Target y (MSLE, MAPE)", 0.0, 10.0, 1.0, step=0.1, key="y", bind="query-params",
             help="MSLE and MAPE depend on the target itself, not only on the residual.",
             width=SLIDER_PX,
         )  # fmt: skip

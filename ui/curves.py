@@ -268,7 +268,8 @@ def curves_takeaway(task: str, probes: pd.DataFrame, at: float) -> str:
 
 
 def _at(probes: pd.DataFrame, x: float) -> pd.DataFrame:
-    return probes[np.isclose(probes["x"], x)].set_index("loss")
+    # At x = 0 the probes at -x and +x coincide: keep one row per loss.
+    return probes[np.isclose(probes["x"], x)].drop_duplicates("loss").set_index("loss")
 
 
 def _classification_takeaway(probes: pd.DataFrame, at: float) -> str:

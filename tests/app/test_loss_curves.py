@@ -158,6 +158,29 @@ def test_url_restores_a_regression_view(app):
     assert not at.warning
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        pytest.param({"range": "1"}, id="slider-minimum"),
+        pytest.param({"at": "0.1"}, id="compare-at-minimum"),
+        pytest.param({"cls": ["focal"], "focal_gamma": "0"}, id="hyperparameter-minimum"),
+        pytest.param({"log": "true"}, id="toggle-on"),
+    ],
+)
+def test_url_values_at_the_widget_edges_are_restored(app, query):
+    # Streamlit drops a URL value equal to a widget's declared default: a widget whose default
+    # lived only in session state lost links to its minimum (e.g. focal with gamma = 0 = CE).
+    at = app(PAGE, query)
+    for key, raw in query.items():
+        if key == "cls":
+            assert at.multiselect(key=key).value == raw
+        elif key == "log":
+            assert at.toggle(key=key).value is True
+        else:
+            assert at.slider(key=key).value == float(raw)
+    assert not at.warning
+
+
 def test_target_slider_only_for_target_dependent_losses(app):
     at = app(PAGE, {"task": "regression", "reg": ["mse"]})
     assert not [s for s in at.slider if s.key == "y"]
