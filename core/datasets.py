@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -213,19 +214,16 @@ _IRIS_PAIRS = {"petal": (2, 3), "sepal": (0, 1)}
 _WINE_PAIRS = {"flavanoids_proline": (6, 12), "alcohol_color": (0, 9)}
 
 
-def _bundled(loader, pairs):
-    def make(features, seed):
-        bunch = loader()
-        X, y = bunch.data, bunch.target
-        if features == "pca":
-            # PCA on standardised features; it is unsupervised, so fitting it on all rows
-            # leaks no label information into the test split.
-            Z = (X - X.mean(axis=0)) / X.std(axis=0)
-            return PCA(n_components=2).fit_transform(Z), y, ("PC1", "PC2")
-        i, j = pairs[features]
-        return X[:, [i, j]], y, (bunch.feature_names[i], bunch.feature_names[j])
-
-    return make
+def _bundled(loader, pairs, features, seed):
+    bunch = loader()
+    X, y = bunch.data, bunch.target
+    if features == "pca":
+        # PCA on standardised features; it is unsupervised, so fitting it on all rows
+        # leaks no label information into the test split.
+        Z = (X - X.mean(axis=0)) / X.std(axis=0)
+        return PCA(n_components=2).fit_transform(Z), y, ("PC1", "PC2")
+    i, j = pairs[features]
+    return X[:, [i, j]], y, (bunch.feature_names[i], bunch.feature_names[j])
 
 
 def _breast_cancer(seed):
@@ -296,10 +294,10 @@ _DATASETS: dict[str, DatasetInfo] = {
               _noise(0.05, 0.5, "std of the Gaussian noise added to the points")),
         _info("linear", "Linearly separable", _C, _linear, _n(200),
               Param("margin", 0.3, 0.0, 2.0, help="half-width of the empty band between classes")),
-        _info("iris", "Iris (2 features)", _C, _bundled(skd.load_iris, _IRIS_PAIRS),
+        _info("iris", "Iris (2 features)", _C, partial(_bundled, skd.load_iris, _IRIS_PAIRS),
               Param("features", "pca", choices=("pca", *_IRIS_PAIRS),
                     help="first two principal components or a pair of measurements")),
-        _info("wine", "Wine (2 features)", _C, _bundled(skd.load_wine, _WINE_PAIRS),
+        _info("wine", "Wine (2 features)", _C, partial(_bundled, skd.load_wine, _WINE_PAIRS),
               Param("features", "pca", choices=("pca", *_WINE_PAIRS),
                     help="first two principal components or a pair of measurements")),
         _info("breast_cancer", "Breast cancer (30 features)", _C, _breast_cancer),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pytest
 
@@ -99,6 +101,14 @@ def test_iris_pairs_name_their_features():
         "petal length (cm)", "petal width (cm)",
     )  # fmt: skip
     assert datasets.load("wine").feature_names == ("PC1", "PC2")
+
+
+@pytest.mark.parametrize("name", datasets.names())
+def test_dataset_and_info_pickle(name):
+    # st.cache_data pickles what cached functions return
+    ds = pickle.loads(pickle.dumps(datasets.load(name)))
+    np.testing.assert_array_equal(ds.X_train, datasets.load(name).X_train)
+    assert pickle.loads(pickle.dumps(datasets.info(name))).params == datasets.info(name).params
 
 
 def test_info_describes_parameters_for_controls():

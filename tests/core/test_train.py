@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import pickle
 
 import numpy as np
 import pytest
@@ -198,6 +199,15 @@ def test_regression_history_has_rmse(sine):
     assert r.history["train_loss"][-1] == pytest.approx(r.history["train_rmse"][-1] ** 2)
     assert r.model.predict(sine.X_test).shape == sine.y_test.shape
     assert r.history["train_loss"][-1] < r.history["train_loss"][0]
+
+
+def test_results_pickle_for_the_streamlit_cache(moons):
+    r = train.fit(moons, TrainConfig(epochs=3, snapshot_epochs=(0, 3)))
+    back = pickle.loads(pickle.dumps(r))
+    _assert_same(back, r)
+    np.testing.assert_array_equal(
+        back.snapshots[0].predict_proba(moons.X_test), r.snapshots[0].predict_proba(moons.X_test)
+    )
 
 
 def test_snapshots_scrub_through_training(moons):
