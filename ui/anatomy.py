@@ -457,17 +457,10 @@ def history_chart(hist: pd.DataFrame, column: str) -> alt.Chart:
 
 
 def _style(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """:func:`ui.charts.style` with a one-column legend (long series names) and, for
-    side-by-side panels, fixed-size layout."""
-    styled = charts.style(chart).configure_legend(
-        labelFontSize=charts.FONT_SIZE, titleFontSize=charts.FONT_SIZE, orient="bottom",
-        direction="vertical", symbolStrokeWidth=4, labelLimit=0,
-    )  # fmt: skip
-    if isinstance(chart, alt.HConcatChart | alt.VConcatChart | alt.ConcatChart):
-        # Vega-Lite cannot "fit" a concatenation to the container (the chart comes out blank);
-        # concatenated panels have fixed widths instead.
-        styled = styled.properties(autosize=alt.AutoSizeParams(type="pad"))
-    return styled
+    """:func:`ui.charts.style` with a one-column legend (long series names)."""
+    return charts.style(
+        chart, orient="bottom", direction="vertical", symbolStrokeWidth=4, labelLimit=0
+    )
 
 
 def _long(df: pd.DataFrame, x: str, series: Mapping[str, str]) -> pd.DataFrame:

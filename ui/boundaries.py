@@ -364,20 +364,6 @@ def boundaries_chart(
     )
 
 
-def style(chart: alt.FacetChart) -> alt.FacetChart:
-    """Projector fonts for the faceted boundary chart.
-
-    Like :func:`ui.charts.style` but without its legend symbol stroke width and label limit:
-    with those, Vega draws nothing at all for this faceted chart (seen in Chromium).
-    """
-    return (
-        chart.configure_axis(labelFontSize=charts.FONT_SIZE, titleFontSize=charts.FONT_SIZE)
-        .configure_title(fontSize=charts.TITLE_SIZE, anchor="start")
-        .configure_legend(labelFontSize=charts.FONT_SIZE, titleFontSize=charts.FONT_SIZE,
-                          orient="bottom", columns=4)
-    )  # fmt: skip
-
-
 @st.cache_data(max_entries=32, show_spinner=False)
 def figure(
     data: DataChoice,
@@ -401,7 +387,7 @@ def figure(
     chart = boundaries_chart(
         cells, points, titles, n_classes=ds.n_classes, drive=drive, columns=columns
     )
-    return style(chart), cells, points
+    return charts.style(chart, orient="bottom", columns=4), cells, points
 
 
 def show(

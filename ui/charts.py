@@ -105,16 +105,28 @@ def lines(
     return style(chart) if configure else chart
 
 
-def style(chart: alt.Chart) -> alt.Chart:
+#: Composite charts: Vega-Lite cannot "fit" them to the container (they come out blank in a
+#: browser, while AppTest sees a valid spec), so they keep the fixed sizes of their panels.
+COMPOSITE = (alt.HConcatChart, alt.VConcatChart, alt.ConcatChart, alt.FacetChart)
+
+
+def style(chart: alt.TopLevelMixin, **legend: object) -> alt.TopLevelMixin:
     """Top-level settings: projector-sized fonts, and a plot area that keeps its height.
 
-    ``fit-x`` with ``contains="padding"`` makes the chart as wide as its Streamlit container
-    while ``height`` stays the height of the plot itself, so a tall legend below it does not
-    squeeze the plot (Streamlit's default fits everything into ``height``).
+    A single or layered chart gets ``fit-x`` with ``contains="padding"``: as wide as its
+    Streamlit container while ``height`` stays the height of the plot itself, so a tall legend
+    below it does not squeeze the plot (Streamlit's default fits everything into ``height``).
+    Concatenated and faceted charts keep their panels' fixed sizes (see ``COMPOSITE``).
+    ``legend`` adds or overrides legend settings, e.g. ``orient="bottom", columns=4``.
     """
+    autosize = (
+        alt.AutoSizeParams(type="pad")
+        if isinstance(chart, COMPOSITE)
+        else alt.AutoSizeParams(type="fit-x", contains="padding")
+    )
     return (
-        chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+        chart.properties(autosize=autosize)
         .configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE)
         .configure_title(fontSize=TITLE_SIZE, anchor="start", offset=12)
-        .configure_legend(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE)
+        .configure_legend(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, **legend)
     )
