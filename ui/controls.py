@@ -357,7 +357,8 @@ def short_label(name: str) -> str:
 
 
 #: The most work (multiply-adds, :func:`core.compare.training_cost`) one view may start:
-#: roughly half a minute on a 2-core machine, about 15x the default views.
+#: about 15x the default views; the heaviest view it admits (digits, 10 seeds x 4 losses,
+#: 60 epochs) takes 6-8 s on a 2-core machine (``benchmarks/pages.py``, target <= 15 s).
 MAX_WORK = 6e10
 
 
