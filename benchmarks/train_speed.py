@@ -8,8 +8,8 @@ training loss and runs cross-entropy only).
 
 Run from the repository root (PyTorch lives in its own virtualenv)::
 
-    /work/venv-torch/bin/python benchmarks/train_speed.py            # with the PyTorch rows
-    /work/venv/bin/python benchmarks/train_speed.py                  # without them
+    .venv-torch/bin/python benchmarks/train_speed.py            # with the PyTorch rows
+    .venv/bin/python benchmarks/train_speed.py                  # without them
 
 Prints a markdown table: median wall and CPU time over ``--repeats`` interleaved runs, the
 ratios to the four plain float64 NumPy loops measured in the same runs, time per loss, the

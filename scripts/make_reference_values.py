@@ -2,7 +2,7 @@ r"""Write ``tests/fixtures/torch_reference.json``: per-sample values and gradien
 
 Run with the PyTorch environment (torch is never needed by the app or the tests)::
 
-    /work/venv-torch/bin/python scripts/make_reference_values.py
+    .venv-torch/bin/python scripts/make_reference_values.py
 
 For every loss that PyTorch has, or that is a few lines of PyTorch ops, the script evaluates the
 per-sample values (``reduction='none'``, summed over classes where the torch loss is
@@ -491,7 +491,7 @@ def main() -> None:
         case["params"] = {k: ("-inf" if v == -math.inf else v) for k, v in case["params"].items()}
     doc = {
         "created_by": "scripts/make_reference_values.py",
-        "command": "/work/venv-torch/bin/python scripts/make_reference_values.py",
+        "command": ".venv-torch/bin/python scripts/make_reference_values.py",
         "torch_version": torch.__version__,
         "mpmath_version": mpmath.__version__,
         "numpy_version": np.__version__,
