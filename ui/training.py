@@ -382,9 +382,16 @@ def takeaway(
             r, n = max(others)
             word = "later" if r >= 1 else "sooner"
             factor = r if r >= 1 else 1 / r
+            # A median over the seeds that got there: say how many did when not all of them.
+            seeds = ""
+            if any(summary[k].reached < summary[k].runs for k in (n, base)):
+                seeds = (
+                    f"; reached in {summary[n].reached} of {summary[n].runs} vs "
+                    f"{summary[base].reached} of {summary[base].runs} seeds"
+                )
             parts.append(
                 f"{short_label(n)} reached {target:.0%} test accuracy {factor:.1f}× {word} than "
-                f"{short_label(base)} (median epoch {reach[n]:g} vs {reach[base]:g})."
+                f"{short_label(base)} (median epoch {reach[n]:g} vs {reach[base]:g}{seeds})."
             )
         else:
             parts.append(
