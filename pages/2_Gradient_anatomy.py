@@ -5,7 +5,7 @@ import streamlit as st
 from core import anatomy as an
 from core import losses
 from ui import anatomy as ua
-from ui import frame
+from ui import controls, frame
 
 # URL values of bound radios are their labels (``?part=Sigmoid+neuron``), so no format_func;
 # each radio's default is its first option (index 0).
@@ -175,13 +175,14 @@ with frame.page("gradient_anatomy"):
         )
         cls = losses.names("classification")
         maps = st.multiselect(
-            "Losses to compare", cls, format_func=ua.loss_title, key="maps",
+            "Losses to compare", cls, format_func=controls.loss_title, key="maps",
             default=D["maps"], bind="query-params", max_selections=4,
         )  # fmt: skip
         names = tuple(dict.fromkeys(("mse", "cross_entropy", *maps)))
         table = ua.k_class_table(tuple(a), tuple(b), t - 1, names)
         ra, rb = table.iloc[0], table.iloc[1]
-        mse_col, ce_col = f"{ua.loss_title('mse')} loss", f"{ua.loss_title('cross_entropy')} loss"
+        mse_col = f"{controls.loss_title('mse')} loss"
+        ce_col = f"{controls.loss_title('cross_entropy')} loss"
         m = st.columns(4)
         m[0].metric("MSE(a)", ua.fmt(ra[mse_col]))
         m[1].metric("MSE(b)", ua.fmt(rb[mse_col]))

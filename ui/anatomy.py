@@ -21,6 +21,7 @@ from core import anatomy as an
 from core import ce_regression as cr
 from core import losses
 from ui import charts
+from ui.controls import loss_title
 
 #: Series names, fixed so that a loss keeps its colour across every chart of the page.
 MSE, CE = "MSE", "CE"
@@ -49,11 +50,6 @@ def cached_spec(build: Callable[..., alt.TopLevelMixin]) -> Callable[..., dict[s
         return build(*args, **kwargs).to_dict()
 
     return spec
-
-
-def loss_title(name: str) -> str:
-    """Menu title of a classification loss (``core.losses`` metadata)."""
-    return losses.get(name, "classification").title
 
 
 # --------------------------------------------------------------------------- sigmoid neuron

@@ -13,8 +13,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import landscape, losses
+from core import landscape
 from ui import charts
+from ui.controls import loss_title
 
 #: Registered names of the losses compared by default (the article's pair).
 DEFAULT_LOSSES = ("cross_entropy", "mse")
@@ -30,11 +31,6 @@ RESOLUTION = 41
 MAP_SIZE = 330
 MAP_HEIGHT = 520
 FONT = {"labelFontSize": 14, "titleFontSize": 16}
-
-
-def loss_title(name: str) -> str:
-    """Menu title of a registered classification loss."""
-    return losses.get(name, task="classification").title
 
 
 @dataclass(frozen=True)
