@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from core._numerics import sigmoid, softmax
 
-__all__ = ["ACTIVATIONS", "MLP", "backward", "forward", "init_params"]
+__all__ = ["ACTIVATIONS", "MLP", "Workspace", "backward", "forward", "init_params"]
 
 Array = NDArray[np.floating]
 
@@ -47,18 +48,21 @@ def _act(name: str, z: Array) -> Array:
     return z
 
 
-def _act_grad(name: str, a: Array, da: Array) -> Array:
+def _act_grad(name: str, a: Array, da: Array, scratch: Array | None = None) -> Array:
     """:math:`\\partial L / \\partial z = \\phi'(z)\\, \\partial L / \\partial a`, with
     :math:`\\phi'` written in terms of :math:`a = \\phi(z)` so nothing but ``a`` is stored.
-    Overwrites ``da`` (a fresh product nobody else holds)."""
+    Overwrites ``da`` (a fresh product nobody else holds); ``scratch`` (shaped like ``a``)
+    holds :math:`\\phi'`."""
     if name == "tanh":
-        d = a * a  # 1 - tanh^2, in place to spare a temporary
+        d = np.multiply(a, a, out=scratch)  # 1 - tanh^2
         np.subtract(1, d, out=d)
         return np.multiply(da, d, out=da)
     if name == "relu":
-        return np.multiply(da, a > 0, out=da)
+        return np.multiply(da, np.greater(a, 0, out=scratch), out=da)
     if name == "sigmoid":
-        return np.multiply(da, a * (1 - a), out=da)
+        d = np.subtract(1, a, out=scratch)
+        d *= a
+        return np.multiply(da, d, out=da)
     return da
 
 
@@ -75,39 +79,82 @@ def init_params(
     return params
 
 
-def forward(params: Sequence[Array], X: Array, activation: str) -> tuple[Array, list[Array]]:
-    """Raw output ``z_L`` and the layer inputs ``[a_0, ..., a_{L-1}]`` that backward needs."""
+@dataclass(frozen=True)
+class Workspace:
+    """Preallocated arrays for :func:`forward` and :func:`backward` on ``n`` rows, so a
+    training loop allocates nothing per step (fresh arrays of this size cost page faults,
+    and on two threads those serialise in the kernel). What the two functions return are
+    then views of these arrays, overwritten by the next call.
+    """
+
+    z: tuple[Array, ...]  # z_l for every layer, (..., n, width_l)
+    delta: tuple[Array, ...]  # delta_l for every hidden layer
+    scratch: tuple[Array, ...]  # phi'(z_l) for every hidden layer
+
+    @classmethod
+    def like(cls, params: Sequence[Array], n: int) -> Workspace:
+        """Arrays for ``params`` (stacked or not) on ``n`` rows."""
+        W = params[::2]
+        shapes = [(*w.shape[:-2], n, w.shape[-1]) for w in W]
+        dtype = W[0].dtype
+        hidden = shapes[:-1]
+        return cls(
+            tuple(np.empty(s, dtype) for s in shapes),
+            tuple(np.empty(s, dtype) for s in hidden),
+            tuple(np.empty(s, dtype) for s in hidden),
+        )
+
+
+def forward(
+    params: Sequence[Array], X: Array, activation: str, ws: Workspace | None = None
+) -> tuple[Array, list[Array]]:
+    """Raw output ``z_L`` and the layer inputs ``[a_0, ..., a_{L-1}]`` that backward needs
+    (in ``ws``'s arrays when given)."""
     a = X
     inputs = []
     n_layers = len(params) // 2
     for layer in range(n_layers):
         W, b = params[2 * layer], params[2 * layer + 1]
         inputs.append(a)
-        z = a @ W
+        z = np.matmul(a, W, out=None if ws is None else ws.z[layer])
         z += b
         a = _act(activation, z) if layer < n_layers - 1 else z
     return a, inputs
 
 
 def backward(
-    params: Sequence[Array], inputs: Sequence[Array], d_out: Array, activation: str
+    params: Sequence[Array],
+    inputs: Sequence[Array],
+    d_out: Array,
+    activation: str,
+    grads: Sequence[Array] | None = None,
+    ws: Workspace | None = None,
 ) -> list[Array]:
-    r"""Gradients ``[dW_1, db_1, ...]`` from :math:`\partial L/\partial z_L` (``d_out``).
+    r"""Gradients ``[dW_1, db_1, ...]`` from :math:`\partial L/\partial z_L` (``d_out``),
+    written into ``grads`` (shaped like ``params``) when given.
 
     .. math:: \frac{\partial L}{\partial W_l} = a_{l-1}^\top \delta_l,\quad
               \frac{\partial L}{\partial b_l} = \textstyle\sum_i \delta_{l,i},\quad
               \delta_{l-1} = \phi'(z_{l-1}) \odot \delta_l W_l^\top
     """
-    grads: list[Array] = [None] * len(params)  # type: ignore[list-item]
+    out = [None] * len(params) if grads is None else list(grads)
     delta = d_out
     for layer in reversed(range(len(params) // 2)):
         W, b = params[2 * layer], params[2 * layer + 1]
         a = inputs[layer]
-        grads[2 * layer] = np.swapaxes(a, -1, -2) @ delta
-        grads[2 * layer + 1] = delta.sum(axis=-2).reshape(b.shape)
+        out[2 * layer] = np.matmul(np.swapaxes(a, -1, -2), delta, out=out[2 * layer])
+        db = out[2 * layer + 1]
+        # sum over the rows into b's shape ((out,) alone, (m, 1, out) stacked)
+        rows_summed = (*delta.shape[:-2], delta.shape[-1])
+        out[2 * layer + 1] = np.sum(
+            delta, axis=-2, out=None if db is None else db.reshape(rows_summed)
+        ).reshape(b.shape)
         if layer:
-            delta = _act_grad(activation, a, delta @ np.swapaxes(W, -1, -2))
-    return grads
+            da = np.matmul(
+                delta, np.swapaxes(W, -1, -2), out=None if ws is None else ws.delta[layer - 1]
+            )
+            delta = _act_grad(activation, a, da, None if ws is None else ws.scratch[layer - 1])
+    return out  # type: ignore[return-value]
 
 
 class MLP:

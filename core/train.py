@@ -47,7 +47,7 @@ from threadpoolctl import ThreadpoolController
 from core import losses, optim
 from core.datasets import Dataset
 from core.metrics import empirical_risk
-from core.models import ACTIVATIONS, MLP, backward, forward, init_params
+from core.models import ACTIVATIONS, MLP, Workspace, backward, forward, init_params
 
 __all__ = ["DTYPES", "MAX_EPOCHS", "FitResult", "TrainConfig", "fit", "fit_many", "objective"]
 
@@ -316,9 +316,15 @@ class _Progress:
             self.callback(1.0)
 
 
-def _stack(params: list[Array], m: int) -> list[Array]:
-    """``m`` copies along a new leading axis; biases become ``(m, 1, out)`` to broadcast."""
-    return [np.stack([p if p.ndim == 2 else p[None, :]] * m) for p in params]
+def _views(flat: Array, shapes: list[tuple[int, ...]]) -> list[Array]:
+    """Views of the rows of ``flat`` (``(m, P)``, one row per stacked model) shaped
+    ``(m, *shape)`` for each parameter: weights ``(m, in, out)``, biases ``(m, 1, out)``."""
+    views, start = [], 0
+    for shape in shapes:
+        size = math.prod(shape)
+        views.append(flat[:, start : start + size].reshape(len(flat), *shape))
+        start += size
+    return views
 
 
 def _unstack(params: list[Array], j: int) -> list[Array]:
@@ -339,7 +345,12 @@ def _take(tree: Any, keep: list[int]) -> Any:
 
 
 class _Group:
-    """Stacked state of the configs trained in lockstep (one slice per active config)."""
+    """Stacked state of the configs trained in lockstep (one slice per active config).
+
+    The parameters of all stacked models live in one ``(m, P)`` array ``theta`` (and their
+    gradients in ``grad``), with ``params``/``grads`` as shaped views: the optimizer updates
+    everything in a handful of array operations, and nothing is allocated per step.
+    """
 
     def __init__(self, ds: Dataset, jobs: list[_Job]) -> None:
         c = jobs[0].cfg
@@ -358,23 +369,37 @@ class _Group:
             n_out = 1 if self.y.ndim == 1 else self.y.shape[1]
         self.squeeze = not self.classification and self.y.ndim == 1
         sizes = (self.X.shape[1], *c.hidden, n_out)
-        self.params = _stack(init_params(sizes, c.activation, c.seed, c.dtype), len(jobs))
+        initial = init_params(sizes, c.activation, c.seed, c.dtype)
+        self.shapes = [p.shape if p.ndim == 2 else (1, *p.shape) for p in initial]
+        self._bind(np.tile(np.concatenate([p.ravel() for p in initial]), (len(jobs), 1)))
         self.optimizer_name = c.optimizer
         self._set_rates()
-        self.state = self.optimizer.init(self.params)
+        self.state = self.optimizer.init([self.theta])
+
+    def _bind(self, theta: Array, grad: Array | None = None) -> None:
+        self.theta = theta
+        self.grad = np.empty_like(theta) if grad is None else grad
+        self.params = _views(self.theta, self.shapes)
+        self.grads = _views(self.grad, self.shapes)
+        self._workspaces: dict[int, Workspace] = {}
 
     def _set_rates(self) -> None:
         m = len(self.jobs)
-        self.lr = np.array([j.cfg.lr for j in self.jobs], dtype=self.dtype).reshape(m, 1, 1)
+        lr = np.array([j.cfg.lr for j in self.jobs], dtype=self.dtype).reshape(m, 1)
         self.l2 = np.array([j.cfg.l2 for j in self.jobs], dtype=self.dtype).reshape(m, 1, 1)
         self.any_l2 = any(j.cfg.l2 > 0 for j in self.jobs)
-        self.optimizer = optim.get(self.optimizer_name, self.lr)
+        self.optimizer = optim.get(self.optimizer_name, lr)
 
     def keep(self, keep: list[int]) -> None:
         self.jobs = [self.jobs[j] for j in keep]
-        self.params = [p[keep] for p in self.params]
+        self._bind(self.theta[keep], self.grad[keep])
         self.state = _take(self.state, keep)
         self._set_rates()
+
+    def _workspace(self, n: int) -> Workspace:
+        if n not in self._workspaces:
+            self._workspaces[n] = Workspace.like(self.params, n)
+        return self._workspaces[n]
 
     def _outputs(self, out: Array, j: int) -> Array:
         return out[j, :, 0] if self.squeeze else out[j]
@@ -382,7 +407,7 @@ class _Group:
     def losses(self, X: Array, y: NDArray, grad: bool) -> tuple[Array, Array, list, Array]:
         """Forward pass of every model on ``(X, y)``: mean losses, accuracy or RMSE, the
         layer inputs and (if ``grad``) :math:`\\partial R / \\partial z_L` stacked."""
-        out, inputs = forward(self.params, X, self.activation)
+        out, inputs = forward(self.params, X, self.activation, self._workspace(len(X)))
         d_out = np.empty_like(out) if grad else None
         risk = np.empty(len(self.jobs))
         for j, job in enumerate(self.jobs):
@@ -397,18 +422,22 @@ class _Group:
             score = np.sqrt(np.mean(e * e, axis=tuple(range(1, e.ndim))))
         return risk, score, inputs, d_out
 
-    def gradients(self, inputs: list, d_out: Array) -> list[Array]:
-        """:math:`\\nabla_\\theta J` for every model: backprop plus :math:`\\lambda W`."""
-        grads = backward(self.params, inputs, d_out, self.activation)
-        return _add_l2(grads, self.params, self.l2) if self.any_l2 else grads
+    def gradients(self, inputs: list, d_out: Array) -> None:
+        """:math:`\\nabla_\\theta J` of every model into ``grad``: backprop plus
+        :math:`\\lambda W`."""
+        ws = self._workspace(d_out.shape[1])
+        backward(self.params, inputs, d_out, self.activation, self.grads, ws)
+        if self.any_l2:
+            _add_l2(self.grads, self.params, self.l2)
 
-    def step(self, grads: list[Array]) -> None:
-        updates, self.state = self.optimizer.update(grads, self.state)
-        self.params = [p + u for p, u in zip(self.params, updates, strict=True)]
+    def step(self) -> None:
+        """One optimizer step from ``grad``."""
+        (update,), self.state = self.optimizer.update([self.grad], self.state)
+        self.theta += update
 
-    def model(self, j: int, params: list[Array] | None = None) -> MLP:
-        p = _unstack(self.params if params is None else params, j)
-        return MLP(p, self.activation, self.task, squeeze=self.squeeze)
+    def model(self, j: int, theta: Array | None = None) -> MLP:
+        params = self.params if theta is None else _views(theta, self.shapes)
+        return MLP(_unstack(params, j), self.activation, self.task, squeeze=self.squeeze)
 
 
 def _risk(loss: losses.Loss, hyper: dict, y: NDArray, raw: Array) -> tuple[float, Array]:
@@ -423,10 +452,10 @@ def _risk(loss: losses.Loss, hyper: dict, y: NDArray, raw: Array) -> tuple[float
 
 def _add_l2(grads: list[Array], params: list[Array], l2: Any) -> list[Array]:
     r"""Add :math:`\lambda W_l`, the gradient of :math:`\frac{\lambda}{2}\lVert W_l\rVert^2`,
-    to the weight gradients (even positions; biases are not penalised)."""
-    return [
-        g + l2 * p if k % 2 == 0 else g for k, (g, p) in enumerate(zip(grads, params, strict=True))
-    ]
+    to the weight gradients (even positions; biases are not penalised), in place."""
+    for g, W in zip(grads[::2], params[::2], strict=True):
+        g += l2 * W
+    return grads
 
 
 def objective(
@@ -457,11 +486,6 @@ def objective(
     return risk + penalty, _add_l2(grads, model.params, l2)
 
 
-def _grad_norm(grads: list[Array]) -> Array:
-    """:math:`\\lVert g \\rVert_2` over all parameters, one value per stacked model."""
-    return np.sqrt(sum(np.sum(g * g, axis=(1, 2)) for g in grads))
-
-
 def _train_group(ds: Dataset, jobs: list[_Job], tracker: _Progress) -> list[FitResult]:
     # np.errstate is per thread: overflow is expected in a diverging run and detected below
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
@@ -483,12 +507,12 @@ def _train_stack(ds: Dataset, jobs: list[_Job], tracker: _Progress) -> list[FitR
         if 0 in job.cfg.snapshot_epochs:
             snapshots[job.index][0] = g.model(j)
 
-    def finish(j: int, params: list[Array], diverged_epoch: int | None) -> None:
+    def finish(j: int, theta: Array, diverged_epoch: int | None) -> None:
         job = g.jobs[j]
         results[job.index] = FitResult(
             config=job.cfg,
             history={k: np.array(v, dtype=np.float64) for k, v in history[job.index].items()},
-            model=g.model(j, params),
+            model=g.model(j, theta),
             diverged=diverged_epoch is not None,
             diverged_epoch=diverged_epoch,
             snapshots=snapshots[job.index],
@@ -496,20 +520,22 @@ def _train_stack(ds: Dataset, jobs: list[_Job], tracker: _Progress) -> list[FitR
 
     # full batch: the gradient of the evaluation pass at epoch e is the step of epoch e + 1
     initial_loss, _, inputs, d_out = g.losses(g.X, g.y, grad=full_batch)
-    grads = g.gradients(inputs, d_out) if full_batch else None
+    if full_batch:
+        g.gradients(inputs, d_out)
     for epoch in range(1, max(job.cfg.epochs for job in jobs) + 1):
-        previous = g.params
+        previous = g.theta.copy()
         if full_batch:
-            g.step(grads)
+            g.step()
         else:
             order = batch_rng.permutation(n)
             for start in range(0, n, c.batch_size):
                 rows = order[start : start + c.batch_size]
                 _, _, inputs, d_out = g.losses(g.X[rows], g.y[rows], grad=True)
-                g.step(g.gradients(inputs, d_out))
+                g.gradients(inputs, d_out)
+                g.step()
         train_loss, train_score, inputs, d_out = g.losses(g.X, g.y, grad=True)
-        grads = g.gradients(inputs, d_out)
-        grad_norm = _grad_norm(grads)
+        g.gradients(inputs, d_out)
+        grad_norm = np.sqrt(np.sum(g.grad * g.grad, axis=1))  # ||grad J||_2 per model
         test_loss, test_score, _, _ = g.losses(g.X_test, g.y_test, grad=False)
         finite = np.isfinite(train_loss) & np.isfinite(test_loss) & np.isfinite(grad_norm)
         finite &= train_loss <= DIVERGENCE_FACTOR * np.maximum(initial_loss, 1.0)
@@ -527,7 +553,7 @@ def _train_stack(ds: Dataset, jobs: list[_Job], tracker: _Progress) -> list[FitR
             if epoch in job.cfg.snapshot_epochs:
                 snapshots[job.index][epoch] = g.model(j)
             if epoch == job.cfg.epochs:
-                finish(j, g.params, diverged_epoch=None)
+                finish(j, g.theta, diverged_epoch=None)
             else:
                 keep.append(j)
         tracker.add(len(g.jobs))
@@ -538,6 +564,5 @@ def _train_stack(ds: Dataset, jobs: list[_Job], tracker: _Progress) -> list[FitR
             if not keep:
                 break
             g.keep(keep)
-            grads = [gr[keep] for gr in grads]
             initial_loss = initial_loss[keep]
     return [results[job.index] for job in jobs]
