@@ -21,13 +21,14 @@ Initialisation (Glorot & Bengio, AISTATS 2010): :math:`W_l \sim U(-a, a)` with
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from core._numerics import sigmoid, softmax
+from core._numerics import sigmoid, softmax, tanh
 
 __all__ = ["ACTIVATIONS", "MLP", "Workspace", "backward", "forward", "init_params"]
 
@@ -37,10 +38,11 @@ Array = NDArray[np.floating]
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "identity")
 
 
-def _act(name: str, z: Array) -> Array:
-    """:math:`\\phi(z)`, overwriting ``z`` (a fresh pre-activation nobody else holds)."""
+def _act(name: str, z: Array, work: Array | None = None) -> Array:
+    """:math:`\\phi(z)`, overwriting ``z`` (a fresh pre-activation nobody else holds);
+    ``work`` is scratch for :func:`core._numerics.tanh`."""
     if name == "tanh":
-        return np.tanh(z, out=z)
+        return tanh(z, out=z, work=work)
     if name == "relu":
         return np.maximum(z, 0, out=z)
     if name == "sigmoid":
@@ -90,6 +92,11 @@ class Workspace:
     z: tuple[Array, ...]  # z_l for every layer, (..., n, width_l)
     delta: tuple[Array, ...]  # delta_l for every hidden layer
     scratch: tuple[Array, ...]  # phi'(z_l) for every hidden layer
+    work: Array  # scratch of the activation, rows of the largest hidden layer's size
+
+    def work_for(self, z: Array) -> Array:
+        """``work`` viewed as ``(4, *z.shape)`` (what :func:`core._numerics.tanh` needs)."""
+        return self.work[:, : z.size].reshape(4, *z.shape)
 
     @classmethod
     def like(cls, params: Sequence[Array], n: int) -> Workspace:
@@ -102,6 +109,7 @@ class Workspace:
             tuple(np.empty(s, dtype) for s in shapes),
             tuple(np.empty(s, dtype) for s in hidden),
             tuple(np.empty(s, dtype) for s in hidden),
+            np.empty((4, max((math.prod(s) for s in hidden), default=0)), np.float64),
         )
 
 
@@ -118,7 +126,10 @@ def forward(
         inputs.append(a)
         z = np.matmul(a, W, out=None if ws is None else ws.z[layer])
         z += b
-        a = _act(activation, z) if layer < n_layers - 1 else z
+        if layer < n_layers - 1:
+            a = _act(activation, z, None if ws is None else ws.work_for(z))
+        else:
+            a = z
     return a, inputs
 
 

@@ -33,9 +33,9 @@ import dataclasses
 import itertools
 import math
 import os
-import threading
+import tempfile
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_EXCEPTION, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -198,10 +198,13 @@ def fit_many(
     seed and dtype; result ``i`` is bit-identical to ``fit(ds, cfgs[i])``.
 
     ``progress(fraction)`` is called from the calling thread with the fraction of epochs
-    done (at most ~100 times). ``workers`` threads share the stacked models (NumPy releases
-    the GIL in its loops). ``None`` picks what measured fastest on 2 cores
-    (``benchmarks/train_speed.py``): float64 stacks split over 2 threads (float64 ``tanh``
-    is slow enough to pay for a thread), float32 stacks stay whole on one thread. The
+    done (at most ~100 times). ``workers`` is the number of processes the stacked models are
+    shared out to (1: all in this process). ``None`` picks what measured fastest on 2 cores
+    (``benchmarks/train_speed.py``): float64 jobs big enough to pay for it (about a second of
+    work) go to 2 worker processes, everything else stays here. Processes, not threads:
+    NumPy releases the GIL inside each operation, but these operations last microseconds
+    and two threads spend that time handing the GIL back and forth. The worker processes
+    are scikit-learn's (joblib's loky pool: started once, about 0.5 s, then reused). The
     results do not depend on ``workers``: each model's arithmetic is the same in any split.
     BLAS runs single-threaded meanwhile: these matrices are small, and a BLAS thread pool
     competing with other work on few cores costs far more than it gains.
@@ -219,33 +222,79 @@ def fit_many(
         c = job.cfg
         key = (c.hidden, c.activation, c.optimizer, c.batch_size, c.seed, c.dtype)
         groups.setdefault(key, []).append(job)
-    cores = min(2, os.cpu_count() or 1)
-    chunks = [
-        chunk
-        for g in groups.values()
-        for chunk in _split(g, workers or (cores if g[0].cfg.dtype == "float64" else 1))
-    ]
-    threads = min(workers or cores, len(chunks))
+    if workers is None:
+        workers = _default_workers(ds, jobs)
+    chunks = [chunk for g in groups.values() for chunk in _split(g, workers)]
     tracker = _Progress(progress, sum(c.epochs for c in cfgs))
     results: list[FitResult | None] = [None] * len(cfgs)
-    with _single_threaded_blas():
-        if threads == 1:
-            tracker.inline = True
+    if workers == 1 or len(chunks) == 1:
+        with _single_threaded_blas():
             for chunk in chunks:
                 for job, result in zip(chunk, _train_group(ds, chunk, tracker), strict=True):
                     results[job.index] = result
-        else:
-            with ThreadPoolExecutor(max_workers=threads) as pool:
-                futures = {pool.submit(_train_group, ds, chunk, tracker): chunk for chunk in chunks}
-                pending = set(futures)
-                while pending:
-                    _, pending = wait(pending, timeout=0.02, return_when=FIRST_EXCEPTION)
-                    tracker.report()
-                for future, chunk in futures.items():
-                    for job, result in zip(chunk, future.result(), strict=True):
-                        results[job.index] = result
+    else:
+        for job, result in _train_in_processes(ds, chunks, workers, tracker):
+            results[job.index] = result
     tracker.done()
     return results  # type: ignore[return-value]
+
+
+#: float64 work (epochs x training rows x parameters, summed over configs) above which
+#: ``fit_many`` uses 2 processes: about a second of training on one core
+PROCESS_WORK = 5e8
+
+
+def _default_workers(ds: Dataset, jobs: list[_Job]) -> int:
+    cores = min(2, os.cpu_count() or 1)
+    work = sum(
+        j.cfg.epochs * len(ds.y_train) * _n_params(ds, j.cfg)
+        for j in jobs
+        if j.cfg.dtype == "float64"
+    )
+    return cores if work >= PROCESS_WORK else 1
+
+
+def _n_params(ds: Dataset, cfg: TrainConfig) -> int:
+    n_out = ds.n_classes if ds.task == "classification" else (np.shape(ds.y_train)[1:] or (1,))[0]
+    sizes = (ds.X_train.shape[1], *cfg.hidden, n_out)
+    return sum((a + 1) * b for a, b in itertools.pairwise(sizes))
+
+
+def _train_in_processes(
+    ds: Dataset, chunks: list[list[_Job]], workers: int, tracker: _Progress
+) -> list[tuple[_Job, FitResult]]:
+    """Each chunk trained by :func:`_train_chunk` in a worker process; progress comes back
+    through a small memory-mapped file of epoch counters (one slot per chunk)."""
+    from joblib.externals.loky import get_reusable_executor
+
+    with tempfile.TemporaryDirectory(prefix="losslab-") as tmp:
+        path = os.path.join(tmp, "epochs")
+        counts = np.memmap(path, dtype=np.int64, mode="w+", shape=(len(chunks),))
+        pool = get_reusable_executor(max_workers=workers)
+        futures = {
+            pool.submit(_train_chunk, ds, chunk, path, slot): chunk
+            for slot, chunk in enumerate(chunks)
+        }
+        pending = set(futures)
+        while pending:
+            _, pending = wait(pending, timeout=0.02, return_when=FIRST_EXCEPTION)
+            tracker.set(int(counts.sum()))
+        pairs = [
+            pair
+            for future, chunk in futures.items()
+            for pair in zip(chunk, future.result(), strict=True)
+        ]
+        del counts  # close the map before the directory goes
+    return pairs
+
+
+def _train_chunk(ds: Dataset, jobs: list[_Job], path: str, slot: int) -> list[FitResult]:
+    """Worker-process side of :func:`_train_in_processes`."""
+    counts = np.memmap(path, dtype=np.int64, mode="r+", shape=(slot + 1,))
+    tracker = _Progress(None, 1)
+    tracker.on_add = lambda count: counts.__setitem__(slot, count)
+    with _single_threaded_blas():
+        return _train_group(ds, jobs, tracker)
 
 
 def _split(jobs: list, parts: int) -> list[list]:
@@ -290,23 +339,21 @@ def _checked_loss(ds: Dataset, cfg: TrainConfig) -> tuple[losses.Loss, dict[str,
 
 
 class _Progress:
-    """Counts epochs done (thread-safe) and calls ``progress(fraction)`` from the calling
-    thread, when the fraction has grown by at least 1%: inline, or when ``report`` is
-    called by the thread that waits for the workers."""
+    """Counts epochs done and calls ``progress(fraction)`` when the fraction has grown by at
+    least 1%."""
 
     def __init__(self, callback: Progress, total: int) -> None:
         self.callback, self.total, self.count, self.last = callback, total, 0, -1.0
-        self.inline = False
-        self._lock = threading.Lock()
+        self.on_add: Callable[[int], Any] | None = None
 
     def add(self, epochs: int) -> None:
-        with self._lock:
-            self.count += epochs
-        if self.inline:
-            self.report()
+        self.set(self.count + epochs)
 
-    def report(self) -> None:
-        fraction = self.count / self.total
+    def set(self, count: int) -> None:
+        self.count = count
+        if self.on_add is not None:
+            self.on_add(count)
+        fraction = count / self.total
         if self.callback is not None and fraction - self.last >= 0.01:
             self.last = fraction
             self.callback(fraction)

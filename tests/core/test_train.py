@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import pickle
 
 import numpy as np
@@ -227,17 +228,34 @@ def test_progress_is_reported_up_to_one(moons, workers):
     train.fit_many(moons, cfgs, progress=seen.append, workers=workers)
     assert seen[-1] == 1.0
     assert np.all(np.diff(seen) > 0)
-    # inline: every 1%; with worker threads the waiting thread reports what it finds
+    # in process: every 1%; from worker processes: what the caller reads from their counters
     assert (50 if workers == 1 else 2) <= len(seen) <= 101
 
 
 @pytest.mark.parametrize("workers", [2, 3])
-def test_results_do_not_depend_on_worker_threads(moons, workers):
+def test_results_do_not_depend_on_worker_processes(moons, workers):
     cfgs = [TrainConfig(loss=n, epochs=20) for n in ("cross_entropy", "mse", "mae", "hinge")]
     cfgs.append(TrainConfig(loss="mse", epochs=5, dtype="float32"))
+    cfgs.append(  # diverges in its worker at epoch 2
+        TrainConfig(
+            loss="square_logits", epochs=10, optimizer="sgd", lr=1e3, snapshot_epochs=(0, 1)
+        )
+    )
     serial = train.fit_many(moons, cfgs, workers=1)
+    assert serial[-1].diverged
     for a, b in zip(train.fit_many(moons, cfgs, workers=workers), serial, strict=True):
         _assert_same(a, b)
+
+
+def test_only_big_float64_jobs_go_to_worker_processes():
+    """``workers=None``: about a second of float64 work or more -> 2 processes, else 1."""
+    ds = datasets.load("moons", n_samples=1000, noise=0.2, seed=0)  # the benchmark's job
+    reference_job = [train._Job(i, TrainConfig(epochs=500), None, {}) for i in range(4)]
+    assert train._default_workers(ds, reference_job) == min(2, os.cpu_count() or 1)
+    small = [train._Job(0, TrainConfig(epochs=100), None, {})]
+    assert train._default_workers(ds, small) == 1
+    single = [train._Job(i, TrainConfig(epochs=500, dtype="float32"), None, {}) for i in range(4)]
+    assert train._default_workers(ds, single) == 1
 
 
 def test_float32_trains_in_float32(moons):
