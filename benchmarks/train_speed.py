@@ -199,7 +199,7 @@ def cold(job: Callable[[], object]) -> object:
     the worker processes (and their imports) as a first call does."""
     from joblib.externals.loky import get_reusable_executor
 
-    get_reusable_executor().shutdown(wait=True)
+    get_reusable_executor(timeout=train.WORKER_IDLE_SECONDS).shutdown(wait=True)
     return job()
 
 
@@ -306,6 +306,7 @@ def main() -> None:
     for r in range(R):
         for label in labels[r % len(labels) :] + labels[: r % len(labels)]:
             w, c, outputs[label] = timed(rows[label][1])
+            print(f"    {label}: {w:.2f} s", file=sys.stderr)
             wall[label].append(w)
             cpu[label].append(c)
         print(f"  repeat {r + 1}/{R} done", file=sys.stderr)

@@ -36,9 +36,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sklearn import datasets as skd
-from sklearn.decomposition import PCA
-from sklearn.model_selection import train_test_split
 
 __all__ = [
     "Dataset",
@@ -161,18 +158,26 @@ def _noise(default: float, high: float, help: str) -> Param:
 _XY = ("x1", "x2")
 
 
+def _sk(name: str) -> Callable:
+    """``sklearn.datasets.<name>``, imported on first use: scikit-learn takes a second to
+    import, and the worker processes of ``core.train`` unpickle datasets without it."""
+    import sklearn.datasets
+
+    return getattr(sklearn.datasets, name)
+
+
 def _moons(n_samples, noise, seed):
-    X, y = skd.make_moons(n_samples=n_samples, noise=noise, random_state=seed)
+    X, y = _sk("make_moons")(n_samples=n_samples, noise=noise, random_state=seed)
     return X, y, _XY
 
 
 def _circles(n_samples, noise, factor, seed):
-    X, y = skd.make_circles(n_samples=n_samples, noise=noise, factor=factor, random_state=seed)
+    X, y = _sk("make_circles")(n_samples=n_samples, noise=noise, factor=factor, random_state=seed)
     return X, y, _XY
 
 
 def _blobs(n_samples, n_classes, noise, seed):
-    X, y = skd.make_blobs(
+    X, y = _sk("make_blobs")(
         n_samples=n_samples, centers=n_classes, cluster_std=noise, random_state=seed
     )
     return X, y, _XY
@@ -215,24 +220,26 @@ _WINE_PAIRS = {"flavanoids_proline": (6, 12), "alcohol_color": (0, 9)}
 
 
 def _bundled(loader, pairs, features, seed):
-    bunch = loader()
+    bunch = _sk(loader)()
     X, y = bunch.data, bunch.target
     if features == "pca":
         # PCA on standardised features; it is unsupervised, so fitting it on all rows
         # leaks no label information into the test split.
         Z = (X - X.mean(axis=0)) / X.std(axis=0)
+        from sklearn.decomposition import PCA
+
         return PCA(n_components=2).fit_transform(Z), y, ("PC1", "PC2")
     i, j = pairs[features]
     return X[:, [i, j]], y, (bunch.feature_names[i], bunch.feature_names[j])
 
 
 def _breast_cancer(seed):
-    bunch = skd.load_breast_cancer()
+    bunch = _sk("load_breast_cancer")()
     return bunch.data, bunch.target, tuple(bunch.feature_names)
 
 
 def _digits(n_classes, seed):
-    bunch = skd.load_digits(n_class=n_classes)
+    bunch = _sk("load_digits")(n_class=n_classes)
     return bunch.data, bunch.target, tuple(f"pixel_{i}" for i in range(64))
 
 
@@ -252,19 +259,19 @@ def _sine_1d(n_samples, noise, seed):
 
 
 def _friedman1(n_samples, n_features, noise, seed):
-    X, y = skd.make_friedman1(
+    X, y = _sk("make_friedman1")(
         n_samples=n_samples, n_features=n_features, noise=noise, random_state=seed
     )
     return X, y, tuple(f"x{i + 1}" for i in range(n_features))
 
 
 def _diabetes(seed):
-    bunch = skd.load_diabetes()
+    bunch = _sk("load_diabetes")()
     return bunch.data, bunch.target, tuple(bunch.feature_names)
 
 
 def _make_regression(n_samples, n_features, noise, seed):
-    X, y = skd.make_regression(
+    X, y = _sk("make_regression")(
         n_samples=n_samples, n_features=n_features, noise=noise, random_state=seed
     )
     return X, y, tuple(f"x{i + 1}" for i in range(n_features))
@@ -294,10 +301,10 @@ _DATASETS: dict[str, DatasetInfo] = {
               _noise(0.05, 0.5, "std of the Gaussian noise added to the points")),
         _info("linear", "Linearly separable", _C, _linear, _n(200),
               Param("margin", 0.3, 0.0, 2.0, help="half-width of the empty band between classes")),
-        _info("iris", "Iris (2 features)", _C, partial(_bundled, skd.load_iris, _IRIS_PAIRS),
+        _info("iris", "Iris (2 features)", _C, partial(_bundled, "load_iris", _IRIS_PAIRS),
               Param("features", "pca", choices=("pca", *_IRIS_PAIRS),
                     help="first two principal components or a pair of measurements")),
-        _info("wine", "Wine (2 features)", _C, partial(_bundled, skd.load_wine, _WINE_PAIRS),
+        _info("wine", "Wine (2 features)", _C, partial(_bundled, "load_wine", _WINE_PAIRS),
               Param("features", "pca", choices=("pca", *_WINE_PAIRS),
                     help="first two principal components or a pair of measurements")),
         _info("breast_cancer", "Breast cancer (30 features)", _C, _breast_cancer),
@@ -360,6 +367,8 @@ def load(name: str, **params: Any) -> Dataset:
             f"{n_test} test / {n - n_test} training points; each split needs at least "
             f"n_classes={n_classes}"
         )
+    from sklearn.model_selection import train_test_split
+
     X_tr, X_te, y_tr, y_te = train_test_split(
         X, y, test_size=n_test, random_state=p["seed"], stratify=y if classification else None
     )

@@ -204,7 +204,8 @@ def fit_many(
     work) go to 2 worker processes, everything else stays here. Processes, not threads:
     NumPy releases the GIL inside each operation, but these operations last microseconds
     and two threads spend that time handing the GIL back and forth. The worker processes
-    are scikit-learn's (joblib's loky pool: started once, about 0.5 s, then reused). The
+    are scikit-learn's (joblib's loky pool: started on first use, about half a second, then
+    reused until idle for ``WORKER_IDLE_SECONDS``). The
     results do not depend on ``workers``: each model's arithmetic is the same in any split.
     BLAS runs single-threaded meanwhile: these matrices are small, and a BLAS thread pool
     competing with other work on few cores costs far more than it gains.
@@ -244,6 +245,10 @@ def fit_many(
 PROCESS_WORK = 5e8
 
 
+#: idle worker processes exit after this long (joblib's own default for its pools)
+WORKER_IDLE_SECONDS = 300
+
+
 def _default_workers(ds: Dataset, jobs: list[_Job]) -> int:
     cores = min(2, os.cpu_count() or 1)
     work = sum(
@@ -270,7 +275,7 @@ def _train_in_processes(
     with tempfile.TemporaryDirectory(prefix="losslab-") as tmp:
         path = os.path.join(tmp, "epochs")
         counts = np.memmap(path, dtype=np.int64, mode="w+", shape=(len(chunks),))
-        pool = get_reusable_executor(max_workers=workers)
+        pool = get_reusable_executor(max_workers=workers, timeout=WORKER_IDLE_SECONDS)
         futures = {
             pool.submit(_train_chunk, ds, chunk, path, slot): chunk
             for slot, chunk in enumerate(chunks)
