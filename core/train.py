@@ -303,10 +303,9 @@ def _train_chunk(ds: Dataset, jobs: list[_Job], path: str, slot: int) -> list[Fi
 
 
 def _split(jobs: list, parts: int) -> list[list]:
-    """``jobs`` cut into ``min(parts, len(jobs))`` consecutive chunks of near-equal length."""
-    parts = min(parts, len(jobs))
-    bounds = np.linspace(0, len(jobs), parts + 1).round().astype(int)
-    return [jobs[a:b] for a, b in itertools.pairwise(bounds)]
+    """``jobs`` dealt round-robin into ``min(parts, len(jobs))`` chunks (neighbours in a
+    list of losses tend to cost alike, e.g. the probability losses; dealing spreads them)."""
+    return [jobs[i :: min(parts, len(jobs))] for i in range(min(parts, len(jobs)))]
 
 
 _BLAS_CONTROLLER = None

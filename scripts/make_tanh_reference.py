@@ -5,7 +5,7 @@ Run with any environment that has mpmath (the PyTorch one does; the tests need N
     .venv-torch/bin/python scripts/make_tanh_reference.py
 
 The points are where a table-driven ``tanh`` could go wrong (``core._numerics.tanh``): the
-edges between table intervals (:math:`(k + 1/2)/32` and a few ulps either side), tiny and
+edges between table intervals (:math:`(k + 1/2)/64` and a few ulps either side), tiny and
 subnormal arguments, the saturation at :math:`|x| \approx 19`-:math:`20`, and random ones.
 Each value is ``float(mpmath.tanh(x))`` with 50 digits, i.e. correctly rounded.
 """
@@ -23,8 +23,8 @@ OUT = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "tanh_refe
 
 def points() -> np.ndarray:
     rng = np.random.default_rng(20261121)
-    edges = (np.arange(-640, 640) + 0.5) / 32
-    near_edges = rng.choice(edges, 300)[:, None] * (1 + np.arange(-3, 4) * 2.0**-52)
+    edges = (np.arange(-1280, 1280) + 0.5) / 64  # the table's step is 1/64
+    near_edges = rng.choice(edges, 400)[:, None] * (1 + np.arange(-3, 4) * 2.0**-52)
     return np.concatenate(
         [
             rng.normal(0, 3, 1500),

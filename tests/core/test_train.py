@@ -5,6 +5,9 @@ from __future__ import annotations
 import dataclasses
 import os
 import pickle
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -245,6 +248,14 @@ def test_results_do_not_depend_on_worker_processes(moons, workers):
     assert serial[-1].diverged
     for a, b in zip(train.fit_many(moons, cfgs, workers=workers), serial, strict=True):
         _assert_same(a, b)
+
+
+def test_worker_processes_start_without_scikit_learn():
+    """A worker imports ``core.train`` and unpickles datasets; scikit-learn (a second to
+    import) is loaded only where data are made."""
+    code = "import sys, core.train; sys.exit('sklearn' in sys.modules)"
+    root = Path(__file__).resolve().parents[2]
+    assert subprocess.run([sys.executable, "-c", code], cwd=root).returncode == 0
 
 
 def test_only_big_float64_jobs_go_to_worker_processes():
