@@ -297,6 +297,8 @@ def main() -> None:
         for threads in (1, 2):
             for dtype in ("float64", "float32"):
                 torch_run(ds, 5, dtype, threads)
+    # likewise the first call that starts fit_many's worker processes: it has its own row
+    train.fit_many(ds, configs(5, "float64"), workers=2)
     # interleaved repeats: every repeat runs every contender once, in a rotated order, so a
     # burst of load from elsewhere hits all of them; ratios are taken within a repeat
     wall = {k: [] for k in rows}
@@ -340,8 +342,37 @@ def main() -> None:
             f"| {label} | {w:.3f} | {w_ratio:.2f}x | {c:.3f} | {c_ratio:.2f}x | "
             f"{w / n_losses:.3f} | {mem} | {delta} |"
         )
+    print_targets(wall, base)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"\nnumpy {np.__version__}; {_cpu()}; load average at the end {load:.1f}")
+
+
+def print_targets(wall: dict[str, list[float]], base: str) -> None:
+    """Issue 3's targets, each a median of per-run ratios (all contenders of a run share
+    its machine load)."""
+
+    def ratio(num: Callable[[int], float], den: Callable[[int], float]) -> float:
+        return statistics.median(num(r) / den(r) for r in range(len(wall[base])))
+
+    def row(label: str) -> Callable[[int], float]:
+        return lambda r: wall[label][r]
+
+    f64, f32 = (
+        "train.fit_many, float64, 2 processes (default)",
+        "train.fit_many, float32, 1 process (default; the app)",
+    )
+    checks = [
+        ("fit_many float64 / plain float64 loops", ratio(row(f64), row(base)), "<=", 1.1),
+        ("fit_many float32 (the app) / plain float64 loops", ratio(row(f32), row(base)), "<=", 0.6),
+    ]
+    torch64 = [k for k in wall if k.startswith("PyTorch") and "float64" in k]
+    if torch64:  # PyTorch's best float64 setting in each run
+        best = lambda r: min(wall[k][r] for k in torch64)  # noqa: E731
+        checks.append(("PyTorch best float64 / fit_many float64", ratio(best, row(f64)), ">=", 2.0))
+    print("\n| target | measured | goal | met |\n|---|---:|---:|---|")
+    for name, value, op, goal in checks:
+        met = value <= goal if op == "<=" else value >= goal
+        print(f"| {name} | {value:.2f}x | {op} {goal}x | {'yes' if met else 'NO'} |")
 
 
 def _cpu() -> str:
