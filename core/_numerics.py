@@ -31,10 +31,17 @@ __all__ = [
 def _shifted_and_log1p(z: NDArray, axis: int) -> tuple[NDArray, NDArray, NDArray]:
     """``(m, z - m, log1p(sum of the other exp(z - m)))`` with ``m`` the maximum along ``axis``."""
     top = np.argmax(z, axis=axis, keepdims=True)
-    m = np.take_along_axis(z, top, axis=axis)
-    shifted = z - m
-    e = np.exp(shifted)
-    np.put_along_axis(e, top, 0.0, axis=axis)
+    if z.ndim == 2 and axis in (-1, 1):  # rows of logits, the losses' case: plain indexing
+        rows = np.arange(z.shape[0])[:, None]  # is 4x cheaper than the *_along_axis helpers
+        m = z[rows, top]
+        shifted = z - m
+        e = np.exp(shifted)
+        e[rows, top] = 0.0
+    else:
+        m = np.take_along_axis(z, top, axis=axis)
+        shifted = z - m
+        e = np.exp(shifted)
+        np.put_along_axis(e, top, 0.0, axis=axis)
     return m, shifted, np.log1p(np.sum(e, axis=axis, keepdims=True))
 
 
@@ -225,11 +232,11 @@ def tanh(x: NDArray, out: NDArray | None = None, work: NDArray | None = None) ->
     c *= a
     c += a  # t = tanh(r)
     # clip: a NaN's index is garbage, but its r is NaN; out is written last (it may be x)
-    T = np.take(hi, k, out=b, mode="clip")
+    T = hi.take(k, out=b, mode="clip")
     np.multiply(T, c, out=a)
     a += 1
     c /= a
-    c *= np.take(sech2, k, out=a, mode="clip")
-    c += np.take(lo, k, out=a, mode="clip")
+    c *= sech2.take(k, out=a, mode="clip")
+    c += lo.take(k, out=a, mode="clip")
     c += T
     return np.copysign(c, x, out=out)  # the sign of a zero (r = -0 gives t = +0)

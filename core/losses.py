@@ -450,9 +450,12 @@ def cross_entropy(y: NDArray, z: Array, *, label_smoothing: float = 0.0) -> tupl
     Goodfellow, Bengio & Courville, *Deep Learning* (2016), §6.2.2.3;
     Szegedy et al., "Rethinking the Inception architecture", CVPR 2016 (label smoothing).
     """
-    q = _targets(y, z.shape[1], z.dtype, label_smoothing)
     log_p = log_softmax(z)
-    return -np.sum(q * log_p, axis=1), _p_minus_targets(log_p, y, label_smoothing)
+    if y.ndim == 1 and not label_smoothing:  # q one-hot: the sum is the target's term
+        values = -log_p[_rows(z), y]
+    else:
+        values = -np.sum(_targets(y, z.shape[1], z.dtype, label_smoothing) * log_p, axis=1)
+    return values, _p_minus_targets(log_p, y, label_smoothing)
 
 
 @register(
