@@ -272,7 +272,8 @@ def _train_in_processes(
     through a small memory-mapped file of epoch counters (one slot per chunk)."""
     from joblib.externals.loky import get_reusable_executor
 
-    with tempfile.TemporaryDirectory(prefix="losslab-") as tmp:
+    # ignore_cleanup_errors: where a mapped file cannot be removed (Windows), leave it
+    with tempfile.TemporaryDirectory(prefix="losslab-", ignore_cleanup_errors=True) as tmp:
         path = os.path.join(tmp, "epochs")
         counts = np.memmap(path, dtype=np.int64, mode="w+", shape=(len(chunks),))
         pool = get_reusable_executor(max_workers=workers, timeout=WORKER_IDLE_SECONDS)
@@ -296,8 +297,12 @@ def _train_in_processes(
 def _train_chunk(ds: Dataset, jobs: list[_Job], path: str, slot: int) -> list[FitResult]:
     """Worker-process side of :func:`_train_in_processes`."""
     counts = np.memmap(path, dtype=np.int64, mode="r+", shape=(slot + 1,))
+
+    def report(count: int) -> None:
+        counts[slot] = count  # one aligned int64: the caller never reads half of it
+
     tracker = _Progress(None, 1)
-    tracker.on_add = lambda count: counts.__setitem__(slot, count)
+    tracker.on_add = report
     with _single_threaded_blas():
         return _train_group(ds, jobs, tracker)
 
