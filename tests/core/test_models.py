@@ -7,7 +7,7 @@ import pytest
 
 from core import losses, train
 from core._numerics import softmax
-from core.models import ACTIVATIONS, MLP, backward, forward, init_params
+from core.models import ACTIVATIONS, MLP, Workspace, backward, forward, init_params
 
 RNG = np.random.default_rng(20260101)
 N, D, K = 7, 3, 4
@@ -89,6 +89,29 @@ def test_stacked_forward_backward_equals_each_model_alone():
         np.testing.assert_array_equal(out[i], out_i)
         for g, g_i in zip(grads, backward(m.params, inputs_i, d_out[i], "tanh"), strict=True):
             np.testing.assert_array_equal(g[i].reshape(g_i.shape), g_i)
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_workspace_gives_the_same_bits_as_fresh_arrays(activation):
+    """The training loop's path (preallocated arrays, gradients written in place) and the
+    plain one (``decision_function``, ``objective``) compute the same numbers."""
+    models = [_model("classification", (5, 4), activation, K, False) for _ in range(2)]
+    params = [
+        np.stack([m.params[k] if k % 2 == 0 else m.params[k][None] for m in models])
+        for k in range(len(models[0].params))
+    ]
+    out, inputs = forward(params, X, activation)
+    d_out = RNG.standard_normal(out.shape)
+    grads = backward(params, inputs, d_out, activation)
+    ws = Workspace.like(params, N)
+    out_ws, inputs_ws = forward(params, X, activation, ws)
+    into = [np.full_like(p, np.nan) for p in params]
+    grads_ws = backward(params, inputs_ws, d_out, activation, into, ws)
+    np.testing.assert_array_equal(out_ws, out)
+    assert out_ws.base is ws.z[-1] or out_ws is ws.z[-1]  # no fresh array
+    for g, g_ws, target in zip(grads, grads_ws, into, strict=True):
+        np.testing.assert_array_equal(g_ws, g)
+        np.testing.assert_array_equal(target, g)  # written where the caller said
 
 
 def test_initialisation_is_seeded_glorot():
