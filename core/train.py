@@ -30,7 +30,6 @@ finite epoch. Nothing is raised and no floating-point warning escapes.
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import math
 import os
 import tempfile
@@ -45,6 +44,7 @@ from numpy.typing import ArrayLike, NDArray
 from threadpoolctl import ThreadpoolController
 
 from core import losses, optim
+from core.compare import training_cost
 from core.datasets import Dataset
 from core.metrics import empirical_risk
 from core.models import ACTIVATIONS, MLP, Workspace, backward, forward, init_params
@@ -240,29 +240,34 @@ def fit_many(
     return results  # type: ignore[return-value]
 
 
-#: float64 work (epochs x training rows x parameters, summed over configs) above which
-#: ``fit_many`` uses 2 processes: about a second of training on one core
-PROCESS_WORK = 5e8
-
+#: float64 work (:func:`core.compare.training_cost`, summed over configs) from which
+#: ``fit_many`` uses 2 processes: about a second of training in one process
+PROCESS_WORK = 3e9
 
 #: idle worker processes exit after this long (joblib's own default for its pools)
 WORKER_IDLE_SECONDS = 300
 
 
 def _default_workers(ds: Dataset, jobs: list[_Job]) -> int:
-    cores = min(2, os.cpu_count() or 1)
+    n, n_test = len(ds.y_train), len(ds.y_test)
     work = sum(
-        j.cfg.epochs * len(ds.y_train) * _n_params(ds, j.cfg)
-        for j in jobs
-        if j.cfg.dtype == "float64"
-    )
-    return cores if work >= PROCESS_WORK else 1
+        training_cost(
+            n, _sizes(ds, c), c.epochs, runs=1, n_eval=n + n_test,
+            steps=c.epochs * math.ceil(n / min(c.batch_size or n, n)),
+        )
+        for c in (job.cfg for job in jobs)
+        if c.dtype == "float64"
+    )  # fmt: skip
+    return min(2, os.cpu_count() or 1) if work >= PROCESS_WORK else 1
 
 
-def _n_params(ds: Dataset, cfg: TrainConfig) -> int:
-    n_out = ds.n_classes if ds.task == "classification" else (np.shape(ds.y_train)[1:] or (1,))[0]
-    sizes = (ds.X_train.shape[1], *cfg.hidden, n_out)
-    return sum((a + 1) * b for a, b in itertools.pairwise(sizes))
+def _sizes(ds: Dataset, cfg: TrainConfig) -> tuple[int, ...]:
+    """Layer widths ``(n_features, *hidden, n_outputs)``: K logits, or one output per target."""
+    if ds.task == "classification":
+        n_out = ds.n_classes
+    else:
+        n_out = 1 if np.ndim(ds.y_train) == 1 else np.shape(ds.y_train)[1]
+    return (ds.X_train.shape[1], *cfg.hidden, n_out)
 
 
 def _train_in_processes(
@@ -419,13 +424,10 @@ class _Group:
         self.classification = ds.task == "classification"
         if self.classification:
             self.y, self.y_test = ds.y_train, ds.y_test
-            n_out = ds.n_classes
         else:
             self.y, self.y_test = ds.y_train.astype(self.dtype), ds.y_test.astype(self.dtype)
-            n_out = 1 if self.y.ndim == 1 else self.y.shape[1]
         self.squeeze = not self.classification and self.y.ndim == 1
-        sizes = (self.X.shape[1], *c.hidden, n_out)
-        initial = init_params(sizes, c.activation, c.seed, c.dtype)
+        initial = init_params(_sizes(ds, c), c.activation, c.seed, c.dtype)
         self.shapes = [p.shape if p.ndim == 2 else (1, *p.shape) for p in initial]
         self._bind(np.tile(np.concatenate([p.ravel() for p in initial]), (len(jobs), 1)))
         self.optimizer_name = c.optimizer
