@@ -182,11 +182,12 @@ def _tanh_table() -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.
 
 
 def tanh(x: NDArray, out: NDArray | None = None, work: NDArray | None = None) -> NDArray:
-    r"""Hyperbolic tangent, about 1.6x faster than ``np.tanh`` in float64, as accurate.
+    r"""Hyperbolic tangent in float64, as accurate as ``np.tanh`` and 1.6x faster here.
 
-    NumPy's float64 ``tanh`` is a scalar libm call per element (its float32 one is SIMD, and
-    is used for every other dtype). Here, with :math:`x = k/64 + r`, :math:`|r| \le 1/128`
-    (Tang's table-driven method):
+    NumPy's float64 ``tanh`` runs as a scalar loop on the AVX2 machine measured here, about
+    13 ns per element (its float32 one is SIMD and is used for every other dtype; on CPUs
+    where NumPy vectorises float64 too, the gain may vanish). Here, with
+    :math:`x = k/64 + r`, :math:`|r| \le 1/128` (Tang's table-driven method):
 
     .. math:: \tanh x = T_k + \frac{t\,(1 - T_k^2)}{1 + T_k t},\qquad
               T_k = \tanh\frac{k}{64},\quad t = \tanh r = r - \frac{r^3}{3}
