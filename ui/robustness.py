@@ -439,7 +439,7 @@ def sweep_takeaway(agg: pd.DataFrame, task: str, limit: float | None = None) -> 
 
         text = (
             f"From {lo:.0%} to {hi:.0%} outliers (mean of {seeds} seeds), the clean-test RMSE "
-            f"grows least for {say(change.index[0])} and most for {say(change.index[-1])}."
+            f"holds up best for {say(change.index[0])} and worst for {say(change.index[-1])}."
         )
     else:
         change = (start[both] - end[both]).sort_values()
@@ -450,8 +450,9 @@ def sweep_takeaway(agg: pd.DataFrame, task: str, limit: float | None = None) -> 
             )
 
         text = (
+            # "holds up best", not "drops least": with few seeds a loss can gain a little
             f"From {lo:.0%} to {hi:.0%} flipped labels (mean of {seeds} seeds), the clean-test "
-            f"accuracy drops least for {say(change.index[0])} and most for "
+            f"accuracy holds up best for {say(change.index[0])} and worst for "
             f"{say(change.index[-1])}."
         )
     beyond = agg[(agg["rate"] >= below) & agg["mean"].notna()]

@@ -61,7 +61,7 @@ def test_default_view_outliers_wreck_mse(app):
     fit_text, sweep_text = takeaways(at)
     assert "With 20% response (y shifted) outliers of size 8" in fit_text
     assert f"worst Squared error (L2) ({mse:.3f}" in fit_text
-    assert "most for Squared error (L2)" in sweep_text
+    assert "worst for Squared error (L2)" in sweep_text
     # the sweep: 0..40% in 5 rates, 3 seeds; MSE's mean RMSE at 40% matches core
     runs = robustness.sweep(
         lambda s: datasets.load("linear_1d", n_samples=100, noise=0.5, seed=s),

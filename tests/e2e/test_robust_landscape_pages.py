@@ -61,7 +61,7 @@ def test_robustness_default_shows_outliers_wrecking_mse(open_page):
     fit, sweep = takeaways(page)
     assert "With 20% response (y shifted) outliers of size 8" in fit
     assert "worst Squared error (L2)" in fit
-    assert "most for Squared error (L2)" in sweep
+    assert "worst for Squared error (L2)" in sweep
     assert charts(page) == 2
 
 
