@@ -1,8 +1,28 @@
-"""Altair chart builders shared by the pages: data in, ``alt.Chart`` out, readable on a projector.
+"""The one chart pipeline: builders, style, cache, draw; readable on a projector and a phone.
 
 Every builder takes a tidy ``pandas.DataFrame`` (one row per point) and returns a chart with a
 title, axis titles (with units where there are any) and a legend, in fonts big enough for the
-back of a lecture hall. Give a ``color_domain`` to keep one colour per series across charts.
+back of a lecture hall. Give a ``color_domain`` to keep one colour per series across charts
+(for losses, use :func:`ui.identity.scale`).
+
+The pipeline, for every chart of every page::
+
+    @charts.cached_spec                       # styled once, cached as a Vega-Lite dict
+    def my_chart(choice: FrozenChoice) -> alt.Chart:
+        return alt.Chart(...)                 # unstyled, data bounded by the builder
+
+    charts.show(my_chart(choice))             # as wide as its container
+
+Sizes come from one place, :func:`sizes`: normal mode 16 px text, presenter mode
+(``?present=1``) at least 18 px everywhere (:func:`cached_spec` keys its cache on the mode and
+enlarges every font the builder set, see :func:`presenter_spec`).
+
+Responsive layout: a single or layered chart fills its container's width (``fit-x``).
+Composite charts (facets, concatenations) cannot, and a fixed-size row of panels overflows a
+phone and stays small on a large screen. For small multiples draw one chart per panel with
+:func:`panels`: they sit side by side in ``st.columns`` (each panel as wide as its column,
+so they grow at 1920 px) and stack one per row on a narrow screen (Streamlit stacks columns
+below 640 px), so nothing is clipped at 390 px.
 """
 
 from __future__ import annotations
@@ -15,6 +35,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from ui import state
+
 #: Colour-blind-friendly categorical palette (Tableau 10), in the order series are listed.
 PALETTE: tuple[str, ...] = (
     "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
@@ -24,6 +46,32 @@ PALETTE: tuple[str, ...] = (
 FONT_SIZE = 16
 TITLE_SIZE = 20
 HEIGHT = 360
+#: Presenter mode: the smallest text on a chart (issue 11: at least 18 px on a projector).
+PRESENT_FONT_SIZE = 20
+PRESENT_TITLE_SIZE = 26
+PRESENT_HEIGHT = 440
+
+
+def sizes(present: bool | None = None) -> dict[str, int]:
+    """The one font/size helper: ``{"font", "title", "height"}`` in pixels for the mode.
+
+    ``present=None`` reads the mode from the URL (``?present=1``).
+    """
+    if present is None:
+        present = presenting()
+    if present:
+        return {"font": PRESENT_FONT_SIZE, "title": PRESENT_TITLE_SIZE, "height": PRESENT_HEIGHT}
+    return {"font": FONT_SIZE, "title": TITLE_SIZE, "height": HEIGHT}
+
+
+def presenting() -> bool:
+    """Whether the current page is in presenter mode (``?present=1``); False outside a run."""
+    try:
+        return state.presenting(st.query_params.get_all(state.PRESENT))
+    except Exception:  # no script run (a builder called from a plain test)
+        return False
+
+
 # Sizes set on the encodings themselves: Streamlit's chart theme overrides the configure_* ones.
 AXIS = alt.Axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, titleFontWeight="normal")
 LEGEND = alt.Legend(
@@ -113,26 +161,64 @@ def lines(
 COMPOSITE = (alt.HConcatChart, alt.VConcatChart, alt.ConcatChart, alt.FacetChart)
 
 
-def style(chart: alt.TopLevelMixin, **legend: object) -> alt.TopLevelMixin:
+def style(
+    chart: alt.TopLevelMixin, *, present: bool = False, **legend: object
+) -> alt.TopLevelMixin:
     """Top-level settings: projector-sized fonts, and a plot area that keeps its height.
 
     A single or layered chart gets ``fit-x`` with ``contains="padding"``: as wide as its
     Streamlit container while ``height`` stays the height of the plot itself, so a tall legend
     below it does not squeeze the plot (Streamlit's default fits everything into ``height``).
-    Concatenated and faceted charts keep their panels' fixed sizes (see ``COMPOSITE``).
-    ``legend`` adds or overrides legend settings, e.g. ``orient="bottom", columns=4``.
+    Concatenated and faceted charts keep their panels' fixed sizes (see ``COMPOSITE``; use
+    :func:`panels` for responsive small multiples). Titles and legend labels may wrap or use
+    the full width (no truncation with an ellipsis). ``present`` picks presenter-mode sizes
+    (:func:`sizes`). ``legend`` adds or overrides legend settings, e.g. ``orient="bottom"``.
     """
     autosize = (
         alt.AutoSizeParams(type="pad")
         if isinstance(chart, COMPOSITE)
         else alt.AutoSizeParams(type="fit-x", contains="padding")
     )
+    size = sizes(present)
+    font, title = size["font"], size["title"]
+    legend = {"labelLimit": 0, "titleLimit": 0, **legend}
     return (
         chart.properties(autosize=autosize)
-        .configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE)
-        .configure_title(fontSize=TITLE_SIZE, anchor="start", offset=12)
-        .configure_legend(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, **legend)
+        .configure_axis(labelFontSize=font, titleFontSize=font, titleLimit=0)
+        .configure_header(labelFontSize=font, titleFontSize=font, labelLimit=0)
+        .configure_title(fontSize=title, subtitleFontSize=font, anchor="start", offset=12, limit=0)
+        .configure_legend(labelFontSize=font, titleFontSize=font, **legend)
     )
+
+
+#: Spec keys that hold a font size (Vega-Lite axis, legend, header, title, text marks).
+_FONT_KEYS = frozenset({"fontSize", "labelFontSize", "titleFontSize", "subtitleFontSize"})
+
+
+def presenter_spec(spec: Spec, minimum: int = PRESENT_FONT_SIZE) -> Spec:
+    """A copy of ``spec`` whose every explicit font size is scaled to at least ``minimum``.
+
+    Builders set sizes on encodings (``charts.AXIS``, ``labelFontSize=16`` on a header);
+    those win over ``config``, so presenter mode scales them here: each size becomes
+    ``max(minimum, round(size * minimum / FONT_SIZE))`` (16 px -> 20 px, 20 px -> 25 px).
+    """
+    factor = minimum / FONT_SIZE
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {
+                k: (
+                    max(minimum, round(v * factor))
+                    if k in _FONT_KEYS and isinstance(v, int | float) and not isinstance(v, bool)
+                    else walk(v)
+                )
+                for k, v in node.items()
+            }
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return walk(spec)
 
 
 # --------------------------------------------------------------------------- the one pipeline
@@ -147,25 +233,75 @@ def cached_spec(
 
     Building and validating an Altair chart costs 0.1-0.5 s per chart on a busy machine, more
     than the numbers behind it; cached, a warm rerun only sends the stored dict. The builder
-    returns an unstyled chart; :func:`style` is applied here, once. Arguments must be hashable
-    (frozen choices) as for ``st.cache_data``. Use as ``@cached_spec`` or
-    ``@cached_spec(max_entries=8)``.
+    returns an unstyled chart; :func:`style` is applied here, once, in the sizes of the
+    current mode (presenter mode is part of the cache key, see :func:`presenter_spec`).
+    Arguments must be hashable (frozen choices) as for ``st.cache_data``. Use as
+    ``@cached_spec`` or ``@cached_spec(max_entries=8)``.
+
+    Row limits: Altair's ``MaxRowsError`` is switched off here because the data are bounded
+    by the builders (a builder that draws one row per epoch must thin its rows); a figure is
+    never cut by a row limit at a slider's maximum (``tests/app/test_slider_maxima.py``).
     """
 
     def wrap(fn: Callable[..., alt.TopLevelMixin]) -> Callable[..., Spec]:
-        @st.cache_data(max_entries=max_entries, show_spinner=False)
+        # The mode is a keyword the builder never sees; its name has no leading underscore
+        # because st.cache_data does not hash those.
         @functools.wraps(fn)
-        def spec(*args: Any, **kwargs: Any) -> Spec:
+        def spec(*args: Any, charts_presenter_mode: bool = False, **kwargs: Any) -> Spec:
             # Data are bounded by the builders themselves; no row limit should cut a figure.
             with alt.data_transformers.enable("default", max_rows=None):
-                return style(fn(*args, **kwargs)).to_dict()
+                out = style(fn(*args, **kwargs), present=charts_presenter_mode).to_dict()
+            return presenter_spec(out) if charts_presenter_mode else out
 
-        return spec
+        cached = st.cache_data(max_entries=max_entries, show_spinner=False)(spec)
+
+        @functools.wraps(fn)
+        def call(*args: Any, **kwargs: Any) -> Spec:
+            return cached(*args, charts_presenter_mode=presenting(), **kwargs)
+
+        call.clear = cached.clear  # type: ignore[attr-defined]
+        return call
 
     return wrap(build) if build is not None else wrap
 
 
 def show(spec: Spec, *, container: Any = None, height: int | None = None) -> None:
-    """Draw a spec from :func:`cached_spec` as wide as its container."""
+    """Draw a spec from :func:`cached_spec` as wide as its container.
+
+    Composite specs (facets, concatenations) keep their panels' sizes and are drawn at their
+    own width (stretching them leaves them blank in a browser); prefer :func:`panels`.
+    """
     box = container if container is not None else st
-    box.vega_lite_chart(spec, width="stretch", height=height)
+    composite = any(k in spec for k in ("facet", "hconcat", "vconcat", "concat"))
+    box.vega_lite_chart(spec, width="content" if composite else "stretch", height=height)
+
+
+def panels(
+    specs: Sequence[Spec],
+    *,
+    columns: int = 4,
+    container: Any = None,
+    height: int | None = None,
+) -> None:
+    """Responsive small multiples: one single (non-composite) spec per panel, in a grid.
+
+    Up to ``columns`` panels share a row of ``st.columns`` (each panel fills its column:
+    about 220 px per panel at 1280 px with the sidebar open, 400 px at 1920 px); more panels
+    wrap onto further rows; on a screen narrower than 640 px Streamlit stacks the columns, so
+    each panel takes the full width of a phone. Put a legend shared by all panels on one
+    panel (e.g. the last) or under the grid, and give each panel its own title.
+
+    Parameters
+    ----------
+    specs
+        Specs from :func:`cached_spec` whose builders return single or layered charts with a
+        height and no width (they fit their column).
+    columns
+        Panels per row on a wide screen (fewer panels: as many columns as panels).
+    """
+    box = container if container is not None else st
+    per_row = max(1, min(columns, len(specs)))
+    for start in range(0, len(specs), per_row):
+        row = box.columns(per_row, gap="small")
+        for col, spec in zip(row, specs[start : start + per_row], strict=False):
+            show(spec, container=col, height=height)

@@ -116,6 +116,7 @@ LOG = logging.getLogger("loss_lab")
 #: Session keys of the frame itself (never URL-bound).
 _PRESENT_TOGGLE = "_frame_present"
 _SCROLL = "_frame_scroll"
+_TAKEAWAYS = "_frame_takeaways"
 #: The header slot :func:`presets` draws into (set by :func:`page` for the current run).
 _SLOT = "_frame_slot"
 #: The container key a page gives its key figure (CSS class ``st-key-key_figure``).
@@ -146,12 +147,19 @@ def carried(query_params: Mapping[str, Any] | None = None) -> dict[str, Any]:
     return out
 
 
-def link(path: str, *, label: str, icon: str | None = None, query_params: Mapping | None = None,
-         container: Any = None, **kwargs: Any) -> None:  # fmt: skip
+def link(
+    path: str,
+    *,
+    label: str,
+    icon: str | None = None,
+    query_params: Mapping | None = None,
+    container: Any = None,
+    **kwargs: Any,
+) -> None:
     """``st.page_link`` that keeps presenter mode (and any ``query_params``) across pages."""
     box = container if container is not None else st
-    box.page_link(path, label=label, icon=icon, query_params=carried(query_params) or None,
-                  **kwargs)  # fmt: skip
+    params = carried(query_params) or None
+    box.page_link(path, label=label, icon=icon, query_params=params, **kwargs)
 
 
 # --------------------------------------------------------------------------- sidebar
@@ -207,7 +215,7 @@ _CSS_PRESENT = """
 [data-testid="stMainBlockContainer"] {padding-left: 2rem; padding-right: 2rem;}
 [data-testid="stMainBlockContainer"] h1 {font-size: 2.6rem;}
 .st-key-header p {font-size: 1.3rem;}
-.st-key-takeaway [data-testid="stAlertContainer"] p {font-size: 1.6rem; line-height: 1.35;}
+[class*="st-key-takeaway_"] [data-testid="stAlertContainer"] p {font-size: 1.6rem; line-height: 1.35;}
 </style>
 """
 
@@ -235,6 +243,7 @@ def page(key: str, *, wide: bool = True) -> Iterator[None]:
     # Keys the session held before this run took their values from a click or a preset, not
     # from the link: only the others can have been refused (see ui.state.refused).
     settled = set(st.session_state.keys())
+    st.session_state[_TAKEAWAYS] = 0
     st.html(_CSS + (_CSS_PRESENT if present else ""))
     sidebar()
     st.title(screen.label, anchor=False)
@@ -284,7 +293,9 @@ def key_figure() -> Any:
 
 def takeaway(text: str) -> None:
     """The computed "what you are seeing" sentence (large in presenter mode)."""
-    with st.container(key="takeaway"):
+    n = st.session_state.get(_TAKEAWAYS, 0) + 1
+    st.session_state[_TAKEAWAYS] = n
+    with st.container(key=f"takeaway_{n}"):  # keys are unique per run; CSS matches the prefix
         st.info(text, icon=":material/lightbulb:")
 
 
@@ -332,8 +343,13 @@ def _integer_or_text(value: Any) -> str:
     return str(value)
 
 
-def table(df: pd.DataFrame, *, never: Collection[str] = (), formats: Mapping | None = None,
-          **kwargs: Any) -> None:  # fmt: skip
+def table(
+    df: pd.DataFrame,
+    *,
+    never: Collection[str] = (),
+    formats: Mapping | None = None,
+    **kwargs: Any,
+) -> None:
     """``st.dataframe`` of :func:`readable` ``(df)``: no ``None`` on screen."""
     st.dataframe(readable(df, never=never, formats=formats), **kwargs)
 
@@ -397,9 +413,12 @@ def presets(
 
     slot = st.session_state.get(_SLOT) or st.container()
     with slot.popover(
-        "Lecture presets", icon=":material/co_present:", key=menu, on_change="rerun",
+        "Lecture presets",
+        icon=":material/co_present:",
+        key=menu,
+        on_change="rerun",
         help="Each preset sets the controls for one claim and resets the others.",
-    ):  # fmt: skip
+    ):
         for i, (label, values) in enumerate(options.items()):
             st.button(label, key=f"{key}_{i}", on_click=_set, args=(values,), width="stretch")
 
