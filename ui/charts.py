@@ -191,6 +191,56 @@ def style(
     )
 
 
+#: Characters per line of a chart title before it wraps (about 400 px at 20 px): a title that
+#: does not fit its chart is wrapped onto more lines, never cut with an ellipsis.
+TITLE_CHARS = 44
+#: Spec keys whose value is a list of charts (a title of one of them is a chart title).
+_CHART_LISTS = ("layer", "hconcat", "vconcat", "concat")
+
+
+def _lines(text: str, width: int) -> list[str]:
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return [*lines, line] if line else lines
+
+
+def wrap_titles(spec: Spec, width: int = TITLE_CHARS) -> Spec:
+    """``spec`` with every chart title longer than ``width`` characters split into lines.
+
+    Streamlit cuts a title wider than its chart with an ellipsis ("Squared error on
+    probabi…"); Vega-Lite draws a list of strings as lines, so long titles wrap instead.
+    Titles of layers and concatenated or faceted members are wrapped too; axis and legend
+    titles are left alone (their limits are lifted in :func:`style`).
+    """
+
+    def title(t: Any) -> Any:
+        if isinstance(t, str) and len(t) > width:
+            return _lines(t, width)
+        if isinstance(t, dict) and isinstance(t.get("text"), str) and len(t["text"]) > width:
+            return {**t, "text": _lines(t["text"], width)}
+        return t
+
+    def chart(node: Any) -> Any:
+        if not isinstance(node, dict):
+            return node
+        out = dict(node)
+        if "title" in out:
+            out["title"] = title(out["title"])
+        for key in _CHART_LISTS:
+            if isinstance(out.get(key), list):
+                out[key] = [chart(c) for c in out[key]]
+        if isinstance(out.get("spec"), dict):
+            out["spec"] = chart(out["spec"])
+        return out
+
+    return chart(spec)
+
+
 #: Spec keys that hold a font size (Vega-Lite axis, legend, header, title, text marks).
 _FONT_KEYS = frozenset({"fontSize", "labelFontSize", "titleFontSize", "subtitleFontSize"})
 
@@ -251,6 +301,7 @@ def cached_spec(
             # Data are bounded by the builders themselves; no row limit should cut a figure.
             with alt.data_transformers.enable("default", max_rows=None):
                 out = style(fn(*args, **kwargs), present=charts_presenter_mode).to_dict()
+            out = wrap_titles(out, TITLE_CHARS - 8 * charts_presenter_mode)
             return presenter_spec(out) if charts_presenter_mode else out
 
         cached = st.cache_data(max_entries=max_entries, show_spinner=False)(spec)
@@ -265,11 +316,12 @@ def cached_spec(
     return wrap(build) if build is not None else wrap
 
 
-def show(spec: Spec, *, container: Any = None, height: int | None = None) -> None:
+def show(spec: Spec, *, container: Any = None, height: int | str = "content") -> None:
     """Draw a spec from :func:`cached_spec` as wide as its container.
 
     Composite specs (facets, concatenations) keep their panels' sizes and are drawn at their
     own width (stretching them leaves them blank in a browser); prefer :func:`panels`.
+    ``height`` is Streamlit's: ``"content"`` (the spec's own height) or pixels.
     """
     box = container if container is not None else st
     composite = any(k in spec for k in ("facet", "hconcat", "vconcat", "concat"))
@@ -281,7 +333,7 @@ def panels(
     *,
     columns: int = 4,
     container: Any = None,
-    height: int | None = None,
+    height: int | str = "content",
 ) -> None:
     """Responsive small multiples: one single (non-composite) spec per panel, in a grid.
 

@@ -205,7 +205,7 @@ def _entry_point_is_home() -> bool:
 #: Less blank space above the title, a compact header; bigger takeaway in presenter mode.
 _CSS = """
 <style>
-[data-testid="stMainBlockContainer"] {padding-top: 2.75rem; padding-bottom: 3rem;}
+[data-testid="stMainBlockContainer"] {padding-top: 3.75rem; padding-bottom: 3rem;}
 [data-testid="stMainBlockContainer"] h1 {padding: 0 0 0.25rem 0; font-size: 2.1rem;}
 [data-testid="stVegaLiteChart"], .st-key-key_figure {scroll-margin-top: 3.5rem;}
 </style>
@@ -215,7 +215,9 @@ _CSS_PRESENT = """
 [data-testid="stMainBlockContainer"] {padding-left: 2rem; padding-right: 2rem;}
 [data-testid="stMainBlockContainer"] h1 {font-size: 2.6rem;}
 .st-key-header p {font-size: 1.3rem;}
-[class*="st-key-takeaway_"] [data-testid="stAlertContainer"] p {font-size: 1.6rem; line-height: 1.35;}
+[class*="st-key-takeaway_"] [data-testid="stAlertContainer"] p {
+  font-size: 1.6rem; line-height: 1.35;
+}
 </style>
 """
 
