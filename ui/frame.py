@@ -367,7 +367,7 @@ def control_defaults() -> dict[str, Any]:
     state and no URL value). Reading it there means a page declares its controls once, on
     the widgets, and a preset can reset everything it does not name. Widgets whose URL
     parameter the app manages itself (pickers that show display names) are included via
-    :data:`ui.state.MANAGED`. Streamlit is pinned; ``tests/ui/test_frame_defaults`` breaks if
+    :data:`ui.state.MANAGED`. Streamlit is pinned; ``tests/app/test_frame.py`` breaks if
     this internal API moves.
     """
     from streamlit.runtime.state import get_session_state
