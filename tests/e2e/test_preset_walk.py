@@ -32,7 +32,8 @@ SCREENS = [s for s in frame.SCREENS.values() if (frame.ROOT / s.path).exists()]
 STATE_JS = """() => {
   const main = document.querySelector('[data-testid="stMain"]');
   const key = document.querySelector('.st-key-key_figure')
-    || main.querySelector('[data-testid="stVegaLiteChart"]');
+    || [...main.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+      .find((c) => c.offsetHeight > 20);
   const mainRight = main.getBoundingClientRect().right;
   const wide = [...main.querySelectorAll('[data-testid="stVegaLiteChart"] svg, '
       + '[data-testid="stVegaLiteChart"] canvas')]
@@ -81,8 +82,21 @@ def run_settled(page, click) -> float:
         pass
     wait_for_run(page)
     took = time.monotonic() - start
-    page.wait_for_timeout(600)  # the key figure is scrolled into view after the charts draw
+    settle(page)
     return took
+
+
+def settle(page) -> None:
+    """Wait until a chart is drawn (Vega draws after the run) and the scroll has happened."""
+    try:
+        page.wait_for_function(
+            """() => [...document.querySelectorAll('[data-testid="stMain"] '
+                + '[data-testid="stVegaLiteChart"]')].some((c) => c.offsetHeight > 20)""",
+            timeout=5_000,
+        )
+    except Exception:  # a page without charts: reported by problems()
+        pass
+    page.wait_for_timeout(800)  # the key figure is scrolled into view after the charts draw
 
 
 def preset_buttons(page):
@@ -100,6 +114,7 @@ def walk(browser, app_url: str, screen, viewport: dict) -> tuple[list[str], list
     try:
         page.goto(f"{app_url}/{url_path(screen.path)}", timeout=90_000)
         wait_for_run(page)
+        settle(page)
         state = page.evaluate(STATE_JS)
         found += [f"{screen.key} / first open: {p}" for p in problems(state, viewport["height"])]
         if page.get_by_role("button", name="Lecture presets").count() == 0:
