@@ -114,9 +114,13 @@ def panel(name: str, loss: str) -> alt.LayerChart:
     xy = (ds.X_train, ds.y_train, ds.X_test, ds.y_test, ds.corrupted)
     title = ub.panel_title(p, runs[loss].diverged_epoch)
     facet = ub.boundaries_chart(
-        ub.cells_frame(p), ub.points_frame(p, *xy), {loss: title}, n_classes=ds.n_classes,
-        drive=True, columns=1,
-    )  # fmt: skip
+        ub.cells_frame(p),
+        ub.points_frame(p, *xy),
+        {loss: title},
+        n_classes=ds.n_classes,
+        drive=True,
+        columns=1,
+    )
     head, *rest = title.split("|")
     return alt.LayerChart(
         data=facet.data,
@@ -168,5 +172,9 @@ def caption(name: str) -> str:
 def deep_link(name: str) -> Mapping[str, object]:
     """Query parameters that open this comparison on the Decision boundaries page (whose
     defaults are this model)."""
-    return {"dataset": name, "layers": len(MODEL.hidden), "width": MODEL.hidden[0],
-            "epochs": MODEL.epochs}  # fmt: skip
+    return {
+        "dataset": name,
+        "layers": len(MODEL.hidden),
+        "width": MODEL.hidden[0],
+        "epochs": MODEL.epochs,
+    }

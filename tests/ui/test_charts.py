@@ -67,9 +67,12 @@ def test_style_presenter_mode_sets_config_fonts_of_at_least_18px():
 
 
 def test_presenter_spec_enlarges_every_explicit_font_size():
-    spec = {"encoding": {"x": {"axis": {"labelFontSize": 16, "titleFontSize": 12}}},
-            "mark": {"type": "text", "fontSize": 30}, "layer": [{"title": {"fontSize": 20}}],
-            "config": {"legend": {"symbolSize": 300, "labelFontSize": 16}}}  # fmt: skip
+    spec = {
+        "encoding": {"x": {"axis": {"labelFontSize": 16, "titleFontSize": 12}}},
+        "mark": {"type": "text", "fontSize": 30},
+        "layer": [{"title": {"fontSize": 20}}],
+        "config": {"legend": {"symbolSize": 300, "labelFontSize": 16}},
+    }
     out = charts.presenter_spec(spec)
     assert out["encoding"]["x"]["axis"] == {"labelFontSize": 20, "titleFontSize": 20}
     assert out["mark"]["fontSize"] == 38 and out["layer"][0]["title"]["fontSize"] == 25
@@ -79,8 +82,11 @@ def test_presenter_spec_enlarges_every_explicit_font_size():
 
 def test_long_titles_wrap_instead_of_being_cut():
     long = "Squared error on probabilities judged by the same score as cross-entropy"
-    spec = {"title": long, "hconcat": [{"title": {"text": long}}, {"title": "short"}],
-            "encoding": {"x": {"title": long}}}  # fmt: skip
+    spec = {
+        "title": long,
+        "hconcat": [{"title": {"text": long}}, {"title": "short"}],
+        "encoding": {"x": {"title": long}},
+    }
     out = charts.wrap_titles(spec, 30)
     assert isinstance(out["title"], list) and all(len(line) <= 30 for line in out["title"])
     assert " ".join(out["title"]) == long

@@ -6,14 +6,26 @@ from ui.home import Outcome, takeaway
 
 
 def test_names_the_winner_and_the_loser():
-    text = takeaway([Outcome("cross_entropy", 0.972), Outcome("mse", 0.872),
-                     Outcome("mae", 0.628), Outcome("hinge", 0.894)])  # fmt: skip
+    text = takeaway(
+        [
+            Outcome("cross_entropy", 0.972),
+            Outcome("mse", 0.872),
+            Outcome("mae", 0.628),
+            Outcome("hinge", 0.894),
+        ]
+    )
     assert text.startswith("CE wins with 97.2% test accuracy; MAE loses with 62.8%.")
 
 
 def test_ties_share_the_win_and_the_last_place():
-    text = takeaway([Outcome("cross_entropy", 0.9), Outcome("hinge", 0.9),
-                     Outcome("mse", 0.5), Outcome("mae", 0.5)])  # fmt: skip
+    text = takeaway(
+        [
+            Outcome("cross_entropy", 0.9),
+            Outcome("hinge", 0.9),
+            Outcome("mse", 0.5),
+            Outcome("mae", 0.5),
+        ]
+    )
     assert "CE and hinge tie for the win with 90.0%" in text
     assert "MSE and MAE tie for last with 50.0%" in text
     assert "wins" not in text and "loses" not in text

@@ -87,8 +87,16 @@ def test_describe_writes_lists_as_a_reader_would():
 
 @pytest.mark.parametrize(
     ("raw", "on"),
-    [([], False), (["1"], True), (["true"], True), (["True "], True), (["0"], False),
-     (["no"], False), (["1", "0"], False), (["<script>"], False)],
-)  # fmt: skip
+    [
+        ([], False),
+        (["1"], True),
+        (["true"], True),
+        (["True "], True),
+        (["0"], False),
+        (["no"], False),
+        (["1", "0"], False),
+        (["<script>"], False),
+    ],
+)
 def test_presenting_reads_the_last_url_value(raw, on):
     assert state.presenting(raw) is on
