@@ -69,9 +69,14 @@ def problems(state: dict, height: int) -> list[str]:
 
 
 def run_settled(page, click) -> float:
-    """Do ``click``, wait for the script run it starts to finish; seconds it took."""
+    """Do ``click`` (a preset), wait for the script run it starts to finish; seconds it took.
+
+    The preset closes its menu in the run it starts: the menu disappearing is the sign that
+    the run reached the browser (on a busy machine it may start seconds after the click).
+    """
     start = time.monotonic()
     click()
+    page.locator('[data-testid="stPopoverBody"]').last.wait_for(state="hidden", timeout=90_000)
     try:  # the run may start a moment after the click
         page.wait_for_function(
             """() => document.querySelector('[data-testid="stApp"]')
@@ -100,9 +105,16 @@ def settle(page) -> None:
 
 
 def preset_buttons(page):
-    page.get_by_role("button", name="Lecture presets").click()
+    """Open the presets menu; its buttons."""
     body = page.locator('[data-testid="stPopoverBody"]').last
-    body.wait_for(state="visible")
+    for _ in range(3):  # opening reruns the page; a click during a run may be lost
+        page.get_by_role("button", name="Lecture presets").click()
+        try:
+            body.wait_for(state="visible", timeout=15_000)
+            break
+        except Exception:
+            wait_for_run(page)
+    body.wait_for(state="visible", timeout=15_000)
     return body.locator("button")
 
 
