@@ -395,8 +395,9 @@ def presets(
     """One-click lecture presets in a compact menu at the top right of the page.
 
     A click sets the preset's values, resets every other URL-bound control of the page to its
-    declared default (:func:`control_defaults`), closes the menu and brings the key figure into
-    view. ``options`` maps a button label (the claim the figure shows) to ``{widget key:
+    declared default (:func:`control_defaults`), closes the menu (in the browser, with the
+    scroll script: the menu opens without a rerun) and brings the key figure into view.
+    ``options`` maps a button label (the claim the figure shows) to ``{widget key:
     value}``; ``apply(values)`` runs after the values are set. Must be called before the
     widgets it sets (Streamlit forbids changing a widget's state after the widget ran).
     """
@@ -408,7 +409,6 @@ def presets(
                 st.session_state[k] = v
         for k, v in values.items():
             st.session_state[k] = v
-        st.session_state[menu] = False
         st.session_state[_SCROLL] = True
         if apply is not None:
             apply(values)
@@ -418,7 +418,6 @@ def presets(
         "Lecture presets",
         icon=":material/co_present:",
         key=menu,
-        on_change="rerun",
         help="Each preset sets the controls for one claim and resets the others.",
     ):
         for i, (label, values) in enumerate(options.items()):
@@ -430,6 +429,13 @@ _SCROLL_JS = """
 /* nonce %s: a new element each time, so the browser runs it after every preset click */
 (function () {
   const t0 = Date.now();
+  /* close the presets menu (it stays open while its buttons rerun the page) */
+  const menu = document.querySelector('[data-testid="stPopoverBody"]');
+  if (menu) {
+    const esc = {key: "Escape", code: "Escape", keyCode: 27, bubbles: true};
+    menu.dispatchEvent(new KeyboardEvent("keydown", esc));
+    document.dispatchEvent(new KeyboardEvent("keydown", esc));
+  }
   function go() {
     const el = document.querySelector('.st-key-key_figure')
       || document.querySelector('[data-testid="stMain"] [data-testid="stVegaLiteChart"]');

@@ -71,8 +71,8 @@ def problems(state: dict, height: int) -> list[str]:
 def run_settled(page, click) -> float:
     """Do ``click`` (a preset), wait for the script run it starts to finish; seconds it took.
 
-    The preset closes its menu in the run it starts: the menu disappearing is the sign that
-    the run reached the browser (on a busy machine it may start seconds after the click).
+    The preset's run closes its menu when it has drawn the page: the menu disappearing is the
+    sign that the run reached the browser (on a busy machine it may start seconds late).
     """
     start = time.monotonic()
     click()
@@ -107,7 +107,7 @@ def settle(page) -> None:
 def preset_buttons(page):
     """Open the presets menu; its buttons."""
     body = page.locator('[data-testid="stPopoverBody"]').last
-    for _ in range(3):  # opening reruns the page; a click during a run may be lost
+    for _ in range(3):  # a click while the page is redrawn may be lost
         page.get_by_role("button", name="Lecture presets").click()
         try:
             body.wait_for(state="visible", timeout=15_000)
