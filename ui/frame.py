@@ -224,6 +224,13 @@ _CSS_PRESENT = """
 
 # --------------------------------------------------------------------------- the page
 
+APP = "Loss Lab"
+
+
+def page_title(screen: Screen) -> str:
+    """The browser tab's title: ``Decision boundaries · Loss Lab``; the home page: ``Loss Lab``."""
+    return APP if screen.label == APP else f"{screen.label} · {APP}"
+
 
 @contextlib.contextmanager
 def page(key: str, *, wide: bool = True) -> Iterator[None]:
@@ -237,7 +244,7 @@ def page(key: str, *, wide: bool = True) -> Iterator[None]:
     screen = SCREENS[key]
     present = presenting()
     st.set_page_config(
-        page_title=f"{screen.label} · Loss Lab",
+        page_title=page_title(screen),
         page_icon=screen.icon,
         layout="wide" if wide else "centered",
         initial_sidebar_state="collapsed" if present else "auto",

@@ -167,3 +167,10 @@ def test_loss_picker_refuses_unknown_names_by_name(app):
     assert at.multiselect(key="losses").value == ["mse"]
     notice = " ".join(w.value for w in at.warning)
     assert "`losses=mse, nope` is not allowed here, so `losses` is mse." in notice
+
+
+def test_page_titles_name_the_app_once():
+    assert frame.page_title(frame.SCREENS["home"]) == "Loss Lab"
+    assert frame.page_title(frame.SCREENS["decision_boundaries"]) == (
+        "Decision boundaries · Loss Lab"
+    )
