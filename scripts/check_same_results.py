@@ -21,8 +21,17 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core import anatomy, boundaries, ce_regression, curves, datasets, landscape, losses
-from core import robustness, train
+from core import (
+    anatomy,
+    boundaries,
+    ce_regression,
+    curves,
+    datasets,
+    landscape,
+    losses,
+    robustness,
+    train,
+)
 
 PAGE_LOSSES = ("cross_entropy", "mse", "mae", "hinge")
 
@@ -151,7 +160,21 @@ def collect() -> dict:
     return fits() | pages()
 
 
+#: field renames of the refactoring: old key part -> new key part
+RENAMED = {".diverged_at": ".diverged_epoch"}
+
+
+def _renamed(d: dict) -> dict:
+    out = {}
+    for k, v in d.items():
+        for old, new in RENAMED.items():
+            k = k.replace(old, new)
+        out[k] = v
+    return out
+
+
 def compare(before: dict, after: dict) -> int:
+    before, after = _renamed(before), _renamed(after)
     bad = 0
     for key in sorted(set(before) | set(after)):
         a, b = before.get(key, "<missing>"), after.get(key, "<missing>")
