@@ -26,7 +26,7 @@ Array = NDArray[np.floating]
 __all__ = [
     "Comparison",
     "FitConfig",
-    "FitResult",
+    "VectorRegressionFit",
     "compare",
     "fit_vector_regression",
     "gradient_sweep",
@@ -207,12 +207,13 @@ def target_function(x: ArrayLike, g: tuple[float, float, float, float]) -> Array
 
 
 @dataclass(frozen=True)
-class FitResult:
+class VectorRegressionFit:
     """One loss's fit: history per epoch, final parameters and predictions on ``x``.
 
     ``rmse_z`` compares the outputs with :math:`G`; ``rmse_softmax`` compares
-    :math:`\\mathrm{softmax}(z)` with :math:`\\mathrm{softmax}(G)`. ``diverged_at`` is the
-    epoch whose loss was not finite (training stopped there), else ``None``.
+    :math:`\\mathrm{softmax}(z)` with :math:`\\mathrm{softmax}(G)`. ``diverged_epoch`` is the
+    epoch (counted from 0, full batch) whose loss was not finite (training stopped there),
+    else ``None``.
     """
 
     loss: str
@@ -222,17 +223,20 @@ class FitResult:
     W: Array
     b: Array
     z: Array
-    diverged_at: int | None
+    diverged_epoch: int | None
 
 
-def fit_vector_regression(cfg: FitConfig) -> tuple[Array, Array, Array, dict[str, FitResult]]:
+def fit_vector_regression(
+    cfg: FitConfig,
+) -> tuple[Array, Array, Array, dict[str, VectorRegressionFit]]:
     r"""Fit the same linear model with MSE on :math:`z` and with CE on :math:`\mathrm{softmax}(z)`.
 
     Both start at ``W = b = 0`` and see the same data. The objective is the mean over samples
     of the registry's per-sample loss. CE's gradient :math:`a - y` sums to zero over the two
     outputs, so the mean output :math:`(z_1 + z_2)/2` keeps its initial value 0 for ever.
 
-    Returns ``(x, G_clean, G_noisy, {"mse": FitResult, "cross_entropy": FitResult})``.
+    Returns ``(x, G_clean, G_noisy, {"mse": fit, "cross_entropy": fit})``, each fit a
+    :class:`VectorRegressionFit`.
     """
     rng = np.random.default_rng(cfg.seed)
     x = np.linspace(-2.0, 2.0, cfg.n)
@@ -264,7 +268,7 @@ def fit_vector_regression(cfg: FitConfig) -> tuple[Array, Array, Array, dict[str
                 W = W - cfg.lr * (x @ dz)
                 b = b - cfg.lr * dz.sum(axis=0)
         z = x[:, None] * W + b
-        results[name] = FitResult(
+        results[name] = VectorRegressionFit(
             loss=name,
             objective=np.array(objective),
             rmse_z=np.array(rmse_z),
@@ -272,6 +276,6 @@ def fit_vector_regression(cfg: FitConfig) -> tuple[Array, Array, Array, dict[str
             W=W,
             b=b,
             z=z,
-            diverged_at=diverged,
+            diverged_epoch=diverged,
         )
     return x, clean, G, results

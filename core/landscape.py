@@ -38,10 +38,10 @@ Array = NDArray[np.float64]
 
 __all__ = [
     "Convexity",
+    "LossSurface",
     "OneSample",
     "Path",
     "Study",
-    "Surface",
     "binary_logits",
     "convexity",
     "gradient_descent",
@@ -142,7 +142,7 @@ def _mean_loss(name: str, x: Array, y: NDArray, w: Array, b: Array) -> tuple[Arr
 
 
 @dataclass(frozen=True)
-class Surface:
+class LossSurface:
     """Mean loss on a grid: ``loss[i, j]`` at ``(w[j], b[i])``, with its exact gradient."""
 
     name: str
@@ -153,7 +153,7 @@ class Surface:
     grad_b: Array
 
 
-def surface(name: str, x: ArrayLike, y: ArrayLike, w: ArrayLike, b: ArrayLike) -> Surface:
+def surface(name: str, x: ArrayLike, y: ArrayLike, w: ArrayLike, b: ArrayLike) -> LossSurface:
     r"""The mean loss :math:`\bar L(w, b)` of ``z = w x + b`` on the grid ``w`` × ``b``.
 
     Parameters
@@ -170,7 +170,7 @@ def surface(name: str, x: ArrayLike, y: ArrayLike, w: ArrayLike, b: ArrayLike) -
     b = np.asarray(b, np.float64)
     W, B = np.meshgrid(w, b)
     value, gw, gb = _mean_loss(name, x, y, W, B)
-    return Surface(name, w, b, value, gw, gb)
+    return LossSurface(name, w, b, value, gw, gb)
 
 
 def _data(x: ArrayLike, y: ArrayLike) -> tuple[Array, NDArray[np.intp]]:
@@ -269,8 +269,9 @@ def convexity(
 class Path:
     """A gradient-descent path: parameters and mean loss after each step (index 0 = start).
 
-    ``diverged_at`` is the first step whose parameters or loss are not finite (or exceed
-    ``1e6`` in size), else ``None``; the path stops there.
+    ``diverged_epoch`` is the first step (full batch: one step is one epoch; 0 = the start)
+    whose parameters or loss are not finite (or exceed ``1e6`` in size), else ``None``; the
+    path stops there.
     """
 
     name: str
@@ -278,7 +279,7 @@ class Path:
     b: Array
     loss: Array
     grad_norm: Array
-    diverged_at: int | None
+    diverged_epoch: int | None
 
 
 def gradient_descent(
@@ -314,14 +315,14 @@ def gradient_descent(
         raise ValueError(f"steps must be in 0..100000, got {steps!r}")
     w, b = float(start[0]), float(start[1])
     ws, bs, ls, gs = [], [], [], []
-    diverged_at = None
+    diverged_epoch = None
     for t in range(int(steps) + 1):
         if not (abs(w) <= 1e6 and abs(b) <= 1e6):
-            diverged_at = t
+            diverged_epoch = t
             break
         value, gw, gb = (float(v) for v in _mean_loss(name, x, y, np.array(w), np.array(b)))
         if not np.isfinite(value):
-            diverged_at = t
+            diverged_epoch = t
             break
         gb = gb if fit_bias else 0.0
         ws.append(w)
@@ -331,7 +332,7 @@ def gradient_descent(
         if stop_below is not None and value <= stop_below:
             break
         w, b = w - lr * gw, b - lr * gb
-    return Path(name, np.array(ws), np.array(bs), np.array(ls), np.array(gs), diverged_at)
+    return Path(name, np.array(ws), np.array(bs), np.array(ls), np.array(gs), diverged_epoch)
 
 
 def minimise(
@@ -398,7 +399,7 @@ def steps_to_converge(path_loss: ArrayLike, optimum: float, *, gap: float = 0.01
 class Study:
     """Everything the landscape page shows for one loss on one problem."""
 
-    surface: Surface
+    surface: LossSurface
     convexity: Convexity
     path: Path
     optimum: tuple[float, float, float]

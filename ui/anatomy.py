@@ -397,7 +397,7 @@ def experiment(cfg: cr.FitConfig) -> tuple[pd.DataFrame, pd.DataFrame, dict[str,
             "rmse_z": float(r.rmse_z[-1]) if r.rmse_z.size else math.nan,
             "rmse_softmax": float(r.rmse_softmax[-1]) if r.rmse_softmax.size else math.nan,
             "mean_z": float(np.mean(r.z)) if np.all(np.isfinite(r.z)) else math.nan,
-            "diverged_at": r.diverged_at,
+            "diverged_at": r.diverged_epoch,
         }
     summary["mean_G"] = {"value": float(np.mean(G))}
     return fit, pd.concat(hist, ignore_index=True), summary
