@@ -16,12 +16,14 @@ __all__ = [
     "log_or_zero",
     "log_sigmoid",
     "log_softmax",
+    "logit",
     "logsumexp",
     "one_hot",
     "one_minus_exp",
     "sigmoid",
     "softmax",
     "softplus",
+    "two_class_logits",
 ]
 
 
@@ -74,6 +76,24 @@ def softmax(z: ArrayLike, axis: int = -1) -> NDArray[np.floating]:
     z = np.asarray(z)
     e = np.exp(z - np.max(z, axis=axis, keepdims=True))
     return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def logit(p: ArrayLike) -> NDArray[np.floating]:
+    r"""The log-odds :math:`\log \frac{p}{1 - p}`, the inverse of :func:`sigmoid`.
+
+    Stable: ``log(p) - log1p(-p)`` keeps every digit of :math:`1 - p` for small :math:`p`,
+    where ``log(p / (1 - p))`` would round :math:`1 - p` first.
+    """
+    p = np.asarray(p, dtype=np.float64)
+    return np.log(p) - np.log1p(-p)
+
+
+def two_class_logits(z: ArrayLike) -> NDArray[np.float64]:
+    r"""The 2-class logits :math:`[0, z]`, shape ``(n, 2)``: their softmax is
+    :math:`[1 - \sigma(z), \sigma(z)]`, so a sigmoid output (a neuron, a binary margin) is
+    the 2-class softmax and every registered classification loss applies to it."""
+    z = np.asarray(z, dtype=np.float64).reshape(-1)
+    return np.stack([np.zeros_like(z), z], axis=1)
 
 
 def softplus(x: ArrayLike) -> NDArray[np.floating]:

@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from core import losses
-from core._numerics import sigmoid
+from core._numerics import sigmoid, two_class_logits
 
 Array = NDArray[np.floating]
 
@@ -151,8 +151,9 @@ def sigmoid_neuron(z: ArrayLike, y: int, x: float = 1.0) -> SigmoidNeuron:
     a = sigmoid(z)
     sigma_prime = a * (1.0 - a)
     mse_dz = (a - y) * sigma_prime
-    logits = np.stack([np.zeros_like(z), z], axis=1)
-    ce, ce_grad = losses.get("cross_entropy", "classification")(np.full(z.shape, y), logits)
+    ce, ce_grad = losses.get("cross_entropy", "classification")(
+        np.full(z.shape, y), two_class_logits(z)
+    )
     ce_dz = ce_grad[:, 1]
     return SigmoidNeuron(
         z=z,

@@ -32,7 +32,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from core import losses
-from core._numerics import softmax
+from core._numerics import logit, softmax, two_class_logits
 
 Array = NDArray[np.float64]
 
@@ -42,7 +42,6 @@ __all__ = [
     "OneSample",
     "Path",
     "Study",
-    "binary_logits",
     "convexity",
     "gradient_descent",
     "hessian",
@@ -55,12 +54,6 @@ __all__ = [
     "surface",
     "two_gaussians",
 ]
-
-
-def binary_logits(z: ArrayLike) -> Array:
-    r"""The 2-class logits :math:`[0, z]` of a sigmoid neuron, shape ``(n, 2)``."""
-    z = np.asarray(z, dtype=np.float64).reshape(-1)
-    return np.stack([np.zeros_like(z), z], axis=1)
 
 
 def neuron_loss(name: str, y: ArrayLike, z: ArrayLike) -> tuple[Array, Array]:
@@ -88,7 +81,7 @@ def neuron_loss(name: str, y: ArrayLike, z: ArrayLike) -> tuple[Array, Array]:
     z = np.asarray(z, dtype=np.float64).reshape(-1)
     if y.shape != z.shape:
         raise ValueError(f"y and z must have the same shape, got {y.shape} and {z.shape}")
-    values, grad = loss.fn(y.astype(np.intp), binary_logits(z), **loss.defaults)
+    values, grad = loss.fn(y.astype(np.intp), two_class_logits(z), **loss.defaults)
     return values, grad[:, 1]
 
 
@@ -482,12 +475,12 @@ def one_sample(
     stop = None
     if stop_at_target:
         # the pre-activation where p_t = target, and the loss there
-        z_star = np.log(target / (1 - target)) * (1 if y[0] == 1 else -1)
+        z_star = logit(target) * (1 if y[0] == 1 else -1)
         stop = float(neuron_loss(name, y, [z_star])[0][0])
     path = gradient_descent(
         name, x, y, start=(w0, 0.0), lr=lr, steps=steps, fit_bias=False, stop_below=stop
     )
-    p_target = softmax(binary_logits(path.w * x[0]))[:, y[0]]
+    p_target = softmax(two_class_logits(path.w * x[0]))[:, y[0]]
     hit = np.flatnonzero(p_target >= target)
     return OneSample(
         name=name,
