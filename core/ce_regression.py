@@ -20,6 +20,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from core import losses
 from core._numerics import log_softmax, softmax
+from core.metrics import empirical_risk
 
 Array = NDArray[np.floating]
 
@@ -257,14 +258,14 @@ def fit_vector_regression(
             with np.errstate(over="ignore", invalid="ignore"):
                 step = _sq if name == "mse" else _ce
                 values, dz = step(G, z, checked=epoch == 0)
-                objective.append(values.mean())
+                risk, dz = empirical_risk(values, dz)  # dz / n: the gradient of the mean
+                objective.append(risk)
                 rmse_z.append(np.sqrt(np.mean((z - G) ** 2)))
                 rmse_sm.append(np.sqrt(np.mean((softmax(z, axis=1) - y) ** 2)))
             if not np.isfinite(objective[-1]):
                 diverged = epoch
                 break
             with np.errstate(over="ignore", invalid="ignore"):
-                dz = dz / cfg.n
                 W = W - cfg.lr * (x @ dz)
                 b = b - cfg.lr * dz.sum(axis=0)
         z = x[:, None] * W + b

@@ -33,6 +33,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from core import losses
 from core._numerics import logit, softmax, two_class_logits
+from core.metrics import empirical_risk
 
 Array = NDArray[np.float64]
 
@@ -127,10 +128,11 @@ def _mean_loss(name: str, x: Array, y: NDArray, w: Array, b: Array) -> tuple[Arr
     values, dz = neuron_loss(name, labels, z.reshape(-1))
     values = values.reshape(z.shape)
     dz = dz.reshape(z.shape)
+    # the derivative of a mean is the mean of the per-sample derivatives
     return (
-        values.mean(axis=1).reshape(shape),
-        (dz * x).mean(axis=1).reshape(shape),
-        dz.mean(axis=1).reshape(shape),
+        empirical_risk(values, axis=1)[0].reshape(shape),
+        empirical_risk(dz * x, axis=1)[0].reshape(shape),
+        empirical_risk(dz, axis=1)[0].reshape(shape),
     )
 
 
