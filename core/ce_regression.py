@@ -20,6 +20,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from core import losses
 from core._numerics import log_softmax, softmax
+from core.cost import MAX_EPOCHS
 from core.metrics import empirical_risk
 
 Array = NDArray[np.floating]
@@ -192,7 +193,7 @@ class FitConfig:
             "n": (self.n, 4, 10_000),
             "noise": (self.noise, 0.0, 10.0),
             "lr": (self.lr, 1e-6, 100.0),
-            "epochs": (self.epochs, 1, 100_000),
+            "epochs": (self.epochs, 1, MAX_EPOCHS),
         }
         for name, (v, lo, hi) in checks.items():
             if not (np.isfinite(v) and lo <= v <= hi):

@@ -33,6 +33,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from core import losses
 from core._numerics import logit, softmax, two_class_logits
+from core.cost import MAX_EPOCHS
 from core.metrics import empirical_risk
 
 Array = NDArray[np.float64]
@@ -301,13 +302,13 @@ def gradient_descent(
     lr
         Learning rate :math:`\eta > 0`.
     steps
-        Number of steps, 0..100000.
+        Number of steps, 0..``MAX_EPOCHS`` (100000).
     """
     x, y = _data(x, y)
     if not (np.isfinite(lr) and lr > 0):
         raise ValueError(f"lr must be a positive finite number, got {lr!r}")
-    if not 0 <= int(steps) <= 100_000:
-        raise ValueError(f"steps must be in 0..100000, got {steps!r}")
+    if not 0 <= int(steps) <= MAX_EPOCHS:
+        raise ValueError(f"steps must be in 0..{MAX_EPOCHS}, got {steps!r}")
     w, b = float(start[0]), float(start[1])
     ws, bs, ls, gs = [], [], [], []
     diverged_epoch = None

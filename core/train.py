@@ -41,6 +41,7 @@ from numpy.typing import ArrayLike, NDArray
 from threadpoolctl import ThreadpoolController
 
 from core import losses, optim
+from core.cost import MAX_EPOCHS
 from core.datasets import Dataset
 from core.metrics import empirical_risk
 from core.models import ACTIVATIONS, MLP, Workspace, backward, forward, init_params
@@ -51,7 +52,6 @@ Array = NDArray[np.floating]
 Progress = Callable[[float], Any] | None
 
 DTYPES = ("float64", "float32")
-MAX_EPOCHS = 100_000
 MAX_WIDTH = 4096
 MAX_LAYERS = 16
 #: a run has diverged once its training loss exceeds this many times max(initial loss, 1)
