@@ -33,6 +33,7 @@ from typing import Any
 import streamlit as st
 
 from core import cost, datasets, losses, models, optim, train
+from core.losses import LossParams
 
 #: Hard limits that bound the work any URL can ask for.
 MAX_EPOCHS = 2000
@@ -384,10 +385,6 @@ def loss_title(name: str, task: str = "classification") -> str:
         return losses.get(name, task).title
     except ValueError:
         return name
-
-
-#: Hyperparameters per loss, hashable: ``((loss, ((name, value), ...)), ...)``.
-LossParams = tuple[tuple[str, tuple[tuple[str, float], ...]], ...]
 
 
 def params_for(params: LossParams, loss: str) -> dict[str, float]:

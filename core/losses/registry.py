@@ -28,6 +28,7 @@ __all__ = [
     "Hyperparameter",
     "Loss",
     "LossFn",
+    "LossParams",
     "all_losses",
     "get",
     "names",
@@ -54,6 +55,9 @@ PROPERTIES: dict[str, str] = {
 
 Array = NDArray[np.floating]
 LossFn = Callable[..., tuple[Array, Array]]
+#: Hyperparameters chosen per loss, hashable (so views can cache on it):
+#: ``((loss, ((name, value), ...)), ...)``; a loss that is absent takes its defaults.
+LossParams = tuple[tuple[str, tuple[tuple[str, float], ...]], ...]
 
 
 @dataclass(frozen=True)
