@@ -239,7 +239,8 @@ def gradient_magnitude(
 
     References
     ----------
-    Seed article 000, claim 3 ("which samples drive learning").
+    The article “Can cross-entropy do regression, can MSE do classification?”: "which samples
+    drive learning".
     """
     loss = losses.get(loss_name, task="classification")
     z = np.asarray(model.decision_function(np.asarray(X)), dtype=float)

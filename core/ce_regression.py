@@ -1,4 +1,5 @@
-r"""Can softmax + cross-entropy do regression? (article 000, discussion 2)
+r"""Can softmax + cross-entropy do regression? Discussion 2 of the article “Can cross-entropy
+do regression, can MSE do classification?”.
 
 To regress a vector :math:`G` with outputs :math:`z`, one could normalise both
 (:math:`y = \mathrm{softmax}(G)`, :math:`a = \mathrm{softmax}(z)`) and minimise the
@@ -89,7 +90,7 @@ def _ce(G: Array, z: Array, *, checked: bool = True) -> tuple[Array, Array]:
 
 
 def _sq(G: Array, z: Array, *, checked: bool = True) -> tuple[Array, Array]:
-    """Registry squared error per output, summed over outputs (the article's :math:`L_{mse}`)."""
+    """Registry squared error per output, summed over outputs (that article's :math:`L_{mse}`)."""
     loss = losses.get("mse", "regression")
     values, grad = (loss if checked else loss.fn)(G.ravel(), z.ravel())
     return values.reshape(G.shape).sum(axis=1), grad.reshape(G.shape)
@@ -102,7 +103,8 @@ def compare(G: ArrayLike, z: ArrayLike) -> Comparison:
         \frac{\partial L_{ce}}{\partial z_k} = a_k - y_k \in [-1, 1], \qquad
         \frac{\partial L_{mse}}{\partial z_k} = 2 (z_k - G_k)
 
-    Reference: article 000 of the seeds (discussion 2).
+    Reference: the article “Can cross-entropy do regression, can MSE do classification?”,
+    discussion 2.
     """
     G, z = _vector(G, "G"), _vector(z, "z")
     if G.shape != z.shape:
@@ -153,7 +155,7 @@ def gradient_sweep(
 
 
 def sum_normalise(v: ArrayLike, name: str = "v") -> Array:
-    r"""Normalise by the sum, :math:`v / \sum_k v_k` (the article's non-softmax alternative).
+    r"""Normalise by the sum, :math:`v / \sum_k v_k` (that article's non-softmax alternative).
 
     Raises ``ValueError`` when the sum is 0 (nothing to divide by) or an entry is negative
     (the result would not be a probability vector).

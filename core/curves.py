@@ -122,11 +122,12 @@ def target_probability_weights(
     .. math:: \Big|\frac{\partial L}{\partial p_t}\Big|
               = \frac{|\partial L / \partial z_t|}{p_t (1 - p_t)}
 
-    (the article's view, "looking only at the target probability"), while
+    (the view of the article “Can cross-entropy do regression, can MSE do classification?”,
+    "looking only at the target probability"), while
     :math:`|\partial L / \partial z_t|` is what actually reaches the logits and the weights.
-    Analytically: CE :math:`1/p_t`, MSE :math:`4(1 - p_t)` (both entries of
-    :math:`\sum_k (p_k - Y_k)^2 = 2(1 - p_t)^2`; the target entry alone gives
-    :math:`2(1 - p_t)`, the same up to a factor), MAE :math:`2`; through the softmax
+    Analytically: CE :math:`1/p_t`, MSE :math:`4(1 - p_t)` (the registry's MSE, both entries
+    of :math:`\sum_k (p_k - Y_k)^2 = 2(1 - p_t)^2`; the article writes the target entry
+    alone, :math:`2(1 - p_t)`, half of it), MAE :math:`2`; through the softmax
     CE :math:`1 - p_t`, MSE :math:`4 p_t (1 - p_t)^2`, MAE :math:`2 p_t (1 - p_t)`.
 
     Parameters
@@ -145,7 +146,8 @@ def target_probability_weights(
 
     References
     ----------
-    Seed article 000, update 2 (CE vs MSE vs MAE on the target entry); Zhang & Sabuncu,
+    The article “Can cross-entropy do regression, can MSE do classification?”, update 2 (CE vs
+    MSE vs MAE on the target entry); Zhang & Sabuncu,
     "Generalized Cross Entropy Loss", NeurIPS 2018, eq. 4 (the same weights for CE and MAE).
     """
     p = _as_1d(p_t, "p_t")

@@ -7,7 +7,8 @@ binary loss of the neuron through the registry, with no formula written again he
 - ``cross_entropy`` gives :math:`\log(1 + e^{z}) - y z`, the binary cross-entropy with logits
   (``torch.nn.BCEWithLogitsLoss``);
 - ``mse`` gives :math:`\sum_k (p_k - Y_k)^2 = 2 (\sigma(z) - y)^2`, twice the single-output
-  squared error :math:`(\sigma(z) - y)^2` and four times article 001's :math:`(y - a)^2 / 2`
+  squared error :math:`(\sigma(z) - y)^2` and four times the :math:`(y - a)^2 / 2` of
+  the article “Why not MSE for classification”
   (a constant factor: same minimisers, same convexity, gradients scaled by 2 and 4);
 - ``mae`` gives :math:`2 |\sigma(z) - y|`.
 
@@ -467,9 +468,10 @@ def one_sample(
 ) -> OneSample:
     r"""Loss of one sample ``(x0, y0)`` against the weight ``w`` of :math:`z = w x_0` (no bias).
 
-    This is article 000's figure (update 1): the loss against a weight of the layer before the
-    softmax. The descent path starts at ``w0``; its yardstick is the first step at which the
-    sample's true-class probability :math:`p_t = \mathrm{softmax}([0, w x_0])_{y_0}` reaches
+    This is the figure of the article “Can cross-entropy do regression, can MSE do
+    classification?” (update 1): the loss against a weight of the layer before the softmax.
+    The descent path starts at ``w0``; its yardstick is the first step at which the sample's
+    true-class probability :math:`p_t = \mathrm{softmax}([0, w x_0])_{y_0}` reaches
     ``target``, the same for every loss. With ``stop_at_target`` the path ends there (for a
     loss that falls as :math:`p_t` rises, which every registered one does up to its minimum).
     """

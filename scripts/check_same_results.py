@@ -161,7 +161,7 @@ def collect() -> dict:
 
 
 #: field renames of the refactoring: old key part -> new key part
-RENAMED = {".diverged_at": ".diverged_epoch"}
+RENAMED = {".diverged_at": ".diverged_epoch", "[a_p]": "[a_t]"}
 
 
 def _renamed(d: dict) -> dict:

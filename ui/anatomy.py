@@ -219,7 +219,7 @@ def k_class_table(
 def target_curves(k: int) -> pd.DataFrame:
     c = an.target_gradient_curves(k)
     return pd.DataFrame(
-        {"a_p": c["a_p"], CE: c["ce"], MSE_ARTICLE: c["mse_article"], MSE_FULL: c["mse_full"]}
+        {"a_p": c["a_t"], CE: c["ce"], MSE_ARTICLE: c["mse_article"], MSE_FULL: c["mse_full"]}
     )
 
 
