@@ -34,6 +34,7 @@ from core.losses.registry import (
     LossParams,
     all_losses,
     get,
+    hyperparameter,
     names,
     register,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "check_regression",
     "classification",
     "get",
+    "hyperparameter",
     "names",
     "register",
     "regression",

@@ -14,14 +14,13 @@ the logits are far apart (``tests/core/losses/test_large_gaps.py``).
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from core._numerics import log_or_zero, log_softmax, one_hot, one_minus_exp
-from core.losses.registry import Hyperparameter, register
+from core.losses.registry import hyperparameter, register
 
 __all__ = [
     "cross_entropy",
@@ -38,28 +37,21 @@ __all__ = [
 
 Array = NDArray[np.floating]
 
-LABEL_SMOOTHING = Hyperparameter(
+LABEL_SMOOTHING = hyperparameter(
     "label_smoothing",
     0.0,
-    0.0,
-    1.0,
-    high_open=True,
-    symbol=r"\varepsilon",
-    help="mass moved from the true class to a uniform distribution over all K classes",
-    ui_low=0.0,
-    ui_high=0.5,
+    "[0, 1)",
+    r"\varepsilon",
+    (0.0, 0.5),
+    "mass moved from the true class to a uniform distribution over all K classes",
 )
-MARGIN = Hyperparameter(
+MARGIN = hyperparameter(
     "margin",
     1.0,
-    0.0,
-    math.inf,
-    low_open=True,
-    high_open=True,
-    symbol=r"\Delta",
-    help="the logit margin the true class must win by before the loss is zero",
-    ui_low=0.1,
-    ui_high=3.0,
+    "(0, inf)",
+    r"\Delta",
+    (0.1, 3.0),
+    "the logit margin the true class must win by before the loss is zero",
 )
 
 
@@ -128,13 +120,7 @@ register(
     title="Cross-entropy (softmax)",
     formula=r"L = -\sum_k q_k \log p_k,\quad q = (1-\varepsilon)\,Y + \varepsilon/K",
     grad=r"\frac{\partial L}{\partial z_k} = p_k - q_k",
-    properties={
-        "convex": True,
-        "differentiable": True,
-        "bounded_gradient": True,
-        "robust": False,
-        "calibrated": True,
-    },
+    properties=("convex", "differentiable", "bounded_gradient", "calibrated"),
     hyperparameters=(LABEL_SMOOTHING,),
     reference="Goodfellow, Bengio & Courville, Deep Learning (2016), §6.2.2.3; label "
     "smoothing: Szegedy et al., Rethinking the Inception architecture for computer vision, "
@@ -194,13 +180,7 @@ register(
     formula=r"L = \sum_k (p_k - Y_k)^2",
     grad=r"\frac{\partial L}{\partial z_j} = p_j \Big(g_j - \sum_k p_k g_k\Big),"
     r"\quad g_k = 2 (p_k - Y_k)",
-    properties={
-        "convex": False,
-        "differentiable": True,
-        "bounded_gradient": True,
-        "robust": False,
-        "calibrated": True,
-    },
+    properties=("differentiable", "bounded_gradient", "calibrated"),
     reference="Brier, Verification of forecasts expressed in terms of probability, Monthly "
     "Weather Review 78 (1950); for its gradient through the softmax, the article “Intuition: "
     "why cross-entropy and not MSE for classification”",
@@ -228,13 +208,7 @@ register(
     title="Absolute error on probabilities",
     formula=r"L = \sum_k |p_k - Y_k| = 2\,(1 - p_t)",
     grad=r"\frac{\partial L}{\partial z_k} = 2\,p_t\,(p_k - Y_k)",
-    properties={
-        "convex": False,
-        "differentiable": True,
-        "bounded_gradient": True,
-        "robust": True,
-        "calibrated": False,
-    },
+    properties=("differentiable", "bounded_gradient", "robust"),
     reference="Ghosh, Kumar & Sastry, Robust loss functions under label noise for deep "
     "neural networks, AAAI 2017",
 )
@@ -266,13 +240,7 @@ register(
     formula=r"L = \max(0,\ \Delta - m),\quad m = z_t - \max_{j \ne t} z_j",
     grad=r"\frac{\partial L}{\partial z_t} = -[m < \Delta],\quad "
     r"\frac{\partial L}{\partial z_{j^*}} = [m < \Delta],\quad j^* = \arg\max_{j \ne t} z_j",
-    properties={
-        "convex": True,
-        "differentiable": False,
-        "bounded_gradient": True,
-        "robust": False,
-        "calibrated": False,
-    },
+    properties=("convex", "bounded_gradient"),
     hyperparameters=(MARGIN,),
     reference="Crammer & Singer, On the algorithmic implementation of multiclass kernel-based "
     "vector machines, JMLR 2 (2001)",
@@ -297,13 +265,7 @@ register(
     formula=r"L = \max(0,\ \Delta - m)^2,\quad m = z_t - \max_{j \ne t} z_j",
     grad=r"\frac{\partial L}{\partial z_t} = -2\max(0, \Delta - m),\quad "
     r"\frac{\partial L}{\partial z_{j^*}} = 2\max(0, \Delta - m)",
-    properties={
-        "convex": True,
-        "differentiable": False,
-        "bounded_gradient": False,
-        "robust": False,
-        "calibrated": False,
-    },
+    properties=("convex",),
     hyperparameters=(MARGIN,),
     reference="Crammer & Singer, JMLR 2 (2001); squared hinge: Lee & Lin, A study on L2-loss "
     "(squared hinge-loss) multiclass SVM, Neural Computation 25 (2013)",
@@ -331,13 +293,7 @@ register(
     formula=r"L = \frac{1}{K} \sum_{j \ne t} \max(0,\ \Delta - z_t + z_j)",
     grad=r"\frac{\partial L}{\partial z_j} = \frac{[\Delta - z_t + z_j > 0]}{K}\ (j \ne t),"
     r"\quad \frac{\partial L}{\partial z_t} = -\sum_{j \ne t} \frac{[\Delta - z_t + z_j > 0]}{K}",
-    properties={
-        "convex": True,
-        "differentiable": False,
-        "bounded_gradient": True,
-        "robust": False,
-        "calibrated": False,
-    },
+    properties=("convex", "bounded_gradient"),
     hyperparameters=(MARGIN,),
     reference="Weston & Watkins, Support vector machines for multi-class pattern recognition, "
     "ESANN 1999",
@@ -370,24 +326,15 @@ register(
     formula=r"L = -(1 - p_t)^\gamma \log p_t",
     grad=r"\frac{\partial L}{\partial z_k} = (1-p_t)^\gamma"
     r"\Big(1 - \frac{\gamma\, p_t \log p_t}{1 - p_t}\Big)(p_k - Y_k)",
-    properties={
-        "convex": False,
-        "differentiable": True,
-        "bounded_gradient": True,
-        "robust": False,
-        "calibrated": False,
-    },
+    properties=("differentiable", "bounded_gradient"),
     hyperparameters=(
-        Hyperparameter(
+        hyperparameter(
             "gamma",
             2.0,
-            0.0,
-            math.inf,
-            high_open=True,
-            symbol=r"\gamma",
-            help="focusing: down-weights well-classified samples; 0 is cross-entropy",
-            ui_low=0.0,
-            ui_high=5.0,
+            "[0, inf)",
+            r"\gamma",
+            (0.0, 5.0),
+            "focusing: down-weights well-classified samples; 0 is cross-entropy",
         ),
     ),
     reference="Lin, Goyal, Girshick, He & Dollár, Focal loss for dense object detection, ICCV 2017",
@@ -410,13 +357,7 @@ register(
     title="Squared error on logits",
     formula=r"L = \sum_k (z_k - Y_k)^2",
     grad=r"\frac{\partial L}{\partial z_k} = 2 (z_k - Y_k)",
-    properties={
-        "convex": True,
-        "differentiable": True,
-        "bounded_gradient": False,
-        "robust": False,
-        "calibrated": False,
-    },
+    properties=("convex", "differentiable"),
     reference="Hui & Belkin, Evaluation of neural architectures trained with square loss vs "
     "cross-entropy in classification tasks, ICLR 2021 (their k = M = 1)",
 )
@@ -441,24 +382,15 @@ register(
     title="Generalized cross-entropy",
     formula=r"L = \frac{1 - p_t^{\,q}}{q}",
     grad=r"\frac{\partial L}{\partial z_k} = p_t^{\,q}\,(p_k - Y_k)",
-    properties={
-        "convex": False,
-        "differentiable": True,
-        "bounded_gradient": True,
-        "robust": True,
-        "calibrated": False,
-    },
+    properties=("differentiable", "bounded_gradient", "robust"),
     hyperparameters=(
-        Hyperparameter(
+        hyperparameter(
             "q",
             0.7,
-            0.0,
-            1.0,
-            low_open=True,
-            symbol="q",
-            help="interpolates cross-entropy (q -> 0) and MAE / 2 (q = 1)",
-            ui_low=0.05,
-            ui_high=1.0,
+            "(0, 1]",
+            "q",
+            (0.05, 1.0),
+            "interpolates cross-entropy (q -> 0) and MAE / 2 (q = 1)",
         ),
     ),
     reference="Zhang & Sabuncu, Generalized cross entropy loss for training deep neural "
@@ -487,13 +419,7 @@ register(
     title="Kullback–Leibler divergence",
     formula=r"L = \sum_k q_k \log \frac{q_k}{p_k},\quad 0 \log 0 = 0",
     grad=r"\frac{\partial L}{\partial z_k} = p_k - q_k",
-    properties={
-        "convex": True,
-        "differentiable": True,
-        "bounded_gradient": True,
-        "robust": False,
-        "calibrated": True,
-    },
+    properties=("convex", "differentiable", "bounded_gradient", "calibrated"),
     hyperparameters=(LABEL_SMOOTHING,),
     reference="Kullback & Leibler, On information and sufficiency, Ann. Math. Statist. 22 (1951)",
     soft_targets=True,

@@ -31,6 +31,7 @@ __all__ = [
     "LossParams",
     "all_losses",
     "get",
+    "hyperparameter",
     "names",
     "register",
 ]
@@ -99,6 +100,26 @@ class Hyperparameter:
         if math.isnan(v) or below or above:
             raise ValueError(f"{loss_name}: {self.name} must be in {self.interval}, got {value!r}")
         return v
+
+
+def hyperparameter(
+    name: str, default: float, interval: str, symbol: str, ui: tuple[float, float], help: str
+) -> Hyperparameter:
+    """A :class:`Hyperparameter` from its allowed ``interval`` in the usual notation (e.g.
+    ``"(0, inf)"``, ``"[0, 1)"``) and its slider range ``ui``."""
+    low, high = (float(v) for v in interval[1:-1].split(","))
+    return Hyperparameter(
+        name,
+        default,
+        low,
+        high,
+        low_open=interval[0] == "(",
+        high_open=interval[-1] == ")",
+        symbol=symbol,
+        help=help,
+        ui_low=ui[0],
+        ui_high=ui[1],
+    )
 
 
 def _fmt(x: float) -> str:
@@ -193,7 +214,7 @@ def register(
     title: str,
     formula: str,
     grad: str,
-    properties: Mapping[str, bool],
+    properties: tuple[str, ...],
     reference: str,
     hyperparameters: tuple[Hyperparameter, ...] = (),
     soft_targets: bool = False,
@@ -202,14 +223,15 @@ def register(
 ) -> Loss:
     """Register ``fn`` under ``(task, fn.__name__)`` and return its :class:`Loss`.
 
+    ``properties`` names the flags of :data:`PROPERTIES` that hold (the others do not).
     ``formula`` and ``grad`` (LaTeX) and ``reference`` are the one place each is written:
     they are appended to ``fn``'s docstring here, and the pages read them from the registry.
     The framework equivalents come from :data:`core.losses.equivalents.EQUIVALENTS`.
     """
     name = fn.__name__
-    missing = set(PROPERTIES) - set(properties)
-    if missing:
-        raise ValueError(f"{name}: properties missing {sorted(missing)}")
+    unknown = set(properties) - set(PROPERTIES)
+    if unknown:
+        raise ValueError(f"{name}: unknown properties {sorted(unknown)}; known: {list(PROPERTIES)}")
     fn.__doc__ = (
         f"{inspect.cleandoc(fn.__doc__ or '')}\n\n"
         f"Notes\n-----\n.. math:: {formula}\n\n.. math:: {grad}\n\n"
@@ -223,7 +245,7 @@ def register(
         formula_latex=formula,
         grad_latex=grad,
         equivalents=dict(EQUIVALENTS[(task, name)]),
-        properties={k: bool(properties[k]) for k in PROPERTIES},
+        properties={k: k in properties for k in PROPERTIES},
         hyperparameters=hyperparameters,
         reference=reference,
         soft_targets=soft_targets,

@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from core import _numerics
-from core.losses.registry import Hyperparameter, register
+from core.losses.registry import hyperparameter, register
 
 __all__ = [
     "MAPE_EPSILON",
@@ -36,17 +36,13 @@ __all__ = [
 
 Array = NDArray[np.floating]
 
-SCALE = Hyperparameter(
+SCALE = hyperparameter(
     "scale",
     1.0,
-    0.0,
-    math.inf,
-    low_open=True,
-    high_open=True,
-    symbol="c",
-    help="residual size where the loss turns from quadratic to robust",
-    ui_low=0.1,
-    ui_high=5.0,
+    "(0, inf)",
+    "c",
+    (0.1, 5.0),
+    "residual size where the loss turns from quadratic to robust",
 )
 
 
@@ -62,13 +58,7 @@ register(
     title="Squared error (L2)",
     formula=r"L = e^2,\quad e = \hat y - y",
     grad=r"\frac{\partial L}{\partial \hat y} = 2e",
-    properties={
-        "convex": True,
-        "differentiable": True,
-        "bounded_gradient": False,
-        "robust": False,
-        "calibrated": False,
-    },
+    properties=("convex", "differentiable"),
     reference="Gauss (1809); Hastie, Tibshirani & Friedman, The Elements of Statistical "
     "Learning (2009), §2.4: its minimiser is the conditional mean",
 )
@@ -86,13 +76,7 @@ register(
     title="Absolute error (L1)",
     formula=r"L = |e|,\quad e = \hat y - y",
     grad=r"\frac{\partial L}{\partial \hat y} = \mathrm{sign}(e),\quad \mathrm{sign}(0) = 0",
-    properties={
-        "convex": True,
-        "differentiable": False,
-        "bounded_gradient": True,
-        "robust": True,
-        "calibrated": False,
-    },
+    properties=("convex", "bounded_gradient", "robust"),
     reference="Laplace (1774); Hastie, Tibshirani & Friedman, The Elements of Statistical "
     "Learning (2009), §10.6: its minimiser is the conditional median",
 )
@@ -114,25 +98,15 @@ register(
     formula=r"L = \begin{cases} e^2/2 & |e| \le \delta \\ \delta\,(|e| - \delta/2) & "
     r"\text{otherwise} \end{cases}",
     grad=r"\frac{\partial L}{\partial \hat y} = \mathrm{clip}(e, -\delta, \delta)",
-    properties={
-        "convex": True,
-        "differentiable": True,
-        "bounded_gradient": True,
-        "robust": True,
-        "calibrated": False,
-    },
+    properties=("convex", "differentiable", "bounded_gradient", "robust"),
     hyperparameters=(
-        Hyperparameter(
+        hyperparameter(
             "delta",
             1.0,
-            0.0,
-            math.inf,
-            low_open=True,
-            high_open=True,
-            symbol=r"\delta",
-            help="residual where the loss turns from quadratic to linear",
-            ui_low=0.1,
-            ui_high=5.0,
+            "(0, inf)",
+            r"\delta",
+            (0.1, 5.0),
+            "residual where the loss turns from quadratic to linear",
         ),
     ),
     reference="Huber, Robust estimation of a location parameter, Ann. Math. Statist. 35 (1964)",
@@ -154,25 +128,15 @@ register(
     formula=r"L = \begin{cases} e^2/(2\beta) & |e| < \beta \\ |e| - \beta/2 & "
     r"\text{otherwise} \end{cases}",
     grad=r"\frac{\partial L}{\partial \hat y} = \mathrm{clip}(e/\beta, -1, 1)",
-    properties={
-        "convex": True,
-        "differentiable": True,
-        "bounded_gradient": True,
-        "robust": True,
-        "calibrated": False,
-    },
+    properties=("convex", "differentiable", "bounded_gradient", "robust"),
     hyperparameters=(
-        Hyperparameter(
+        hyperparameter(
             "beta",
             1.0,
-            0.0,
-            math.inf,
-            low_open=True,
-            high_open=True,
-            symbol=r"\beta",
-            help="residual where the loss turns from quadratic to linear (slope 1 beyond)",
-            ui_low=0.1,
-            ui_high=5.0,
+            "(0, inf)",
+            r"\beta",
+            (0.1, 5.0),
+            "residual where the loss turns from quadratic to linear (slope 1 beyond)",
         ),
     ),
     reference="Girshick, Fast R-CNN, ICCV 2015",
@@ -192,13 +156,7 @@ register(
     title="Log-cosh",
     formula=r"L = \log\cosh(e)",
     grad=r"\frac{\partial L}{\partial \hat y} = \tanh(e)",
-    properties={
-        "convex": True,
-        "differentiable": True,
-        "bounded_gradient": True,
-        "robust": True,
-        "calibrated": False,
-    },
+    properties=("convex", "differentiable", "bounded_gradient", "robust"),
     reference="Chen, Tan & Lu, Log hyperbolic cosine loss for variational autoencoders (2019); "
     "Barron, CVPR 2019 (a smooth Huber)",
 )
@@ -233,13 +191,7 @@ register(
     formula=r"L = \big(\log(1 + \max(\hat y, 0)) - \log(1 + y)\big)^2,\quad y \ge 0",
     grad=r"\frac{\partial L}{\partial \hat y} = \frac{2\,(\log(1+\hat y) - \log(1+y))}"
     r"{1 + \hat y}\ \ (\hat y \ge 0),\quad 0\ \ (\hat y < 0)",
-    properties={
-        "convex": False,
-        "differentiable": False,
-        "bounded_gradient": False,
-        "robust": False,
-        "calibrated": False,
-    },
+    properties=(),
     reference="Hyndman & Koehler, Another look at measures of forecast accuracy, "
     "Int. J. Forecasting 22 (2006)",
     check_targets=_check_msle_targets,
@@ -269,13 +221,7 @@ register(
     title="Absolute percentage error",
     formula=r"L = 100\,\frac{|e|}{\max(|y|,\ 10^{-7})}",
     grad=r"\frac{\partial L}{\partial \hat y} = \frac{100\,\mathrm{sign}(e)}{\max(|y|,\ 10^{-7})}",
-    properties={
-        "convex": True,
-        "differentiable": False,
-        "bounded_gradient": False,
-        "robust": False,
-        "calibrated": False,
-    },
+    properties=("convex",),
     reference="de Myttenaere, Golden, Le Grand & Rossi, Mean absolute percentage error for "
     "regression models, Neurocomputing 192 (2016); Hyndman & Koehler, Int. J. Forecasting 22 "
     "(2006)",
@@ -297,25 +243,15 @@ register(
     formula=r"L = \max\big(\tau (y - \hat y),\ (\tau - 1)(y - \hat y)\big)",
     grad=r"\frac{\partial L}{\partial \hat y} = \begin{cases} -\tau & \hat y < y \\ "
     r"1 - \tau & \hat y > y \\ 1/2 - \tau & \hat y = y \end{cases}",
-    properties={
-        "convex": True,
-        "differentiable": False,
-        "bounded_gradient": True,
-        "robust": True,
-        "calibrated": False,
-    },
+    properties=("convex", "bounded_gradient", "robust"),
     hyperparameters=(
-        Hyperparameter(
+        hyperparameter(
             "quantile",
             0.5,
-            0.0,
-            1.0,
-            low_open=True,
-            high_open=True,
-            symbol=r"\tau",
-            help="the quantile the minimiser estimates; 0.5 is half the absolute error",
-            ui_low=0.05,
-            ui_high=0.95,
+            "(0, 1)",
+            r"\tau",
+            (0.05, 0.95),
+            "the quantile the minimiser estimates; 0.5 is half the absolute error",
         ),
     ),
     reference="Koenker & Bassett, Regression quantiles, Econometrica 46 (1978)",
@@ -336,24 +272,15 @@ register(
     title="ε-insensitive",
     formula=r"L = \max(0,\ |e| - \epsilon)",
     grad=r"\frac{\partial L}{\partial \hat y} = \mathrm{sign}(e)\,[|e| > \epsilon]",
-    properties={
-        "convex": True,
-        "differentiable": False,
-        "bounded_gradient": True,
-        "robust": True,
-        "calibrated": False,
-    },
+    properties=("convex", "bounded_gradient", "robust"),
     hyperparameters=(
-        Hyperparameter(
+        hyperparameter(
             "epsilon",
             0.1,
-            0.0,
-            math.inf,
-            high_open=True,
-            symbol=r"\epsilon",
-            help="half-width of the tube of residuals that cost nothing; 0 is MAE",
-            ui_low=0.0,
-            ui_high=2.0,
+            "[0, inf)",
+            r"\epsilon",
+            (0.0, 2.0),
+            "half-width of the tube of residuals that cost nothing; 0 is MAE",
         ),
     ),
     reference="Vapnik, The Nature of Statistical Learning Theory (1995); Smola & Schölkopf, "
@@ -377,13 +304,7 @@ register(
     title="Cauchy (Lorentzian)",
     formula=r"L = \log\Big(1 + \tfrac12 (e/c)^2\Big)",
     grad=r"\frac{\partial L}{\partial \hat y} = \frac{e}{c^2 + e^2/2}",
-    properties={
-        "convex": False,
-        "differentiable": True,
-        "bounded_gradient": True,
-        "robust": True,
-        "calibrated": False,
-    },
+    properties=("differentiable", "bounded_gradient", "robust"),
     hyperparameters=(SCALE,),
     reference="Barron, A general and adaptive robust loss function, CVPR 2019 (alpha = 0); "
     "Black & Anandan, The robust estimation of multiple motions, CVIU 63 (1996)",
@@ -424,23 +345,15 @@ register(
     r"^{\alpha/2} - 1\Big)",
     grad=r"\frac{\partial L}{\partial \hat y} = \frac{e}{c^2}\Big(\frac{(e/c)^2}{|\alpha-2|} "
     r"+ 1\Big)^{\alpha/2 - 1}",
-    properties={
-        "convex": True,
-        "differentiable": True,
-        "bounded_gradient": True,
-        "robust": True,
-        "calibrated": False,
-    },
+    properties=("convex", "differentiable", "bounded_gradient", "robust"),
     hyperparameters=(
-        Hyperparameter(
+        hyperparameter(
             "alpha",
             1.0,
-            -math.inf,
-            10.0,
-            symbol=r"\alpha",
-            help="shape: 2 = L2, 1 = pseudo-Huber, 0 = Cauchy, -2 = Geman-McClure, -inf = Welsch",
-            ui_low=-10.0,
-            ui_high=2.0,
+            "[-inf, 10]",
+            r"\alpha",
+            (-10.0, 2.0),
+            "shape: 2 = L2, 1 = pseudo-Huber, 0 = Cauchy, -2 = Geman-McClure, -inf = Welsch",
         ),
         SCALE,
     ),
@@ -478,13 +391,7 @@ register(
     formula=r"L = -\frac{y \cdot \hat y}{\|y\|\,\|\hat y\|}",
     grad=r"\frac{\partial L}{\partial \hat y} = -\frac{1}{\|\hat y\|}\Big(\frac{y}{\|y\|} - "
     r"\cos(y, \hat y)\,\frac{\hat y}{\|\hat y\|}\Big)",
-    properties={
-        "convex": False,
-        "differentiable": False,
-        "bounded_gradient": False,
-        "robust": True,
-        "calibrated": False,
-    },
+    properties=("robust",),
     reference="Salton & McGill, Introduction to Modern Information Retrieval (1983); "
     "Keras CosineSimilarity",
     elementwise=False,
