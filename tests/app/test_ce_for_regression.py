@@ -16,7 +16,8 @@ def metrics(at) -> dict[str, str]:
 
 
 def takeaway(at) -> str:
-    return at.info[-1].value
+    # One takeaway per tab now (figure first, issue 11): the page's sentences, joined.
+    return " ".join(i.value for i in at.info)
 
 
 def test_article_example_zero_ce_gradient(app):
@@ -82,13 +83,13 @@ def test_experiment_controls(app):
 def test_presets(app):
     at = app(PAGE)
     labels = [b.label for b in at.button]
-    at.button[labels.index("Off by 100, same softmax")].click().run()
+    at.button[labels.index("Off by 100: CE still 0, MSE pulls with 200")].click().run()
     assert at.dataframe[0].value["CE dL/dz_k = a_k − y_k"].tolist() == [0.0, 0.0, 0.0]
     assert metrics(at)["MSE loss Σ(z − G)²"] == "30000.0000"
-    at.button[labels.index("Learning rate too high")].click().run()
+    at.button[labels.index("Learning rate 20: MSE diverges, CE does not")].click().run()
     assert any("diverged at epoch" in w.value for w in at.warning)
     assert "diverged" in takeaway(at)
-    at.button[labels.index("Sum normalisation: zero sum")].click().run()
+    at.button[labels.index("Dividing by the sum: a zero sum")].click().run()
     assert any("sums to 0" in w.value for w in at.warning)
     assert metrics(at)["w / sum(w)"] == "—"
 
