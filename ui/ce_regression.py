@@ -437,11 +437,17 @@ def experiment_sentence(e: Experiment) -> str:
             f"{num(e.mse.rmse_z, '.3f')} with MSE, {num(e.ce.rmse_z, '.3f')} with CE): these "
             f"targets' mean output is already where CE's starts. {mean[0].upper()}{mean[1:]}."
         )
+    if e.matches_softmax(e.mse):
+        match = (
+            f"both fits match softmax(G) (RMSE {num(e.ce.rmse_softmax, '.3f')} with CE, "
+            f"{num(e.mse.rmse_softmax, '.3f')} with MSE)"
+        )
+    else:
+        match = f"the CE fit matches softmax(G) (RMSE {num(e.ce.rmse_softmax, '.3f')})"
     return (
-        f"In the experiment both fits match softmax(G) (RMSE {num(e.ce.rmse_softmax, '.3f')} "
-        f"with CE, {num(e.mse.rmse_softmax, '.3f')} with MSE), but only MSE recovers G: the "
-        f"RMSE of z is {num(e.mse.rmse_z, '.3f')} with MSE and {num(e.ce.rmse_z, '.3f')} with "
-        f"CE. {mean[0].upper()}{mean[1:]}."
+        f"In the experiment {match}, but only MSE recovers G: the RMSE of z is "
+        f"{num(e.mse.rmse_z, '.3f')} with MSE and {num(e.ce.rmse_z, '.3f')} with CE. "
+        f"{mean[0].upper()}{mean[1:]}."
     )
 
 

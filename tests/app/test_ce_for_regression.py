@@ -7,6 +7,7 @@ import math
 import pytest
 
 from core import ce_regression as cr
+from ui import ce_regression as ui_cr
 
 PAGE = "pages/4_CE_for_regression.py"
 
@@ -136,3 +137,21 @@ def test_url_values_at_the_range_ends_are_kept(app):
     assert at.number_input(key="lr").value == 0.001
     assert at.slider(key="epochs").value == 10
     assert any("G_1 ± 1:" in c.value or "±2" in c.value for c in at.caption)
+
+
+def test_every_slider_at_its_maximum_renders(app):
+    # Epochs past 2,500 used to raise Altair's MaxRowsError (issue 11): the history is thinned.
+    at = app(PAGE, {"epochs": "3000", "noise": "2", "span": "50", "seed": "999", "lr": "50"})
+    assert not at.exception and not at.error
+    assert at.slider(key="epochs").value == 3000
+    assert len(at.get("vega_lite_chart")) == 4
+
+
+@pytest.mark.parametrize("index", range(6))
+def test_each_preset_opens_its_tab_without_warnings_of_the_link(app, index):
+    at = app(PAGE)
+    at.button(key=f"preset_{index}").click().run()
+    assert not at.exception
+    assert not [w for w in at.warning if "link asked" in w.value]
+    expected = list(ui_cr.presets().values())[index]["part"]
+    assert at.session_state["part"] == expected
