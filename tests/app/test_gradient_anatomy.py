@@ -112,7 +112,8 @@ def test_sigmoid_controls(app):
     assert metrics(at)["CE dC/dw"] == f"{2 * a:.4f}"
     at.radio(key="axis").set_value("a").run()
     assert not at.exception
-    assert len(charts(at)) == 1
+    # Loss and gradient are two charts side by side (they stack on a phone; issue 11).
+    assert len(charts(at)) == 2
 
 
 # --------------------------------------------------------------------------- article 002
@@ -134,8 +135,8 @@ def test_k_classes_article_002_numbers(app):
     text = takeaway(at)
     assert "prefers a" in text and "the same" in text
     assert "-0.0640" in text and "-0.0960" in text
-    # simplex heatmaps + the two curve charts
-    assert len(charts(at)) == 3
+    # one simplex heatmap per loss (CE, MSE; they wrap on a phone) + the two curve charts
+    assert len(charts(at)) == 4
 
 
 def test_k_classes_controls(app):
@@ -161,7 +162,7 @@ def test_k_classes_four_classes_has_no_heatmap(app):
 def test_preset_completely_wrong(app):
     at = app(PAGE)
     labels = [b.label for b in at.button]
-    at.button[labels.index("Completely wrong (a_t ≈ 0)")].click().run()
+    at.button[labels.index("Completely wrong (a_t ≈ 0): MSE's push vanishes")].click().run()
     assert at.radio(key="part").value == "Softmax, K classes"
     assert metrics(at)["CE(a)"] == f"{-math.log(0.02):.3f}"
 
