@@ -106,7 +106,9 @@ with frame.page("ce_for_regression"):
                     "and its history stops before the overflow.",
                     icon=":material/warning:",
                 )
-        charts.show(cr.experiment_chart(fit, summary))
+        o1, o2 = st.columns(2)
+        charts.show(cr.experiment_chart(fit, summary, 1), container=o1)
+        charts.show(cr.experiment_chart(fit, summary, 2), container=o2)
         frame.takeaway(cr.experiment_sentence(summary))
         m = st.columns(4)
         m[0].metric("MSE fit: RMSE of z", cr.metric(summary.mse, "rmse_z"))

@@ -331,36 +331,33 @@ def history_rows(label: str, rmse_z: np.ndarray, rmse_softmax: np.ndarray) -> pd
 
 
 @charts.cached_spec
-def experiment_chart(fit: pd.DataFrame, summary: Experiment) -> alt.TopLevelMixin:
-    """Targets (grey dots) and the fitted outputs of each loss (lines), one panel per output."""
+def experiment_chart(fit: pd.DataFrame, summary: Experiment, k: int) -> alt.TopLevelMixin:
+    """Output ``k``: targets (grey dots) and each converged loss's fitted line (one chart per
+    output, so the two wrap on a narrow screen)."""
     fits = {MSE: summary.mse, CE: summary.ce}
     domain = [f"fit with {MSE}", f"fit with {CE}", TARGET]
     scale = alt.Scale(domain=domain, range=[*COLORS, identity.NEUTRAL])
-    panels = []
-    for k in (1, 2):
-        dots = pd.DataFrame({"x": fit["x"], "value": fit[f"G_{k}"], "series": TARGET})
-        lines = [
-            pd.DataFrame({"x": fit["x"], "value": fit[f"{s} z_{k}"], "series": f"fit with {s}"})
-            for s in (MSE, CE)
-            if fits[s].diverged_epoch is None
-        ]
-        color = alt.Color("series:N", scale=scale, title="", legend=alt.Legend(orient="bottom"))
-        layers = [
-            alt.Chart(dots)
-            .mark_circle(size=50, opacity=0.6)
-            .encode(
-                x=alt.X("x:Q", title="input x"), y=alt.Y("value:Q", title=f"output {k}"),
-                color=color,
-            )
-        ]  # fmt: skip
-        if lines:
-            layers.append(
-                alt.Chart(pd.concat(lines))
-                .mark_line(strokeWidth=3)
-                .encode(x="x:Q", y="value:Q", color=color)
-            )
-        panels.append(alt.layer(*layers).properties(title=f"Output {k}", width=360, height=260))
-    return alt.hconcat(*panels)
+    color = alt.Color("series:N", scale=scale, title="", legend=alt.Legend(orient="bottom"))
+    dots = pd.DataFrame({"x": fit["x"], "value": fit[f"G_{k}"], "series": TARGET})
+    layers = [
+        alt.Chart(dots)
+        .mark_circle(size=50, opacity=0.6)
+        .encode(
+            x=alt.X("x:Q", title="input x"), y=alt.Y("value:Q", title=f"output {k}"), color=color
+        )
+    ]
+    lines = [
+        pd.DataFrame({"x": fit["x"], "value": fit[f"{s} z_{k}"], "series": f"fit with {s}"})
+        for s in (MSE, CE)
+        if fits[s].diverged_epoch is None
+    ]
+    if lines:
+        layers.append(
+            alt.Chart(pd.concat(lines))
+            .mark_line(strokeWidth=3)
+            .encode(x="x:Q", y="value:Q", color=color)
+        )
+    return alt.layer(*layers).properties(title=f"Output {k}", height=260)
 
 
 @charts.cached_spec

@@ -144,7 +144,7 @@ def test_every_slider_at_its_maximum_renders(app):
     at = app(PAGE, {"epochs": "3000", "noise": "2", "span": "50", "seed": "999", "lr": "50"})
     assert not at.exception and not at.error
     assert at.slider(key="epochs").value == 3000
-    assert len(at.get("vega_lite_chart")) == 4
+    assert len(at.get("vega_lite_chart")) == 5  # sweep, two outputs, two histories
 
 
 @pytest.mark.parametrize("index", range(6))
