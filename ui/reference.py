@@ -73,7 +73,7 @@ def reference_sentence(
     both = [f"{x.title} ({x.task})" for x in shown
             if x.properties["convex"] and x.properties["robust"]]  # fmt: skip
     if n == 0:
-        text = f"None of the {total} registered losses match these filters."
+        text = f"No loss among the {total} registered ones matches these filters."
     else:
         text = (
             f"{n} of {total} registered losses match: "
