@@ -174,7 +174,7 @@ def softmax_sentence(c: cr.Comparison) -> str:
         return (
             f"z = {vec(c.z)} and G = {vec(c.G)} have the same softmax {vec(c.a)}, so CE sits at "
             f"its minimum H(y) = {num(c.entropy, '.4f')} with a gradient of {zero} — while "
-            f"MSE = {num(c.mse, '.4g')} still pulls with 2(z − G) up to {num(mse_max, '.4g')} "
+            f"MSE = {num(c.mse, '.6g')} still pulls with 2(z − G) up to {num(mse_max, '.4g')} "
             "in size."
         )
     return (
@@ -335,8 +335,12 @@ def experiment_chart(fit: pd.DataFrame, summary: Experiment, k: int) -> alt.TopL
     """Output ``k``: targets (grey dots) and each converged loss's fitted line (one chart per
     output, so the two wrap on a narrow screen)."""
     fits = {MSE: summary.mse, CE: summary.ce}
-    domain = [f"fit with {MSE}", f"fit with {CE}", TARGET]
-    scale = alt.Scale(domain=domain, range=[*COLORS, identity.NEUTRAL])
+    # The legend lists only what is drawn: a diverged fit has no line (and no legend entry).
+    drawn = [(s, c) for s, c in zip(DOMAIN, COLORS, strict=True) if fits[s].diverged_epoch is None]
+    scale = alt.Scale(
+        domain=[f"fit with {s}" for s, _ in drawn] + [TARGET],
+        range=[c for _, c in drawn] + [identity.NEUTRAL],
+    )
     color = alt.Color("series:N", scale=scale, title="", legend=alt.Legend(orient="bottom"))
     dots = pd.DataFrame({"x": fit["x"], "value": fit[f"G_{k}"], "series": TARGET})
     layers = [
@@ -372,7 +376,7 @@ def history_chart(hist: pd.DataFrame, column: str) -> alt.TopLevelMixin:
 def metric(f: FitSummary, field: str) -> str:
     """A fit's RMSE as a metric: the number, or "diverged" in words."""
     if f.diverged_epoch is not None:
-        return f"diverged (epoch {f.diverged_epoch})"
+        return "diverged"  # the epoch is in the warning above: a metric must fit a phone
     return fmt(getattr(f, field))
 
 
