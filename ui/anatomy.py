@@ -521,10 +521,16 @@ def simplex_chart(
         text.encode(x="x:Q", y="y:Q", text="text:N"),
         dots.encode(x="x:Q", y="y:Q", tooltip=["name:N"]),
         names_.encode(x="x:Q", y="y:Q", text="name:N"),
-    ).properties(title=identity.title(n), height=300)
+    ).properties(title=_title_lines(identity.title(n)), height=300)
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _title_lines(title: str) -> list[str]:
+    """A long title as two lines at its parenthesis, so a phone-wide chart shows all of it."""
+    head, sep, tail = title.partition(" (")
+    return [head, f"({tail}"] if sep and len(title) > 28 else [title]
 
 
 def _long(df: pd.DataFrame, x: str, series: Mapping[str, str]) -> pd.DataFrame:
