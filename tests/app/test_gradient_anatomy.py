@@ -222,3 +222,19 @@ def test_url_values_at_the_range_ends_are_kept(app, query, metric, expected):
     at = app(PAGE, query)
     assert not at.warning
     assert metrics(at)[metric] == expected
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"part": "Sigmoid neuron", "z0": "10", "x": "5", "y": "0"},
+        {"part": "Softmax, 2 classes", "a1": "0.999"},
+        {"part": "Softmax, 2 classes", "mode": "logits", "z1": "30", "z2": "-30", "y1": "1"},
+    ],
+    ids=["sigmoid-max", "a1-max", "logits-max"],
+)
+def test_every_control_at_its_maximum_renders(app, query):
+    at = app(PAGE, query)
+    assert not at.exception and not at.error and not at.warning
+    assert all(v not in ("nan", "inf", "None") for v in metrics(at).values())
+    assert "nan" not in takeaway(at)
