@@ -60,7 +60,8 @@ with frame.page("loss_curves"):
                 "How hard each loss pushes a sample, against the probability p_t the model gives "
                 "its true class (K = 2, logits [0, m]): small p_t = a hard or mislabelled sample, "
                 "p_t near 1 = an easy one. Each curve is divided by its value at p_t = 0.5 "
-                "(an undecided sample), so 2 means “twice the push of an undecided sample”. "
+                "(an undecided sample; by its maximum where that value is 0), so 2 means "
+                "“twice the push of an undecided sample”. "
                 f"Linear axes stop at {uc.WEIGHT_Y_MAX:g} (CE's 1/p_t is unbounded); switch on "
                 "the log scale to see everything."
             )

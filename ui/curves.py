@@ -569,8 +569,8 @@ def weights_sentence(rows: Sequence[tuple[str, str, np.ndarray, np.ndarray]]) ->
     if hardest:
         text += (
             f" For {join(hardest)} the largest push is at the smallest p_t shown "
-            f"({num(min(r[2].min() for r in rows))}): the harder the sample, the harder "
-            "(or as hard) the push."
+            f"({num(min(r[2].min() for r in rows))}): the hardest sample shown is pushed "
+            "hardest."
         )
     margin = [r[0] for r in rows if r[1] in MARGIN_LOSSES]
     if margin:
