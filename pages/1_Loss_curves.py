@@ -34,7 +34,8 @@ with frame.page("loss_curves"):
     )
     # Figure first: the curves come right under the loss picker; the view settings and each
     # loss's hyperparameters sit in one wrapping row of fixed-width sliders below them.
-    curves_area = st.container()
+    # ``key_figure``: where a preset click brings the view (see frame.presets).
+    curves_area = st.container(key="key_figure")
     sliders = st.container(horizontal=True, wrap=True, gap="medium", vertical_alignment="center")
     x_max = sliders.slider(
         "Plot range ±", 1.0, 20.0, 5.0, step=0.5, key="range", bind="query-params", width=SLIDER_PX,

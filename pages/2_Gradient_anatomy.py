@@ -31,7 +31,8 @@ with frame.page("gradient_anatomy"):
             key="axis", bind="query-params",
         )  # fmt: skip
         p = ua.sigmoid_point(z0, y, x)
-        left, right = st.columns(2)
+        # ``key_figure``: where a preset click brings the view (see frame.presets).
+        left, right = st.container(key="key_figure").columns(2)
         charts.show(ua.sigmoid_loss_chart(y, x, z0, axis), container=left)
         charts.show(ua.sigmoid_gradient_chart(y, x, z0, axis), container=right)
         frame.takeaway(ua.sigmoid_sentence(p, y, z0, x))
@@ -75,7 +76,7 @@ with frame.page("gradient_anatomy"):
         row = table[table["y1"] == y1].iloc[0]
         a1 = float(row["a1"])
         marks = (float(row["MSE dL/dz1"]), float(row["CE dL/dz1"]))
-        charts.show(ua.two_class_chart(y1, a1, marks))
+        charts.show(ua.two_class_chart(y1, a1, marks), container=st.container(key="key_figure"))
         frame.takeaway(ua.two_class_sentence(table, y1))
         m = st.columns(4)
         m[0].metric("a = softmax(z)", f"[{ua.fmt(a1)}, {ua.fmt(1 - a1)}]")
@@ -122,12 +123,13 @@ with frame.page("gradient_anatomy"):
         mse_col = f"{ua.loss_title('mse')} loss"
         ce_col = f"{ua.loss_title('cross_entropy')} loss"
 
+        figure = st.container(key="key_figure")
         if k == 3:
             shown = tuple(n for n in names if n in maps) or ("cross_entropy", "mse")
             points = (("a", tuple(a)), ("b", tuple(b)))
             # One chart per loss, two per row: they wrap on a narrow screen.
             for i in range(0, len(shown), 2):
-                cols = st.columns(2)
+                cols = figure.columns(2)
                 for col, name in zip(cols, shown[i : i + 2], strict=False):
                     charts.show(ua.simplex_chart(t - 1, name, shown, points), container=col)
             st.caption(

@@ -14,6 +14,12 @@ with frame.page("ce_for_regression"):
     # without ?part opens on the tab whose values it sets (see cr.opening_part).
     if "_part_default" not in st.session_state:
         st.session_state["_part_default"] = cr.opening_part(st.query_params)
+    active = st.session_state.get("part", st.session_state["_part_default"])
+
+    def figure(part: str):
+        """The open tab's key figure carries ``key_figure`` (where a preset click scrolls)."""
+        return st.container(key="key_figure") if part == active else st.container()
+
     soft_tab, sum_tab, fit_tab = st.tabs(
         list(cr.PARTS), key="part", bind="query-params", default=st.session_state["_part_default"]
     )
@@ -36,7 +42,7 @@ with frame.page("ce_for_regression"):
             G, z = tuple(cr.parse(G_text, "G")), tuple(cr.parse(z_text, "z"))
             c = cr.comparison(G, z)
             marks = (float(c.mse_grad[0]), float(c.ce_grad[0]))
-            charts.show(cr.sweep_chart(G, z, span, marks))
+            charts.show(cr.sweep_chart(G, z, span, marks), container=figure(cr.PART_SOFTMAX))
             sw = cr.sweep(G, z, span)
             st.caption(cr.sweep_caption(sw, G[0], span, cr.sweep_span(G[0], z[0], span)))
             frame.takeaway(cr.softmax_sentence(c))
@@ -60,7 +66,8 @@ with frame.page("ce_for_regression"):
             frame.csv_download(sw, "gradient_sweep", label="Download the sweep (CSV)")
 
     with sum_tab:
-        c1, c2 = st.columns(2)
+        # No chart here: the two vectors and their normalised forms are the figure.
+        c1, c2 = figure(cr.PART_SUM).columns(2)
         u_text = c1.text_input(
             "Vector u", key="u", value=D["u"], bind="query-params", max_chars=120
         )
@@ -106,7 +113,7 @@ with frame.page("ce_for_regression"):
                     "and its history stops before the overflow.",
                     icon=":material/warning:",
                 )
-        o1, o2 = st.columns(2)
+        o1, o2 = figure(cr.PART_FIT).columns(2)
         charts.show(cr.experiment_chart(fit, summary, 1), container=o1)
         charts.show(cr.experiment_chart(fit, summary, 2), container=o2)
         frame.takeaway(cr.experiment_sentence(summary))

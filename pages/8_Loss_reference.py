@@ -30,7 +30,7 @@ with frame.page("loss_reference"):
     table = ref.summary_table(shown)
     st.subheader(f"{len(shown)} of {len(every)} losses")
     if shown:
-        st.dataframe(
+        st.container(key="key_figure").dataframe(
             table, hide_index=True, width="stretch",
             column_config={ref.PROPERTY_TITLES[p]: st.column_config.CheckboxColumn()
                            for p in ref.PROPERTIES},
