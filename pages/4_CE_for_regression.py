@@ -78,9 +78,11 @@ with frame.page("ce_for_regression"):
         nw, why_w = cr.sum_normalised(w_text, "w")
         c1.metric("u / sum(u)", cr.vec(nu) if nu is not None else "—")
         c2.metric("w / sum(w)", cr.vec(nw) if nw is not None else "—")
+        # A vector that cannot be divided by its sum is the lesson here, not a fault of the
+        # page: it is explained in the takeaway's blue box, not raised as a warning.
         for why in (why_u, why_w):
             if why:
-                st.warning(why, icon=":material/warning:")
+                frame.takeaway(f"{why}: dividing by the sum is not always possible.")
         with cr.section():
             sentence = cr.sum_sentence(cr.parse(u_text, "u"), cr.parse(w_text, "w"), nu, nw)
             if sentence is not None:
@@ -105,13 +107,14 @@ with frame.page("ce_for_regression"):
             bind="query-params",
         )  # fmt: skip
         fit, hist, summary = cr.experiment(cr.fit_config(epochs, lr, noise, seed))
+        # Divergence is what the "learning rate 20" preset shows: said in words, in a caption
+        # above the figure (a yellow warning would read as a fault of the page).
         for label, f in ((cr.MSE, summary.mse), (cr.CE, summary.ce)):
             if f.diverged_epoch is not None:
-                st.warning(
-                    f"The {label} fit diverged at epoch {f.diverged_epoch} (the loss overflowed): "
-                    f"learning rate {lr:g} is too high for it. Its curve is left out of the fit "
-                    "and its history stops before the overflow.",
-                    icon=":material/warning:",
+                st.caption(
+                    f":material/warning: The {label} fit diverged at epoch {f.diverged_epoch} "
+                    f"(the loss overflowed): learning rate {lr:g} is too high for it. Its curve is "
+                    "left out of the fit and its history stops before the overflow."
                 )
         o1, o2 = figure(cr.PART_FIT).columns(2)
         charts.show(cr.experiment_chart(fit, summary, 1), container=o1)
