@@ -116,7 +116,14 @@ with frame.page("ce_for_regression"):
                     f"(the loss overflowed): learning rate {lr:g} is too high for it. Its curve is "
                     "left out of the fit and its history stops before the overflow."
                 )
-        o1, o2 = figure(cr.PART_FIT).columns(2)
+        # The key figure: the fitted lines, or (when a fit diverged, which the lines cannot
+        # show) the RMSE histories, where the diverging fit climbs until it overflows.
+        first, second = figure(cr.PART_FIT), st.container()
+        fits_box, hist_box = (second, first) if cr.any_diverged(summary) else (first, second)
+        o1, o2 = fits_box.columns(2)
+        h1, h2 = hist_box.columns(2)
+        charts.show(cr.history_chart(hist, "RMSE of z vs G"), container=h1)
+        charts.show(cr.history_chart(hist, "RMSE of softmax(z) vs softmax(G)"), container=h2)
         charts.show(cr.experiment_chart(fit, summary, 1), container=o1)
         charts.show(cr.experiment_chart(fit, summary, 2), container=o2)
         frame.takeaway(cr.experiment_sentence(summary))
@@ -126,9 +133,6 @@ with frame.page("ce_for_regression"):
         m[2].metric("MSE fit: RMSE of softmax", cr.metric(summary.mse, "rmse_softmax"))
         m[3].metric("CE fit: RMSE of softmax", cr.metric(summary.ce, "rmse_softmax"))
         frame.csv_download(fit, "experiment_fit")
-        h1, h2 = st.columns(2)
-        charts.show(cr.history_chart(hist, "RMSE of z vs G"), container=h1)
-        charts.show(cr.history_chart(hist, "RMSE of softmax(z) vs softmax(G)"), container=h2)
         frame.csv_download(hist, "experiment_history")
         st.caption(
             "A linear model z = W·x + b with two outputs is fitted to G(x) = [1 + 2x, 2 − x] + "

@@ -373,6 +373,11 @@ def history_chart(hist: pd.DataFrame, column: str) -> alt.TopLevelMixin:
     )  # fmt: skip
 
 
+def any_diverged(e: Experiment) -> bool:
+    """Whether either fit diverged (then the RMSE histories are the key figure)."""
+    return e.mse.diverged_epoch is not None or e.ce.diverged_epoch is not None
+
+
 def metric(f: FitSummary, field: str) -> str:
     """A fit's RMSE as a metric: the number, or "diverged" in words."""
     if f.diverged_epoch is not None:
