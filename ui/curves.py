@@ -50,7 +50,7 @@ def presets() -> dict[str, dict[str, object]]:
             "hinge_margin": 1.0, "cross_entropy_label_smoothing": 0.0, "range": 4.0, "at": 2.0,
             "log": False,
         },
-        "Huber: MSE's slope near 0, MAE's far away": {
+        "Huber: quadratic near 0, MAE's slope far away": {
             "task": "regression", "reg": reg(["mse", "mae", "huber"]),
             "huber_delta": 1.0, "range": 4.0, "at": 3.0, "log": False,
         },
