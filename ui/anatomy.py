@@ -13,7 +13,6 @@ classification uses cross-entropy, not MSE, intuitively". Notation: ``t`` is the
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 
 import altair as alt
@@ -23,6 +22,7 @@ import streamlit as st
 
 from core import anatomy as an
 from core import losses
+from core._numerics import logit
 from ui import charts, identity
 from ui.wording import num
 
@@ -134,10 +134,10 @@ def sigmoid_point(z0: float, y: int, x: float) -> dict[str, float]:
     p = an.sigmoid_neuron([z0], y, x)
     a0 = float(p.a[0])
     twin = an.mse_gradient_twin(a0, y)
-    twin_z = math.log(twin) - math.log1p(-twin)
+    twin_z = float(logit(twin))
     t = an.sigmoid_neuron([twin_z], y, x)
     peak = 1.0 / 3.0 if y == 1 else 2.0 / 3.0
-    q = an.sigmoid_neuron([math.log(peak) - math.log1p(-peak)], y, x)
+    q = an.sigmoid_neuron([logit(peak)], y, x)
     return {
         "a": a0, "sigma_prime": float(p.sigma_prime[0]),
         "mse": float(p.mse[0]), "ce": float(p.ce[0]),
@@ -368,7 +368,7 @@ def k_class_table(
 def target_curves(k: int) -> pd.DataFrame:
     c = an.target_gradient_curves(k)
     return pd.DataFrame(
-        {"a_t": c["a_p"], CE: c["ce"], MSE_TARGET_PATH: c["mse_article"], MSE_FULL: c["mse_full"]}
+        {"a_t": c["a_t"], CE: c["ce"], MSE_TARGET_PATH: c["mse_article"], MSE_FULL: c["mse_full"]}
     )
 
 

@@ -277,9 +277,9 @@ def fit_config(epochs: int, lr: float, noise: float, seed: int) -> cr.FitConfig:
     return cr.FitConfig(epochs=int(epochs), lr=float(lr), noise=float(noise), seed=int(seed))
 
 
-def _summary(r: cr.FitResult) -> FitSummary:
-    if r.diverged_at is not None:
-        return FitSummary(None, None, None, int(r.diverged_at))
+def _summary(r: cr.VectorRegressionFit) -> FitSummary:
+    if r.diverged_epoch is not None:
+        return FitSummary(None, None, None, int(r.diverged_epoch))
     return FitSummary(float(r.rmse_z[-1]), float(r.rmse_softmax[-1]), float(np.mean(r.z)), None)
 
 

@@ -14,11 +14,9 @@ import pandas as pd
 import streamlit as st
 
 from core import curves, losses
+from core.losses import LossParams
 from ui import charts, identity
 from ui.wording import REL_TOL, join, num, tied, times, verb
-
-#: Frozen hyperparameters, hashable for the cache: ``((loss, ((hp, value), ...)), ...)``.
-Params = tuple[tuple[str, tuple[tuple[str, float], ...]], ...]
 
 DEFAULT_LOSSES: dict[str, tuple[str, ...]] = {
     "classification": ("cross_entropy", "mse", "mae", "hinge"),
@@ -113,11 +111,11 @@ def short_title(task: str, name: str) -> str:
     return short if others.count(short) == 1 else title
 
 
-def labels(task: str, params: Params) -> list[str]:
+def labels(task: str, params: LossParams) -> list[str]:
     return [label(task, n, dict(p)) for n, p in params]
 
 
-def colors(params: Params) -> list[str]:
+def colors(params: LossParams) -> list[str]:
     """Each loss's colour from ``ui.identity`` (blue is cross-entropy on every page)."""
     return [identity.color(n) for n, _ in params]
 
@@ -138,8 +136,8 @@ def formulas(task: str, name: str) -> tuple[str, str, str]:
     return loss.title, loss.formula_latex, loss.grad_latex
 
 
-def frozen(task: str, names: Sequence[str], values: Mapping[str, float]) -> Params:
-    """The hashable ``Params`` of ``names``: each hyperparameter from ``values`` (widget key ->
+def frozen(task: str, names: Sequence[str], values: Mapping[str, float]) -> LossParams:
+    """The hashable ``LossParams`` of ``names``: each hyperparameter from ``values`` (widget key ->
     value, e.g. ``st.session_state``), its default when absent."""
     return tuple(
         (n, tuple((h.name, float(values.get(param_key(n, h.name), h.default)))
@@ -149,7 +147,7 @@ def frozen(task: str, names: Sequence[str], values: Mapping[str, float]) -> Para
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def curve_table(task: str, params: Params, x_max: float, target: float = 0.0) -> pd.DataFrame:
+def curve_table(task: str, params: LossParams, x_max: float, target: float = 0.0) -> pd.DataFrame:
     """Value and gradient of each loss on ``N_POINTS`` margins/residuals in ``[-x_max, x_max]``.
 
     Columns: ``loss`` (legend label), ``name``, ``x``, ``value``, ``gradient``.
@@ -166,7 +164,7 @@ def curve_table(task: str, params: Params, x_max: float, target: float = 0.0) ->
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def probe_table(task: str, params: Params, at: float, target: float = 0.0) -> pd.DataFrame:
+def probe_table(task: str, params: LossParams, at: float, target: float = 0.0) -> pd.DataFrame:
     """Value and gradient of each loss at ``-at`` and ``+at`` exactly (not interpolated)."""
     rows = []
     for (name, p), lab in zip(params, labels(task, params), strict=True):
@@ -178,7 +176,7 @@ def probe_table(task: str, params: Params, at: float, target: float = 0.0) -> pd
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def weight_table(params: Params) -> pd.DataFrame:
+def weight_table(params: LossParams) -> pd.DataFrame:
     """ "Who gets the gradient": raw and normalised weights over ``p_t`` for each loss.
 
     Columns: ``loss``, ``name``, ``p_t``, ``dL_dpt``, ``dL_dzt`` and the same normalised to 1 at
@@ -235,7 +233,7 @@ def claim_numbers() -> dict[str, dict[str, float]] | None:
 
 
 @charts.cached_spec
-def value_chart(task: str, params: Params, x_max: float, target: float, log_y: bool):
+def value_chart(task: str, params: LossParams, x_max: float, target: float, log_y: bool):
     """Each loss's value against the margin (or residual), in its identity colour."""
     return charts.lines(
         curve_table(task, params, x_max, target), "x", "value", "loss", "Loss value",
@@ -246,7 +244,7 @@ def value_chart(task: str, params: Params, x_max: float, target: float, log_y: b
 
 
 @charts.cached_spec
-def gradient_chart(task: str, params: Params, x_max: float, target: float, log_y: bool):
+def gradient_chart(task: str, params: LossParams, x_max: float, target: float, log_y: bool):
     """Each loss's gradient against the margin (or residual)."""
     d = "dL/dm" if task == "classification" else "dL/de"
     return charts.lines(
@@ -260,7 +258,7 @@ def gradient_chart(task: str, params: Params, x_max: float, target: float, log_y
 WEIGHT_Y_MAX = 4.0
 
 
-def weight_chart(params: Params, column: str, title: str, y_title: str, *, log_y: bool):
+def weight_chart(params: LossParams, column: str, title: str, y_title: str, *, log_y: bool):
     """Normalised weights against ``p_t``; linear charts are cut at ``WEIGHT_Y_MAX``."""
     return charts.lines(
         weight_table(params), "p_t", column, "loss", title, x_title="target probability p_t",
@@ -271,7 +269,7 @@ def weight_chart(params: Params, column: str, title: str, y_title: str, *, log_y
 
 
 @charts.cached_spec
-def weight_p_chart(params: Params, log_y: bool):
+def weight_p_chart(params: LossParams, log_y: bool):
     """|dL/dp_t| of each loss, normalised to 1 at p_t = 1/2."""
     return weight_chart(
         params, "dL_dpt_rel", "Weight on p_t: |dL/dp_t|", "relative weight (1 at p_t = 0.5)",
@@ -280,7 +278,7 @@ def weight_p_chart(params: Params, log_y: bool):
 
 
 @charts.cached_spec
-def weight_z_chart(params: Params, log_y: bool):
+def weight_z_chart(params: LossParams, log_y: bool):
     """|dL/dz_t| of each loss, normalised to 1 at p_t = 1/2."""
     return weight_chart(
         params, "dL_dzt_rel", "Push on the logit: |dL/dz_t|", "relative push (1 at p_t = 0.5)",
