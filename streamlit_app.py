@@ -28,10 +28,10 @@ with frame.page("home"):
     )
     name = name or "moons"  # a segmented control can be cleared; fall back to the default
     data = controls.DataChoice(name)
-    runs = ub.fit_runs(data, 0.0, MODEL, LOSSES)
-    ds = ub.load_data(data, 0.0)
-    panels = ub.compute_panels(data, 0.0, MODEL, LOSSES, MODEL.epochs, runs)
-    cells, points = ub.show(data, 0.0, MODEL, LOSSES, MODEL.epochs, True, runs)
+    key = ub.comparison(data, 0.0, MODEL, LOSSES)
+    ds = key.load()
+    panels = ub.compute_panels(key, MODEL.epochs)
+    cells, points = ub.show(key, MODEL.epochs, True)
     st.caption(
         f"{ds.title}, {MODEL.describe}. Shading: predicted class, darker = more confident "
         "(hinge: score). Dots: training points, sized by how hard each pulls on the model "

@@ -214,7 +214,8 @@ def test_diverging_run_is_reported_not_crashed(app):
     warnings = [w.value for w in at.warning]
     assert any(f"diverged at epoch {r.diverged_epoch}" in w for w in warnings), warnings
     t = at.dataframe[0].value.set_index("loss")
-    assert t.loc["Squared error on logits", "diverged at epoch"] == r.diverged_epoch
+    assert t.loc["Squared error on logits", "diverged at epoch"] == str(r.diverged_epoch)
+    assert t.loc["Cross-entropy (softmax)", "diverged at epoch"] == "never"
 
 
 def test_hostile_url_values_are_refused_with_a_notice(app):
