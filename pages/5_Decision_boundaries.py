@@ -12,19 +12,20 @@ PRESETS = {
     "MSE is slow on spirals": {
         "dataset": "spirals", "spirals_n_classes": 2, "losses": ["cross_entropy", "mse"],
         "layers": 2, "width": 32, "opt": "adam", "lr": 0.01, "epochs": 100, "flip": 0.0,
+        "drive": True,
     },
     "Hinge has no probabilities": {
         "dataset": "moons", "losses": ["cross_entropy", "hinge"], "layers": 1, "width": 32,
-        "opt": "adam", "lr": 0.01, "epochs": 300, "flip": 0.0,
+        "opt": "adam", "lr": 0.01, "epochs": 300, "flip": 0.0, "drive": True,
     },
-    "3 classes: softmax CE vs multiclass hinge": {
+    "3 classes: hinge stops pulling on half the points, CE on none": {
         "dataset": "blobs", "blobs_n_classes": 3, "blobs_noise": 1.5,
         "losses": ["cross_entropy", "hinge", "multi_margin"], "layers": 0, "opt": "adam",
-        "lr": 0.05, "epochs": 200, "flip": 0.0,
+        "lr": 0.05, "epochs": 200, "flip": 0.0, "drive": True,
     },
     "Label noise: MAE shrugs": {
         "dataset": "moons", "losses": ["cross_entropy", "mse", "mae", "gce"], "layers": 1,
-        "width": 32, "opt": "adam", "lr": 0.01, "epochs": 300, "flip": 0.3,
+        "width": 32, "opt": "adam", "lr": 0.01, "epochs": 300, "flip": 0.3, "drive": True,
     },
 }  # fmt: skip
 

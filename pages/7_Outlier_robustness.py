@@ -14,19 +14,21 @@ DEFAULTS = {
 PRESETS = {
     "Outliers wreck MSE": {
         "task": "regression", "okind": "response", "frac": 0.2, "mag": 8.0, "rmodel": "linear",
-        "rdataset": "linear_1d", "sweep": True,
+        "rdataset": "linear_1d", "rlr": 0.1, "repochs": 150, "ropt": "adam", "sweep": True,
     },
     "Leverage points fool even MAE": {
         "task": "regression", "okind": "leverage", "frac": 0.1, "mag": 5.0, "rmodel": "linear",
-        "rdataset": "linear_1d", "sweep": False,
+        "rdataset": "linear_1d", "rlr": 0.1, "repochs": 150, "ropt": "adam", "sweep": False,
     },
     "MAE shrugs off label noise": {
         "task": "classification", "nkind": "symmetric", "rate": 0.4, "cmodel": "16",
-        "cdataset": "moons", "sweep": True,
+        "cdataset": "moons", "clr": 0.05, "cepochs": 150, "copt": "adam", "sweep": True,
     },
-    "Pair flips fool every loss": {
-        "task": "classification", "nkind": "pair", "rate": 0.4, "cmodel": "16",
-        "cdataset": "moons", "sweep": False,
+    # three classes: on two, a pair flip (k -> k+1) is the same as a symmetric one
+    "Past 50% pair flips fool every loss (3 classes)": {
+        "task": "classification", "nkind": "pair", "rate": 0.6, "cmodel": "16",
+        "cdataset": "blobs", "cblobs_n_classes": 3, "cblobs_n_samples": 200,
+        "cblobs_noise": 1.0, "clr": 0.05, "cepochs": 150, "copt": "adam", "sweep": False,
     },
 }  # fmt: skip
 

@@ -125,6 +125,30 @@ def _who(losses: Sequence[str]) -> str:
     return wording.names([identity.short(n) for n in losses])
 
 
+def _idle_sentences(panels: Sequence[Panel]) -> list[str]:
+    """Which losses leave training points with exactly zero gradient, and why: beyond the
+    margin (margin losses) or a saturated softmax (the others); the losses under which every
+    point still pulls are named as the contrast."""
+    idle = {p.loss: p.drivers.idle_fraction for p in panels}
+    out = []
+    idle_now = [n for n, x in idle.items() if x > 0]
+    for group, why in (
+        ([n for n in idle_now if n in MARGIN_LOSSES], "they are beyond the margin"),
+        ([n for n in idle_now if n not in MARGIN_LOSSES], "the softmax has saturated there"),
+    ):
+        if not group:
+            continue
+        shares = wording.names([wording.share(idle[n]) for n in group])
+        out.append(
+            f"Under {_who(group)}, {shares} of the training points give exactly zero gradient "
+            f"({why})."
+        )
+    pulling = [n for n, x in idle.items() if x == 0]
+    if out and pulling:
+        out.append(f"Under {_who(pulling)} every training point still pulls on the model.")
+    return out
+
+
 def takeaway(
     panels: Sequence[Panel],
     flipped: bool,
@@ -183,18 +207,7 @@ def takeaway(
             + "."
         )
     if ranked:
-        idle = max(ranked, key=lambda p: p.drivers.idle_fraction)
-        x = idle.drivers.idle_fraction
-        if x > 0:
-            why = (
-                "they are beyond the margin"
-                if idle.loss in MARGIN_LOSSES
-                else "the softmax has saturated there"
-            )
-            parts.append(
-                f"Under {identity.short(idle.loss)}, {wording.share(x)} of the training points "
-                f"give exactly zero gradient ({why})."
-            )
+        parts.extend(_idle_sentences(ranked))
     if flipped:
         field, what, only = "flagged_share", "The flipped points carry", "but only"
     else:

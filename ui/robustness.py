@@ -499,6 +499,13 @@ def fit_takeaway(key: Comparison, table: pd.DataFrame) -> str:
                 )
             else:
                 text += f" Fitted slopes {span}; the clean points' least-squares slope is {ref}."
+    limit = flip_limit(key)
+    if limit is not None and c.rate >= limit - 1e-9:
+        text += (
+            f" At {c.rate:.0%} {KIND_TITLES[c.kind]} the wrong labels are at least as common as "
+            f"the true one (from {limit:.0%} on for this kind and {key.load().n_classes} "
+            "classes): no loss can recover the clean labels."
+        )
     if diverged:
         text += f" Diverged (reported, not scored): {', '.join(diverged)}."
     return text

@@ -127,9 +127,14 @@ def test_label_noise_view_and_sweep(app):
 
 def test_presets(app):
     at = app(PAGE, SMALL_CLS | {"sweep": "false"})
-    at.button(key="preset_3").click().run()  # "Pair flips fool every loss"
-    assert at.radio(key="nkind").value == "pair" and at.slider(key="rate").value == 0.4
-    assert "With 40% pair flips" in takeaways(at)[0]
+    at.button(key="preset_3").click().run()  # "Past 50% pair flips fool every loss (3 classes)"
+    assert at.radio(key="nkind").value == "pair" and at.slider(key="rate").value == 0.6
+    assert at.selectbox(key="cdataset").value == "blobs"
+    assert at.number_input(key="cblobs_n_classes").value == 3  # pair != symmetric on 3 classes
+    assert "With 60% pair flips" in takeaways(at)[0]
+    # the claim: every loss learns the shifted labels (no better than chance on 3 classes)
+    assert (table(at)[ACC] < 1 / 3).all(), table(at)
+    assert "no loss can recover" in takeaways(at)[0]
     at.button(key="preset_1").click().run()  # "Leverage points fool even MAE"
     assert at.radio(key="task").value == "regression"
     assert "Leverage points pull every fitted slope" in takeaways(at)[0]
