@@ -16,18 +16,24 @@ PRESETS = {
         "layers": 0, "opt": "sgd", "lr": 0.5, "epochs": 60, "batch": "full", "seeds": 3,
         "target": 0.9,
     },
+    # Hui & Belkin (2021): square loss on the logits is competitive with cross-entropy
+    "Square loss on logits keeps up with CE (digits, Hui & Belkin 2021)": {
+        "dataset": "digits", "digits_n_classes": 10,
+        "losses": ["cross_entropy", "square_logits"], "layers": 1, "width": 64, "act": "tanh",
+        "opt": "sgd", "lr": 0.1, "epochs": 150, "batch": "full", "seeds": 2, "target": 0.9,
+    },
     "Hinge has no probabilities": {
         "dataset": "moons", "losses": ["cross_entropy", "hinge"], "layers": 1, "width": 32,
         "opt": "adam", "lr": 0.01, "epochs": 300, "seeds": 3, "target": 0.95,
     },
-    "Digits: 10 classes": {
-        "dataset": "digits", "losses": ["cross_entropy", "mse", "mae", "multi_margin"],
-        "layers": 1, "width": 32, "opt": "adam", "lr": 0.01, "epochs": 60, "seeds": 2,
-        "target": 0.9,
+    "Digits, 10 classes: MAE is the slowest to 90%": {
+        "dataset": "digits", "digits_n_classes": 10,
+        "losses": ["cross_entropy", "mse", "mae", "multi_margin"], "layers": 1, "width": 32,
+        "opt": "adam", "lr": 0.01, "epochs": 60, "seeds": 2, "target": 0.9,
     },
-    "Too high a learning rate": {
+    "Learning rate 8: square loss on logits diverges, CE does not": {
         "dataset": "moons", "losses": ["cross_entropy", "square_logits"], "layers": 0,
-        "opt": "sgd", "lr": 8.0, "epochs": 100, "seeds": 3, "target": 0.85,
+        "opt": "sgd", "lr": 8.0, "epochs": 100, "batch": "full", "seeds": 3, "target": 0.85,
     },
 }  # fmt: skip
 

@@ -555,20 +555,26 @@ def calibration_sentence(ece: Mapping[str, float]) -> str:
     if probs:
         lo, hi = min(probs, key=probs.get), max(probs, key=probs.get)
         if len(probs) == 1:
-            parts.append(f"{identity.short(lo)}'s probabilities are off by {off(probs[lo])} (ECE)")
+            own = wording.possessive(identity.short(lo))
+            parts.append(f"{own} probabilities are off by {off(probs[lo])} (ECE)")
         elif wording.same(probs[lo], probs[hi], fmt):
             who = wording.names([identity.short(n) for n in probs])
-            parts.append(f"{who}'s probabilities are all off by {off(probs[lo])} (ECE)")
+            parts.append(
+                f"{wording.possessive(who)} probabilities are all off by {off(probs[lo])} (ECE)"
+            )
         else:
             parts.append(
-                f"{identity.short(lo)}'s probabilities are off by {off(probs[lo])} (ECE), "
-                f"{identity.short(hi)}'s by {off(probs[hi])}"
+                f"{wording.possessive(identity.short(lo))} probabilities are off by "
+                f"{off(probs[lo])} (ECE), {wording.possessive(identity.short(hi))} by "
+                f"{off(probs[hi])}"
             )
     if scores:
         who = wording.names([identity.short(n) for n in scores])
         verb = "is" if len(scores) == 1 else "are"
         if probs:
-            listed = ", ".join(f"{identity.short(n)}'s by {off(v)}" for n, v in scores.items())
+            listed = ", ".join(
+                f"{wording.possessive(identity.short(n))} by {off(v)}" for n, v in scores.items()
+            )
             parts.append(
                 f"read as probabilities ({who} {verb} trained for scores, not probabilities), "
                 f"{listed}"

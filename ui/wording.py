@@ -88,6 +88,11 @@ def names(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def possessive(name: str) -> str:
+    """``"CE's"``, ``"square loss on logits'"``."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
 def plural(n: int, one: str, many: str | None = None) -> str:
     """``'1 seed'``, ``'3 seeds'``."""
     return f"{n} {one if n == 1 else (many or one + 's')}"
