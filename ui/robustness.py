@@ -7,7 +7,7 @@ test split); this module arranges them in tidy frames (also offered as CSV) and 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import altair as alt
@@ -447,32 +447,68 @@ def _fmt(task_name: str, v: float) -> str:
 
 
 def fit_takeaway(key: Comparison, table: pd.DataFrame) -> str:
-    """The sentence under the fits/boundaries, from the clean-test scores.
-
-    Cases: every run diverged; one loss; every loss at the same printed score; ties at the
-    top or bottom (all named); "× larger" only for a positive best RMSE and a ratio that does
-    not print as 1.0; leverage slopes compared with the clean points' own slope, and called
-    "pulled" only when every fitted slope is off it by more than 0.1.
-    """
+    """The sentence under the fits/boundaries (:func:`fit_sentence` of the page's numbers)."""
     t = task(key)
     c = key.corruption
     col = metric_name(t)
-    ok = table[table[col].notna()]
-    diverged = table.loc[table[col].isna(), "loss"].tolist()
-    what = (
-        f"{c.rate:.0%} {KIND_TITLES[c.kind]} outliers of size {wording.number(c.magnitude, 'g')}"
-        if t == "regression"
-        else f"{c.rate:.0%} {KIND_TITLES[c.kind]}"
+    slopes = None
+    clean = None
+    if "slope" in table and c.kind == "leverage":
+        slopes = dict(zip(table["loss"], table["slope"], strict=True))
+        clean = clean_slope(key.load())
+    limit = flip_limit(key)
+    return fit_sentence(
+        t,
+        c.kind,
+        c.rate,
+        c.magnitude,
+        dict(zip(table["loss"], table[col], strict=True)),
+        slopes=slopes,
+        clean=clean,
+        limit=limit,
+        n_classes=None if limit is None else key.load().n_classes,
     )
-    if ok.empty:
+
+
+def fit_sentence(
+    task_name: str,
+    kind: str,
+    rate: float,
+    magnitude: float,
+    scores: Mapping[str, float],
+    *,
+    slopes: Mapping[str, float] | None = None,
+    clean: float | None = None,
+    limit: float | None = None,
+    n_classes: int | None = None,
+) -> str:
+    """The clean-test scores at one corruption rate, in words (a pure function of them).
+
+    ``scores`` maps each loss's title to its clean-test score (``NaN``: diverged; RMSE for
+    regression, lower is better; accuracy for classification). Cases: every run diverged; one
+    loss; every loss at the same printed score; ties at the top or bottom (all named);
+    "× larger" only for a positive best RMSE and a ratio that does not print as 1.0; leverage
+    ``slopes`` compared with the ``clean`` points' least-squares slope, and called "pulled"
+    only when every fitted slope is off it by more than 0.1; a flip ``rate`` at or past the
+    ``limit`` said to be unrecoverable.
+    """
+    t = task_name
+    col = metric_name(t)
+    ok = {n: float(v) for n, v in scores.items() if wording.finite(v)}
+    diverged = [n for n, v in scores.items() if not wording.finite(v)]
+    what = (
+        f"{rate:.0%} {KIND_TITLES[kind]} outliers of size {wording.number(magnitude, 'g')}"
+        if t == "regression"
+        else f"{rate:.0%} {KIND_TITLES[kind]}"
+    )
+    if not ok:
         return f"With {what}, every run diverged: lower the learning rate."
     better_high = t == "classification"
-    scores = dict(zip(ok["loss"], ok[col], strict=True))
-    best_v = max(scores.values()) if better_high else min(scores.values())
-    worst_v = min(scores.values()) if better_high else max(scores.values())
-    top = [n for n, v in scores.items() if _fmt(t, v) == _fmt(t, best_v)]
-    bottom = [n for n, v in scores.items() if _fmt(t, v) == _fmt(t, worst_v)]
-    if len(scores) == 1:
+    best_v = max(ok.values()) if better_high else min(ok.values())
+    worst_v = min(ok.values()) if better_high else max(ok.values())
+    top = [n for n, v in ok.items() if _fmt(t, v) == _fmt(t, best_v)]
+    bottom = [n for n, v in ok.items() if _fmt(t, v) == _fmt(t, worst_v)]
+    if len(ok) == 1:
         text = f"With {what}, {col}: {top[0]} {_fmt(t, best_v)}."
     elif _fmt(t, best_v) == _fmt(t, worst_v):
         text = f"With {what}, {col}: every loss {_fmt(t, best_v)}."
@@ -484,27 +520,25 @@ def fit_takeaway(key: Comparison, table: pd.DataFrame) -> str:
         if t == "regression" and best_v > 0 and not wording.is_tie(worst_v, best_v):
             text += f", {wording.times(worst_v / best_v)} larger"
         text += ")."
-    if "slope" in table and c.kind == "leverage":
-        slopes = ok["slope"].dropna()
-        clean = clean_slope(key.load())
-        if len(slopes) and clean is not None:
-            lo, hi = wording.number(slopes.min(), ".2f"), wording.number(slopes.max(), ".2f")
-            span = lo if lo == hi else f"{lo}–{hi}"
-            ref = wording.number(clean, ".2f")
-            if c.rate > 0 and (slopes - clean).abs().min() > 0.1:
-                text += (
-                    f" Leverage points pull every fitted slope to {span}, away from the clean "
-                    f"points' least-squares slope {ref} — bounded-influence losses do not "
-                    "protect a line from outliers in x."
-                )
-            else:
-                text += f" Fitted slopes {span}; the clean points' least-squares slope is {ref}."
-    limit = flip_limit(key)
-    if limit is not None and c.rate >= limit - 1e-9:
+    fitted = [float(v) for n, v in (slopes or {}).items() if n in ok and wording.finite(v)]
+    if kind == "leverage" and fitted and clean is not None and wording.finite(clean):
+        lo, hi = wording.number(min(fitted), ".2f"), wording.number(max(fitted), ".2f")
+        span = lo if lo == hi else f"{lo}–{hi}"
+        ref = wording.number(clean, ".2f")
+        if rate > 0 and min(abs(v - clean) for v in fitted) > 0.1:
+            text += (
+                f" Leverage points pull every fitted slope to {span}, away from the clean "
+                f"points' least-squares slope {ref} — bounded-influence losses do not "
+                "protect a line from outliers in x."
+            )
+        else:
+            text += f" Fitted slopes {span}; the clean points' least-squares slope is {ref}."
+    if limit is not None and rate >= limit - 1e-9:
+        classes = "" if n_classes is None else f" and {n_classes} classes"
         text += (
-            f" At {c.rate:.0%} {KIND_TITLES[c.kind]} the wrong labels are at least as common as "
-            f"the true one (from {limit:.0%} on for this kind and {key.load().n_classes} "
-            "classes): no loss can recover the clean labels."
+            f" At {rate:.0%} {KIND_TITLES[kind]} the wrong labels are at least as common as "
+            f"the true one (from {limit:.0%} on for this kind{classes}): no loss can recover "
+            "the clean labels."
         )
     if diverged:
         text += f" Diverged (reported, not scored): {', '.join(diverged)}."

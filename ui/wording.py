@@ -13,6 +13,7 @@ true live in one place:
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 
 #: Two ratios closer to 1 than this print as "1.0×" and are reported as a tie instead.
@@ -99,8 +100,12 @@ def plural(n: int, one: str, many: str | None = None) -> str:
 
 
 def clean(text: str) -> bool:
-    """Whether ``text`` holds none of the tokens a computed sentence must never show."""
-    low = text.lower()
-    bad = ("nan", "inf", "none", "-0.0", "-0%", " 1×", " 1.0×", "(1.0×", "(1×")
-    words = low.replace("(", " ").replace(")", " ").replace(",", " ").replace(".", " ").split()
-    return not any(b in low for b in bad[3:]) and not any(w in bad[:3] for w in words)
+    """Whether ``text`` holds none of the tokens a computed sentence must never show: ``nan``,
+    ``inf``, ``None`` (as words), a negative zero (``-0``, ``-0.000``, ``-0%``) or a "1×" /
+    "1.0×" comparative."""
+    words = re.split(r"[\s(),;:]+", text.lower())
+    if {"nan", "inf", "-inf", "none", "nan%", "inf%"} & set(words):
+        return False
+    if re.search(r"(?<![\d.])-0(?:\.0+)?(?![\d.])|-0(?:\.0+)?%", text):
+        return False
+    return not re.search(r"(?<![\d.])1(?:\.0)?×", text)
