@@ -12,7 +12,6 @@ import math
 import re
 from types import SimpleNamespace
 
-import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
