@@ -87,15 +87,7 @@ with frame.page("decision_boundaries"):
     frame.takeaway(ub.takeaway(panels, flipped=ds.corrupted is not None, diverged=diverged))
 
     summary = ub.summary_frame(panels, runs)
-    st.dataframe(
-        summary,
-        hide_index=True,
-        column_config={
-            c: st.column_config.NumberColumn(format="percent")
-            for c in ub.PERCENT_COLUMNS
-            if c in summary
-        },
-    )
+    st.dataframe(ub.styled_summary(summary), hide_index=True)
     c1, c2, c3 = st.columns(3)
     with c1:
         frame.csv_download(summary, "boundaries_summary", label="Summary CSV")

@@ -116,7 +116,7 @@ with frame.page("outlier_robustness"):
             frame.csv_download(cells, "noise_boundaries", label="Boundary grid (CSV)")
         with c[1]:
             frame.csv_download(pts, "noise_points", label="Points (CSV)")
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(ui.styled_table(table), hide_index=True, width="stretch")
     frame.csv_download(table, f"{task}_scores", label="Scores (CSV)")
     frame.takeaway(ui.fit_takeaway(key, table))
 

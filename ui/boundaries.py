@@ -10,6 +10,7 @@ whose training label was flipped.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import altair as alt
 import numpy as np
@@ -307,8 +308,8 @@ def panel_title(p: Panel, diverged_epoch: int | None) -> str:
 
 def facet_width(n_panels: int, columns: int = 4) -> int:
     """Pixel width of one square panel so a row (plus the y axis) fits the main column of a
-    wide Streamlit page on a 1400 px screen with the sidebar open (about 880 px)."""
-    return int(min(300, (860 // min(columns, max(1, n_panels))) - 12))
+    Streamlit page at 1280 px with the sidebar open (about 820 px; measured in Chromium)."""
+    return int(min(300, (760 // min(columns, max(1, n_panels))) - 12))
 
 
 def boundaries_chart(
@@ -515,6 +516,14 @@ PERCENT_COLUMNS = (
     "gradient share of misclassified",
     "gradient share of flipped",
 )
+
+
+def styled_summary(table: pd.DataFrame) -> Any:
+    """:func:`summary_frame` for ``st.dataframe``: shares as percentages, "—" where a share is
+    undefined (no gradient at all), never ``None``; the numbers stay numbers."""
+    fmt = {c: "{:.1%}" for c in PERCENT_COLUMNS if c in table}
+    return table.style.format(fmt, na_rep="—").hide(axis="index")
+
 
 SHADING_NOTE = (
     "Shading: predicted class, darker = more confident (probability; for margin losses the "

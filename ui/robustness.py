@@ -188,6 +188,14 @@ def metric_name(task: str) -> str:
 # --------------------------------------------------------------------------- regression
 
 
+def styled_table(table: pd.DataFrame) -> Any:
+    """:func:`fit_table` for ``st.dataframe``: four decimals (as Streamlit showed them), "—"
+    for a diverged run's score, never ``None``; the numbers stay numbers."""
+    fmt = {c: "{:.4f}" for c in table.columns if c in ("slope", "intercept")}
+    fmt |= {c: "{:.4f}" for c in table.columns if c.startswith("clean-test")}
+    return table.style.format(fmt, na_rep="—").hide(axis="index")
+
+
 def clean_slope(ds: Dataset) -> float | None:
     r"""Least-squares slope of the clean training points of a 1-D regression dataset,
     :math:`\hat a = \operatorname{cov}(x, y) / \operatorname{var}(x)` over the rows that were

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import altair as alt
 import numpy as np
@@ -256,21 +257,28 @@ def divergence_notes(summary: Mapping[str, compare.Summary], lr: float) -> list[
     ]
 
 
-def summary_columns() -> dict:
-    """Column formats of :func:`summary_frame`."""
-    return {
-        c: st.column_config.NumberColumn(format="%.3f")
-        for c in ("final test accuracy", "± sd", "best test accuracy")
-    }
+def styled_summary(table: pd.DataFrame) -> Any:
+    """:func:`summary_frame` for ``st.dataframe``: three decimals, "never" for a target no seed
+    reached and "—" for a diverged loss's scores (never ``None``); the numbers stay numbers."""
+    reach = [c for c in table.columns if c.startswith("epochs to ")]
+    fmt = {c: "{:.3f}" for c in ("final test accuracy", "± sd", "best test accuracy")}
+    return (
+        table.style.format(fmt, na_rep="—")
+        .format({c: "{:g}" for c in reach}, na_rep="never")
+        .hide(axis="index")
+    )
 
 
-def cross_columns(cross: pd.DataFrame) -> dict:
-    """Column formats of :func:`cross_eval_frame`."""
-    return {c: st.column_config.NumberColumn(format="%.3f") for c in cross.columns[1:]}
+def styled_cross(cross: pd.DataFrame) -> Any:
+    """:func:`cross_eval_frame` for ``st.dataframe``: three decimals, "—" for a diverged model."""
+    return cross.style.format({c: "{:.3f}" for c in cross.columns[1:]}, na_rep="—").hide(
+        axis="index"
+    )
 
 
 # --------------------------------------------------------------------------- charts
 
+DIVERGED_NOTE = "diverged: cut at 10× its start"
 #: A diverging curve is cut where it first exceeds this many times its starting value: the
 #: axis stays readable and the divergence is reported in words (the warning and takeaway).
 BLOWUP = 10.0
@@ -365,9 +373,20 @@ def loss_chart(key: Comparison, n_seeds: int, spread: str, columns: int = 2) -> 
     shown = [identity.short(n) for n in key.losses]
     # each panel has its own y axis (independent scales): leave room for it
     w = int(min(420, 860 // min(columns, max(1, len(shown))) - 80))
-    layer = _band_lines(df, key.losses, "loss (its own units)", dash=True).properties(
-        width=w, height=200
+    gone = _diverged(rs, key.losses)
+    if gone:  # say it in the panel whose curve was cut (an empty panel would say nothing)
+        notes = pd.DataFrame({"loss": gone, "split": "train", "note": DIVERGED_NOTE})
+        df = pd.concat([df.assign(note=""), notes], ignore_index=True)
+    else:
+        df = df.assign(note="")
+    note = (
+        alt.Chart()
+        .transform_filter("datum.note != ''")
+        .mark_text(fontSize=14, color="#444", align="center")
+        .encode(text="note:N", x=alt.value(w / 2), y=alt.value(16))
     )
+    layer = alt.layer(_band_lines(df, key.losses, "loss (its own units)", dash=True), note)
+    layer = layer.properties(width=w, height=200)
     return (
         alt.FacetChart(
             data=df,
@@ -414,7 +433,7 @@ def yardstick_chart(key: Comparison, n_seeds: int, spread: str) -> alt.LayerChar
     return (
         _band_lines(finite, key.losses, "test log-loss (nats, log scale)", log_y=True)
         .properties(data=finite)
-        .properties(title="Test log-loss: every model, one scoring rule", height=HEIGHT)
+        .properties(title="Test log-loss (one rule for all)", height=HEIGHT)
     )
 
 
@@ -437,10 +456,10 @@ def reliability_chart(key: Comparison, n_seeds: int) -> alt.LayerChart:
     )
     x = alt.X("confidence:Q", title="confidence max p (softmax)", scale=alt.Scale(domain=[0, 1]))
     y = alt.Y("accuracy:Q", title="accuracy in the bin", scale=alt.Scale(domain=[0, 1]))
-    line = alt.Chart(df).mark_line(strokeWidth=2.5).encode(x=x, y=y, color=color)
+    line = alt.Chart(df).mark_line(strokeWidth=2.5, clip=True).encode(x=x, y=y, color=color)
     dots = (
         alt.Chart(df)
-        .mark_circle(opacity=0.9)
+        .mark_circle(opacity=0.9, clip=True)
         .encode(
             x=x,
             y=y,
@@ -460,7 +479,7 @@ def reliability_chart(key: Comparison, n_seeds: int) -> alt.LayerChart:
         )
     )
     return alt.layer(diag, line, dots).properties(
-        title="Reliability: on the diagonal = calibrated", height=HEIGHT
+        title="Reliability (diagonal: calibrated)", height=HEIGHT
     )
 
 
