@@ -25,7 +25,7 @@ with frame.page("loss_landscape"):
 
     # ------------------------------------------------------------------ one sample, one weight
     st.header("One sample, one weight")
-    st.caption(ui.ONE_SAMPLE_NOTE)
+    figure = st.container()  # the key figure first; its controls below it
     c = st.columns(5)
     x0 = c[0].number_input("input x₀", -5.0, 5.0, D["x0"], step=0.5, key="x0", bind="query-params")
     y0 = c[1].selectbox("label y₀", ["0", "1"], index=0, key="y0", bind="query-params")
@@ -48,7 +48,8 @@ with frame.page("loss_landscape"):
         bind="query-params",
     )  # fmt: skip
     one = ui.one_sample(one_cfg)
-    charts.show(ui.one_sample_chart(one_cfg, t1), height=460)
+    charts.show(ui.one_sample_chart(one_cfg, t1), container=figure, height="content")
+    st.caption(ui.ONE_SAMPLE_NOTE)
     st.dataframe(ui.display(one.summary), hide_index=True, width="stretch")
     frame.takeaway(ui.one_sample_takeaway(one, one_cfg))
     d = st.columns(3)
@@ -106,8 +107,8 @@ with frame.page("loss_landscape"):
     for name in res.summary["loss"]:
         left, right = st.columns(2)
         # Streamlit sizes Vega-Lite charts by these arguments, not by the spec's width/height
-        charts.show(ui.surface_chart(cfg, name, t), container=left, height=ui.MAP_HEIGHT)
-        charts.show(ui.convexity_chart(cfg, name, t), container=right, height=ui.MAP_HEIGHT)
+        charts.show(ui.surface_chart(cfg, name, t), container=left, height="content")
+        charts.show(ui.convexity_chart(cfg, name, t), container=right, height="content")
     st.dataframe(ui.display(res.summary), hide_index=True, width="stretch")
     frame.takeaway(ui.surface_takeaway(res, cfg))
     d = st.columns(4)

@@ -64,6 +64,7 @@ with frame.page("decision_boundaries"):
     for note in ub.divergence_notes(runs, model.lr):
         st.warning(note, icon=":material/warning:")
 
+    figure = st.container()  # the key figure above its scrubber
     options = ub.epochs(key)
     if "epoch" in st.session_state and st.session_state["epoch"] not in options:
         del st.session_state["epoch"]  # other epochs, other snapshots: start at the end
@@ -81,7 +82,8 @@ with frame.page("decision_boundaries"):
     )
 
     panels = ub.compute_panels(key, epoch)
-    cells, points = ub.show(key, epoch, drive)
+    with figure:
+        cells, points = ub.show(key, epoch, drive)
     st.caption(ub.SHADING_NOTE)
     diverged = {n: r.diverged_epoch for n, r in runs.items()}
     frame.takeaway(ub.takeaway(panels, flipped=ds.corrupted is not None, diverged=diverged))

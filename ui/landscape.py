@@ -324,7 +324,9 @@ def _heatmap(cfg: SurfaceConfig, name: str, field: str) -> alt.Chart:
             x2="w1",
             y=alt.Y("b0:Q", title="bias b", scale=alt.Scale(**SCALE)),
             y2="b1",
-            color=alt.Color(f"{field}:Q", title=title, scale=scale),
+            color=alt.Color(
+                f"{field}:Q", title=title, scale=scale, legend=alt.Legend(orient="bottom")
+            ),
             tooltip=[
                 alt.Tooltip("w:Q"),
                 alt.Tooltip("b:Q"),

@@ -339,7 +339,9 @@ def map_title(loss: str, test_accuracy: float, diverged_epoch: int | None) -> di
         if diverged_epoch is not None
         else f"clean-test accuracy {wording.pct(test_accuracy)}"
     )
-    return {"text": identity.title(loss), "subtitle": sub}
+    # the short label: a full title ("Squared error on probabilities (Brier)") is cut off
+    # above a 240-px map; the table below gives the full names
+    return {"text": identity.short(loss), "subtitle": sub}
 
 
 @charts.cached_spec(max_entries=32)
