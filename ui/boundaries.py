@@ -521,8 +521,8 @@ PERCENT_COLUMNS = (
 def styled_summary(table: pd.DataFrame) -> Any:
     """:func:`summary_frame` for ``st.dataframe``: shares as percentages, "—" where a share is
     undefined (no gradient at all), never ``None``; the numbers stay numbers."""
-    fmt = {c: "{:.1%}" for c in PERCENT_COLUMNS if c in table}
-    return table.style.format(fmt, na_rep="—").hide(axis="index")
+    cols = [c for c in PERCENT_COLUMNS if c in table]
+    return table.style.format("{:.1%}", subset=cols, na_rep="—").hide(axis="index")
 
 
 SHADING_NOTE = (

@@ -191,9 +191,8 @@ def metric_name(task: str) -> str:
 def styled_table(table: pd.DataFrame) -> Any:
     """:func:`fit_table` for ``st.dataframe``: four decimals (as Streamlit showed them), "—"
     for a diverged run's score, never ``None``; the numbers stay numbers."""
-    fmt = {c: "{:.4f}" for c in table.columns if c in ("slope", "intercept")}
-    fmt |= {c: "{:.4f}" for c in table.columns if c.startswith("clean-test")}
-    return table.style.format(fmt, na_rep="—").hide(axis="index")
+    cols = [c for c in table.columns if c in ("slope", "intercept") or c.startswith("clean")]
+    return table.style.format("{:.4f}", subset=cols, na_rep="—").hide(axis="index")
 
 
 def clean_slope(ds: Dataset) -> float | None:

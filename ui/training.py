@@ -261,19 +261,19 @@ def styled_summary(table: pd.DataFrame) -> Any:
     """:func:`summary_frame` for ``st.dataframe``: three decimals, "never" for a target no seed
     reached and "—" for a diverged loss's scores (never ``None``); the numbers stay numbers."""
     reach = [c for c in table.columns if c.startswith("epochs to ")]
-    fmt = {c: "{:.3f}" for c in ("final test accuracy", "± sd", "best test accuracy")}
+    scores = [c for c in ("final test accuracy", "± sd", "best test accuracy") if c in table]
+    # one subset per format call: a later call without a subset would reset the earlier ones
     return (
-        table.style.format(fmt, na_rep="—")
-        .format({c: "{:g}" for c in reach}, na_rep="never")
+        table.style.format("{:.3f}", subset=scores, na_rep="—")
+        .format("{:g}", subset=reach, na_rep="never")
         .hide(axis="index")
     )
 
 
 def styled_cross(cross: pd.DataFrame) -> Any:
     """:func:`cross_eval_frame` for ``st.dataframe``: three decimals, "—" for a diverged model."""
-    return cross.style.format({c: "{:.3f}" for c in cross.columns[1:]}, na_rep="—").hide(
-        axis="index"
-    )
+    cols = list(cross.columns[1:])
+    return cross.style.format("{:.3f}", subset=cols, na_rep="—").hide(axis="index")
 
 
 # --------------------------------------------------------------------------- charts
