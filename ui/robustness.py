@@ -267,11 +267,14 @@ def scatter_chart(key: Comparison) -> alt.LayerChart:
         .encode(
             x=alt.X("x:Q", title="x (standardised)"),
             y=alt.Y("y:Q", title="y (standard units)"),
-            shape=alt.Shape("point:N", title="Point", scale=shapes),
+            shape=alt.Shape(
+                "point:N", title="Point", scale=shapes, legend=alt.Legend(orient="bottom")
+            ),
             color=alt.Color(
                 "point:N",
                 title="Point",
                 scale=alt.Scale(domain=list(ROLES), range=list(ROLE_COLORS)),
+                legend=alt.Legend(orient="bottom"),
             ),
             tooltip=["point", alt.Tooltip("x:Q", format=".3g"), alt.Tooltip("y:Q", format=".3g")],
         )
@@ -288,7 +291,7 @@ def scatter_chart(key: Comparison) -> alt.LayerChart:
                 title="Fit",
                 scale=identity.scale(key.losses, "regression"),
                 sort=order,
-                legend=alt.Legend(labelLimit=400),
+                legend=alt.Legend(labelLimit=400, orient="bottom", columns=2),
             ),
             strokeDash=alt.StrokeDash("loss:N", sort=order, legend=None),
             tooltip=[
@@ -299,7 +302,7 @@ def scatter_chart(key: Comparison) -> alt.LayerChart:
         )
     )
     chart = alt.layer(pts, fitted).resolve_scale(color="independent", shape="independent")
-    return chart.properties(height=420, title="Fits on the corrupted training data")
+    return chart.properties(height=420, title="Fits on the corrupted data")
 
 
 # --------------------------------------------------------------------------- classification
@@ -422,9 +425,8 @@ def sweep_chart(key: Comparison, rates: tuple[float, ...], seeds: tuple[int, ...
                  "diverged"],
     )  # fmt: skip
     n = int(agg["seeds"].max()) if len(agg) else 0
-    title = (
-        f"Clean-test score against corruption (mean and min–max over {wording.plural(n, 'seed')})"
-    )
+    over = wording.plural(n, "seed")
+    title = {"text": "Score against corruption", "subtitle": f"mean and min–max over {over}"}
     return alt.layer(band, line).properties(height=400, title=title)
 
 

@@ -401,8 +401,10 @@ def loss_chart(key: Comparison, n_seeds: int, spread: str, columns: int = 2) -> 
         )
         .resolve_scale(y="independent")
         .properties(
-            title="Each loss measured by itself: train (solid) and test (dashed), mean and band "
-            "over seeds"
+            title={
+                "text": "Each loss by itself",
+                "subtitle": "train solid, test dashed; mean and band over seeds",
+            }
         )
     )
 
@@ -419,7 +421,10 @@ def accuracy_chart(key: Comparison, n_seeds: int, spread: str, target: float) ->
         .encode(y="target:Q")
     )
     return alt.layer(lines, rule, data=test).properties(
-        title=f"Test accuracy (the common yardstick); dashed: target {target:.0%}",
+        title={
+            "text": "Test accuracy",
+            "subtitle": f"the common yardstick; dashed: target {target:.0%}",
+        },
         height=HEIGHT,
     )
 
