@@ -198,7 +198,7 @@ def takeaway(
             else:
                 parts.append(
                     f"At epoch {epoch}, {_who(top)} {'score' if len(top) > 1 else 'scores'} best "
-                    f"on the test points ({wording.pct(best)}) and {_who(bottom)} worst "
+                    f"({wording.pct(best)} on the test points) and {_who(bottom)} worst "
                     f"({wording.pct(worst)})."
                 )
     if gone:

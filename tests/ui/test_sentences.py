@@ -78,7 +78,7 @@ def test_boundary_takeaway_agrees_with_its_numbers(case):
     }
     by_short = {identity.short(n): v for n, v in ranked.items()}
     m = re.search(
-        r", (.+?) scores? best on the test points \((.+?)%\) and (.+?) worst \((.+?)%\)", text
+        r", (.+?) scores? best \((.+?)% on the test points\) and (.+?) worst \((.+?)%\)", text
     )
     if m:
         top, bottom = short_list(m.group(1)), short_list(m.group(3))
