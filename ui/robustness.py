@@ -139,7 +139,7 @@ def within_budget(key: Comparison, n_rates: int, n_seeds: int) -> bool:
     A sweep cell trains its losses in lockstep, but small models spend their time in
     per-step overhead that grows with the number of models (measured: 0.41 s for one cell of
     5 linear losses x 500 epochs on 3,500 points, i.e. ~0.16 ms per model-step, about
-    ``core.compare.STEP_OVERHEAD``), so every model counts as its own group of steps.
+    ``core.cost.STEP_OVERHEAD``), so every model counts as its own group of steps.
     """
     runs = len(key.losses) * int(n_rates) * int(n_seeds)
     return controls.within_budget(key.load(), key.model, runs, runs)
