@@ -16,7 +16,8 @@ import streamlit as st
 from core import curves, losses
 from core.losses import LossParams
 from ui import charts, identity
-from ui.wording import REL_TOL, join, num, tied, times, verb
+from ui.wording import REL_TOL, num, ratio, tied, verb
+from ui.wording import names as join  # "names" is a local variable here
 
 DEFAULT_LOSSES: dict[str, tuple[str, ...]] = {
     "classification": ("cross_entropy", "mse", "mae", "hinge"),
@@ -408,7 +409,7 @@ def _compare(items: Sequence, size, verb_s: str, verb_p: str) -> str:
     if tied(size(hi), size(lo)):
         names = [x.label for x in items]
         return f"{join(names)} {verb(names, verb_s, verb_p)} equally hard (within {REL_TOL:.0%})."
-    text = f"{hi.label} {verb_s} {times(size(hi), size(lo))} as hard as {lo.label}"
+    text = f"{hi.label} {verb_s} {ratio(size(hi), size(lo))} as hard as {lo.label}"
     for end in (hi, lo):
         near = [
             x.label
