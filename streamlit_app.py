@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui import boundaries as ub
-from ui import controls, frame
+from ui import controls, frame, player
 
 LOSSES = ("cross_entropy", "mse", "mae", "hinge")
 DATASETS = ("moons", "circles", "xor", "spirals")
@@ -31,7 +31,9 @@ with frame.page("home"):
     runs = ub.fit_runs(data, 0.0, MODEL, LOSSES)
     ds = ub.load_data(data, 0.0)
     panels = ub.compute_panels(data, 0.0, MODEL, LOSSES, MODEL.epochs, runs)
-    cells, points = ub.show(data, 0.0, MODEL, LOSSES, MODEL.epochs, True, runs)
+    cells, points = player.boundaries_player(
+        data, 0.0, MODEL, LOSSES, MODEL.epochs, True, runs, epoch_key=None
+    )
     st.caption(
         f"{ds.title}, {MODEL.describe}. Shading: predicted class, darker = more confident "
         "(hinge: score). Dots: training points, sized by how hard each pulls on the model "

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import boundaries as ub
-from ui import controls, frame
+from ui import controls, frame, player
 
 DEFAULT_LOSSES = ["cross_entropy", "mse", "mae", "hinge"]
 MODEL = {"layers": 2, "width": 32, "act": "tanh", "opt": "adam", "lr": 0.01, "epochs": 150}
@@ -88,7 +88,7 @@ with frame.page("decision_boundaries"):
     )
 
     panels = ub.compute_panels(data, flip, model, chosen, epoch, runs, params=params)
-    cells, points = ub.show(data, flip, model, chosen, epoch, drive, runs, params)
+    cells, points = player.boundaries_player(data, flip, model, chosen, epoch, drive, runs, params)
     st.caption(
         "Shading: predicted class, darker = more confident (probability; for margin losses the "
         "score up to the margin). Dark cells: the boundary. Filled dots: training points; "

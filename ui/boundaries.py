@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import boundaries, datasets, train
+from core import boundaries, datasets, snapshots, train
 from core.boundaries import Panel
 from ui import charts
 from ui.controls import DataChoice, LossParams, ModelChoice, params_for, short_label
@@ -48,7 +48,7 @@ def configs(
     model: ModelChoice, loss_names: Sequence[str], params: LossParams = ()
 ) -> list[train.TrainConfig]:
     """One config per loss, same everything else, with the scrubber's snapshot epochs."""
-    snaps = boundaries.snapshot_epochs(model.epochs, SNAPSHOTS)
+    snaps = snapshots.schedule(model.epochs)  # playback's frames (ui.player)
     return [
         model.config(n, params_for(params, n), dtype=DTYPE, snapshot_epochs=snaps)
         for n in loss_names
