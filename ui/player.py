@@ -261,7 +261,7 @@ def fallback_png(header: dict, frame: snapshots.Frames, index: int, drive: bool)
 
     tr, te = header["points"]["train"], header["points"]["test"]
     for i, (x, y, k) in enumerate(zip(tr["x"], tr["y"], tr["label"], strict=True)):
-        area = 4 + 196 * frame.weight[index, i] / snapshots.LEVELS if drive else 36
+        area = 4 + 196 * float(frame.weight[index, i]) / snapshots.LEVELS if drive else 36
         r = np.sqrt(area / np.pi) * scale
         cx, cy = xy(x, y)
         draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=colors[k], outline="#ffffff")
@@ -302,7 +302,8 @@ def _fallback_images(
 
 
 def _sync(key: str, epoch_key: str) -> None:
-    """The player's trigger: put its epoch into the page's epoch widget (and so the link)."""
+    """The player's trigger: put its epoch into the page's epoch widget (the takeaway and
+    table follow it; the script updates the link itself, see ``player.js``)."""
     value = st.session_state.get(key)
     epoch = None if value is None else value.get("epoch")
     if isinstance(epoch, int) and not isinstance(epoch, bool):
@@ -335,7 +336,7 @@ def boundaries_player(
     view = header | {
         "epoch": int(epoch),
         "drive": bool(drive),
-        "link": epoch_key is not None,
+        "link": epoch_key,
         "fallback": fallback,
     }
     callbacks = {}

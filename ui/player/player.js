@@ -12,6 +12,9 @@
 const DECODED = new Map(); // payload id -> Promise<Uint8Array> (the inflated frames)
 const CLOCKS = new Map(); // component key -> {frame, playing, speed, start}
 const SPEEDS = [0.5, 1, 2, 4];
+// cleanup of the player drawn in each parent: Streamlit calls the module again with new data
+// on a rerun, and the previous player must stop and go first
+const LIVE = new WeakMap();
 
 function el(tag, cls, text) {
   const e = document.createElement(tag);
@@ -297,6 +300,8 @@ export default function (component) {
   const { data, parentElement, setTriggerValue, key } = component;
   if (!data) return undefined;
   const { header, body } = parse(data);
+  const previous = LIVE.get(parentElement);
+  if (previous) previous();
   const root = el("div", "ll-player");
   root.dataset.ready = "0";
   root.dataset.frames = String(header.epochs.length);
@@ -459,7 +464,18 @@ export default function (component) {
   }
 
   function link() {
-    if (header.link) setTriggerValue("epoch", header.epochs[clock.frame]);
+    if (!header.link) return;
+    const epoch = header.epochs[clock.frame];
+    setTriggerValue("epoch", epoch);
+    // The page's epoch widget is bound to the URL, but Streamlit writes a value set on the
+    // server into the URL only with the next request; write it now (after Streamlit's own
+    // write for this request), dropped at the default (the last epoch) as the binding does.
+    setTimeout(() => {
+      const url = new URL(window.location.href);
+      if (epoch === header.epochs[F - 1]) url.searchParams.delete(header.link);
+      else url.searchParams.set(header.link, String(epoch));
+      window.history.replaceState(window.history.state, "", url);
+    }, 0);
   }
 
   let raf = 0, last = 0;
@@ -551,10 +567,14 @@ export default function (component) {
     }
   });
 
-  return () => {
+  const cleanup = () => {
     alive = false;
     if (raf) cancelAnimationFrame(raf);
+    raf = 0;
     resize.disconnect();
     root.remove();
+    if (LIVE.get(parentElement) === cleanup) LIVE.delete(parentElement);
   };
+  LIVE.set(parentElement, cleanup);
+  return cleanup;
 }
