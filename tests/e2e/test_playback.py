@@ -61,7 +61,7 @@ def test_play_shows_ten_frames_per_second_and_sends_nothing(boundaries):
 
 
 def test_pause_holds_and_step_advances_one_snapshot(boundaries):
-    page, root, sent = boundaries
+    page, root, _ = boundaries
     page.get_by_role("button", name="restart").click()
     page.wait_for_timeout(700)
     page.get_by_role("button", name="pause").click()
