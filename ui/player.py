@@ -189,8 +189,8 @@ def boundary_payload(
                 "color": identity.color(n),
                 "kind": f.kind,
                 "diverged": _runs[n].diverged_epoch,
-                "train": [round(float(a), 4) for a in f.train_accuracy],
-                "test": [round(float(a), 4) for a in f.test_accuracy],
+                "train": [float(a) for a in f.train_accuracy],
+                "test": [float(a) for a in f.test_accuracy],
             }
             for n, f in zip(loss_names, frames, strict=True)
         ],
@@ -203,6 +203,12 @@ def pack(header: dict, body: bytes) -> bytes:
     """``uint32 n`` (little-endian), ``n`` bytes of JSON header, then the zlib body."""
     text = json.dumps(header, separators=(",", ":"), allow_nan=False).encode("utf-8")
     return struct.pack("<I", len(text)) + text + body
+
+
+def unpack(data: bytes) -> tuple[dict, bytes]:
+    """The header and zlib body of :func:`pack`'s bytes (for tests and benchmarks)."""
+    (n,) = struct.unpack("<I", data[:4])
+    return json.loads(data[4 : 4 + n].decode("utf-8")), data[4 + n :]
 
 
 # --------------------------------------------------------------------------- fallback picture

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 
 from core import datasets, metrics, train
-from ui import frame
+from ui import frame, player
 
 PAGE = "streamlit_app.py"
 LOSSES = ("cross_entropy", "mse", "mae", "hinge")
@@ -32,13 +31,14 @@ def core_accuracies(name: str) -> dict[str, float]:
 def test_four_boundaries_and_a_takeaway_computed_from_them(app, name):
     at = app(PAGE, None if name == "moons" else {"dataset": name})
     acc = core_accuracies(name)
-    charts = at.get("vega_lite_chart")
-    assert len(charts) == 1
-    spec = json.loads(charts[0].proto.spec)
-    assert spec["columns"] == 4 and len(spec["facet"]["sort"]) == 4  # one panel per loss
-    headers = " ".join(spec["facet"]["sort"])
-    for n in LOSSES:
-        assert f"test accuracy {acc[n]:.1%}" in headers
+    players = at.get("bidi_component")  # the figure: ui.player's panels
+    assert len(players) == 1
+    header = player.unpack(players[0].proto.bytes)[0]
+    assert [p["name"] for p in header["panels"]] == list(LOSSES)  # one panel per loss
+    assert header["epoch"] == 300  # it opens on the end of training
+    for n, p in zip(LOSSES, header["panels"], strict=True):
+        # the panel header at the last frame: "test accuracy {p['test'][-1]:.1%}"
+        assert p["test"][-1] == pytest.approx(acc[n], abs=1e-12)
     text = at.info[0].value
     best = max(acc.values())
     worst = min(acc.values())
