@@ -7,7 +7,7 @@
 // playing; pause, step and a released scrubber send the epoch once (when the page links it).
 //
 // Every piece of text from the payload (loss titles, class labels) goes into the DOM with
-// textContent, never innerHTML: class names can come from user CSVs.
+// textContent, never parsed as markup: class names can come from user CSVs.
 
 const DECODED = new Map(); // payload id -> Promise<Uint8Array> (the inflated frames)
 const CLOCKS = new Map(); // component key -> {frame, playing, speed, start}
