@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core import losses
-from ui import frame
+from ui import frame, player
 from ui import landscape as ui
 
 PLATEAU = {
@@ -57,6 +57,7 @@ with frame.page("loss_landscape"):
     )  # fmt: skip
     one = ui.one_sample(one_cfg)
     st.vega_lite_chart(spec=ui.one_sample_chart(one_cfg, t1), width="stretch", height=460)
+    player.descent_player(one.curves, one.paths, key="descent_one")
     st.dataframe(one.summary, hide_index=True, width="stretch")
     frame.takeaway(ui.one_sample_takeaway(one, one_cfg))
     d = st.columns(3)

@@ -361,3 +361,63 @@ def boundaries_player(
     cells = pd.concat([ub.cells_frame(p) for p in panels], ignore_index=True)
     points = pd.concat([ub.points_frame(p, *xy) for p in panels], ignore_index=True)
     return cells, points
+
+
+# --------------------------------------------------------------------------- descent paths
+
+_descent = st.components.v2.component(
+    "loss_lab.descent",
+    css=(ASSETS / "player.css").read_text(encoding="utf-8"),
+    js=(ASSETS / "descent.js").read_text(encoding="utf-8"),
+)
+
+
+def _loss_name(title: str) -> str:
+    """The registered name behind a display title (titles are what the landscape frames
+    hold); a title no loss has is kept as its own name (drawn in the neutral colour)."""
+    for task in ("classification", "regression"):
+        for name in identity.COLORS:
+            if identity.title(name, task) == title:
+                return name
+    return title
+
+
+def _finite_or_none(values: Sequence[float]) -> list[float | None]:
+    return [float(v) if np.isfinite(v) else None for v in values]
+
+
+def descent_payload(curves: pd.DataFrame, paths: pd.DataFrame) -> dict:
+    """Curves (``loss, w, value``) and descent paths (``loss, step, w, value``) of each loss
+    as the descent player's data, the paths at :func:`core.snapshots.schedule` of their
+    steps (every step up to 79, else ~80 steps, denser early)."""
+    last = int(paths["step"].max()) if len(paths) else 0
+    steps = list(snapshots.schedule(last)) if last >= 1 else [0]
+    losses = []
+    for title, curve in curves.groupby("loss", sort=False):
+        path = paths[paths["loss"] == title].set_index("step")
+        at = path.reindex(steps)
+        losses.append(
+            {
+                "title": str(title),
+                "color": identity.color(_loss_name(str(title))),
+                "curve": {
+                    "w": _finite_or_none(curve["w"]),
+                    "v": _finite_or_none(curve["value"]),
+                },
+                "path": {"w": _finite_or_none(at["w"]), "v": _finite_or_none(at["value"])},
+            }
+        )
+    text = json.dumps([steps, losses], separators=(",", ":"), allow_nan=False)
+    return {
+        "id": hashlib.sha1(text.encode()).hexdigest()[:16],
+        "steps": steps,
+        "losses": losses,
+        "fps": FPS,
+        "xlabel": "weight w (z = w·x₀)",
+    }
+
+
+def descent_player(curves: pd.DataFrame, paths: pd.DataFrame, *, key: str = "descent") -> None:
+    """Play the descent paths on their curves: one ball per loss on one step clock, in the
+    browser (opens at the last step). See :func:`descent_payload` for the frames."""
+    _descent(key=key, data=descent_payload(curves, paths))

@@ -7,6 +7,7 @@ read those attributes from inside the page, once per animation frame.
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -118,3 +119,29 @@ def test_home_plays_too(open_page):
     assert root.evaluate(SAMPLE_FRAMES) >= 20
     # the server-drawn fallback is hidden while the script runs
     assert not page.locator(".st-key-player_fallback").is_visible()
+
+
+def test_landscape_balls_roll_on_one_clock(open_page):
+    page = open_page("Loss_landscape")
+    page.wait_for_selector(".ll-descent[data-ready='1']", timeout=60_000)
+    root = page.locator(".ll-descent")
+    assert root.get_attribute("data-step") == "100"  # opens at the end of the descent
+    page.get_by_role("button", name="restart").first.click()
+    assert root.evaluate(SAMPLE_FRAMES) >= 20
+    page.get_by_role("button", name="pause").first.click()
+    held = root.get_attribute("data-step")
+    page.wait_for_timeout(500)
+    assert root.get_attribute("data-step") == held
+    # the default (plateau) view at its last step: cross-entropy's ball has rolled past the
+    # minimum's side (w < 0), MSE's sits on the plateau near its start (w0 = 6)
+    root.evaluate(
+        """(root) => {
+            const s = root.querySelector('.ll-scrub');
+            s.value = s.max;
+            s.dispatchEvent(new Event('input'));
+        }"""
+    )
+    readouts = root.locator(".ll-key").all_inner_texts()
+    w = [float(re.search(r"w = (-?[\d.]+)", t).group(1)) for t in readouts]
+    assert "Cross-entropy" in readouts[0] and "Squared error" in readouts[1], readouts
+    assert w[0] < 0 < 5 < w[1] <= 6, readouts
