@@ -216,6 +216,22 @@ def _grid_logits(models: Sequence[MLP], grid: Grid) -> NDArray:
     return np.concatenate(out)
 
 
+def _point_logits(models: Sequence[MLP], X: NDArray) -> NDArray:
+    """Logits ``(F, n, K)`` of every model on the points ``X``, stacked products."""
+    global _BLAS
+    if _BLAS is None:
+        _BLAS = ThreadpoolController()
+    X = np.asarray(X, dtype=models[0].dtype)
+    out = []
+    with _BLAS.limit(limits=1, user_api="blas"):
+        for s in range(0, len(models), CHUNK):
+            chunk = models[s : s + CHUNK]
+            params = [np.stack([m.params[i] for m in chunk]) for i in range(len(chunk[0].params))]
+            params = [p if i % 2 == 0 else p[:, None, :] for i, p in enumerate(params)]
+            out.append(forward(params, X, chunk[0].activation)[0])
+    return np.concatenate(out)
+
+
 def _chunk_logits(models: Sequence[MLP], grid: Grid) -> NDArray:
     # first layer on a grid: z = x W[0] + y W[1] + b, an outer sum of a row term and a column
     # term (no product over the rows * cols points at all)
@@ -271,10 +287,11 @@ def evaluate(
     Xte, yte = np.asarray(X_test), np.asarray(y_test)
     n_tr = len(ytr)
     rows, cols = grid.shape
-    # the picture from stacked products; the numbers (accuracy, gradients) from each model's
-    # own decision_function, bit for bit what the boundary panels compute
+    # the picture from the grid's outer sums; the numbers (accuracy, gradients) from stacked
+    # products, which compute every model exactly as its own decision_function does (as
+    # core.train's lockstep training relies on; tested against the boundary panels)
     z_grid = _grid_logits(models, grid)
-    z_pts = np.stack([m.decision_function(np.vstack([Xtr, Xte])) for m in models])
+    z_pts = _point_logits(models, np.vstack([Xtr, Xte]))
     z_tr, z_te = z_pts[:, :n_tr], z_pts[:, n_tr:]
     k = z_grid.shape[-1]
     if k == 2:  # v_1 alone, from the logit difference (the same numbers, less work)

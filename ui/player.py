@@ -14,7 +14,7 @@ routes were weighed:
 
 Instead the server evaluates every snapshot once (:func:`core.snapshots.evaluate`, cached with
 the training) and ships one binary payload per view: each loss's per-class surface values on
-a 48 x 48 grid and each training point's gradient weight, one byte each, per frame,
+a 40 x 40 grid and each training point's gradient weight, one byte each, per frame,
 delta-coded and zlib-compressed (the browser inflates it with ``DecompressionStream``). The
 browser draws each frame itself: it interpolates the values bilinearly at every screen pixel
 and colours the class of the largest, so the boundary is a smooth curve at any size rather
@@ -53,9 +53,11 @@ from ui.controls import DataChoice, LossParams, ModelChoice
 
 ASSETS = Path(__file__).resolve().parent / "player"
 #: Grid points per axis evaluated per snapshot; the browser interpolates between them.
-GRID = 48
+GRID = 40
 #: Pixels per side of each panel's canvas (CSS scales it to the panel's width).
 RASTER = 300
+#: Pixels per side of each panel of the server-drawn fallback picture.
+FALLBACK = 200
 #: Frames per second at speed 1x.
 FPS = 15
 #: Points of each accuracy curve shipped (the curves are downsampled to this).
@@ -93,7 +95,7 @@ def encode_frames(frames: Sequence[snapshots.Frames]) -> bytes:
     for f in frames:
         parts.append(_delta(_delta(f.values, 2), 0).tobytes())
         parts.append(_delta(f.weight, 0).tobytes())
-    return zlib.compress(b"".join(parts), 6)
+    return zlib.compress(b"".join(parts), 3)
 
 
 def _curves(runs: dict[str, train.FitResult], frames: Sequence[snapshots.Frames]) -> dict:
@@ -255,8 +257,10 @@ def fallback_png(header: dict, frame: snapshots.Frames, index: int, drive: bool)
     """One panel at frame ``index`` as a PNG (surface, dots, triangles, flipped x)."""
     from PIL import Image, ImageDraw
 
-    size = RASTER
-    img = Image.fromarray(render_surface(frame.values[index], frame.kind, len(header["classes"])))
+    size = FALLBACK
+    img = Image.fromarray(
+        render_surface(frame.values[index], frame.kind, len(header["classes"]), size)
+    )
     draw = ImageDraw.Draw(img)
     (x0, x1), (y0, y1) = header["grid"]["x"], header["grid"]["y"]
     colors = [c["color"] for c in header["classes"]]
@@ -354,7 +358,7 @@ def boundaries_player(
             f"Epoch {epoch} (playback needs JavaScript; the epoch slider redraws this picture)."
         )
         images = _fallback_images(data, flip, model, loss_names, epoch, drive, runs, params)
-        st.image(images, caption=[p["title"] for p in header["panels"]], width=220)
+        st.image(images, caption=[p["title"] for p in header["panels"]], width=FALLBACK)
     ds = ub.load_data(data, flip)
     panels = ub.compute_panels(data, flip, model, loss_names, epoch, runs, params=params)
     xy = (ds.X_train, ds.y_train, ds.X_test, ds.y_test, ds.corrupted)

@@ -91,7 +91,7 @@ def test_fallback_picture_matches_the_surface(view):
     ds, _, header, _, frames = view
     png = player.fallback_png(header, frames[0], len(header["epochs"]) - 1, drive=True)
     img = Image.open(io.BytesIO(png))
-    assert img.size == (player.RASTER, player.RASTER)
+    assert img.size == (player.FALLBACK, player.FALLBACK)
     # the raster itself: class colours where the model is sure, white-ish where undecided
     f = frames[0]
     pic = player.render_surface(f.values[-1], f.kind, 2).astype(int)
