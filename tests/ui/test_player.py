@@ -89,8 +89,9 @@ def test_fallback_picture_matches_the_surface(view):
     from PIL import Image
 
     ds, _, header, _, frames = view
-    png = player.fallback_png(header, frames[0], len(header["epochs"]) - 1, drive=True)
-    img = Image.open(io.BytesIO(png))
+    jpeg = player.fallback_image(header, frames[0], len(header["epochs"]) - 1, drive=True)
+    img = Image.open(io.BytesIO(jpeg))
+    assert img.format == "JPEG"
     assert img.size == (player.FALLBACK, player.FALLBACK)
     # the raster itself: class colours where the model is sure, white-ish where undecided
     f = frames[0]
