@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import charts, frame
+from ui import charts, frame, player
 from ui import landscape as ui
 
 PLATEAU = {
@@ -49,6 +49,7 @@ with frame.page("loss_landscape"):
     )  # fmt: skip
     one = ui.one_sample(one_cfg)
     charts.show(ui.one_sample_chart(one_cfg, t1), container=figure, height="content")
+    player.descent_player(one.curves, one.paths, key="descent_one")
     st.caption(ui.ONE_SAMPLE_NOTE)
     st.dataframe(ui.display(one.summary), hide_index=True, width="stretch")
     frame.takeaway(ui.one_sample_takeaway(one, one_cfg))

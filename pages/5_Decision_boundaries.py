@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui import boundaries as ub
-from ui import controls, frame
+from ui import controls, frame, player
 
 DEFAULT_LOSSES = ["cross_entropy", "mse", "mae", "hinge"]
 MODEL = {"layers": 2, "width": 32, "act": "tanh", "opt": "adam", "lr": 0.01, "epochs": 150}
@@ -83,7 +83,7 @@ with frame.page("decision_boundaries"):
 
     panels = ub.compute_panels(key, epoch)
     with figure:
-        cells, points = ub.show(key, epoch, drive)
+        cells, points = player.boundaries_player(key, epoch, drive)
     st.caption(ub.SHADING_NOTE)
     diverged = {n: r.diverged_epoch for n, r in runs.items()}
     frame.takeaway(ub.takeaway(panels, flipped=ds.corrupted is not None, diverged=diverged))

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import boundaries, train
+from core import boundaries, snapshots, train
 from core.boundaries import Panel
 from ui import charts, identity, wording
 from ui.comparison import Comparison, Corruption
@@ -28,8 +28,6 @@ X_MARK = "M-1,-1L1,1M-1,1L1,-1"
 HEIGHT = 300
 #: Grid cells per axis: fine enough for a smooth boundary, small enough to draw quickly.
 RESOLUTION = 60
-#: Roughly how many snapshots the epoch scrubber offers.
-SNAPSHOTS = 12
 #: Training precision for the boundary pictures (float32 is ~2x faster; the picture is the same).
 DTYPE = "float32"
 
@@ -51,7 +49,7 @@ def comparison(
 
 def configs(key: Comparison) -> list[train.TrainConfig]:
     """One config per loss, same everything else, with the scrubber's snapshot epochs."""
-    snaps = boundaries.snapshot_epochs(key.model.epochs, SNAPSHOTS)
+    snaps = snapshots.schedule(key.model.epochs)  # playback's frames (ui.player)
     return key.configs(dtype=DTYPE, snapshot_epochs=snaps)
 
 
@@ -77,7 +75,7 @@ def snapshot(result: train.FitResult, epoch: int):
 
 def epochs(key: Comparison) -> list[int]:
     """The epochs the scrubber offers (those with a snapshot), ascending."""
-    return sorted(boundaries.snapshot_epochs(key.model.epochs, SNAPSHOTS))
+    return sorted(snapshots.schedule(key.model.epochs))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

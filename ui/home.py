@@ -6,8 +6,8 @@ defaults). Measured with ``core`` (float32, seed 0, ``tests/app/test_home.py`` r
 cross-entropy 97.2% test accuracy, hinge 89.4%, MSE 87.2%, MAE 62.8%; on two moons with the
 old one-layer model MSE (95.8%) beat cross-entropy (95.0%) with nearly straight boundaries.
 
-:func:`show` draws the figure (one panel per loss, responsive, :func:`ui.charts.panels`) and
-returns what the page needs; the playback helper can swap it for a player.
+:func:`show` draws the figure: the playback component (:mod:`ui.player`), one panel per loss
+on one epoch clock.
 """
 
 from __future__ import annotations
@@ -15,12 +15,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import altair as alt
 import pandas as pd
 
 from core import datasets
 from ui import boundaries as ub
-from ui import charts, identity
+from ui import identity, player
 from ui.controls import DataChoice, ModelChoice
 
 LOSSES = ("cross_entropy", "mse", "mae", "hinge")
@@ -28,8 +27,6 @@ LOSSES = ("cross_entropy", "mse", "mae", "hinge")
 DATASETS = ("spirals", "moons", "circles", "xor")
 DEFAULT = "spirals"
 MODEL = ModelChoice(hidden=(32, 32), activation="tanh", optimizer="adam", lr=0.01, epochs=150)
-#: Plot height of one panel (its width is its column's).
-PANEL_HEIGHT = 240
 
 
 @dataclass(frozen=True)
@@ -101,60 +98,12 @@ def takeaway(results: Sequence[Outcome]) -> str:
     return text
 
 
-@charts.cached_spec(max_entries=16)
-def panel(name: str, loss: str) -> alt.LayerChart:
-    """The boundary of one loss on dataset ``name``: a single layered chart that fits its
-    column (the boundary page's encodings, :func:`ui.boundaries.boundaries_chart`); the
-    loss as title, its test accuracy and what the shading shows as subtitle."""
-    ds, panels, runs = _comparison(name)
-    p = next(q for q in panels if q.loss == loss)
-    xy = (ds.X_train, ds.y_train, ds.X_test, ds.y_test, ds.corrupted)
-    title = ub.panel_title(p, runs[loss].diverged_epoch)
-    facet = ub.boundaries_chart(
-        ub.cells_frame(p),
-        ub.points_frame(p, *xy),
-        {loss: title},
-        n_classes=ds.n_classes,
-        drive=True,
-        columns=1,
-    )
-    head, *rest = title.split("|")
-    return alt.LayerChart(
-        data=facet.data,
-        layer=facet.spec.layer,
-        height=PANEL_HEIGHT,
-        title=alt.TitleParams(text=head, subtitle=rest, anchor="middle", limit=0),
-    )
-
-
-def _legend(spec: charts.Spec, shown: bool) -> charts.Spec:
-    """One class legend for the whole row, under the last panel (beside a narrow panel a
-    legend squeezes the plot to a sliver); the point-size legend is in the caption."""
-
-    def encoding(enc: dict) -> dict:
-        out = dict(enc)
-        for channel in ("color", "size", "opacity"):
-            if isinstance(enc.get(channel), dict) and "field" in enc[channel]:
-                keep = shown and channel == "color"
-                legend = {"orient": "bottom", "direction": "vertical", "title": "Class"}
-                out[channel] = {**enc[channel], "legend": legend if keep else None}
-        return out
-
-    layers = [
-        {**layer, "encoding": encoding(layer["encoding"])} if "encoding" in layer else layer
-        for layer in spec.get("layer", [])
-    ]
-    return {**spec, "layer": layers}
-
-
 def show(name: str) -> pd.DataFrame:
-    """Draw the four boundaries (legend under the last panel); return the points (CSV)."""
-    last = len(LOSSES) - 1
-    specs = [_legend(panel(name, n), i == last) for i, n in enumerate(LOSSES)]
-    charts.panels(specs, columns=len(LOSSES))
-    ds, panels, _ = _comparison(name)
-    xy = (ds.X_train, ds.y_train, ds.X_test, ds.y_test, ds.corrupted)
-    return pd.concat([ub.points_frame(p, *xy) for p in panels], ignore_index=True)
+    """Draw the four boundaries as the playback component (one panel per loss on one epoch
+    clock, opening on the end of training); return the points (CSV)."""
+    key = ub.comparison(DataChoice(name), 0.0, MODEL, LOSSES)
+    _, points = player.boundaries_player(key, MODEL.epochs, True, epoch_key=None)
+    return points
 
 
 def caption(name: str) -> str:

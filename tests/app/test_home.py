@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 
 from core import datasets, metrics, train
-from ui import frame, home
+from ui import frame, home, player
 
 PAGE = "streamlit_app.py"
 LOSSES = ("cross_entropy", "mse", "mae", "hinge")
@@ -29,23 +28,18 @@ def core_accuracies(name: str) -> dict[str, float]:
     }
 
 
-def panel_titles(at) -> list[str]:
-    """Title and subtitle lines of each panel, in order."""
-    out = []
-    for chart in at.get("vega_lite_chart"):
-        title = json.loads(chart.proto.spec)["title"]
-        out.append(" ".join([title["text"], *title.get("subtitle", [])]))
-    return out
-
-
 @pytest.mark.parametrize("name", ["spirals", "circles"])
 def test_four_boundaries_and_a_takeaway_computed_from_them(app, name):
     at = app(PAGE, None if name == "spirals" else {"dataset": name})
     acc = core_accuracies(name)
-    titles = panel_titles(at)
-    assert len(titles) == 4  # one panel (one responsive chart) per loss
-    for n, title in zip(LOSSES, titles, strict=True):
-        assert title.startswith(SHORT[n]) and f"test accuracy {acc[n]:.1%}" in title
+    players = at.get("bidi_component")  # the figure: ui.player's panels
+    assert len(players) == 1
+    header = player.unpack(players[0].proto.bytes)[0]
+    assert [p["name"] for p in header["panels"]] == list(LOSSES)  # one panel per loss
+    assert header["epoch"] == home.MODEL.epochs  # it opens on the end of training
+    for n, p in zip(LOSSES, header["panels"], strict=True):
+        # the panel header at the last frame: "test accuracy {p['test'][-1]:.1%}"
+        assert p["test"][-1] == pytest.approx(acc[n], abs=1e-12)
     text = at.info[0].value
     best = max(acc.values())
     worst = min(acc.values())

@@ -9,6 +9,8 @@ pytestmark = pytest.mark.e2e
 INFO = '[data-testid="stAlertContentInfo"]'
 WARNING = '[data-testid="stAlertContentWarning"]'
 CHART = '[data-testid="stVegaLiteChart"]'
+#: The boundary figure: ui.player's panels, decoded and drawn (``data-ready``).
+PLAYER = ".ll-player[data-ready='1']"
 SIDEBAR = '[data-testid="stSidebar"]'
 
 
@@ -23,7 +25,9 @@ def dataset_shown(page) -> str:
 
 def test_home_default(open_page):
     page = open_page("", screenshot="compare_home")
-    assert page.locator(CHART).count() == 1
+    page.wait_for_selector(PLAYER)
+    assert page.locator(PLAYER).count() == 1
+    assert page.locator(f"{PLAYER} .ll-panel").count() == 4
     text = takeaway(page)
     assert "At epoch 300" in text and "% on the test points" in text
     cards = page.locator('[data-testid="stMain"] [data-testid="stPageLink"]')
@@ -39,7 +43,9 @@ def test_home_link_restores_the_dataset(open_page):
 
 def test_decision_boundaries_default(open_page):
     page = open_page("Decision_boundaries", screenshot="compare_boundaries_default")
-    assert page.locator(CHART).count() == 1
+    page.wait_for_selector(PLAYER)
+    assert page.locator(PLAYER).count() == 1
+    assert page.locator(f"{PLAYER} .ll-panel").count() == 4
     assert "At epoch 150" in takeaway(page)
     assert dataset_shown(page) == "spirals"
 
