@@ -80,12 +80,15 @@ LEGEND = alt.Legend(
 )  # fmt: skip
 
 
-def color_scale(domain: Sequence[str] | None) -> alt.Scale:
-    """A categorical scale that gives the i-th name of ``domain`` the i-th palette colour."""
+def color_scale(domain: Sequence[str] | None, colors: Sequence[str] | None = None) -> alt.Scale:
+    """A categorical scale that gives the i-th name of ``domain`` the i-th colour of ``colors``
+    (default: the palette), e.g. the losses' colours from ``ui.identity``."""
     if not domain:
-        return alt.Scale(range=list(PALETTE))
-    colors = [PALETTE[i % len(PALETTE)] for i in range(len(domain))]
-    return alt.Scale(domain=list(domain), range=colors)
+        return alt.Scale(range=list(colors or PALETTE))
+    palette = list(colors) if colors else list(PALETTE)
+    return alt.Scale(
+        domain=list(domain), range=[palette[i % len(palette)] for i in range(len(domain))]
+    )
 
 
 def lines(
@@ -99,6 +102,7 @@ def lines(
     y_title: str | None = None,
     log_y: bool = False,
     color_domain: Sequence[str] | None = None,
+    colors: Sequence[str] | None = None,
     legend_title: str | None = None,
     zero_rule: bool = True,
     y_domain: tuple[float, float] | None = None,
@@ -117,6 +121,8 @@ def lines(
         works for gradients (negative) and losses (zero) alike.
     color_domain
         Series names in the order that fixes their colours (stable across charts).
+    colors
+        The colours of ``color_domain``, in order (e.g. ``ui.identity.color`` of each loss).
     zero_rule
         Draw the line ``y = 0`` for orientation.
     y_domain
@@ -139,7 +145,7 @@ def lines(
         color=alt.Color(
             f"{color}:N",
             title=legend_title or color,
-            scale=color_scale(color_domain),
+            scale=color_scale(color_domain, colors),
             sort=list(color_domain) if color_domain else None,
             legend=LEGEND,
         ),
@@ -316,7 +322,7 @@ def cached_spec(
     return wrap(build) if build is not None else wrap
 
 
-def show(spec: Spec, *, container: Any = None, height: int | str = "content") -> None:
+def show(spec: Spec, *, container: Any = None, height: int | str | None = "content") -> None:
     """Draw a spec from :func:`cached_spec` as wide as its container.
 
     Composite specs (facets, concatenations) keep their panels' sizes and are drawn at their
@@ -325,7 +331,10 @@ def show(spec: Spec, *, container: Any = None, height: int | str = "content") ->
     """
     box = container if container is not None else st
     composite = any(k in spec for k in ("facet", "hconcat", "vconcat", "concat"))
-    box.vega_lite_chart(spec, width="content" if composite else "stretch", height=height)
+    # Streamlit 1.67 refuses height=None: None means the spec's own height, as "content" does.
+    box.vega_lite_chart(
+        spec, width="content" if composite else "stretch", height=height or "content"
+    )
 
 
 def panels(

@@ -46,11 +46,8 @@ def _comparison(name: str):
 
     The one place that calls the boundary page's cached training and panels.
     """
-    data = DataChoice(name)
-    runs = ub.fit_runs(data, 0.0, MODEL, LOSSES)
-    ds = ub.load_data(data, 0.0)
-    panels = ub.compute_panels(data, 0.0, MODEL, LOSSES, MODEL.epochs, runs)
-    return ds, panels, runs
+    key = ub.comparison(DataChoice(name), 0.0, MODEL, LOSSES)
+    return key.load(), ub.compute_panels(key, MODEL.epochs), ub.fit_runs(key)
 
 
 def outcomes(name: str) -> list[Outcome]:
