@@ -41,7 +41,8 @@ class Outcome:
 def _comparison(name: str):
     """``(dataset, panels at the last epoch, runs)`` of the home comparison on ``name``.
 
-    The one place that calls the boundary page's cached training and panels.
+    The one place that calls the boundary page's cached training and panels (through its
+    comparison key).
     """
     key = ub.comparison(DataChoice(name), 0.0, MODEL, LOSSES)
     return key.load(), ub.compute_panels(key, MODEL.epochs), ub.fit_runs(key)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from ui import identity
+
 pytestmark = pytest.mark.e2e
 
 INFO = '[data-testid="stAlertContentInfo"]'
@@ -29,7 +31,7 @@ def test_home_default(open_page):
     assert page.locator(PLAYER).count() == 1
     assert page.locator(f"{PLAYER} .ll-panel").count() == 4
     text = takeaway(page)
-    assert "At epoch 300" in text and "% on the test points" in text
+    assert "wins with" in text and "% test accuracy" in text and "loses with" in text
     cards = page.locator('[data-testid="stMain"] [data-testid="stPageLink"]')
     assert cards.count() >= 3  # the deep link plus one card per existing page
 
@@ -60,7 +62,7 @@ def test_decision_boundaries_link_restores_three_classes_with_label_noise(open_p
     assert dataset_shown(page) == "blobs"
     sidebar = page.locator(SIDEBAR).inner_text()
     for name in ("cross_entropy", "hinge", "multi_margin"):
-        assert name in sidebar
+        assert identity.title(name) in sidebar  # the picker shows display names
     assert "flipped points carry" in takeaway(page)
     assert page.locator(WARNING).count() == 0  # every value in the link was taken
     rows = page.locator('[data-testid="stDataFrame"]').first
