@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from ui import charts, frame
+from ui import charts, controls, frame
 from ui import curves as uc
 
-# No format_func on option widgets: Streamlit 1.67 writes the *formatted* label into the URL,
-# so links stay short and stable only with plain option names.
+# Loss pickers show display names while links keep registry names (controls.url_multiselect);
+# the task radio has plain option names (Streamlit 1.67 writes a format_func label into the URL).
 TASKS = ("classification", "regression")
 TASKS_HELP = "Classification: against the margin m = z_t − z_other; regression: the residual."
 LOSS_KEY = {"classification": "cls", "regression": "reg"}
@@ -24,13 +24,14 @@ with frame.page("loss_curves"):
         "Task", list(TASKS), index=0, key="task", bind="query-params", horizontal=True,
         help=TASKS_HELP,
     )  # fmt: skip
-    names = c_losses.multiselect(
+    # Display names in the picker, registry names in the link (controls.url_multiselect).
+    names = controls.url_multiselect(
         "Losses",
         cls_names if task == "classification" else reg_names,
         default=uc.available(uc.DEFAULT_LOSSES[task], task),
-        help="Registry names (they are what the link holds); the legends show full titles.",
+        format_func=lambda n: uc.title(task, n),
         key=LOSS_KEY[task],
-        bind="query-params",
+        container=c_losses,
     )
     # Figure first: the curves come right under the loss picker; the view settings and each
     # loss's hyperparameters sit in one wrapping row of fixed-width sliders below them.
@@ -66,9 +67,9 @@ with frame.page("loss_curves"):
                 f"Linear axes stop at {uc.WEIGHT_Y_MAX:g} (CE's 1/p_t is unbounded); switch on "
                 "the log scale to see everything."
             )
-            who = st.multiselect(
-                "Losses to compare", cls_names, default=uc.available(uc.DEFAULT_WEIGHTS), key="who",
-                bind="query-params",
+            who = controls.url_multiselect(
+                "Losses to compare", cls_names, default=uc.available(uc.DEFAULT_WEIGHTS),
+                format_func=lambda n: uc.title("classification", n), key="who",
             )  # fmt: skip
 
     # Hyperparameter sliders for every loss on screen.

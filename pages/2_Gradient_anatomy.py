@@ -4,7 +4,7 @@ for the three articles behind its three parts)."""
 import streamlit as st
 
 from ui import anatomy as ua
-from ui import charts, frame
+from ui import charts, controls, frame
 
 D = ua.DEFAULTS
 
@@ -114,9 +114,9 @@ with frame.page("gradient_anatomy"):
                 "True class t", [str(i) for i in range(1, k + 1)], key="t", bind="query-params"
             )
         )
-        maps = c4.multiselect(
+        maps = controls.url_multiselect(
             "Losses to compare", ua.loss_names(), format_func=ua.loss_title, key="maps",
-            default=D["maps"], bind="query-params", max_selections=4,
+            default=D["maps"], max_selections=4, container=c4,
         )  # fmt: skip
         names = tuple(dict.fromkeys(("mse", "cross_entropy", *maps)))
         table = ua.k_class_table(tuple(a), tuple(b), t - 1, names)

@@ -104,6 +104,11 @@ def label(task: str, name: str, params: Mapping[str, float]) -> str:
     return f"{short} ({', '.join(f'{k}={v:g}' for k, v in changed.items())})"
 
 
+def title(task: str, name: str) -> str:
+    """The loss's display name (``ui.identity``), for pickers."""
+    return identity.title(name, task)
+
+
 def short_title(task: str, name: str) -> str:
     """The title without its parenthesis, unless that would clash with another loss's."""
     title = losses.get(name, task=task).title
