@@ -4,7 +4,7 @@ import streamlit as st
 
 from core import datasets
 from ui import boundaries as ub
-from ui import controls, frame
+from ui import controls, frame, reproduce, upload
 from ui import training as ut
 
 DEFAULT_LOSSES = ["cross_entropy", "mse", "mae", "hinge"]
@@ -35,7 +35,7 @@ PRESETS = {
 
 with frame.page("training_curves"):
     frame.presets(PRESETS)
-    data = controls.dataset_controls(datasets.names("classification"), default="spirals")
+    data = upload.dataset_controls(datasets.names("classification"), default="spirals")
     model = controls.model_controls(MODEL, max_epochs=MAX_EPOCHS)
     chosen = controls.loss_controls(DEFAULT_LOSSES)
     params = controls.loss_param_controls(chosen)
@@ -120,3 +120,9 @@ with frame.page("training_curves"):
             frame.csv_download(rel, "training_reliability", label="Reliability CSV")
 
     frame.takeaway(ut.takeaway(summary, cross, chosen, target))
+    reproduce.expander(
+        data,
+        ds,
+        [model.config(n, controls.params_for(params, n), dtype=ut.DTYPE) for n in chosen],
+        n_seeds=int(n_seeds),
+    )

@@ -1,10 +1,12 @@
 """Outlier robustness: regression outliers and classification label noise, one loss at a time."""
 
+import dataclasses
+
 import numpy as np
 import streamlit as st
 
 from core import robustness
-from ui import controls, frame
+from ui import controls, frame, reproduce, upload
 from ui import robustness as ui
 
 TASKS = ["regression", "classification"]
@@ -42,8 +44,13 @@ with frame.page("outlier_robustness"):
     task = st.radio("Task", TASKS, index=0, horizontal=True, key="task", bind="query-params")
     sb = st.sidebar
     if task == "regression":
-        data = controls.dataset_controls(
-            ["linear_1d", "sine_1d"], default="linear_1d", prefix="r", skip=("test_fraction",)
+        data = upload.dataset_controls(
+            ["linear_1d", "sine_1d"],
+            default="linear_1d",
+            prefix="r",
+            skip=("test_fraction",),
+            dims=1,
+            tasks=("regression",),
         )
         sb.markdown("**Outliers**")
         kind = sb.radio(
@@ -60,8 +67,8 @@ with frame.page("outlier_robustness"):
         prefix = "r"
     else:
         st.session_state.setdefault("cmoons_n_samples", 200)  # half the default: a faster sweep
-        data = controls.dataset_controls(
-            controls.datasets_2d(), default="moons", prefix="c", skip=("test_fraction",)
+        data = upload.dataset_controls(
+            controls.datasets_2d(), default="moons", prefix="c", skip=("test_fraction",), dims=2
         )
         sb.markdown("**Label noise**")
         kind = sb.radio(
@@ -125,6 +132,17 @@ with frame.page("outlier_robustness"):
     st.dataframe(table, hide_index=True, width="stretch")
     frame.csv_download(table, f"{task}_scores", label="Scores (CSV)")
     frame.takeaway(ui.fit_takeaway(setting, table))
+    reproduce.expander(
+        data,
+        ui.corrupted(setting),
+        [dataclasses.replace(c, seed=setting.seed) for c in model.configs(names)],
+        corruption={
+            "kind": kind,
+            "rate": float(rate),
+            "magnitude": float(magnitude),
+            "seed": setting.seed,
+        },
+    )
 
     # ------------------------------------------------------------------ sweep over rates and seeds
     st.subheader("Sweep: clean-test score against the corruption rate")

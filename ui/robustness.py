@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import boundaries, datasets, robustness, train
+from core import boundaries, robustness, train
 from core.datasets import Dataset
 from ui import boundaries as ui_boundaries
 from ui import charts
@@ -92,7 +92,8 @@ class Setting:
     def load(self, seed: int | None = None) -> Dataset:
         """The clean dataset, drawn with ``seed`` (default: the chosen data seed)."""
         kwargs = self.data.kwargs | ({} if seed is None else {"seed": seed})
-        return datasets.load(self.data.name, **kwargs)
+        # replace() keeps the data choice's type: a built-in dataset or an uploaded CSV
+        return dataclasses.replace(self.data, params=tuple(sorted(kwargs.items()))).load()
 
 
 # --------------------------------------------------------------------------- cached work
