@@ -258,6 +258,21 @@ def _csv_controls(
     )
     numeric = [c for c in prof["numeric"] if c != target]
     others = [c for c in columns if c != target]
+    text = [c for c in others if c not in numeric]
+    if text:
+        st.info(
+            f"Column(s) {escape(', '.join(repr(c) for c in text))} are not numeric (they hold "
+            "text), so they are not chosen as features; encode them as numbers to use them.",
+            icon=":material/info:",
+        )
+    if dims is not None and len(others) < dims:
+        st.warning(
+            f"This view draws {'a plane' if dims == 2 else 'a line'}, so it needs "
+            f"{dims} feature columns besides the target; the file has {len(others)}.",
+            icon=":material/info:",
+        )
+        return None
+    ranked = numeric + text  # numeric columns first as defaults
     view = "features"
     if dims == 2:
         view_label = box.radio(
@@ -267,38 +282,29 @@ def _csv_controls(
             help="The models train on this plane, so the boundary drawn is the whole boundary "
             "of a model that sees only these two inputs.",
         )
-        if view_label == "Two columns" or len(others) < 2:
-            pair = numeric[:2] if len(numeric) >= 2 else others[:2]
+        if view_label == "Two columns" or len(others) == 2:
             c1, c2 = box.columns(2)
-            x1 = c1.selectbox("x₁", others, index=others.index(pair[0]), key=f"{prefix}up_x1_{h}")
+            x1 = c1.selectbox("x₁", others, index=others.index(ranked[0]), key=f"{prefix}up_x1_{h}")
             rest = [c for c in others if c != x1]
-            x2_default = pair[1] if pair[1] in rest else rest[0] if rest else None
-            x2 = c2.selectbox(
-                "x₂", rest, index=rest.index(x2_default) if rest else 0, key=f"{prefix}up_x2_{h}"
-            )
-            features = [x1, x2] if x2 is not None else [x1]
+            x2_default = next(c for c in ranked if c != x1)
+            x2 = c2.selectbox("x₂", rest, index=rest.index(x2_default), key=f"{prefix}up_x2_{h}")
+            features = [x1, x2]
         else:
             view = "pca"
             features = box.multiselect(
                 "Features to project",
                 others,
-                default=numeric or others[:2],
+                default=numeric,
                 key=f"{prefix}up_features_{h}",
             )
     elif dims == 1:
         x = box.selectbox(
-            "Feature (x axis)",
-            others,
-            index=others.index(numeric[0]) if numeric else 0,
-            key=f"{prefix}up_x_{h}",
+            "Feature (x axis)", others, index=others.index(ranked[0]), key=f"{prefix}up_x_{h}"
         )
         features = [x]
     else:
         features = box.multiselect(
-            "Features",
-            others,
-            default=numeric[: tabular.MAX_COLUMNS] or others,
-            key=f"{prefix}up_features_{h}",
+            "Features", others, default=numeric, key=f"{prefix}up_features_{h}"
         )
     with box.expander("Data split and seed"):
         test_fraction = st.slider(
