@@ -138,10 +138,9 @@ def _profile(content: bytes, filename: str) -> dict[str, Any]:
         "missing": {},
     }
     for c in table.columns:
-        col = table.frame[c].str.strip()
-        missing = col.isin(tabular.MISSING)
+        missing = table.missing(c)
         values = table.numeric(c)
-        if not np.isnan(values[~np.asarray(missing)]).any():
+        if not np.isnan(values[~missing]).any():
             out["numeric"].append(c)
         out["task"][c] = tabular.infer_task(table, c)
         out["missing"][c] = int(missing.sum())

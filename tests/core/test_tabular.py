@@ -300,3 +300,25 @@ def test_bad_options_name_the_argument(options, expected):
     rows = [f"{i},{i * 2},{i % 2}" for i in range(30)]
     with pytest.raises(ValueError, match=expected):
         tabular.to_dataset(_table("a,b,y", rows), **options)
+
+
+def test_pca_matches_scikit_learn():
+    from sklearn.decomposition import PCA
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 5)) @ rng.normal(size=(5, 5))
+    Z = (X - X.mean(0)) / X.std(0)
+    np.testing.assert_allclose(tabular._pca2(X, list("abcde")), PCA(2).fit_transform(Z), atol=1e-9)
+
+
+def test_text_and_numbers_mixed_in_a_column_and_bool_targets():
+    rows = [
+        f"{'n/a' if i == 0 else i},{' 2.5 ' if i % 2 else 'x'},{'True' if i % 2 else 'False'}"
+        for i in range(30)
+    ]
+    table = _table("a,b,flag", rows)
+    assert table.missing("a").sum() == 1
+    with pytest.raises(ValueError, match="'b' are not numeric"):
+        tabular.to_dataset(table, target="flag", features=["a", "b"], drop_missing=True)
+    ds = tabular.to_dataset(table, target="flag", features=["a"], drop_missing=True)
+    assert ds.class_names == ("False", "True")
