@@ -28,15 +28,24 @@ def _args(pairs: Mapping[str, Any]) -> str:
     return ", ".join(f"{k}={v!r}" for k, v in pairs.items())
 
 
+def _call(head: str, args: Sequence[str], indent: str = "", tail: str = "") -> str:
+    """``head(args)`` on one line if it fits in 96 characters, else one argument per line."""
+    one = f"{indent}{head}({', '.join(args)}){tail}"
+    if len(one) <= 96:
+        return one
+    inner = "".join(f"{indent}    {a},\n" for a in args)
+    return f"{indent}{head}(\n{inner}{indent}){tail}"
+
+
 def data_code(data: Any) -> tuple[str, str]:
-    """(import line, ``ds = ...`` line) loading ``data`` (a DataChoice or an UploadChoice)."""
+    """(core module, ``ds = ...`` code) loading ``data`` (a DataChoice or an UploadChoice)."""
     if getattr(data, "name", None) == "upload":
-        opts = dict(data.options)
-        return (
-            "from core import tabular",
-            f"ds = tabular.load_csv({data.filename!r}, {_args(opts)})  # the file you uploaded",
+        args = [repr(data.filename), *(f"{k}={v!r}" for k, v in data.options.items())]
+        return "tabular", "# the file you uploaded, next to this script\n" + _call(
+            "ds = tabular.load_csv", args
         )
-    return "from core import datasets", f"ds = datasets.load({data.name!r}, {_args(data.kwargs)})"
+    args = [repr(data.name), *(f"{k}={v!r}" for k, v in data.kwargs.items())]
+    return "datasets", _call("ds = datasets.load", args)
 
 
 def config_code(cfg: train.TrainConfig, indent: str = "    ") -> str:
@@ -47,7 +56,7 @@ def config_code(cfg: train.TrainConfig, indent: str = "    ") -> str:
         # snapshots change no number, only what is kept for the epoch scrubber
         if f.name not in ("loss", "snapshot_epochs") and v != getattr(_DEFAULT, f.name):
             kw[f.name] = dict(v) if isinstance(v, Mapping) else v
-    return f"{indent}train.TrainConfig({_args(kw)}),"
+    return _call("train.TrainConfig", [f"{k}={v!r}" for k, v in kw.items()], indent, ",")
 
 
 def core_snippet(
@@ -76,13 +85,14 @@ def core_snippet(
         Training curves: seeds ``cfg.seed .. cfg.seed + n_seeds - 1``; the scores are the mean
         final test accuracy over seeds.
     """
-    imp, load = data_code(data)
-    lines = [imp, "from core import train" if corruption is None and n_seeds == 1 else ""]
+    module, load = data_code(data)
+    modules = {module, "train"}
+    if flip > 0:
+        modules.add("datasets")
     if corruption is not None:
-        lines[1] = "from core import robustness, train"
-    elif n_seeds > 1:
-        lines[1] = "import dataclasses\n\nimport numpy as np\n\nfrom core import train"
-    lines += ["", load]
+        modules.add("robustness")
+    lines = ["import dataclasses\n\nimport numpy as np\n"] if n_seeds > 1 else []
+    lines += [f"from core import {', '.join(sorted(modules))}", "", load]
     if flip > 0:
         seed = int(data.kwargs.get("seed", 0))
         lines.append(f"ds = datasets.add_label_noise(ds, {flip!r}, kind='symmetric', seed={seed})")
