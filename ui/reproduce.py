@@ -243,3 +243,20 @@ def expander(
             "not identical numbers); each chosen loss's PyTorch equivalent is in `per_sample`."
         )
         st.code(torch_snippet(ds, configs), language="python")
+
+
+def for_comparison(
+    key: Any, ds: Any, configs: Sequence[train.TrainConfig], *, n_seeds: int = 1
+) -> None:
+    """:func:`expander` for a page's comparison key (``data``, ``corruption``, ``data_seed``):
+    the corruption, if any, is drawn with the data seed, as the pages draw it."""
+    c = key.corruption
+    corruption = None
+    if not c.clean:
+        corruption = {
+            "kind": c.kind,
+            "rate": float(c.rate),
+            "magnitude": float(c.magnitude),
+            "seed": int(key.data_seed),
+        }
+    expander(key.data, ds, configs, corruption=corruption, n_seeds=n_seeds)
