@@ -63,7 +63,7 @@ def test_uploaded_csv_snippet_reads_the_file_by_name(app, tmp_path, monkeypatch)
         "pages/5_Decision_boundaries.py", CSV_3_CLASSES, {"epochs": "20", "layers": "0"}
     )
     code = next(c.value for c in at.code if "fit_many" in c.value)
-    assert "tabular.load_csv('my data.csv'" in code
+    assert "ds = tabular.load_csv(\n    'my data.csv'," in code
     # run it where the file is, as a student would
     (tmp_path / "my data.csv").write_bytes(CSV_3_CLASSES)
     monkeypatch.chdir(tmp_path)
