@@ -296,9 +296,12 @@ def boundary_figures(s: Setting) -> tuple[list[dict], pd.DataFrame, pd.DataFrame
     results = dict(zip(s.losses, fits(s), strict=True))
     ps = panels(s)
     xy = (ds.X_train, ds.y_train, ds.X_test, ds.y_test, ds.corrupted)
-    cells = pd.concat([ui_boundaries.cells_frame(p) for p in ps], ignore_index=True)
-    points = pd.concat([ui_boundaries.points_frame(p, *xy) for p in ps], ignore_index=True)
-    classes = [ui_boundaries.class_name(k) for k in range(ds.n_classes)]
+    names = getattr(ds, "class_names", ())  # an uploaded CSV's classes
+    cells = pd.concat([ui_boundaries.cells_frame(p, names) for p in ps], ignore_index=True)
+    points = pd.concat([ui_boundaries.points_frame(p, *xy, names) for p in ps], ignore_index=True)
+    classes = [
+        ui_boundaries.class_name(k, getattr(ds, "class_names", ())) for k in range(ds.n_classes)
+    ]
     colors = charts.color_scale(classes)
     specs = []
     for p in ps:
