@@ -4,7 +4,7 @@ import streamlit as st
 
 from core import datasets
 from ui import boundaries as ub
-from ui import controls, frame, reproduce, upload
+from ui import controls, export, frame, reproduce, upload
 from ui import training as ut
 
 DEFAULT_LOSSES = ["cross_entropy", "mse", "mae", "hinge"]
@@ -78,7 +78,9 @@ with frame.page("training_curves"):
     shown = [controls.short_label(n) for n in chosen]
 
     acc = ut.accuracy_frame(runs, chosen, spread)
-    st.altair_chart(ut.accuracy_chart(acc, shown, target), width="stretch")
+    accuracy_chart = ut.accuracy_chart(acc, shown, target)
+    st.altair_chart(accuracy_chart, width="stretch")
+    export.svg_button(accuracy_chart.to_dict(), name="training_accuracy")
     frame.csv_download(acc, "training_accuracy", label="Accuracy CSV")
 
     table = ut.summary_frame(summary, target)

@@ -169,3 +169,6 @@ def show(spec: Spec, *, container: Any = None, height: int | None = None) -> Non
     """Draw a spec from :func:`cached_spec` as wide as its container."""
     box = container if container is not None else st
     box.vega_lite_chart(spec, width="stretch", height=height)
+    from ui import export  # vl-convert is imported only when a download is clicked
+
+    export.svg_button(spec, container=box)
