@@ -79,7 +79,8 @@ def test_hostile_names_show_as_text_and_run_nothing(open_page):
             "els => els.map((e) => e.textContent)"
         )
     )
-    assert IMG in legend and BOLD in legend
+    # (a long label may be cut with "…" by the legend's label limit: its start is the proof)
+    assert IMG[:24] in legend and BOLD in legend
 
 
 def test_hostile_column_name_in_pickers_is_plain_text(open_page):
