@@ -196,3 +196,16 @@ def test_the_file_stays_in_its_session(app):
     other.session_state["source"] = upload.OWN
     other.run()
     assert "Upload a CSV file" in _messages(other)
+
+
+def _big_csv(n: int = 20_000) -> bytes:
+    return b"a,b,c,species\n" + _rows(n, lambda i: f"{i % 97},{i % 89},{i % 83},{'xy'[i % 2]}")
+
+
+def test_20000_rows_over_the_work_budget_get_a_clear_limit(app):
+    """The default Training curves view (3 seeds x 4 losses, 200 epochs) on 20 000 rows is
+    about 3x the work one view may start: refused with a sentence, before any training."""
+    at = with_upload(CURVES, _big_csv())
+    assert any("the work one view may start" in e.value for e in at.error), _messages(at)
+    assert not at.dataframe
+    assert "14,000 training / 6,000 test rows" in " ".join(c.value for c in at.caption)
