@@ -158,6 +158,13 @@ def _store_upload(key: str) -> None:
         st.session_state[STORE] = {"name": f.name, "data": f.getvalue()}
 
 
+def _forget_dataset(key: str, dataset_key: str) -> None:
+    """Switching to the CSV: drop the built-in picker's state, so that a later preset setting
+    it is recognised (see :func:`dataset_controls`)."""
+    if st.session_state.get(key) == OWN:
+        st.session_state.pop(dataset_key, None)
+
+
 def _default_target(columns: Sequence[str]) -> str:
     lower = {c.lower(): c for c in columns}
     for n in TARGET_NAMES:
@@ -190,11 +197,19 @@ def dataset_controls(
         The tasks the page compares; another task gets a message and stops the page.
     """
     box = container if container is not None else st.sidebar
+    key, dataset_key = f"{prefix}source", f"{prefix}dataset"
+    if st.session_state.get(key) == OWN and dataset_key in st.session_state:
+        # The dataset picker is not drawn while the CSV is shown, so its key can only have
+        # been set by a lecture preset (which sets or resets every bound control): it asks for
+        # built-in data, and gets it.
+        st.session_state[key] = BUILT_IN
     source = box.segmented_control(
         "Data",
         [BUILT_IN, OWN],
         default=BUILT_IN,
-        key=f"{prefix}source",
+        key=key,
+        on_change=_forget_dataset,
+        args=(key, dataset_key),
         help="Your CSV stays in this browser session only.",
     )
     if source != OWN:

@@ -209,3 +209,17 @@ def test_20000_rows_over_the_work_budget_get_a_clear_limit(app):
     assert any("the work one view may start" in e.value for e in at.error), _messages(at)
     assert not at.dataframe
     assert "14,000 training / 6,000 test rows" in " ".join(c.value for c in at.caption)
+
+
+def test_switching_to_the_csv_and_a_preset_switching_back(app):
+    at = app(BOUNDARIES, {"dataset": "moons", **FAST})
+    at.sidebar.button_group(key="source").set_value(upload.OWN).run()
+    assert "Upload a CSV file" in _messages(at)  # the switch stuck (no flip back)
+    at.session_state[upload.STORE] = {"name": "x.csv", "data": CSV_3_CLASSES}
+    at.run()
+    assert at.dataframe and not at.error
+    # a lecture preset sets the dataset (frame.presets writes the bound keys): built-in again
+    at.session_state["dataset"] = "moons"
+    at.run()
+    assert at.session_state["source"] == upload.BUILT_IN
+    assert at.sidebar.selectbox(key="dataset").value == "moons"
