@@ -176,8 +176,7 @@ def test_robustness_classification_with_an_upload(app):
 
 def test_no_file_yet_shows_how_to_upload(app):
     at = app(BOUNDARIES, FAST)
-    at.session_state["source"] = upload.OWN
-    at.run()
+    at.sidebar.button_group(key="source").set_value(upload.OWN).run()
     assert "Upload a CSV file" in _messages(at)
     assert not at.dataframe and not at.exception
 
@@ -193,8 +192,7 @@ def test_the_file_stays_in_its_session(app):
     with_upload(BOUNDARIES, CSV_3_CLASSES, FAST)
     other = app(BOUNDARIES, FAST)  # another session, same server process
     assert upload.STORE not in other.session_state
-    other.session_state["source"] = upload.OWN
-    other.run()
+    other.sidebar.button_group(key="source").set_value(upload.OWN).run()
     assert "Upload a CSV file" in _messages(other)
 
 

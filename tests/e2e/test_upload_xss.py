@@ -80,7 +80,7 @@ def test_hostile_names_show_as_text_and_run_nothing(open_page):
         )
     )
     # (a long label may be cut with "…" by the legend's label limit: its start is the proof)
-    assert IMG[:24] in legend and BOLD in legend
+    assert IMG[:20] in legend and BOLD in legend
 
 
 def test_hostile_column_name_in_pickers_is_plain_text(open_page):
