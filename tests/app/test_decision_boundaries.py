@@ -214,7 +214,8 @@ def test_diverging_run_is_reported_not_crashed(app):
     warnings = [w.value for w in at.warning]
     assert any(f"diverged at epoch {r.diverged_epoch}" in w for w in warnings), warnings
     t = at.dataframe[0].value.set_index("loss")
-    assert t.loc["Squared error on logits", "diverged at epoch"] == r.diverged_epoch
+    assert t.loc["Squared error on logits", "diverged at epoch"] == str(r.diverged_epoch)
+    assert t.loc["Cross-entropy (softmax)", "diverged at epoch"] == "never"
 
 
 def test_hostile_url_values_are_refused_with_a_notice(app):
@@ -249,13 +250,19 @@ def test_no_loss_chosen_asks_for_one(app):
 def test_preset_sets_the_lecture_moment(app):
     at = app(PAGE, SMALL)
     labels = [b.label for b in at.button]
-    i = labels.index("3 classes: softmax CE vs multiclass hinge")
+    i = labels.index("3 classes: hinge stops pulling on half the points, CE on none")
     at = at.button[i].click().run()
     assert not at.exception
     assert at.selectbox(key="dataset").value == "blobs"
     assert at.multiselect(key="losses").value == ["cross_entropy", "hinge", "multi_margin"]
     assert at.select_slider(key="epoch").value == 200
     assert len(table(at)) == 3
+    # issue 11: the label's claim is what the table and the takeaway show
+    idle = table(at)["zero-gradient points"]
+    assert idle[TITLES["cross_entropy"]] == 0
+    for n in ("hinge", "multi_margin"):
+        assert 0.4 <= idle[TITLES[n]] <= 0.6
+    assert "every training point still pulls on the model" in at.info[0].value
 
 
 def test_default_view_shows_spirals_and_the_mae_failure(app):
@@ -267,9 +274,10 @@ def test_default_view_shows_spirals_and_the_mae_failure(app):
     for n in ("cross_entropy", "mse", "mae", "hinge"):
         assert t.loc[TITLES[n], "test accuracy"] == pytest.approx(exp[n]["test"], abs=1e-12)
     assert exp["cross_entropy"]["test"] > 0.9 > exp["mae"]["test"]
-    assert [d.label for d in at.get("download_button")] == [
+    assert [d.label for d in at.get("download_button") if d.label != "SVG"] == [
         "Summary CSV", "Points + gradients CSV", "Decision surface CSV",
     ]  # fmt: skip
+    assert [d.label for d in at.get("download_button")].count("SVG") == 1  # one chart
 
 
 def test_in_range_but_huge_work_is_refused_before_training(app):
