@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui import boundaries as ub
-from ui import controls, frame, player
+from ui import controls, frame, player, reproduce, upload
 
 DEFAULT_LOSSES = ["cross_entropy", "mse", "mae", "hinge"]
 MODEL = {"layers": 2, "width": 32, "act": "tanh", "opt": "adam", "lr": 0.01, "epochs": 150}
@@ -37,7 +37,7 @@ def _reset_scrubber(_values) -> None:
 
 with frame.page("decision_boundaries"):
     frame.presets(PRESETS, apply=_reset_scrubber)
-    data = controls.dataset_controls(controls.datasets_2d(), default="spirals")
+    data = upload.dataset_controls(controls.datasets_2d(), default="spirals", dims=2)
     flip = st.sidebar.slider(
         "Flip training labels (fraction)",
         min_value=0.0,
@@ -97,3 +97,4 @@ with frame.page("decision_boundaries"):
         frame.csv_download(points, "boundaries_points", label="Points + gradients CSV")
     with c3:
         frame.csv_download(cells, "boundaries_grid", label="Decision surface CSV")
+    reproduce.for_comparison(key, ds, ub.configs(key))

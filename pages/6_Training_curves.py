@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import charts, controls, frame
+from ui import charts, controls, frame, reproduce, upload
 from ui import training as ut
 
 DEFAULT_LOSSES = ["cross_entropy", "mse", "mae", "hinge"]
@@ -39,7 +39,7 @@ PRESETS = {
 
 with frame.page("training_curves"):
     frame.presets(PRESETS)
-    data = controls.dataset_controls(ut.DATASETS, default="spirals")
+    data = upload.dataset_controls(ut.DATASETS, default="spirals")
     model = controls.model_controls(MODEL, max_epochs=MAX_EPOCHS)
     chosen = controls.loss_controls(DEFAULT_LOSSES)
     params = controls.loss_param_controls(chosen)
@@ -102,3 +102,4 @@ with frame.page("training_curves"):
             frame.csv_download(rel, "training_reliability", label="Reliability CSV")
 
     frame.takeaway(ut.takeaway(summary, cross, chosen, target))
+    reproduce.for_comparison(key, key.load(), key.configs(dtype=ut.DTYPE), n_seeds=n_seeds)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import charts, controls, frame
+from ui import charts, controls, frame, reproduce, upload
 from ui import robustness as ui
 
 TASKS = ["regression", "classification"]
@@ -41,8 +41,13 @@ with frame.page("outlier_robustness"):
     task = st.radio("Task", TASKS, index=0, horizontal=True, key="task", bind="query-params")
     sb = st.sidebar
     if task == "regression":
-        data = controls.dataset_controls(
-            ui.REGRESSION_DATASETS, default="linear_1d", prefix="r", skip=("test_fraction",)
+        data = upload.dataset_controls(
+            ui.REGRESSION_DATASETS,
+            default="linear_1d",
+            prefix="r",
+            skip=("test_fraction",),
+            dims=1,
+            tasks=("regression",),
         )
         sb.markdown("**Outliers**")
         kind = sb.radio(
@@ -59,8 +64,8 @@ with frame.page("outlier_robustness"):
         prefix = "r"
     else:
         st.session_state.setdefault("cmoons_n_samples", 200)  # half the default: a faster sweep
-        data = controls.dataset_controls(
-            controls.datasets_2d(), default="moons", prefix="c", skip=("test_fraction",)
+        data = upload.dataset_controls(
+            controls.datasets_2d(), default="moons", prefix="c", skip=("test_fraction",), dims=2
         )
         sb.markdown("**Label noise**")
         kind = sb.radio(
@@ -119,6 +124,7 @@ with frame.page("outlier_robustness"):
     st.dataframe(ui.styled_table(table), hide_index=True, width="stretch")
     frame.csv_download(table, f"{task}_scores", label="Scores (CSV)")
     frame.takeaway(ui.fit_takeaway(key, table))
+    reproduce.for_comparison(key, key.load(), ui.configs(key))
 
     # ------------------------------------------------------------------ sweep over rates and seeds
     st.subheader("Sweep: clean-test score against the corruption rate")

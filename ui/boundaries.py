@@ -230,12 +230,12 @@ def takeaway(
     return " ".join(parts)
 
 
-def class_name(k: int) -> str:
-    """Legend label of class ``k``."""
-    return f"class {k}"
+def class_name(k: int, names: Sequence[str] = ()) -> str:
+    """Legend label of class ``k``: its name from an uploaded CSV, else ``class k``."""
+    return str(names[k]) if k < len(names) else f"class {k}"
 
 
-def cells_frame(p: Panel) -> pd.DataFrame:
+def cells_frame(p: Panel, names: Sequence[str] = ()) -> pd.DataFrame:
     """One row per grid cell: centre, edges, predicted class, probability, score, shading."""
     g = p.surface.grid
     pts = g.points
@@ -250,7 +250,7 @@ def cells_frame(p: Panel) -> pd.DataFrame:
             "x1_hi": pts[:, 0] + dx / 2,
             "x2_lo": pts[:, 1] - dy / 2,
             "x2_hi": pts[:, 1] + dy / 2,
-            "predicted": [class_name(k) if k >= 0 else "none" for k in p.surface.label],
+            "predicted": [class_name(k, names) if k >= 0 else "none" for k in p.surface.label],
             "probability": p.surface.probability,
             "score": p.surface.score,
             "strength": p.surface.strength,
@@ -266,6 +266,7 @@ def points_frame(
     X_test: np.ndarray,
     y_test: np.ndarray,
     flipped: np.ndarray | None,
+    names: Sequence[str] = (),
 ) -> pd.DataFrame:
     """One row per data point: coordinates, label, split, flipped, correct, gradient magnitude.
 
@@ -283,7 +284,7 @@ def points_frame(
             "epoch": p.epoch,
             "x1": np.concatenate([X_train[:, 0], X_test[:, 0]]),
             "x2": np.concatenate([X_train[:, 1], X_test[:, 1]]),
-            "label": [class_name(int(k)) for k in np.concatenate([y_train, y_test])],
+            "label": [class_name(int(k), names) for k in np.concatenate([y_train, y_test])],
             "split": ["train"] * n_tr + ["test"] * n_te,
             "flipped": np.concatenate([flip, np.zeros(n_te, bool)]),
             "correct": np.concatenate([p.train_correct, p.test_correct]),
@@ -318,6 +319,7 @@ def boundaries_chart(
     n_classes: int,
     drive: bool,
     columns: int = 4,
+    class_names: Sequence[str] = (),
 ) -> alt.FacetChart:
     """All panels as one faceted chart (one spec for any number of losses: fast to draw).
 
@@ -330,7 +332,7 @@ def boundaries_chart(
     drive
         Size training points by their gradient magnitude (relative within the panel).
     """
-    classes = [class_name(k) for k in range(n_classes)]
+    classes = [class_name(k, class_names) for k in range(n_classes)]
     order = list(titles)
     cell_cols = ["loss", "x1_lo", "x1_hi", "x2_lo", "x2_hi", "label", "strength",
                  "probability", "score", "boundary"]  # fmt: skip
@@ -435,8 +437,9 @@ def frames(key: Comparison, epoch: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     ds = key.load()
     panels = compute_panels(key, epoch)
     xy = (ds.X_train, ds.y_train, ds.X_test, ds.y_test, ds.corrupted)
-    cells = pd.concat([cells_frame(p) for p in panels], ignore_index=True)
-    points = pd.concat([points_frame(p, *xy) for p in panels], ignore_index=True)
+    names = getattr(ds, "class_names", ())  # an uploaded CSV's classes
+    cells = pd.concat([cells_frame(p, names) for p in panels], ignore_index=True)
+    points = pd.concat([points_frame(p, *xy, names) for p in panels], ignore_index=True)
     return cells, points
 
 
@@ -450,7 +453,13 @@ def figure(key: Comparison, epoch: int, drive: bool, columns: int = 4) -> alt.Fa
         p.loss: panel_title(p, runs[p.loss].diverged_epoch) for p in compute_panels(key, epoch)
     }
     return boundaries_chart(
-        cells, points, titles, n_classes=ds.n_classes, drive=drive, columns=columns
+        cells,
+        points,
+        titles,
+        n_classes=ds.n_classes,
+        drive=drive,
+        columns=columns,
+        class_names=getattr(ds, "class_names", ()),
     )
 
 

@@ -335,6 +335,9 @@ def show(spec: Spec, *, container: Any = None, height: int | str | None = "conte
     box.vega_lite_chart(
         spec, width="content" if composite else "stretch", height=height or "content"
     )
+    from ui import export  # vl-convert is imported only when a download is clicked
+
+    export.svg_button(spec, container=box)
 
 
 def panels(

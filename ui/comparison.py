@@ -67,7 +67,8 @@ class Comparison:
 
     @property
     def task(self) -> str:
-        return datasets.info(self.data.name).task
+        # an uploaded CSV (ui.upload.UploadChoice) carries its task; built-in data: registry
+        return getattr(self.data, "task", None) or datasets.info(self.data.name).task
 
     def load(self) -> datasets.Dataset:
         """The dataset with the corruption applied to its training split (cached)."""

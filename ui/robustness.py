@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import boundaries, datasets, robustness, train
+from core import boundaries, robustness, train
 from core.datasets import Dataset
 from ui import boundaries as ui_boundaries
 from ui import charts, controls, identity, wording
@@ -98,7 +98,8 @@ def task(key: Comparison) -> str:
 
 def load_seed(key: Comparison, seed: int) -> Dataset:
     """The clean dataset of ``key`` drawn with data seed ``seed`` (a sweep's seed)."""
-    return datasets.load(key.data.name, **(key.data.kwargs | {"seed": int(seed)}))
+    params = tuple(sorted((key.data.kwargs | {"seed": int(seed)}).items()))
+    return dataclasses.replace(key.data, params=params).load()  # built-in or uploaded CSV
 
 
 def configs(key: Comparison) -> list[train.TrainConfig]:
@@ -329,8 +330,9 @@ def boundary_frames(key: Comparison) -> tuple[pd.DataFrame, pd.DataFrame]:
     ds = key.load()
     xy = (ds.X_train, ds.y_train, ds.X_test, ds.y_test, ds.corrupted)
     ps = panels(key)
-    cells = pd.concat([ui_boundaries.cells_frame(p) for p in ps], ignore_index=True)
-    points = pd.concat([ui_boundaries.points_frame(p, *xy) for p in ps], ignore_index=True)
+    names = getattr(ds, "class_names", ())  # an uploaded CSV's classes
+    cells = pd.concat([ui_boundaries.cells_frame(p, names) for p in ps], ignore_index=True)
+    points = pd.concat([ui_boundaries.points_frame(p, *xy, names) for p in ps], ignore_index=True)
     return cells, points
 
 
@@ -354,7 +356,9 @@ def boundary_map(key: Comparison, loss: str) -> alt.LayerChart:
     cells, points = boundary_frames(key)
     i = key.losses.index(loss)
     p = panels(key)[i]
-    classes = [ui_boundaries.class_name(k) for k in range(ds.n_classes)]
+    classes = [
+        ui_boundaries.class_name(k, getattr(ds, "class_names", ())) for k in range(ds.n_classes)
+    ]
     colors = identity.class_scale(classes)
     c = cells[cells["loss"] == loss]
     pts = points[(points["loss"] == loss) & (points["split"] == "train")]

@@ -203,7 +203,8 @@ def test_default_view(app):
     assert t.loc["Absolute error on probabilities", "seeds reaching it"] == "0 of 3"
     assert t.loc[CE, "seeds reaching it"] == "3 of 3"
     assert "MAE: not reached in any seed." in at.info[0].value
-    assert len(at.get("download_button")) == 6
+    assert len([d for d in at.get("download_button") if d.label != "SVG"]) == 6  # CSVs
+    assert [d.label for d in at.get("download_button")].count("SVG") == 4  # one per chart
 
 
 def test_in_range_but_huge_work_is_refused_before_training(app):
