@@ -1,0 +1,538 @@
+"""Classroom load: N concurrent browser sessions against a real ``streamlit run``.
+
+Run from the repository root (it starts and stops the servers itself)::
+
+    python benchmarks/load.py                          # N = 10, 30, 60, every scenario
+    python benchmarks/load.py --sessions 10 30 --scenarios home boundaries
+    python benchmarks/load.py --replicas 2             # two app processes behind nginx
+    python benchmarks/load.py --server-arg=--server.fileWatcherType=auto   # a lever, off
+
+Each session speaks Streamlit's websocket protocol as the browser does (the frontend's
+``WebsocketConnection``): it opens ``/_stcore/stream`` with the ``streamlit`` subprotocol,
+sends a ``BackMsg.rerun_script`` with the page name and the URL's query string, and reads
+``ForwardMsg``s until ``script_finished`` reports a successful run. Like a browser it sends
+no keepalive pings, keeps the query string the server writes back (``page_info_changed``),
+remembers the hashes of cacheable messages and reports them on its next rerun, and clicks a
+button by sending its widget id with ``trigger_value``.
+
+Scenarios (all sessions start at once; the time is from opening the socket to the end of the
+script run that answers it, "time to a finished render"):
+
+floor
+    Streamlit's own floor: a one-line page (``st.write``) served by a second server started
+    with the same ``.streamlit/config.toml``, under the same load, in the same run.
+home
+    The lecturer's link: every session opens the home page (one identical view).
+boundaries
+    "Everyone try a different seed": session i opens ``Decision_boundaries?seed=<i>`` (seeds
+    never repeat within one run, so none is served from another session's cache).
+presets
+    Every session opens Decision boundaries and clicks through its four lecture presets in
+    order; each click is one render.
+
+For every N the app server starts fresh, the benchmark waits until it is idle (start-up and
+any background warm-up finished; at most ``--idle-timeout`` s) and records the RSS of the
+server with all its child processes. It prints min / median / p95 / max per scenario, the
+errors (a dropped socket, an exception element, a failed run, a timeout), the RSS before and
+after, the load average, and issue 13's targets met or not. ``--repeat`` re-runs the
+boundaries scenario with new seeds on the same server to show whether RSS keeps growing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+FLOOR_SCRIPT = 'import streamlit as st\n\nst.write("Hello, room.")\n'
+BOUNDARIES_PAGE = "Decision_boundaries"
+#: The number of lecture presets on Decision boundaries (button keys ``preset_0`` ...).
+PRESET_CLICKS = 4
+TIMEOUT_S = 900.0
+#: Issue 13's targets.
+MAX_RSS_MB = 1536
+MAX_IDLE_RSS_MB = 400
+HOME_FACTOR = 1.5
+BOUNDARIES_SLACK_S = 10.0
+SCENARIOS = ("floor", "home", "boundaries", "presets")
+
+
+# --------------------------------------------------------------------------- one session
+
+
+@dataclass
+class Outcome:
+    """What one session saw: the time of each finished render, or the error that ended it."""
+
+    renders: list[float] = field(default_factory=list)
+    first_delta: float | None = None
+    error: str | None = None
+
+
+class Session:
+    """One browser tab: a websocket to ``/_stcore/stream`` speaking BackMsg/ForwardMsg."""
+
+    def __init__(self, base_url: str, page: str, query: str) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.page = page
+        self.query = query
+        self.buttons: dict[str, str] = {}  # user key -> widget id
+        self.cache: dict[str, ForwardMsg] = {}
+        self.ws: websockets.ClientConnection | None = None
+
+    async def __aenter__(self) -> Session:
+        ws_url = self.base_url.replace("http://", "ws://", 1) + "/_stcore/stream"
+        # No keepalive pings (browsers send none); no compression (the server offers none).
+        self.ws = await websockets.connect(
+            ws_url,
+            subprotocols=["streamlit"],
+            origin=self.base_url,
+            ping_interval=None,
+            ping_timeout=None,
+            close_timeout=1,
+            max_size=None,
+            compression=None,
+            open_timeout=TIMEOUT_S,
+        )
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+
+    def _client_state(self, widgets: Sequence[tuple[str, bool]] = ()) -> BackMsg:
+        msg = BackMsg()
+        cs = msg.rerun_script
+        cs.query_string = self.query
+        cs.page_name = self.page
+        cs.cached_message_hashes.extend(self.cache)
+        cs.context_info.timezone = "UTC"
+        cs.context_info.locale = "en-US"
+        cs.context_info.url = f"{self.base_url}/{self.page}" + (
+            f"?{self.query}" if self.query else ""
+        )
+        for wid, trigger in widgets:
+            state = cs.widget_states.widgets.add()
+            state.id = wid
+            state.trigger_value = trigger
+        return msg
+
+    async def render(self, widgets: Sequence[tuple[str, bool]] = ()) -> tuple[float, float]:
+        """Ask for a run and wait until it finished; return (first delta, finished) seconds."""
+        assert self.ws is not None
+        start = time.perf_counter()
+        first: float | None = None
+        await self.ws.send(self._client_state(widgets).SerializeToString())
+        while True:
+            raw = await asyncio.wait_for(self.ws.recv(), TIMEOUT_S)
+            msg = ForwardMsg()
+            msg.ParseFromString(raw)
+            kind = msg.WhichOneof("type")
+            if kind == "ref_hash":
+                if msg.ref_hash not in self.cache:
+                    raise RuntimeError("server referred to a message this client never got")
+                cached = self.cache[msg.ref_hash]
+                metadata = msg.metadata
+                msg = ForwardMsg()
+                msg.CopyFrom(cached)
+                msg.metadata.CopyFrom(metadata)
+                kind = msg.WhichOneof("type")
+            elif msg.metadata.cacheable and msg.hash:
+                self.cache[msg.hash] = msg
+            if kind == "delta":
+                if first is None:
+                    first = time.perf_counter() - start
+                self._read_delta(msg)
+            elif kind == "page_info_changed":
+                self.query = msg.page_info_changed.query_string
+            elif kind == "page_not_found":
+                raise RuntimeError(f"page not found: {self.page}")
+            elif kind == "script_finished":
+                status = msg.script_finished
+                if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+                    raise RuntimeError("script failed to compile")
+                if status == ForwardMsg.FINISHED_SUCCESSFULLY:
+                    done = time.perf_counter() - start
+                    return (first if first is not None else done), done
+
+    def _read_delta(self, msg: ForwardMsg) -> None:
+        delta = msg.delta
+        if delta.WhichOneof("type") != "new_element":
+            return
+        element = delta.new_element
+        kind = element.WhichOneof("type")
+        if kind == "exception":
+            raise RuntimeError(f"exception on the page: {element.exception.message[:200]}")
+        if kind == "button":
+            wid = element.button.id
+            key = wid.rsplit("-", 1)[-1]
+            self.buttons[key] = wid
+
+
+async def visit(base_url: str, page: str, query: str, clicks: Sequence[str]) -> Outcome:
+    """Open ``page?query``, then click the buttons with user keys ``clicks`` one by one."""
+    out = Outcome()
+    try:
+        _http_get(base_url + "/_stcore/health")
+        async with Session(base_url, page, query) as s:
+            t0 = time.perf_counter()
+            first, done = await s.render()
+            out.first_delta = first
+            out.renders.append(time.perf_counter() - t0)
+            for key in clicks:
+                if key not in s.buttons:
+                    raise RuntimeError(f"no button {key!r} on the page")
+                t1 = time.perf_counter()
+                await s.render([(s.buttons[key], True)])
+                out.renders.append(time.perf_counter() - t1)
+    except Exception as err:  # noqa: BLE001 - every failure is an error of this session
+        out.error = f"{type(err).__name__}: {err}"
+    return out
+
+
+def _http_get(url: str) -> None:
+    # The browser's first request; synchronous on purpose (cheap, and counts as load).
+    with urllib.request.urlopen(url, timeout=TIMEOUT_S) as r:
+        r.read()
+
+
+async def crowd(
+    base_url: str, visits: Sequence[tuple[str, str, Sequence[str]]]
+) -> list[Outcome]:
+    """All visits at once."""
+    return list(await asyncio.gather(*(visit(base_url, *v) for v in visits)))
+
+
+# --------------------------------------------------------------------------- servers
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, procs: Sequence[subprocess.Popen], timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for p in procs:
+            if p.poll() is not None:
+                raise RuntimeError(f"server exited early with code {p.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"no healthy server at {url} within {timeout:.0f} s")
+
+
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    with contextlib.suppress(OSError):
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with contextlib.suppress(OSError), open(f"/proc/{pid}/task/{task}/children") as f:
+                out.extend(int(c) for c in f.read().split())
+    return out
+
+
+def tree(pids: Sequence[int]) -> list[int]:
+    """The processes and all their descendants."""
+    seen: list[int] = []
+    todo = list(pids)
+    while todo:
+        pid = todo.pop()
+        if pid not in seen:
+            seen.append(pid)
+            todo.extend(_children(pid))
+    return seen
+
+
+def rss_mb(pids: Sequence[int]) -> float:
+    """Summed resident set size (MB) of the processes and all their descendants."""
+    total = 0
+    for pid in tree(pids):
+        with contextlib.suppress(OSError), open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+    return total / 1024
+
+
+def cpu_seconds(pids: Sequence[int]) -> float:
+    """User + system CPU seconds of the processes and all their descendants."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in tree(pids):
+        with contextlib.suppress(OSError), open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
+def wait_idle(pids: Sequence[int], timeout: float, busy: float = 0.05) -> float:
+    """Wait until the servers use under ``busy`` of a core over 2 s; return seconds waited."""
+    t0 = time.monotonic()
+    last = cpu_seconds(pids)
+    while time.monotonic() - t0 < timeout:
+        time.sleep(2.0)
+        now = cpu_seconds(pids)
+        if (now - last) / 2.0 < busy:
+            break
+        last = now
+    return time.monotonic() - t0
+
+
+def load_average() -> str:
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
+@dataclass
+class Servers:
+    """Running app processes (one, or replicas behind nginx) and the URL to reach them."""
+
+    url: str
+    pids: list[int]
+    stop: object  # a callable that stops everything
+
+
+@contextlib.contextmanager
+def serve(
+    app: Path, cwd: Path, port: int, replicas: int, server_args: Sequence[str]
+) -> Iterator[Servers]:
+    """``streamlit run app`` from ``cwd`` (so its ``.streamlit/config.toml`` applies); with
+    ``replicas`` > 1, that many processes behind nginx (``deploy/replicas.py``)."""
+    if replicas > 1:
+        from deploy import replicas as rep
+
+        with rep.running(
+            replicas, port=port, app=app, cwd=cwd, server_args=server_args
+        ) as cluster:
+            yield Servers(cluster.url, cluster.pids, cluster)
+        return
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(app),
+        "--server.port", str(port), "--server.address", "127.0.0.1", *server_args,
+    ]  # fmt: skip
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, [proc])
+        yield Servers(url, [proc.pid], proc)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+# --------------------------------------------------------------------------- scenarios
+
+
+@dataclass
+class Row:
+    scenario: str
+    n: int
+    times: list[float]
+    first: list[float]
+    errors: list[str]
+    rss_before: float
+    rss_after: float
+    load: str
+
+    def pct(self, q: float) -> float:
+        if not self.times:
+            return float("nan")
+        s = sorted(self.times)
+        return s[min(len(s) - 1, max(0, round(q * (len(s) - 1))))]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times) if self.times else float("nan")
+
+
+def visits_for(scenario: str, n: int, seed_base: int) -> list[tuple[str, str, Sequence[str]]]:
+    if scenario in ("floor", "home"):
+        return [("", "", ())] * n
+    if scenario == "boundaries":
+        return [(BOUNDARIES_PAGE, f"seed={seed_base + i}", ()) for i in range(n)]
+    if scenario == "presets":
+        clicks = [f"preset_{k}" for k in range(PRESET_CLICKS)]
+        return [(BOUNDARIES_PAGE, "", clicks)] * n
+    raise ValueError(f"unknown scenario {scenario!r}; allowed: {', '.join(SCENARIOS)}")
+
+
+def measure(servers: Servers, scenario: str, n: int, seed_base: int = 1) -> Row:
+    before = rss_mb(servers.pids)
+    outcomes = asyncio.run(crowd(servers.url, visits_for(scenario, n, seed_base)))
+    row = Row(
+        scenario=scenario,
+        n=n,
+        times=[t for o in outcomes for t in o.renders],
+        first=[o.first_delta for o in outcomes if o.first_delta is not None],
+        errors=[o.error for o in outcomes if o.error],
+        rss_before=before,
+        rss_after=rss_mb(servers.pids),
+        load=load_average(),
+    )
+    print(
+        f"  {scenario:<10} N={n:<3} median {row.median:6.2f} s  p95 {row.pct(0.95):6.2f} s  "
+        f"min {row.pct(0):6.2f}  max {row.pct(1):6.2f}  errors {len(row.errors)}  "
+        f"RSS {before:,.0f} -> {row.rss_after:,.0f} MB  load {row.load}",
+        flush=True,
+    )
+    for e in sorted(set(row.errors))[:3]:
+        print(f"    error: {e}", flush=True)
+    return row
+
+
+def run(args: argparse.Namespace) -> list[Row]:
+    rows: list[Row] = []
+    port = args.port or free_port()
+    app_scenarios = [s for s in args.scenarios if s != "floor"]
+    with tempfile.TemporaryDirectory(prefix="losslab-floor-") as tmp:
+        floor_dir = Path(tmp)
+        (floor_dir / "floor.py").write_text(FLOOR_SCRIPT)
+        shutil.copytree(ROOT / ".streamlit", floor_dir / ".streamlit")
+        for n in args.sessions:
+            if "floor" in args.scenarios:
+                with serve(
+                    floor_dir / "floor.py", floor_dir, port, args.replicas, args.server_arg
+                ) as srv:
+                    wait_idle(srv.pids, args.idle_timeout)
+                    rows.append(measure(srv, "floor", n))
+            if not app_scenarios:
+                continue
+            with serve(
+                ROOT / "streamlit_app.py", ROOT, port, args.replicas, args.server_arg
+            ) as srv:
+                t0 = time.monotonic()
+                rss_start = rss_mb(srv.pids)
+                waited = wait_idle(srv.pids, args.idle_timeout)
+                idle = rss_mb(srv.pids)
+                print(
+                    f"N={n}: server up ({len(srv.pids)} process(es)), RSS {rss_start:,.0f} MB "
+                    f"at health, {idle:,.0f} MB idle after {waited:.0f} s "
+                    f"(load {load_average()})",
+                    flush=True,
+                )
+                rows.append(Row("idle", n, [], [], [], rss_start, idle, load_average()))
+                for scenario in app_scenarios:
+                    rows.append(measure(srv, scenario, n, seed_base=1))
+                for r in range(args.repeat):
+                    rows.append(measure(srv, "boundaries", n, seed_base=1 + (r + 1) * n))
+                del t0
+    return rows
+
+
+# --------------------------------------------------------------------------- report
+
+
+def targets(rows: Sequence[Row]) -> list[tuple[str, str, bool]]:
+    """Issue 13's targets, for the largest N measured."""
+    out: list[tuple[str, str, bool]] = []
+    n = max(r.n for r in rows)
+    by = {(r.scenario, r.n): r for r in rows if r.scenario != "idle" or True}
+    floor = by.get(("floor", n))
+    home, bnd = by.get(("home", n)), by.get(("boundaries", n))
+    if floor and home:
+        goal = HOME_FACTOR * floor.pct(0.95)
+        out.append((f"N={n} identical home p95 <= 1.5 x floor p95",
+                    f"{home.pct(0.95):.2f} s vs {goal:.2f} s", home.pct(0.95) <= goal))  # fmt: skip
+    if floor and bnd:
+        goal = floor.pct(0.95) + BOUNDARIES_SLACK_S
+        out.append((f"N={n} distinct boundaries p95 <= floor p95 + 10 s",
+                    f"{bnd.pct(0.95):.2f} s vs {goal:.2f} s", bnd.pct(0.95) <= goal))  # fmt: skip
+    for r in rows:
+        if r.scenario in ("boundaries", "home") and r.n == n and len(r.times) > 2:
+            # "as it is ready": the median session is served well before the last one
+            spread = r.median <= 0.75 * r.pct(1) or r.pct(1) <= 2.0
+            out.append((f"N={n} {r.scenario}: sessions served as ready (median <= 0.75 x max)",
+                        f"{r.median:.2f} s vs max {r.pct(1):.2f} s", spread))  # fmt: skip
+    errors = sum(len(r.errors) for r in rows)
+    out.append(("0 errors", str(errors), errors == 0))
+    peak = max(r.rss_after for r in rows)
+    out.append(("RSS <= 1.5 GB at the end of every scenario", f"{peak:,.0f} MB",
+                peak <= MAX_RSS_MB))  # fmt: skip
+    idle = [r.rss_after for r in rows if r.scenario == "idle"]
+    if idle:
+        out.append(("idle RSS after start-up <= 400 MB", f"{max(idle):,.0f} MB",
+                    max(idle) <= MAX_IDLE_RSS_MB))  # fmt: skip
+    reps = [r.rss_after for r in rows if r.scenario == "boundaries" and r.n == n]
+    if len(reps) >= 3:
+        growth = reps[-1] - reps[-2]
+        out.append(("RSS not growing across repeated runs (last repeat grew < 5 %)",
+                    " -> ".join(f"{x:,.0f}" for x in reps) + " MB",
+                    growth < 0.05 * reps[-2]))  # fmt: skip
+    return out
+
+
+def report(rows: Sequence[Row], args: argparse.Namespace) -> None:
+    where = "one process" if args.replicas == 1 else f"{args.replicas} replicas behind nginx"
+    print(f"\n## Load ({where}; server args: {' '.join(args.server_arg) or 'none'})\n")
+    print("| scenario | N | median s | p95 s | min s | max s | errors | RSS MB before -> after "
+          "| load avg |")  # fmt: skip
+    print("|---|---:|---:|---:|---:|---:|---:|---|---|")
+    for r in rows:
+        if r.scenario == "idle":
+            print(f"| idle after start-up | {r.n} | | | | | | {r.rss_before:,.0f} -> "
+                  f"{r.rss_after:,.0f} | {r.load} |")  # fmt: skip
+            continue
+        print(
+            f"| {r.scenario} | {r.n} | {r.median:.2f} | {r.pct(0.95):.2f} | {r.pct(0):.2f} | "
+            f"{r.pct(1):.2f} | {len(r.errors)} | {r.rss_before:,.0f} -> {r.rss_after:,.0f} | "
+            f"{r.load} |"
+        )
+    print("\n| target | measured | met |\n|---|---|---|")
+    for name, value, ok in targets(rows):
+        print(f"| {name} | {value} | {'yes' if ok else 'NO'} |")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--sessions", type=int, nargs="+", default=[10, 30, 60])
+    p.add_argument("--scenarios", nargs="+", default=list(SCENARIOS), choices=SCENARIOS)
+    p.add_argument("--replicas", type=int, default=1)
+    p.add_argument("--port", type=int, default=0, help="port to serve on (default: a free one)")
+    p.add_argument("--repeat", type=int, default=0,
+                   help="re-run the boundaries scenario this many times with new seeds")  # fmt: skip
+    p.add_argument("--idle-timeout", type=float, default=240.0)
+    p.add_argument("--server-arg", action="append", default=[],
+                   help="extra 'streamlit run' argument, e.g. --server-arg=--server.x=y")  # fmt: skip
+    args = p.parse_args(argv)
+    print(f"load average at start: {load_average()} ({os.cpu_count()} cores)", flush=True)
+    rows = run(args)
+    report(rows, args)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
