@@ -7,13 +7,14 @@ Run from the repository root (it starts and stops the servers itself)::
     python benchmarks/load.py --replicas 2             # two app processes behind nginx
     python benchmarks/load.py --server-arg=--server.fileWatcherType=auto   # a lever, off
 
-Each session speaks Streamlit's websocket protocol as the browser does (the frontend's
-``WebsocketConnection``): it opens ``/_stcore/stream`` with the ``streamlit`` subprotocol,
-sends a ``BackMsg.rerun_script`` with the page name and the URL's query string, and reads
-``ForwardMsg``s until ``script_finished`` reports a successful run. Like a browser it sends
-no keepalive pings, keeps the query string the server writes back (``page_info_changed``),
-remembers the hashes of cacheable messages and reports them on its next rerun, and clicks a
-button by sending its widget id with ``trigger_value``.
+Each session speaks Streamlit's websocket protocol as the browser does
+(:class:`ui.warmup.Session`): it fetches ``/_stcore/health``, opens ``/_stcore/stream`` with
+the ``streamlit`` subprotocol, sends a ``BackMsg.rerun_script`` with the page name and the
+URL's query string, and reads ``ForwardMsg``s until ``script_finished`` reports a successful
+run. Like a browser it sends no keepalive pings, keeps the query string the server writes
+back, reports the hashes of the cacheable messages it holds on its next rerun, and clicks a
+button by sending its widget id with ``trigger_value``. It does not fetch the frontend's
+JavaScript bundle (a static file a browser caches).
 
 Scenarios (all sessions start at once; the time is from opening the socket to the end of the
 script run that answers it, "time to a finished render"):
@@ -58,12 +59,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import websockets
-from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from ui.warmup import Session  # noqa: E402 - the browser-protocol client the app warms with
 
 FLOOR_SCRIPT = 'import streamlit as st\n\nst.write("Hello, room.")\n'
 BOUNDARIES_PAGE = "Decision_boundaries"
@@ -90,123 +89,21 @@ class Outcome:
     error: str | None = None
 
 
-class Session:
-    """One browser tab: a websocket to ``/_stcore/stream`` speaking BackMsg/ForwardMsg."""
-
-    def __init__(self, base_url: str, page: str, query: str) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.page = page
-        self.query = query
-        self.buttons: dict[str, str] = {}  # user key -> widget id
-        self.cache: dict[str, ForwardMsg] = {}
-        self.ws: websockets.ClientConnection | None = None
-
-    async def __aenter__(self) -> Session:
-        ws_url = self.base_url.replace("http://", "ws://", 1) + "/_stcore/stream"
-        # No keepalive pings (browsers send none); no compression (the server offers none).
-        self.ws = await websockets.connect(
-            ws_url,
-            subprotocols=["streamlit"],
-            origin=self.base_url,
-            ping_interval=None,
-            ping_timeout=None,
-            close_timeout=1,
-            max_size=None,
-            compression=None,
-            open_timeout=TIMEOUT_S,
-        )
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        if self.ws is not None:
-            await self.ws.close()
-
-    def _client_state(self, widgets: Sequence[tuple[str, bool]] = ()) -> BackMsg:
-        msg = BackMsg()
-        cs = msg.rerun_script
-        cs.query_string = self.query
-        cs.page_name = self.page
-        cs.cached_message_hashes.extend(self.cache)
-        cs.context_info.timezone = "UTC"
-        cs.context_info.locale = "en-US"
-        cs.context_info.url = f"{self.base_url}/{self.page}" + (
-            f"?{self.query}" if self.query else ""
-        )
-        for wid, trigger in widgets:
-            state = cs.widget_states.widgets.add()
-            state.id = wid
-            state.trigger_value = trigger
-        return msg
-
-    async def render(self, widgets: Sequence[tuple[str, bool]] = ()) -> tuple[float, float]:
-        """Ask for a run and wait until it finished; return (first delta, finished) seconds."""
-        assert self.ws is not None
-        start = time.perf_counter()
-        first: float | None = None
-        await self.ws.send(self._client_state(widgets).SerializeToString())
-        while True:
-            raw = await asyncio.wait_for(self.ws.recv(), TIMEOUT_S)
-            msg = ForwardMsg()
-            msg.ParseFromString(raw)
-            kind = msg.WhichOneof("type")
-            if kind == "ref_hash":
-                if msg.ref_hash not in self.cache:
-                    raise RuntimeError("server referred to a message this client never got")
-                cached = self.cache[msg.ref_hash]
-                metadata = msg.metadata
-                msg = ForwardMsg()
-                msg.CopyFrom(cached)
-                msg.metadata.CopyFrom(metadata)
-                kind = msg.WhichOneof("type")
-            elif msg.metadata.cacheable and msg.hash:
-                self.cache[msg.hash] = msg
-            if kind == "delta":
-                if first is None:
-                    first = time.perf_counter() - start
-                self._read_delta(msg)
-            elif kind == "page_info_changed":
-                self.query = msg.page_info_changed.query_string
-            elif kind == "page_not_found":
-                raise RuntimeError(f"page not found: {self.page}")
-            elif kind == "script_finished":
-                status = msg.script_finished
-                if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
-                    raise RuntimeError("script failed to compile")
-                if status == ForwardMsg.FINISHED_SUCCESSFULLY:
-                    done = time.perf_counter() - start
-                    return (first if first is not None else done), done
-
-    def _read_delta(self, msg: ForwardMsg) -> None:
-        delta = msg.delta
-        if delta.WhichOneof("type") != "new_element":
-            return
-        element = delta.new_element
-        kind = element.WhichOneof("type")
-        if kind == "exception":
-            raise RuntimeError(f"exception on the page: {element.exception.message[:200]}")
-        if kind == "button":
-            wid = element.button.id
-            key = wid.rsplit("-", 1)[-1]
-            self.buttons[key] = wid
-
-
 async def visit(base_url: str, page: str, query: str, clicks: Sequence[str]) -> Outcome:
-    """Open ``page?query``, then click the buttons with user keys ``clicks`` one by one."""
+    """Open ``page?query`` as a browser tab, then click the buttons with user keys ``clicks``
+    one by one; each render is timed from the request to the end of its script run."""
     out = Outcome()
     try:
         _http_get(base_url + "/_stcore/health")
-        async with Session(base_url, page, query) as s:
-            t0 = time.perf_counter()
+        async with Session(base_url, page, query, timeout=TIMEOUT_S) as s:
             first, done = await s.render()
             out.first_delta = first
-            out.renders.append(time.perf_counter() - t0)
+            out.renders.append(done)
             for key in clicks:
                 if key not in s.buttons:
                     raise RuntimeError(f"no button {key!r} on the page")
-                t1 = time.perf_counter()
-                await s.render([(s.buttons[key], True)])
-                out.renders.append(time.perf_counter() - t1)
-    except Exception as err:  # noqa: BLE001 - every failure is an error of this session
+                out.renders.append((await s.render([(s.buttons[key], True)]))[1])
+    except Exception as err:  # every failure is an error of this session
         out.error = f"{type(err).__name__}: {err}"
     return out
 
@@ -217,9 +114,7 @@ def _http_get(url: str) -> None:
         r.read()
 
 
-async def crowd(
-    base_url: str, visits: Sequence[tuple[str, str, Sequence[str]]]
-) -> list[Outcome]:
+async def crowd(base_url: str, visits: Sequence[tuple[str, str, Sequence[str]]]) -> list[Outcome]:
     """All visits at once."""
     return list(await asyncio.gather(*(visit(base_url, *v) for v in visits)))
 
@@ -328,15 +223,21 @@ def serve(
     if replicas > 1:
         from deploy import replicas as rep
 
-        with rep.running(
-            replicas, port=port, app=app, cwd=cwd, server_args=server_args
-        ) as cluster:
+        with rep.running(replicas, port=port, app=app, cwd=cwd, server_args=server_args) as cluster:
             yield Servers(cluster.url, cluster.pids, cluster)
         return
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(app),
-        "--server.port", str(port), "--server.address", "127.0.0.1", *server_args,
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        *server_args,
+    ]
     proc = subprocess.Popen(
         cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
@@ -434,7 +335,6 @@ def run(args: argparse.Namespace) -> list[Row]:
             with serve(
                 ROOT / "streamlit_app.py", ROOT, port, args.replicas, args.server_arg
             ) as srv:
-                t0 = time.monotonic()
                 rss_start = rss_mb(srv.pids)
                 waited = wait_idle(srv.pids, args.idle_timeout)
                 idle = rss_mb(srv.pids)
@@ -449,7 +349,6 @@ def run(args: argparse.Namespace) -> list[Row]:
                     rows.append(measure(srv, scenario, n, seed_base=1))
                 for r in range(args.repeat):
                     rows.append(measure(srv, "boundaries", n, seed_base=1 + (r + 1) * n))
-                del t0
     return rows
 
 
@@ -465,46 +364,75 @@ def targets(rows: Sequence[Row]) -> list[tuple[str, str, bool]]:
     home, bnd = by.get(("home", n)), by.get(("boundaries", n))
     if floor and home:
         goal = HOME_FACTOR * floor.pct(0.95)
-        out.append((f"N={n} identical home p95 <= 1.5 x floor p95",
-                    f"{home.pct(0.95):.2f} s vs {goal:.2f} s", home.pct(0.95) <= goal))  # fmt: skip
+        out.append(
+            (
+                f"N={n} identical home p95 <= 1.5 x floor p95",
+                f"{home.pct(0.95):.2f} s vs {goal:.2f} s",
+                home.pct(0.95) <= goal,
+            )
+        )
     if floor and bnd:
         goal = floor.pct(0.95) + BOUNDARIES_SLACK_S
-        out.append((f"N={n} distinct boundaries p95 <= floor p95 + 10 s",
-                    f"{bnd.pct(0.95):.2f} s vs {goal:.2f} s", bnd.pct(0.95) <= goal))  # fmt: skip
+        out.append(
+            (
+                f"N={n} distinct boundaries p95 <= floor p95 + 10 s",
+                f"{bnd.pct(0.95):.2f} s vs {goal:.2f} s",
+                bnd.pct(0.95) <= goal,
+            )
+        )
     for r in rows:
         if r.scenario in ("boundaries", "home") and r.n == n and len(r.times) > 2:
             # "as it is ready": the median session is served well before the last one
             spread = r.median <= 0.75 * r.pct(1) or r.pct(1) <= 2.0
-            out.append((f"N={n} {r.scenario}: sessions served as ready (median <= 0.75 x max)",
-                        f"{r.median:.2f} s vs max {r.pct(1):.2f} s", spread))  # fmt: skip
+            out.append(
+                (
+                    f"N={n} {r.scenario}: sessions served as ready (median <= 0.75 x max)",
+                    f"{r.median:.2f} s vs max {r.pct(1):.2f} s",
+                    spread,
+                )
+            )
     errors = sum(len(r.errors) for r in rows)
     out.append(("0 errors", str(errors), errors == 0))
     peak = max(r.rss_after for r in rows)
-    out.append(("RSS <= 1.5 GB at the end of every scenario", f"{peak:,.0f} MB",
-                peak <= MAX_RSS_MB))  # fmt: skip
+    out.append(
+        ("RSS <= 1.5 GB at the end of every scenario", f"{peak:,.0f} MB", peak <= MAX_RSS_MB)
+    )
     idle = [r.rss_after for r in rows if r.scenario == "idle"]
     if idle:
-        out.append(("idle RSS after start-up <= 400 MB", f"{max(idle):,.0f} MB",
-                    max(idle) <= MAX_IDLE_RSS_MB))  # fmt: skip
+        out.append(
+            (
+                "idle RSS after start-up <= 400 MB",
+                f"{max(idle):,.0f} MB",
+                max(idle) <= MAX_IDLE_RSS_MB,
+            )
+        )
     reps = [r.rss_after for r in rows if r.scenario == "boundaries" and r.n == n]
     if len(reps) >= 3:
         growth = reps[-1] - reps[-2]
-        out.append(("RSS not growing across repeated runs (last repeat grew < 5 %)",
-                    " -> ".join(f"{x:,.0f}" for x in reps) + " MB",
-                    growth < 0.05 * reps[-2]))  # fmt: skip
+        out.append(
+            (
+                "RSS not growing across repeated runs (last repeat grew < 5 %)",
+                " -> ".join(f"{x:,.0f}" for x in reps) + " MB",
+                growth < 0.05 * reps[-2],
+            )
+        )
     return out
 
 
 def report(rows: Sequence[Row], args: argparse.Namespace) -> None:
     where = "one process" if args.replicas == 1 else f"{args.replicas} replicas behind nginx"
     print(f"\n## Load ({where}; server args: {' '.join(args.server_arg) or 'none'})\n")
-    print("| scenario | N | median s | p95 s | min s | max s | errors | RSS MB before -> after "
-          "| load avg |")  # fmt: skip
+    print(
+        "| scenario | N | median s | p95 s | min s | max s | errors | RSS MB before -> after "
+        "| load avg |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---|---|")
     for r in rows:
         if r.scenario == "idle":
-            print(f"| idle after start-up | {r.n} | | | | | | {r.rss_before:,.0f} -> "
-                  f"{r.rss_after:,.0f} | {r.load} |")  # fmt: skip
+            print(
+                f"| idle after start-up | {r.n} | | | | | | {r.rss_before:,.0f} -> "
+                f"{r.rss_after:,.0f} | {r.load} |"
+            )
             continue
         print(
             f"| {r.scenario} | {r.n} | {r.median:.2f} | {r.pct(0.95):.2f} | {r.pct(0):.2f} | "
@@ -522,11 +450,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--scenarios", nargs="+", default=list(SCENARIOS), choices=SCENARIOS)
     p.add_argument("--replicas", type=int, default=1)
     p.add_argument("--port", type=int, default=0, help="port to serve on (default: a free one)")
-    p.add_argument("--repeat", type=int, default=0,
-                   help="re-run the boundaries scenario this many times with new seeds")  # fmt: skip
+    p.add_argument(
+        "--repeat",
+        type=int,
+        default=0,
+        help="re-run the boundaries scenario this many times with new seeds",
+    )
     p.add_argument("--idle-timeout", type=float, default=240.0)
-    p.add_argument("--server-arg", action="append", default=[],
-                   help="extra 'streamlit run' argument, e.g. --server-arg=--server.x=y")  # fmt: skip
+    p.add_argument(
+        "--server-arg",
+        action="append",
+        default=[],
+        help="extra 'streamlit run' argument, e.g. --server-arg=--server.x=y",
+    )
     args = p.parse_args(argv)
     print(f"load average at start: {load_average()} ({os.cpu_count()} cores)", flush=True)
     rows = run(args)

@@ -23,7 +23,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from ui import state
+from ui import jobs, state, warmup
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -133,8 +133,10 @@ def page(key: str, *, wide: bool = True) -> Iterator[None]:
     st.markdown(f"**{screen.question}**")
     notices = st.empty()
     before = _query_params()
+    warmup.start()  # once per process: every default view and preset, in the background
     try:
-        yield
+        with jobs.view():  # heavy work waits its turn here, with its place in line shown
+            yield
     except ValueError as err:
         st.error(f"Loss Lab could not compute this view: {err}", icon=":material/error:")
     finally:
