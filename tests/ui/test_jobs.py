@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 
@@ -57,7 +58,7 @@ def test_heavy_blocks_run_one_at_a_time_in_arrival_order(queue):
     for t in threads:
         t.join(10)
     assert [s[0] for s in spans] == ["a", "b", "c"]
-    for (_, _, end), (_, start, _) in zip(spans, spans[1:], strict=False):
+    for (_, _, end), (_, start, _) in itertools.pairwise(spans):
         assert start >= end  # never two at once
     assert queue.running() == 0
 
