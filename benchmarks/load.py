@@ -89,13 +89,16 @@ class Outcome:
     error: str | None = None
 
 
-async def visit(base_url: str, page: str, query: str, clicks: Sequence[str]) -> Outcome:
+async def visit(
+    base_url: str, page: str, query: str, clicks: Sequence[str], source: str | None = None
+) -> Outcome:
     """Open ``page?query`` as a browser tab, then click the buttons with user keys ``clicks``
-    one by one; each render is timed from the request to the end of its script run."""
+    one by one; each render is timed from the request to the end of its script run.
+    ``source``: the local address the tab connects from (its student's IP)."""
     out = Outcome()
     try:
         _http_get(base_url + "/_stcore/health")
-        async with Session(base_url, page, query, timeout=TIMEOUT_S) as s:
+        async with Session(base_url, page, query, timeout=TIMEOUT_S, source=source) as s:
             first, done = await s.render()
             out.first_delta = first
             out.renders.append(done)
@@ -115,8 +118,18 @@ def _http_get(url: str) -> None:
 
 
 async def crowd(base_url: str, visits: Sequence[tuple[str, str, Sequence[str]]]) -> list[Outcome]:
-    """All visits at once."""
-    return list(await asyncio.gather(*(visit(base_url, *v) for v in visits)))
+    """All visits at once, visit i from address ``127.0.<i>.1``: every student has an IP of
+    their own, from a different /24 (nginx's ``ip_hash`` keys on the first three octets)."""
+    return list(
+        await asyncio.gather(
+            *(visit(base_url, *v, source=source_address(i)) for i, v in enumerate(visits))
+        )
+    )
+
+
+def source_address(i: int) -> str:
+    """Student ``i``'s loopback address (127.0.1.1, 127.0.2.1, ...)."""
+    return f"127.0.{1 + i % 254}.1"
 
 
 # --------------------------------------------------------------------------- servers

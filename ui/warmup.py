@@ -19,7 +19,6 @@ The client speaks Streamlit's browser protocol (``/_stcore/stream``, ``BackMsg``
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 import re
 import threading
@@ -29,10 +28,11 @@ from collections.abc import Sequence
 
 import websockets
 from streamlit import config
+from streamlit.logger import get_logger
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-LOG = logging.getLogger(__name__)
+LOG = get_logger(__name__)  # Streamlit's handler and level: shown in the server log
 #: Seconds one render may take before the warm-up gives it up (a busy server is fine).
 RENDER_TIMEOUT_S = 600.0
 PRESET_KEY = re.compile(r"^preset_\d+$")
@@ -49,7 +49,9 @@ class Session:
     Like the frontend it sends no keepalive pings, keeps the query string the server writes
     back (``page_info_changed``), reports the hashes of the cacheable messages it holds on
     each rerun, and clicks a button by sending its widget id with ``trigger_value``. Pages are
-    named as in their URL (``""`` for the home page, ``"Decision_boundaries"``).
+    named as in their URL (``""`` for the home page, ``"Decision_boundaries"``). ``source``
+    is the local address to connect from (a load test's students on different networks:
+    ``127.0.<i>.1``; any 127.x.y.z is loopback on Linux).
 
     Usage::
 
@@ -59,9 +61,15 @@ class Session:
     """
 
     def __init__(
-        self, base_url: str, page: str = "", query: str = "", timeout: float = RENDER_TIMEOUT_S
+        self,
+        base_url: str,
+        page: str = "",
+        query: str = "",
+        timeout: float = RENDER_TIMEOUT_S,
+        source: str | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.source = source  # the local address to connect from (a client's own IP)
         self.page = page
         self.query = query
         self.timeout = timeout
@@ -83,6 +91,7 @@ class Session:
             max_size=None,
             compression=None,
             open_timeout=self.timeout,
+            **({"local_addr": (self.source, 0)} if self.source else {}),
         )
         return self
 
