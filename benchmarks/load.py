@@ -358,6 +358,17 @@ def run(args: argparse.Namespace) -> list[Row]:
                     flush=True,
                 )
                 rows.append(Row("idle", n, [], [], [], rss_start, idle, load_average()))
+                if args.lecturer_first:
+                    # the lecturer opens the link before class: the warm-up runs, then idles
+                    lecturer = measure(srv, "home", 1)
+                    waited = wait_idle(srv.pids, args.idle_timeout)
+                    warm = rss_mb(srv.pids)
+                    print(
+                        f"  warm-up done after {waited:.0f} s more, RSS {warm:,.0f} MB", flush=True
+                    )
+                    lecturer.scenario = "lecturer"
+                    rows.append(lecturer)
+                    rows.append(Row("warm idle", n, [], [], [], idle, warm, load_average()))
                 for scenario in app_scenarios:
                     rows.append(measure(srv, scenario, n, seed_base=1))
                 for r in range(args.repeat):
@@ -372,7 +383,9 @@ def targets(rows: Sequence[Row]) -> list[tuple[str, str, bool]]:
     """Issue 13's targets, for the largest N measured."""
     out: list[tuple[str, str, bool]] = []
     n = max(r.n for r in rows)
-    by = {(r.scenario, r.n): r for r in rows if r.scenario != "idle" or True}
+    by: dict[tuple[str, int], Row] = {}
+    for r in rows:
+        by.setdefault((r.scenario, r.n), r)  # the first run (repeats come later)
     floor = by.get(("floor", n))
     home, bnd = by.get(("home", n)), by.get(("boundaries", n))
     if floor and home:
@@ -410,7 +423,7 @@ def targets(rows: Sequence[Row]) -> list[tuple[str, str, bool]]:
     out.append(
         ("RSS <= 1.5 GB at the end of every scenario", f"{peak:,.0f} MB", peak <= MAX_RSS_MB)
     )
-    idle = [r.rss_after for r in rows if r.scenario == "idle"]
+    idle = [r.rss_after for r in rows if r.scenario in ("idle", "warm idle")]
     if idle:
         out.append(
             (
@@ -441,9 +454,10 @@ def report(rows: Sequence[Row], args: argparse.Namespace) -> None:
     )
     print("|---|---:|---:|---:|---:|---:|---:|---|---|")
     for r in rows:
-        if r.scenario == "idle":
+        if r.scenario in ("idle", "warm idle"):
+            label = "idle after start-up" if r.scenario == "idle" else "idle after warm-up"
             print(
-                f"| idle after start-up | {r.n} | | | | | | {r.rss_before:,.0f} -> "
+                f"| {label} | {r.n} | | | | | | {r.rss_before:,.0f} -> "
                 f"{r.rss_after:,.0f} | {r.load} |"
             )
             continue
@@ -470,6 +484,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="re-run the boundaries scenario this many times with new seeds",
     )
     p.add_argument("--idle-timeout", type=float, default=240.0)
+    p.add_argument(
+        "--lecturer-first",
+        action="store_true",
+        help="one session opens the home page first and the server warms up before the crowd",
+    )
     p.add_argument(
         "--server-arg",
         action="append",

@@ -75,6 +75,7 @@ class Session:
         self.timeout = timeout
         self.buttons: dict[str, str] = {}  # user key -> widget id
         self.exceptions: list[str] = []
+        self.alerts: list[str] = []  # st.error / warning / info / success texts, in order
         self.cache: dict[str, ForwardMsg] = {}
         self.ws: websockets.ClientConnection | None = None
 
@@ -166,6 +167,8 @@ class Session:
         kind = element.WhichOneof("type")
         if kind == "exception":
             self.exceptions.append(element.exception.message[:200])
+        elif kind == "alert":
+            self.alerts.append(element.alert.body)
         elif kind == "button":
             wid = element.button.id
             self.buttons[wid.rsplit("-", 1)[-1]] = wid
