@@ -20,7 +20,7 @@ import streamlit as st
 from core import anatomy as an
 from core import ce_regression as cr
 from core import losses
-from ui import charts, jobs
+from ui import charts
 from ui.controls import loss_title
 
 #: Series names, fixed so that a loss keeps its colour across every chart of the page.
@@ -373,7 +373,6 @@ def sweep_chart(df: pd.DataFrame, z1: float, marks: Mapping[str, float]) -> alt.
 
 
 @st.cache_data(max_entries=32, show_spinner="Fitting the linear model with MSE and with CE…")
-@jobs.heavy()
 def experiment(cfg: cr.FitConfig) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, dict]]:
     """``(fit table, history table, summary per loss)`` of the CE-vs-MSE regression fit."""
     x, _, G, res = cr.fit_vector_regression(cfg)

@@ -18,7 +18,7 @@ import streamlit as st
 
 from core import boundaries, datasets, train
 from core.boundaries import Panel
-from ui import charts, jobs
+from ui import charts
 from ui.controls import DataChoice, LossParams, ModelChoice, params_for, short_label
 
 #: An "x" drawn as an SVG path (Vega-Lite's "cross" is a plus sign).
@@ -58,7 +58,6 @@ def configs(
 @st.cache_data(
     max_entries=8, show_spinner="Training every loss in lockstep from the same initial weights…"
 )
-@jobs.heavy()
 def fit_runs(
     data: DataChoice,
     flip: float,
@@ -84,7 +83,6 @@ def snapshot(result: train.FitResult, epoch: int):
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-@jobs.heavy()
 def compute_panels(
     data: DataChoice,
     flip: float,
@@ -367,7 +365,6 @@ def boundaries_chart(
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-@jobs.heavy()
 def figure(
     data: DataChoice,
     flip: float,

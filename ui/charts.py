@@ -15,8 +15,6 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from ui import jobs
-
 #: Colour-blind-friendly categorical palette (Tableau 10), in the order series are listed.
 PALETTE: tuple[str, ...] = (
     "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
@@ -156,7 +154,6 @@ def cached_spec(
 
     def wrap(fn: Callable[..., alt.TopLevelMixin]) -> Callable[..., Spec]:
         @st.cache_data(max_entries=max_entries, show_spinner=False)
-        @jobs.heavy()  # building a spec is heavy: a miss waits its turn (ui.jobs)
         @functools.wraps(fn)
         def spec(*args: Any, **kwargs: Any) -> Spec:
             # Data are bounded by the builders themselves; no row limit should cut a figure.

@@ -135,7 +135,7 @@ def page(key: str, *, wide: bool = True) -> Iterator[None]:
     before = _query_params()
     warmup.start()  # once per process: every default view and preset, in the background
     try:
-        with jobs.view():  # heavy work waits its turn here, with its place in line shown
+        with jobs.view(key):  # the page waits its turn here, with its place in line shown
             yield
     except ValueError as err:
         st.error(f"Loss Lab could not compute this view: {err}", icon=":material/error:")

@@ -1,30 +1,24 @@
-"""Fair turns for heavy work: one first-come-first-served queue shared by every session.
+"""Fair turns: one first-come-first-served queue of page views shared by every session.
 
 Streamlit runs each session's script in its own thread of one process, and the GIL lets only
-one of them compute at a time. Sixty students asking for sixty new trainings at once would
-share the core in small slices and *all* see their page at the very end. Here a view that
-has to compute (a cache miss of training, panels or charts) first takes a turn from
-:data:`QUEUE`; at most ``slots`` views compute at once, the others wait in arrival order and
-see where they stand ("2 views ahead of yours, about 3 s") in a notice at the top of the
-page. So the first student is served after one view's time, the second after two, and so on:
-the same total time, but each page appears as soon as it is ready. A view served from the
-cache never waits.
+one of them compute at a time. Sixty students opening a page at once would share the core in
+small slices and *all* see their page at the very end. Here each script run of a page takes
+a turn from :data:`QUEUE` first (``ui.frame.page`` does it for every page): at most
+``slots`` views run at once, the others wait in arrival order and see where they stand
+("2 views are being computed before yours (about 3 s)") in a notice under the title. The
+first student is served after one view's time, the second after two, and so on: the same
+total time, but each page appears as soon as it is ready.
 
-How a page uses it (``ui.frame.page`` does the first part for every page)::
+A page whose recent runs were all cheap (:data:`FAST_S` of CPU, e.g. the loss reference)
+skips the line, so a quick look never waits behind sixty trainings. A waiting view leaves
+the line when its tab is closed or it asks for another rerun (a widget changed), so
+abandoned work never delays anyone. The queue is bounded: beyond :data:`MAX_WAITING`
+waiting views a new one is refused with a message instead of growing without limit.
 
-    with jobs.view():              # once per script run: the notice slot; frees the turn
-        ...
-        @st.cache_data
-        def fit_runs(...):
-            with jobs.heavy():     # the miss path: wait for a turn, keep it to the run's end
-                return train.fit_many(...)
+Usage (what ``ui.frame.page`` does)::
 
-A view keeps its turn from its first miss to the end of its script run, so its training,
-panels and chart serialisation finish before the next view starts; a view that waits is
-dropped from the queue when its session goes away (the tab closed) or asks for another
-rerun (a widget changed), so abandoned work never delays anyone. The queue is bounded:
-beyond :data:`MAX_WAITING` waiting views, a new one is refused with a message (raised as a
-``ValueError``, which the frame shows) instead of growing without limit.
+    with jobs.view("decision_boundaries"):
+        ...the page...
 """
 
 from __future__ import annotations
@@ -49,6 +43,8 @@ MAX_WAITING = 400
 POLL_S = 1.0
 #: A running view that used no CPU for this long is treated as stalled (see JobQueue), s.
 STALL_S = 3.0
+#: A page whose recent runs each took less CPU than this (s) skips the queue (fast lane).
+FAST_S = 0.25
 
 
 class ServerBusy(ValueError):
@@ -70,12 +66,11 @@ class JobQueue:
 
     Thread-safe; every method may be called from any session's script thread.
 
-    A running view can block on a view that waits behind it: ``st.cache_data`` lets one
-    thread compute a given value and makes the others wait for it, so if a waiting view took
-    that value's lock first (its miss, before it queued), the running view needs it and the
-    two would wait for each other. When every running view has used no CPU for
-    :data:`STALL_S`, the first waiting view starts anyway (one more slot until a view ends),
-    which breaks such a cycle and any other stall.
+    A running view could wait for another thread: ``st.cache_data`` lets one thread compute
+    a given value and makes the others wait for it, and a page may call a cached function
+    before it queues. So that no such wait can ever stall the line, when every running view
+    has used no CPU for :data:`STALL_S` the first waiting view starts anyway (one more slot
+    until a view ends).
     """
 
     def __init__(self, slots: int = SLOTS, max_waiting: int = MAX_WAITING) -> None:
@@ -191,63 +186,62 @@ QUEUE = JobQueue()
 class _View:
     slot: Any  # the st.empty() where a waiting view shows its position
     session_id: str | None
-    ticket: Ticket | None = None
 
 
-_local = threading.local()
+#: Recent CPU seconds of one script run, per page key (the fast lane's evidence).
+_costs: dict[str, deque[float]] = {}
+_costs_lock = threading.Lock()
+
+
+def is_fast(key: str) -> bool:
+    """Whether ``key``'s recent runs all took less than :data:`FAST_S` of CPU (at least
+    three of them): such a page runs without taking a turn."""
+    with _costs_lock:
+        recent = list(_costs.get(key, ()))
+    return len(recent) >= 3 and max(recent) < FAST_S
+
+
+def record(key: str, cpu_s: float) -> None:
+    """Remember the CPU seconds one run of page ``key`` took."""
+    with _costs_lock:
+        _costs.setdefault(key, deque(maxlen=5)).append(cpu_s)
 
 
 @contextlib.contextmanager
-def view() -> Iterator[None]:
-    """One script run of a page: reserve the notice slot; free the turn when the run ends.
+def view(key: str) -> Iterator[None]:
+    """One script run of page ``key`` in its turn: wait (showing the place in line), run,
+    give the turn back.
 
-    The slot is an empty element, so a view that never waits shows nothing.
+    The notice slot is an empty element, so a view that never waits shows nothing. A page
+    whose recent runs were all cheap (:func:`is_fast`) runs at once. When the queue is full
+    the page says so and stops.
     """
     ctx = _script_ctx()
     state = _View(slot=st.empty(), session_id=getattr(ctx, "session_id", None))
-    previous = getattr(_local, "view", None)
-    _local.view = state
-    try:
-        yield
-    finally:
-        _local.view = previous
-        if state.ticket is not None:
-            QUEUE.leave(state.ticket)
-
-
-@contextlib.contextmanager
-def heavy(label: str = "view") -> Iterator[None]:
-    """Compute the block in this view's turn (wait for one first, if it holds none).
-
-    Use it on the miss path of a heavy cached function: as a decorator under
-    ``@st.cache_data`` (``@jobs.heavy()``) or as a ``with`` block inside it. In a
-    :func:`view` the turn is kept to the end of the script run; elsewhere (a background
-    thread, a test calling the function directly) it is held for the block only.
-    """
-    state: _View | None = getattr(_local, "view", None)
-    if (state is not None and state.ticket is not None) or getattr(_local, "held", None):
-        yield
-        return
-    ticket = QUEUE.enter(label)
-    try:
-        while not QUEUE.wait(ticket, POLL_S):
-            if state is not None:
+    ticket = None
+    if not is_fast(key):
+        try:
+            ticket = QUEUE.enter(key)
+        except ServerBusy as err:
+            state.slot.error(f"Loss Lab is busy: {err}", icon=":material/hourglass_disabled:")
+            st.stop()  # a page cannot raise out of the frame before it started
+        try:
+            waited = False
+            while not QUEUE.wait(ticket, POLL_S):
                 _notify(state, QUEUE.ahead(ticket))
-        if state is not None:
-            _clear(state)
-    except BaseException:
-        QUEUE.leave(ticket)
-        raise
-    if state is not None:
-        state.ticket = ticket  # kept until the run ends (view() gives it back)
-        yield
-        return
-    _local.held = ticket
+                waited = True
+            if waited:
+                state.slot.empty()
+        except BaseException:  # a rerun, a stop or a closed tab while waiting
+            QUEUE.leave(ticket)
+            raise
+    cpu = time.thread_time()
     try:
         yield
     finally:
-        _local.held = None
-        QUEUE.leave(ticket)
+        record(key, time.thread_time() - cpu)
+        if ticket is not None:
+            QUEUE.leave(ticket)
 
 
 def waiting_message(ahead: int, typical: float | None) -> str:
@@ -268,33 +262,9 @@ def _notify(state: _View, ahead: int) -> None:
     """
     if state.session_id is not None and not _session_alive(state.session_id):
         st.stop()
-    with _outside_cache_capture():
-        state.slot.info(
-            waiting_message(ahead, QUEUE.typical_seconds()), icon=":material/hourglass_top:"
-        )
-
-
-def _clear(state: _View) -> None:
-    with _outside_cache_capture():
-        state.slot.empty()
-
-
-@contextlib.contextmanager
-def _outside_cache_capture() -> Iterator[None]:
-    """Draw into the page from inside a cached function without the cache recording it.
-
-    ``st.cache_data`` records every element drawn during a miss and replays it on each hit;
-    the queue notice belongs to this run only, so recording is switched off around it.
-    """
-    from streamlit.runtime.caching import cached_message_replay as replay
-
-    flag = getattr(replay, "in_cached_function", None)
-    token = flag.set(False) if flag is not None else None
-    try:
-        yield
-    finally:
-        if token is not None:
-            flag.reset(token)
+    state.slot.info(
+        waiting_message(ahead, QUEUE.typical_seconds()), icon=":material/hourglass_top:"
+    )
 
 
 def _script_ctx() -> Any:

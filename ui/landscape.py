@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from core import landscape
-from ui import charts, jobs
+from ui import charts
 from ui.controls import loss_title
 
 #: Registered names of the losses compared by default (the article's pair).
@@ -133,7 +133,6 @@ def _longer(name: str, x: np.ndarray, y: np.ndarray, cfg: SurfaceConfig, s: land
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-@jobs.heavy()
 def surfaces(cfg: SurfaceConfig) -> SurfaceResult:
     """Surface, convexity map, descent path and summary for each loss (cached)."""
     x, y = landscape.two_gaussians(cfg.n, separation=cfg.separation, seed=cfg.seed)

@@ -19,7 +19,7 @@ import streamlit as st
 from core import boundaries, datasets, robustness, train
 from core.datasets import Dataset
 from ui import boundaries as ui_boundaries
-from ui import charts, jobs
+from ui import charts
 from ui.controls import DataChoice, loss_title
 
 #: Optimizers offered (SGD can diverge at a large learning rate; Adam's steps are bounded).
@@ -105,7 +105,6 @@ def corrupted(s: Setting) -> Dataset:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-@jobs.heavy()
 def fits(s: Setting) -> list[train.FitResult]:
     """One model per loss on the corrupted data, in lockstep (same start, same data order)."""
     cfgs = [dataclasses.replace(c, seed=s.seed) for c in s.model.configs(s.losses)]
@@ -120,7 +119,6 @@ def sweep_cost(s: Setting, n_rates: int, n_seeds: int) -> int:
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-@jobs.heavy()
 def sweep_point(s: Setting, rate: float, seed: int) -> list[robustness.Run]:
     """One (rate, seed) cell of a sweep: every loss trained once (cached per cell)."""
     return robustness.sweep(
@@ -271,7 +269,6 @@ def scatter_chart(points: pd.DataFrame, lines: pd.DataFrame, order: Sequence[str
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-@jobs.heavy()
 def panels(s: Setting) -> list[boundaries.Panel]:
     """Decision-boundary panels (H5's :func:`core.boundaries.panel`) for every loss."""
     ds = corrupted(s)
@@ -286,7 +283,6 @@ def panels(s: Setting) -> list[boundaries.Panel]:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-@jobs.heavy()
 def boundary_figures(s: Setting) -> tuple[list[dict], pd.DataFrame, pd.DataFrame]:
     """One small boundary map per loss as Vega-Lite dicts, and the frames behind them.
 

@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from core import compare, train
-from ui import charts, jobs
+from ui import charts
 from ui.controls import (
     DataChoice,
     LossParams,
@@ -46,7 +46,6 @@ class SeedRun:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-@jobs.heavy()
 def fit_seed(
     data: DataChoice, model: ModelChoice, loss_names: tuple[str, ...], params: LossParams = ()
 ) -> SeedRun:

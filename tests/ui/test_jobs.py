@@ -7,6 +7,7 @@ import threading
 import time
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from ui import jobs
@@ -41,20 +42,21 @@ def test_a_full_queue_refuses_with_a_message(queue):
     queue.enter()  # room again
 
 
-def test_heavy_blocks_run_one_at_a_time_in_arrival_order(queue):
+def test_views_run_one_at_a_time_in_arrival_order(queue):
     spans: list[tuple[str, float, float]] = []
 
     def work(name: str) -> None:
-        with jobs.heavy(name):
+        with jobs.view("test-order"):
             t0 = time.monotonic()
-            time.sleep(0.15)  # sleeping uses no CPU: but a stall needs STALL_S (3 s)
+            time.sleep(0.15)  # sleeping uses no CPU, but a stall needs STALL_S (3 s)
             spans.append((name, t0, time.monotonic()))
 
+    st.empty()  # the first bare-mode call is slow (it prints a warning): not in the race
     threads = []
     for name in "abc":
         threads.append(threading.Thread(target=work, args=(name,)))
         threads[-1].start()
-        time.sleep(0.03)  # a, then b, then c join the queue
+        time.sleep(0.05)  # a, then b, then c join the queue
     for t in threads:
         t.join(10)
     assert [s[0] for s in spans] == ["a", "b", "c"]
@@ -63,21 +65,28 @@ def test_heavy_blocks_run_one_at_a_time_in_arrival_order(queue):
     assert queue.running() == 0
 
 
-def test_nested_heavy_outside_a_view_does_not_wait_for_itself(queue):
-    with jobs.heavy("outer"):
-        with jobs.heavy("inner"):  # e.g. a cached figure calling cached panels
-            assert queue.running() == 1
-    assert queue.running() == 0
+def test_a_cheap_page_skips_the_line(queue):
+    blocker = queue.enter("a long view")
+    for _ in range(3):
+        jobs.record("test-cheap", 0.01)
+    assert jobs.is_fast("test-cheap") and not jobs.is_fast("test-unknown")
+    t0 = time.monotonic()
+    with jobs.view("test-cheap"):
+        assert queue.running() == 1  # only the blocker: this view took no turn
+    assert time.monotonic() - t0 < 0.5
+    jobs.record("test-cheap", 5.0)  # one expensive run and it queues again
+    assert not jobs.is_fast("test-cheap")
+    queue.leave(blocker)
 
 
 def test_a_stalled_turn_lets_the_next_view_start(queue, monkeypatch):
-    # A running view that waits for a value a queued view is computing would wait forever;
-    # a running view without CPU progress for STALL_S lets the next one start.
+    # A running view that waits for another thread (a value being computed elsewhere) must
+    # not stall the line: without CPU progress for STALL_S the next view starts.
     monkeypatch.setattr(jobs, "STALL_S", 0.3)
     holder_in, release = threading.Event(), threading.Event()
 
     def holder() -> None:
-        with jobs.heavy("holder"):
+        with jobs.view("test-stall"):
             holder_in.set()
             release.wait(10)  # blocked, no CPU
 
@@ -85,7 +94,7 @@ def test_a_stalled_turn_lets_the_next_view_start(queue, monkeypatch):
     t.start()
     holder_in.wait(5)
     t0 = time.monotonic()
-    with jobs.heavy("next"):
+    with jobs.view("test-stall"):
         waited = time.monotonic() - t0
     release.set()
     t.join(5)
@@ -105,18 +114,11 @@ def _page() -> None:
 
     from ui import jobs
 
-    @st.cache_data(max_entries=2)
-    @jobs.heavy()
-    def double(x: int) -> int:
-        return 2 * x
-
-    with jobs.view():
-        st.write(f"result {double(21)}")
+    with jobs.view("test-page"):
+        st.write("result 42")
 
 
-def test_a_page_waits_its_turn_and_its_notice_is_not_cached(queue):
-    """A view waits while another holds the turn, then draws; the queue notice it showed
-    while waiting is gone at the end and is not replayed from the cache on the next run."""
+def test_a_page_waits_its_turn_then_the_notice_goes(queue):
     blocker = queue.enter("someone else")
     timer = threading.Timer(1.0, queue.leave, args=(blocker,))
     at = AppTest.from_function(_page, default_timeout=20)
@@ -126,10 +128,18 @@ def test_a_page_waits_its_turn_and_its_notice_is_not_cached(queue):
     assert time.monotonic() - t0 >= 1.0  # it waited for the other view
     assert not at.exception
     assert [m.value for m in at.markdown] == ["result 42"]
-    assert not at.info  # the notice was cleared
-    at.run()  # a cache hit: nothing waits, nothing replayed
-    assert [m.value for m in at.markdown] == ["result 42"] and not at.info
+    assert not at.info  # the place-in-line notice was cleared
     assert queue.running() == 0
+
+
+def test_a_full_queue_stops_the_page_with_a_message(queue, monkeypatch):
+    blocker = queue.enter("someone else")
+    monkeypatch.setattr(queue, "max_waiting", 0)
+    at = AppTest.from_function(_page, default_timeout=20)
+    at.run()
+    assert not at.exception and not at.markdown
+    assert "Loss Lab is busy: the server is busy: 0 views are waiting" in at.error[0].value
+    queue.leave(blocker)
 
 
 def _notice_page() -> None:
