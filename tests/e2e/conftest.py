@@ -6,7 +6,9 @@
 ``open_page(path, query=None, screenshot=None)``
     A fresh browser page at ``{app_url}/{path}?{query}``; waits until the script run has
     finished, asserts there is no ``[data-testid="stException"]``, saves a full-page
-    screenshot to ``tests/e2e/screenshots/<screenshot>.png`` and returns the playwright Page.
+    screenshot to ``tests/e2e/screenshots/<screenshot>.png``, asserts from it that every chart
+    on the page is drawn (not blank: Vega-Lite draws some specs as an empty box while AppTest
+    sees a valid spec) and returns the playwright Page.
 
 Chromium is found with ``shutil.which("chromium")``. Without it the tests fail under
 ``CI=true`` and are skipped (with the reason) elsewhere.
@@ -14,6 +16,7 @@ Chromium is found with ``shutil.which("chromium")``. Without it the tests fail u
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import socket
@@ -146,6 +149,29 @@ def wait_for_run(page, timeout_ms: int = TIMEOUT_MS) -> None:
     page.wait_for_timeout(500)
 
 
+#: A drawn chart has axes, labels and marks: many colours. A blank one is a flat background.
+MIN_CHART_COLOURS = 8
+
+
+def chart_colours(png: bytes) -> int:
+    """Number of distinct colours in a PNG."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as img:
+        colours = img.convert("RGB").getcolors(maxcolors=1 << 16)
+    return len(colours) if colours is not None else 1 << 16
+
+
+def assert_charts_drawn(page) -> None:
+    """Every Vega-Lite chart on the page shows more than a flat background."""
+    charts = page.locator('[data-testid="stVegaLiteChart"]')
+    for i in range(charts.count()):
+        chart = charts.nth(i)
+        chart.scroll_into_view_if_needed()
+        n = chart_colours(chart.screenshot())
+        assert n >= MIN_CHART_COLOURS, f"chart {i} on {page.url} looks blank ({n} colours)"
+
+
 def save_screenshot(page, name: str) -> Path:
     """Save the whole page to ``tests/e2e/screenshots/<name>.png``.
 
@@ -185,6 +211,7 @@ def open_page(app_url: str, browser) -> Iterator[Callable[..., object]]:
             pytest.fail(f"exception on {url}:\n" + "\n".join(exceptions.all_inner_texts()))
         if screenshot:
             save_screenshot(page, screenshot)
+            assert_charts_drawn(page)
         return page
 
     yield _open
