@@ -6,6 +6,7 @@ Run from the repository root (it starts and stops the servers itself)::
     python benchmarks/load.py --sessions 10 30 --scenarios home boundaries
     python benchmarks/load.py --replicas 2             # two app processes behind nginx
     python benchmarks/load.py --server-arg=--server.fileWatcherType=auto   # a lever, off
+    python benchmarks/load.py --sessions 60 --lecturer-first --repeat 2  # warm-up, RSS growth
 
 Each session speaks Streamlit's websocket protocol as the browser does
 (:class:`ui.warmup.Session`): it fetches ``/_stcore/health``, opens ``/_stcore/stream`` with
@@ -37,6 +38,10 @@ server with all its child processes. It prints min / median / p95 / max per scen
 errors (a dropped socket, an exception element, a failed run, a timeout), the RSS before and
 after, the load average, and issue 13's targets met or not. ``--repeat`` re-runs the
 boundaries scenario with new seeds on the same server to show whether RSS keeps growing.
+``--lecturer-first`` has one session open the home page first (the lecturer, before class)
+and waits until the background warm-up (``ui.warmup``) is done before the crowd arrives.
+With ``--replicas`` the app runs as ``deploy/replicas.py`` starts it, and session i connects
+from its own address ``127.0.<i>.1`` (students on different networks, for ``ip_hash``).
 """
 
 from __future__ import annotations
