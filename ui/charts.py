@@ -14,6 +14,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit.elements.vega_charts import _altair_globals_lock as ALTAIR_LOCK
 
 #: Colour-blind-friendly categorical palette (Tableau 10), in the order series are listed.
 PALETTE: tuple[str, ...] = (
@@ -156,13 +157,25 @@ def cached_spec(
         @st.cache_data(max_entries=max_entries, show_spinner=False)
         @functools.wraps(fn)
         def spec(*args: Any, **kwargs: Any) -> Spec:
-            # Data are bounded by the builders themselves; no row limit should cut a figure.
-            with alt.data_transformers.enable("default", max_rows=None):
-                return style(fn(*args, **kwargs)).to_dict()
+            return to_spec(style(fn(*args, **kwargs)))
 
         return spec
 
     return wrap(build) if build is not None else wrap
+
+
+def to_spec(chart: alt.TopLevelMixin) -> Spec:
+    """The chart's Vega-Lite dict, with its data inline and no row limit.
+
+    Altair's active data transformer is one setting for the whole process, and
+    ``st.altair_chart`` switches it in one session's thread while another converts a chart
+    here; so the switch and the conversion hold Streamlit's own lock for those settings
+    (unguarded, a conversion could use the other's transformer or fail with "dictionary
+    changed size during iteration", as it did with 30 sessions in ``benchmarks/load.py``).
+    """
+    # Data are bounded by the builders themselves; no row limit should cut a figure.
+    with ALTAIR_LOCK, alt.data_transformers.enable("default", max_rows=None):
+        return chart.to_dict()
 
 
 def show(spec: Spec, *, container: Any = None, height: int | None = None) -> None:

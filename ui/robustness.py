@@ -333,8 +333,7 @@ def boundary_figures(s: Setting) -> tuple[list[dict], pd.DataFrame, pd.DataFrame
             width=MAP_SIZE,
             height=MAP_SIZE,
         )
-        with alt.data_transformers.enable("default", max_rows=None):  # as st.altair_chart does
-            specs.append(charts.style(chart).to_dict())
+        specs.append(charts.to_spec(charts.style(chart)))  # thread-safe, no row limit
     return specs, cells, points
 
 

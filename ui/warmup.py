@@ -166,7 +166,8 @@ class Session:
         element = delta.new_element
         kind = element.WhichOneof("type")
         if kind == "exception":
-            self.exceptions.append(element.exception.message[:200])
+            where = " < ".join(line.strip() for line in element.exception.stack_trace[-3:])
+            self.exceptions.append(f"{element.exception.message[:200]} at {where[-600:]}")
         elif kind == "alert":
             self.alerts.append(element.alert.body)
         elif kind == "button":
