@@ -47,7 +47,9 @@ def cached_spec(build: Callable[..., alt.TopLevelMixin]) -> Callable[..., dict[s
     @st.cache_data(max_entries=64, show_spinner=False)
     @functools.wraps(build)
     def spec(*args: Any, **kwargs: Any) -> dict[str, Any]:
-        return build(*args, **kwargs).to_dict()
+        chart = build(*args, **kwargs)
+        with charts.ALTAIR_LOCK:  # Altair's settings are process-wide (see charts.to_spec)
+            return chart.to_dict()
 
     return spec
 

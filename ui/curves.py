@@ -233,22 +233,24 @@ def curve_specs(
     with Altair costs more than computing the numbers."""
     table = curve_table(task, params, x_max, target)
     domain = labels(task, params)
-    return (
-        value_chart(table, task, log_y=log_y, domain=domain).to_dict(),
-        gradient_chart(table, task, log_y=log_y, domain=domain).to_dict(),
-    )
+    with charts.ALTAIR_LOCK:  # Altair's settings are process-wide (see charts.to_spec)
+        return (
+            value_chart(table, task, log_y=log_y, domain=domain).to_dict(),
+            gradient_chart(table, task, log_y=log_y, domain=domain).to_dict(),
+        )
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def weight_specs(params: Params, log_y: bool) -> tuple[dict, dict]:
     """Vega-Lite specs of the two "who gets the gradient" charts (cached like ``curve_specs``)."""
     weights = weight_table(params)
-    return (
-        weight_chart(weights, "dL_dpt_rel", "Weight on p_t: |dL/dp_t|",
-                     "relative weight (1 at p_t = 0.5)", log_y=log_y).to_dict(),
-        weight_chart(weights, "dL_dzt_rel", "Push on the logit: |dL/dz_t|",
-                     "relative push (1 at p_t = 0.5)", log_y=log_y).to_dict(),
-    )  # fmt: skip
+    with charts.ALTAIR_LOCK:  # Altair's settings are process-wide (see charts.to_spec)
+        return (
+            weight_chart(weights, "dL_dpt_rel", "Weight on p_t: |dL/dp_t|",
+                         "relative weight (1 at p_t = 0.5)", log_y=log_y).to_dict(),
+            weight_chart(weights, "dL_dzt_rel", "Push on the logit: |dL/dz_t|",
+                         "relative push (1 at p_t = 0.5)", log_y=log_y).to_dict(),
+        )  # fmt: skip
 
 
 def margin_title(task: str) -> str:

@@ -237,7 +237,8 @@ def _one_sample_base(cfg: OneSampleConfig) -> dict:
         )
         .properties(height=380)
     )
-    return _styled(chart).to_dict()
+    with charts.ALTAIR_LOCK:  # Altair's settings are process-wide (see charts.to_spec)
+        return _styled(chart).to_dict()
 
 
 def one_sample_chart(cfg: OneSampleConfig, step: int) -> dict:
@@ -299,7 +300,8 @@ def _heatmap(cfg: SurfaceConfig, name: str, field: str) -> dict:
         )
         .properties(width=MAP_SIZE, height=MAP_SIZE)
     )
-    return _styled(chart).to_dict()
+    with charts.ALTAIR_LOCK:  # Altair's settings are process-wide (see charts.to_spec)
+        return _styled(chart).to_dict()
 
 
 def _path_layers(res: SurfaceResult, name: str, step: int, color: str) -> list[dict]:
