@@ -72,7 +72,7 @@ SWEEPS: dict[str, tuple[str, dict[str, str]]] = {
         "outlier_robustness",
         {"task": "regression", "sweep": "true", "seeds": "5", "nrates": "7"},
     ),
-    # The work budget (ui.controls.MAX_WORK) refuses digits x 10 seeds at 200 epochs; 60 epochs
+    # The work budget (core.cost.MAX_WORK) refuses digits x 10 seeds at 200 epochs; 60 epochs
     # is just inside it, so this is the heaviest 10-seed view the page will start.
     "Training curves: digits, 10 seeds x 4 losses, 60 epochs": (
         "training_curves",

@@ -1,24 +1,27 @@
-"""Training speed: ``fit_many`` vs plain NumPy loops vs PyTorch CPU vs scikit-learn.
+"""Training speed of the app's configuration: float32 ``fit_many`` vs PyTorch CPU, plain
+NumPy loops and scikit-learn.
 
-The reference job (issue 3): ``moons`` with 1000 points (700 train / 300 test), an MLP
-2-32-32-2 with tanh, Adam with lr 0.01, 500 full-batch epochs, for cross-entropy, MSE, MAE
-and hinge. Every contender does the same work per epoch: a training step and the train and
-test loss and accuracy of the model (scikit-learn's ``MLPClassifier`` records only its
-training loss and runs cross-entropy only).
+The job: ``moons`` with 1000 points (700 train / 300 test), an MLP 2-32-32-2 with tanh, Adam
+with lr 0.01, 500 full-batch epochs, for cross-entropy, MSE, MAE and hinge, in float32 (what
+every page trains in). Every contender does the same work per epoch: a training step and the
+train and test loss and accuracy of the model (scikit-learn's ``MLPClassifier`` records only
+its training loss and runs cross-entropy only). The float64 row is the exact mode the tests
+use (one process, ``np.tanh``), for reference.
 
 Run from the repository root (PyTorch lives in its own virtualenv)::
 
-    .venv-torch/bin/python benchmarks/train_speed.py            # with the PyTorch rows
-    .venv/bin/python benchmarks/train_speed.py                  # without them
+    /work/venv-torch/bin/python benchmarks/train_speed.py     # with the PyTorch rows
+    /work/venv/bin/python benchmarks/train_speed.py           # without them
 
 Prints a markdown table: median wall and CPU time over ``--repeats`` interleaved runs, the
-ratios to the four plain float64 NumPy loops measured in the same runs, time per loss, the
-peak traced memory (``tracemalloc``, one extra run; neither PyTorch's allocator nor worker
-processes are traced) and,
-as a check that the contenders really do the same job, the largest difference of the final
-test loss from ``fit_many``'s (same initial weights everywhere; scikit-learn draws its own).
-CPU time (this process and its worker processes) is the steadier number on a shared
-machine; wall time is what a user waits.
+ratios to ``fit_many`` in float32 measured in the same runs (a contender's time divided by
+the app's: above 1 is slower than the app), time per loss, the peak traced memory
+(``tracemalloc``, one extra run; PyTorch's allocator is not traced) and, as a check that the
+contenders really do the same job, the largest difference of the final test loss from
+``fit_many``'s (same initial weights everywhere; scikit-learn draws its own). Then the
+target: PyTorch's best CPU setting (1 or 2 threads, the faster in each run) takes at least
+2x as long as ``fit_many`` on the same float32 job. CPU time (all threads of this process) is
+the steadier number on a shared machine; wall time is what a user waits.
 """
 
 from __future__ import annotations
@@ -128,7 +131,7 @@ def torch_loop(ds: datasets.Dataset, name: str, epochs: int, dtype: str) -> dict
     y, yt = (torch.tensor(a, dtype=torch.long) for a in (ds.y_train, ds.y_test))
     params = [
         torch.tensor(p, dtype=tdtype, requires_grad=True)
-        for p in init_params((2, *HIDDEN, 2), "tanh", seed=0)
+        for p in init_params((2, *HIDDEN, 2), "tanh", seed=0, dtype=dtype)
     ]
 
     def net(a):
@@ -175,7 +178,7 @@ def torch_run(ds: datasets.Dataset, epochs: int, dtype: str, threads: int) -> li
 # --------------------------------------------------------------------------- scikit-learn
 
 
-def sklearn_mlp(ds: datasets.Dataset, epochs: int) -> dict:
+def sklearn_mlp(ds: datasets.Dataset, epochs: int, dtype: str) -> dict:
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
 
@@ -186,47 +189,19 @@ def sklearn_mlp(ds: datasets.Dataset, epochs: int) -> dict:
     )  # fmt: skip
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        clf.fit(ds.X_train, ds.y_train)
+        clf.fit(ds.X_train.astype(dtype), ds.y_train)  # float32 in, float32 throughout
     assert clf.n_iter_ == epochs
-    return {"test_accuracy": [clf.score(ds.X_test, ds.y_test)]}
+    return {"test_accuracy": [clf.score(ds.X_test.astype(dtype), ds.y_test)]}
 
 
 # --------------------------------------------------------------------------- harness
 
 
-def cold(job: Callable[[], object]) -> object:
-    """``job`` after shutting down the reusable worker pool, so that it pays for starting
-    the worker processes (and their imports) as a first call does."""
-    from joblib.externals.loky import get_reusable_executor
-
-    get_reusable_executor(timeout=train.WORKER_IDLE_SECONDS).shutdown(wait=True)
-    return job()
-
-
-def children_cpu() -> dict[int, float]:
-    """CPU seconds so far of each child process (the training workers), from ``/proc``;
-    empty where there is no ``/proc``."""
-    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-    cpu = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == os.getpid():  # fields[1] is the parent pid
-            cpu[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / tick
-    return cpu
-
-
 def timed(job: Callable[[], object]) -> tuple[float, float, object]:
-    """Wall seconds, CPU seconds of this process (all its threads) and of its worker
-    processes, and the job's result."""
-    k0 = children_cpu()
+    """Wall seconds, CPU seconds of this process (all its threads) and the job's result."""
     t0, c0 = time.perf_counter(), time.process_time()
     out = job()
-    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-    cpu += sum(c - k0.get(pid, 0.0) for pid, c in children_cpu().items())
-    return wall, cpu, out
+    return time.perf_counter() - t0, time.process_time() - c0, out
 
 
 def peak_mib(job: Callable[[], object]) -> float:
@@ -267,38 +242,29 @@ def main() -> None:
         with threadpool_limits(limits=1, user_api="blas"):
             return [plain_numpy(ds, n, E, dtype) for n in LOSSES]
 
-    base = "plain NumPy loop x4, float64"
+    app = "train.fit_many x4 losses, float32 (the app)"
     rows: dict[str, tuple[int, Callable[[], object]]] = {
-        base: (4, lambda: plain("float64")),
-        "plain NumPy loop x4, float32": (4, lambda: plain("float32")),
-        "train.fit x4 one by one, float64, 1 process": (
-            4, lambda: [train.fit_many(ds, [c], workers=1)[0] for c in configs(E, "float64")]),
-        "train.fit_many, float64, 1 process": (
-            4, lambda: train.fit_many(ds, configs(E, "float64"), workers=1)),
-        "train.fit_many, float64, 2 processes (default)": (
+        app: (4, lambda: train.fit_many(ds, configs(E, "float32"))),
+        "train.fit x4 one by one, float32": (
+            4, lambda: [train.fit(ds, c) for c in configs(E, "float32")]),
+        "train.fit_many x4 losses, float64 (the tests' exact mode)": (
             4, lambda: train.fit_many(ds, configs(E, "float64"))),
-        "train.fit_many, float64, 2 processes, first call (pool starts)": (
-            4, lambda: cold(lambda: train.fit_many(ds, configs(E, "float64")))),
-        "train.fit_many, float32, 1 process (default; the app)": (
-            4, lambda: train.fit_many(ds, configs(E, "float32"))),
-        "train.fit_many, float32, 2 processes": (
-            4, lambda: train.fit_many(ds, configs(E, "float32"), workers=2)),
+        "plain NumPy loop x4, float32": (4, lambda: plain("float32")),
+        "plain NumPy loop x4, float64": (4, lambda: plain("float64")),
     }  # fmt: skip
+    torch_rows = []
     if torch_version:
-        # 1 intra-op thread like the NumPy contenders' BLAS, and PyTorch's default (a thread
-        # per core), which spins and slows down badly when the machine is busy
+        # 1 intra-op thread like the NumPy contenders' BLAS, and 2 (a thread per core here)
         for threads in (1, 2):
-            for dtype in ("float64", "float32"):
-                rows[f"{torch_version} x4, {dtype}, {threads} thread(s)"] = (
-                    4, lambda d=dtype, t=threads: torch_run(ds, E, d, t))  # fmt: skip
-    rows["sklearn MLPClassifier, CE only, float64"] = (1, lambda: sklearn_mlp(ds, E))
+            label = f"{torch_version} x4, float32, {threads} thread(s)"
+            rows[label] = (4, lambda t=threads: torch_run(ds, E, "float32", t))
+            torch_rows.append(label)
+    rows["sklearn MLPClassifier, CE only, float32"] = (1, lambda: sklearn_mlp(ds, E, "float32"))
 
     if torch_version:  # first calls pay for PyTorch's lazy initialisation; not ours to time
         for threads in (1, 2):
-            for dtype in ("float64", "float32"):
-                torch_run(ds, 5, dtype, threads)
-    # likewise the first call that starts fit_many's worker processes: it has its own row
-    train.fit_many(ds, configs(5, "float64"), workers=2)
+            torch_run(ds, 5, "float32", threads)
+    train.fit_many(ds, configs(5, "float32"))  # and for ours (imports, first allocations)
     # interleaved repeats: every repeat runs every contender once, in a rotated order, so a
     # burst of load from elsewhere hits all of them; ratios are taken within a repeat
     wall = {k: [] for k in rows}
@@ -312,25 +278,23 @@ def main() -> None:
             wall[label].append(w)
             cpu[label].append(c)
         print(f"  repeat {r + 1}/{R} done", file=sys.stderr)
-    # tracemalloc sees this process only: worker processes' memory is not traced
-    peaks = {
-        k: peak_mib(job) for k, (_, job) in rows.items() if "PyTorch" not in k and "2 proc" not in k
-    }
+    peaks = {k: peak_mib(job) for k, (_, job) in rows.items() if "PyTorch" not in k}
 
-    reference = final_test_losses(outputs["train.fit_many, float64, 1 process"])
+    reference = final_test_losses(outputs[app])
     print(
         f"\nmoons 1000 points (700 train / 300 test), MLP 2-32-32-2 tanh, Adam lr {LR}, {E} "
         f"full-batch epochs, losses {', '.join(LOSSES)}; median of {R} interleaved runs.\n"
-        "Ratios are medians of the per-run ratios to the four plain float64 NumPy loops.\n"
+        "Ratios are medians of the per-run ratios of each contender's time to fit_many "
+        "float32's (the app's): above 1 is slower than the app.\n"
     )
     print(
         "| contender | wall s | wall ratio | CPU s | CPU ratio | wall s per loss | peak MiB "
-        "| max Δ final test loss vs fit_many f64 |"
+        "| max Δ final test loss vs the app |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for label, (n_losses, _) in rows.items():
-        w_ratio = statistics.median(np.array(wall[label]) / np.array(wall[base]))
-        c_ratio = statistics.median(np.array(cpu[label]) / np.array(cpu[base]))
+        w_ratio = statistics.median(np.array(wall[label]) / np.array(wall[app]))
+        c_ratio = statistics.median(np.array(cpu[label]) / np.array(cpu[app]))
         w, c = statistics.median(wall[label]), statistics.median(cpu[label])
         mem = f"{peaks[label]:.2f}" if label in peaks else "n/a"
         if label.startswith("sklearn"):
@@ -342,39 +306,23 @@ def main() -> None:
             f"| {label} | {w:.3f} | {w_ratio:.2f}x | {c:.3f} | {c_ratio:.2f}x | "
             f"{w / n_losses:.3f} | {mem} | {delta} |"
         )
-    print_targets(wall, base)
+    if torch_rows:
+        print_target(wall, app, torch_rows)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"\nnumpy {np.__version__}; {_cpu()}; load average at the end {load:.1f}")
 
 
-def print_targets(wall: dict[str, list[float]], base: str) -> None:
-    """Issue 3's targets, each a median of per-run ratios (all contenders of a run share
-    its machine load)."""
-
-    def ratio(num: Callable[[int], float], den: Callable[[int], float]) -> list[float]:
-        return [num(r) / den(r) for r in range(len(wall[base]))]
-
-    def row(label: str) -> Callable[[int], float]:
-        return lambda r: wall[label][r]
-
-    f64, f32 = (
-        "train.fit_many, float64, 2 processes (default)",
-        "train.fit_many, float32, 1 process (default; the app)",
-    )
-    checks = [
-        ("fit_many float64 / plain float64 loops", ratio(row(f64), row(base)), "<=", 1.1),
-        ("fit_many float32 (the app) / plain float64 loops", ratio(row(f32), row(base)), "<=", 0.6),
-    ]
-    torch64 = [k for k in wall if k.startswith("PyTorch") and "float64" in k]
-    if torch64:  # PyTorch's best float64 setting in each run
-        best = lambda r: min(wall[k][r] for k in torch64)  # noqa: E731
-        checks.append(("PyTorch best float64 / fit_many float64", ratio(best, row(f64)), ">=", 2.0))
+def print_target(wall: dict[str, list[float]], app: str, torch_rows: list[str]) -> None:
+    """The target: PyTorch's best CPU setting in each run (the faster of 1 and 2 threads)
+    over the app's float32 ``fit_many``, a median of per-run ratios (all contenders of a run
+    share its machine load)."""
+    values = [min(wall[k][r] for k in torch_rows) / wall[app][r] for r in range(len(wall[app]))]
+    value = statistics.median(values)
     print("\n| target | median | runs | goal | met |\n|---|---:|---:|---:|---|")
-    for name, values, op, goal in checks:
-        value = statistics.median(values)
-        met = value <= goal if op == "<=" else value >= goal
-        spread = f"{min(values):.2f}-{max(values):.2f}x"
-        print(f"| {name} | {value:.2f}x | {spread} | {op} {goal}x | {'yes' if met else 'NO'} |")
+    print(
+        f"| PyTorch best float32 / fit_many float32 (the app) | {value:.2f}x | "
+        f"{min(values):.2f}-{max(values):.2f}x | >= 2.0x | {'yes' if value >= 2.0 else 'NO'} |"
+    )
 
 
 def _cpu() -> str:

@@ -6,8 +6,6 @@ probability before taking its log: every log-probability is computed from logits
 
 from __future__ import annotations
 
-import decimal
-import functools
 import math
 
 import numpy as np
@@ -18,13 +16,14 @@ __all__ = [
     "log_or_zero",
     "log_sigmoid",
     "log_softmax",
+    "logit",
     "logsumexp",
     "one_hot",
     "one_minus_exp",
     "sigmoid",
     "softmax",
     "softplus",
-    "tanh",
+    "two_class_logits",
 ]
 
 
@@ -77,6 +76,24 @@ def softmax(z: ArrayLike, axis: int = -1) -> NDArray[np.floating]:
     z = np.asarray(z)
     e = np.exp(z - np.max(z, axis=axis, keepdims=True))
     return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def logit(p: ArrayLike) -> NDArray[np.floating]:
+    r"""The log-odds :math:`\log \frac{p}{1 - p}`, the inverse of :func:`sigmoid`.
+
+    Stable: ``log(p) - log1p(-p)`` keeps every digit of :math:`1 - p` for small :math:`p`,
+    where ``log(p / (1 - p))`` would round :math:`1 - p` first.
+    """
+    p = np.asarray(p, dtype=np.float64)
+    return np.log(p) - np.log1p(-p)
+
+
+def two_class_logits(z: ArrayLike) -> NDArray[np.float64]:
+    r"""The 2-class logits :math:`[0, z]`, shape ``(n, 2)``: their softmax is
+    :math:`[1 - \sigma(z), \sigma(z)]`, so a sigmoid output (a neuron, a binary margin) is
+    the 2-class softmax and every registered classification loss applies to it."""
+    z = np.asarray(z, dtype=np.float64).reshape(-1)
+    return np.stack([np.zeros_like(z), z], axis=1)
 
 
 def softplus(x: ArrayLike) -> NDArray[np.floating]:
@@ -144,100 +161,3 @@ def one_hot(y: ArrayLike, n_classes: int, dtype: type = np.float64) -> NDArray[n
     out = np.zeros((y.shape[0], n_classes), dtype=dtype)
     out[np.arange(y.shape[0]), y] = 1
     return out
-
-
-# --------------------------------------------------------------------------- tanh
-
-#: tanh is taken from a table at the multiples k/64 of [-20, 20]; tanh(20) rounds to 1
-_TANH_STEP, _TANH_MAX = 64, 20.0
-_ROUND = 1.5 * 2.0**52  # adding it rounds |x| < 2**51 to an integer held in the low bits
-_ROUND_BITS = int(np.array(_ROUND).view(np.int64))
-#: Taylor coefficients of tanh(r) = r + c_0 r^3 + c_1 r^5 + c_2 r^7 (|r| <= 1/128: the next
-#: term, 62 r^9 / 2835, is below 2^-61 r, far under half an ulp)
-_TANH_TAYLOR = (-1 / 3, 2 / 15, -17 / 315)
-
-
-@functools.cache
-def _tanh_table() -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """:math:`T_k = \\tanh(k/64)` split as ``hi + lo`` (double-double) and
-    :math:`S_k = 1 - T_k^2`, for :math:`k = -1280 \\dots 1280`, from 40-digit decimal
-    arithmetic (``hi`` and ``S`` correctly rounded); index ``k + 1280``. About 30 ms, once
-    per process."""
-    ctx = decimal.Context(prec=40)
-    n = int(_TANH_MAX * _TANH_STEP)
-    hi, lo, sech2 = np.empty((3, n + 1))
-    for k in range(n + 1):
-        e = ctx.exp(ctx.divide(2 * k, _TANH_STEP))
-        t = ctx.divide(e - 1, e + 1)
-        hi[k] = float(t)
-        lo[k] = float(ctx.subtract(t, decimal.Decimal(hi[k])))
-        sech2[k] = float(ctx.subtract(1, ctx.multiply(t, t)))
-    # odd in k; k = 0 holds -0.0 so that adding it keeps the sign of a zero
-    hi[0] = lo[0] = -0.0
-    return (
-        np.concatenate([-hi[:0:-1], hi]),
-        np.concatenate([-lo[:0:-1], lo]),
-        np.concatenate([sech2[:0:-1], sech2]),
-    )
-
-
-def tanh(x: NDArray, out: NDArray | None = None, work: NDArray | None = None) -> NDArray:
-    r"""Hyperbolic tangent in float64, as accurate as ``np.tanh`` and 1.6x faster here.
-
-    NumPy's float64 ``tanh`` runs as a scalar loop on the AVX2 machine measured here, about
-    13 ns per element (its float32 one is SIMD and is used for every other dtype; on CPUs
-    where NumPy vectorises float64 too, the gain may vanish). Here, with
-    :math:`x = k/64 + r`, :math:`|r| \le 1/128` (Tang's table-driven method):
-
-    .. math:: \tanh x = T_k + \frac{t\,(1 - T_k^2)}{1 + T_k t},\qquad
-              T_k = \tanh\frac{k}{64},\quad t = \tanh r = r - \frac{r^3}{3}
-              + \frac{2r^5}{15} - \frac{17r^7}{315}
-
-    with :math:`T_k` a table in double-double and :math:`|x|` clipped at 20, where
-    :math:`\tanh` rounds to :math:`\pm 1`. Every step is a whole-array operation. Error:
-    at most 1 ulp, 0.01 ulp on average, against 50-digit values (``tests/core/test_tanh.py``);
-    ``np.tanh`` is also within 1 ulp, 0.16 on average. Exact at 0 (with its sign), :math:`\pm 1`
-    beyond :math:`|x| \ge 20` and at :math:`\pm\infty`, NaN for NaN.
-
-    ``work`` (optional): scratch of shape ``(4, *x.shape)``, float64, so that a training
-    loop allocates nothing.
-
-    References
-    ----------
-    P. T. P. Tang, "Table-driven implementation of the exponential function in IEEE
-    floating-point arithmetic", ACM TOMS 15 (1989) 144-157 (the method, there for exp).
-    """
-    x = np.asarray(x)
-    if x.dtype != np.float64:
-        return np.tanh(x, out=out)
-    if out is None:
-        out = np.empty_like(x)
-    if work is None:
-        work = np.empty((4, *x.shape))
-    hi, lo, sech2 = _tanh_table()
-    a, b, c, k = work[0], work[1], work[2], work[3].view(np.int64)
-    np.clip(x, -_TANH_MAX, _TANH_MAX, out=a)
-    np.multiply(a, _TANH_STEP, out=b)
-    b += _ROUND  # b's low bits now hold round(64 x)
-    np.subtract(b.view(np.int64), _ROUND_BITS - len(hi) // 2, out=k)  # table index
-    b -= _ROUND
-    b *= 1 / _TANH_STEP
-    a -= b  # r = x - k/64, exact
-    np.multiply(a, a, out=b)  # r^2
-    c0, c1, c2 = _TANH_TAYLOR
-    np.multiply(b, c2, out=c)
-    c += c1
-    c *= b
-    c += c0
-    c *= b
-    c *= a
-    c += a  # t = tanh(r)
-    # clip: a NaN's index is garbage, but its r is NaN; out is written last (it may be x)
-    T = hi.take(k, out=b, mode="clip")
-    np.multiply(T, c, out=a)
-    a += 1
-    c /= a
-    c *= sech2.take(k, out=a, mode="clip")
-    c += lo.take(k, out=a, mode="clip")
-    c += T
-    return np.copysign(c, x, out=out)  # the sign of a zero (r = -0 gives t = +0)

@@ -1,11 +1,13 @@
 r"""Gradient anatomy: why squared error learns slowly through a sigmoid or a softmax.
 
-The numbers behind the "Gradient anatomy" page (articles 000, 001 and 002 of the seeds). Every
+The numbers behind the "Gradient anatomy" page (the articles “Can cross-entropy do regression,
+can MSE do classification?”, “Why not MSE for classification” and “Intuition: why
+cross-entropy and not MSE for classification”). Every
 softmax loss and gradient comes from the registry (``core.losses``) evaluated at the logits
 :math:`z = \log a` of the probabilities :math:`a` (softmax is shift-invariant, so
 :math:`\mathrm{softmax}(\log a) = a` for any :math:`a` on the open simplex). Only what the
 registry does not have lives here: the sigmoid neuron's :math:`C = (y - a)^2 / 2`, the
-article's path-only MSE derivative, the probability-simplex grid and a vector parser.
+path-only MSE derivative of the third article, the probability-simplex grid and a vector parser.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from core import losses
-from core._numerics import sigmoid
+from core._numerics import sigmoid, two_class_logits
 
 Array = NDArray[np.floating]
 
@@ -106,9 +108,10 @@ def _check_label(label: int, k: int) -> int:
 class SigmoidNeuron:
     r"""One sigmoid neuron :math:`a = \sigma(z)`, :math:`z = w x + b`, over a grid of ``z``.
 
-    ``mse_*`` is :math:`C = (y - a)^2 / 2` (article 001), ``ce_*`` the binary cross-entropy
-    :math:`-y \log a - (1 - y) \log(1 - a)`; ``*_dz`` and ``*_dw`` are derivatives w.r.t.
-    the pre-activation and the weight (:math:`\partial z / \partial w = x`).
+    ``mse_*`` is :math:`C = (y - a)^2 / 2` (the article “Why not MSE for classification”),
+    ``ce_*`` the binary cross-entropy :math:`-y \log a - (1 - y) \log(1 - a)`; ``*_dz`` and
+    ``*_dw`` are derivatives w.r.t. the pre-activation and the weight
+    (:math:`\partial z / \partial w = x`).
     """
 
     z: Array
@@ -151,8 +154,9 @@ def sigmoid_neuron(z: ArrayLike, y: int, x: float = 1.0) -> SigmoidNeuron:
     a = sigmoid(z)
     sigma_prime = a * (1.0 - a)
     mse_dz = (a - y) * sigma_prime
-    logits = np.stack([np.zeros_like(z), z], axis=1)
-    ce, ce_grad = losses.get("cross_entropy", "classification")(np.full(z.shape, y), logits)
+    ce, ce_grad = losses.get("cross_entropy", "classification")(
+        np.full(z.shape, y), two_class_logits(z)
+    )
     ce_dz = ce_grad[:, 1]
     return SigmoidNeuron(
         z=z,
@@ -174,7 +178,7 @@ def mse_gradient_twin(a0: float, y: int) -> float:
     :math:`4/27` at :math:`a = 1/3` (:math:`y = 1`; :math:`2/3` for :math:`y = 0`) and falls
     back to 0, so every value below the peak is reached twice: once badly wrong, once nearly
     right. Returns the partner of ``a0`` on the other branch (found by bisection), which is how
-    a small MSE gradient "cannot tell far from near" (article 001).
+    a small MSE gradient "cannot tell far from near" (the article “Why not MSE for classification”).
     """
     if y not in (0, 1):
         raise ValueError(f"y must be 0 or 1, got {y!r}")
@@ -218,10 +222,11 @@ def softmax_gradients(
 
 
 def article_two_class_mse_grad(a1: ArrayLike, y1: int) -> Array:
-    r"""Article 000's closed form :math:`\partial L_{mse}/\partial z_1 = 4 a_1 a_2 (a_1 - y_1)`.
+    r""":math:`\partial L_{mse}/\partial z_1 = 4 a_1 a_2 (a_1 - y_1)`, the closed form in the
+    article “Can cross-entropy do regression, can MSE do classification?”.
 
     For :math:`L = (a_1 - y_1)^2 + (a_2 - y_2)^2` with :math:`a_2 = 1 - a_1`; kept to show that
-    the article's formula and the registry agree (tests check it).
+    that article's formula and the registry agree (tests check it).
     """
     a1 = np.asarray(a1, dtype=np.float64)
     return 4.0 * a1 * (1.0 - a1) * (a1 - y1)
@@ -237,7 +242,8 @@ def uniform_wrong(a_t: float, k: int, label: int) -> Array:
     r"""Probabilities with :math:`a_t` on ``label`` and :math:`(1 - a_t)/(K - 1)` elsewhere.
 
     For fixed :math:`a_t` this is where :math:`\sum_{k \ne t} a_k^2` (and so MSE) is smallest
-    (article 002), because a sum of squares with a fixed total is smallest when all are equal.
+    (the article “Intuition: why cross-entropy and not MSE for classification”), because a
+    sum of squares with a fixed total is smallest when all are equal.
     """
     if not 0.0 < a_t < 1.0:
         raise ValueError(f"a_t must be in (0, 1), got {a_t!r}")
@@ -248,34 +254,35 @@ def uniform_wrong(a_t: float, k: int, label: int) -> Array:
     return a
 
 
-def mse_grad_through_target(a_p: ArrayLike) -> Array:
-    r"""Article 002's MSE derivative via :math:`a_p` only: :math:`-2 a_p (1 - a_p)^2`.
+def mse_grad_through_target(a_t: ArrayLike) -> Array:
+    r"""MSE's derivative via :math:`a_t` only, :math:`-2 a_t (1 - a_t)^2`, as in the article
+    “Intuition: why cross-entropy and not MSE for classification”.
 
-    This is :math:`\partial L/\partial a_p \cdot \partial a_p/\partial z_p` and ignores that
-    :math:`z_p` also moves every other :math:`a_k`. The full derivative is
-    :math:`-2 a_p (1 - a_p)^2 - 2 a_p \sum_{k \ne p} a_k^2` (twice this for :math:`K = 2`).
+    This is :math:`\partial L/\partial a_t \cdot \partial a_t/\partial z_t` and ignores that
+    :math:`z_t` also moves every other :math:`a_k`. The full derivative is
+    :math:`-2 a_t (1 - a_t)^2 - 2 a_t \sum_{k \ne t} a_k^2` (twice this for :math:`K = 2`).
     """
-    a_p = np.asarray(a_p, dtype=np.float64)
-    return -2.0 * a_p * (1.0 - a_p) ** 2
+    a_t = np.asarray(a_t, dtype=np.float64)
+    return -2.0 * a_t * (1.0 - a_t) ** 2
 
 
 def target_gradient_curves(k: int = 3, n: int = 199) -> dict[str, Array]:
-    r""":math:`\partial L/\partial z_p` against :math:`a_p` with uniform wrong classes.
+    r""":math:`\partial L/\partial z_t` against :math:`a_t` with uniform wrong classes.
 
-    Returns arrays ``a_p``, ``ce`` (registry, :math:`a_p - 1`), ``mse_article`` (path through
-    :math:`a_p` only) and ``mse_full`` (registry, through all :math:`K` probabilities).
+    Returns arrays ``a_t``, ``ce`` (registry, :math:`a_t - 1`), ``mse_article`` (path through
+    :math:`a_t` only) and ``mse_full`` (registry, through all :math:`K` probabilities).
     """
     if not 2 <= k <= 20:
         raise ValueError(f"K must be in 2..20, got {k!r}")
-    a_p = np.linspace(0.0, 1.0, n + 2)[1:-1]
-    rows = np.stack([uniform_wrong(float(v), k, 0) for v in a_p])
-    labels = np.zeros(a_p.size, dtype=int)
+    a_t = np.linspace(0.0, 1.0, n + 2)[1:-1]
+    rows = np.stack([uniform_wrong(float(v), k, 0) for v in a_t])
+    labels = np.zeros(a_t.size, dtype=int)
     _, g_ce = losses.get("cross_entropy", "classification")(labels, np.log(rows))
     _, g_mse = losses.get("mse", "classification")(labels, np.log(rows))
     return {
-        "a_p": a_p,
+        "a_t": a_t,
         "ce": g_ce[:, 0],
-        "mse_article": mse_grad_through_target(a_p),
+        "mse_article": mse_grad_through_target(a_t),
         "mse_full": g_mse[:, 0],
     }
 

@@ -99,7 +99,7 @@ def make_grid(X: ArrayLike, resolution: int = 60, padding: float = 0.08) -> Grid
 
 
 @dataclass(frozen=True)
-class Surface:
+class DecisionSurface:
     r"""A model's decision surface on a grid.
 
     Attributes
@@ -158,7 +158,7 @@ def boundary_cells(label: ArrayLike, shape: tuple[int, int]) -> NDArray[np.bool_
 
 def decision_surface(
     model: Classifier, grid: Grid, loss_name: str, *, margin: float = 1.0
-) -> Surface:
+) -> DecisionSurface:
     r"""Evaluate ``model`` on every cell of ``grid``.
 
     Parameters
@@ -195,7 +195,7 @@ def decision_surface(
     else:
         strength = np.minimum(score / margin, 1.0)
     strength = np.clip(np.nan_to_num(strength, nan=0.0), 0.0, 1.0)
-    return Surface(
+    return DecisionSurface(
         grid=grid,
         label=label,
         probability=prob,
@@ -239,7 +239,8 @@ def gradient_magnitude(
 
     References
     ----------
-    Seed article 000, claim 3 ("which samples drive learning").
+    The article “Can cross-entropy do regression, can MSE do classification?”: "which samples
+    drive learning".
     """
     loss = losses.get(loss_name, task="classification")
     z = np.asarray(model.decision_function(np.asarray(X)), dtype=float)
@@ -343,7 +344,7 @@ class Panel:
 
     loss: str
     epoch: int
-    surface: Surface
+    surface: DecisionSurface
     gradient: NDArray[np.floating]
     train_correct: NDArray[np.bool_]
     test_correct: NDArray[np.bool_]
@@ -428,10 +429,10 @@ __all__ = [
     "MAX_RESOLUTION",
     "SCORE_LOSSES",
     "Classifier",
+    "DecisionSurface",
     "Drivers",
     "Grid",
     "Panel",
-    "Surface",
     "boundary_cells",
     "decision_surface",
     "drivers",

@@ -1,4 +1,5 @@
-r"""Can softmax + cross-entropy do regression? (article 000, discussion 2)
+r"""Can softmax + cross-entropy do regression? Discussion 2 of the article “Can cross-entropy
+do regression, can MSE do classification?”.
 
 To regress a vector :math:`G` with outputs :math:`z`, one could normalise both
 (:math:`y = \mathrm{softmax}(G)`, :math:`a = \mathrm{softmax}(z)`) and minimise the
@@ -20,13 +21,15 @@ from numpy.typing import ArrayLike, NDArray
 
 from core import losses
 from core._numerics import log_softmax, softmax
+from core.cost import MAX_EPOCHS
+from core.metrics import empirical_risk
 
 Array = NDArray[np.floating]
 
 __all__ = [
     "Comparison",
     "FitConfig",
-    "FitResult",
+    "VectorRegressionFit",
     "compare",
     "fit_vector_regression",
     "gradient_sweep",
@@ -87,7 +90,7 @@ def _ce(G: Array, z: Array, *, checked: bool = True) -> tuple[Array, Array]:
 
 
 def _sq(G: Array, z: Array, *, checked: bool = True) -> tuple[Array, Array]:
-    """Registry squared error per output, summed over outputs (the article's :math:`L_{mse}`)."""
+    """Registry squared error per output, summed over outputs (that article's :math:`L_{mse}`)."""
     loss = losses.get("mse", "regression")
     values, grad = (loss if checked else loss.fn)(G.ravel(), z.ravel())
     return values.reshape(G.shape).sum(axis=1), grad.reshape(G.shape)
@@ -100,7 +103,8 @@ def compare(G: ArrayLike, z: ArrayLike) -> Comparison:
         \frac{\partial L_{ce}}{\partial z_k} = a_k - y_k \in [-1, 1], \qquad
         \frac{\partial L_{mse}}{\partial z_k} = 2 (z_k - G_k)
 
-    Reference: article 000 of the seeds (discussion 2).
+    Reference: the article “Can cross-entropy do regression, can MSE do classification?”,
+    discussion 2.
     """
     G, z = _vector(G, "G"), _vector(z, "z")
     if G.shape != z.shape:
@@ -151,7 +155,7 @@ def gradient_sweep(
 
 
 def sum_normalise(v: ArrayLike, name: str = "v") -> Array:
-    r"""Normalise by the sum, :math:`v / \sum_k v_k` (the article's non-softmax alternative).
+    r"""Normalise by the sum, :math:`v / \sum_k v_k` (that article's non-softmax alternative).
 
     Raises ``ValueError`` when the sum is 0 (nothing to divide by) or an entry is negative
     (the result would not be a probability vector).
@@ -191,7 +195,7 @@ class FitConfig:
             "n": (self.n, 4, 10_000),
             "noise": (self.noise, 0.0, 10.0),
             "lr": (self.lr, 1e-6, 100.0),
-            "epochs": (self.epochs, 1, 100_000),
+            "epochs": (self.epochs, 1, MAX_EPOCHS),
         }
         for name, (v, lo, hi) in checks.items():
             if not (np.isfinite(v) and lo <= v <= hi):
@@ -207,12 +211,13 @@ def target_function(x: ArrayLike, g: tuple[float, float, float, float]) -> Array
 
 
 @dataclass(frozen=True)
-class FitResult:
+class VectorRegressionFit:
     """One loss's fit: history per epoch, final parameters and predictions on ``x``.
 
     ``rmse_z`` compares the outputs with :math:`G`; ``rmse_softmax`` compares
-    :math:`\\mathrm{softmax}(z)` with :math:`\\mathrm{softmax}(G)`. ``diverged_at`` is the
-    epoch whose loss was not finite (training stopped there), else ``None``.
+    :math:`\\mathrm{softmax}(z)` with :math:`\\mathrm{softmax}(G)`. ``diverged_epoch`` is the
+    epoch (counted from 0, full batch) whose loss was not finite (training stopped there),
+    else ``None``.
     """
 
     loss: str
@@ -222,17 +227,20 @@ class FitResult:
     W: Array
     b: Array
     z: Array
-    diverged_at: int | None
+    diverged_epoch: int | None
 
 
-def fit_vector_regression(cfg: FitConfig) -> tuple[Array, Array, Array, dict[str, FitResult]]:
+def fit_vector_regression(
+    cfg: FitConfig,
+) -> tuple[Array, Array, Array, dict[str, VectorRegressionFit]]:
     r"""Fit the same linear model with MSE on :math:`z` and with CE on :math:`\mathrm{softmax}(z)`.
 
     Both start at ``W = b = 0`` and see the same data. The objective is the mean over samples
     of the registry's per-sample loss. CE's gradient :math:`a - y` sums to zero over the two
     outputs, so the mean output :math:`(z_1 + z_2)/2` keeps its initial value 0 for ever.
 
-    Returns ``(x, G_clean, G_noisy, {"mse": FitResult, "cross_entropy": FitResult})``.
+    Returns ``(x, G_clean, G_noisy, {"mse": fit, "cross_entropy": fit})``, each fit a
+    :class:`VectorRegressionFit`.
     """
     rng = np.random.default_rng(cfg.seed)
     x = np.linspace(-2.0, 2.0, cfg.n)
@@ -253,18 +261,18 @@ def fit_vector_regression(cfg: FitConfig) -> tuple[Array, Array, Array, dict[str
             with np.errstate(over="ignore", invalid="ignore"):
                 step = _sq if name == "mse" else _ce
                 values, dz = step(G, z, checked=epoch == 0)
-                objective.append(values.mean())
+                risk, dz = empirical_risk(values, dz)  # dz / n: the gradient of the mean
+                objective.append(risk)
                 rmse_z.append(np.sqrt(np.mean((z - G) ** 2)))
                 rmse_sm.append(np.sqrt(np.mean((softmax(z, axis=1) - y) ** 2)))
             if not np.isfinite(objective[-1]):
                 diverged = epoch
                 break
             with np.errstate(over="ignore", invalid="ignore"):
-                dz = dz / cfg.n
                 W = W - cfg.lr * (x @ dz)
                 b = b - cfg.lr * dz.sum(axis=0)
         z = x[:, None] * W + b
-        results[name] = FitResult(
+        results[name] = VectorRegressionFit(
             loss=name,
             objective=np.array(objective),
             rmse_z=np.array(rmse_z),
@@ -272,6 +280,6 @@ def fit_vector_regression(cfg: FitConfig) -> tuple[Array, Array, Array, dict[str
             W=W,
             b=b,
             z=z,
-            diverged_at=diverged,
+            diverged_epoch=diverged,
         )
     return x, clean, G, results

@@ -7,7 +7,6 @@ what they return. Diverged runs are part of the data: their histories may be sho
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -234,51 +233,6 @@ def mean_scores(
             vals = vals[np.isfinite(vals)]
             out[name][m] = float(vals.mean()) if len(vals) else np.nan
     return out
-
-
-#: Fixed cost of one optimizer step (Python and NumPy call overhead), in multiply-add
-#: equivalents: about 0.2 ms at a few GFLOP/s. It dominates for small mini-batches.
-STEP_OVERHEAD = 1e6
-
-
-def training_cost(
-    n_train: int,
-    sizes: Sequence[int],
-    epochs: int,
-    runs: int = 1,
-    n_eval: int = 0,
-    steps: int = 0,
-) -> float:
-    r"""Work to train ``runs`` models, in multiply-adds: an estimate to refuse runaway views.
-
-    One epoch of full-data training costs about one forward and two backward matrix products
-    per layer, :math:`3\,n \sum_l d_{l-1} d_l` multiply-adds for layer widths
-    :math:`d_0, \dots, d_L`; evaluating ``n_eval`` more points each epoch (for the history)
-    adds :math:`n_\text{eval} \sum_l d_{l-1} d_l`; each of the ``steps`` optimizer steps
-    adds :data:`STEP_OVERHEAD`.
-
-    Parameters
-    ----------
-    n_train
-        Training points.
-    sizes
-        Layer widths ``(n_features, *hidden, n_outputs)``.
-    epochs, runs
-        Epochs per model and number of models.
-    n_eval
-        Points evaluated once per epoch besides the training step.
-    steps
-        Total optimizer steps (lockstep models share their steps).
-    """
-    counts = (n_train, epochs, runs, n_eval, steps)
-    if len(sizes) < 2 or min(int(c) for c in counts) < 0:
-        raise ValueError(
-            f"need sizes of length >= 2 and non-negative counts, got sizes={sizes!r}, "
-            f"n_train={n_train!r}, epochs={epochs!r}, runs={runs!r}, n_eval={n_eval!r}, "
-            f"steps={steps!r}"
-        )
-    weights = sum(int(a) * int(b) for a, b in itertools.pairwise(sizes))
-    return float(epochs) * runs * weights * (3 * n_train + n_eval) + STEP_OVERHEAD * steps
 
 
 def yardstick_epochs(epochs: int, count: int = 25) -> tuple[int, ...]:

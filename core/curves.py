@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from core import losses
-from core._numerics import sigmoid
+from core._numerics import logit, sigmoid, two_class_logits
 
 Array = NDArray[np.float64]
 
@@ -57,8 +57,7 @@ def margin_curve(
     """
     m = _as_1d(margins, "margins")
     loss = losses.get(name, task="classification")
-    z = np.column_stack([np.zeros_like(m), m])
-    values, grad = loss(np.ones(m.size, dtype=np.intp), z, **dict(params or {}))
+    values, grad = loss(np.ones(m.size, dtype=np.intp), two_class_logits(m), **dict(params or {}))
     return values, grad[:, 1]
 
 
@@ -123,11 +122,12 @@ def target_probability_weights(
     .. math:: \Big|\frac{\partial L}{\partial p_t}\Big|
               = \frac{|\partial L / \partial z_t|}{p_t (1 - p_t)}
 
-    (the article's view, "looking only at the target probability"), while
+    (the view of the article “Can cross-entropy do regression, can MSE do classification?”,
+    "looking only at the target probability"), while
     :math:`|\partial L / \partial z_t|` is what actually reaches the logits and the weights.
-    Analytically: CE :math:`1/p_t`, MSE :math:`4(1 - p_t)` (both entries of
-    :math:`\sum_k (p_k - Y_k)^2 = 2(1 - p_t)^2`; the target entry alone gives
-    :math:`2(1 - p_t)`, the same up to a factor), MAE :math:`2`; through the softmax
+    Analytically: CE :math:`1/p_t`, MSE :math:`4(1 - p_t)` (the registry's MSE, both entries
+    of :math:`\sum_k (p_k - Y_k)^2 = 2(1 - p_t)^2`; the article writes the target entry
+    alone, :math:`2(1 - p_t)`, half of it), MAE :math:`2`; through the softmax
     CE :math:`1 - p_t`, MSE :math:`4 p_t (1 - p_t)^2`, MAE :math:`2 p_t (1 - p_t)`.
 
     Parameters
@@ -146,13 +146,14 @@ def target_probability_weights(
 
     References
     ----------
-    Seed article 000, update 2 (CE vs MSE vs MAE on the target entry); Zhang & Sabuncu,
+    The article “Can cross-entropy do regression, can MSE do classification?”, update 2 (CE vs
+    MSE vs MAE on the target entry); Zhang & Sabuncu,
     "Generalized Cross Entropy Loss", NeurIPS 2018, eq. 4 (the same weights for CE and MAE).
     """
     p = _as_1d(p_t, "p_t")
     if np.any((p <= 0) | (p >= 1)):
         raise ValueError(f"p_t must lie strictly between 0 and 1, got {p.min()}..{p.max()}")
-    m = np.log(p) - np.log1p(-p)  # logit(p_t): the margin with sigma(m) = p_t
+    m = logit(p)  # the margin with sigma(m) = p_t
     _, dL_dm = margin_curve(name, m, params)
     s = sigmoid(m)
     dp_dm = s * sigmoid(-m)  # p(1-p) without cancellation near p = 1
@@ -188,7 +189,7 @@ def p_grid(n: int = 199, p_min: float = 0.005) -> Array:
     """
     if not 0 < p_min < 0.5:
         raise ValueError(f"p_min must be in (0, 0.5), got {p_min}")
-    m_max = np.log1p(-p_min) - np.log(p_min)
+    m_max = -logit(p_min)
     return sigmoid(np.linspace(-m_max, m_max, n))
 
 

@@ -7,7 +7,8 @@ binary loss of the neuron through the registry, with no formula written again he
 - ``cross_entropy`` gives :math:`\log(1 + e^{z}) - y z`, the binary cross-entropy with logits
   (``torch.nn.BCEWithLogitsLoss``);
 - ``mse`` gives :math:`\sum_k (p_k - Y_k)^2 = 2 (\sigma(z) - y)^2`, twice the single-output
-  squared error :math:`(\sigma(z) - y)^2` and four times article 001's :math:`(y - a)^2 / 2`
+  squared error :math:`(\sigma(z) - y)^2` and four times the :math:`(y - a)^2 / 2` of
+  the article “Why not MSE for classification”
   (a constant factor: same minimisers, same convexity, gradients scaled by 2 and 4);
 - ``mae`` gives :math:`2 |\sigma(z) - y|`.
 
@@ -32,17 +33,18 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from core import losses
-from core._numerics import softmax
+from core._numerics import logit, softmax, two_class_logits
+from core.cost import MAX_EPOCHS
+from core.metrics import empirical_risk
 
 Array = NDArray[np.float64]
 
 __all__ = [
     "Convexity",
+    "LossSurface",
     "OneSample",
     "Path",
     "Study",
-    "Surface",
-    "binary_logits",
     "convexity",
     "gradient_descent",
     "hessian",
@@ -55,12 +57,6 @@ __all__ = [
     "surface",
     "two_gaussians",
 ]
-
-
-def binary_logits(z: ArrayLike) -> Array:
-    r"""The 2-class logits :math:`[0, z]` of a sigmoid neuron, shape ``(n, 2)``."""
-    z = np.asarray(z, dtype=np.float64).reshape(-1)
-    return np.stack([np.zeros_like(z), z], axis=1)
 
 
 def neuron_loss(name: str, y: ArrayLike, z: ArrayLike) -> tuple[Array, Array]:
@@ -88,7 +84,7 @@ def neuron_loss(name: str, y: ArrayLike, z: ArrayLike) -> tuple[Array, Array]:
     z = np.asarray(z, dtype=np.float64).reshape(-1)
     if y.shape != z.shape:
         raise ValueError(f"y and z must have the same shape, got {y.shape} and {z.shape}")
-    values, grad = loss.fn(y.astype(np.intp), binary_logits(z), **loss.defaults)
+    values, grad = loss.fn(y.astype(np.intp), two_class_logits(z), **loss.defaults)
     return values, grad[:, 1]
 
 
@@ -134,15 +130,16 @@ def _mean_loss(name: str, x: Array, y: NDArray, w: Array, b: Array) -> tuple[Arr
     values, dz = neuron_loss(name, labels, z.reshape(-1))
     values = values.reshape(z.shape)
     dz = dz.reshape(z.shape)
+    # the derivative of a mean is the mean of the per-sample derivatives
     return (
-        values.mean(axis=1).reshape(shape),
-        (dz * x).mean(axis=1).reshape(shape),
-        dz.mean(axis=1).reshape(shape),
+        empirical_risk(values, axis=1)[0].reshape(shape),
+        empirical_risk(dz * x, axis=1)[0].reshape(shape),
+        empirical_risk(dz, axis=1)[0].reshape(shape),
     )
 
 
 @dataclass(frozen=True)
-class Surface:
+class LossSurface:
     """Mean loss on a grid: ``loss[i, j]`` at ``(w[j], b[i])``, with its exact gradient."""
 
     name: str
@@ -153,7 +150,7 @@ class Surface:
     grad_b: Array
 
 
-def surface(name: str, x: ArrayLike, y: ArrayLike, w: ArrayLike, b: ArrayLike) -> Surface:
+def surface(name: str, x: ArrayLike, y: ArrayLike, w: ArrayLike, b: ArrayLike) -> LossSurface:
     r"""The mean loss :math:`\bar L(w, b)` of ``z = w x + b`` on the grid ``w`` × ``b``.
 
     Parameters
@@ -170,7 +167,7 @@ def surface(name: str, x: ArrayLike, y: ArrayLike, w: ArrayLike, b: ArrayLike) -
     b = np.asarray(b, np.float64)
     W, B = np.meshgrid(w, b)
     value, gw, gb = _mean_loss(name, x, y, W, B)
-    return Surface(name, w, b, value, gw, gb)
+    return LossSurface(name, w, b, value, gw, gb)
 
 
 def _data(x: ArrayLike, y: ArrayLike) -> tuple[Array, NDArray[np.intp]]:
@@ -269,8 +266,9 @@ def convexity(
 class Path:
     """A gradient-descent path: parameters and mean loss after each step (index 0 = start).
 
-    ``diverged_at`` is the first step whose parameters or loss are not finite (or exceed
-    ``1e6`` in size), else ``None``; the path stops there.
+    ``diverged_epoch`` is the first step (full batch: one step is one epoch; 0 = the start)
+    whose parameters or loss are not finite (or exceed ``1e6`` in size), else ``None``; the
+    path stops there.
     """
 
     name: str
@@ -278,7 +276,7 @@ class Path:
     b: Array
     loss: Array
     grad_norm: Array
-    diverged_at: int | None
+    diverged_epoch: int | None
 
 
 def gradient_descent(
@@ -305,23 +303,23 @@ def gradient_descent(
     lr
         Learning rate :math:`\eta > 0`.
     steps
-        Number of steps, 0..100000.
+        Number of steps, 0..``MAX_EPOCHS`` (100000).
     """
     x, y = _data(x, y)
     if not (np.isfinite(lr) and lr > 0):
         raise ValueError(f"lr must be a positive finite number, got {lr!r}")
-    if not 0 <= int(steps) <= 100_000:
-        raise ValueError(f"steps must be in 0..100000, got {steps!r}")
+    if not 0 <= int(steps) <= MAX_EPOCHS:
+        raise ValueError(f"steps must be in 0..{MAX_EPOCHS}, got {steps!r}")
     w, b = float(start[0]), float(start[1])
     ws, bs, ls, gs = [], [], [], []
-    diverged_at = None
+    diverged_epoch = None
     for t in range(int(steps) + 1):
         if not (abs(w) <= 1e6 and abs(b) <= 1e6):
-            diverged_at = t
+            diverged_epoch = t
             break
         value, gw, gb = (float(v) for v in _mean_loss(name, x, y, np.array(w), np.array(b)))
         if not np.isfinite(value):
-            diverged_at = t
+            diverged_epoch = t
             break
         gb = gb if fit_bias else 0.0
         ws.append(w)
@@ -331,7 +329,7 @@ def gradient_descent(
         if stop_below is not None and value <= stop_below:
             break
         w, b = w - lr * gw, b - lr * gb
-    return Path(name, np.array(ws), np.array(bs), np.array(ls), np.array(gs), diverged_at)
+    return Path(name, np.array(ws), np.array(bs), np.array(ls), np.array(gs), diverged_epoch)
 
 
 def minimise(
@@ -398,7 +396,7 @@ def steps_to_converge(path_loss: ArrayLike, optimum: float, *, gap: float = 0.01
 class Study:
     """Everything the landscape page shows for one loss on one problem."""
 
-    surface: Surface
+    surface: LossSurface
     convexity: Convexity
     path: Path
     optimum: tuple[float, float, float]
@@ -470,9 +468,10 @@ def one_sample(
 ) -> OneSample:
     r"""Loss of one sample ``(x0, y0)`` against the weight ``w`` of :math:`z = w x_0` (no bias).
 
-    This is article 000's figure (update 1): the loss against a weight of the layer before the
-    softmax. The descent path starts at ``w0``; its yardstick is the first step at which the
-    sample's true-class probability :math:`p_t = \mathrm{softmax}([0, w x_0])_{y_0}` reaches
+    This is the figure of the article “Can cross-entropy do regression, can MSE do
+    classification?” (update 1): the loss against a weight of the layer before the softmax.
+    The descent path starts at ``w0``; its yardstick is the first step at which the sample's
+    true-class probability :math:`p_t = \mathrm{softmax}([0, w x_0])_{y_0}` reaches
     ``target``, the same for every loss. With ``stop_at_target`` the path ends there (for a
     loss that falls as :math:`p_t` rises, which every registered one does up to its minimum).
     """
@@ -481,12 +480,12 @@ def one_sample(
     stop = None
     if stop_at_target:
         # the pre-activation where p_t = target, and the loss there
-        z_star = np.log(target / (1 - target)) * (1 if y[0] == 1 else -1)
+        z_star = logit(target) * (1 if y[0] == 1 else -1)
         stop = float(neuron_loss(name, y, [z_star])[0][0])
     path = gradient_descent(
         name, x, y, start=(w0, 0.0), lr=lr, steps=steps, fit_bias=False, stop_below=stop
     )
-    p_target = softmax(binary_logits(path.w * x[0]))[:, y[0]]
+    p_target = softmax(two_class_logits(path.w * x[0]))[:, y[0]]
     hit = np.flatnonzero(p_target >= target)
     return OneSample(
         name=name,

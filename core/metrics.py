@@ -9,6 +9,7 @@ formula is written once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -33,18 +34,25 @@ __all__ = [
 Array = NDArray[np.floating]
 
 
-def empirical_risk(values: Array, grad: Array | None = None) -> tuple[float, Array | None]:
+def empirical_risk(
+    values: Array, grad: Array | None = None, axis: int | None = None
+) -> tuple[Any, Array | None]:
     r"""Mean of per-sample losses and the matching per-sample gradient scaling.
 
     .. math:: R = \frac1n \sum_{i=1}^n \ell_i,\qquad
               \frac{\partial R}{\partial z_i} = \frac1n \frac{\partial \ell_i}{\partial z_i}
 
-    Returns ``(R, grad / n)`` (``None`` for the gradient when none is given). The only
-    function in ``core`` that reduces per-sample losses.
+    Returns ``(R, grad / n)`` (``None`` for the gradient when none is given): ``R`` a float
+    over the samples along axis 0 by default; with ``axis`` the samples lie along that axis
+    of a batch of problems (e.g. a grid of parameters × samples) and ``R`` is an array with
+    one mean per problem. The only function in ``core`` that reduces per-sample losses.
     """
-    n = values.shape[0]
-    # values.sum() / n is np.mean's arithmetic, without its Python-level bookkeeping
-    return float(values.sum() / n), (None if grad is None else grad / n)
+    if axis is None:
+        n = values.shape[0]
+        # values.sum() / n is np.mean's arithmetic, without its Python-level bookkeeping
+        return float(values.sum() / n), (None if grad is None else grad / n)
+    n = values.shape[axis]
+    return values.sum(axis=axis) / n, (None if grad is None else grad / n)
 
 
 def _labels(y_true: ArrayLike) -> NDArray[np.intp]:

@@ -21,14 +21,13 @@ Initialisation (Glorot & Bengio, AISTATS 2010): :math:`W_l \sim U(-a, a)` with
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from core._numerics import sigmoid, softmax, tanh
+from core._numerics import sigmoid, softmax
 
 __all__ = ["ACTIVATIONS", "MLP", "Workspace", "backward", "forward", "init_params"]
 
@@ -38,11 +37,10 @@ Array = NDArray[np.floating]
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "identity")
 
 
-def _act(name: str, z: Array, work: Array | None = None) -> Array:
-    """:math:`\\phi(z)`, overwriting ``z`` (a fresh pre-activation nobody else holds);
-    ``work`` is scratch for :func:`core._numerics.tanh`."""
+def _act(name: str, z: Array) -> Array:
+    """:math:`\\phi(z)`, overwriting ``z`` (a fresh pre-activation nobody else holds)."""
     if name == "tanh":
-        return tanh(z, out=z, work=work)
+        return np.tanh(z, out=z)
     if name == "relu":
         return np.maximum(z, 0, out=z)
     if name == "sigmoid":
@@ -93,11 +91,6 @@ class Workspace:
     z: tuple[Array, ...]  # z_l for every layer, (..., n, width_l)
     delta: tuple[Array, ...]  # delta_l for every hidden layer
     scratch: tuple[Array, ...]  # phi'(z_l) for every hidden layer
-    work: Array | None  # float64: scratch of core._numerics.tanh, (4, largest hidden size)
-
-    def work_for(self, z: Array) -> Array | None:
-        """``work`` viewed as ``(4, *z.shape)`` (what :func:`core._numerics.tanh` needs)."""
-        return None if self.work is None else self.work[:, : z.size].reshape(4, *z.shape)
 
     @classmethod
     def like(cls, params: Sequence[Array], n: int) -> Workspace:
@@ -110,10 +103,6 @@ class Workspace:
             tuple(np.empty(s, dtype) for s in shapes),
             tuple(np.empty(s, dtype) for s in hidden),
             tuple(np.empty(s, dtype) for s in hidden),
-            # float32 uses NumPy's own (vectorised) tanh, which needs no scratch
-            np.empty((4, max((math.prod(s) for s in hidden), default=0)))
-            if dtype == np.float64
-            else None,
         )
 
 
@@ -131,7 +120,7 @@ def forward(
         z = np.matmul(a, W, out=None if ws is None else ws.z[layer])
         z += b
         if layer < n_layers - 1:
-            a = _act(activation, z, None if ws is None else ws.work_for(z))
+            a = _act(activation, z)
         else:
             a = z
     return a, inputs

@@ -31,10 +31,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import os
-import tempfile
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_EXCEPTION, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,7 +41,7 @@ from numpy.typing import ArrayLike, NDArray
 from threadpoolctl import ThreadpoolController
 
 from core import losses, optim
-from core.compare import training_cost
+from core.cost import MAX_EPOCHS
 from core.datasets import Dataset
 from core.metrics import empirical_risk
 from core.models import ACTIVATIONS, MLP, Workspace, backward, forward, init_params
@@ -55,7 +52,6 @@ Array = NDArray[np.floating]
 Progress = Callable[[float], Any] | None
 
 DTYPES = ("float64", "float32")
-MAX_EPOCHS = 100_000
 MAX_WIDTH = 4096
 MAX_LAYERS = 16
 #: a run has diverged once its training loss exceeds this many times max(initial loss, 1)
@@ -189,76 +185,35 @@ def fit(ds: Dataset, cfg: TrainConfig, progress: Progress = None) -> FitResult:
 
 
 def fit_many(
-    ds: Dataset,
-    cfgs: Sequence[TrainConfig],
-    progress: Progress = None,
-    workers: int | None = None,
+    ds: Dataset, cfgs: Sequence[TrainConfig], progress: Progress = None
 ) -> list[FitResult]:
     """Train every config, in lockstep where they share architecture, optimizer, batch size,
     seed and dtype; result ``i`` is bit-identical to ``fit(ds, cfgs[i])``.
 
-    ``progress(fraction)`` is called from the calling thread with the fraction of epochs
-    done (at most ~100 times). ``workers`` is the number of processes the stacked models are
-    shared out to (1: all in this process). ``None`` picks what measured fastest on 2 cores
-    (``benchmarks/train_speed.py``): float64 jobs big enough to pay for it (about a second of
-    work) go to 2 worker processes, everything else stays here. Processes, not threads:
-    NumPy releases the GIL inside each operation, but these operations last microseconds
-    and two threads spend that time handing the GIL back and forth. The worker processes
-    are scikit-learn's (joblib's loky pool: started on first use, about half a second, then
-    reused until idle for ``WORKER_IDLE_SECONDS``). The
-    results do not depend on ``workers``: each model's arithmetic is the same in any split.
-    BLAS runs single-threaded meanwhile: these matrices are small, and a BLAS thread pool
-    competing with other work on few cores costs far more than it gains.
+    ``progress(fraction)`` is called with the fraction of epochs done (at most ~100 times).
+    Everything runs in the calling process. BLAS runs single-threaded meanwhile: these
+    matrices are small, and a BLAS thread pool competing with other work on few cores costs
+    far more than it gains.
     """
     if not isinstance(ds, Dataset):
         raise ValueError(f"ds must be a datasets.Dataset, got {type(ds).__name__}")
     cfgs = list(cfgs)
     if not cfgs or not all(isinstance(c, TrainConfig) for c in cfgs):
         raise ValueError("cfgs must be a non-empty sequence of TrainConfig")
-    if not (workers is None or (_is_int(workers) and workers >= 1)):
-        raise ValueError(f"workers must be None or an integer >= 1, got {workers!r}")
     jobs = [_Job(i, c, *_checked_loss(ds, c)) for i, c in enumerate(cfgs)]
     groups: dict[tuple, list[_Job]] = {}
     for job in jobs:
         c = job.cfg
         key = (c.hidden, c.activation, c.optimizer, c.batch_size, c.seed, c.dtype)
         groups.setdefault(key, []).append(job)
-    if workers is None:
-        workers = _default_workers(ds, jobs)
-    chunks = [chunk for g in groups.values() for chunk in _split(g, workers)]
     tracker = _Progress(progress, sum(c.epochs for c in cfgs))
     results: list[FitResult | None] = [None] * len(cfgs)
-    if workers == 1 or len(chunks) == 1:
-        with _single_threaded_blas():
-            for chunk in chunks:
-                for job, result in zip(chunk, _train_group(ds, chunk, tracker), strict=True):
-                    results[job.index] = result
-    else:
-        for job, result in _train_in_processes(ds, chunks, workers, tracker):
-            results[job.index] = result
+    with _single_threaded_blas():
+        for group in groups.values():
+            for job, result in zip(group, _train_group(ds, group, tracker), strict=True):
+                results[job.index] = result
     tracker.done()
     return results  # type: ignore[return-value]
-
-
-#: float64 work (:func:`core.compare.training_cost`, summed over configs) from which
-#: ``fit_many`` uses 2 processes: about a second of training in one process
-PROCESS_WORK = 3e9
-
-#: idle worker processes exit after this long (joblib's own default for its pools)
-WORKER_IDLE_SECONDS = 300
-
-
-def _default_workers(ds: Dataset, jobs: list[_Job]) -> int:
-    n, n_test = len(ds.y_train), len(ds.y_test)
-    work = sum(
-        training_cost(
-            n, _sizes(ds, c), c.epochs, runs=1, n_eval=n + n_test,
-            steps=c.epochs * math.ceil(n / min(c.batch_size or n, n)),
-        )
-        for c in (job.cfg for job in jobs)
-        if c.dtype == "float64"
-    )  # fmt: skip
-    return min(2, os.cpu_count() or 1) if work >= PROCESS_WORK else 1
 
 
 def _sizes(ds: Dataset, cfg: TrainConfig) -> tuple[int, ...]:
@@ -268,54 +223,6 @@ def _sizes(ds: Dataset, cfg: TrainConfig) -> tuple[int, ...]:
     else:
         n_out = 1 if np.ndim(ds.y_train) == 1 else np.shape(ds.y_train)[1]
     return (ds.X_train.shape[1], *cfg.hidden, n_out)
-
-
-def _train_in_processes(
-    ds: Dataset, chunks: list[list[_Job]], workers: int, tracker: _Progress
-) -> list[tuple[_Job, FitResult]]:
-    """Each chunk trained by :func:`_train_chunk` in a worker process; progress comes back
-    through a small memory-mapped file of epoch counters (one slot per chunk)."""
-    from joblib.externals.loky import get_reusable_executor
-
-    # ignore_cleanup_errors: where a mapped file cannot be removed (Windows), leave it
-    with tempfile.TemporaryDirectory(prefix="losslab-", ignore_cleanup_errors=True) as tmp:
-        path = os.path.join(tmp, "epochs")
-        counts = np.memmap(path, dtype=np.int64, mode="w+", shape=(len(chunks),))
-        pool = get_reusable_executor(max_workers=workers, timeout=WORKER_IDLE_SECONDS)
-        futures = {
-            pool.submit(_train_chunk, ds, chunk, path, slot): chunk
-            for slot, chunk in enumerate(chunks)
-        }
-        pending = set(futures)
-        while pending:
-            _, pending = wait(pending, timeout=0.02, return_when=FIRST_EXCEPTION)
-            tracker.set(int(counts.sum()))
-        pairs = [
-            pair
-            for future, chunk in futures.items()
-            for pair in zip(chunk, future.result(), strict=True)
-        ]
-        del counts  # close the map before the directory goes
-    return pairs
-
-
-def _train_chunk(ds: Dataset, jobs: list[_Job], path: str, slot: int) -> list[FitResult]:
-    """Worker-process side of :func:`_train_in_processes`."""
-    counts = np.memmap(path, dtype=np.int64, mode="r+", shape=(slot + 1,))
-
-    def report(count: int) -> None:
-        counts[slot] = count  # one aligned int64: the caller never reads half of it
-
-    tracker = _Progress(None, 1)
-    tracker.on_add = report
-    with _single_threaded_blas():
-        return _train_group(ds, jobs, tracker)
-
-
-def _split(jobs: list, parts: int) -> list[list]:
-    """``jobs`` dealt round-robin into ``min(parts, len(jobs))`` chunks (neighbours in a
-    list of losses tend to cost alike, e.g. the probability losses; dealing spreads them)."""
-    return [jobs[i :: min(parts, len(jobs))] for i in range(min(parts, len(jobs)))]
 
 
 _BLAS_CONTROLLER = None
@@ -358,16 +265,10 @@ class _Progress:
 
     def __init__(self, callback: Progress, total: int) -> None:
         self.callback, self.total, self.count, self.last = callback, total, 0, -1.0
-        self.on_add: Callable[[int], Any] | None = None
 
     def add(self, epochs: int) -> None:
-        self.set(self.count + epochs)
-
-    def set(self, count: int) -> None:
-        self.count = count
-        if self.on_add is not None:
-            self.on_add(count)
-        fraction = count / self.total
+        self.count += epochs
+        fraction = self.count / self.total
         if self.callback is not None and fraction - self.last >= 0.01:
             self.last = fraction
             self.callback(fraction)

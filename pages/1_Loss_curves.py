@@ -87,7 +87,7 @@ with frame.page("loss_curves"):
             width=SLIDER_PX,
         )  # fmt: skip
 
-    def frozen(selected: list[str]) -> uc.Params:
+    def frozen(selected: list[str]) -> losses.LossParams:
         return tuple(
             (n, tuple((h.name, float(st.session_state.get(uc.param_key(n, h.name), h.default)))
                       for h in losses.get(n, task=task).hyperparameters))

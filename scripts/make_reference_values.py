@@ -9,7 +9,7 @@ per-sample values (``reduction='none'``, summed over classes where the torch los
 elementwise) in float64 on fixed seeded inputs, including extreme ones (logits of ±1e4,
 residuals of ±1e6), and the gradient of each sample's value w.r.t. its raw output by autograd
 (of the sum, since sample ``i`` depends only on row ``i``). The inputs are stored with the
-results, so ``tests/core/test_losses_reference.py`` needs NumPy only.
+results, so ``tests/core/losses/test_reference.py`` needs NumPy only.
 
 Each torch expression is written from the loss's definition, not from ``core.losses``; where
 it is a built-in (``cross_entropy``, ``kl_div``, ``multi_margin_loss``, ``mse_loss``,

@@ -20,6 +20,7 @@ import streamlit as st
 from core import anatomy as an
 from core import ce_regression as cr
 from core import losses
+from core._numerics import logit
 from ui import charts
 from ui.controls import loss_title
 
@@ -80,10 +81,10 @@ def sigmoid_point(z0: float, y: int, x: float) -> dict[str, float]:
     p = an.sigmoid_neuron([z0], y, x)
     a0 = float(p.a[0])
     twin = an.mse_gradient_twin(a0, y)
-    twin_z = math.log(twin) - math.log1p(-twin)
+    twin_z = float(logit(twin))
     t = an.sigmoid_neuron([twin_z], y, x)
     peak = 1.0 / 3.0 if y == 1 else 2.0 / 3.0
-    q = an.sigmoid_neuron([math.log(peak) - math.log1p(-peak)], y, x)
+    q = an.sigmoid_neuron([logit(peak)], y, x)
     return {
         "a": a0, "sigma_prime": float(p.sigma_prime[0]),
         "mse": float(p.mse[0]), "ce": float(p.ce[0]),
@@ -220,7 +221,7 @@ def k_class_table(
 def target_curves(k: int) -> pd.DataFrame:
     c = an.target_gradient_curves(k)
     return pd.DataFrame(
-        {"a_p": c["a_p"], CE: c["ce"], MSE_ARTICLE: c["mse_article"], MSE_FULL: c["mse_full"]}
+        {"a_p": c["a_t"], CE: c["ce"], MSE_ARTICLE: c["mse_article"], MSE_FULL: c["mse_full"]}
     )
 
 
@@ -399,7 +400,7 @@ def experiment(cfg: cr.FitConfig) -> tuple[pd.DataFrame, pd.DataFrame, dict[str,
             "rmse_z": float(r.rmse_z[-1]) if r.rmse_z.size else math.nan,
             "rmse_softmax": float(r.rmse_softmax[-1]) if r.rmse_softmax.size else math.nan,
             "mean_z": float(np.mean(r.z)) if np.all(np.isfinite(r.z)) else math.nan,
-            "diverged_at": r.diverged_at,
+            "diverged_at": r.diverged_epoch,
         }
     summary["mean_G"] = {"value": float(np.mean(G))}
     return fit, pd.concat(hist, ignore_index=True), summary

@@ -32,7 +32,8 @@ from typing import Any
 
 import streamlit as st
 
-from core import compare, datasets, losses, models, optim, train
+from core import cost, datasets, losses, models, optim, train
+from core.losses import LossParams
 
 #: Hard limits that bound the work any URL can ask for.
 MAX_EPOCHS = 2000
@@ -356,28 +357,22 @@ def short_label(name: str) -> str:
     return SHORT_LABELS.get(name, name)
 
 
-#: The most work (multiply-adds, :func:`core.compare.training_cost`) one view may start:
-#: about 15x the default views; the heaviest view it admits (digits, 10 seeds x 4 losses,
-#: 60 epochs) takes 6-8 s on a 2-core machine (``benchmarks/pages.py``, target <= 15 s).
-MAX_WORK = 6e10
-
-
 def within_budget(
     ds: datasets.Dataset, model: ModelChoice, n_models: int, n_seeds: int = 1
 ) -> bool:
     """Whether training ``n_models`` (over ``n_seeds`` lockstep groups) stays within
-    :data:`MAX_WORK`; if not, say so with ``st.error`` (the caller then stops)."""
+    :data:`core.cost.MAX_WORK`; if not, say so with ``st.error`` (the caller then stops)."""
     n = len(ds.y_train)
     batch = n if model.batch_size is None else min(model.batch_size, n)
-    cost = compare.training_cost(
+    work = cost.training_cost(
         n, (ds.n_features, *model.hidden, ds.n_classes), model.epochs, n_models,
         n_eval=n + len(ds.y_test), steps=n_seeds * model.epochs * math.ceil(n / batch),
     )  # fmt: skip
-    if cost <= MAX_WORK:
+    if cost.within_budget(work):
         return True
     st.error(
         f"This view would train {n_models} models for {model.epochs} epochs — about "
-        f"{cost / MAX_WORK:.0f}× the work one view may start here. Use fewer epochs, seeds, "
+        f"{work / cost.MAX_WORK:.0f}× the work one view may start here. Use fewer epochs, seeds, "
         "losses or points, a larger batch or a smaller network.",
         icon=":material/hourglass_disabled:",
     )
@@ -390,10 +385,6 @@ def loss_title(name: str, task: str = "classification") -> str:
         return losses.get(name, task).title
     except ValueError:
         return name
-
-
-#: Hyperparameters per loss, hashable: ``((loss, ((name, value), ...)), ...)``.
-LossParams = tuple[tuple[str, tuple[tuple[str, float], ...]], ...]
 
 
 def params_for(params: LossParams, loss: str) -> dict[str, float]:

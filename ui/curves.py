@@ -14,10 +14,10 @@ import pandas as pd
 import streamlit as st
 
 from core import curves, losses
+from core.losses import LossParams
 from ui import charts
 
 #: Frozen hyperparameters, hashable for the cache: ``((loss, ((hp, value), ...)), ...)``.
-Params = tuple[tuple[str, tuple[tuple[str, float], ...]], ...]
 
 DEFAULT_LOSSES: dict[str, tuple[str, ...]] = {
     "classification": ("cross_entropy", "mse", "mae", "hinge"),
@@ -106,12 +106,12 @@ def short_title(task: str, name: str) -> str:
     return short if others.count(short) == 1 else title
 
 
-def labels(task: str, params: Params) -> list[str]:
+def labels(task: str, params: LossParams) -> list[str]:
     return [label(task, n, dict(p)) for n, p in params]
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def curve_table(task: str, params: Params, x_max: float, target: float = 0.0) -> pd.DataFrame:
+def curve_table(task: str, params: LossParams, x_max: float, target: float = 0.0) -> pd.DataFrame:
     """Value and gradient of each loss on ``N_POINTS`` margins/residuals in ``[-x_max, x_max]``.
 
     Columns: ``loss`` (legend label), ``name``, ``x``, ``value``, ``gradient``.
@@ -128,7 +128,7 @@ def curve_table(task: str, params: Params, x_max: float, target: float = 0.0) ->
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def probe_table(task: str, params: Params, at: float, target: float = 0.0) -> pd.DataFrame:
+def probe_table(task: str, params: LossParams, at: float, target: float = 0.0) -> pd.DataFrame:
     """Value and gradient of each loss at ``-at`` and ``+at`` exactly (not interpolated)."""
     rows = []
     for (name, p), lab in zip(params, labels(task, params), strict=True):
@@ -140,7 +140,7 @@ def probe_table(task: str, params: Params, at: float, target: float = 0.0) -> pd
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def weight_table(params: Params) -> pd.DataFrame:
+def weight_table(params: LossParams) -> pd.DataFrame:
     """ "Who gets the gradient": raw and normalised weights over ``p_t`` for each loss.
 
     Columns: ``loss``, ``name``, ``p_t``, ``dL_dpt``, ``dL_dzt`` and the same normalised to 1 at
@@ -227,7 +227,7 @@ def weight_chart(df: pd.DataFrame, column: str, title: str, y_title: str, *, log
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def curve_specs(
-    task: str, params: Params, x_max: float, target: float, log_y: bool
+    task: str, params: LossParams, x_max: float, target: float, log_y: bool
 ) -> tuple[dict, dict]:
     """Vega-Lite specs of the value and gradient charts, cached: building and validating them
     with Altair costs more than computing the numbers."""
@@ -241,7 +241,7 @@ def curve_specs(
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def weight_specs(params: Params, log_y: bool) -> tuple[dict, dict]:
+def weight_specs(params: LossParams, log_y: bool) -> tuple[dict, dict]:
     """Vega-Lite specs of the two "who gets the gradient" charts (cached like ``curve_specs``)."""
     weights = weight_table(params)
     with charts.ALTAIR_LOCK:  # Altair's settings are process-wide (see charts.to_spec)

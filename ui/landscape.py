@@ -87,7 +87,7 @@ def one_sample(cfg: OneSampleConfig) -> OneSampleResult:
         )
         # how long a plateau really holds: the same descent with the largest step budget
         longer = r.steps
-        if r.steps is None and r.path.diverged_at is None and cfg.steps < LONG_STEPS:
+        if r.steps is None and r.path.diverged_epoch is None and cfg.steps < LONG_STEPS:
             longer = landscape.one_sample(
                 name, x0=cfg.x0, y0=cfg.y0, w=w[:2], w0=cfg.w0, lr=cfg.lr, steps=LONG_STEPS,
                 target=TARGET_P, stop_at_target=True,
@@ -115,7 +115,7 @@ def one_sample(cfg: OneSampleConfig) -> OneSampleResult:
                 "p_t after last step": float(r.p_target[-1]) if len(p.loss) else np.nan,
                 f"steps to p_t ≥ {TARGET_P}": r.steps,
                 f"… within {LONG_STEPS} steps": longer,
-                "diverged at step": p.diverged_at,
+                "diverged at step": p.diverged_epoch,
             }
         )
     return OneSampleResult(pd.concat(curves), pd.concat(paths), pd.DataFrame(rows))
@@ -123,7 +123,7 @@ def one_sample(cfg: OneSampleConfig) -> OneSampleResult:
 
 def _longer(name: str, x: np.ndarray, y: np.ndarray, cfg: SurfaceConfig, s: landscape.Study):
     """Steps to converge with the largest step budget (is the plateau a trap or a delay?)."""
-    if s.steps is not None or s.path.diverged_at is not None or cfg.steps >= LONG_STEPS:
+    if s.steps is not None or s.path.diverged_epoch is not None or cfg.steps >= LONG_STEPS:
         return s.steps
     target = s.optimum[2] + GAP * max(s.path.loss[0] - s.optimum[2], 0.0)
     path = landscape.gradient_descent(
@@ -185,7 +185,7 @@ def surfaces(cfg: SurfaceConfig) -> SurfaceResult:
                 "gradient norm after last step": float(p.grad_norm[-1]) if len(p.loss) else np.nan,
                 "steps to converge": s.steps,
                 f"… within {LONG_STEPS} steps": _longer(name, x, y, cfg, s),
-                "diverged at step": p.diverged_at,
+                "diverged at step": p.diverged_epoch,
             }
         )
     data = pd.DataFrame({"x": x, "y": y})

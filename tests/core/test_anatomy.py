@@ -207,7 +207,7 @@ def test_uniform_wrong_minimises_mse_for_fixed_target():
 @pytest.mark.parametrize("k", [2, 3, 5, 10], ids=lambda k: f"K={k}")
 def test_target_gradient_curves(k):
     c = an.target_gradient_curves(k, n=49)
-    a_p = c["a_p"]
+    a_p = c["a_t"]
     np.testing.assert_allclose(c["ce"], a_p - 1, atol=1e-12)
     np.testing.assert_allclose(c["mse_article"], -2 * a_p * (1 - a_p) ** 2, rtol=1e-12)
     # The full derivative adds -2 a_p sum_{k != p} a_k^2 (uniform: (1-a_p)^2 / (K-1)).

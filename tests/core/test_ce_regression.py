@@ -91,7 +91,7 @@ def test_compare_rejects(G, z):
 def test_experiment_ce_matches_shape_but_not_values():
     _, _, G, res = cr.fit_vector_regression(cr.FitConfig(epochs=400, lr=0.5))
     mse, ce = res["mse"], res["cross_entropy"]
-    assert mse.diverged_at is None and ce.diverged_at is None
+    assert mse.diverged_epoch is None and ce.diverged_epoch is None
     # CE's gradient sums to 0 over outputs: the mean output never leaves its start, 0.
     np.testing.assert_allclose(ce.z.mean(axis=1), 0.0, atol=1e-12)
     # Both fit softmax(G) about equally well; only MSE fits G itself.
@@ -105,9 +105,9 @@ def test_experiment_ce_matches_shape_but_not_values():
 
 def test_experiment_divergence_is_reported():
     _, _, _, res = cr.fit_vector_regression(cr.FitConfig(lr=50, epochs=300))
-    assert res["mse"].diverged_at is not None
+    assert res["mse"].diverged_epoch is not None
     # Training stopped at the first non-finite objective, which is the last one recorded.
-    assert res["mse"].objective.size == res["mse"].diverged_at + 1
+    assert res["mse"].objective.size == res["mse"].diverged_epoch + 1
     assert not np.isfinite(res["mse"].objective[-1])
     assert np.all(np.isfinite(res["mse"].objective[:-1]))
 

@@ -176,16 +176,3 @@ def test_score_snapshots_by_hand_with_missing_epochs_as_nan():
     assert acc[0] == pytest.approx(2 / 3)  # [1,1] ties -> argmax 0, wrong
     with pytest.raises(ValueError, match="metric"):
         C.score_snapshots(snaps, (0,), X, y, "f1")
-
-
-def test_training_cost_by_hand():
-    # widths 2-3-2: 2*3 + 3*2 = 12 weights; 10 points, 5 eval points, 4 epochs, 2 models
-    cost = C.training_cost(10, (2, 3, 2), 4, runs=2, n_eval=5, steps=7)
-    assert cost == 4 * 2 * 12 * (3 * 10 + 5) + 7 * C.STEP_OVERHEAD
-
-
-def test_training_cost_rejects_nonsense():
-    with pytest.raises(ValueError, match="sizes"):
-        C.training_cost(10, (2,), 1)
-    with pytest.raises(ValueError, match="epochs=-1"):
-        C.training_cost(10, (2, 2), -1)

@@ -128,7 +128,7 @@ def test_gradient_descent_first_step_is_minus_lr_times_gradient(data):
     assert path.w[1] == pytest.approx(1.0 - 0.3 * s.grad_w[0, 0], rel=1e-12)
     assert path.b[1] == pytest.approx(-2.0 - 0.3 * s.grad_b[0, 0], rel=1e-12)
     assert path.loss[0] == pytest.approx(s.loss[0, 0], rel=1e-12)
-    assert len(path.loss) == 2 and path.diverged_at is None
+    assert len(path.loss) == 2 and path.diverged_epoch is None
 
 
 def test_gradient_descent_with_fixed_bias_keeps_the_bias(data):
@@ -143,7 +143,7 @@ def test_gradient_descent_with_fixed_bias_keeps_the_bias(data):
 def test_huge_learning_rate_is_reported_as_divergence(data):
     x, y = data
     path = L.gradient_descent("cross_entropy", x, y, start=(0.0, 0.0), lr=1e9, steps=50)
-    assert path.diverged_at == 1
+    assert path.diverged_epoch == 1
     assert len(path.loss) == 1
 
 

@@ -100,3 +100,17 @@ def test_primitives_keep_float32():
     z = np.array([[1.0, 2.0, 3.0]], dtype=np.float32)
     for f in (nx.log_softmax, nx.softmax, nx.logsumexp, nx.log_cosh, nx.softplus, nx.sigmoid):
         assert f(z).dtype == np.float32, f.__name__
+
+
+def test_logit_inverts_sigmoid_and_keeps_tiny_probabilities():
+    p = np.array([1e-300, 1e-12, 0.2, 0.5, 0.8, 1 - 1e-12])
+    np.testing.assert_allclose(nx.sigmoid(nx.logit(p)), p, rtol=1e-4)
+    assert nx.logit(1e-300) == pytest.approx(np.log(1e-300), rel=1e-15)
+    assert nx.logit(0.5) == 0.0
+
+
+def test_two_class_logits_softmax_is_one_minus_sigmoid_and_sigmoid():
+    z = np.array([-3.0, 0.0, 2.5])
+    logits = nx.two_class_logits(z)
+    assert logits.shape == (3, 2) and np.all(logits[:, 0] == 0.0)
+    np.testing.assert_allclose(nx.softmax(logits)[:, 1], nx.sigmoid(z), rtol=1e-15)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 import pickle
 import subprocess
 import sys
@@ -144,6 +143,22 @@ def test_fit_many_equals_separate_fits(moons):
         _assert_same(result, train.fit(moons, cfg))
 
 
+def test_fit_many_in_float32_equals_separate_fits_in_any_order(moons):
+    """The app's configuration: every classification loss in float32, in lockstep, one of
+    them diverging; each result is bit-identical to its own fit, whatever its neighbours."""
+    cfgs = [
+        TrainConfig(loss=name, epochs=30, dtype="float32", snapshot_epochs=(0, 30))
+        for name in losses.names("classification")
+    ]
+    cfgs.append(TrainConfig(loss="square_logits", epochs=10, lr=1e3, dtype="float32"))
+    together = train.fit_many(moons, cfgs)
+    assert together[-1].diverged
+    for cfg, result in zip(cfgs, together, strict=True):
+        _assert_same(result, train.fit(moons, cfg))
+    for result, back in zip(together, train.fit_many(moons, cfgs[::-1])[::-1], strict=True):
+        _assert_same(result, back)
+
+
 def test_fit_many_regression_equals_separate_fits(sine):
     cfgs = [TrainConfig(loss=n, epochs=20, hidden=(16,)) for n in ("mse", "mae", "huber")]
     cfgs.append(TrainConfig(loss="mse", epochs=20, hidden=(16,), optimizer="sgd", lr=50.0))
@@ -224,49 +239,21 @@ def test_snapshots_scrub_through_training(moons):
     assert r.snapshots[10].params[0][0, 0] != 99.0
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_progress_is_reported_up_to_one(moons, workers):
+def test_progress_is_reported_up_to_one(moons):
     seen: list[float] = []
     cfgs = [TrainConfig(epochs=300, loss="mse"), TrainConfig(epochs=50, hidden=(4,))]
-    train.fit_many(moons, cfgs, progress=seen.append, workers=workers)
+    train.fit_many(moons, cfgs, progress=seen.append)
     assert seen[-1] == 1.0
     assert np.all(np.diff(seen) > 0)
-    # in process: every 1%; from worker processes: what the caller reads from their counters
-    assert (50 if workers == 1 else 2) <= len(seen) <= 101
+    assert 50 <= len(seen) <= 101  # every 1%
 
 
-@pytest.mark.parametrize("workers", [2, 3])
-def test_results_do_not_depend_on_worker_processes(moons, workers):
-    cfgs = [TrainConfig(loss=n, epochs=20) for n in ("cross_entropy", "mse", "mae", "hinge")]
-    cfgs.append(TrainConfig(loss="mse", epochs=5, dtype="float32"))
-    cfgs.append(  # diverges in its worker at epoch 2
-        TrainConfig(
-            loss="square_logits", epochs=10, optimizer="sgd", lr=1e3, snapshot_epochs=(0, 1)
-        )
-    )
-    serial = train.fit_many(moons, cfgs, workers=1)
-    assert serial[-1].diverged
-    for a, b in zip(train.fit_many(moons, cfgs, workers=workers), serial, strict=True):
-        _assert_same(a, b)
-
-
-def test_worker_processes_start_without_scikit_learn():
-    """A worker imports ``core.train`` and unpickles datasets; scikit-learn (a second to
-    import) is loaded only where data are made."""
+def test_training_imports_no_scikit_learn():
+    """``core.train`` unpickles datasets without scikit-learn (a second to import), which is
+    loaded only where data are made."""
     code = "import sys, core.train; sys.exit('sklearn' in sys.modules)"
     root = Path(__file__).resolve().parents[2]
     assert subprocess.run([sys.executable, "-c", code], cwd=root).returncode == 0
-
-
-def test_only_big_float64_jobs_go_to_worker_processes():
-    """``workers=None``: about a second of float64 work or more -> 2 processes, else 1."""
-    ds = datasets.load("moons", n_samples=1000, noise=0.2, seed=0)  # the benchmark's job
-    reference_job = [train._Job(i, TrainConfig(epochs=500), None, {}) for i in range(4)]
-    assert train._default_workers(ds, reference_job) == min(2, os.cpu_count() or 1)
-    small = [train._Job(0, TrainConfig(epochs=100), None, {})]
-    assert train._default_workers(ds, small) == 1
-    single = [train._Job(i, TrainConfig(epochs=500, dtype="float32"), None, {}) for i in range(4)]
-    assert train._default_workers(ds, single) == 1
 
 
 def test_float32_trains_in_float32(moons):
@@ -386,5 +373,3 @@ def test_fit_many_rejects_empty_and_non_configs(moons):
         train.fit_many(moons, [{"loss": "mse"}])
     with pytest.raises(ValueError, match="ds"):
         train.fit(moons.X_train, TrainConfig())
-    with pytest.raises(ValueError, match="workers"):
-        train.fit_many(moons, [TrainConfig()], workers=0)

@@ -373,14 +373,19 @@ def test_convex_flag_is_honest(loss):
 
 @pytest.mark.parametrize("loss", losses.all_losses(), ids=lambda x: f"{x.task}/{x.name}")
 def test_bounded_gradient_flag_is_honest(loss):
-    # gradient over logits up to ±1e4 / residuals up to ±1e6 (target fixed): bounded or not
+    # gradient over logits up to ±1e4 / residuals up to ±1e6, for every target: a target of
+    # 1, one near 0 (MAPE divides by it) and a huge one (MSLE's pull grows as log(1 + y)),
+    # each with the prediction 0 too: bounded or not
     rng = np.random.default_rng(1)
     if loss.task == "classification":
         z = np.vstack([rng.normal(0, 3, (50, 3)), EXTREME_LOGITS])
         grad = loss(np.zeros(len(z), dtype=int), z)[1]
     elif loss.elementwise:
         e = np.concatenate([rng.normal(0, 3, 50), [1e6, -1e6, 1e3, -1e3]])
-        grad = loss(np.full(len(e), 1.0), 1.0 + e)[1]
+        y = np.repeat([1.0, 1e-6, 1e300], len(e) + 1)
+        pred = np.concatenate([np.append(t + e, 0.0) for t in (1.0, 1e-6, 1e300)])
+        with np.errstate(over="ignore", invalid="ignore"):  # values of 1e600 are inf
+            grad = loss(y, pred)[1]
     else:
         pred = np.vstack([rng.normal(0, 3, (50, 2)), [[1e-6, 0], [0, -1e-6], [1e6, 1e6]]])
         grad = loss(np.tile([1.0, 2.0], (len(pred), 1)), pred)[1]
@@ -397,8 +402,8 @@ def test_bounded_gradient_flag_is_honest(loss):
     ids=lambda x: f"regression/{x.name}",
 )
 def test_regression_robust_flag_is_honest(loss):
-    # robust: an outlier (residual 1e6, or a target 1e6 away) pulls at most 10x a typical
-    # sample (residual 3); not robust: it pulls more
+    # robust: an outlier (residual 1e6, a target 1e6 away or a target near 0) pulls at most
+    # 10x a typical sample (residual 3); not robust: it pulls more
     def pull(y, pred):
         if not loss.elementwise:
             y, pred = np.array([[y, 1.0]]), np.array([[pred, 1.0]])
@@ -407,7 +412,8 @@ def test_regression_robust_flag_is_honest(loss):
         return float(np.abs(loss(y, pred)[1]).max())
 
     typical = max(pull(1.0, 4.0), pull(1.0, -2.0))
-    outlier = max(pull(1.0, 1e6), pull(1.0, -1e6), pull(1e6, 1.0), pull(1e6, 0.0))
+    # a target near 0 is an outlier for a relative loss: MAPE pulls it with 100 / |y|
+    outlier = max(pull(1.0, 1e6), pull(1.0, -1e6), pull(1e6, 1.0), pull(1e6, 0.0), pull(1e-6, 1.0))
     assert (outlier <= 10 * typical) == loss.properties["robust"]
 
 

@@ -16,7 +16,7 @@ import pytest
 
 from core import losses
 
-FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "torch_reference.json"
+FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "torch_reference.json"
 DOC = json.loads(FIXTURE.read_text())
 CASES = DOC["cases"]
 

@@ -1,0 +1,398 @@
+r"""Regression losses: ``f(y, pred, *, hyper...) -> (values, grad)`` on the residual
+:math:`e = \hat y - y`.
+
+``y`` and ``pred`` have the same shape ``(n,)`` or ``(n, d)``; an elementwise loss returns
+``(n, d)`` values for ``(n, d)`` input, which the registry averages over ``d`` (``cosine``
+works on whole rows). Each function is named by its registered name and registered right
+below it, with its formula, gradient, reference and property flags (the one place each is
+written). Kinks use the subgradient with :math:`\mathrm{sign}(0) = 0`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.typing import NDArray
+
+from core import _numerics
+from core.losses.registry import hyperparameter, register
+
+__all__ = [
+    "MAPE_EPSILON",
+    "barron",
+    "cauchy",
+    "cosine",
+    "epsilon_insensitive",
+    "huber",
+    "log_cosh",
+    "mae",
+    "mape",
+    "mse",
+    "msle",
+    "pinball",
+    "smooth_l1",
+]
+
+Array = NDArray[np.floating]
+
+SCALE = hyperparameter(
+    "scale",
+    1.0,
+    "(0, inf)",
+    "c",
+    (0.1, 5.0),
+    "residual size where the loss turns from quadratic to robust",
+)
+
+
+def mse(y: Array, pred: Array) -> tuple[Array, Array]:
+    """Squared error; its minimiser is the conditional mean."""
+    e = pred - y
+    return e * e, 2.0 * e
+
+
+register(
+    mse,
+    "regression",
+    title="Squared error (L2)",
+    formula=r"L = e^2,\quad e = \hat y - y",
+    grad=r"\frac{\partial L}{\partial \hat y} = 2e",
+    properties=("convex", "differentiable"),
+    reference="Gauss (1809); Hastie, Tibshirani & Friedman, The Elements of Statistical "
+    "Learning (2009), §2.4: its minimiser is the conditional mean",
+)
+
+
+def mae(y: Array, pred: Array) -> tuple[Array, Array]:
+    """Absolute error; its minimiser is the conditional median. Subgradient 0 at the kink."""
+    e = pred - y
+    return np.abs(e), np.sign(e)
+
+
+register(
+    mae,
+    "regression",
+    title="Absolute error (L1)",
+    formula=r"L = |e|,\quad e = \hat y - y",
+    grad=r"\frac{\partial L}{\partial \hat y} = \mathrm{sign}(e),\quad \mathrm{sign}(0) = 0",
+    properties=("convex", "bounded_gradient", "robust"),
+    reference="Laplace (1774); Hastie, Tibshirani & Friedman, The Elements of Statistical "
+    "Learning (2009), §10.6: its minimiser is the conditional median",
+)
+
+
+def huber(y: Array, pred: Array, *, delta: float = 1.0) -> tuple[Array, Array]:
+    r"""Huber loss: quadratic near 0, linear beyond :math:`\delta`; continuously
+    differentiable; :math:`\delta \cdot` SmoothL1 with :math:`\beta = \delta`."""
+    e = pred - y
+    a = np.abs(e)
+    values = np.where(a <= delta, 0.5 * e * e, delta * (a - 0.5 * delta))
+    return values, np.clip(e, -delta, delta)
+
+
+register(
+    huber,
+    "regression",
+    title="Huber",
+    formula=r"L = \begin{cases} e^2/2 & |e| \le \delta \\ \delta\,(|e| - \delta/2) & "
+    r"\text{otherwise} \end{cases}",
+    grad=r"\frac{\partial L}{\partial \hat y} = \mathrm{clip}(e, -\delta, \delta)",
+    properties=("convex", "differentiable", "bounded_gradient", "robust"),
+    hyperparameters=(
+        hyperparameter(
+            "delta",
+            1.0,
+            "(0, inf)",
+            r"\delta",
+            (0.1, 5.0),
+            "residual where the loss turns from quadratic to linear",
+        ),
+    ),
+    reference="Huber, Robust estimation of a location parameter, Ann. Math. Statist. 35 (1964)",
+)
+
+
+def smooth_l1(y: Array, pred: Array, *, beta: float = 1.0) -> tuple[Array, Array]:
+    """Smooth L1: Huber rescaled to slope 1 in the linear part."""
+    e = pred - y
+    a = np.abs(e)
+    values = np.where(a < beta, 0.5 * e * e / beta, a - 0.5 * beta)
+    return values, np.clip(e / beta, -1.0, 1.0)
+
+
+register(
+    smooth_l1,
+    "regression",
+    title="Smooth L1",
+    formula=r"L = \begin{cases} e^2/(2\beta) & |e| < \beta \\ |e| - \beta/2 & "
+    r"\text{otherwise} \end{cases}",
+    grad=r"\frac{\partial L}{\partial \hat y} = \mathrm{clip}(e/\beta, -1, 1)",
+    properties=("convex", "differentiable", "bounded_gradient", "robust"),
+    hyperparameters=(
+        hyperparameter(
+            "beta",
+            1.0,
+            "(0, inf)",
+            r"\beta",
+            (0.1, 5.0),
+            "residual where the loss turns from quadratic to linear (slope 1 beyond)",
+        ),
+    ),
+    reference="Girshick, Fast R-CNN, ICCV 2015",
+)
+
+
+def log_cosh(y: Array, pred: Array) -> tuple[Array, Array]:
+    r"""Log-cosh: about :math:`e^2/2` near 0 and :math:`|e| - \log 2` far out; by the stable
+    ``_numerics.log_cosh`` (no ``cosh`` overflow, no cancellation for tiny residuals)."""
+    e = pred - y
+    return _numerics.log_cosh(e), np.tanh(e)
+
+
+register(
+    log_cosh,
+    "regression",
+    title="Log-cosh",
+    formula=r"L = \log\cosh(e)",
+    grad=r"\frac{\partial L}{\partial \hat y} = \tanh(e)",
+    properties=("convex", "differentiable", "bounded_gradient", "robust"),
+    reference="Chen, Tan & Lu, Log hyperbolic cosine loss for variational autoencoders (2019); "
+    "Barron, CVPR 2019 (a smooth Huber)",
+)
+
+
+def _check_msle_targets(y: Array) -> None:
+    if np.any(y < 0):
+        raise ValueError(
+            f"msle: y_true must be >= 0 (it takes log(1 + y)), got minimum {y.min():g}"
+        )
+
+
+def msle(y: Array, pred: Array) -> tuple[Array, Array]:
+    r"""Squared error of :math:`\log(1 + \cdot)`: relative errors for non-negative targets.
+
+    Needs :math:`y \ge 0`. Predictions below 0 are clipped to 0, where the gradient is 0
+    (at :math:`\hat y = 0` the right-hand derivative is used, as PyTorch's ``clamp`` does).
+    Not convex (the log flattens large predictions); the kink at 0 makes it non-smooth. For a
+    fixed target the gradient is bounded by :math:`2\log(1 + y)`, but that bound grows with
+    the target, so the gradient is not bounded over all targets and a huge target (an
+    outlier) pulls harder: neither bounded-gradient nor robust.
+    """
+    clipped = np.maximum(pred, 0.0)
+    d = np.log1p(clipped) - np.log1p(y)
+    return d * d, np.where(pred >= 0, 2.0 * d / (1.0 + clipped), 0.0)
+
+
+register(
+    msle,
+    "regression",
+    title="Squared log error",
+    formula=r"L = \big(\log(1 + \max(\hat y, 0)) - \log(1 + y)\big)^2,\quad y \ge 0",
+    grad=r"\frac{\partial L}{\partial \hat y} = \frac{2\,(\log(1+\hat y) - \log(1+y))}"
+    r"{1 + \hat y}\ \ (\hat y \ge 0),\quad 0\ \ (\hat y < 0)",
+    properties=(),
+    reference="Hyndman & Koehler, Another look at measures of forecast accuracy, "
+    "Int. J. Forecasting 22 (2006)",
+    check_targets=_check_msle_targets,
+)
+
+#: MAPE's floor on |y| (Keras's epsilon): keeps y = 0 finite instead of dividing by 0.
+MAPE_EPSILON = 1e-7
+
+
+def mape(y: Array, pred: Array) -> tuple[Array, Array]:
+    r"""Absolute percentage error: an L1 loss weighted by :math:`100 / |y|`, in percent.
+
+    :math:`\mathrm{sign}(0) = 0` at the kink. The gradient is :math:`100/|y|` in size: bounded
+    for each target but growing without bound as :math:`y \to 0` (up to :math:`10^9` at the
+    floor), so neither bounded-gradient nor robust: a target near 0 pulls far harder than
+    the rest. It charges over-prediction of a positive target more than under-prediction
+    (which is capped at 100 %).
+    """
+    e = pred - y
+    w = 100.0 / np.maximum(np.abs(y), MAPE_EPSILON)
+    return w * np.abs(e), w * np.sign(e)
+
+
+register(
+    mape,
+    "regression",
+    title="Absolute percentage error",
+    formula=r"L = 100\,\frac{|e|}{\max(|y|,\ 10^{-7})}",
+    grad=r"\frac{\partial L}{\partial \hat y} = \frac{100\,\mathrm{sign}(e)}{\max(|y|,\ 10^{-7})}",
+    properties=("convex",),
+    reference="de Myttenaere, Golden, Le Grand & Rossi, Mean absolute percentage error for "
+    "regression models, Neurocomputing 192 (2016); Hyndman & Koehler, Int. J. Forecasting 22 "
+    "(2006)",
+)
+
+
+def pinball(y: Array, pred: Array, *, quantile: float = 0.5) -> tuple[Array, Array]:
+    r"""Pinball (check) loss on :math:`r = y - \hat y`; its minimiser is the
+    :math:`\tau`-quantile. Written as :math:`|r|/2 + (\tau - 1/2) r`, the subgradient uses
+    :math:`\mathrm{sign}(0) = 0`, i.e. :math:`1/2 - \tau` at the kink (0 for the median)."""
+    r = y - pred
+    return np.maximum(quantile * r, (quantile - 1.0) * r), 0.5 - quantile - 0.5 * np.sign(r)
+
+
+register(
+    pinball,
+    "regression",
+    title="Pinball (quantile)",
+    formula=r"L = \max\big(\tau (y - \hat y),\ (\tau - 1)(y - \hat y)\big)",
+    grad=r"\frac{\partial L}{\partial \hat y} = \begin{cases} -\tau & \hat y < y \\ "
+    r"1 - \tau & \hat y > y \\ 1/2 - \tau & \hat y = y \end{cases}",
+    properties=("convex", "bounded_gradient", "robust"),
+    hyperparameters=(
+        hyperparameter(
+            "quantile",
+            0.5,
+            "(0, 1)",
+            r"\tau",
+            (0.05, 0.95),
+            "the quantile the minimiser estimates; 0.5 is half the absolute error",
+        ),
+    ),
+    reference="Koenker & Bassett, Regression quantiles, Econometrica 46 (1978)",
+)
+
+
+def epsilon_insensitive(y: Array, pred: Array, *, epsilon: float = 0.1) -> tuple[Array, Array]:
+    r"""Vapnik's :math:`\epsilon`-insensitive loss (support vector regression); subgradient 0
+    at the kinks :math:`|e| = \epsilon` (and :math:`\mathrm{sign}(0) = 0`)."""
+    e = pred - y
+    excess = np.abs(e) - epsilon
+    return np.maximum(excess, 0.0), np.where(excess > 0, np.sign(e), 0.0)
+
+
+register(
+    epsilon_insensitive,
+    "regression",
+    title="ε-insensitive",
+    formula=r"L = \max(0,\ |e| - \epsilon)",
+    grad=r"\frac{\partial L}{\partial \hat y} = \mathrm{sign}(e)\,[|e| > \epsilon]",
+    properties=("convex", "bounded_gradient", "robust"),
+    hyperparameters=(
+        hyperparameter(
+            "epsilon",
+            0.1,
+            "[0, inf)",
+            r"\epsilon",
+            (0.0, 2.0),
+            "half-width of the tube of residuals that cost nothing; 0 is MAE",
+        ),
+    ),
+    reference="Vapnik, The Nature of Statistical Learning Theory (1995); Smola & Schölkopf, "
+    "A tutorial on support vector regression, Statistics and Computing 14 (2004)",
+)
+
+
+def cauchy(y: Array, pred: Array, *, scale: float = 1.0) -> tuple[Array, Array]:
+    r"""Cauchy (Lorentzian) loss, Barron's :math:`\alpha = 0`.
+
+    Grows only logarithmically; the gradient peaks at :math:`|e| = \sqrt2 c` and then
+    redescends, so far outliers barely pull. Not convex beyond :math:`|e| = \sqrt2 c`.
+    """
+    x = (pred - y) / scale
+    return np.log1p(0.5 * x * x), (x / scale) / (1.0 + 0.5 * x * x)
+
+
+register(
+    cauchy,
+    "regression",
+    title="Cauchy (Lorentzian)",
+    formula=r"L = \log\Big(1 + \tfrac12 (e/c)^2\Big)",
+    grad=r"\frac{\partial L}{\partial \hat y} = \frac{e}{c^2 + e^2/2}",
+    properties=("differentiable", "bounded_gradient", "robust"),
+    hyperparameters=(SCALE,),
+    reference="Barron, A general and adaptive robust loss function, CVPR 2019 (alpha = 0); "
+    "Black & Anandan, The robust estimation of multiple motions, CVIU 63 (1996)",
+)
+
+
+def barron(y: Array, pred: Array, *, alpha: float = 1.0, scale: float = 1.0) -> tuple[Array, Array]:
+    r"""Barron's general robust loss on :math:`x = e/c`; one shape parameter spans L2 to Welsch.
+
+    The limits are taken exactly: :math:`\alpha = 2`: :math:`x^2/2`; :math:`\alpha = 0`:
+    :math:`\log(1 + x^2/2)` (Cauchy); :math:`\alpha = -\infty`: :math:`1 - e^{-x^2/2}`
+    (Welsch). :math:`\alpha = 1` is pseudo-Huber / Charbonnier :math:`\sqrt{x^2+1} - 1`,
+    :math:`\alpha = -2` Geman–McClure. Convex for :math:`\alpha \ge 1`, bounded gradient for
+    :math:`\alpha \le 1`, redescending (robust) for :math:`\alpha < 1`; the flags describe the
+    default :math:`\alpha = 1`. Evaluated as ``expm1``/``log1p`` so every :math:`\alpha` near a
+    limit stays accurate; :math:`\alpha \le 10` keeps residuals of :math:`10^6` finite.
+    """
+    x = (pred - y) / scale
+    x2 = x * x
+    if alpha == 2.0:
+        return 0.5 * x2, x / scale
+    if alpha == 0.0:
+        return np.log1p(0.5 * x2), (x / scale) / (1.0 + 0.5 * x2)
+    if alpha == -math.inf:
+        bump = np.exp(-0.5 * x2)
+        return -np.expm1(-0.5 * x2), (x / scale) * bump
+    b = abs(alpha - 2.0)
+    log_base = np.log1p(x2 / b)  # log(x^2/|alpha-2| + 1)
+    values = (b / alpha) * np.expm1(0.5 * alpha * log_base)
+    return values, (x / scale) * np.exp((0.5 * alpha - 1.0) * log_base)
+
+
+register(
+    barron,
+    "regression",
+    title="Barron's general robust loss",
+    formula=r"L = \frac{|\alpha-2|}{\alpha}\Big(\Big(\frac{(e/c)^2}{|\alpha-2|} + 1\Big)"
+    r"^{\alpha/2} - 1\Big)",
+    grad=r"\frac{\partial L}{\partial \hat y} = \frac{e}{c^2}\Big(\frac{(e/c)^2}{|\alpha-2|} "
+    r"+ 1\Big)^{\alpha/2 - 1}",
+    properties=("convex", "differentiable", "bounded_gradient", "robust"),
+    hyperparameters=(
+        hyperparameter(
+            "alpha",
+            1.0,
+            "[-inf, 10]",
+            r"\alpha",
+            (-10.0, 2.0),
+            "shape: 2 = L2, 1 = pseudo-Huber, 0 = Cauchy, -2 = Geman-McClure, -inf = Welsch",
+        ),
+        SCALE,
+    ),
+    reference="Barron, A general and adaptive robust loss function, CVPR 2019",
+)
+
+
+def cosine(y: Array, pred: Array) -> tuple[Array, Array]:
+    r"""Negative cosine similarity between each target row and prediction row (Keras's sign).
+
+    Rows ``(n, d)``; values in :math:`[-1, 1]`, :math:`-1` when :math:`\hat y` points along
+    :math:`y`. Scale-invariant, so the gradient is orthogonal to :math:`\hat y` and grows as
+    :math:`1/\|\hat y\|`. Where :math:`\hat y = 0` or :math:`y = 0` the cosine is undefined; we
+    define value 0 and gradient 0 there (no direction is preferred, like
+    :math:`\mathrm{sign}(0) = 0`). Keras instead divides by :math:`\sqrt{\max(\|x\|^2, 10^{-12})}`,
+    which also gives value 0 but a gradient of size :math:`\|y\|/10^{-6}`-ish at 0. Rounding can
+    push :math:`|\cos|` past 1 by an ulp; values are clipped to :math:`[-1, 1]`. Robust in the
+    sense of ``PROPERTIES``: the value is bounded and the pull does not depend on
+    :math:`\|y\|`, so a target of any size pulls no harder than a typical one.
+    """
+    norm_y = np.sqrt(np.sum(y * y, axis=1, keepdims=True))
+    norm_p = np.sqrt(np.sum(pred * pred, axis=1, keepdims=True))
+    ok = (norm_y > 0) & (norm_p > 0)
+    u = np.divide(y, norm_y, out=np.zeros_like(y), where=ok)  # unit target (0 where undefined)
+    v = np.divide(pred, norm_p, out=np.zeros_like(pred), where=ok)
+    cos = np.clip(np.sum(u * v, axis=1, keepdims=True), -1.0, 1.0)
+    grad = np.divide(-(u - cos * v), norm_p, out=np.zeros_like(pred), where=ok)
+    return -cos[:, 0], grad
+
+
+register(
+    cosine,
+    "regression",
+    title="Negative cosine similarity",
+    formula=r"L = -\frac{y \cdot \hat y}{\|y\|\,\|\hat y\|}",
+    grad=r"\frac{\partial L}{\partial \hat y} = -\frac{1}{\|\hat y\|}\Big(\frac{y}{\|y\|} - "
+    r"\cos(y, \hat y)\,\frac{\hat y}{\|\hat y\|}\Big)",
+    properties=("robust",),
+    reference="Salton & McGill, Introduction to Modern Information Retrieval (1983); "
+    "Keras CosineSimilarity",
+    elementwise=False,
+)
