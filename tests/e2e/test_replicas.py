@@ -12,6 +12,7 @@ import asyncio
 import shutil
 import socket
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,25 @@ from streamlit import config
 
 st.write(f"replica {config.get_option('server.port')}")
 """
+
+
+def run_async(coro):
+    """``asyncio.run`` in a thread of its own: the browser tests' Playwright keeps an event
+    loop running in this thread, where ``asyncio.run`` refuses to start."""
+    box = {}
+
+    def target():
+        try:
+            box["value"] = asyncio.run(coro)
+        except BaseException as err:  # re-raised in the test's thread
+            box["error"] = err
+
+    t = threading.Thread(target=target)
+    t.start()
+    t.join()
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
 
 
 def _free_base_port(span: int = 3) -> int:
@@ -84,7 +104,7 @@ def test_sessions_render_stick_and_spread(cluster):
         again = await asyncio.gather(*(_which_replica(cluster.url, s) for s in sources))
         return list(first), list(again)
 
-    first, again = asyncio.run(all_twice())
+    first, again = run_async(all_twice())
     assert first == again  # sticky: each client reaches its replica again
     ports = {u.rsplit(":", 1)[1] for u in cluster.replica_urls}
     assert {t.removeprefix("replica ") for t in first} == ports  # both replicas serve
