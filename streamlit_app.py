@@ -2,13 +2,8 @@
 
 import streamlit as st
 
-from ui import boundaries as ub
-from ui import controls, frame
+from ui import frame, home
 
-LOSSES = ("cross_entropy", "mse", "mae", "hinge")
-DATASETS = ("moons", "circles", "xor", "spirals")
-#: One hidden layer is enough for these datasets and trains four losses in well under a second.
-MODEL = controls.ModelChoice(hidden=(32,), activation="tanh", optimizer="adam", lr=0.01, epochs=300)
 PITCH = (
     "Loss Lab is a lecture companion for one question: what does the choice of loss do to a "
     "model? Cross-entropy, squared and absolute error, hinge and their relatives are trained "
@@ -18,36 +13,28 @@ PITCH = (
 )
 
 with frame.page("home"):
-    st.write(PITCH)
     name = st.segmented_control(
         "Dataset",
-        list(DATASETS),
-        default="moons",
+        list(home.DATASETS),
+        default=home.DEFAULT,
         key="dataset",
         bind="query-params",
     )
-    name = name or "moons"  # a segmented control can be cleared; fall back to the default
-    data = controls.DataChoice(name)
-    runs = ub.fit_runs(data, 0.0, MODEL, LOSSES)
-    ds = ub.load_data(data, 0.0)
-    panels = ub.compute_panels(data, 0.0, MODEL, LOSSES, MODEL.epochs, runs)
-    cells, points = ub.show(data, 0.0, MODEL, LOSSES, MODEL.epochs, True, runs)
-    st.caption(
-        f"{ds.title}, {MODEL.describe}. Shading: predicted class, darker = more confident "
-        "(hinge: score). Dots: training points, sized by how hard each pulls on the model "
-        "(|∂L/∂z|); triangles: test points."
-    )
-    frame.takeaway(ub.takeaway(panels, flipped=False))
+    name = name or home.DEFAULT  # a segmented control can be cleared; fall back to the default
+    points = home.show(name)
+    st.caption(home.caption(name))
+    frame.takeaway(home.takeaway(home.outcomes(name)))
     c1, c2 = st.columns([1, 1])
     with c1:
-        st.page_link(
+        frame.link(
             "pages/5_Decision_boundaries.py",
             label="Open this comparison on the Decision boundaries page",
             icon=":material/open_in_new:",
-            query_params={"dataset": name, "layers": 1, "width": 32, "epochs": MODEL.epochs},
+            query_params=home.deep_link(name),
         )
     with c2:
         frame.csv_download(points, "home_points", label="Points CSV")
+    st.write(PITCH)
 
     st.subheader("Every page")
     screens = [s for group in frame.PAGES.values() for s in group if s.key != "home"]
@@ -55,5 +42,5 @@ with frame.page("home"):
     cols = st.columns(4)
     for i, s in enumerate(screens):
         with cols[i % 4].container(border=True):
-            st.page_link(s.path, label=s.label, icon=s.icon)
+            frame.link(s.path, label=s.label, icon=s.icon)
             st.caption(s.question)

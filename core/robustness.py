@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from core import datasets, metrics, train
+from core import compare, datasets, metrics, train
 from core.datasets import Dataset
 
 __all__ = [
@@ -175,9 +175,9 @@ def aggregate(runs: Iterable[Run]) -> list[Point]:
     for (loss, rate), rs in sorted(
         groups.items(), key=lambda kv: (order.index(kv[0][0]), kv[0][1])
     ):
-        scores = np.array([r.score for r in rs], dtype=float)
-        ok = scores[np.isfinite(scores)]
-        stat = (float(ok.mean()), float(ok.min()), float(ok.max())) if ok.size else (np.nan,) * 3
+        # one aggregation over seeds for the whole app: each run is a one-epoch "curve"
+        band = compare.seed_band([[r.score] for r in rs], "minmax")
+        stat = (float(band.mean[0]), float(band.lo[0]), float(band.hi[0]))
         points.append(Point(loss, rate, *stat, n=len(rs), n_diverged=sum(r.diverged for r in rs)))
     return points
 

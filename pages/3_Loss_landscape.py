@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from core import losses
-from ui import frame
+from ui import charts, frame, player
 from ui import landscape as ui
 
 PLATEAU = {
@@ -26,14 +25,7 @@ with frame.page("loss_landscape"):
 
     # ------------------------------------------------------------------ one sample, one weight
     st.header("One sample, one weight")
-    st.caption(
-        "Article 000 (update 1) plots the loss of one sample against a weight of the layer "
-        "before the softmax. Here the layer is a sigmoid neuron: the 2-class softmax with "
-        "logits [0, z], z = w·x₀ (no bias), and each loss is the registered classification "
-        "loss. So cross-entropy is log(1 + eᶻ) − y z and MSE is Σₖ (pₖ − Yₖ)² = 2(σ(z) − y)², "
-        "twice the single-output squared error and four times article 001's (y − a)²/2 "
-        "(same shape, same plateau)."
-    )
+    figure = st.container()  # the key figure first; its controls below it
     c = st.columns(5)
     x0 = c[0].number_input("input x₀", -5.0, 5.0, D["x0"], step=0.5, key="x0", bind="query-params")
     y0 = c[1].selectbox("label y₀", ["0", "1"], index=0, key="y0", bind="query-params")
@@ -56,8 +48,10 @@ with frame.page("loss_landscape"):
         bind="query-params",
     )  # fmt: skip
     one = ui.one_sample(one_cfg)
-    st.vega_lite_chart(spec=ui.one_sample_chart(one_cfg, t1), width="stretch", height=460)
-    st.dataframe(one.summary, hide_index=True, width="stretch")
+    charts.show(ui.one_sample_chart(one_cfg, t1), container=figure, height="content")
+    player.descent_player(one.curves, one.paths, key="descent_one")
+    st.caption(ui.ONE_SAMPLE_NOTE)
+    st.dataframe(ui.display(one.summary), hide_index=True, width="stretch")
     frame.takeaway(ui.one_sample_takeaway(one, one_cfg))
     d = st.columns(3)
     with d[0]:
@@ -69,17 +63,11 @@ with frame.page("loss_landscape"):
 
     # ------------------------------------------------------------------ the (w, b) surface
     st.header("Logistic regression: the loss surface over (w, b)")
-    st.caption(
-        "z = w·x + b on two overlapping 1-D Gaussian classes; the mean loss over the data as a "
-        "map, gradient descent from the orange circle (dots: the steps), the best value on "
-        "the map at the black cross. "
-        "Right: the smallest eigenvalue of the Hessian (central differences of the exact "
-        "gradient) — red where the surface curves down, i.e. is not convex."
-    )
+    st.caption(ui.SURFACE_NOTE)
     c = st.columns([3, 1, 1, 1])
     chosen = c[0].multiselect(
         "losses",
-        losses.names("classification"),
+        ui.LOSS_OPTIONS,
         default=D["losses"],
         max_selections=4,
         help="Registered classification losses (no format_func: the URL holds these names)",
@@ -120,9 +108,9 @@ with frame.page("loss_landscape"):
     for name in res.summary["loss"]:
         left, right = st.columns(2)
         # Streamlit sizes Vega-Lite charts by these arguments, not by the spec's width/height
-        left.vega_lite_chart(spec=ui.surface_chart(cfg, name, t), height=ui.MAP_HEIGHT)
-        right.vega_lite_chart(spec=ui.convexity_chart(cfg, name, t), height=ui.MAP_HEIGHT)
-    st.dataframe(res.summary, hide_index=True, width="stretch")
+        charts.show(ui.surface_chart(cfg, name, t), container=left, height="content")
+        charts.show(ui.convexity_chart(cfg, name, t), container=right, height="content")
+    st.dataframe(ui.display(res.summary), hide_index=True, width="stretch")
     frame.takeaway(ui.surface_takeaway(res, cfg))
     d = st.columns(4)
     with d[0]:

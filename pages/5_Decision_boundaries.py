@@ -1,10 +1,9 @@
 """Decision boundaries: the same data, model and initial weights; only the loss changes."""
 
-import pandas as pd
 import streamlit as st
 
 from ui import boundaries as ub
-from ui import controls, frame
+from ui import controls, frame, player
 
 DEFAULT_LOSSES = ["cross_entropy", "mse", "mae", "hinge"]
 MODEL = {"layers": 2, "width": 32, "act": "tanh", "opt": "adam", "lr": 0.01, "epochs": 150}
@@ -13,19 +12,20 @@ PRESETS = {
     "MSE is slow on spirals": {
         "dataset": "spirals", "spirals_n_classes": 2, "losses": ["cross_entropy", "mse"],
         "layers": 2, "width": 32, "opt": "adam", "lr": 0.01, "epochs": 100, "flip": 0.0,
+        "drive": True,
     },
     "Hinge has no probabilities": {
         "dataset": "moons", "losses": ["cross_entropy", "hinge"], "layers": 1, "width": 32,
-        "opt": "adam", "lr": 0.01, "epochs": 300, "flip": 0.0,
+        "opt": "adam", "lr": 0.01, "epochs": 300, "flip": 0.0, "drive": True,
     },
-    "3 classes: softmax CE vs multiclass hinge": {
+    "3 classes: hinge stops pulling on half the points, CE on none": {
         "dataset": "blobs", "blobs_n_classes": 3, "blobs_noise": 1.5,
         "losses": ["cross_entropy", "hinge", "multi_margin"], "layers": 0, "opt": "adam",
-        "lr": 0.05, "epochs": 200, "flip": 0.0,
+        "lr": 0.05, "epochs": 200, "flip": 0.0, "drive": True,
     },
     "Label noise: MAE shrugs": {
         "dataset": "moons", "losses": ["cross_entropy", "mse", "mae", "gce"], "layers": 1,
-        "width": 32, "opt": "adam", "lr": 0.01, "epochs": 300, "flip": 0.3,
+        "width": 32, "opt": "adam", "lr": 0.01, "epochs": 300, "flip": 0.3, "drive": True,
     },
 }  # fmt: skip
 
@@ -55,23 +55,17 @@ with frame.page("decision_boundaries"):
         st.warning("Choose at least one loss in the sidebar.", icon=":material/info:")
         st.stop()
 
-    ds = ub.load_data(data, flip)
+    key = ub.comparison(data, flip, model, chosen, params)
+    ds = key.load()
     if not controls.within_budget(ds, model, len(chosen)):
         st.stop()
-    runs = ub.fit_runs(data, flip, model, chosen, params)
-    st.caption(
-        f"{ds.title}: {len(ds.y_train)} training / {len(ds.y_test)} test points, "
-        f"{ds.n_classes} classes · {model.describe} · the same initial weights for every loss"
-    )
-    diverged = {n: r.diverged_epoch for n, r in runs.items() if r.diverged}
-    for n, e in diverged.items():
-        st.warning(
-            f"{controls.loss_title(n)} diverged at epoch {e} (learning rate {model.lr:g} is "
-            "too high for it); its last finite model is shown.",
-            icon=":material/warning:",
-        )
+    runs = ub.fit_runs(key)
+    st.caption(ub.caption(ds, model))
+    for note in ub.divergence_notes(runs, model.lr):
+        st.warning(note, icon=":material/warning:")
 
-    options = sorted(next(iter(runs.values())).config.snapshot_epochs)
+    figure = st.container()  # the key figure above its scrubber
+    options = ub.epochs(key)
     if "epoch" in st.session_state and st.session_state["epoch"] not in options:
         del st.session_state["epoch"]  # other epochs, other snapshots: start at the end
     c1, c2 = st.columns([3, 1])
@@ -87,36 +81,15 @@ with frame.page("decision_boundaries"):
         bind="query-params",
     )
 
-    panels = ub.compute_panels(data, flip, model, chosen, epoch, runs, params=params)
-    cells, points = ub.show(data, flip, model, chosen, epoch, drive, runs, params)
-    st.caption(
-        "Shading: predicted class, darker = more confident (probability; for margin losses the "
-        "score up to the margin). Dark cells: the boundary. Filled dots: training points; "
-        "hollow triangles: test points; black x: flipped label."
-    )
-    frame.takeaway(ub.takeaway(panels, flipped=ds.corrupted is not None))
+    panels = ub.compute_panels(key, epoch)
+    with figure:
+        cells, points = player.boundaries_player(key, epoch, drive)
+    st.caption(ub.SHADING_NOTE)
+    diverged = {n: r.diverged_epoch for n, r in runs.items()}
+    frame.takeaway(ub.takeaway(panels, flipped=ds.corrupted is not None, diverged=diverged))
 
-    summary = pd.DataFrame(
-        {
-            "loss": [controls.loss_title(p.loss) for p in panels],
-            "epoch": [p.epoch for p in panels],
-            "test accuracy": [p.test_accuracy for p in panels],
-            "train accuracy": [p.train_accuracy for p in panels],
-            "zero-gradient points": [p.drivers.idle_fraction for p in panels],
-            "gradient share of misclassified": [p.drivers.misclassified_share for p in panels],
-            "gradient share of flipped": [p.drivers.flagged_share for p in panels],
-            "diverged at epoch": [runs[p.loss].diverged_epoch for p in panels],
-        }
-    )
-    st.dataframe(
-        summary,
-        hide_index=True,
-        column_config={
-            c: st.column_config.NumberColumn(format="percent")
-            for c in summary.columns
-            if c.startswith(("test", "train", "zero", "gradient"))
-        },
-    )
+    summary = ub.summary_frame(panels, runs)
+    st.dataframe(ub.styled_summary(summary), hide_index=True)
     c1, c2, c3 = st.columns(3)
     with c1:
         frame.csv_download(summary, "boundaries_summary", label="Summary CSV")

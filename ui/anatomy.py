@@ -1,16 +1,19 @@
-"""Cached tables and Altair charts for the teaching pages (Gradient anatomy, CE for regression).
+"""Cached tables, Altair charts and sentences of the Gradient anatomy page.
 
-The numbers come from ``core.anatomy`` and ``core.ce_regression`` (which evaluate the registered
-losses); this module only caches them, arranges them as tidy tables and draws them.
+The numbers come from ``core.anatomy`` (which evaluates the registered losses); this module
+caches them, arranges them as tidy tables, draws them through ``ui.charts`` in the losses'
+identity colours, and words every sentence as a pure function of its numbers.
+
+The page's three parts follow three articles, named here by their subjects (``SOURCES``): the
+sigmoid neuron of "Cross-entropy vs squared loss for classification", the two-class softmax of
+"Can cross-entropy do regression, can MSE do classification?" and the K-class softmax of "Why
+classification uses cross-entropy, not MSE, intuitively". Notation: ``t`` is the target class,
+``a_t`` its probability.
 """
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import math
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Mapping
 
 import altair as alt
 import numpy as np
@@ -18,41 +21,91 @@ import pandas as pd
 import streamlit as st
 
 from core import anatomy as an
-from core import ce_regression as cr
 from core import losses
 from core._numerics import logit
-from ui import charts
-from ui.controls import loss_title
+from ui import charts, identity
+from ui.wording import num
+
+#: The articles behind the three parts, by title (in English) and subject.
+SOURCES = {
+    "sigmoid": "“Cross-entropy vs squared loss for classification” (a sigmoid neuron)",
+    "softmax2": "“Can cross-entropy do regression, can MSE do classification?” (2-class softmax)",
+    "softmaxk": "“Why classification uses cross-entropy, not MSE, intuitively” (K classes)",
+}
 
 #: Series names, fixed so that a loss keeps its colour across every chart of the page.
 MSE, CE = "MSE", "CE"
-MSE_ARTICLE, MSE_FULL = "MSE, article 002 (path via a_p only)", "MSE, full (all K outputs)"
-SIGMA_PRIME = "σ'(z) x (the MSE factor)"
+MSE_TARGET_PATH, MSE_FULL = (
+    "MSE, through a_t only (the article's formula)",
+    "MSE, full (all K outputs)",
+)
+SIGMA_PRIME = "σ'(z)·x (the factor MSE adds)"
 #: Legend title (the series names say what they are; a non-empty title keeps Altair's default out).
 LEGEND = "curve"
+#: Colours: CE blue and MSE vermillion as on every page; partial paths and factors are neutral.
+COLORS = {
+    MSE: identity.color("mse"), CE: identity.color("cross_entropy"),
+    MSE_FULL: identity.color("mse"), MSE_TARGET_PATH: identity.NEUTRAL,
+    SIGMA_PRIME: identity.NEUTRAL,
+}  # fmt: skip
+
+#: Radio options (their labels are the URL values of ``?part=``).
+SIGMOID, SOFTMAX2, SOFTMAXK = "Sigmoid neuron", "Softmax, 2 classes", "Softmax, K classes"
+PARTS = (SIGMOID, SOFTMAX2, SOFTMAXK)
+A_DEFAULT, B_DEFAULT = "0.8, 0.1, 0.1", "0.8, 0.15, 0.05"
+Z_DEFAULT = [float(v) for v in an.logits_from_probabilities([0.8, 0.2])]
+#: Widget defaults, declared on the widgets: Streamlit drops a URL value equal to the widget's
+#: own default, so the two must agree (presets still set any key via st.session_state).
+DEFAULTS: dict[str, object] = {
+    "part": SIGMOID,
+    "y": "1", "x": 1.0, "z0": -4.0, "axis": "z",
+    "mode": "probabilities", "a1": 0.8, "z1": Z_DEFAULT[0], "z2": Z_DEFAULT[1], "y1": "0",
+    "a": A_DEFAULT, "b": B_DEFAULT, "t": "1", "maps": ["cross_entropy", "mse"],
+}  # fmt: skip
+
+
+def presets() -> dict[str, dict[str, object]]:
+    """Lecture presets: each sets every control of its part; its label is the claim shown."""
+    d = DEFAULTS
+    sig = {k: d[k] for k in ("y", "x", "z0", "axis")}
+    two = {k: d[k] for k in ("mode", "a1", "z1", "z2", "y1")}
+    many = {k: d[k] for k in ("a", "b", "t", "maps")}
+    return {
+        "a = [0.8, 0.2]: MSE pushes 0.64× as hard as CE": {"part": SOFTMAX2, **two},
+        "Confidently wrong neuron: MSE barely learns": {
+            "part": SIGMOID, **sig, "y": "1", "z0": -6.0, "x": 1.0,
+        },
+        "MSE prefers uniform wrong classes, CE cannot tell": {"part": SOFTMAXK, **many},
+        "Completely wrong (a_t ≈ 0): MSE's push vanishes": {
+            "part": SOFTMAXK, **many, "a": "0.02, 0.49, 0.49", "b": "0.02, 0.9, 0.08",
+        },
+    }  # fmt: skip
 
 
 def fmt(v: float, digits: int = 3) -> str:
-    """A number as shown on screen: fixed decimals, no ``-0.000``."""
-    text = f"{v:.{digits}f}"
-    return text[1:] if text.startswith("-") and float(text) == 0 else text
+    """A number as shown on screen: fixed decimals, no ``-0.000``, non-finite in words."""
+    return num(v, f".{digits}f")
 
 
-def cached_spec(build: Callable[..., alt.TopLevelMixin]) -> Callable[..., dict[str, Any]]:
-    """Cache a chart builder's Vega-Lite spec (for ``st.vega_lite_chart``).
+def parse(text: str, name: str) -> np.ndarray:
+    """A typed probability vector (``ValueError`` naming ``name`` if it is not one)."""
+    v = an.parse_vector(text, name)
+    an.logits_from_probabilities(v, name)  # a clear message for a non-probability vector
+    return v
 
-    Building and validating an Altair chart costs 0.1-0.5 s per chart on a busy machine, more
-    than the numbers behind it; cached, a warm rerun only sends the stored dict.
-    """
 
-    @st.cache_data(max_entries=64, show_spinner=False)
-    @functools.wraps(build)
-    def spec(*args: Any, **kwargs: Any) -> dict[str, Any]:
-        chart = build(*args, **kwargs)
-        with charts.ALTAIR_LOCK:  # Altair's settings are process-wide (see charts.to_spec)
-            return chart.to_dict()
+def logits(a1: float) -> tuple[float, float]:
+    """Logits of the probabilities ``[a1, 1 - a1]``."""
+    return tuple(float(v) for v in an.logits_from_probabilities([a1, 1.0 - a1]))
 
-    return spec
+
+def loss_names() -> list[str]:
+    """Registered classification losses (the K-class part's picker)."""
+    return losses.names("classification")
+
+
+def loss_title(name: str) -> str:
+    return identity.title(name)
 
 
 # --------------------------------------------------------------------------- sigmoid neuron
@@ -95,28 +148,33 @@ def sigmoid_point(z0: float, y: int, x: float) -> dict[str, float]:
     }  # fmt: skip
 
 
-@cached_spec
-def sigmoid_charts(
-    df: pd.DataFrame, point: Mapping[str, float], z0: float, x: float, axis: str
-) -> alt.Chart:
-    """Loss and dC/dw against ``z`` or ``a``, side by side, the chosen neuron marked."""
-    xcol = "z" if axis == "z" else "a"
-    xtitle = "pre-activation z = w·x + b" if axis == "z" else "predicted probability a = σ(z)"
+@charts.cached_spec
+def sigmoid_loss_chart(y: int, x: float, z0: float, axis: str) -> alt.TopLevelMixin:
+    """Loss C of MSE and CE against ``z`` or ``a``, the chosen neuron marked."""
+    df, point = sigmoid_curves(y, x), sigmoid_point(z0, y, x)
+    xcol, xtitle, x0 = _sigmoid_axis(axis, z0, point)
     loss = _long(df, xcol, {MSE: "mse_loss", CE: "ce_loss"})
+    chart = charts.lines(
+        loss, xcol, "value", "series", "Loss C", x_title=xtitle, y_title="loss C",
+        color_domain=[MSE, CE], colors=[COLORS[MSE], COLORS[CE]], legend_title=LEGEND,
+        configure=False, height=300,
+    )  # fmt: skip
+    return _with_point(chart, xcol, x0, {MSE: point["mse"], CE: point["ce"]})
+
+
+@charts.cached_spec
+def sigmoid_gradient_chart(y: int, x: float, z0: float, axis: str) -> alt.TopLevelMixin:
+    """dC/dw of MSE and CE (and the factor σ'(z)·x), the neuron and its MSE twin marked."""
+    df, point = sigmoid_curves(y, x), sigmoid_point(z0, y, x)
+    xcol, xtitle, x0 = _sigmoid_axis(axis, z0, point)
     grad = _long(df, xcol, {MSE: "mse_dC_dw", CE: "ce_dC_dw"})
     factor = pd.DataFrame({xcol: df[xcol], "series": SIGMA_PRIME, "value": df["sigma_prime"] * x})
     grad = pd.concat([grad, factor], ignore_index=True)
     domain = [MSE, CE, SIGMA_PRIME]
-    x0 = z0 if axis == "z" else point["a"]
-    left = _with_point(
-        charts.lines(loss, xcol, "value", "series", "Loss C", x_title=xtitle, y_title="loss C",
-                     color_domain=domain, legend_title=LEGEND, configure=False, height=340),
-        xcol, x0, {MSE: point["mse"], CE: point["ce"]},
-    ).properties(width=390)  # fmt: skip
-    right = _with_point(
+    chart = _with_point(
         charts.lines(grad, xcol, "value", "series", "Gradient dC/dw", x_title=xtitle,
-                     y_title="dC/dw", color_domain=domain, legend_title=LEGEND, configure=False,
-                     height=340),
+                     y_title="dC/dw", color_domain=domain, colors=[COLORS[s] for s in domain],
+                     legend_title=LEGEND, configure=False, height=300),
         xcol, x0, {MSE: point["mse_dw"], CE: point["ce_dw"]},
     )  # fmt: skip
     # The twin: the other neuron state with exactly the same MSE gradient.
@@ -129,12 +187,77 @@ def sigmoid_charts(
     )
     ring = alt.Chart(twin).mark_point(size=220, strokeWidth=3, color="#222")
     label = alt.Chart(twin).mark_text(dy=-18, fontSize=14, color="#222")
-    right = alt.layer(
-        right,
+    return alt.layer(
+        chart,
         ring.encode(x=f"{xcol}:Q", y="value:Q"),
         label.encode(x=f"{xcol}:Q", y="value:Q", text="text:N"),
-    ).properties(width=390)
-    return _style(alt.hconcat(left, right))
+    )
+
+
+def _sigmoid_axis(axis: str, z0: float, point: Mapping[str, float]) -> tuple[str, str, float]:
+    if axis == "z":
+        return "z", "pre-activation z = w·x + b", z0
+    return "a", "predicted probability a = σ(z)", point["a"]
+
+
+def neuron_state(a: float, y: int) -> str:
+    """How right a sigmoid neuron's output ``a`` is for target ``y``, in words."""
+    err = abs(a - y)
+    if err > 0.9:
+        return "confidently wrong"
+    if err > 0.5:
+        return "wrong"
+    if err < 0.1:
+        return "nearly right"
+    return "unsure"
+
+
+def sigmoid_sentence(p: Mapping[str, float], y: int, z0: float, x: float) -> str:
+    """The neuron's gradients, and its twin with the same MSE gradient.
+
+    Cases: ``x = 0`` (both gradients are 0 whatever ``z``), the neuron at MSE's peak (its twin
+    is itself: no "twin" comparison), twin and neuron on opposite sides of "half right" (a
+    small MSE gradient cannot tell far from near) or on the same side.
+    """
+    state = neuron_state(p["a"], y)
+    text = (
+        f"With y = {y} and z = {num(z0, '.1f')} the neuron outputs a = {num(p['a'], '.3f')} "
+        f"({state}). "
+    )
+    if x == 0:
+        return text + (
+            "With input x = 0 both dC/dw are 0 whatever z is (each carries the factor x): "
+            "choose x ≠ 0 to compare the losses."
+        )
+    text += (
+        f"CE's dC/dw is {fmt(p['ce_dw'], 4)}; MSE's is {fmt(p['mse_dw'], 4)}, CE's times "
+        f"σ'(z) = {num(p['sigma_prime'])}. "
+    )
+    if abs(p["twin_a"] - p["a"]) < 1e-3:
+        return text + (
+            f"Here MSE's gradient is at its largest (a = {num(p['peak_a'], '.3f')}); every "
+            "smaller size occurs twice, once far from the target and once near it."
+        )
+    twin_state = neuron_state(p["twin_a"], y)
+    text += (
+        f"MSE's gradient is exactly as large at a = {num(p['twin_a'])}, where the neuron is "
+        f"{twin_state} (CE's there: {fmt(p['twin_ce_dw'], 4)})"
+    )
+    far = abs(p["a"] - y) > 0.5
+    if far != (abs(p["twin_a"] - y) > 0.5):
+        return text + ": a small MSE gradient cannot tell far from near."
+    return text + "."
+
+
+def sigmoid_caption(p: Mapping[str, float], y: int) -> str:
+    """The sigmoid article's "small either way", made precise."""
+    return (
+        f"The article {SOURCES['sigmoid']} says MSE's gradient is small 'either way'. "
+        f"Precisely: for y = {y} |dC/dz| = |a − y|·a·(1 − a) peaks at a = "
+        f"{num(p['peak_a'], '.3f')} (|dC/dw| = {fmt(abs(p['peak_mse_dw']), 4)} here) and falls "
+        "to 0 at both ends, so every smaller value occurs twice — once badly wrong, once nearly "
+        "right. CE's |a − y| only shrinks as the error does."
+    )
 
 
 # --------------------------------------------------------------------------- softmax, 2 classes
@@ -158,7 +281,8 @@ def two_class_table(logits: tuple[float, float]) -> pd.DataFrame:
                 "MSE dL/dz1": float(mse[1][0]),
                 "CE dL/dz1": float(ce[1][0]),
                 "article 4·a1·a2·(a1−y1)": float(an.article_two_class_mse_grad(a1, y1)),
-                "MSE / CE": float(mse[1][0] / ce[1][0]) if ce[1][0] != 0 else math.nan,
+                # MSE's dL/dz1 = CE's times 4 a1 a2; where CE's is 0 that limit, not NaN.
+                "MSE / CE": float(mse[1][0] / ce[1][0]) if ce[1][0] != 0 else 4 * a1 * (1 - a1),
             }
         )
     return pd.DataFrame(rows)
@@ -175,15 +299,37 @@ def two_class_curves(y1: int, n: int = 199) -> pd.DataFrame:
     return pd.DataFrame({"a1": a1, MSE: g_mse[:, 0], CE: g_ce[:, 0]})
 
 
-@cached_spec
-def two_class_chart(df: pd.DataFrame, a1: float, marks: Mapping[str, float], y1: int) -> alt.Chart:
-    long = _long(df, "a1", {MSE: MSE, CE: CE})
+@charts.cached_spec
+def two_class_chart(y1: int, a1: float, marks: tuple[float, float]) -> alt.TopLevelMixin:
+    """dL/dz1 of MSE and CE against a1 for label ``y1``, the chosen a1 marked."""
+    long = _long(two_class_curves(y1), "a1", {MSE: MSE, CE: CE})
     chart = charts.lines(
         long, "a1", "value", "series", f"dL/dz1 against a1 (label y1 = {y1})",
         x_title="a1 = softmax(z)_1", y_title="dL/dz1", color_domain=[MSE, CE],
-        legend_title=LEGEND, configure=False, height=340,
+        colors=[COLORS[MSE], COLORS[CE]], legend_title=LEGEND, configure=False, height=320,
     )  # fmt: skip
-    return _style(_with_point(chart, "a1", a1, marks))
+    return _with_point(chart, "a1", a1, dict(zip([MSE, CE], marks, strict=True)))
+
+
+def two_class_sentence(table: pd.DataFrame, y1: int) -> str:
+    """Both labels' gradients and the factor 4·a1·a2 that makes MSE's smaller."""
+    r0, r1 = table.iloc[0], table.iloc[1]
+    a1 = float(r0["a1"])
+    ratio = float(table[table["y1"] == y1].iloc[0]["MSE / CE"])
+    text = (
+        f"a = [{fmt(a1)}, {fmt(1 - a1)}]: for y1 = 0 MSE's dL/dz1 is {fmt(r0['MSE dL/dz1'])} "
+        f"and CE's {fmt(r0['CE dL/dz1'])}; for y1 = 1 they are {fmt(r1['MSE dL/dz1'])} and "
+        f"{fmt(r1['CE dL/dz1'])}. "
+    )
+    if abs(a1 - 0.5) < 1e-12:
+        return text + (
+            "At a1 = 0.5 MSE's push equals CE's (4·a1·a2 = 1, its largest); anywhere else it "
+            "is smaller, and smallest when the softmax is confident — right or wrong."
+        )
+    return text + (
+        f"Either way MSE's push is CE's times 4·a1·a2 = {fmt(ratio)}, less than 1 (it reaches "
+        "1 only at a1 = 0.5), and smallest when the softmax is confident — right or wrong."
+    )
 
 
 # --------------------------------------------------------------------------- softmax, K classes
@@ -195,8 +341,9 @@ def k_class_table(
 ) -> pd.DataFrame:
     """Rows ``a``, ``b`` and ``a`` with uniform wrong classes: entries, losses, dL/dz_t.
 
-    Losses and full gradients come from the registry; "article path" is article 002's
-    :math:`-2 a_t (1 - a_t)^2`.
+    Losses and full gradients come from the registry; "article path" is the formula of the article
+    "Why classification uses cross-entropy, not MSE, intuitively": :math:`-2 a_t (1 - a_t)^2`,
+    the path through :math:`a_t` only.
     """
     k = len(a)
     if len(b) != k:
@@ -209,7 +356,7 @@ def k_class_table(
         z = an.logits_from_probabilities(v, title)
         g = an.softmax_gradients(z, label, tuple(dict.fromkeys(("mse", "cross_entropy", *names))))
         row = {"vector": title, "probabilities": "[" + ", ".join(f"{p:.4g}" for p in v) + "]"}
-        row |= {f"{loss_title(n)} loss": g[n][0] for n in names}
+        row |= {f"{identity.title(n)} loss": g[n][0] for n in names}
         row["MSE dL/dz_t (full)"] = float(g["mse"][1][label])
         row["MSE dL/dz_t (article path)"] = float(an.mse_grad_through_target(v[label]))
         row["CE dL/dz_t"] = float(g["cross_entropy"][1][label])
@@ -221,21 +368,24 @@ def k_class_table(
 def target_curves(k: int) -> pd.DataFrame:
     c = an.target_gradient_curves(k)
     return pd.DataFrame(
-        {"a_p": c["a_t"], CE: c["ce"], MSE_ARTICLE: c["mse_article"], MSE_FULL: c["mse_full"]}
+        {"a_t": c["a_t"], CE: c["ce"], MSE_TARGET_PATH: c["mse_article"], MSE_FULL: c["mse_full"]}
     )
 
 
-@cached_spec
-def target_chart(df: pd.DataFrame, k: int, a_p: float) -> alt.Chart:
-    long = _long(df, "a_p", {CE: CE, MSE_ARTICLE: MSE_ARTICLE, MSE_FULL: MSE_FULL})
-    marks = {s: float(np.interp(a_p, df["a_p"], df[s])) for s in (CE, MSE_ARTICLE, MSE_FULL)}
+@charts.cached_spec
+def target_chart(k: int, a_t: float) -> alt.TopLevelMixin:
+    """dL/dz_t against a_t: CE, MSE in full and MSE through a_t only."""
+    df = target_curves(k)
+    series = [MSE_FULL, CE, MSE_TARGET_PATH]
+    long = _long(df, "a_t", {s: s for s in series})
+    marks = {s: float(np.interp(a_t, df["a_t"], df[s])) for s in series}
     chart = charts.lines(
-        long, "a_p", "value", "series",
-        f"dL/dz_p against a_p ({k} classes)",
-        x_title="a_p (probability of the true class)", y_title="dL/dz_p",
-        color_domain=[MSE_FULL, CE, MSE_ARTICLE], legend_title=LEGEND, configure=False, height=340,
+        long, "a_t", "value", "series", f"dL/dz_t against a_t ({k} classes)",
+        x_title="a_t (probability of the true class t)", y_title="dL/dz_t",
+        color_domain=series, colors=[COLORS[s] for s in series], legend_title=LEGEND,
+        configure=False, height=300,
     )  # fmt: skip
-    return _style(_with_point(chart, "a_p", a_p, marks))
+    return _with_point(chart, "a_t", a_t, marks)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -244,17 +394,58 @@ def split_curve(a_t: float) -> pd.DataFrame:
     return pd.DataFrame({"s": c["s"], MSE: c["mse"], CE: c["cross_entropy"]})
 
 
-@cached_spec
-def split_chart(df: pd.DataFrame, a_t: float) -> alt.Chart:
+@charts.cached_spec
+def split_chart(a_t: float) -> alt.TopLevelMixin:
+    """3 classes: each loss as the wrong mass 1 − a_t is split between the two wrong classes."""
+    df = split_curve(a_t)
     long = _long(df, "s", {MSE: MSE, CE: CE})
     i = int(np.argmin(df[MSE]))
     chart = charts.lines(
-        long, "s", "value", "series",
-        f"3 classes, a_t = {a_t:.3g}: wrong mass split",
-        x_title="share s of the wrong mass on class 2", y_title="loss",
-        color_domain=[MSE, CE], legend_title=LEGEND, zero_rule=False, configure=False, height=340,
+        long, "s", "value", "series", f"3 classes, a_t = {num(a_t)}: wrong mass split",
+        x_title="share s of the wrong mass on the first wrong class", y_title="loss",
+        color_domain=[MSE, CE], colors=[COLORS[MSE], COLORS[CE]], legend_title=LEGEND,
+        zero_rule=False, configure=False, height=300,
     )  # fmt: skip
-    return _style(_with_point(chart, "s", float(df["s"][i]), {MSE: float(df[MSE][i])}))
+    return _with_point(chart, "s", float(df["s"][i]), {MSE: float(df[MSE][i])})
+
+
+def k_class_sentence(
+    table: pd.DataFrame, a: np.ndarray, b: np.ndarray, t: int, mse_col: str, ce_col: str
+) -> str:
+    """MSE's and CE's verdicts on ``a`` and ``b`` (true class ``t``, 1-based), and dL/dz_t.
+
+    Cases: the same vector twice, MSE's scores tied (to 1e-12) or not, CE's scores equal (same
+    a_t) or not.
+    """
+    ra, rb = table.iloc[0], table.iloc[1]
+    at, bt = float(a[t - 1]), float(b[t - 1])
+    if a.shape == b.shape and np.array_equal(a, b):
+        verdict = (
+            f"True class {t}: a and b are the same vector, so every loss scores them the same "
+            f"(MSE {fmt(ra[mse_col])}, CE {fmt(ra[ce_col])})."
+        )
+    else:
+        d = float(ra[mse_col] - rb[mse_col])
+        prefer = (
+            "scores them equal" if abs(d) <= 1e-12 * max(abs(ra[mse_col]), 1e-300)
+            else "prefers a" if d < 0 else "prefers b"
+        )  # fmt: skip
+        same = abs(float(ra[ce_col] - rb[ce_col])) <= 1e-12 * max(abs(float(ra[ce_col])), 1e-300)
+        ce_part = (
+            f"the same, since it only reads a_t (both {num(at, 'g')})"
+            if same
+            else f"differently, because a_t differs ({num(at, 'g')} and {num(bt, 'g')})"
+        )
+        verdict = (
+            f"True class {t}: MSE scores a at {fmt(ra[mse_col])} and b at {fmt(rb[mse_col])} "
+            f"({prefer}); CE scores them {fmt(ra[ce_col])} and {fmt(rb[ce_col])} — {ce_part}."
+        )
+    return verdict + (
+        f" At a_t = {num(at, 'g')} the intuition article's −2·a_t·(1 − a_t)² = "
+        f"{fmt(ra['MSE dL/dz_t (article path)'], 4)} is only the path through a_t; MSE's full "
+        f"dL/dz_t for a is {fmt(ra['MSE dL/dz_t (full)'], 4)}. Both vanish as a_t → 0, while "
+        f"CE's a_t − 1 = {fmt(ra['CE dL/dz_t'], 4)} tends to −1."
+    )
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -272,11 +463,13 @@ def simplex_table(label: int, names: tuple[str, ...], cells: int = 56) -> pd.Dat
     return df
 
 
-@cached_spec
-def simplex_charts(
-    df: pd.DataFrame, names: Sequence[str], label: int, points: Mapping[str, Sequence[float]]
-) -> alt.Chart:
-    """One ternary heatmap per loss (own colour scale), the label's corner and ``points`` marked."""
+@charts.cached_spec(max_entries=16)
+def simplex_chart(
+    label: int, name: str, shown: tuple[str, ...], points: tuple[tuple[str, tuple[float, ...]], ...]
+) -> alt.TopLevelMixin:
+    """One loss's ternary heatmap over every 3-class prediction, the label's corner and ``points``
+    marked (one chart per loss, so that the panels wrap on a narrow screen)."""
+    df = simplex_table(label, shown)
     corners = pd.DataFrame(
         {
             "x": an.CORNERS[:, 0],
@@ -291,175 +484,53 @@ def simplex_charts(
         {"x": [an.CORNERS[label, 0], mid[0]], "y": [an.CORNERS[label, 1], mid[1]]}
     )
     pts = pd.DataFrame(
-        [{"name": n, "x": p[0], "y": p[1]} for n, v in points.items() for p in [an.to_plane(v)]]
+        [{"name": n, "x": p[0], "y": p[1]} for n, v in points for p in [an.to_plane(v)]]
     )
     axis = alt.Axis(labels=False, ticks=False, grid=False, domain=False, title=None)
     xs = alt.Scale(domain=[-0.12, 1.12], nice=False)
     ys = alt.Scale(domain=[-0.12, 0.95], nice=False)
-    panels = []
-    for n in names:
-        heat = (
-            alt.Chart(df)
-            .mark_rect()
-            .encode(
-                x=alt.X("x0:Q", axis=axis, scale=xs),
-                x2="x1:Q",
-                y=alt.Y("y0:Q", axis=axis, scale=ys),
-                y2="y1:Q",
-                color=alt.Color(
-                    f"{n}:Q", title="loss", scale=alt.Scale(scheme="viridis", reverse=True),
-                    legend=alt.Legend(orient="right", gradientLength=220),
-                ),
-                tooltip=[
-                    alt.Tooltip("a1:Q", format=".3f"),
-                    alt.Tooltip("a2:Q", format=".3f"),
-                    alt.Tooltip("a3:Q", format=".3f"),
-                    alt.Tooltip(f"{n}:Q", title="loss", format=".4f"),
-                ],
-            )
-        )  # fmt: skip
-        line = alt.Chart(uniform).mark_line(color="white", strokeDash=[6, 4], strokeWidth=2)
-        text = alt.Chart(corners).mark_text(fontSize=15, fontWeight="bold")
-        dots = alt.Chart(pts).mark_point(filled=True, size=140, color="#e15759", stroke="white")
-        names_ = alt.Chart(pts).mark_text(dx=12, dy=-10, fontSize=15, color="#e15759")
-        panels.append(
-            alt.layer(
-                heat,
-                line.encode(x="x:Q", y="y:Q"),
-                text.encode(x="x:Q", y="y:Q", text="text:N"),
-                dots.encode(x="x:Q", y="y:Q", tooltip=["name:N"]),
-                names_.encode(x="x:Q", y="y:Q", text="name:N"),
-            ).properties(title=loss_title(n), width=380, height=340)
-        )
-    return _style(alt.hconcat(*panels).resolve_scale(color="independent"))
-
-
-# --------------------------------------------------------------------------- CE for regression
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def comparison(G: tuple[float, ...], z: tuple[float, ...]) -> cr.Comparison:
-    return cr.compare(np.array(G), np.array(z))
-
-
-def comparison_table(c: cr.Comparison) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "k": np.arange(1, c.G.size + 1),
-            "G_k (target)": c.G,
-            "z_k (prediction)": c.z,
-            "y_k = softmax(G)_k": c.y,
-            "a_k = softmax(z)_k": c.a,
-            "CE dL/dz_k = a_k − y_k": c.ce_grad,
-            "MSE dL/dz_k = 2(z_k − G_k)": c.mse_grad,
-        }
-    )
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def sweep(G: tuple[float, ...], z: tuple[float, ...], span: float) -> pd.DataFrame:
-    s = cr.gradient_sweep(np.array(G), np.array(z), span=span)
-    return pd.DataFrame(
-        {"z_1": s["z_i"], "error": s["error"], CE: s["ce_grad"], MSE: s["mse_grad"]}
-    )
-
-
-@cached_spec
-def sweep_chart(df: pd.DataFrame, z1: float, marks: Mapping[str, float]) -> alt.Chart:
-    long = _long(df, "z_1", {MSE: MSE, CE: CE})
-    chart = charts.lines(
-        long, "z_1", "value", "series", "dL/dz_1 as z_1 moves (other outputs fixed)",
-        x_title="z_1 (prediction of the first output)", y_title="dL/dz_1",
-        color_domain=[MSE, CE], legend_title=LEGEND, configure=False, height=340,
-    )  # fmt: skip
-    return _style(_with_point(chart, "z_1", z1, marks))
-
-
-@st.cache_data(max_entries=32, show_spinner="Fitting the linear model with MSE and with CE…")
-def experiment(cfg: cr.FitConfig) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, dict]]:
-    """``(fit table, history table, summary per loss)`` of the CE-vs-MSE regression fit."""
-    x, _, G, res = cr.fit_vector_regression(cfg)
-    fit = pd.DataFrame({"x": x, "G_1": G[:, 0], "G_2": G[:, 1]})
-    hist = []
-    summary = {}
-    for name, r in res.items():
-        label = MSE if name == "mse" else CE
-        fit[f"{label} z_1"] = r.z[:, 0]
-        fit[f"{label} z_2"] = r.z[:, 1]
-        hist.append(
-            pd.DataFrame(
-                {
-                    "epoch": np.arange(r.objective.size),
-                    "series": label,
-                    "RMSE of z vs G": r.rmse_z,
-                    "RMSE of softmax(z) vs softmax(G)": r.rmse_softmax,
-                }
-            )
-        )
-        summary[label] = {
-            "rmse_z": float(r.rmse_z[-1]) if r.rmse_z.size else math.nan,
-            "rmse_softmax": float(r.rmse_softmax[-1]) if r.rmse_softmax.size else math.nan,
-            "mean_z": float(np.mean(r.z)) if np.all(np.isfinite(r.z)) else math.nan,
-            "diverged_at": r.diverged_epoch,
-        }
-    summary["mean_G"] = {"value": float(np.mean(G))}
-    return fit, pd.concat(hist, ignore_index=True), summary
-
-
-@cached_spec
-def experiment_chart(fit: pd.DataFrame, summary: Mapping[str, Mapping]) -> alt.Chart:
-    """Targets (dots) and the fitted outputs of each loss (lines), one panel per output."""
-    panels = []
-    for k in (1, 2):
-        dots = pd.DataFrame({"x": fit["x"], "value": fit[f"G_{k}"], "series": "target G"})
-        lines = [
-            pd.DataFrame({"x": fit["x"], "value": fit[f"{s} z_{k}"], "series": f"fit with {s}"})
-            for s in (MSE, CE)
-            if summary[s]["diverged_at"] is None
-        ]
-        # MSE and CE keep their colours from the other charts; the data is grey.
-        scale = alt.Scale(
-            domain=[f"fit with {MSE}", f"fit with {CE}", "target G"],
-            range=[charts.PALETTE[0], charts.PALETTE[1], "#8c8c8c"],
-        )
-        layers = [
-            alt.Chart(dots)
-            .mark_circle(size=50, opacity=0.6)
-            .encode(
-                x=alt.X("x:Q", title="input x"),
-                y=alt.Y("value:Q", title=f"output {k}"),
-                color=alt.Color("series:N", scale=scale, title=""),
-            )
-        ]
-        if lines:
-            layers.append(
-                alt.Chart(pd.concat(lines))
-                .mark_line(strokeWidth=3)
-                .encode(x="x:Q", y="value:Q", color=alt.Color("series:N", scale=scale, title=""))
-            )
-        panels.append(alt.layer(*layers).properties(title=f"Output {k}", width=370, height=320))
-    return _style(alt.hconcat(*panels))
-
-
-@cached_spec
-def history_chart(hist: pd.DataFrame, column: str) -> alt.Chart:
-    return _style(
-        charts.lines(
-            hist, "epoch", column, "series", column, x_title="epoch", y_title=column,
-            log_y=True, color_domain=[MSE, CE], legend_title=LEGEND, zero_rule=False,
-            height=300, configure=False,
+    n = name
+    heat = (
+        alt.Chart(df)
+        .mark_rect()
+        .encode(
+            x=alt.X("x0:Q", axis=axis, scale=xs),
+            x2="x1:Q",
+            y=alt.Y("y0:Q", axis=axis, scale=ys),
+            y2="y1:Q",
+            color=alt.Color(
+                f"{n}:Q", title="loss", scale=alt.Scale(scheme="viridis", reverse=True),
+                legend=alt.Legend(orient="right", gradientLength=200),
+            ),
+            tooltip=[
+                alt.Tooltip("a1:Q", format=".3f"),
+                alt.Tooltip("a2:Q", format=".3f"),
+                alt.Tooltip("a3:Q", format=".3f"),
+                alt.Tooltip(f"{n}:Q", title="loss", format=".4f"),
+            ],
         )
     )  # fmt: skip
+    line = alt.Chart(uniform).mark_line(color="white", strokeDash=[6, 4], strokeWidth=2)
+    text = alt.Chart(corners).mark_text(fontSize=15, fontWeight="bold")
+    # The two predictions are not losses: black with a white ring, on any heatmap colour.
+    dots = alt.Chart(pts).mark_point(filled=True, size=140, color="#111", stroke="white")
+    names_ = alt.Chart(pts).mark_text(dx=12, dy=-10, fontSize=16, color="#111")
+    return alt.layer(
+        heat,
+        line.encode(x="x:Q", y="y:Q"),
+        text.encode(x="x:Q", y="y:Q", text="text:N"),
+        dots.encode(x="x:Q", y="y:Q", tooltip=["name:N"]),
+        names_.encode(x="x:Q", y="y:Q", text="name:N"),
+    ).properties(title=_title_lines(identity.title(n)), height=300)
 
 
 # --------------------------------------------------------------------------- helpers
 
 
-def _style(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """:func:`ui.charts.style` with a one-column legend (long series names)."""
-    return charts.style(
-        chart, orient="bottom", direction="vertical", symbolStrokeWidth=4, labelLimit=0
-    )
+def _title_lines(title: str) -> list[str]:
+    """A long title as two lines at its parenthesis, so a phone-wide chart shows all of it."""
+    head, sep, tail = title.partition(" (")
+    return [head, f"({tail}"] if sep and len(title) > 28 else [title]
 
 
 def _long(df: pd.DataFrame, x: str, series: Mapping[str, str]) -> pd.DataFrame:
@@ -474,7 +545,7 @@ def _with_point(chart: alt.Chart, x: str, x0: float, marks: Mapping[str, float])
     """``chart`` with a dashed vertical rule at ``x0`` and a dot per series at its value there."""
     rule = (
         alt.Chart(pd.DataFrame({x: [x0]}))
-        .mark_rule(color="#333", strokeDash=[3, 3], strokeWidth=1.5)
+        .mark_rule(color=identity.NEUTRAL, strokeDash=[3, 3], strokeWidth=1.5)
         .encode(x=f"{x}:Q")
     )
     dots = pd.DataFrame(
@@ -486,20 +557,3 @@ def _with_point(chart: alt.Chart, x: str, x0: float, marks: Mapping[str, float])
         .encode(x=f"{x}:Q", y="value:Q", tooltip=["series:N", alt.Tooltip("value:Q", format=".4g")])
     )
     return alt.layer(chart, rule, points)
-
-
-@contextlib.contextmanager
-def section() -> Iterator[None]:
-    """Show a ``ValueError`` of one page section as ``st.error`` and carry on with the next."""
-    try:
-        yield
-    except ValueError as err:
-        st.error(f"This part cannot be computed: {err}", icon=":material/error:")
-
-
-def sum_normalised(text: str, name: str) -> tuple[np.ndarray | None, str | None]:
-    """``(v / sum(v), None)`` for the typed vector, or ``(None, why not)`` (zero sum, ...)."""
-    try:
-        return cr.sum_normalise(an.parse_vector(text, name), name), None
-    except ValueError as err:
-        return None, str(err)

@@ -10,24 +10,24 @@ whose training label was flipped.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import boundaries, datasets, train
+from core import boundaries, snapshots, train
 from core.boundaries import Panel
-from ui import charts
-from ui.controls import DataChoice, LossParams, ModelChoice, params_for, short_label
+from ui import charts, identity, wording
+from ui.comparison import Comparison, Corruption
+from ui.controls import DataChoice, LossParams, ModelChoice
 
 #: An "x" drawn as an SVG path (Vega-Lite's "cross" is a plus sign).
 X_MARK = "M-1,-1L1,1M-1,1L1,-1"
 HEIGHT = 300
 #: Grid cells per axis: fine enough for a smooth boundary, small enough to draw quickly.
 RESOLUTION = 60
-#: Roughly how many snapshots the epoch scrubber offers.
-SNAPSHOTS = 12
 #: Training precision for the boundary pictures (float32 is ~2x faster; the picture is the same).
 DTYPE = "float32"
 
@@ -35,44 +35,35 @@ DTYPE = "float32"
 # --------------------------------------------------------------------------- cached work
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def load_data(data: DataChoice, flip: float) -> datasets.Dataset:
-    """The dataset with ``flip`` of its training labels flipped (symmetric noise)."""
-    ds = data.load()
-    if flip > 0:
-        ds = datasets.add_label_noise(ds, flip, kind="symmetric", seed=data.kwargs.get("seed", 0))
-    return ds
+def comparison(
+    data: DataChoice,
+    flip: float,
+    model: ModelChoice,
+    loss_names: Sequence[str],
+    params: LossParams = (),
+) -> Comparison:
+    """The page's widgets as one comparison key: ``flip`` is symmetric label noise."""
+    corruption = Corruption("symmetric", float(flip)) if flip > 0 else Corruption()
+    return Comparison(data, model, tuple(loss_names), params, corruption)
 
 
-def configs(
-    model: ModelChoice, loss_names: Sequence[str], params: LossParams = ()
-) -> list[train.TrainConfig]:
+def configs(key: Comparison) -> list[train.TrainConfig]:
     """One config per loss, same everything else, with the scrubber's snapshot epochs."""
-    snaps = boundaries.snapshot_epochs(model.epochs, SNAPSHOTS)
-    return [
-        model.config(n, params_for(params, n), dtype=DTYPE, snapshot_epochs=snaps)
-        for n in loss_names
-    ]
+    snaps = snapshots.schedule(key.model.epochs)  # playback's frames (ui.player)
+    return key.configs(dtype=DTYPE, snapshot_epochs=snaps)
 
 
 @st.cache_data(
     max_entries=8, show_spinner="Training every loss in lockstep from the same initial weights…"
 )
-def fit_runs(
-    data: DataChoice,
-    flip: float,
-    model: ModelChoice,
-    loss_names: tuple[str, ...],
-    params: LossParams = (),
-) -> dict[str, train.FitResult]:
+def fit_runs(key: Comparison) -> dict[str, train.FitResult]:
     """Train every loss in lockstep (same initial weights and batch order), keep snapshots.
 
     Cached functions must not draw (Streamlit replays their elements on a hit), so progress
     is the cache's own spinner, shown only when training actually runs.
     """
-    ds = load_data(data, flip)
-    results = train.fit_many(ds, configs(model, loss_names, params))
-    return dict(zip(loss_names, results, strict=True))
+    results = train.fit_many(key.load(), configs(key))
+    return dict(zip(key.losses, results, strict=True))
 
 
 def snapshot(result: train.FitResult, epoch: int):
@@ -82,24 +73,17 @@ def snapshot(result: train.FitResult, epoch: int):
     return result.model
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def compute_panels(
-    data: DataChoice,
-    flip: float,
-    model: ModelChoice,
-    loss_names: tuple[str, ...],
-    epoch: int,
-    _runs: dict[str, train.FitResult],
-    resolution: int = RESOLUTION,
-    params: LossParams = (),
-) -> list[Panel]:
-    """One :class:`core.boundaries.Panel` per loss at ``epoch``.
+def epochs(key: Comparison) -> list[int]:
+    """The epochs the scrubber offers (those with a snapshot), ascending."""
+    return sorted(snapshots.schedule(key.model.epochs))
 
-    ``_runs`` is :func:`fit_runs` of the same arguments (not hashed: the other arguments
-    already identify it).
-    """
-    ds = load_data(data, flip)
-    runs = _runs
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def compute_panels(key: Comparison, epoch: int, resolution: int = RESOLUTION) -> list[Panel]:
+    """One :class:`core.boundaries.Panel` per loss at ``epoch``, from :func:`fit_runs` of
+    the same key (a cache hit: the runs are always those of ``key``)."""
+    ds = key.load()
+    runs = fit_runs(key)
     grid = boundaries.make_grid(np.vstack([ds.X_train, ds.X_test]), resolution)
     return [
         boundaries.panel(
@@ -114,57 +98,136 @@ def compute_panels(
             loss_params=runs[n].config.loss_params,
             flipped=ds.corrupted,
         )
-        for n in loss_names
+        for n in key.losses
     ]
 
 
 # --------------------------------------------------------------------------- takeaway
 
 
-def takeaway(panels: Sequence[Panel], flipped: bool) -> str:
-    """The computed "what you are seeing" sentence for the boundary small multiples."""
-    ranked = sorted(panels, key=lambda p: p.test_accuracy, reverse=True)
-    best, worst = ranked[0], ranked[-1]
-    epoch = best.epoch
-    if len(ranked) == 1:
-        text = (
-            f"At epoch {epoch}, {short_label(best.loss)} reaches {best.test_accuracy:.1%} "
+#: Losses whose exact zeros come from a margin (a point beyond it gives no gradient).
+MARGIN_LOSSES = frozenset({"hinge", "squared_hinge", "multi_margin"})
+
+
+def _extremes(values: dict[str, float], fmt: str) -> tuple[list[str], list[str]] | None:
+    """The losses at the top and at the bottom of ``values`` (ties as printed with ``fmt``);
+    ``None`` when every value prints the same."""
+    hi, lo = max(values.values()), min(values.values())
+    if wording.same(hi, lo, fmt):
+        return None
+    top = [n for n, v in values.items() if wording.same(v, hi, fmt)]
+    bottom = [n for n, v in values.items() if wording.same(v, lo, fmt)]
+    return top, bottom
+
+
+def _who(losses: Sequence[str]) -> str:
+    return wording.names([identity.short(n) for n in losses])
+
+
+def _idle_sentences(panels: Sequence[Panel]) -> list[str]:
+    """Which losses leave training points with exactly zero gradient, and why: beyond the
+    margin (margin losses) or a saturated softmax (the others); the losses under which every
+    point still pulls are named as the contrast."""
+    idle = {p.loss: p.drivers.idle_fraction for p in panels}
+    out = []
+    idle_now = [n for n, x in idle.items() if x > 0]
+    for group, why in (
+        ([n for n in idle_now if n in MARGIN_LOSSES], "they are beyond the margin"),
+        ([n for n in idle_now if n not in MARGIN_LOSSES], "the softmax has saturated there"),
+    ):
+        if not group:
+            continue
+        shares = wording.names([wording.share(idle[n]) for n in group])
+        out.append(
+            f"Under {_who(group)}, {shares} of the training points give exactly zero gradient "
+            f"({why})."
+        )
+    pulling = [n for n, x in idle.items() if x == 0]
+    if out and pulling:
+        out.append(f"Under {_who(pulling)} every training point still pulls on the model.")
+    return out
+
+
+def takeaway(
+    panels: Sequence[Panel],
+    flipped: bool,
+    diverged: dict[str, int | None] | None = None,
+) -> str:
+    """The computed "what you are seeing" sentence for the boundary small multiples.
+
+    Cases: one loss; every loss at the same (printed) test accuracy; runs that diverged by
+    this epoch (named, not ranked: their last finite model is no trained result); ties at the
+    top or bottom (all tied losses named); exact-zero gradients explained by the margin only
+    for margin losses (elsewhere a saturated softmax); gradient shares compared only when they
+    differ as printed.
+    """
+    diverged = diverged or {}
+    epoch = panels[0].epoch if panels else 0
+    gone = [
+        p.loss for p in panels if diverged.get(p.loss) is not None and epoch >= diverged[p.loss]
+    ]
+    ranked = [p for p in panels if p.loss not in gone]
+    parts: list[str] = []
+    if not ranked:
+        parts.append(f"At epoch {epoch} every run has diverged: lower the learning rate.")
+    elif len(ranked) == 1:
+        p = ranked[0]
+        parts.append(
+            f"At epoch {epoch}, {identity.short(p.loss)} reaches {wording.pct(p.test_accuracy)} "
             "test accuracy."
         )
-    elif best.test_accuracy == worst.test_accuracy:
-        text = f"At epoch {epoch} every loss scores {best.test_accuracy:.1%} on the test points."
     else:
-        text = (
-            f"At epoch {epoch}, {short_label(best.loss)} scores {best.test_accuracy:.1%} on the "
-            f"test points and {short_label(worst.loss)} {worst.test_accuracy:.1%}."
+        acc = {p.loss: p.test_accuracy for p in ranked}
+        ends = _extremes(acc, ".1%")
+        if ends is None:
+            some = "every loss" if not gone else "every loss that did not diverge"
+            parts.append(
+                f"At epoch {epoch} {some} scores {wording.pct(ranked[0].test_accuracy)} on the "
+                "test points."
+            )
+        else:
+            top, bottom = ends
+            best, worst = acc[top[0]], acc[bottom[0]]
+            if len(ranked) == 2:
+                parts.append(
+                    f"At epoch {epoch}, {_who(top)} scores {wording.pct(best)} on the test points "
+                    f"and {_who(bottom)} {wording.pct(worst)}."
+                )
+            else:
+                parts.append(
+                    f"At epoch {epoch}, {_who(top)} {'score' if len(top) > 1 else 'scores'} best "
+                    f"({wording.pct(best)} on the test points) and {_who(bottom)} worst "
+                    f"({wording.pct(worst)})."
+                )
+    if gone:
+        parts.append(
+            "Diverged (last finite model shown, not ranked): "
+            + ", ".join(f"{identity.short(n)} at epoch {diverged[n]}" for n in gone)
+            + "."
         )
-    idle = max(panels, key=lambda p: p.drivers.idle_fraction)
-    if idle.drivers.idle_fraction > 0:
-        text += (
-            f" Under {short_label(idle.loss)}, {idle.drivers.idle_fraction:.0%} of the training "
-            "points give exactly zero gradient (they are beyond the margin)."
-        )
+    if ranked:
+        parts.extend(_idle_sentences(ranked))
     if flipped:
-        shares = [
-            (p.drivers.flagged_share, p) for p in panels if np.isfinite(p.drivers.flagged_share)
-        ]
-        if len(shares) >= 2:
-            hi, lo = max(shares, key=lambda t: t[0]), min(shares, key=lambda t: t[0])
-            text += (
-                f" The flipped points carry {hi[0]:.0%} of {short_label(hi[1].loss)}'s gradient "
-                f"but only {lo[0]:.0%} of {short_label(lo[1].loss)}'s."
-            )
+        field, what, only = "flagged_share", "The flipped points carry", "but only"
     else:
-        wrong = [p for p in panels if np.isfinite(p.drivers.misclassified_share)]
-        if len(wrong) >= 2 and any(p.drivers.misclassified_fraction > 0 for p in wrong):
-            hi = max(wrong, key=lambda p: p.drivers.misclassified_share)
-            lo = min(wrong, key=lambda p: p.drivers.misclassified_share)
-            text += (
-                f" Misclassified training points carry {hi.drivers.misclassified_share:.0%} of "
-                f"{short_label(hi.loss)}'s gradient but {lo.drivers.misclassified_share:.0%} of "
-                f"{short_label(lo.loss)}'s."
+        field, what, only = "misclassified_share", "Misclassified training points carry", "but"
+    shares = {p.loss: getattr(p.drivers, field) for p in ranked}
+    shares = {n: v for n, v in shares.items() if np.isfinite(v)}
+    relevant = flipped or any(
+        p.drivers.misclassified_fraction > 0 for p in ranked if p.loss in shares
+    )
+    if len(shares) >= 2 and relevant:
+        ends = _extremes(shares, ".0%")
+        if ends is None:
+            v = next(iter(shares.values()))
+            parts.append(f"{what} {wording.share(v)} of every loss's gradient.")
+        else:
+            top, bottom = ends
+            parts.append(
+                f"{what} {wording.share(shares[top[0]])} of {_who(top)}'s gradient {only} "
+                f"{wording.share(shares[bottom[0]])} of {_who(bottom)}'s."
             )
-    return text
+    return " ".join(parts)
 
 
 def class_name(k: int) -> str:
@@ -238,13 +301,13 @@ def panel_title(p: Panel, diverged_epoch: int | None) -> str:
     else:
         numbers = f"test accuracy {p.test_accuracy:.1%}"
     shade = "shading: score" if p.surface.kind == "score" else "shading: probability"
-    return f"{short_label(p.loss)}|{numbers}|{shade}"
+    return f"{identity.short(p.loss)}|{numbers}|{shade}"
 
 
 def facet_width(n_panels: int, columns: int = 4) -> int:
     """Pixel width of one square panel so a row (plus the y axis) fits the main column of a
-    wide Streamlit page on a 1400 px screen with the sidebar open (about 880 px)."""
-    return int(min(300, (860 // min(columns, max(1, n_panels))) - 12))
+    Streamlit page at 1280 px with the sidebar open (about 820 px; measured in Chromium)."""
+    return int(min(300, (760 // min(columns, max(1, n_panels))) - 12))
 
 
 def boundaries_chart(
@@ -289,7 +352,9 @@ def boundaries_chart(
         "y2": "x2_hi:Q",
     }
     color = alt.Color(
-        "label:N", scale=charts.color_scale(classes), legend=alt.Legend(title="Class")
+        "label:N",
+        scale=identity.class_scale(classes),
+        legend=alt.Legend(title="Class", orient="bottom", columns=4),
     )
     base = alt.Chart()
     shade = (
@@ -323,7 +388,7 @@ def boundaries_chart(
         alt.Size(
             "weight:Q",
             scale=alt.Scale(domain=[0, 1], range=[4, 200]),
-            legend=alt.Legend(title="|∂L/∂z| (relative)", values=[0.1, 0.5, 1.0]),
+            legend=alt.Legend(title="|∂L/∂z| (relative)", values=[0.1, 0.5, 1.0], orient="bottom"),
         )
         if drive
         else alt.value(36)
@@ -365,44 +430,101 @@ def boundaries_chart(
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def figure(
-    data: DataChoice,
-    flip: float,
-    model: ModelChoice,
-    loss_names: tuple[str, ...],
-    epoch: int,
-    drive: bool,
-    _runs: dict[str, train.FitResult],
-    columns: int = 4,
-    params: LossParams = (),
-) -> tuple[alt.FacetChart, pd.DataFrame, pd.DataFrame]:
-    """The faceted chart and its cells/points frames (cached: building it is the slow part
-    of a rerun). ``_runs`` is :func:`fit_runs` of the same arguments."""
-    ds = load_data(data, flip)
-    panels = compute_panels(data, flip, model, loss_names, epoch, _runs, params=params)
+def frames(key: Comparison, epoch: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cells and points frames of every panel at ``epoch`` (also offered as CSV)."""
+    ds = key.load()
+    panels = compute_panels(key, epoch)
     xy = (ds.X_train, ds.y_train, ds.X_test, ds.y_test, ds.corrupted)
     cells = pd.concat([cells_frame(p) for p in panels], ignore_index=True)
     points = pd.concat([points_frame(p, *xy) for p in panels], ignore_index=True)
-    titles = {p.loss: panel_title(p, _runs[p.loss].diverged_epoch) for p in panels}
-    chart = boundaries_chart(
+    return cells, points
+
+
+@charts.cached_spec(max_entries=32)
+def figure(key: Comparison, epoch: int, drive: bool, columns: int = 4) -> alt.FacetChart:
+    """The faceted chart of :func:`boundaries_chart` for ``key`` at ``epoch``."""
+    ds = key.load()
+    runs = fit_runs(key)
+    cells, points = frames(key, epoch)
+    titles = {
+        p.loss: panel_title(p, runs[p.loss].diverged_epoch) for p in compute_panels(key, epoch)
+    }
+    return boundaries_chart(
         cells, points, titles, n_classes=ds.n_classes, drive=drive, columns=columns
     )
-    return charts.style(chart, orient="bottom", columns=4), cells, points
 
 
-def show(
-    data: DataChoice,
-    flip: float,
-    model: ModelChoice,
-    loss_names: tuple[str, ...],
-    epoch: int,
-    drive: bool,
-    runs: dict[str, train.FitResult],
-    params: LossParams = (),
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Draw the small multiples; return the cells and points frames (for CSV).
+def show(key: Comparison, epoch: int, drive: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Draw the small multiples; return the cells and points frames (for CSV)."""
+    charts.show(figure(key, epoch, drive), height="content")
+    return frames(key, epoch)
 
-    ``params`` must be those ``runs`` were trained with (they key the caches)."""
-    chart, cells, points = figure(data, flip, model, loss_names, epoch, drive, runs, params=params)
-    st.altair_chart(chart, width="content")
-    return cells, points
+
+# --------------------------------------------------------------------------- page text and table
+
+
+def caption(ds, model: ModelChoice) -> str:
+    """The line under the controls: data size, classes, model, same start."""
+    return (
+        f"{ds.title}: {len(ds.y_train)} training / {len(ds.y_test)} test points, "
+        f"{ds.n_classes} classes · {model.describe} · the same initial weights for every loss"
+    )
+
+
+def divergence_notes(runs: dict[str, train.FitResult], lr: float) -> list[str]:
+    """One warning per diverged run: when, and that its last finite model is shown."""
+    return [
+        f"{identity.title(n)} diverged at epoch {r.diverged_epoch} (learning rate {lr:g} is "
+        "too high for it); its last finite model is shown."
+        for n, r in runs.items()
+        if r.diverged
+    ]
+
+
+def never(epoch: int | None) -> str:
+    """A table cell for "diverged at epoch": the epoch, or "never" (no ``None`` on screen)."""
+    return "never" if epoch is None else str(int(epoch))
+
+
+def summary_frame(panels: Sequence[Panel], runs: dict[str, train.FitResult]) -> pd.DataFrame:
+    """The table under the panels: accuracies and who drives learning, one row per loss."""
+    table = pd.DataFrame(
+        {
+            "loss": [identity.title(p.loss) for p in panels],
+            "epoch": [p.epoch for p in panels],
+            "test accuracy": [p.test_accuracy for p in panels],
+            "train accuracy": [p.train_accuracy for p in panels],
+            "zero-gradient points": [p.drivers.idle_fraction for p in panels],
+            "gradient share of misclassified": [p.drivers.misclassified_share for p in panels],
+            "gradient share of flipped": [p.drivers.flagged_share for p in panels],
+            "diverged at epoch": [never(runs[p.loss].diverged_epoch) for p in panels],
+        }
+    )
+    # without flipped labels the column would be empty: leave it out rather than show blanks
+    if table["gradient share of flipped"].isna().all():
+        table = table.drop(columns="gradient share of flipped")
+    return table
+
+
+#: Columns of :func:`summary_frame` shown as percentages.
+PERCENT_COLUMNS = (
+    "test accuracy",
+    "train accuracy",
+    "zero-gradient points",
+    "gradient share of misclassified",
+    "gradient share of flipped",
+)
+
+
+def styled_summary(table: pd.DataFrame) -> Any:
+    """:func:`summary_frame` for ``st.dataframe``: shares as percentages, "—" where a share is
+    undefined (no gradient at all), never ``None``; the numbers stay numbers."""
+    cols = [c for c in PERCENT_COLUMNS if c in table]
+    return table.style.format("{:.1%}", subset=cols, na_rep="—").hide(axis="index")
+
+
+SHADING_NOTE = (
+    "Shading: predicted class, darker = more confident (probability; for margin losses the "
+    "score up to the margin). Dark cells: the boundary. Filled dots: training points; "
+    "hollow triangles: test points; black x: flipped label."
+)

@@ -1,8 +1,28 @@
-"""Altair chart builders shared by the pages: data in, ``alt.Chart`` out, readable on a projector.
+"""The one chart pipeline: builders, style, cache, draw; readable on a projector and a phone.
 
 Every builder takes a tidy ``pandas.DataFrame`` (one row per point) and returns a chart with a
 title, axis titles (with units where there are any) and a legend, in fonts big enough for the
-back of a lecture hall. Give a ``color_domain`` to keep one colour per series across charts.
+back of a lecture hall. Give a ``color_domain`` to keep one colour per series across charts
+(for losses, use :func:`ui.identity.scale`).
+
+The pipeline, for every chart of every page::
+
+    @charts.cached_spec                       # styled once, cached as a Vega-Lite dict
+    def my_chart(choice: FrozenChoice) -> alt.Chart:
+        return alt.Chart(...)                 # unstyled, data bounded by the builder
+
+    charts.show(my_chart(choice))             # as wide as its container
+
+Sizes come from one place, :func:`sizes`: normal mode 16 px text, presenter mode
+(``?present=1``) at least 18 px everywhere (:func:`cached_spec` keys its cache on the mode and
+enlarges every font the builder set, see :func:`presenter_spec`).
+
+Responsive layout: a single or layered chart fills its container's width (``fit-x``).
+Composite charts (facets, concatenations) cannot, and a fixed-size row of panels overflows a
+phone and stays small on a large screen. For small multiples draw one chart per panel with
+:func:`panels`: they sit side by side in ``st.columns`` (each panel as wide as its column,
+so they grow at 1920 px) and stack one per row on a narrow screen (Streamlit stacks columns
+below 640 px), so nothing is clipped at 390 px.
 """
 
 from __future__ import annotations
@@ -16,6 +36,8 @@ import pandas as pd
 import streamlit as st
 from streamlit.elements.vega_charts import _altair_globals_lock as ALTAIR_LOCK
 
+from ui import state
+
 #: Colour-blind-friendly categorical palette (Tableau 10), in the order series are listed.
 PALETTE: tuple[str, ...] = (
     "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
@@ -25,6 +47,32 @@ PALETTE: tuple[str, ...] = (
 FONT_SIZE = 16
 TITLE_SIZE = 20
 HEIGHT = 360
+#: Presenter mode: the smallest text on a chart (issue 11: at least 18 px on a projector).
+PRESENT_FONT_SIZE = 20
+PRESENT_TITLE_SIZE = 26
+PRESENT_HEIGHT = 440
+
+
+def sizes(present: bool | None = None) -> dict[str, int]:
+    """The one font/size helper: ``{"font", "title", "height"}`` in pixels for the mode.
+
+    ``present=None`` reads the mode from the URL (``?present=1``).
+    """
+    if present is None:
+        present = presenting()
+    if present:
+        return {"font": PRESENT_FONT_SIZE, "title": PRESENT_TITLE_SIZE, "height": PRESENT_HEIGHT}
+    return {"font": FONT_SIZE, "title": TITLE_SIZE, "height": HEIGHT}
+
+
+def presenting() -> bool:
+    """Whether the current page is in presenter mode (``?present=1``); False outside a run."""
+    try:
+        return state.presenting(st.query_params.get_all(state.PRESENT))
+    except Exception:  # no script run (a builder called from a plain test)
+        return False
+
+
 # Sizes set on the encodings themselves: Streamlit's chart theme overrides the configure_* ones.
 AXIS = alt.Axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, titleFontWeight="normal")
 LEGEND = alt.Legend(
@@ -33,12 +81,15 @@ LEGEND = alt.Legend(
 )  # fmt: skip
 
 
-def color_scale(domain: Sequence[str] | None) -> alt.Scale:
-    """A categorical scale that gives the i-th name of ``domain`` the i-th palette colour."""
+def color_scale(domain: Sequence[str] | None, colors: Sequence[str] | None = None) -> alt.Scale:
+    """A categorical scale that gives the i-th name of ``domain`` the i-th colour of ``colors``
+    (default: the palette), e.g. the losses' colours from ``ui.identity``."""
     if not domain:
-        return alt.Scale(range=list(PALETTE))
-    colors = [PALETTE[i % len(PALETTE)] for i in range(len(domain))]
-    return alt.Scale(domain=list(domain), range=colors)
+        return alt.Scale(range=list(colors or PALETTE))
+    palette = list(colors) if colors else list(PALETTE)
+    return alt.Scale(
+        domain=list(domain), range=[palette[i % len(palette)] for i in range(len(domain))]
+    )
 
 
 def lines(
@@ -52,6 +103,7 @@ def lines(
     y_title: str | None = None,
     log_y: bool = False,
     color_domain: Sequence[str] | None = None,
+    colors: Sequence[str] | None = None,
     legend_title: str | None = None,
     zero_rule: bool = True,
     y_domain: tuple[float, float] | None = None,
@@ -70,6 +122,8 @@ def lines(
         works for gradients (negative) and losses (zero) alike.
     color_domain
         Series names in the order that fixes their colours (stable across charts).
+    colors
+        The colours of ``color_domain``, in order (e.g. ``ui.identity.color`` of each loss).
     zero_rule
         Draw the line ``y = 0`` for orientation.
     y_domain
@@ -92,7 +146,7 @@ def lines(
         color=alt.Color(
             f"{color}:N",
             title=legend_title or color,
-            scale=color_scale(color_domain),
+            scale=color_scale(color_domain, colors),
             sort=list(color_domain) if color_domain else None,
             legend=LEGEND,
         ),
@@ -114,26 +168,114 @@ def lines(
 COMPOSITE = (alt.HConcatChart, alt.VConcatChart, alt.ConcatChart, alt.FacetChart)
 
 
-def style(chart: alt.TopLevelMixin, **legend: object) -> alt.TopLevelMixin:
+def style(
+    chart: alt.TopLevelMixin, *, present: bool = False, **legend: object
+) -> alt.TopLevelMixin:
     """Top-level settings: projector-sized fonts, and a plot area that keeps its height.
 
     A single or layered chart gets ``fit-x`` with ``contains="padding"``: as wide as its
     Streamlit container while ``height`` stays the height of the plot itself, so a tall legend
     below it does not squeeze the plot (Streamlit's default fits everything into ``height``).
-    Concatenated and faceted charts keep their panels' fixed sizes (see ``COMPOSITE``).
-    ``legend`` adds or overrides legend settings, e.g. ``orient="bottom", columns=4``.
+    Concatenated and faceted charts keep their panels' fixed sizes (see ``COMPOSITE``; use
+    :func:`panels` for responsive small multiples). Titles and legend labels may wrap or use
+    the full width (no truncation with an ellipsis). ``present`` picks presenter-mode sizes
+    (:func:`sizes`). ``legend`` adds or overrides legend settings, e.g. ``orient="bottom"``.
     """
     autosize = (
         alt.AutoSizeParams(type="pad")
         if isinstance(chart, COMPOSITE)
         else alt.AutoSizeParams(type="fit-x", contains="padding")
     )
+    size = sizes(present)
+    font, title = size["font"], size["title"]
+    legend = {"labelLimit": 0, "titleLimit": 0, **legend}
     return (
         chart.properties(autosize=autosize)
-        .configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE)
-        .configure_title(fontSize=TITLE_SIZE, anchor="start", offset=12)
-        .configure_legend(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, **legend)
+        .configure_axis(labelFontSize=font, titleFontSize=font, titleLimit=0)
+        .configure_header(labelFontSize=font, titleFontSize=font, labelLimit=0)
+        .configure_title(fontSize=title, subtitleFontSize=font, anchor="start", offset=12, limit=0)
+        .configure_legend(labelFontSize=font, titleFontSize=font, **legend)
     )
+
+
+#: Characters per line of a chart title before it wraps (about 400 px at 20 px): a title that
+#: does not fit its chart is wrapped onto more lines, never cut with an ellipsis.
+TITLE_CHARS = 44
+#: Spec keys whose value is a list of charts (a title of one of them is a chart title).
+_CHART_LISTS = ("layer", "hconcat", "vconcat", "concat")
+
+
+def _lines(text: str, width: int) -> list[str]:
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return [*lines, line] if line else lines
+
+
+def wrap_titles(spec: Spec, width: int = TITLE_CHARS) -> Spec:
+    """``spec`` with every chart title longer than ``width`` characters split into lines.
+
+    Streamlit cuts a title wider than its chart with an ellipsis ("Squared error on
+    probabi…"); Vega-Lite draws a list of strings as lines, so long titles wrap instead.
+    Titles of layers and concatenated or faceted members are wrapped too; axis and legend
+    titles are left alone (their limits are lifted in :func:`style`).
+    """
+
+    def title(t: Any) -> Any:
+        if isinstance(t, str) and len(t) > width:
+            return _lines(t, width)
+        if isinstance(t, dict) and isinstance(t.get("text"), str) and len(t["text"]) > width:
+            return {**t, "text": _lines(t["text"], width)}
+        return t
+
+    def chart(node: Any) -> Any:
+        if not isinstance(node, dict):
+            return node
+        out = dict(node)
+        if "title" in out:
+            out["title"] = title(out["title"])
+        for key in _CHART_LISTS:
+            if isinstance(out.get(key), list):
+                out[key] = [chart(c) for c in out[key]]
+        if isinstance(out.get("spec"), dict):
+            out["spec"] = chart(out["spec"])
+        return out
+
+    return chart(spec)
+
+
+#: Spec keys that hold a font size (Vega-Lite axis, legend, header, title, text marks).
+_FONT_KEYS = frozenset({"fontSize", "labelFontSize", "titleFontSize", "subtitleFontSize"})
+
+
+def presenter_spec(spec: Spec, minimum: int = PRESENT_FONT_SIZE) -> Spec:
+    """A copy of ``spec`` whose every explicit font size is scaled to at least ``minimum``.
+
+    Builders set sizes on encodings (``charts.AXIS``, ``labelFontSize=16`` on a header);
+    those win over ``config``, so presenter mode scales them here: each size becomes
+    ``max(minimum, round(size * minimum / FONT_SIZE))`` (16 px -> 20 px, 20 px -> 25 px).
+    """
+    factor = minimum / FONT_SIZE
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {
+                k: (
+                    max(minimum, round(v * factor))
+                    if k in _FONT_KEYS and isinstance(v, int | float) and not isinstance(v, bool)
+                    else walk(v)
+                )
+                for k, v in node.items()
+            }
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return walk(spec)
 
 
 # --------------------------------------------------------------------------- the one pipeline
@@ -148,18 +290,33 @@ def cached_spec(
 
     Building and validating an Altair chart costs 0.1-0.5 s per chart on a busy machine, more
     than the numbers behind it; cached, a warm rerun only sends the stored dict. The builder
-    returns an unstyled chart; :func:`style` is applied here, once. Arguments must be hashable
-    (frozen choices) as for ``st.cache_data``. Use as ``@cached_spec`` or
-    ``@cached_spec(max_entries=8)``.
+    returns an unstyled chart; :func:`style` is applied here, once, in the sizes of the
+    current mode (presenter mode is part of the cache key, see :func:`presenter_spec`).
+    Arguments must be hashable (frozen choices) as for ``st.cache_data``. Use as
+    ``@cached_spec`` or ``@cached_spec(max_entries=8)``.
+
+    Row limits: Altair's ``MaxRowsError`` is switched off here because the data are bounded
+    by the builders (a builder that draws one row per epoch must thin its rows); a figure is
+    never cut by a row limit at a slider's maximum (``tests/app/test_slider_maxima.py``).
     """
 
     def wrap(fn: Callable[..., alt.TopLevelMixin]) -> Callable[..., Spec]:
-        @st.cache_data(max_entries=max_entries, show_spinner=False)
+        # The mode is a keyword the builder never sees; its name has no leading underscore
+        # because st.cache_data does not hash those.
         @functools.wraps(fn)
-        def spec(*args: Any, **kwargs: Any) -> Spec:
-            return to_spec(style(fn(*args, **kwargs)))
+        def spec(*args: Any, charts_presenter_mode: bool = False, **kwargs: Any) -> Spec:
+            out = to_spec(style(fn(*args, **kwargs), present=charts_presenter_mode))
+            out = wrap_titles(out, TITLE_CHARS - 8 * charts_presenter_mode)
+            return presenter_spec(out) if charts_presenter_mode else out
 
-        return spec
+        cached = st.cache_data(max_entries=max_entries, show_spinner=False)(spec)
+
+        @functools.wraps(fn)
+        def call(*args: Any, **kwargs: Any) -> Spec:
+            return cached(*args, charts_presenter_mode=presenting(), **kwargs)
+
+        call.clear = cached.clear  # type: ignore[attr-defined]
+        return call
 
     return wrap(build) if build is not None else wrap
 
@@ -178,7 +335,47 @@ def to_spec(chart: alt.TopLevelMixin) -> Spec:
         return chart.to_dict()
 
 
-def show(spec: Spec, *, container: Any = None, height: int | None = None) -> None:
-    """Draw a spec from :func:`cached_spec` as wide as its container."""
+def show(spec: Spec, *, container: Any = None, height: int | str | None = "content") -> None:
+    """Draw a spec from :func:`cached_spec` as wide as its container.
+
+    Composite specs (facets, concatenations) keep their panels' sizes and are drawn at their
+    own width (stretching them leaves them blank in a browser); prefer :func:`panels`.
+    ``height`` is Streamlit's: ``"content"`` (the spec's own height) or pixels.
+    """
     box = container if container is not None else st
-    box.vega_lite_chart(spec, width="stretch", height=height)
+    composite = any(k in spec for k in ("facet", "hconcat", "vconcat", "concat"))
+    # Streamlit 1.67 refuses height=None: None means the spec's own height, as "content" does.
+    box.vega_lite_chart(
+        spec, width="content" if composite else "stretch", height=height or "content"
+    )
+
+
+def panels(
+    specs: Sequence[Spec],
+    *,
+    columns: int = 4,
+    container: Any = None,
+    height: int | str = "content",
+) -> None:
+    """Responsive small multiples: one single (non-composite) spec per panel, in a grid.
+
+    Up to ``columns`` panels share a row of ``st.columns`` (each panel fills its column:
+    about 220 px per panel at 1280 px with the sidebar open, 400 px at 1920 px); more panels
+    wrap onto further rows; on a screen narrower than 640 px Streamlit stacks the columns, so
+    each panel takes the full width of a phone. Put a legend shared by all panels on one
+    panel (e.g. the last) or under the grid, and give each panel its own title.
+
+    Parameters
+    ----------
+    specs
+        Specs from :func:`cached_spec` whose builders return single or layered charts with a
+        height and no width (they fit their column).
+    columns
+        Panels per row on a wide screen (fewer panels: as many columns as panels).
+    """
+    box = container if container is not None else st
+    per_row = max(1, min(columns, len(specs)))
+    for start in range(0, len(specs), per_row):
+        row = box.columns(per_row, gap="small")
+        for col, spec in zip(row, specs[start : start + per_row], strict=False):
+            show(spec, container=col, height=height)

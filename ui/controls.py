@@ -34,6 +34,7 @@ import streamlit as st
 
 from core import cost, datasets, losses, models, optim, train
 from core.losses import LossParams
+from ui import identity, state
 
 #: Hard limits that bound the work any URL can ask for.
 MAX_EPOCHS = 2000
@@ -344,17 +345,13 @@ def model_controls(
     )
 
 
-#: Short labels for legends and takeaway sentences (the registry's titles are for headers).
-SHORT_LABELS = {
-    "cross_entropy": "CE", "mse": "MSE", "mae": "MAE", "hinge": "hinge",
-    "squared_hinge": "squared hinge", "multi_margin": "multi-margin", "focal": "focal",
-    "square_logits": "square loss on logits", "gce": "GCE", "kl_div": "KL",
-}  # fmt: skip
+#: Short labels for legends and takeaway sentences: :data:`ui.identity.SHORT`, the one place.
+SHORT_LABELS = identity.SHORT
 
 
 def short_label(name: str) -> str:
-    """Short label of a classification loss (e.g. ``CE``), falling back to its name."""
-    return SHORT_LABELS.get(name, name)
+    """Short label of a loss (e.g. ``CE``), falling back to its name (:func:`identity.short`)."""
+    return identity.short(name)
 
 
 def within_budget(
@@ -380,11 +377,116 @@ def within_budget(
 
 
 def loss_title(name: str, task: str = "classification") -> str:
-    """The registry's title of a loss (the name itself if it is not registered)."""
-    try:
-        return losses.get(name, task).title
-    except ValueError:
-        return name
+    """The display name of a loss (the name itself if it is not registered): identity.title."""
+    return identity.title(name, task)
+
+
+# --------------------------------------------------------------------------- URL-managed pickers
+
+
+def _from_url(raw: Sequence[str], options: Sequence[Any], format_func: Any) -> list[Any]:
+    """The options a link names, in its order, without repeats; unknown values are dropped.
+
+    A value is an option's URL form (``str(option)``) or, for links written by hand, its
+    display label (``format_func(option)``).
+    """
+    by_text = {str(o): o for o in options}
+    by_label = {str(format_func(o)): o for o in options}
+    out: list[Any] = []
+    for r in raw:
+        o = by_text.get(r, by_label.get(r))
+        if o is not None and o not in out:
+            out.append(o)
+    return out
+
+
+def _to_url(key: str, values: Sequence[Any], default: Sequence[Any]) -> None:
+    """Write ``values`` to the query parameter ``key`` (removed when it is the default)."""
+    texts = [str(v) for v in values]
+    if list(values) == list(default):
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get_all(key) != texts:
+        st.query_params[key] = texts
+
+
+def url_multiselect(
+    label: str,
+    options: Sequence[Any],
+    *,
+    default: Sequence[Any],
+    key: str,
+    format_func: Any = str,
+    max_selections: int | None = None,
+    container: Any = None,
+    **kwargs: Any,
+) -> list[Any]:
+    """``st.multiselect`` showing ``format_func`` labels, its URL holding the options themselves.
+
+    The first run of a session seeds the widget from ``?key=a&key=b`` (unknown values are
+    dropped, so ``frame.page`` names them in its link notice); afterwards the widget's value
+    is written back to the URL (removed when it equals ``default``). ``frame.presets`` resets
+    it like a bound widget (its key is in :data:`ui.state.MANAGED`).
+    """
+    box = container if container is not None else st
+    options = list(options)
+    default = [o for o in default if o in options]
+    state.MANAGED.add(key)
+    if key not in st.session_state:
+        raw = st.query_params.get_all(key)
+        if raw:
+            taken = _from_url(raw, options, format_func)[:max_selections]
+            st.session_state[key] = taken or list(default)
+    elif any(v not in options for v in st.session_state[key]):
+        # a value carried from another page's picker with other options
+        st.session_state[key] = [v for v in st.session_state[key] if v in options]
+    value = box.multiselect(
+        label,
+        options,
+        default=default,
+        key=key,
+        format_func=format_func,
+        max_selections=max_selections,
+        **kwargs,
+    )
+    _to_url(key, value, default)
+    return value
+
+
+def url_selectbox(
+    label: str,
+    options: Sequence[Any],
+    *,
+    default: Any,
+    key: str,
+    format_func: Any = str,
+    container: Any = None,
+    **kwargs: Any,
+) -> Any:
+    """``st.selectbox`` showing ``format_func`` labels, its URL holding the option itself.
+
+    The single-choice twin of :func:`url_multiselect`.
+    """
+    box = container if container is not None else st
+    options = list(options)
+    state.MANAGED.add(key)
+    if key not in st.session_state:
+        raw = st.query_params.get_all(key)
+        if raw:
+            taken = _from_url(raw[-1:], options, format_func)
+            st.session_state[key] = taken[0] if taken else default
+    elif st.session_state[key] not in options:
+        st.session_state[key] = default
+    value = box.selectbox(
+        label,
+        options,
+        index=options.index(default),
+        key=key,
+        format_func=format_func,
+        **kwargs,
+    )
+    _to_url(key, [value], [default])
+    return value
 
 
 def params_for(params: LossParams, loss: str) -> dict[str, float]:
@@ -437,16 +539,18 @@ def loss_controls(
     max_selections: int | None = 8,
     container: Any = None,
 ) -> tuple[str, ...]:
-    """A multiselect of registered losses (URL key ``losses``); returns names in registry order."""
+    """A multiselect of registered losses showing their display names (URL key ``losses``,
+    values the registry names); returns names in registry order."""
     box = container if container is not None else st.sidebar
     options = losses.names(task)
-    chosen = box.multiselect(
+    chosen = url_multiselect(
         label,
         options,
-        default=[n for n in default if n in options],
+        default=default,
         key=key,
+        format_func=lambda n: identity.title(n, task),
         max_selections=max_selections,
-        help="; ".join(f"{n}: {loss_title(n, task)}" for n in options),
-        bind="query-params",
+        container=box,
+        help="In the link: " + ", ".join(options),
     )
     return tuple(n for n in options if n in chosen)

@@ -7,17 +7,17 @@ them, shapes them into tidy tables for Altair and CSV, and words the takeaways.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
-import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from core import curves, losses
 from core.losses import LossParams
-from ui import charts
-
-#: Frozen hyperparameters, hashable for the cache: ``((loss, ((hp, value), ...)), ...)``.
+from ui import charts, identity
+from ui.wording import REL_TOL, num, ratio, tied, verb
+from ui.wording import names as join  # "names" is a local variable here
 
 DEFAULT_LOSSES: dict[str, tuple[str, ...]] = {
     "classification": ("cross_entropy", "mse", "mae", "hinge"),
@@ -37,28 +37,34 @@ def available(names: Iterable[str], task: str = "classification") -> list[str]:
 
 
 def presets() -> dict[str, dict[str, object]]:
-    """The page's lecture presets: ``{button label: {widget key: value}}``."""
+    """The page's lecture presets: ``{button label: {widget key: value}}``.
+
+    Each sets every control its point depends on (task, losses, range, comparison point, scale
+    and the hyperparameters of the losses it shows); its label is the claim its figure shows.
+    """
     cls, reg = available, lambda names: available(names, "regression")
     return {
         "Hinge ignores points beyond the margin": {
             "task": "classification", "cls": cls(["cross_entropy", "hinge"]),
-            "hinge_margin": 1.0, "range": 4.0, "at": 2.0,
+            "hinge_margin": 1.0, "cross_entropy_label_smoothing": 0.0, "range": 4.0, "at": 2.0,
+            "log": False,
         },
-        "Huber = MSE near 0, MAE far away": {
+        "Huber: quadratic near 0, MAE's slope far away": {
             "task": "regression", "reg": reg(["mse", "mae", "huber"]),
             "huber_delta": 1.0, "range": 4.0, "at": 3.0, "log": False,
         },
         "Focal down-weights easy points": {
             "task": "classification", "cls": cls(["cross_entropy", "focal"]),
-            "focal_gamma": 2.0, "range": 5.0, "at": 2.0, "log": False,
+            "focal_gamma": 2.0, "cross_entropy_label_smoothing": 0.0, "range": 5.0, "at": 2.0,
+            "log": False,
         },
         "Label smoothing pushes back": {
             "task": "classification", "cls": cls(["cross_entropy"]),
-            "cross_entropy_label_smoothing": 0.1, "range": 8.0, "at": 6.0,
+            "cross_entropy_label_smoothing": 0.1, "range": 8.0, "at": 6.0, "log": False,
         },
         "Robust losses cap the pull of outliers": {
             "task": "regression", "reg": reg(["mse", "huber", "log_cosh", "cauchy"]),
-            "range": 10.0, "at": 8.0, "log": True,
+            "huber_delta": 1.0, "cauchy_scale": 1.0, "range": 10.0, "at": 8.0, "log": True,
         },
     }  # fmt: skip
 
@@ -98,6 +104,11 @@ def label(task: str, name: str, params: Mapping[str, float]) -> str:
     return f"{short} ({', '.join(f'{k}={v:g}' for k, v in changed.items())})"
 
 
+def title(task: str, name: str) -> str:
+    """The loss's display name (``ui.identity``), for pickers."""
+    return identity.title(name, task)
+
+
 def short_title(task: str, name: str) -> str:
     """The title without its parenthesis, unless that would clash with another loss's."""
     title = losses.get(name, task=task).title
@@ -108,6 +119,37 @@ def short_title(task: str, name: str) -> str:
 
 def labels(task: str, params: LossParams) -> list[str]:
     return [label(task, n, dict(p)) for n, p in params]
+
+
+def colors(params: LossParams) -> list[str]:
+    """Each loss's colour from ``ui.identity`` (blue is cross-entropy on every page)."""
+    return [identity.color(n) for n, _ in params]
+
+
+def hyperparameters(task: str, name: str) -> tuple[losses.Hyperparameter, ...]:
+    """The loss's hyperparameters (one slider each on the page)."""
+    return tuple(losses.get(name, task=task).hyperparameters)
+
+
+def needs_target(task: str, names: Sequence[str]) -> bool:
+    """Whether a regression loss among ``names`` depends on the target itself (MSLE, MAPE)."""
+    return task == "regression" and any(curves.depends_on_target(n) for n in names)
+
+
+def formulas(task: str, name: str) -> tuple[str, str, str]:
+    """``(title, value LaTeX, gradient LaTeX)`` of a registered loss."""
+    loss = losses.get(name, task=task)
+    return loss.title, loss.formula_latex, loss.grad_latex
+
+
+def frozen(task: str, names: Sequence[str], values: Mapping[str, float]) -> LossParams:
+    """The hashable ``LossParams`` of ``names``: each hyperparameter from ``values`` (widget key ->
+    value, e.g. ``st.session_state``), its default when absent."""
+    return tuple(
+        (n, tuple((h.name, float(values.get(param_key(n, h.name), h.default)))
+                  for h in hyperparameters(task, n)))
+        for n in names
+    )  # fmt: skip
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -196,19 +238,25 @@ def claim_numbers() -> dict[str, dict[str, float]] | None:
 # --------------------------------------------------------------------------- charts
 
 
-def value_chart(df: pd.DataFrame, task: str, *, log_y: bool, domain: Sequence[str]) -> alt.Chart:
-    x_title = margin_title(task)
+@charts.cached_spec
+def value_chart(task: str, params: LossParams, x_max: float, target: float, log_y: bool):
+    """Each loss's value against the margin (or residual), in its identity colour."""
     return charts.lines(
-        df, "x", "value", "loss", "Loss value", x_title=x_title, y_title="loss L",
-        log_y=log_y, color_domain=domain, legend_title="loss",
+        curve_table(task, params, x_max, target), "x", "value", "loss", "Loss value",
+        x_title=margin_title(task), y_title="loss L", log_y=log_y,
+        color_domain=labels(task, params), colors=colors(params), legend_title="loss",
+        configure=False,
     )  # fmt: skip
 
 
-def gradient_chart(df: pd.DataFrame, task: str, *, log_y: bool, domain: Sequence[str]) -> alt.Chart:
+@charts.cached_spec
+def gradient_chart(task: str, params: LossParams, x_max: float, target: float, log_y: bool):
+    """Each loss's gradient against the margin (or residual)."""
     d = "dL/dm" if task == "classification" else "dL/de"
     return charts.lines(
-        df, "x", "gradient", "loss", f"Gradient {d}", x_title=margin_title(task), y_title=d,
-        log_y=log_y, color_domain=domain, legend_title="loss",
+        curve_table(task, params, x_max, target), "x", "gradient", "loss", f"Gradient {d}",
+        x_title=margin_title(task), y_title=d, log_y=log_y, color_domain=labels(task, params),
+        colors=colors(params), legend_title="loss", configure=False,
     )  # fmt: skip
 
 
@@ -216,41 +264,32 @@ def gradient_chart(df: pd.DataFrame, task: str, *, log_y: bool, domain: Sequence
 WEIGHT_Y_MAX = 4.0
 
 
-def weight_chart(df: pd.DataFrame, column: str, title: str, y_title: str, *, log_y: bool):
+def weight_chart(params: LossParams, column: str, title: str, y_title: str, *, log_y: bool):
     """Normalised weights against ``p_t``; linear charts are cut at ``WEIGHT_Y_MAX``."""
     return charts.lines(
-        df, "p_t", column, "loss", title, x_title="target probability p_t", y_title=y_title,
-        log_y=log_y, color_domain=list(dict.fromkeys(df["loss"])), legend_title="loss",
-        zero_rule=False, y_domain=(0.0, WEIGHT_Y_MAX),
+        weight_table(params), "p_t", column, "loss", title, x_title="target probability p_t",
+        y_title=y_title, log_y=log_y, color_domain=labels("classification", params),
+        colors=colors(params), legend_title="loss", zero_rule=False,
+        y_domain=(0.0, WEIGHT_Y_MAX), configure=False,
     )  # fmt: skip
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def curve_specs(
-    task: str, params: LossParams, x_max: float, target: float, log_y: bool
-) -> tuple[dict, dict]:
-    """Vega-Lite specs of the value and gradient charts, cached: building and validating them
-    with Altair costs more than computing the numbers."""
-    table = curve_table(task, params, x_max, target)
-    domain = labels(task, params)
-    with charts.ALTAIR_LOCK:  # Altair's settings are process-wide (see charts.to_spec)
-        return (
-            value_chart(table, task, log_y=log_y, domain=domain).to_dict(),
-            gradient_chart(table, task, log_y=log_y, domain=domain).to_dict(),
-        )
+@charts.cached_spec
+def weight_p_chart(params: LossParams, log_y: bool):
+    """|dL/dp_t| of each loss, normalised to 1 at p_t = 1/2."""
+    return weight_chart(
+        params, "dL_dpt_rel", "Weight on p_t: |dL/dp_t|", "relative weight (1 at p_t = 0.5)",
+        log_y=log_y,
+    )  # fmt: skip
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def weight_specs(params: LossParams, log_y: bool) -> tuple[dict, dict]:
-    """Vega-Lite specs of the two "who gets the gradient" charts (cached like ``curve_specs``)."""
-    weights = weight_table(params)
-    with charts.ALTAIR_LOCK:  # Altair's settings are process-wide (see charts.to_spec)
-        return (
-            weight_chart(weights, "dL_dpt_rel", "Weight on p_t: |dL/dp_t|",
-                         "relative weight (1 at p_t = 0.5)", log_y=log_y).to_dict(),
-            weight_chart(weights, "dL_dzt_rel", "Push on the logit: |dL/dz_t|",
-                         "relative push (1 at p_t = 0.5)", log_y=log_y).to_dict(),
-        )  # fmt: skip
+@charts.cached_spec
+def weight_z_chart(params: LossParams, log_y: bool):
+    """|dL/dz_t| of each loss, normalised to 1 at p_t = 1/2."""
+    return weight_chart(
+        params, "dL_dzt_rel", "Push on the logit: |dL/dz_t|", "relative push (1 at p_t = 0.5)",
+        log_y=log_y,
+    )  # fmt: skip
 
 
 def margin_title(task: str) -> str:
@@ -261,12 +300,64 @@ def margin_title(task: str) -> str:
 
 # --------------------------------------------------------------------------- takeaways
 
+#: Margin losses: trained on scores (logits), never asked for probabilities.
+MARGIN_LOSSES = frozenset({"hinge", "squared_hinge", "multi_margin"})
+#: Losses measured in percent of the target, not in the target's units.
+PERCENT_LOSSES = frozenset({"mape"})
+#: From this margin on, a point is called "confidently" right or wrong (p_t = σ(2) = 0.88).
+CONFIDENT_MARGIN = 2.0
+
+
+@dataclass(frozen=True)
+class MarginProbe:
+    """One classification loss's gradient dL/dm at margins ``-at`` (wrong) and ``+at`` (right)."""
+
+    label: str
+    name: str
+    wrong: float
+    right: float
+
+
+@dataclass(frozen=True)
+class ResidualProbe:
+    """One regression loss's value and gradient at residuals ``-at`` and ``+at``."""
+
+    label: str
+    name: str
+    value_neg: float
+    grad_neg: float
+    value_pos: float
+    grad_pos: float
+
+
+def margin_probes(probes: pd.DataFrame, at: float) -> list[MarginProbe]:
+    """The rows of :func:`probe_table` (classification) as :class:`MarginProbe` values."""
+    wrong, right = _at(probes, -at), _at(probes, at)
+    return [
+        MarginProbe(lab, str(wrong.at[lab, "name"]), float(wrong.at[lab, "gradient"]),
+                    float(right.at[lab, "gradient"]))
+        for lab in wrong.index
+    ]  # fmt: skip
+
+
+def residual_probes(probes: pd.DataFrame, at: float) -> list[ResidualProbe]:
+    """The rows of :func:`probe_table` (regression) as :class:`ResidualProbe` values."""
+    neg, pos = _at(probes, -at), _at(probes, at)
+    return [
+        ResidualProbe(
+            lab, str(pos.at[lab, "name"]), float(neg.at[lab, "value"]),
+            float(neg.at[lab, "gradient"]), float(pos.at[lab, "value"]),
+            float(pos.at[lab, "gradient"]),
+        )
+        for lab in pos.index
+    ]  # fmt: skip
+
 
 def curves_takeaway(task: str, probes: pd.DataFrame, at: float) -> str:
     """The computed sentence under the curves: each loss's gradient at ``-at`` and ``+at``."""
     if task == "classification":
-        return _classification_takeaway(probes, at)
-    return _regression_takeaway(probes, at)
+        return classification_sentence(margin_probes(probes, at), at)
+    return regression_sentence(residual_probes(probes, at), at)
 
 
 def _at(probes: pd.DataFrame, x: float) -> pd.DataFrame:
@@ -274,93 +365,251 @@ def _at(probes: pd.DataFrame, x: float) -> pd.DataFrame:
     return probes[np.isclose(probes["x"], x)].drop_duplicates("loss").set_index("loss")
 
 
-def _classification_takeaway(probes: pd.DataFrame, at: float) -> str:
-    wrong, right = _at(probes, -at), _at(probes, at)
-    parts = [
-        f"{lab} {wrong.at[lab, 'gradient']:.3g} vs {right.at[lab, 'gradient']:.3g}"
-        for lab in wrong.index
+def _unique(items: Sequence) -> list:
+    """``items`` without repeated labels (a loss is never compared with itself)."""
+    seen: dict[str, object] = {}
+    for it in items:
+        seen.setdefault(it.label, it)
+    return list(seen.values())
+
+
+def _coincide(items: Sequence, values) -> tuple[list, list[str]]:
+    """Group items whose ``values(item)`` agree to 1e-12 (relative): one representative per
+    group, and a sentence naming each group of two or more ("A and B coincide here")."""
+    groups: list[list] = []
+    for it in items:
+        for g in groups:
+            if all(
+                abs(a - b) <= 1e-12 * max(abs(a), abs(b), 1e-300)
+                for a, b in zip(values(g[0]), values(it), strict=True)
+            ):
+                g.append(it)
+                break
+        else:
+            groups.append([it])
+    notes = [
+        f"{join([x.label for x in g])} coincide here (the same gradients at both points)."
+        for g in groups
+        if len(g) > 1
     ]
-    text = (
-        f"Gradient dL/dm at margin {-at:g} (confidently wrong) vs {at:g} (confidently right): "
-        + "; ".join(parts)
-        + "."
-    )
-    strongest = wrong["gradient"].abs().idxmax()
-    text += f" The wrong point gets the strongest push from {strongest}."
-    pushing = right["gradient"].abs()
-    pushing = pushing[pushing > 0]
-    if len(pushing) > 1:
-        text += (
-            f" On the right point, {pushing.idxmax()} pushes "
-            f"{pushing.max() / pushing.min():.3g}× as hard as {pushing.idxmin()}."
+    return [g[0] for g in groups], notes
+
+
+def _top(items: Sequence, size) -> list:
+    """The items tied (within ``REL_TOL``) with the largest ``size``."""
+    hi = max(size(x) for x in items)
+    return [x for x in items if tied(size(x), hi)]
+
+
+def _compare(items: Sequence, size, verb_s: str, verb_p: str) -> str:
+    """``"A pushes 24.5× as hard as B"`` between the strictly largest and smallest ``size``, or
+    ``"A and B push equally hard (within 1%)"`` when those two are tied.
+
+    ``items`` have distinct labels and non-zero sizes. Items tied (within ``REL_TOL``) with an
+    extreme are named as "about as hard as" it, so no loss is hidden and none is compared with
+    itself.
+    """
+    hi = max(items, key=size)
+    lo = min(items, key=size)
+    if tied(size(hi), size(lo)):
+        names = [x.label for x in items]
+        return f"{join(names)} {verb(names, verb_s, verb_p)} equally hard (within {REL_TOL:.0%})."
+    text = f"{hi.label} {verb_s} {ratio(size(hi), size(lo))} as hard as {lo.label}"
+    for end in (hi, lo):
+        near = [
+            x.label
+            for x in items
+            if x is not end and x is not hi and x is not lo and tied(size(x), size(end))
+        ]
+        if near:
+            text += (
+                f"; {join(near)} {verb(near, verb_s, verb_p)} about as hard as {end.label} "
+                f"(within {REL_TOL:.0%})"
+            )
+    return text + "."
+
+
+def classification_sentence(probes: Sequence[MarginProbe], at: float) -> str:
+    """Each loss's dL/dm at margins ``-at`` and ``+at``, and what the numbers say.
+
+    Cases: a single loss (no comparison), losses that coincide (said once, then compared as
+    one), ties within ``REL_TOL`` ("equally hard"), zero gradients ("ignores"), positive
+    gradients on the right point ("pushes back"), margins below :data:`CONFIDENT_MARGIN`
+    (not called "confidently" right or wrong).
+    """
+    probes = _unique(probes)
+    if at == 0:
+        head = "Gradient dL/dm at margin 0 (an undecided point): "
+    else:
+        conf = "confidently " if at >= CONFIDENT_MARGIN else ""
+        head = f"Gradient dL/dm at margin {num(-at)} ({conf}wrong) vs {num(at)} ({conf}right): "
+    text = head + "; ".join(f"{p.label} {num(p.wrong)} vs {num(p.right)}" for p in probes) + "."
+    if not probes:
+        return text
+    reps, notes = _coincide(probes, lambda p: (p.wrong, p.right))
+    text += "".join(" " + n for n in notes)
+    if len(reps) > 1:
+        pushing = [p for p in reps if p.wrong != 0]
+        if not pushing:
+            text += " No loss pushes the wrong point."
+        else:
+            top = _top(pushing, lambda p: abs(p.wrong))
+            if len(top) == len(reps):
+                names = [p.label for p in reps]
+                text += f" {join(names)} push the wrong point equally hard (within {REL_TOL:.0%})."
+            else:
+                text += (
+                    f" The wrong point gets the strongest push from {join([p.label for p in top])}."
+                )
+    forward = [p for p in reps if p.right < 0]
+    if len(forward) > 1:
+        text += " On the right point, " + _compare(
+            forward, lambda p: abs(p.right), "pushes", "push"
         )
-    ignored = [lab for lab in right.index if right.at[lab, "gradient"] == 0]
-    if ignored:
-        text += f" {_join(ignored)} ignore{'s' if len(ignored) == 1 else ''} the right point "
-        text += "entirely (gradient exactly 0 beyond the margin)."
-    pushed_back = [lab for lab in right.index if right.at[lab, "gradient"] > 0]
+    ignored = [p for p in probes if p.right == 0]
+    if ignored and at != 0:
+        names = [p.label for p in ignored]
+        why = (
+            "gradient exactly 0: the point is beyond the margin"
+            if all(p.name in MARGIN_LOSSES for p in ignored)
+            else "gradient exactly 0 here"
+        )
+        text += (
+            f" {join(names)} {verb(names, 'ignores', 'ignore')} the right point entirely ({why})."
+        )
+    pushed_back = [p for p in probes if p.right > 0 and at != 0]
     if pushed_back:
-        text += f" {_join(pushed_back)} push{'es' if len(pushed_back) == 1 else ''} the right "
-        text += "point back (positive gradient: its target is not certainty)."
+        names = [p.label for p in pushed_back]
+        text += (
+            f" {join(names)} {verb(names, 'pushes', 'push')} the right point back (positive "
+            "gradient: its optimum is at a finite margin)."
+        )
     return text
 
 
-def _regression_takeaway(probes: pd.DataFrame, at: float) -> str:
-    neg, pos = _at(probes, -at), _at(probes, at)
-    parts = [
-        f"{lab} charges {pos.at[lab, 'value']:.3g} and pulls with {pos.at[lab, 'gradient']:.3g}"
-        + (
-            ""
-            if np.isclose(neg.at[lab, "gradient"], -pos.at[lab, "gradient"])
-            else f" (at {-at:g}: {neg.at[lab, 'value']:.3g}, {neg.at[lab, 'gradient']:.3g})"
+def regression_sentence(probes: Sequence[ResidualProbe], at: float) -> str:
+    """Each loss's charge and pull at residual ``at`` (and ``-at`` where it differs), compared.
+
+    Cases: a single loss, losses that coincide, ties within ``REL_TOL``, zero pulls, and units:
+    a percentage loss (MAPE) is named as such and not compared with losses in the target's
+    units.
+    """
+    probes = _unique(probes)
+    parts = []
+    for p in probes:
+        unit = " (in % of |y|)" if p.name in PERCENT_LOSSES else ""
+        part = f"{p.label}{unit} charges {num(p.value_pos)} and pulls with {num(p.grad_pos)}"
+        if not np.isclose(p.grad_neg, -p.grad_pos) or not np.isclose(p.value_neg, p.value_pos):
+            part += f" (at {num(-at)}: {num(p.value_neg)}, {num(p.grad_neg)})"
+        parts.append(part)
+    text = f"At residual {num(at)}: " + "; ".join(parts) + "."
+    same_units = [p for p in probes if p.name not in PERCENT_LOSSES]
+    reps, notes = _coincide(
+        same_units, lambda p: (p.value_neg, p.grad_neg, p.value_pos, p.grad_pos)
+    )
+    text += "".join(
+        " " + n.replace("gradients at both points", "values and gradients") for n in notes
+    )
+    idle = [p for p in reps if p.grad_pos == 0]
+    if idle and at != 0:
+        names = [p.label for p in idle]
+        text += f" {join(names)} {verb(names, 'does', 'do')} not pull at all at residual {num(at)}."
+    pulling = [p for p in reps if p.grad_pos != 0]
+    if len(pulling) > 1:
+        text += f" At residual {num(at)}, " + _compare(
+            pulling, lambda p: abs(p.grad_pos), "pulls", "pull"
         )
-        for lab in pos.index
-    ]
-    text = f"At residual {at:g}: " + "; ".join(parts) + "."
-    g = pos["gradient"].abs()
-    if len(g) > 1 and g.min() > 0:
+    percent = [p.label for p in probes if p.name in PERCENT_LOSSES]
+    if percent and len(probes) > len(percent):
         text += (
-            f" On a point that far off, {g.idxmax()} pulls {g.max() / g.min():.3g}× as hard as "
-            f"{g.idxmin()}."
+            f" ({join(percent)} {verb(percent, 'is', 'are')} a percentage of |y|, so "
+            f"{verb(percent, 'it is', 'they are')} not compared with the others.)"
         )
     return text
 
 
 def weights_takeaway(weights: pd.DataFrame) -> str:
     """Where each selected loss's push through the softmax peaks, from the weight table."""
-    parts = []
+    rows = []
     for lab, d in weights.groupby("loss", sort=False):
-        p_peak = curves.peak(d["p_t"], d["dL_dzt"])
-        parts.append(f"{lab} at p_t = {p_peak:.3g}")
-    return (
-        "Through the softmax, the push on the logit |dL/dz_t| is largest for: "
-        + "; ".join(parts)
-        + ". (A peak at the smallest p_t shown means: the harder the sample, the harder the push.)"
-    )
+        rows.append((str(lab), str(d["name"].iloc[0]), d["p_t"].to_numpy(), d["dL_dzt"].to_numpy()))
+    return weights_sentence(rows)
+
+
+def weights_sentence(rows: Sequence[tuple[str, str, np.ndarray, np.ndarray]]) -> str:
+    """Where ``|dL/dz_t|`` is largest for each ``(label, name, p_t grid, |dL/dz_t|)``.
+
+    Cases: curves that coincide (named once), a flat maximum over a range of ``p_t`` (reported
+    as the range, not as a peak at its first point), a curve that is zero everywhere, a peak at
+    the smallest ``p_t`` shown (the harder the sample, the harder the push), and margin losses
+    (their ``p_t`` is the sigmoid of a score, not a probability they were trained to give).
+    """
+    groups: list[list[tuple]] = []
+    for r in {r[0]: r for r in rows}.values():
+        for g in groups:
+            if g[0][2].shape == r[2].shape and np.allclose(g[0][3], r[3], rtol=1e-9, atol=0):
+                g.append(r)
+                break
+        else:
+            groups.append([r])
+    parts, hardest = [], []
+    for g in groups:
+        names = [r[0] for r in g]
+        p, w = g[0][2], g[0][3]
+        who = join(names) + (" (identical curves)" if len(names) > 1 else "")
+        top = float(np.max(w)) if w.size else 0.0
+        if top <= 0:
+            parts.append(f"{who}: no push anywhere")
+            continue
+        at_top = p[w >= top * (1 - 1e-9)]
+        if at_top.size > 1 and not tied(at_top.min(), at_top.max(), 1e-9):
+            parts.append(f"{who} flat from p_t = {num(at_top.min())} to {num(at_top.max())}")
+        else:
+            parts.append(f"{who} at p_t = {num(at_top.min())}")
+        if at_top.min() == p.min():
+            hardest += names
+    text = "Through the softmax, the push on the logit |dL/dz_t| is largest for: "
+    text += "; ".join(parts) + "."
+    if hardest:
+        text += (
+            f" For {join(hardest)} the largest push is at the smallest p_t shown "
+            f"({num(min(r[2].min() for r in rows))}): the hardest sample shown is pushed "
+            "hardest."
+        )
+    margin = [r[0] for r in rows if r[1] in MARGIN_LOSSES]
+    if margin:
+        text += (
+            f" {join(margin)} {verb(margin, 'is a margin loss', 'are margin losses')}: "
+            "trained on scores, so p_t here is only the sigmoid of the margin, not a "
+            "probability it was asked to give."
+        )
+    return text
 
 
 def claim_text(c: Mapping[str, Mapping[str, float]]) -> str:
-    """The article's claim made precise, with the numbers from :func:`claim_numbers`."""
+    """The claim of the article "Can cross-entropy do regression, can MSE do classification?"
+    made precise, with the numbers from :func:`claim_numbers`.
+
+    MSE's weight is quoted with one definition, the one plotted: :math:`|dL/dp_t| = 4(1 - p_t)`
+    for :math:`\\sum_k (p_k - Y_k)^2` with :math:`K = 2`, and through the softmax
+    :math:`4 p_t (1 - p_t)^2`.
+    """
     ce, mse, mae = c["cross_entropy"], c["mse"], c["mae"]
     return (
-        f"**The article's claim, made precise.** Looking only at the target probability "
+        f"**The claim of the article “Can CE do regression, can MSE do classification?”, made "
+        f"precise.** Looking only at the target probability "
         f"(|dL/dp_t|, normalised to 1 at p_t = 0.5), a hard sample (p_t = {P_HARD}) gets "
-        f"{ce['hard']:.3g}× an undecided sample's weight under CE, {mse['hard']:.3g}× under MSE "
-        f"and {mae['hard']:.3g}× under MAE; an easy one (p_t = {P_EASY}) gets {ce['easy']:.3g}×, "
-        f"{mse['easy']:.3g}× and {mae['easy']:.3g}×. So *CE focuses on hard samples* (1/p_t, "
-        f"unbounded) and *MAE treats all equally* — both true in this view. *MSE focuses on easy "
-        f"samples* is loose: its weight 2(1 − p_t) also falls as p_t rises, it just favours hard "
-        f"samples far less than CE does.\n\n"
+        f"{num(ce['hard'])}× an undecided sample's weight under CE, {num(mse['hard'])}× under "
+        f"MSE and {num(mae['hard'])}× under MAE; an easy one (p_t = {P_EASY}) gets "
+        f"{num(ce['easy'])}×, {num(mse['easy'])}× and {num(mae['easy'])}×. So *CE focuses on "
+        f"hard samples* (1/p_t, unbounded) and *MAE treats all equally* — both true in this "
+        f"view. *MSE focuses on easy samples* is loose: its weight 4(1 − p_t) also falls as p_t "
+        f"rises, it just favours hard samples far less than CE does.\n\n"
         f"What training sees is the gradient on the logit, through the softmax Jacobian "
         f"p_t(1 − p_t). There the picture changes: CE's push 1 − p_t is largest for the hardest "
-        f"samples (peak at p_t = {ce['peak_z']:.3g}); MSE's 4p_t(1 − p_t)² peaks at "
-        f"p_t = {mse['peak_z']:.3g} and gives the hardest sample only {mse['hard_z']:.1%} of that; "
-        f"MAE's 2p_t(1 − p_t) is **not** uniform: it peaks at p_t = {mae['peak_z']:.3g} and "
-        f"gives the hardest sample {mae['hard_z']:.1%} of its peak — which is why MAE tolerates "
-        f"flipped labels and fits clean data slowly."
+        f"samples (peak at p_t = {num(ce['peak_z'])}); MSE's 4p_t(1 − p_t)² peaks at "
+        f"p_t = {num(mse['peak_z'])} and gives the hardest sample only {mse['hard_z']:.1%} of "
+        f"that; MAE's 2p_t(1 − p_t) is **not** uniform: it peaks at p_t = {num(mae['peak_z'])} "
+        f"and gives the hardest sample {mae['hard_z']:.1%} of its peak — which is why MAE "
+        f"tolerates flipped labels and fits clean data slowly."
     )
-
-
-def _join(items: Sequence[str]) -> str:
-    items = list(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -1,20 +1,41 @@
-"""The page frame every screen shares: config, grouped sidebar navigation, URL notices, errors.
+"""The page frame every screen shares: config, header, navigation, presets, presenter mode,
+URL notices and errors.
 
 Usage in a page (pages stay thin)::
 
     with frame.page("decision_boundaries"):
-        ...widgets, cached core calls, charts...
+        frame.presets(PRESETS)              # a compact "Lecture presets" menu in the header
+        ...widgets (in the sidebar or frame.controls_panel()), cached core calls...
+        with frame.key_figure():            # optional: what a preset click brings into view
+            charts.show(spec)
         frame.takeaway(f"MSE reached 95% test accuracy {r:.1f}x later than CE")
 
 The page's title, icon and the question it answers come from ``PAGES``, the one list of
 screens; the sidebar is drawn from it too.
+
+Mechanisms every page gets from :func:`page`:
+
+- **Compact header.** Title and question on top with little blank space; the presets menu
+  sits at the right of the question, so it never pushes the figure down.
+- **Presets that land** (:func:`presets`): a click sets the preset's values, resets every
+  other URL-bound control of the page to its declared default, and brings the key figure
+  into view (``.st-key-key_figure`` if the page marks one, else the first chart).
+- **Presenter mode** (``?present=1``, a toggle in the sidebar): sidebar collapsed, controls
+  panels folded, chart text at least 18 px (:mod:`ui.charts`), the takeaway large; every
+  page link made with :func:`link` or the sidebar keeps it.
+- **Link notices**: a value from a hand-edited link that a widget refused is named in a
+  warning (:mod:`ui.state`); values set by a click or a preset never are.
+- **Nothing raw**: ``ValueError`` from ``core`` is shown as its message; any other exception
+  is logged server-side and shown as a friendly sentence, never a traceback or a path.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
-from collections.abc import Callable, Iterator, Mapping
+import logging
+import uuid
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,7 +63,7 @@ class Screen:
 # fmt: off
 PAGES: dict[str, list[Screen]] = {
     "Start": [
-        Screen("home", "streamlit_app.py", "Home", ":material/home:",
+        Screen("home", "streamlit_app.py", "Loss Lab", ":material/home:",
                "What changes when only the loss changes?"),
     ],
     "Losses up close": [
@@ -87,22 +108,87 @@ ABOUT = (
     "relatives) behave: every number on screen is computed live by the `core` library."
 )
 
+#: The sentence shown for an exception nothing anticipated (tests look for it, too).
+UNEXPECTED = "Loss Lab hit an unexpected problem while drawing this view"
+#: Where unexpected exceptions go, with their traceback: the server log, never the page.
+LOG = logging.getLogger("loss_lab")
+
+#: Session keys of the frame itself (never URL-bound).
+_PRESENT_TOGGLE = "_frame_present"
+_SCROLL = "_frame_scroll"
+_TAKEAWAYS = "_frame_takeaways"
+#: The header slot :func:`presets` draws into (set by :func:`page` for the current run).
+_SLOT = "_frame_slot"
+#: The container key a page gives its key figure (CSS class ``st-key-key_figure``).
+KEY_FIGURE = "key_figure"
+
+
+# --------------------------------------------------------------------------- presenter mode
+
+
+def presenting() -> bool:
+    """Whether the page is in presenter mode (``?present=1`` in the URL)."""
+    return state.presenting(st.query_params.get_all(state.PRESENT))
+
+
+def _toggle_present() -> None:
+    # The URL is the one source of truth: a copied link lands in the same mode.
+    if st.session_state.get(_PRESENT_TOGGLE):
+        st.query_params[state.PRESENT] = "1"
+    else:
+        st.query_params.pop(state.PRESENT, None)
+
+
+def carried(query_params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """``query_params`` plus ``present=1`` in presenter mode: what a page link should carry."""
+    out = dict(query_params or {})
+    if presenting():
+        out[state.PRESENT] = "1"
+    return out
+
+
+def link(
+    path: str,
+    *,
+    label: str,
+    icon: str | None = None,
+    query_params: Mapping | None = None,
+    container: Any = None,
+    **kwargs: Any,
+) -> None:
+    """``st.page_link`` that keeps presenter mode (and any ``query_params``) across pages."""
+    box = container if container is not None else st
+    params = carried(query_params) or None
+    box.page_link(path, label=label, icon=icon, query_params=params, **kwargs)
+
+
+# --------------------------------------------------------------------------- sidebar
+
 
 def sidebar() -> None:
     """Grouped navigation with ``st.page_link`` (Streamlit's own list is hidden by config).
 
     Groups without an existing page are left out. When a page runs as the app's entry point
     itself (``AppTest.from_file("pages/...")``), Streamlit knows no other pages and
-    ``st.page_link`` would raise, so the links are replaced by a note.
+    ``st.page_link`` would raise, so the links are replaced by a note. The presenter-mode
+    toggle sits on top; every link carries the mode.
     """
     with st.sidebar:
+        st.session_state[_PRESENT_TOGGLE] = presenting()
+        st.toggle(
+            "Presenter mode",
+            key=_PRESENT_TOGGLE,
+            on_change=_toggle_present,
+            help="For a projector: sidebar folded, figures full width, large chart text. "
+            "Kept in the link (?present=1) and across pages.",
+        )
         if _entry_point_is_home():
             for group, screens in PAGES.items():
                 existing = [s for s in screens if (ROOT / s.path).exists()]
                 if existing:
                     st.caption(group.upper())
                 for s in existing:
-                    st.page_link(s.path, label=s.label, icon=s.icon)
+                    link(s.path, label=s.label, icon=s.icon)
         else:
             st.caption("Navigation appears when the app is started with streamlit_app.py.")
         st.divider()
@@ -114,23 +200,65 @@ def _entry_point_is_home() -> bool:
     return ctx is None or Path(ctx.main_script_path).name == SCREENS["home"].path
 
 
+# --------------------------------------------------------------------------- styling
+
+#: Less blank space above the title, a compact header; bigger takeaway in presenter mode.
+_CSS = """
+<style>
+[data-testid="stMainBlockContainer"] {padding-top: 3.75rem; padding-bottom: 3rem;}
+[data-testid="stMainBlockContainer"] h1 {padding: 0 0 0.25rem 0; font-size: 2.1rem;}
+[data-testid="stVegaLiteChart"], .st-key-key_figure {scroll-margin-top: 3.5rem;}
+</style>
+"""
+_CSS_PRESENT = """
+<style>
+[data-testid="stMainBlockContainer"] {padding-left: 2rem; padding-right: 2rem;}
+[data-testid="stMainBlockContainer"] h1 {font-size: 2.6rem;}
+.st-key-header p {font-size: 1.3rem;}
+[class*="st-key-takeaway_"] [data-testid="stAlertContainer"] p {
+  font-size: 1.6rem; line-height: 1.35;
+}
+</style>
+"""
+
+
+# --------------------------------------------------------------------------- the page
+
+APP = "Loss Lab"
+
+
+def page_title(screen: Screen) -> str:
+    """The browser tab's title: ``Decision boundaries · Loss Lab``; the home page: ``Loss Lab``."""
+    return APP if screen.label == APP else f"{screen.label} · {APP}"
+
+
 @contextlib.contextmanager
 def page(key: str, *, wide: bool = True) -> Iterator[None]:
-    """Frame a screen: config, sidebar, title and question, URL notices, friendly errors.
+    """Frame a screen: config, sidebar, compact header, URL notices, friendly errors.
 
     A ``ValueError`` raised by ``core`` inside the block (bad input reaches the library only
-    from the URL or an extreme widget combination) is shown as ``st.error``; the widgets and
-    everything drawn before it stay on the page.
+    from the URL or an extreme widget combination) is shown as ``st.error`` with its message;
+    any other exception is logged with its traceback on the server and shown as
+    :data:`UNEXPECTED`. The widgets and everything drawn before it stay on the page.
     """
     screen = SCREENS[key]
+    present = presenting()
     st.set_page_config(
-        page_title=f"{screen.label} · Loss Lab",
+        page_title=page_title(screen),
         page_icon=screen.icon,
         layout="wide" if wide else "centered",
+        initial_sidebar_state="collapsed" if present else "auto",
     )
+    # Keys the session held before this run took their values from a click or a preset, not
+    # from the link: only the others can have been refused (see ui.state.refused).
+    settled = set(st.session_state.keys())
+    st.session_state[_TAKEAWAYS] = 0
+    st.html(_CSS + (_CSS_PRESENT if present else ""))
     sidebar()
-    st.title(screen.label)
-    st.markdown(f"**{screen.question}**")
+    st.title(screen.label, anchor=False)
+    header = st.container(horizontal=True, vertical_alignment="center", key="header")
+    header.markdown(f"**{screen.question}**", width="stretch")
+    st.session_state[_SLOT] = header.container(width="content")
     notices = st.empty()
     before = _query_params()
     warmup.start()  # once per process: every default view and preset, in the background
@@ -139,19 +267,47 @@ def page(key: str, *, wide: bool = True) -> Iterator[None]:
             yield
     except ValueError as err:
         st.error(f"Loss Lab could not compute this view: {err}", icon=":material/error:")
+    except Exception:
+        ref = uuid.uuid4().hex[:8]
+        LOG.exception("unexpected error on page %s (ref %s)", key, ref)
+        st.error(
+            f"{UNEXPECTED}. Try other settings or a preset; if it persists, report reference "
+            f"`{ref}`.",
+            icon=":material/error:",
+        )
     finally:
-        refusals = state.refused(before, _query_params(), dict(st.session_state))
+        st.session_state.pop(_SLOT, None)
+        refusals = state.refused(before, _query_params(), dict(st.session_state), settled)
+        # The frame's own session keys (``_frame_*``) never come from a link.
+        refusals = {k: v for k, v in refusals.items() if not k.startswith("_")}
         if refusals:
             notices.warning(state.describe(refusals), icon=":material/link_off:")
+        _scroll_to_key_figure()
 
 
 def _query_params() -> dict[str, list[str]]:
     return {k: st.query_params.get_all(k) for k in st.query_params}
 
 
+def controls_panel(label: str = "Controls", *, expanded: bool = True) -> Any:
+    """A collapsible panel for controls drawn in the main column; folded in presenter mode."""
+    return st.expander(label, expanded=expanded and not presenting(), icon=":material/tune:")
+
+
+def key_figure() -> Any:
+    """A container marking the page's key figure: what a preset click brings into view.
+
+    Without it the first chart of the page is the key figure.
+    """
+    return st.container(key=KEY_FIGURE)
+
+
 def takeaway(text: str) -> None:
-    """The computed "what you are seeing" sentence that ends a page."""
-    st.info(text, icon=":material/lightbulb:")
+    """The computed "what you are seeing" sentence (large in presenter mode)."""
+    n = st.session_state.get(_TAKEAWAYS, 0) + 1
+    st.session_state[_TAKEAWAYS] = n
+    with st.container(key=f"takeaway_{n}"):  # keys are unique per run; CSS matches the prefix
+        st.info(text, icon=":material/lightbulb:")
 
 
 def csv_download(df: pd.DataFrame, name: str, *, label: str = "Download CSV") -> None:
@@ -164,26 +320,148 @@ def csv_download(df: pd.DataFrame, name: str, *, label: str = "Download CSV") ->
     )  # fmt: skip
 
 
+# --------------------------------------------------------------------------- tables
+
+#: What a missing value reads as in a table.
+DASH = "—"
+
+
+def readable(df: pd.DataFrame, *, never: Collection[str] = (), formats: Mapping | None = None):
+    """``df`` styled for ``st.dataframe``: missing values read as a dash, never ``None``.
+
+    Parameters
+    ----------
+    never
+        Columns where a missing value means "did not happen" (e.g. "diverged at epoch"):
+        shown as ``never`` instead of a dash.
+    formats
+        ``{column: format string or callable}`` for the values that are present, e.g.
+        ``{"test accuracy": "{:.1%}"}``.
+    """
+    styler = df.style.format(na_rep=DASH)
+    for col, fmt in (formats or {}).items():
+        if col in df.columns:
+            styler = styler.format(fmt, subset=[col], na_rep=DASH)
+    cols = [c for c in never if c in df.columns]
+    if cols:
+        styler = styler.format(_integer_or_text, subset=cols, na_rep="never")
+    return styler.hide(axis="index")
+
+
+def _integer_or_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def table(
+    df: pd.DataFrame,
+    *,
+    never: Collection[str] = (),
+    formats: Mapping | None = None,
+    **kwargs: Any,
+) -> None:
+    """``st.dataframe`` of :func:`readable` ``(df)``: no ``None`` on screen."""
+    st.dataframe(readable(df, never=never, formats=formats), **kwargs)
+
+
+# --------------------------------------------------------------------------- presets
+
+
+def control_defaults() -> dict[str, Any]:
+    """``{key: declared default}`` of every URL-bound widget the current page drew.
+
+    Each widget declares its default (``value=``, ``index=``, ``default=``); Streamlit keeps
+    it in the widget's metadata (``deserializer(None)`` is the value the widget has with no
+    state and no URL value). Reading it there means a page declares its controls once, on
+    the widgets, and a preset can reset everything it does not name. Widgets whose URL
+    parameter the app manages itself (pickers that show display names) are included via
+    :data:`ui.state.MANAGED`. Streamlit is pinned; ``tests/app/test_frame.py`` breaks if
+    this internal API moves.
+    """
+    from streamlit.runtime.state import get_session_state
+
+    inner = getattr(get_session_state(), "_state", None)
+    mapper = getattr(inner, "_key_id_mapper", None)
+    if inner is None or mapper is None:
+        return {}
+    out: dict[str, Any] = {}
+    for wid, key in dict(mapper.id_key_mapping).items():
+        meta = inner.get_widget_metadata(wid)
+        if meta is None or key.startswith("_"):
+            continue
+        if meta.bind == "query-params" or key in state.MANAGED:
+            out[key] = meta.deserializer(None)
+    return out
+
+
 def presets(
     options: Mapping[str, Mapping[str, Any]],
     *,
     key: str = "preset",
     apply: Callable[[Mapping[str, Any]], None] | None = None,
 ) -> None:
-    """One-click presets: each button writes its widget values into ``st.session_state``.
+    """One-click lecture presets in a compact menu at the top right of the page.
 
-    Must be drawn before the widgets it sets (Streamlit forbids changing a widget's state after
-    the widget ran). ``options`` maps a button label to ``{widget key: value}``.
+    A click sets the preset's values, resets every other URL-bound control of the page to its
+    declared default (:func:`control_defaults`), closes the menu (in the browser, with the
+    scroll script: the menu opens without a rerun) and brings the key figure into view.
+    ``options`` maps a button label (the claim the figure shows) to ``{widget key:
+    value}``; ``apply(values)`` runs after the values are set. Must be called before the
+    widgets it sets (Streamlit forbids changing a widget's state after the widget ran).
     """
+    menu = f"{key}_menu"
 
     def _set(values: Mapping[str, Any]) -> None:
+        for k, v in control_defaults().items():
+            if k not in values:
+                st.session_state[k] = v
         for k, v in values.items():
             st.session_state[k] = v
+        st.session_state[_SCROLL] = True
         if apply is not None:
             apply(values)
 
-    st.caption("Lecture presets")
-    # A wrapping row of buttons sized to their labels: long lecture titles stay readable.
-    row = st.container(horizontal=True, wrap=True, gap="small")
-    for i, (label, values) in enumerate(options.items()):
-        row.button(label, key=f"{key}_{i}", on_click=_set, args=(values,), width="content")
+    slot = st.session_state.get(_SLOT) or st.container()
+    with slot.popover(
+        "Lecture presets",
+        icon=":material/co_present:",
+        key=menu,
+        help="Each preset sets the controls for one claim and resets the others.",
+    ):
+        for i, (label, values) in enumerate(options.items()):
+            st.button(label, key=f"{key}_{i}", on_click=_set, args=(values,), width="stretch")
+
+
+_SCROLL_JS = """
+<script>
+/* nonce %s: a new element each time, so the browser runs it after every preset click */
+(function () {
+  const t0 = Date.now();
+  /* close the presets menu (it stays open while its buttons rerun the page) */
+  const menu = document.querySelector('[data-testid="stPopoverBody"]');
+  if (menu) {
+    const esc = {key: "Escape", code: "Escape", keyCode: 27, bubbles: true};
+    menu.dispatchEvent(new KeyboardEvent("keydown", esc));
+    document.dispatchEvent(new KeyboardEvent("keydown", esc));
+  }
+  function go() {
+    const el = document.querySelector('.st-key-key_figure')
+      || document.querySelector('[data-testid="stMain"] [data-testid="stVegaLiteChart"]');
+    if (!el || el.getBoundingClientRect().height < 20) {
+      if (Date.now() - t0 < 4000) setTimeout(go, 100);
+      return;
+    }
+    const top = el.getBoundingClientRect().top;
+    if (top < 0 || top > 0.45 * window.innerHeight) el.scrollIntoView({block: "start"});
+  }
+  go();
+})();
+</script>
+"""
+
+
+def _scroll_to_key_figure() -> None:
+    """After a preset click, bring the key figure to the top of the screen (if it is not)."""
+    if st.session_state.pop(_SCROLL, False):
+        st.html(_SCROLL_JS % uuid.uuid4().hex, unsafe_allow_javascript=True)

@@ -56,6 +56,7 @@ COLORS: dict[str, str] = {
     "epsilon_insensitive": "#44AA99",
     "cauchy": "#0072B2",
     "barron": "#AA4499",
+    "cosine": "#117733",  # Tol green
 }
 
 #: Short labels for legends of many series and for sentences.
@@ -79,6 +80,7 @@ SHORT: dict[str, str] = {
     "epsilon_insensitive": "ε-insensitive",
     "cauchy": "Cauchy",
     "barron": "Barron",
+    "cosine": "cosine",
 }
 
 #: Classes (decision-boundary shading, scatter points): no colour here is a loss colour.

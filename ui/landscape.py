@@ -13,12 +13,29 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import landscape
-from ui import charts
+from core import landscape, losses
+from ui import charts, identity, wording
 from ui.controls import loss_title
 
 #: Registered names of the losses compared by default (the article's pair).
 DEFAULT_LOSSES = ("cross_entropy", "mse")
+#: Every registered classification loss (the surfaces' picker; the URL holds these names).
+LOSS_OPTIONS: tuple[str, ...] = tuple(losses.names("classification"))
+ONE_SAMPLE_NOTE = (
+    "The source article on softmax with cross-entropy vs MSE plots the loss of one sample "
+    "against a weight of the layer before the softmax. Here the layer is a sigmoid neuron: the "
+    "2-class softmax with logits [0, z], z = w·x₀ (no bias), and each loss is the registered "
+    "classification loss. So cross-entropy is log(1 + eᶻ) − y z and MSE is "
+    "Σₖ (pₖ − Yₖ)² = 2(σ(z) − y)², twice the single-output squared error and four times the "
+    "(y − a)²/2 of the cross-entropy vs squared-loss tutorial (same shape, same plateau)."
+)
+SURFACE_NOTE = (
+    "z = w·x + b on two overlapping 1-D Gaussian classes; the mean loss over the data as a "
+    "map, gradient descent from the orange circle (dots: the steps), the best value on "
+    "the map at the black cross. "
+    "Right: the smallest eigenvalue of the Hessian (central differences of the exact "
+    "gradient) — red where the surface curves down, i.e. is not convex."
+)
 #: Probability of the true class that counts as "learned" for one sample.
 TARGET_P = 0.9
 #: Share of the gap to the optimum a path may leave and still count as converged.
@@ -30,7 +47,6 @@ RESOLUTION = 41
 #: Side of a square (w, b) map in pixels, and the chart height that leaves room for it.
 MAP_SIZE = 330
 MAP_HEIGHT = 520
-FONT = {"labelFontSize": 14, "titleFontSize": 16}
 
 
 @dataclass(frozen=True)
@@ -92,6 +108,7 @@ def one_sample(cfg: OneSampleConfig) -> OneSampleResult:
                 name, x0=cfg.x0, y0=cfg.y0, w=w[:2], w0=cfg.w0, lr=cfg.lr, steps=LONG_STEPS,
                 target=TARGET_P, stop_at_target=True,
             ).steps  # fmt: skip
+        further = _further(name, cfg, longer) if longer is not None and r.steps is None else None
         title = loss_title(name)
         curves.append(pd.DataFrame({"loss": title, "w": r.w, "value": r.loss, "slope": r.slope}))
         p = r.path
@@ -115,10 +132,31 @@ def one_sample(cfg: OneSampleConfig) -> OneSampleResult:
                 "p_t after last step": float(r.p_target[-1]) if len(p.loss) else np.nan,
                 f"steps to p_t ≥ {TARGET_P}": r.steps,
                 f"… within {LONG_STEPS} steps": longer,
+                FURTHER: further,
                 "diverged at step": p.diverged_epoch,
             }
         )
     return OneSampleResult(pd.concat(curves), pd.concat(paths), pd.DataFrame(rows))
+
+
+#: Summary column: steps to the target from one unit of |w·x₀| further out on the plateau.
+FURTHER = "… from |w₀·x₀| + 1"
+
+
+def _further(name: str, cfg: OneSampleConfig, steps: int) -> int | None:
+    """Steps to the target from a start one unit of :math:`|w_0 x_0|` further from zero (same
+    direction, same learning rate), within :data:`LONG_STEPS`: how the plateau's delay grows
+    with :math:`|w_0 x_0|`, measured rather than claimed. ``None`` if it does not get there,
+    or when ``x0 = 0`` (no start is further out)."""
+    if cfg.x0 == 0:
+        return None
+    z0 = cfg.w0 * cfg.x0
+    w1 = (z0 + (1.0 if z0 >= 0 else -1.0)) / cfg.x0
+    r = landscape.one_sample(
+        name, x0=cfg.x0, y0=cfg.y0, w=np.array([w1, w1 + 1.0]), w0=w1, lr=cfg.lr,
+        steps=LONG_STEPS, target=TARGET_P, stop_at_target=True,
+    )  # fmt: skip
+    return r.steps
 
 
 def _longer(name: str, x: np.ndarray, y: np.ndarray, cfg: SurfaceConfig, s: landscape.Study):
@@ -195,19 +233,10 @@ def surfaces(cfg: SurfaceConfig) -> SurfaceResult:
 # --------------------------------------------------------------------------- charts
 # A scrub of the step slider must redraw in well under 0.5 s, and building Altair charts from
 # data frames costs ~0.1 s each (schema validation). So the big, step-independent part of each
-# chart (curves, heatmaps) is built once per config with Altair and cached as a Vega-Lite dict;
-# the small descent-path layers for the chosen step are added as plain Vega-Lite dicts.
+# chart (curves, heatmaps) is built once per config through charts.cached_spec; the small
+# descent-path layers for the chosen step are added to that spec as plain Vega-Lite dicts.
 
 SCALE = {"nice": False, "zero": False}
-
-
-def _styled(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """Projector-sized fonts."""
-    return (
-        chart.configure_axis(**FONT)
-        .configure_legend(labelFontSize=14, titleFontSize=15, orient="bottom", labelLimit=400)
-        .configure_title(fontSize=18, subtitleFontSize=14, anchor="start")
-    )
 
 
 def _layered(base: dict, layers: list[dict]) -> dict:
@@ -222,23 +251,27 @@ def _records(df: pd.DataFrame) -> list[dict]:
     return df.to_dict(orient="records")
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _one_sample_base(cfg: OneSampleConfig) -> dict:
+@charts.cached_spec(max_entries=32)
+def _one_sample_base(cfg: OneSampleConfig) -> alt.Chart:
     res = one_sample(cfg)
     titles = [loss_title(n) for n in cfg.losses]
-    chart = (
+    return (
         alt.Chart(res.curves)
         .mark_line(strokeWidth=3)
         .encode(
             x=alt.X("w:Q", title="weight w (z = w·x₀)", scale=alt.Scale(**SCALE)),
             y=alt.Y("value:Q", title="loss of the sample"),
-            color=alt.Color("loss:N", title="Loss", scale=charts.color_scale(titles), sort=titles),
+            color=alt.Color(
+                "loss:N",
+                title="Loss",
+                scale=identity.scale(cfg.losses),
+                sort=titles,
+                legend=alt.Legend(orient="bottom", labelLimit=400),
+            ),
             tooltip=["loss", "w", alt.Tooltip("value:Q", format=".4g")],
         )
         .properties(height=380)
     )
-    with charts.ALTAIR_LOCK:  # Altair's settings are process-wide (see charts.to_spec)
-        return _styled(chart).to_dict()
 
 
 def one_sample_chart(cfg: OneSampleConfig, step: int) -> dict:
@@ -263,8 +296,8 @@ def one_sample_chart(cfg: OneSampleConfig, step: int) -> dict:
     return spec
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _heatmap(cfg: SurfaceConfig, name: str, field: str) -> dict:
+@charts.cached_spec(max_entries=64)
+def _heatmap(cfg: SurfaceConfig, name: str, field: str) -> alt.Chart:
     """Grid cells as rectangles centred on the grid points (exact, no binning)."""
     res = surfaces(cfg)
     # only three columns travel to the browser; the cell edges are computed there
@@ -277,7 +310,7 @@ def _heatmap(cfg: SurfaceConfig, name: str, field: str) -> dict:
         bound = float(max(np.abs(grid[field]).max(), 1e-12))
         scale = alt.Scale(scheme="redblue", domain=[-bound, bound], domainMid=0)
         title = "λ_min"
-    chart = (
+    return (
         alt.Chart(grid)
         .transform_calculate(
             w0=f"datum.w - {half}",
@@ -291,7 +324,9 @@ def _heatmap(cfg: SurfaceConfig, name: str, field: str) -> dict:
             x2="w1",
             y=alt.Y("b0:Q", title="bias b", scale=alt.Scale(**SCALE)),
             y2="b1",
-            color=alt.Color(f"{field}:Q", title=title, scale=scale),
+            color=alt.Color(
+                f"{field}:Q", title=title, scale=scale, legend=alt.Legend(orient="bottom")
+            ),
             tooltip=[
                 alt.Tooltip("w:Q"),
                 alt.Tooltip("b:Q"),
@@ -300,8 +335,6 @@ def _heatmap(cfg: SurfaceConfig, name: str, field: str) -> dict:
         )
         .properties(width=MAP_SIZE, height=MAP_SIZE)
     )
-    with charts.ALTAIR_LOCK:  # Altair's settings are process-wide (see charts.to_spec)
-        return _styled(chart).to_dict()
 
 
 def _path_layers(res: SurfaceResult, name: str, step: int, color: str) -> list[dict]:
@@ -344,12 +377,21 @@ def convexity_chart(cfg: SurfaceConfig, name: str, step: int) -> dict:
 
 
 # --------------------------------------------------------------------------- takeaways
+# Every sentence here reports a run from the chosen start and says so; a correction of the
+# source article reaches exactly as far as the runs behind it.
+
+#: The source article of the one-sample view (the "plateau" claim), named by its subject.
+SOURCE = "the source article on softmax with cross-entropy vs MSE"
 
 
 def _steps_phrase(steps: float | None, budget: int) -> str:
     if steps is None or pd.isna(steps):
         return f"did not within {budget} steps"
     return f"did in {int(steps)} steps"
+
+
+def _g(x: float) -> str:
+    return wording.number(float(x), "g")
 
 
 def one_sample_takeaway(res: OneSampleResult, cfg: OneSampleConfig) -> str:
@@ -361,20 +403,23 @@ def one_sample_takeaway(res: OneSampleResult, cfg: OneSampleConfig) -> str:
             parts.append(f"{d['loss']} diverged at step {int(d['diverged at step'])}")
             continue
         parts.append(
-            f"{d['loss']} (|slope| {d['|slope| at start']:.3g} at the start) "
-            f"{_steps_phrase(d[col], cfg.steps)}, ending at p_t = {d['p_t after last step']:.3f}"
+            f"{d['loss']} (|slope| {wording.number(d['|slope| at start'], '.3g')} at the start) "
+            f"{_steps_phrase(d[col], cfg.steps)}, ending at p_t = "
+            f"{wording.number(d['p_t after last step'], '.3f')}"
         )
     return (
-        f"Started at w = {cfg.w0:g} with learning rate {cfg.lr:g}, reaching p_t ≥ {TARGET_P} "
-        f"for the sample (x₀ = {cfg.x0:g}, y₀ = {cfg.y0}): "
+        f"Started at w = {_g(cfg.w0)} with learning rate {_g(cfg.lr)}, reaching p_t ≥ {TARGET_P} "
+        f"for the sample (x₀ = {_g(cfg.x0)}, y₀ = {cfg.y0}): "
         + "; ".join(parts)
         + "."
         + _plateau(res.summary, col, cfg.steps)
+        + _delay_growth(res.summary, col, cfg)
     )
 
 
 def _plateau(summary: pd.DataFrame, col: str, budget: int) -> str:
-    """Whether the runs that did not converge within ``budget`` do within LONG_STEPS."""
+    """Whether the runs that did not converge within ``budget`` do within LONG_STEPS, from
+    this start (the only start these runs speak for)."""
     longer = f"… within {LONG_STEPS} steps"
     stuck = summary[summary[col].isna() & summary["diverged at step"].isna()]
     if stuck.empty or budget >= LONG_STEPS:
@@ -388,17 +433,51 @@ def _plateau(summary: pd.DataFrame, col: str, budget: int) -> str:
             + ", ".join(
                 f"{d['loss']} gets there after {int(d[longer])}" for _, d in late.iterrows()
             )
-            + ": the plateau delays gradient descent rather than trapping it (article 000 says "
-            "that from the plateau, with a small learning rate, it cannot reach the optimum: "
-            "it can, only slowly)."
+            + ": from this start the plateau delays gradient descent rather than trapping it ("
+            + SOURCE
+            + " says that from the plateau, with a small learning rate, it cannot reach the "
+            "optimum; from this start it can, only slowly)."
         )
     if len(never):
-        text += f" {', '.join(never['loss'])} still not after {LONG_STEPS} steps."
+        text += f" {', '.join(never['loss'])} still not after {LONG_STEPS} steps from this start."
     return text
 
 
+def _delay_growth(summary: pd.DataFrame, col: str, cfg: OneSampleConfig) -> str:
+    """How the delay grows with :math:`|w_0 x_0|`: the measured steps from one unit further out
+    (the derivative of the squared error through a sigmoid shrinks like :math:`e^{-|z|}` on
+    the plateau, so each unit further out costs a multiple of the steps)."""
+    if FURTHER not in summary or cfg.steps >= LONG_STEPS:
+        return ""
+    longer = f"… within {LONG_STEPS} steps"
+    rows = summary[summary[col].isna() & summary[longer].notna()]
+    z0 = abs(cfg.w0 * cfg.x0)
+    said = []
+    for _, d in rows.iterrows():
+        far = d[FURTHER]
+        if pd.isna(far):
+            said.append(
+                f"from |w₀·x₀| = {_g(z0 + 1)} {d['loss']} does not get there within "
+                f"{LONG_STEPS} steps"
+            )
+            continue
+        f = wording.factor(float(far), float(d[longer]))
+        if f is None or wording.is_tie(float(far), float(d[longer])):
+            said.append(f"from |w₀·x₀| = {_g(z0 + 1)} {d['loss']} needs {int(far)} steps")
+        else:
+            word = "more" if far > d[longer] else "fewer"
+            said.append(
+                f"from |w₀·x₀| = {_g(z0 + 1)} {d['loss']} needs {int(far)} steps "
+                f"({wording.times(f)} {word})"
+            )
+    if not said:
+        return ""
+    return f" The delay grows with |w₀·x₀| (here {_g(z0)}): " + "; ".join(said) + "."
+
+
 def surface_takeaway(res: SurfaceResult, cfg: SurfaceConfig) -> str:
-    """The sentence under the surfaces: steps to converge and the convexity check."""
+    """The sentence under the surfaces: steps to converge and the convexity check, each scoped
+    to what was computed (this start; this map of half-width ``span``)."""
     runs, shapes = [], []
     for _, d in res.summary.iterrows():
         if pd.notna(d["diverged at step"]):
@@ -406,25 +485,57 @@ def surface_takeaway(res: SurfaceResult, cfg: SurfaceConfig) -> str:
         elif pd.isna(d["steps to converge"]):
             runs.append(
                 f"{d['loss']} did not within {cfg.steps} steps "
-                f"(loss {d['loss after last step']:.3f} vs optimum {d['optimum loss']:.3f}, "
-                f"gradient norm {d['gradient norm after last step']:.2g})"
+                f"(loss {wording.number(d['loss after last step'], '.3f')} vs optimum "
+                f"{wording.number(d['optimum loss'], '.3f')}, gradient norm "
+                f"{wording.number(d['gradient norm after last step'], '.2g')})"
             )
         else:
             runs.append(f"{d['loss']} did in {int(d['steps to converge'])} steps")
         if d["convex on grid"]:
-            shapes.append(f"{d['loss']} has no negative Hessian eigenvalue on the grid")
+            shapes.append(f"{d['loss']} has no negative Hessian eigenvalue on the grid of this map")
         else:
             shapes.append(
-                f"{d['loss']} curves down at {d['share of grid']:.0%} of the grid points "
-                f"(most negative λ_min {d['most negative λ_min']:.3g})"
+                f"{d['loss']} has negative curvature in some direction at "
+                f"{wording.share(d['share of grid'])} of the grid points of this map "
+                f"(most negative λ_min {wording.number(d['most negative λ_min'], '.3g')})"
             )
     return (
-        f"Gradient descent from (w, b) = ({cfg.w0:g}, {cfg.b0:g}) with learning rate {cfg.lr:g}, "
-        f"closing {1 - GAP:.0%} of the gap to each loss's optimum: "
+        f"Gradient descent from (w, b) = ({_g(cfg.w0)}, {_g(cfg.b0)}) with learning rate "
+        f"{_g(cfg.lr)}, closing {1 - GAP:.0%} of the gap to each loss's optimum: "
         + "; ".join(runs)
         + "."
         + _plateau(res.summary, "steps to converge", cfg.steps)
-        + " Convexity check: "
-        + "; ".join(shapes)
-        + "."
+        + f" Convexity check on this map (w and b within ±{_g(cfg.span)}; the share depends "
+        "on the map's size): " + "; ".join(shapes) + "."
     )
+
+
+# --------------------------------------------------------------------------- tables
+
+#: Summary columns that hold a step count or "never" (a missing count is shown in words).
+STEP_COLUMNS = (
+    f"steps to p_t ≥ {TARGET_P}",
+    f"… within {LONG_STEPS} steps",
+    FURTHER,
+    "steps to converge",
+)
+
+
+def display(summary: pd.DataFrame) -> pd.DataFrame:
+    """``summary`` as shown on screen: counts as whole numbers, a missing count as "never"
+    ("—" for a divergence that did not happen), never ``None``."""
+    out = summary.copy()
+    first, longer = f"steps to p_t ≥ {TARGET_P}", f"… within {LONG_STEPS} steps"
+    if FURTHER in out:  # measured only for a run still on the plateau that got there later
+        measured = out[first].isna() & out[longer].notna()
+        out[FURTHER] = [
+            ("never" if pd.isna(v) else str(int(v))) if m else "—"
+            for v, m in zip(out[FURTHER], measured, strict=True)
+        ]
+    for col in (*STEP_COLUMNS, "diverged at step"):
+        if col == FURTHER:
+            continue
+        if col in out:
+            blank = "—" if col == "diverged at step" else "never"
+            out[col] = [blank if pd.isna(v) else str(int(v)) for v in out[col]]
+    return out

@@ -1,8 +1,9 @@
-"""The Loss reference page's content: registry metadata as tables and cards, article 004's names.
+"""The Loss reference page's content: registry metadata as tables and cards, and the losses
+named in DengBoCong's survey of loss functions (:data:`SURVEY`) mapped onto the registry.
 
 Everything shown is read from ``core.losses`` (formulas, gradients, properties, framework
 equivalents, hyperparameters, references and the source of each loss function); the worked
-examples in the article-004 table are computed by the registered losses when the page runs.
+examples in the survey table are computed by the registered losses when the page runs.
 """
 
 from __future__ import annotations
@@ -18,6 +19,12 @@ import streamlit as st
 from core import losses
 
 FRAMEWORKS = {"pytorch": "PyTorch", "keras": "Keras", "sklearn": "scikit-learn"}
+#: The survey article whose TensorFlow/PyTorch names the page maps, by its subject and author.
+SURVEY = "DengBoCong's survey of loss functions and their TensorFlow/PyTorch APIs"
+#: Column of the survey table naming the APIs.
+SURVEY_API = "API named in the survey"
+TASKS = tuple(losses.TASKS)
+PROPERTIES = tuple(losses.PROPERTIES)
 PROPERTY_TITLES = {
     "convex": "convex",
     "differentiable": "differentiable",
@@ -27,8 +34,60 @@ PROPERTY_TITLES = {
 }
 
 
-def _key(loss: losses.Loss) -> str:
-    return f"{loss.task}/{loss.name}"
+def all_losses() -> list[losses.Loss]:
+    """Every registered loss, in registry order."""
+    return list(losses.all_losses())
+
+
+def presets() -> dict[str, dict[str, object]]:
+    """Lecture presets: each sets every filter (search, tasks, properties, expansion)."""
+    return {
+        "Robust regression losses": {"q": "", "tasks": ["regression"], "props": ["robust"],
+                                     "open": False},
+        "Calibrated classification losses": {"q": "", "tasks": ["classification"],
+                                             "props": ["calibrated"], "open": False},
+        "Huber vs Smooth L1": {"q": "huber", "tasks": ["regression"], "props": [], "open": True},
+        "Every loss": {"q": "", "tasks": list(TASKS), "props": [], "open": False},
+    }  # fmt: skip
+
+
+def badges(loss: losses.Loss) -> str:
+    """The loss's property flags as Markdown badges (green: has it; grey: has not)."""
+    return " ".join(
+        f":green-badge[{PROPERTY_TITLES[p]}]" if loss.properties[p]
+        else f":gray-badge[not {PROPERTY_TITLES[p]}]"
+        for p in PROPERTIES
+    )  # fmt: skip
+
+
+def reference_sentence(
+    shown: Sequence[losses.Loss], total: int, survey: pd.DataFrame | None = None
+) -> str:
+    """How many losses match, how many have each property, which are convex and robust at once,
+    and how the survey's names map onto the registry.
+
+    Cases: nothing matches (no counts listed), no loss or several convex and robust at once.
+    """
+    n = len(shown)
+    counts = {PROPERTY_TITLES[p]: sum(bool(x.properties[p]) for x in shown) for p in PROPERTIES}
+    both = [f"{x.title} ({x.task})" for x in shown
+            if x.properties["convex"] and x.properties["robust"]]  # fmt: skip
+    if n == 0:
+        text = f"No loss among the {total} registered ones matches these filters."
+    else:
+        text = (
+            f"{n} of {total} registered losses match: "
+            + ", ".join(f"{c} {p}" for p, c in counts.items())
+            + ". Convex and robust at once: "
+            + (", ".join(both) if both else "none")
+            + "."
+        )
+    if survey is not None:
+        text += (
+            f" All {len(SURVEY_NAMES)} losses named in the survey map onto "
+            f"{survey['Loss Lab'].nunique()} registered ones."
+        )
+    return text
 
 
 def hyper_text(loss: losses.Loss) -> str:
@@ -76,12 +135,12 @@ def source(task: str, name: str) -> str:
     return inspect.getsource(losses.get(name, task).fn)
 
 
-# --------------------------------------------------------------------------- article 004
+# --------------------------------------------------------------------------- the survey's names
 
 
 @dataclass(frozen=True)
-class ArticleName:
-    """A loss API named in article 004 and where it lives in Loss Lab."""
+class SurveyName:
+    """A loss API named in the survey (:data:`SURVEY`) and where it lives in Loss Lab."""
 
     apis: str
     task: str
@@ -135,8 +194,8 @@ def _hinge_binary() -> str:
     return f"K = 2, logits [0.2, 0.9], label 1: max(0, 1 − (z₁ − z₀)) = {v:g}"
 
 
-ARTICLE_004: tuple[ArticleName, ...] = (
-    ArticleName(
+SURVEY_NAMES: tuple[SurveyName, ...] = (
+    SurveyName(
         "TF BinaryCrossentropy, binary_crossentropy; PyTorch BCELoss, BCEWithLogitsLoss",
         "classification", "cross_entropy",
         "Binary CE on one logit f is 2-class softmax CE on [0, f]. BCELoss takes probabilities "
@@ -144,78 +203,78 @@ ARTICLE_004: tuple[ArticleName, ...] = (
         "are the stable ones.",
         _binary_is_two_class,
     ),
-    ArticleName(
+    SurveyName(
         "TF CategoricalCrossentropy, categorical_crossentropy; PyTorch CrossEntropyLoss",
         "classification", "cross_entropy",
         "One-hot (or soft) targets. PyTorch takes logits; Keras takes probabilities unless "
         "from_logits=True. Both average over the batch by default; label smoothing as ε.",
     ),
-    ArticleName(
+    SurveyName(
         "TF SparseCategoricalCrossentropy, sparse_categorical_crossentropy",
         "classification", "cross_entropy",
         "The same loss with integer labels instead of one-hot rows (no label smoothing in Keras).",
     ),
-    ArticleName(
+    SurveyName(
         "TF KLD, KLDivergence; PyTorch KLDivLoss",
         "classification", "kl_div",
         "KL = CE − entropy of the target: same gradient as CE. KLDivLoss wants log-probabilities "
         "as input; its default reduction='mean' divides by n·K, use 'batchmean'.",
         _kl_is_ce_minus_entropy,
     ),
-    ArticleName(
+    SurveyName(
         "TF MAE, MeanAbsoluteError; PyTorch L1Loss, l1_loss",
         "regression", "mae",
         "Constant-size gradient sign(e), kink at 0 (subgradient 0 there).",
     ),
-    ArticleName(
+    SurveyName(
         "TF MAPE, MeanAbsolutePercentageError",
         "regression", "mape",
         "A percent: 100·|e|/|y| (|y| floored at 1e-7); scikit-learn's MAPE is a fraction.",
         _mape_percent,
     ),
-    ArticleName(
+    SurveyName(
         "TF Huber", "regression", "huber",
         "Quadratic up to δ, then linear with slope δ.",
     ),
-    ArticleName(
+    SurveyName(
         "PyTorch SmoothL1Loss, smooth_l1_loss", "regression", "smooth_l1",
-        "Article 004 calls it 'also known as Huber': it is Huber divided by its threshold, "
+        "The survey calls it 'also known as Huber': it is Huber divided by its threshold, "
         "Huber_δ = δ·SmoothL1_β=δ; the two agree only at δ = β = 1.",
         _huber_vs_smooth_l1,
     ),
-    ArticleName(
+    SurveyName(
         "TF MSE, MeanSquaredError; PyTorch MSELoss, mse_loss", "regression", "mse",
         "Gradient 2e shrinks near the target and grows with outliers.",
     ),
-    ArticleName(
+    SurveyName(
         "TF MSLE, MeanSquaredLogarithmicError", "regression", "msle",
         "Squared error of log(1 + ·): relative errors; targets must be ≥ 0.",
     ),
-    ArticleName(
+    SurveyName(
         "TF Hinge, hinge", "classification", "hinge",
         "Keras's Hinge is binary with labels ±1 (0/1 are mapped to ±1); for K = 2 our "
         "Crammer–Singer hinge is that hinge on f = z₁ − z₀.",
         _hinge_binary,
     ),
-    ArticleName(
+    SurveyName(
         "TF SquaredHinge, squared_hinge", "classification", "squared_hinge",
         "The hinge squared: differentiable at the margin, harsher on large violations.",
     ),
-    ArticleName(
+    SurveyName(
         "TF CategoricalHinge, categorical_hinge", "classification", "hinge",
         "Keras's categorical hinge is Crammer–Singer with Δ = 1, except that it differs when all "
         "wrong-class scores are negative (the masked target counts as 0).",
     ),
-    ArticleName(
-        "PyTorch HingeEmbeddingLoss (listed by article 004 under hinge)",
+    SurveyName(
+        "PyTorch HingeEmbeddingLoss (listed by the survey under hinge)",
         "classification", "multi_margin",
         "Not a classification hinge: it scores a distance x with labels ±1 (x if y = 1, "
         "max(0, Δ − x) if y = −1). PyTorch's multiclass hinge is MultiMarginLoss (Weston–Watkins).",
     ),
-    ArticleName(
+    SurveyName(
         "TF CosineSimilarity, cosine_similarity; PyTorch CosineEmbeddingLoss",
         "regression", "cosine",
-        "Keras returns the negative similarity; article 004 says it lies in [−1, 0], but it lies "
+        "Keras returns the negative similarity; the survey says it lies in [−1, 0], but it lies "
         "in [−1, 1]. CosineEmbeddingLoss uses 1 − cos.",
         _cosine_range,
     ),
@@ -223,14 +282,14 @@ ARTICLE_004: tuple[ArticleName, ...] = (
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def article_table() -> pd.DataFrame:
-    """Article 004's APIs mapped onto registered losses, with live worked examples."""
+def survey_table() -> pd.DataFrame:
+    """The survey's APIs mapped onto registered losses, with live worked examples."""
     rows = []
-    for a in ARTICLE_004:
+    for a in SURVEY_NAMES:
         loss = losses.get(a.name, a.task)  # ValueError if the registry lacks it
         rows.append(
             {
-                "article 004 API": a.apis,
+                SURVEY_API: a.apis,
                 "Loss Lab": f"{loss.title} ({a.task}/{a.name})",
                 "what differs": a.note,
                 "worked example (computed now)": a.example() if a.example else "",

@@ -7,8 +7,7 @@ test split); this module arranges them in tidy frames (also offered as CSV) and 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import altair as alt
@@ -19,8 +18,9 @@ import streamlit as st
 from core import boundaries, datasets, robustness, train
 from core.datasets import Dataset
 from ui import boundaries as ui_boundaries
-from ui import charts
-from ui.controls import DataChoice, loss_title
+from ui import charts, controls, identity, wording
+from ui.comparison import Comparison, Corruption
+from ui.controls import DataChoice, ModelChoice
 
 #: Optimizers offered (SGD can diverge at a large learning rate; Adam's steps are bounded).
 OPTIMIZERS = ("adam", "sgd")
@@ -31,108 +31,122 @@ MODELS: dict[str, tuple[int, ...]] = {
     "32": (32,),
     "32x32": (32, 32),
 }
+REGRESSION_DATASETS = ("linear_1d", "sine_1d")
+REGRESSION_KINDS = robustness.REGRESSION_KINDS
+CLASSIFICATION_KINDS = robustness.CLASSIFICATION_KINDS
+REGRESSION_LOSSES = robustness.REGRESSION_LOSSES
+CLASSIFICATION_LOSSES = robustness.CLASSIFICATION_LOSSES
+MAP_NOTE = (
+    "Shading: the predicted class (darker = more confident); dots: training points "
+    "coloured by their label as trained on; black ×: a flipped label. Accuracy is on "
+    "the clean test split."
+)
+#: Largest corruption rate a sweep goes to, per task.
+MAX_RATE = {"regression": 0.4, "classification": 0.6}
 KIND_TITLES = {
     "response": "response (y shifted)",
     "leverage": "leverage (x shifted)",
     "symmetric": "symmetric flips",
     "pair": "pair flips (k → k+1)",
 }
-#: Upper bound on a sweep's work, in (training points × epochs × losses × fits × width factor):
-#: ~15 s on the loaded 2-core reference machine (the default label-noise sweep is 3.2e6).
-SWEEP_BUDGET = 15_000_000
 RESOLUTION = 50
 #: Side of a boundary map's plot in pixels (three side by side on a wide page).
 MAP_SIZE = 240
+#: Training precision of every fit and sweep on this page.
+DTYPE = "float32"
 
 
-@dataclass(frozen=True)
-class ModelSpec:
-    """Model and training settings shared by every loss (hashable, keys the caches)."""
-
-    model: str = "linear"
-    lr: float = 0.1
-    epochs: int = 150
-    optimizer: str = "adam"
-
-    def configs(self, names: Sequence[str]) -> list[train.TrainConfig]:
-        """One float32 config per loss; full batch; the seed is set per run."""
-        return [
-            train.TrainConfig(
-                loss=n,
-                hidden=MODELS[self.model],
-                activation="tanh",
-                optimizer=self.optimizer,
-                lr=self.lr,
-                epochs=self.epochs,
-                dtype="float32",
-            )
-            for n in names
-        ]
+def model_choice(
+    label: str = "linear",
+    lr: float = 0.1,
+    epochs: int = 150,
+    optimizer: str = "adam",
+    seed: int = 0,
+) -> ModelChoice:
+    """The page's model widgets as a :class:`ui.controls.ModelChoice`: ``label`` from
+    :data:`MODELS`, tanh, full batch, no L2; ``seed`` is the data seed (one seed per view)."""
+    return ModelChoice(
+        hidden=MODELS[label],
+        activation="tanh",
+        optimizer=optimizer,
+        lr=float(lr),
+        epochs=int(epochs),
+        batch_size=None,
+        l2=0.0,
+        seed=int(seed),
+    )
 
 
-@dataclass(frozen=True)
-class Setting:
-    """A dataset, a corruption and the losses to compare."""
+def comparison(
+    data: DataChoice,
+    kind: str,
+    rate: float,
+    magnitude: float,
+    loss_names: Sequence[str],
+    model: ModelChoice,
+) -> Comparison:
+    """The page's widgets as one comparison key (the corruption drawn with the data seed)."""
+    corruption = Corruption(kind, float(rate), float(magnitude))
+    return Comparison(data, model, tuple(loss_names), (), corruption)
 
-    data: DataChoice
-    kind: str
-    rate: float
-    magnitude: float
-    losses: tuple[str, ...]
-    model: ModelSpec
 
-    @property
-    def task(self) -> str:
-        return "regression" if self.kind in robustness.REGRESSION_KINDS else "classification"
+def task(key: Comparison) -> str:
+    """``"regression"`` for outliers, ``"classification"`` for label flips."""
+    kind = key.corruption.kind
+    return "regression" if kind in robustness.REGRESSION_KINDS else "classification"
 
-    @property
-    def seed(self) -> int:
-        return int(self.data.kwargs.get("seed", 0))
 
-    def load(self, seed: int | None = None) -> Dataset:
-        """The clean dataset, drawn with ``seed`` (default: the chosen data seed)."""
-        kwargs = self.data.kwargs | ({} if seed is None else {"seed": seed})
-        return datasets.load(self.data.name, **kwargs)
+def load_seed(key: Comparison, seed: int) -> Dataset:
+    """The clean dataset of ``key`` drawn with data seed ``seed`` (a sweep's seed)."""
+    return datasets.load(key.data.name, **(key.data.kwargs | {"seed": int(seed)}))
+
+
+def configs(key: Comparison) -> list[train.TrainConfig]:
+    """One float32 config per loss (full batch; the seed is the data seed)."""
+    return key.configs(dtype=DTYPE)
 
 
 # --------------------------------------------------------------------------- cached work
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def corrupted(s: Setting) -> Dataset:
-    """The dataset with its training split corrupted at the chosen rate."""
-    return robustness.corrupt(s.load(), s.kind, s.rate, magnitude=s.magnitude, seed=s.seed)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def fits(s: Setting) -> list[train.FitResult]:
+def fits(key: Comparison) -> list[train.FitResult]:
     """One model per loss on the corrupted data, in lockstep (same start, same data order)."""
-    cfgs = [dataclasses.replace(c, seed=s.seed) for c in s.model.configs(s.losses)]
-    return train.fit_many(corrupted(s), cfgs)
-
-
-def sweep_cost(s: Setting, n_rates: int, n_seeds: int) -> int:
-    """Work of a sweep in training points × epochs × losses × fits × width factor."""
-    n_train = len(corrupted(s).y_train)  # cached; corruption keeps the number of points
-    width = 1 + sum(MODELS[s.model.model]) / 16
-    return int(n_train * s.model.epochs * len(s.losses) * n_rates * n_seeds * width)
+    return train.fit_many(key.load(), configs(key))
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def sweep_point(s: Setting, rate: float, seed: int) -> list[robustness.Run]:
+def sweep_point(key: Comparison, rate: float, seed: int) -> list[robustness.Run]:
     """One (rate, seed) cell of a sweep: every loss trained once (cached per cell)."""
     return robustness.sweep(
-        lambda sd: s.load(sd),
-        s.model.configs(s.losses),
-        kind=s.kind,
+        lambda sd: load_seed(key, sd),
+        configs(key),
+        kind=key.corruption.kind,
         rates=[rate],
         seeds=[seed],
-        magnitude=s.magnitude,
+        magnitude=key.corruption.magnitude,
     )
 
 
+def sweep_key(key: Comparison) -> Comparison:
+    """The sweep's key: the chosen rate plays no part in it (a sweep sets its own rates)."""
+    return key.replace(corruption=dataclasses.replace(key.corruption, rate=0.0))
+
+
+def within_budget(key: Comparison, n_rates: int, n_seeds: int) -> bool:
+    """Whether the sweep stays within the one work budget (:func:`ui.controls.within_budget`).
+
+    A sweep cell trains its losses in lockstep, but small models spend their time in
+    per-step overhead that grows with the number of models (measured: 0.41 s for one cell of
+    5 linear losses x 500 epochs on 3,500 points, i.e. ~0.16 ms per model-step, about
+    ``core.cost.STEP_OVERHEAD``), so every model counts as its own group of steps.
+    """
+    runs = len(key.losses) * int(n_rates) * int(n_seeds)
+    return controls.within_budget(key.load(), key.model, runs, runs)
+
+
 def sweep(
-    s: Setting,
+    key: Comparison,
     rates: Sequence[float],
     seeds: Sequence[int],
     progress: Callable[[float], Any] | None = None,
@@ -140,26 +154,26 @@ def sweep(
     """Clean-test score per loss, rate and seed; and its mean with a min–max band over seeds.
 
     Cached cell by cell (:func:`sweep_point`), so ``progress(fraction)`` can be reported between
-    cells without a Streamlit call inside a cached function. ``s.rate`` is ignored.
+    cells without a Streamlit call inside a cached function. The key's own rate is ignored.
     """
-    s = dataclasses.replace(s, rate=0.0)
+    key = sweep_key(key)
     cells = [(r, sd) for sd in seeds for r in rates]
     runs: list[robustness.Run] = []
     for i, (r, sd) in enumerate(cells):
-        runs.extend(sweep_point(s, float(r), int(sd)))
+        runs.extend(sweep_point(key, float(r), int(sd)))
         if progress is not None:
             progress((i + 1) / len(cells))
-    task = s.task
+    t = task(key)
     raw = pd.DataFrame(
         [
-            {"loss": loss_title(r.loss, task), "rate": r.rate, "seed": r.seed,
+            {"loss": identity.title(r.loss, t), "rate": r.rate, "seed": r.seed,
              "score": r.score, "diverged": r.diverged}
             for r in runs
         ]
     )  # fmt: skip
     agg = pd.DataFrame(
         [
-            {"loss": loss_title(p.loss, task), "rate": p.rate, "mean": p.mean, "low": p.low,
+            {"loss": identity.title(p.loss, t), "rate": p.rate, "mean": p.mean, "low": p.low,
              "high": p.high, "seeds": p.n, "diverged": p.n_diverged}
             for p in robustness.aggregate(runs)
         ]
@@ -174,25 +188,45 @@ def metric_name(task: str) -> str:
 # --------------------------------------------------------------------------- regression
 
 
-def fit_table(s: Setting, results: Sequence[train.FitResult]) -> pd.DataFrame:
+def styled_table(table: pd.DataFrame) -> Any:
+    """:func:`fit_table` for ``st.dataframe``: four decimals (as Streamlit showed them), "—"
+    for a diverged run's score, never ``None``; the numbers stay numbers."""
+    cols = [c for c in table.columns if c in ("slope", "intercept") or c.startswith("clean")]
+    return table.style.format("{:.4f}", subset=cols, na_rep="—").hide(axis="index")
+
+
+def clean_slope(ds: Dataset) -> float | None:
+    r"""Least-squares slope of the clean training points of a 1-D regression dataset,
+    :math:`\hat a = \operatorname{cov}(x, y) / \operatorname{var}(x)` over the rows that were
+    not corrupted (``None`` if fewer than two distinct x remain)."""
+    keep = np.ones(len(ds.y_train), bool) if ds.corrupted is None else ~np.asarray(ds.corrupted)
+    x, y = ds.X_train[keep, 0].astype(float), np.asarray(ds.y_train, float)[keep]
+    if len(x) < 2 or np.ptp(x) == 0:
+        return None
+    xc = x - x.mean()
+    return float(xc @ (y - y.mean()) / (xc @ xc))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def fit_table(key: Comparison) -> pd.DataFrame:
     """Per loss: clean-test score, and slope and intercept for a linear model; divergence."""
-    ds = corrupted(s)
+    ds = key.load()
+    t = task(key)
     rows = []
-    for name, r in zip(s.losses, results, strict=True):
-        row: dict[str, Any] = {"loss": loss_title(name, s.task)}
-        row[metric_name(s.task)] = robustness.clean_score(r, ds)
-        if s.task == "regression" and not MODELS[s.model.model] and not r.diverged:
+    for name, r in zip(key.losses, fits(key), strict=True):
+        row: dict[str, Any] = {"loss": identity.title(name, t)}
+        row[metric_name(t)] = robustness.clean_score(r, ds)
+        if t == "regression" and not key.model.hidden and not r.diverged:
             row["slope"], row["intercept"] = robustness.line_fit(r)
-        row["diverged at epoch"] = r.diverged_epoch
+        row["diverged at epoch"] = ui_boundaries.never(r.diverged_epoch)
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def scatter_frames(
-    s: Setting, results: Sequence[train.FitResult]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+@st.cache_data(max_entries=16, show_spinner=False)
+def scatter_frames(key: Comparison) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Points (train clean / outlier / test) and each loss's fitted curve on a grid."""
-    ds = corrupted(s)
+    ds = key.load()
     flagged = np.zeros(len(ds.y_train), bool) if ds.corrupted is None else ds.corrupted
     role = np.where(flagged, "outlier (train)", "clean train")
     points = pd.DataFrame(
@@ -204,42 +238,48 @@ def scatter_frames(
     )
     lo, hi = float(points["x"].min()), float(points["x"].max())
     grid = np.linspace(lo, hi, 200)
-    ok = [(n, r) for n, r in zip(s.losses, results, strict=True) if not r.diverged]
+    ok = [(n, r) for n, r in zip(key.losses, fits(key), strict=True) if not r.diverged]
     pred = robustness.curves([r for _, r in ok], grid) if ok else np.empty((0, grid.size))
     lines = pd.DataFrame(
         [
-            {"loss": loss_title(n, s.task), "x": float(x), "prediction": float(v)}
+            {"loss": identity.title(n, "regression"), "x": float(x), "prediction": float(v)}
             for (n, _), row in zip(ok, pred, strict=True)
             for x, v in zip(grid, row, strict=True)
-        ]
+        ],
+        columns=["loss", "x", "prediction"],
     )
     return points, lines
 
 
-def scatter_chart(points: pd.DataFrame, lines: pd.DataFrame, order: Sequence[str]) -> alt.Chart:
+#: Point roles: greys and black, never a loss colour; outliers also get an x.
+ROLES = ("clean train", "outlier (train)", "clean test")
+ROLE_COLORS = ("#A0A0A0", "#000000", "#4D4D4D")
+
+
+@charts.cached_spec(max_entries=16)
+def scatter_chart(key: Comparison) -> alt.LayerChart:
     """The data with outliers marked and every loss's fitted curve."""
-    shapes = alt.Scale(
-        domain=["clean train", "outlier (train)", "clean test"],
-        range=["circle", "M-1,-1L1,1M-1,1L1,-1", "triangle-up"],
-    )
+    points, lines = scatter_frames(key)
+    shapes = alt.Scale(domain=list(ROLES), range=["circle", ui_boundaries.X_MARK, "triangle-up"])
     pts = (
         alt.Chart(points)
         .mark_point(size=70, filled=False, strokeWidth=2)
         .encode(
             x=alt.X("x:Q", title="x (standardised)"),
             y=alt.Y("y:Q", title="y (standard units)"),
-            shape=alt.Shape("point:N", title="Point", scale=shapes),
+            shape=alt.Shape(
+                "point:N", title="Point", scale=shapes, legend=alt.Legend(orient="bottom")
+            ),
             color=alt.Color(
                 "point:N",
                 title="Point",
-                scale=alt.Scale(
-                    domain=["clean train", "outlier (train)", "clean test"],
-                    range=["#9e9e9e", "#d62728", "#636363"],
-                ),
+                scale=alt.Scale(domain=list(ROLES), range=list(ROLE_COLORS)),
+                legend=alt.Legend(orient="bottom"),
             ),
             tooltip=["point", alt.Tooltip("x:Q", format=".3g"), alt.Tooltip("y:Q", format=".3g")],
         )
     )
+    order = [identity.title(n, "regression") for n in key.losses]
     fitted = (
         alt.Chart(lines)
         .mark_line(strokeWidth=3.5)
@@ -249,11 +289,11 @@ def scatter_chart(points: pd.DataFrame, lines: pd.DataFrame, order: Sequence[str
             color=alt.Color(
                 "loss:N",
                 title="Fit",
-                scale=charts.color_scale(list(order)),
-                sort=list(order),
-                legend=alt.Legend(labelLimit=400),
+                scale=identity.scale(key.losses, "regression"),
+                sort=order,
+                legend=alt.Legend(labelLimit=400, orient="bottom", columns=2),
             ),
-            strokeDash=alt.StrokeDash("loss:N", sort=list(order), legend=None),
+            strokeDash=alt.StrokeDash("loss:N", sort=order, legend=None),
             tooltip=[
                 "loss",
                 alt.Tooltip("x:Q", format=".3g"),
@@ -262,94 +302,108 @@ def scatter_chart(points: pd.DataFrame, lines: pd.DataFrame, order: Sequence[str
         )
     )
     chart = alt.layer(pts, fitted).resolve_scale(color="independent", shape="independent")
-    return charts.style(chart.properties(height=420, title="Fits on the corrupted training data"))
+    return chart.properties(height=420, title="Fits on the corrupted data")
 
 
 # --------------------------------------------------------------------------- classification
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def panels(s: Setting) -> list[boundaries.Panel]:
-    """Decision-boundary panels (H5's :func:`core.boundaries.panel`) for every loss."""
-    ds = corrupted(s)
+def panels(key: Comparison) -> list[boundaries.Panel]:
+    """Decision-boundary panels (:func:`core.boundaries.panel`) for every loss."""
+    ds = key.load()
     grid = boundaries.make_grid(np.vstack([ds.X_train, ds.X_test]), RESOLUTION)
     return [
         boundaries.panel(
             r.model, n, r.epochs_run, grid, ds.X_train, ds.y_train, ds.X_test, ds.y_test,
             flipped=ds.corrupted,
         )
-        for n, r in zip(s.losses, fits(s), strict=True)
+        for n, r in zip(key.losses, fits(key), strict=True)
     ]  # fmt: skip
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def boundary_figures(s: Setting) -> tuple[list[dict], pd.DataFrame, pd.DataFrame]:
-    """One small boundary map per loss as Vega-Lite dicts, and the frames behind them.
-
-    The frames come from the Decision boundaries page (:func:`ui.boundaries.cells_frame`,
-    :func:`ui.boundaries.points_frame`); each map shades the predicted class (darker = more
-    confident), draws the training points by their (possibly flipped) label and marks flipped
-    points with a black x. Cached as dicts: building Altair charts is the slow part of a rerun.
-    """
-    ds = corrupted(s)
-    results = dict(zip(s.losses, fits(s), strict=True))
-    ps = panels(s)
+def boundary_frames(key: Comparison) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cells and points of every boundary map (the Decision boundaries page's frames:
+    :func:`ui.boundaries.cells_frame`, :func:`ui.boundaries.points_frame`)."""
+    ds = key.load()
     xy = (ds.X_train, ds.y_train, ds.X_test, ds.y_test, ds.corrupted)
+    ps = panels(key)
     cells = pd.concat([ui_boundaries.cells_frame(p) for p in ps], ignore_index=True)
     points = pd.concat([ui_boundaries.points_frame(p, *xy) for p in ps], ignore_index=True)
+    return cells, points
+
+
+def map_title(loss: str, test_accuracy: float, diverged_epoch: int | None) -> dict:
+    """A boundary map's title: the loss and its clean-test accuracy (or its divergence)."""
+    sub = (
+        f"diverged at epoch {diverged_epoch}"
+        if diverged_epoch is not None
+        else f"clean-test accuracy {wording.pct(test_accuracy)}"
+    )
+    # the short label: a full title ("Squared error on probabilities (Brier)") is cut off
+    # above a 240-px map; the table below gives the full names
+    return {"text": identity.short(loss), "subtitle": sub}
+
+
+@charts.cached_spec(max_entries=32)
+def boundary_map(key: Comparison, loss: str) -> alt.LayerChart:
+    """One small boundary map: the predicted class shaded (darker = more confident), the
+    training points by their (possibly flipped) label, a black x on every flipped point."""
+    ds = key.load()
+    cells, points = boundary_frames(key)
+    i = key.losses.index(loss)
+    p = panels(key)[i]
     classes = [ui_boundaries.class_name(k) for k in range(ds.n_classes)]
-    colors = charts.color_scale(classes)
-    specs = []
-    for p in ps:
-        c = cells[cells["loss"] == p.loss]
-        pts = points[(points["loss"] == p.loss) & (points["split"] == "train")]
-        heat = (
-            alt.Chart(c)
-            .mark_rect()
-            .encode(
-                x=alt.X("x1_lo:Q", title="x₁", scale=alt.Scale(nice=False, zero=False)),
-                x2="x1_hi",
-                y=alt.Y("x2_lo:Q", title="x₂", scale=alt.Scale(nice=False, zero=False)),
-                y2="x2_hi",
-                color=alt.Color("predicted:N", scale=colors, legend=None),
-                opacity=alt.Opacity("strength:Q", legend=None, scale=alt.Scale(range=[0.1, 0.6])),
-            )
+    colors = identity.class_scale(classes)
+    c = cells[cells["loss"] == loss]
+    pts = points[(points["loss"] == loss) & (points["split"] == "train")]
+    heat = (
+        alt.Chart(c)
+        .mark_rect()
+        .encode(
+            x=alt.X("x1_lo:Q", title="x₁", scale=alt.Scale(nice=False, zero=False)),
+            x2="x1_hi",
+            y=alt.Y("x2_lo:Q", title="x₂", scale=alt.Scale(nice=False, zero=False)),
+            y2="x2_hi",
+            color=alt.Color("predicted:N", scale=colors, legend=None),
+            opacity=alt.Opacity("strength:Q", legend=None, scale=alt.Scale(range=[0.1, 0.6])),
         )
-        dots = (
-            alt.Chart(pts)
-            .mark_circle(size=28, opacity=0.9, stroke="white", strokeWidth=0.5)
-            .encode(x="x1:Q", y="x2:Q", color=alt.Color("label:N", scale=colors, legend=None))
+    )
+    dots = (
+        alt.Chart(pts)
+        .mark_circle(size=28, opacity=0.9, stroke="white", strokeWidth=0.5)
+        .encode(
+            x="x1:Q",
+            y="x2:Q",
+            color=alt.Color(
+                "label:N", scale=colors, legend=alt.Legend(title="Label", orient="bottom")
+            ),
         )
-        flips = (
-            alt.Chart(pts[pts["flipped"]])
-            .mark_point(shape=ui_boundaries.X_MARK, size=45, color="black", strokeWidth=1.5)
-            .encode(x="x1:Q", y="x2:Q")
-        )
-        acc = p.test_accuracy
-        diverged = results[p.loss].diverged_epoch
-        sub = f"diverged at epoch {diverged}" if diverged else f"clean-test accuracy {acc:.1%}"
-        chart = alt.layer(heat, dots, flips).properties(
-            title={"text": loss_title(p.loss), "subtitle": sub, "limit": MAP_SIZE},
-            width=MAP_SIZE,
-            height=MAP_SIZE,
-        )
-        specs.append(charts.to_spec(charts.style(chart)))  # thread-safe, no row limit
-    return specs, cells, points
+    )
+    flips = (
+        alt.Chart(pts[pts["flipped"]])
+        .mark_point(shape=ui_boundaries.X_MARK, size=45, color="black", strokeWidth=1.5)
+        .encode(x="x1:Q", y="x2:Q")
+    )
+    title = map_title(loss, p.test_accuracy, fits(key)[i].diverged_epoch)
+    return alt.layer(heat, dots, flips).properties(title=title, height=MAP_SIZE)
 
 
 # --------------------------------------------------------------------------- sweep chart
 
 
-def sweep_chart(agg: pd.DataFrame, task: str, order: Sequence[str]) -> alt.Chart:
+@charts.cached_spec(max_entries=16)
+def sweep_chart(key: Comparison, rates: tuple[float, ...], seeds: tuple[int, ...]) -> alt.Chart:
     """Mean clean-test score against the corruption rate, with the min–max band over seeds."""
-    x_title = (
-        "share of training points moved" if task == "regression" else "share of labels flipped"
-    )
-    scale = charts.color_scale(list(order))
-    legend = alt.Legend(labelLimit=320, orient="right")
-    color = alt.Color("loss:N", title="Loss", scale=scale, sort=list(order), legend=legend)
-    rates = sorted(agg["rate"].unique().tolist())
-    axis = alt.Axis(format="%", values=rates)
+    _, agg = sweep(key, rates, seeds)
+    t = task(key)
+    order = [identity.title(n, t) for n in key.losses]
+    x_title = "share of training points moved" if t == "regression" else "share of labels flipped"
+    scale = identity.scale(key.losses, t)
+    legend = alt.Legend(labelLimit=320, orient="bottom", columns=2)
+    color = alt.Color("loss:N", title="Loss", scale=scale, sort=order, legend=legend)
+    axis = alt.Axis(format="%", values=sorted(agg["rate"].unique().tolist()))
     base = alt.Chart(agg).encode(x=alt.X("rate:Q", title=x_title, axis=axis))
     # the band's colour field is a copy of "loss": Vega-Lite would merge (and then hide) the
     # legends of two channels on the same field
@@ -358,67 +412,158 @@ def sweep_chart(agg: pd.DataFrame, task: str, order: Sequence[str]) -> alt.Chart
         .mark_area(opacity=0.15)
         .encode(y="low:Q", y2="high:Q", fill=alt.Fill("band:N", scale=scale, legend=None))
     )
-    fmt = ".3f" if task == "regression" else ".1%"
+    fmt = ".3f" if t == "regression" else ".1%"
     line = base.mark_line(strokeWidth=3, point=alt.OverlayMarkDef(size=70)).encode(
         color=color,
         y=alt.Y(
             "mean:Q",
-            title=metric_name(task),
-            axis=alt.Axis(format="%") if task == "classification" else alt.Axis(),
+            title=metric_name(t),
+            axis=alt.Axis(format="%") if t == "classification" else alt.Axis(),
         ),
         tooltip=["loss", alt.Tooltip("rate:Q", format=".0%"), alt.Tooltip("mean:Q", format=fmt),
                  alt.Tooltip("low:Q", format=fmt), alt.Tooltip("high:Q", format=fmt), "seeds",
                  "diverged"],
     )  # fmt: skip
-    seeds = int(agg["seeds"].max()) if len(agg) else 0
-    title = f"Clean-test score against corruption (mean and min–max over {seeds} seeds)"
-    return charts.style(alt.layer(band, line).properties(height=400, title=title))
+    n = int(agg["seeds"].max()) if len(agg) else 0
+    over = wording.plural(n, "seed")
+    title = {"text": "Score against corruption", "subtitle": f"mean and min–max over {over}"}
+    return alt.layer(band, line).properties(height=400, title=title)
+
+
+def flip_limit(key: Comparison) -> float | None:
+    """The flip rate from which no loss can recover the clean labels (classification only)."""
+    if task(key) == "regression":
+        return None
+    return robustness.flip_limit(key.corruption.kind, key.load().n_classes)
+
+
+def rates(task_name: str, n_rates: int) -> tuple[float, ...]:
+    """``n_rates`` evenly spaced corruption rates from 0 to the page's maximum for the task."""
+    top = MAX_RATE[task_name]
+    return tuple(float(r) for r in np.round(np.linspace(0, top, int(n_rates)), 3))
+
+
+def sweep_caption(rates_: Sequence[float], seeds: Sequence[int]) -> str:
+    return (
+        f"Rates {', '.join(f'{r:.0%}' for r in rates_)}; seeds {', '.join(map(str, seeds))} "
+        "(each seed draws new data, corruption and initial weights; the test split is clean)."
+    )
 
 
 # --------------------------------------------------------------------------- takeaways
 
 
-def _fmt(task: str, v: float) -> str:
-    return f"{v:.3f}" if task == "regression" else f"{v:.1%}"
+def _fmt(task_name: str, v: float) -> str:
+    return wording.number(v, ".3f") if task_name == "regression" else wording.pct(v)
 
 
-def fit_takeaway(s: Setting, table: pd.DataFrame) -> str:
-    """The sentence under the fits/boundaries, from the clean-test scores."""
-    col = metric_name(s.task)
-    ok = table[table[col].notna()]
-    diverged = table.loc[table[col].isna(), "loss"].tolist()
+def fit_takeaway(key: Comparison, table: pd.DataFrame) -> str:
+    """The sentence under the fits/boundaries (:func:`fit_sentence` of the page's numbers)."""
+    t = task(key)
+    c = key.corruption
+    col = metric_name(t)
+    slopes = None
+    clean = None
+    if "slope" in table and c.kind == "leverage":
+        slopes = dict(zip(table["loss"], table["slope"], strict=True))
+        clean = clean_slope(key.load())
+    limit = flip_limit(key)
+    return fit_sentence(
+        t,
+        c.kind,
+        c.rate,
+        c.magnitude,
+        dict(zip(table["loss"], table[col], strict=True)),
+        slopes=slopes,
+        clean=clean,
+        limit=limit,
+        n_classes=None if limit is None else key.load().n_classes,
+    )
+
+
+def fit_sentence(
+    task_name: str,
+    kind: str,
+    rate: float,
+    magnitude: float,
+    scores: Mapping[str, float],
+    *,
+    slopes: Mapping[str, float] | None = None,
+    clean: float | None = None,
+    limit: float | None = None,
+    n_classes: int | None = None,
+) -> str:
+    """The clean-test scores at one corruption rate, in words (a pure function of them).
+
+    ``scores`` maps each loss's title to its clean-test score (``NaN``: diverged; RMSE for
+    regression, lower is better; accuracy for classification). Cases: every run diverged; one
+    loss; every loss at the same printed score; ties at the top or bottom (all named);
+    "× larger" only for a positive best RMSE and a ratio that does not print as 1.0; leverage
+    ``slopes`` compared with the ``clean`` points' least-squares slope, and called "pulled"
+    only when every fitted slope is off it by more than 0.1; a flip ``rate`` at or past the
+    ``limit`` said to be unrecoverable.
+    """
+    t = task_name
+    col = metric_name(t)
+    ok = {n: float(v) for n, v in scores.items() if wording.finite(v)}
+    diverged = [n for n, v in scores.items() if not wording.finite(v)]
     what = (
-        f"{s.rate:.0%} {KIND_TITLES[s.kind]} outliers of size {s.magnitude:g}"
-        if s.task == "regression"
-        else f"{s.rate:.0%} {KIND_TITLES[s.kind]}"
+        f"{rate:.0%} {KIND_TITLES[kind]} outliers of size {wording.number(magnitude, 'g')}"
+        if t == "regression"
+        else f"{rate:.0%} {KIND_TITLES[kind]}"
     )
-    if ok.empty:
+    if not ok:
         return f"With {what}, every run diverged: lower the learning rate."
-    better_high = s.task == "classification"
-    ranked = ok.sort_values(col, ascending=not better_high)
-    best, worst = ranked.iloc[0], ranked.iloc[-1]
-    text = (
-        f"With {what}, {col}: best {best['loss']} ({_fmt(s.task, best[col])}), "
-        f"worst {worst['loss']} ({_fmt(s.task, worst[col])}"
-    )
-    if s.task == "regression" and best[col] > 0:
-        text += f", {worst[col] / best[col]:.1f}× larger"
-    text += ")."
-    if "slope" in table and s.kind == "leverage":
-        slopes = ok["slope"].dropna()
-        if len(slopes):
+    better_high = t == "classification"
+    best_v = max(ok.values()) if better_high else min(ok.values())
+    worst_v = min(ok.values()) if better_high else max(ok.values())
+    top = [n for n, v in ok.items() if _fmt(t, v) == _fmt(t, best_v)]
+    bottom = [n for n, v in ok.items() if _fmt(t, v) == _fmt(t, worst_v)]
+    if len(ok) == 1:
+        text = f"With {what}, {col}: {top[0]} {_fmt(t, best_v)}."
+    elif _fmt(t, best_v) == _fmt(t, worst_v):
+        text = f"With {what}, {col}: every loss {_fmt(t, best_v)}."
+    else:
+        text = (
+            f"With {what}, {col}: best {wording.names(top)} ({_fmt(t, best_v)}), "
+            f"worst {wording.names(bottom)} ({_fmt(t, worst_v)}"
+        )
+        if t == "regression" and best_v > 0 and not wording.is_tie(worst_v, best_v):
+            text += f", {wording.times(worst_v / best_v)} larger"
+        text += ")."
+    fitted = [float(v) for n, v in (slopes or {}).items() if n in ok and wording.finite(v)]
+    if kind == "leverage" and fitted and clean is not None and wording.finite(clean):
+        lo, hi = wording.number(min(fitted), ".2f"), wording.number(max(fitted), ".2f")
+        span = lo if lo == hi else f"{lo}–{hi}"
+        ref = wording.number(clean, ".2f")
+        if rate > 0 and min(abs(v - clean) for v in fitted) > 0.1:
             text += (
-                f" Leverage points pull every fitted slope to {slopes.min():.2f}–{slopes.max():.2f}"
-                " — bounded-influence losses do not protect a line from outliers in x."
+                f" Leverage points pull every fitted slope to {span}, away from the clean "
+                f"points' least-squares slope {ref} — bounded-influence losses do not "
+                "protect a line from outliers in x."
             )
+        else:
+            text += f" Fitted slopes {span}; the clean points' least-squares slope is {ref}."
+    if limit is not None and rate >= limit - 1e-9:
+        classes = "" if n_classes is None else f" and {n_classes} classes"
+        text += (
+            f" At {rate:.0%} {KIND_TITLES[kind]} the wrong labels are at least as common as "
+            f"the true one (from {limit:.0%} on for this kind{classes}): no loss can recover "
+            "the clean labels."
+        )
     if diverged:
         text += f" Diverged (reported, not scored): {', '.join(diverged)}."
     return text
 
 
 def sweep_takeaway(agg: pd.DataFrame, task: str, limit: float | None = None) -> str:
-    """Which loss's clean-test score suffers least and most from the lowest to the highest rate
-    (below ``limit``, the flip rate beyond which no loss can recover)."""
+    """Which loss's clean-test score holds up best and worst from the lowest to the highest
+    rate (below ``limit``, the flip rate from which no loss can recover).
+
+    Cases: no scores; every run diverged; fewer than two rates with scores; one loss (its
+    change only); every loss changing alike as printed (a tie, no best/worst); a start of 0
+    RMSE (no ratio); divergences counted.
+    """
     if agg.empty:
         return "The sweep produced no scores."
     below = np.inf if limit is None else limit - 1e-9
@@ -429,39 +574,58 @@ def sweep_takeaway(agg: pd.DataFrame, task: str, limit: float | None = None) -> 
     start = inside[inside["rate"] == lo].set_index("loss")["mean"]
     end = inside[inside["rate"] == hi].set_index("loss")["mean"]
     both = start.index.intersection(end.index)
-    seeds = int(agg["seeds"].max())
-    if task == "regression":
-        change = (end[both] / start[both]).sort_values()
-
-        def say(loss: str) -> str:
-            return f"{loss} ({start[loss]:.3f} → {end[loss]:.3f}, ×{change[loss]:.2f})"
-
-        text = (
-            f"From {lo:.0%} to {hi:.0%} outliers (mean of {seeds} seeds), the clean-test RMSE "
-            f"holds up best for {say(change.index[0])} and worst for {say(change.index[-1])}."
-        )
+    seeds = wording.plural(int(agg["seeds"].max()), "seed")
+    regression = task == "regression"
+    if lo == hi or len(both) == 0:
+        text = f"Scores at {lo:.0%} only: too few rates without divergence to compare."
     else:
-        change = (start[both] - end[both]).sort_values()
+        if regression:
+            usable = [n for n in both if start[n] > 0]
+            change = (end[usable] / start[usable]).sort_values()
 
-        def say(loss: str) -> str:
-            return (
-                f"{loss} ({start[loss]:.1%} → {end[loss]:.1%}, {-100 * change[loss]:+.1f} points)"
-            )
+            def say(loss: str) -> str:
+                return (
+                    f"{loss} ({_fmt(task, start[loss])} → {_fmt(task, end[loss])}, "
+                    f"×{wording.number(change[loss], '.2f')})"
+                )
 
-        text = (
+            what = f"From {lo:.0%} to {hi:.0%} outliers (mean of {seeds}), the clean-test RMSE"
+            key_of = {n: f"{change[n]:.2f}" for n in change.index}
+        else:
+            change = (start[both] - end[both]).sort_values()
+
+            def say(loss: str) -> str:
+                delta = wording.number(-100 * change[loss], "+.1f")
+                return (
+                    f"{loss} ({_fmt(task, start[loss])} → {_fmt(task, end[loss])}, {delta} points)"
+                )
+
             # "holds up best", not "drops least": with few seeds a loss can gain a little
-            f"From {lo:.0%} to {hi:.0%} flipped labels (mean of {seeds} seeds), the clean-test "
-            f"accuracy holds up best for {say(change.index[0])} and worst for "
-            f"{say(change.index[-1])}."
-        )
+            what = (
+                f"From {lo:.0%} to {hi:.0%} flipped labels (mean of {seeds}), the clean-test "
+                "accuracy"
+            )
+            key_of = {n: f"{-100 * change[n]:+.1f}" for n in change.index}
+        if len(change) == 0:
+            text = f"{what} starts at 0 for every loss: no ratio to report."
+        elif len(change) == 1:
+            text = f"{what} goes for {say(change.index[0])}."
+        elif key_of[change.index[0]] == key_of[change.index[-1]]:
+            text = f"{what} holds up alike for every loss (e.g. {say(change.index[0])})."
+        else:
+            text = (
+                f"{what} holds up best for {say(change.index[0])} and worst for "
+                f"{say(change.index[-1])}."
+            )
     beyond = agg[(agg["rate"] >= below) & agg["mean"].notna()]
     if limit is not None and len(beyond):
         top = beyond.loc[beyond["mean"].idxmax()]
         text += (
-            f" From {limit:.0%} flips on, wrong labels outnumber the true one and no loss can "
-            f"recover (best at {top['rate']:.0%}: {top['loss']}, {top['mean']:.1%})."
+            f" From {limit:.0%} flips on, wrong labels outnumber the true one or tie with it, so "
+            f"no loss is guaranteed to recover (best at {top['rate']:.0%}: {top['loss']}, "
+            f"{_fmt(task, top['mean'])})."
         )
     diverged = int(agg["diverged"].sum())
     if diverged:
-        text += f" {diverged} runs diverged (reported, not scored)."
+        text += f" {wording.plural(diverged, 'run')} diverged (reported, not scored)."
     return text

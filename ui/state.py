@@ -10,7 +10,7 @@ whose value was not taken. The comparison is pure and tested without Streamlit.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 RawParams = dict[str, list[str]]
@@ -39,12 +39,25 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
 
 
+def _shown(value: Any) -> str:
+    """A value as a reader would write it: lists comma-separated, never Python's repr."""
+    if isinstance(value, list | tuple):
+        return ", ".join(map(_text, value)) if value else "(none)"
+    return _text(value)
+
+
 def refused(
     before: Mapping[str, list[str]],
     after: Mapping[str, list[str]],
     values: Mapping[str, Any],
+    settled: Collection[str] = (),
 ) -> dict[str, tuple[list[str], Any]]:
     """Query parameters whose value the page did not take.
+
+    Only a value that came from the link can be refused: a key already held by the session
+    when the run started (``settled``) took its value from a click, a preset or the previous
+    run, and the URL still shows the previous value until this run rewrites it. Judging those
+    keys is what made every preset click name the *previous* preset's values.
 
     Parameters
     ----------
@@ -52,6 +65,8 @@ def refused(
         The raw query parameters before and after the widgets ran.
     values
         The widget values by key (``st.session_state``).
+    settled
+        Keys that ``st.session_state`` held before the run started; never refused.
 
     Returns
     -------
@@ -61,7 +76,7 @@ def refused(
     """
     out = {}
     for key, raw in before.items():
-        if key not in values:
+        if key not in values or key in settled:
             continue
         if after.get(key) == raw or _same(raw, values[key]):
             continue
@@ -69,10 +84,26 @@ def refused(
     return out
 
 
+#: The URL key of presenter mode (``?present=1``), carried by every page link.
+PRESENT = "present"
+_TRUE = frozenset({"1", "true", "yes", "on"})
+
+
+def presenting(raw: Sequence[str]) -> bool:
+    """Whether the URL values of ``present`` ask for presenter mode (``1``, ``true``, ...)."""
+    return bool(raw) and raw[-1].strip().lower() in _TRUE
+
+
 def describe(refusals: Mapping[str, tuple[list[str], Any]]) -> str:
     """One friendly sentence per refused parameter, for ``st.warning``."""
     parts = []
     for key, (raw, used) in refusals.items():
         shown = ", ".join(raw) if raw else "(empty)"
-        parts.append(f"`{key}={shown}` is not allowed here, so `{key}` is {_text(used)!s}.")
+        parts.append(f"`{key}={shown}` is not allowed here, so `{key}` is {_shown(used)}.")
     return "The link asked for values this page cannot use: " + " ".join(parts)
+
+
+#: URL keys whose query parameter the app writes itself instead of ``bind="query-params"``
+#: (pickers that show display names but keep registry names in the link; see
+#: ``ui.controls.url_multiselect``). Filled as those widgets are drawn.
+MANAGED: set[str] = set()

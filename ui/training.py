@@ -7,25 +7,19 @@ initial weights. The page loops over seeds (showing progress) and hands the list
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import compare, train
-from ui import charts
-from ui.controls import (
-    DataChoice,
-    LossParams,
-    ModelChoice,
-    loss_title,
-    params_for,
-    short_label,
-)
+from core import boundaries, compare, datasets, train
+from ui import charts, identity, wording
+from ui.comparison import Comparison
+from ui.controls import DataChoice, LossParams, ModelChoice
 
 #: Training precision for the curves (float32 is ~2x faster; the curves look the same).
 DTYPE = "float32"
@@ -45,50 +39,53 @@ class SeedRun:
     test_log_loss: dict[str, np.ndarray]
 
 
+def comparison(
+    data: DataChoice, model: ModelChoice, loss_names: Sequence[str], params: LossParams = ()
+) -> Comparison:
+    """The page's widgets as one comparison key (clean data; ``model.seed`` is the first seed)."""
+    return Comparison(data, model, tuple(loss_names), params)
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
-def fit_seed(
-    data: DataChoice, model: ModelChoice, loss_names: tuple[str, ...], params: LossParams = ()
-) -> SeedRun:
-    """Train every loss from ``model.seed`` in lockstep and keep what the page shows."""
-    ds = data.load()
-    marks = compare.yardstick_epochs(model.epochs)
-    cfgs = [
-        model.config(n, params_for(params, n), dtype=DTYPE, snapshot_epochs=marks)
-        for n in loss_names
-    ]
-    results = train.fit_many(ds, cfgs)
+def fit_seed(key: Comparison) -> SeedRun:
+    """Train every loss from ``key.model.seed`` in lockstep and keep what the page shows."""
+    ds = key.load()
+    marks = compare.yardstick_epochs(key.model.epochs)
+    results = train.fit_many(ds, key.configs(dtype=DTYPE, snapshot_epochs=marks))
+    named = list(zip(key.losses, results, strict=True))
     return SeedRun(
-        seed=model.seed,
-        histories={n: dict(r.history) for n, r in zip(loss_names, results, strict=True)},
-        diverged={n: r.diverged_epoch for n, r in zip(loss_names, results, strict=True)},
+        seed=key.model.seed,
+        histories={n: dict(r.history) for n, r in named},
+        diverged={n: r.diverged_epoch for n, r in named},
         test_logits={
-            n: np.asarray(r.model.decision_function(ds.X_test), dtype=float)
-            for n, r in zip(loss_names, results, strict=True)
+            n: np.asarray(r.model.decision_function(ds.X_test), dtype=float) for n, r in named
         },
         yardstick_epochs=marks,
         test_log_loss={
-            n: compare.score_snapshots(r.snapshots, marks, ds.X_test, ds.y_test)
-            for n, r in zip(loss_names, results, strict=True)
+            n: compare.score_snapshots(r.snapshots, marks, ds.X_test, ds.y_test) for n, r in named
         },
     )
 
 
-def fit_seeds(
-    data: DataChoice,
-    model: ModelChoice,
-    loss_names: tuple[str, ...],
-    n_seeds: int,
-    params: LossParams = (),
-) -> list[SeedRun]:
-    """Seeds ``model.seed .. model.seed + n_seeds - 1``, each cached, with a progress bar."""
-    bar = st.progress(0.0, text=f"Training {len(loss_names)} losses × {n_seeds} seeds…")
-    runs = []
-    for i in range(n_seeds):
-        seeded = dataclasses.replace(model, seed=model.seed + i)
-        runs.append(fit_seed(data, seeded, loss_names, params))
+def seeds(key: Comparison, n_seeds: int) -> list[Comparison]:
+    """The keys of seeds ``key.model.seed .. key.model.seed + n_seeds - 1``."""
+    return [key.with_seed(key.model.seed + i) for i in range(int(n_seeds))]
+
+
+def runs(key: Comparison, n_seeds: int) -> list[SeedRun]:
+    """Every seed's run (each cached; trains what is not cached yet, silently)."""
+    return [fit_seed(k) for k in seeds(key, n_seeds)]
+
+
+def fit_seeds(key: Comparison, n_seeds: int) -> list[SeedRun]:
+    """:func:`runs` with a progress bar (seed by seed: each seed is one cache entry)."""
+    bar = st.progress(0.0, text=f"Training {len(key.losses)} losses × {n_seeds} seeds…")
+    out = []
+    for i, k in enumerate(seeds(key, n_seeds)):
+        out.append(fit_seed(k))
         bar.progress((i + 1) / n_seeds, text=f"Seed {i + 1} of {n_seeds} trained")
     bar.empty()
-    return runs
+    return out
 
 
 # --------------------------------------------------------------------------- frames
@@ -104,7 +101,7 @@ def band_frame(
         rows.append(
             pd.DataFrame(
                 {
-                    "loss": short_label(n),
+                    "loss": identity.short(n),
                     "epoch": np.arange(1, len(b.mean) + 1),
                     "mean": b.mean,
                     "lo": b.lo,
@@ -143,7 +140,7 @@ def yardstick_frame(
         b = compare.seed_band([r.test_log_loss[n] for r in runs], spread)
         rows.append(
             pd.DataFrame(
-                {"loss": short_label(n), "epoch": epochs, "mean": b.mean, "lo": b.lo, "hi": b.hi}
+                {"loss": identity.short(n), "epoch": epochs, "mean": b.mean, "lo": b.lo, "hi": b.hi}
             )
         )
     return pd.concat(rows, ignore_index=True)
@@ -169,7 +166,7 @@ def summary_frame(summary: dict[str, compare.Summary], target: float) -> pd.Data
     for n, s in summary.items():
         rows.append(
             {
-                "loss": loss_title(n),
+                "loss": identity.title(n),
                 "final test accuracy": s.final_mean,
                 "± sd": s.final_sd,
                 "best test accuracy": s.best_mean,
@@ -198,7 +195,7 @@ def cross_eval_frame(runs: Sequence[SeedRun], loss_names: Sequence[str], y_test)
     mean = compare.mean_scores(tables)
     rows = []
     for n in loss_names:
-        row = {"trained with": loss_title(n)}
+        row = {"trained with": identity.title(n)}
         for m, (title, _, _) in compare.METRICS.items():
             row[title] = mean[n][m]
         rows.append(row)
@@ -220,7 +217,7 @@ def reliability_frame(
         rows.append(
             pd.DataFrame(
                 {
-                    "loss": short_label(n),
+                    "loss": identity.short(n),
                     "confidence": curve.confidence[keep],
                     "accuracy": curve.accuracy[keep],
                     "points": curve.count[keep],
@@ -230,50 +227,173 @@ def reliability_frame(
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
 
 
+# --------------------------------------------------------------------------- page text
+
+#: Datasets offered: every classification dataset (curves need no plane).
+DATASETS: tuple[str, ...] = tuple(datasets.names("classification"))
+
+CROSS_NOTE = (
+    "Final models on the test split, mean over seeds. Log-loss, Brier and ECE read "
+    "softmax(logits) — for margin losses that is not a probability they were trained to give."
+)
+
+
+def caption(ds: datasets.Dataset, model: ModelChoice, n_seeds: int) -> str:
+    """The line above the curves: data, model and seeds."""
+    return (
+        f"{ds.title}: {len(ds.y_train)} training / {len(ds.y_test)} test points, "
+        f"{ds.n_features} features, {ds.n_classes} classes · {model.describe} · "
+        f"{n_seeds} seed(s) from {model.seed}"
+    )
+
+
+def divergence_notes(summary: Mapping[str, compare.Summary], lr: float) -> list[str]:
+    """One warning per loss that diverged in some seed."""
+    return [
+        f"{identity.title(n)} diverged in {s.diverged} of {s.runs} seeds "
+        f"(learning rate {lr:g} is too high for it); its curves stop there."
+        for n, s in summary.items()
+        if s.diverged
+    ]
+
+
+def styled_summary(table: pd.DataFrame) -> Any:
+    """:func:`summary_frame` for ``st.dataframe``: three decimals, "never" for a target no seed
+    reached and "—" for a diverged loss's scores (never ``None``); the numbers stay numbers."""
+    reach = [c for c in table.columns if c.startswith("epochs to ")]
+    scores = [c for c in ("final test accuracy", "± sd", "best test accuracy") if c in table]
+    # one subset per format call: a later call without a subset would reset the earlier ones
+    return (
+        table.style.format("{:.3f}", subset=scores, na_rep="—")
+        .format("{:g}", subset=reach, na_rep="never")
+        .hide(axis="index")
+    )
+
+
+def styled_cross(cross: pd.DataFrame) -> Any:
+    """:func:`cross_eval_frame` for ``st.dataframe``: three decimals, "—" for a diverged model."""
+    cols = list(cross.columns[1:])
+    return cross.style.format("{:.3f}", subset=cols, na_rep="—").hide(axis="index")
+
+
 # --------------------------------------------------------------------------- charts
+
+DIVERGED_NOTE = "diverged: cut at 10× its start"
+#: A diverging curve is cut where it first exceeds this many times its starting value: the
+#: axis stays readable and the divergence is reported in words (the warning and takeaway).
+BLOWUP = 10.0
+
+
+def cut_divergence(
+    df: pd.DataFrame, diverged: Sequence[str], factor: float = BLOWUP
+) -> pd.DataFrame:
+    """``df`` (a band frame) with the curves of the ``diverged`` losses (short labels) blanked
+    from the first epoch where their band exceeds ``factor`` times its first finite value.
+
+    A run that blows up reaches ~1e150 before it overflows; drawn, it flattens every other
+    value on the axis to zero.
+    """
+    out = df.copy()
+    for (loss, *_), g in out.groupby(["loss", *(["split"] if "split" in out else [])]):
+        if loss not in diverged:
+            continue
+        g = g.sort_values("epoch")
+        top = g[["mean", "hi"]].abs().max(axis=1)
+        start = top[np.isfinite(top)]
+        if start.empty:
+            continue
+        limit = factor * max(float(start.iloc[0]), 1e-12)
+        over = g.index[~(top <= limit)]
+        if len(over):
+            first = g.loc[over, "epoch"].min()
+            cut = g.index[g["epoch"] >= first]
+            out.loc[cut, ["mean", "lo", "hi"]] = np.nan
+    return out
 
 
 def _band_lines(
-    df: pd.DataFrame, color: str, domain: Sequence[str], y_title: str, *, log_y: bool = False
+    df: pd.DataFrame,
+    loss_names: Sequence[str],
+    y_title: str,
+    *,
+    log_y: bool = False,
+    dash: bool = False,
 ) -> alt.LayerChart:
+    """Mean line and seed band per loss, coloured by the loss's identity; ``dash``: train solid,
+    test dashed (a ``split`` column), with its own legend."""
     scale = alt.Scale(type="log") if log_y else alt.Scale(zero=False)
-    enc_color = alt.Color(f"{color}:N", scale=charts.color_scale(domain), sort=list(domain),
-                          title=color)  # fmt: skip
+    colors = identity.scale(loss_names, short_labels=True)
+    order = [identity.short(n) for n in loss_names]
     base = alt.Chart().encode(x=alt.X("epoch:Q", title="epoch"))
-    # the band takes the colour without a legend: the legend shows the (opaque) lines
-    band = base.mark_area(opacity=0.2).encode(
-        y=alt.Y("lo:Q", title=y_title, scale=scale),
-        y2="hi:Q",
-        color=alt.Color(f"{color}:N", scale=charts.color_scale(domain), legend=None),
+    # the band's colour field is a copy of "loss": two channels on one field would merge (and
+    # then hide) the line's legend
+    band = (
+        base.transform_calculate(band="datum.loss")
+        .mark_area(opacity=0.18)
+        .encode(
+            y=alt.Y("lo:Q", title=y_title, scale=scale),
+            y2="hi:Q",
+            fill=alt.Fill("band:N", scale=colors, legend=None),
+            detail="split:N" if dash else alt.Detail("loss:N"),
+        )
     )
-    line = base.mark_line(strokeWidth=3).encode(
-        y=alt.Y("mean:Q", title=y_title, scale=scale),
-        color=enc_color,
-        tooltip=[
-            alt.Tooltip(f"{color}:N"),
+    enc = {
+        "y": alt.Y("mean:Q", title=y_title, scale=scale),
+        "color": alt.Color("loss:N", scale=colors, sort=order, title="Loss",
+                           legend=None if dash else alt.Legend(orient="bottom", columns=4)),
+        "tooltip": [
+            alt.Tooltip("loss:N"),
             alt.Tooltip("epoch:Q"),
             alt.Tooltip("mean:Q", format=".4f"),
             alt.Tooltip("lo:Q", format=".4f"),
             alt.Tooltip("hi:Q", format=".4f"),
         ],
-    )
+    }  # fmt: skip
+    if dash:
+        enc["strokeDash"] = alt.StrokeDash(
+            "split:N",
+            title="split",
+            scale=alt.Scale(domain=["train", "test"], range=[[1, 0], [6, 4]]),
+            legend=alt.Legend(orient="bottom", symbolStrokeColor="#444"),
+        )
+    line = base.mark_line(strokeWidth=3).encode(**enc)
     return alt.layer(band, line)
 
 
-def loss_chart(df: pd.DataFrame, losses_shown: Sequence[str], columns: int = 4) -> alt.FacetChart:
+def _diverged(rs: Sequence[SeedRun], loss_names: Sequence[str]) -> list[str]:
+    """Short labels of the losses that diverged in some seed."""
+    return [identity.short(n) for n in loss_names if any(r.diverged[n] is not None for r in rs)]
+
+
+@charts.cached_spec(max_entries=16)
+def loss_chart(key: Comparison, n_seeds: int, spread: str, columns: int = 2) -> alt.FacetChart:
     """Train and test loss per epoch, one panel per loss, each on its own y scale."""
+    rs = runs(key, n_seeds)
+    df = cut_divergence(loss_frame(rs, key.losses, spread), _diverged(rs, key.losses))
+    shown = [identity.short(n) for n in key.losses]
     # each panel has its own y axis (independent scales): leave room for it
-    w = int(min(320, 860 // min(columns, max(1, len(losses_shown))) - 75))
-    layer = _band_lines(df, "split", ["train", "test"], "loss (its own units)").properties(
-        width=w, height=220
+    w = int(min(420, 860 // min(columns, max(1, len(shown))) - 80))
+    gone = _diverged(rs, key.losses)
+    if gone:  # say it in the panel whose curve was cut (an empty panel would say nothing)
+        notes = pd.DataFrame({"loss": gone, "split": "train", "note": DIVERGED_NOTE})
+        df = pd.concat([df.assign(note=""), notes], ignore_index=True)
+    else:
+        df = df.assign(note="")
+    note = (
+        alt.Chart()
+        .transform_filter("datum.note != ''")
+        .mark_text(fontSize=14, color="#444", align="center")
+        .encode(text="note:N", x=alt.value(w / 2), y=alt.value(16))
     )
+    layer = alt.layer(_band_lines(df, key.losses, "loss (its own units)", dash=True), note)
+    layer = layer.properties(width=w, height=200)
     return (
         alt.FacetChart(
             data=df,
             spec=layer,
             facet=alt.Facet(
                 "loss:N",
-                sort=list(losses_shown),
+                sort=shown,
                 title=None,
                 header=alt.Header(labelFontSize=16, labelFontWeight="bold"),
             ),
@@ -281,64 +401,80 @@ def loss_chart(df: pd.DataFrame, losses_shown: Sequence[str], columns: int = 4) 
         )
         .resolve_scale(y="independent")
         .properties(
-            title="Each loss measured by itself: train (blue) and test (orange), mean and band "
-            "over seeds"
-        )
-        .configure_legend(
-            orient="bottom", labelFontSize=charts.FONT_SIZE, titleFontSize=charts.FONT_SIZE
+            title={
+                "text": "Each loss by itself",
+                "subtitle": "train solid, test dashed; mean and band over seeds",
+            }
         )
     )
 
 
-def accuracy_chart(df: pd.DataFrame, losses_shown: Sequence[str], target: float) -> alt.LayerChart:
+@charts.cached_spec(max_entries=16)
+def accuracy_chart(key: Comparison, n_seeds: int, spread: str, target: float) -> alt.LayerChart:
     """Test accuracy per epoch for every loss on one axis, with the target as a dashed line."""
+    df = accuracy_frame(runs(key, n_seeds), key.losses, spread)
     test = df[df["split"] == "test"]
-    lines = _band_lines(test, "loss", losses_shown, "test accuracy")
+    lines = _band_lines(test, key.losses, "test accuracy")
     rule = (
         alt.Chart(pd.DataFrame({"target": [target]}))
-        .mark_rule(color="#555", strokeDash=[6, 4], strokeWidth=2)
+        .mark_rule(color=identity.NEUTRAL, strokeDash=[6, 4], strokeWidth=2)
         .encode(y="target:Q")
     )
     return alt.layer(lines, rule, data=test).properties(
-        title=f"Test accuracy (the common yardstick); dashed: target {target:.0%}",
+        title={
+            "text": "Test accuracy",
+            "subtitle": f"the common yardstick; dashed: target {target:.0%}",
+        },
         height=HEIGHT,
-        width="container",
     )
 
 
-def yardstick_chart(df: pd.DataFrame, losses_shown: Sequence[str]) -> alt.LayerChart:
+@charts.cached_spec(max_entries=16)
+def yardstick_chart(key: Comparison, n_seeds: int, spread: str) -> alt.LayerChart:
     """Test log-loss of every model on one log axis."""
+    rs = runs(key, n_seeds)
+    df = cut_divergence(yardstick_frame(rs, key.losses, spread), _diverged(rs, key.losses))
     finite = df[np.isfinite(df["mean"]) & (df["mean"] > 0)]
     return (
-        _band_lines(finite, "loss", losses_shown, "test log-loss (nats, log scale)", log_y=True)
+        _band_lines(finite, key.losses, "test log-loss (nats, log scale)", log_y=True)
         .properties(data=finite)
-        .properties(
-            title="Test log-loss: every model judged by the same scoring rule",
-            height=HEIGHT,
-            width="container",
-        )
+        .properties(title="Test log-loss (one rule for all)", height=HEIGHT)
     )
 
 
-def reliability_chart(df: pd.DataFrame, losses_shown: Sequence[str]) -> alt.LayerChart:
+@charts.cached_spec(max_entries=16)
+def reliability_chart(key: Comparison, n_seeds: int) -> alt.LayerChart:
     """Reliability diagram: accuracy against confidence per bin; the diagonal is calibrated."""
+    df = reliability_frame(runs(key, n_seeds), key.losses, key.load().y_test)
+    order = [identity.short(n) for n in key.losses]
     diag = (
         alt.Chart(pd.DataFrame({"x": [0.0, 1.0], "y": [0.0, 1.0]}))
-        .mark_line(color="#888", strokeDash=[4, 4])
+        .mark_line(color=identity.NEUTRAL, strokeDash=[4, 4])
         .encode(x="x:Q", y="y:Q")
     )
-    color = alt.Color("loss:N", scale=charts.color_scale(losses_shown), sort=list(losses_shown))
+    color = alt.Color(
+        "loss:N",
+        title="Loss",
+        scale=identity.scale(key.losses, short_labels=True),
+        sort=order,
+        legend=alt.Legend(orient="bottom", columns=4),
+    )
     x = alt.X("confidence:Q", title="confidence max p (softmax)", scale=alt.Scale(domain=[0, 1]))
     y = alt.Y("accuracy:Q", title="accuracy in the bin", scale=alt.Scale(domain=[0, 1]))
-    line = alt.Chart(df).mark_line(strokeWidth=2.5).encode(x=x, y=y, color=color)
+    line = alt.Chart(df).mark_line(strokeWidth=2.5, clip=True).encode(x=x, y=y, color=color)
     dots = (
         alt.Chart(df)
-        .mark_circle(opacity=0.9)
+        .mark_circle(opacity=0.9, clip=True)
         .encode(
             x=x,
             y=y,
             color=color,
-            size=alt.Size("points:Q", title="test points", scale=alt.Scale(range=[20, 300])),
+            size=alt.Size(
+                "points:Q",
+                title="test points",
+                scale=alt.Scale(range=[20, 300]),
+                legend=alt.Legend(orient="bottom"),
+            ),
             tooltip=[
                 "loss:N",
                 alt.Tooltip("confidence:Q", format=".3f"),
@@ -348,13 +484,132 @@ def reliability_chart(df: pd.DataFrame, losses_shown: Sequence[str]) -> alt.Laye
         )
     )
     return alt.layer(diag, line, dots).properties(
-        title="Reliability: on the diagonal = calibrated probabilities",
-        height=HEIGHT,
-        width="container",
+        title="Reliability (diagonal: calibrated)", height=HEIGHT
     )
 
 
 # --------------------------------------------------------------------------- takeaway
+
+#: Losses trained on scores (margins or raw logits): their softmax is no probability they were
+#: asked to give, so calibration sentences do not call it one.
+SCORE_LOSSES = boundaries.SCORE_LOSSES
+
+
+def _seeds_note(s: compare.Summary) -> str:
+    return f"{s.reached} of {s.runs}"
+
+
+def reach_sentence(
+    summary: Mapping[str, compare.Summary], loss_names: Sequence[str], target: float
+) -> str:
+    """Who reached ``target`` test accuracy, when, and how much sooner or later than the
+    baseline (CE if it got there, else the fastest).
+
+    Cases: no loss reached it; one loss; ties (medians within :data:`ui.wording.RATIO_TIE`,
+    said as "about as soon as", never "1.0×"); every other loss compared with the baseline
+    (the fastest and the slowest are both named); losses that never got there; medians over
+    fewer seeds than were run.
+    """
+    goal = wording.pct(target, 0)
+    reach = {n: summary[n].reach_epochs for n in loss_names}
+    reached = {n: e for n, e in reach.items() if e is not None}
+    never = [n for n in loss_names if reach[n] is None]
+    parts = []
+    if not reached:
+        many = "No loss" if len(loss_names) > 1 else identity.short(loss_names[0])
+        return f"{many} reached {goal} test accuracy in any seed within these epochs."
+    base = "cross_entropy" if "cross_entropy" in reached else min(reached, key=reached.get)
+    others = sorted(
+        (n for n in reached if n != base), key=lambda n: (-reached[n], loss_names.index(n))
+    )
+    b = summary[base]
+    if not others:
+        seeds = "" if b.reached == b.runs else f"; reached in {_seeds_note(b)} seeds"
+        parts.append(
+            f"{identity.short(base)} reached {goal} test accuracy at epoch {reached[base]:g} "
+            f"(median over seeds{seeds})."
+        )
+    clauses = []
+    for i, n in enumerate(others):
+        s, e, eb = summary[n], reached[n], reached[base]
+        seeds = ""
+        if s.reached < s.runs or b.reached < b.runs:
+            seeds = f"; reached in {_seeds_note(s)} vs {_seeds_note(b)} seeds"
+        if wording.is_tie(e, eb):
+            how = "at the same median epoch as" if e == eb else "about as soon as"
+        else:
+            f = wording.factor(e, eb)
+            how = f"{wording.times(f)} {'later' if e > eb else 'sooner'} than"
+        if i == 0:
+            clauses.append(
+                f"{identity.short(n)} reached {goal} test accuracy {how} "
+                f"{identity.short(base)} (median epoch {e:g} vs {eb:g}{seeds})"
+            )
+        else:
+            clauses.append(f"{identity.short(n)} {how} {identity.short(base)} "
+                           f"(median epoch {e:g}{seeds})")  # fmt: skip
+    if clauses:
+        parts.append("; ".join(clauses) + ".")
+    if never:
+        parts.append(
+            f"{wording.names([identity.short(n) for n in never])}: not reached in any seed."
+        )
+    return " ".join(parts)
+
+
+def calibration_sentence(ece: Mapping[str, float]) -> str:
+    """Expected calibration error of each loss's softmax, with the right word for it.
+
+    Losses trained for probabilities are compared by "probabilities are off by" (the best and
+    the worst; a tie when they print the same); losses trained on scores
+    (:data:`SCORE_LOSSES`) are reported separately as softmax "read as probabilities", never as
+    probabilities they were asked to give. Non-finite values (diverged runs) are left out.
+    """
+    ece = {n: v for n, v in ece.items() if wording.finite(v)}
+    probs = {n: v for n, v in ece.items() if n not in SCORE_LOSSES}
+    scores = {n: v for n, v in ece.items() if n in SCORE_LOSSES}
+    if not ece:
+        return ""
+    fmt = ".3f"
+
+    def off(v: float) -> str:
+        return wording.number(v, fmt)
+
+    parts = []
+    if probs:
+        lo, hi = min(probs, key=probs.get), max(probs, key=probs.get)
+        if len(probs) == 1:
+            own = wording.possessive(identity.short(lo))
+            parts.append(f"{own} probabilities are off by {off(probs[lo])} (ECE)")
+        elif wording.same(probs[lo], probs[hi], fmt):
+            who = wording.names([identity.short(n) for n in probs])
+            parts.append(
+                f"{wording.possessive(who)} probabilities are all off by {off(probs[lo])} (ECE)"
+            )
+        else:
+            parts.append(
+                f"{wording.possessive(identity.short(lo))} probabilities are off by "
+                f"{off(probs[lo])} (ECE), {wording.possessive(identity.short(hi))} by "
+                f"{off(probs[hi])}"
+            )
+    if scores:
+        who = wording.names([identity.short(n) for n in scores])
+        verb = "is" if len(scores) == 1 else "are"
+        if probs:
+            listed = ", ".join(
+                f"{wording.possessive(identity.short(n))} by {off(v)}" for n, v in scores.items()
+            )
+            parts.append(
+                f"read as probabilities ({who} {verb} trained for scores, not probabilities), "
+                f"{listed}"
+            )
+        else:
+            listed = wording.names([f"{off(v)} ({identity.short(n)})" for n, v in scores.items()])
+            parts.append(
+                f"{who} {verb} trained for scores, not probabilities; read as probabilities, "
+                f"the softmax is off by {listed} (ECE)"
+            )
+    return "Calibration: " + "; ".join(parts) + "."
 
 
 def takeaway(
@@ -363,56 +618,19 @@ def takeaway(
     loss_names: Sequence[str],
     target: float,
 ) -> str:
-    """The computed sentence: who reached the target how much later, and calibration."""
-    reach = {n: s.reach_epochs for n, s in summary.items()}
-    reached = {n: e for n, e in reach.items() if e is not None}
-    parts = []
-    if not reached:
-        parts.append(f"No loss reached {target:.0%} test accuracy in this many epochs.")
-    else:
-        base = (
-            "cross_entropy"
-            if "cross_entropy" in reached
-            else min(reached, key=lambda n: reached[n])
-        )
-        ratios = compare.reach_ratios(reach, base)
-        others = [(r, n) for n, r in ratios.items() if n != base and r is not None]
-        never = [n for n in loss_names if reach[n] is None]
-        if others:
-            r, n = max(others)
-            word = "later" if r >= 1 else "sooner"
-            factor = r if r >= 1 else 1 / r
-            # A median over the seeds that got there: say how many did when not all of them.
-            seeds = ""
-            if any(summary[k].reached < summary[k].runs for k in (n, base)):
-                seeds = (
-                    f"; reached in {summary[n].reached} of {summary[n].runs} vs "
-                    f"{summary[base].reached} of {summary[base].runs} seeds"
-                )
-            parts.append(
-                f"{short_label(n)} reached {target:.0%} test accuracy {factor:.1f}× {word} than "
-                f"{short_label(base)} (median epoch {reach[n]:g} vs {reach[base]:g}{seeds})."
-            )
-        else:
-            parts.append(
-                f"{short_label(base)} reached {target:.0%} test accuracy at epoch "
-                f"{reach[base]:g} (median over seeds)."
-            )
-        if never:
-            parts.append(f"{' and '.join(short_label(n) for n in never)}: not reached in any seed.")
-    ece = dict(zip(loss_names, cross["ECE"], strict=True)) if "ECE" in cross else {}
-    ece = {n: v for n, v in ece.items() if np.isfinite(v)}
-    if len(ece) >= 2:
-        lo, hi = min(ece, key=ece.get), max(ece, key=ece.get)
-        parts.append(
-            f"Calibration: {short_label(lo)}'s probabilities are off by {ece[lo]:.3f} (ECE), "
-            f"{short_label(hi)}'s by {ece[hi]:.3f}."
-        )
-    diverged = [n for n, s in summary.items() if s.diverged]
+    """The computed sentence: who reached the target how much sooner or later, calibration,
+    divergence (each part a pure function of its numbers)."""
+    loss_names = list(loss_names)
+    parts = [reach_sentence(summary, loss_names, target)]
+    if "ECE" in cross:
+        cal = calibration_sentence(dict(zip(loss_names, cross["ECE"], strict=True)))
+        if cal:
+            parts.append(cal)
+    diverged = [n for n in loss_names if summary[n].diverged]
     if diverged:
         parts.append(
             "Diverged: "
-            + ", ".join(f"{short_label(n)} in {summary[n].diverged} of {summary[n].runs} seeds"
+            + ", ".join(f"{identity.short(n)} in {summary[n].diverged} of {summary[n].runs} seeds"
                         for n in diverged) + "."
         )  # fmt: skip
     return " ".join(parts)

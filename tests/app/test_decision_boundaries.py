@@ -6,13 +6,13 @@ the expected numbers are computed here with ``core`` directly, from the same con
 
 from __future__ import annotations
 
-import json
 import re
 
 import numpy as np
 import pytest
 
-from core import boundaries, datasets, metrics, train
+from core import boundaries, datasets, metrics, snapshots, train
+from ui import player
 
 PAGE = "pages/5_Decision_boundaries.py"
 SMALL = {
@@ -76,6 +76,11 @@ def chart_specs(at) -> list[str]:
     return [c.proto.spec for c in at.get("vega_lite_chart")]
 
 
+def players(at) -> list[dict]:
+    """The headers of the page's playback components (ui.player), the figure of this page."""
+    return [player.unpack(c.proto.bytes)[0] for c in at.get("bidi_component")]
+
+
 def test_small_config_from_the_url_shows_core_numbers(app):
     losses = ["cross_entropy", "mse", "mae", "hinge"]
     at = app(PAGE, SMALL)
@@ -93,7 +98,7 @@ def test_small_config_from_the_url_shows_core_numbers(app):
         )
     # hinge is the only loss here with exactly-zero gradients, CE never has any
     assert t.loc[TITLES["cross_entropy"], "zero-gradient points"] == 0.0
-    assert len(chart_specs(at)) == 1
+    assert len(players(at)) == 1
     # takeaway: its numbers are the best and worst test accuracy in the table
     text = at.info[0].value
     shown = [float(x) / 100 for x in re.findall(r"(\d+\.\d)%", text)[:2]]
@@ -114,15 +119,15 @@ def test_three_classes_and_chosen_losses(app):
     for n in losses:
         assert t.loc[TITLES[n], "test accuracy"] == pytest.approx(exp[n]["test"], abs=1e-12)
     assert any("3 classes" in c.value for c in at.caption)
-    spec = json.loads(chart_specs(at)[0])
-    assert "class 2" in json.dumps(spec)  # the colour scale covers all three classes
+    header = players(at)[0]
+    assert "class 2" in [c["label"] for c in header["classes"]]  # colours for all 3 classes
 
 
 def test_epoch_scrubber_shows_the_snapshot_without_retraining(app):
     at = app(PAGE, {**SMALL, "losses": ["cross_entropy", "mae"]})
     slider = at.select_slider(key="epoch")
     assert slider.value == 30
-    assert list(slider.options) == [str(e) for e in boundaries.snapshot_epochs(30, 12)]
+    assert list(slider.options) == [str(e) for e in snapshots.schedule(30)]
     at = slider.set_value(3).run()
     assert not at.exception
     exp = expected("moons", ["cross_entropy", "mae"], data={"n_samples": 120}, epoch=3)
@@ -154,14 +159,10 @@ def test_label_noise_marks_flipped_points_and_reports_their_gradient_share(app):
 def test_who_drives_learning_toggle_changes_the_point_size(app):
     at = app(PAGE, {**SMALL, "losses": ["cross_entropy"]})
 
-    def size_encoding(at):
-        spec = json.loads(chart_specs(at)[0])
-        layers = spec["spec"]["layer"]
-        return [layer["encoding"].get("size") for layer in layers if "size" in layer["encoding"]]
-
-    assert size_encoding(at)[0]["field"] == "weight"
+    # the player sizes dots by the frames' |dL/dz| weights when "drive" is on, else 36 px^2
+    assert players(at)[0]["drive"] is True
     at = at.toggle(key="drive").set_value(False).run()
-    assert size_encoding(at) == [{"value": 36}]
+    assert players(at)[0]["drive"] is False
 
 
 @pytest.mark.parametrize(
@@ -214,12 +215,13 @@ def test_diverging_run_is_reported_not_crashed(app):
     warnings = [w.value for w in at.warning]
     assert any(f"diverged at epoch {r.diverged_epoch}" in w for w in warnings), warnings
     t = at.dataframe[0].value.set_index("loss")
-    assert t.loc["Squared error on logits", "diverged at epoch"] == r.diverged_epoch
+    assert t.loc["Squared error on logits", "diverged at epoch"] == str(r.diverged_epoch)
+    assert t.loc["Cross-entropy (softmax)", "diverged at epoch"] == "never"
 
 
 def test_hostile_url_values_are_refused_with_a_notice(app):
     q = {**SMALL, "epochs": 10**9, "moons_n_samples": 10**9, "lr": -1, "losses": ["nope"],
-         "flip": 5, "epoch": 77}  # fmt: skip
+         "flip": 5, "epoch": 149}  # fmt: skip
     at = app(PAGE, q)
     assert at.number_input(key="epochs").value == 150  # page default, not 10^9
     assert at.number_input(key="moons_n_samples").value == 400
@@ -249,13 +251,19 @@ def test_no_loss_chosen_asks_for_one(app):
 def test_preset_sets_the_lecture_moment(app):
     at = app(PAGE, SMALL)
     labels = [b.label for b in at.button]
-    i = labels.index("3 classes: softmax CE vs multiclass hinge")
+    i = labels.index("3 classes: hinge stops pulling on half the points, CE on none")
     at = at.button[i].click().run()
     assert not at.exception
     assert at.selectbox(key="dataset").value == "blobs"
     assert at.multiselect(key="losses").value == ["cross_entropy", "hinge", "multi_margin"]
     assert at.select_slider(key="epoch").value == 200
     assert len(table(at)) == 3
+    # issue 11: the label's claim is what the table and the takeaway show
+    idle = table(at)["zero-gradient points"]
+    assert idle[TITLES["cross_entropy"]] == 0
+    for n in ("hinge", "multi_margin"):
+        assert 0.4 <= idle[TITLES[n]] <= 0.6
+    assert "every training point still pulls on the model" in at.info[0].value
 
 
 def test_default_view_shows_spirals_and_the_mae_failure(app):

@@ -41,3 +41,136 @@ def test_page_reruns_from_its_cache(app, screen):
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == screen.label
+
+
+# --------------------------------------------------------------------------- presets
+
+PROBE = """
+import streamlit as st
+from ui import frame
+
+with frame.page("loss_curves"):
+    frame.presets({"A": {"n": 5}, "B": {"c": "y"}, "C": {"ls": ["q", "r"]}})
+    n = st.slider("n", 0, 10, 2, key="n", bind="query-params")
+    c = st.selectbox("c", ["x", "y", "z"], key="c", bind="query-params")
+    ls = st.multiselect("ls", ["p", "q", "r"], default=["p"], key="ls", bind="query-params")
+    if st.query_params.get("boom"):
+        raise RuntimeError("/srv/secret/path.py exploded")
+    st.write(f"n={n} c={c} ls={ls}")
+"""
+
+
+def probe(query=None):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_string(PROBE, default_timeout=30)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def shown(at) -> str:
+    return at.markdown[-1].value
+
+
+def link_notices(at) -> list[str]:
+    return [w.value for w in at.warning if "The link asked for values" in w.value]
+
+
+def test_a_preset_resets_every_control_it_does_not_name():
+    at = probe({"n": "7", "c": "z"})
+    assert shown(at) == "n=7 c=z ls=['p']"
+    at.button(key="preset_2").click().run()  # C names only ls
+    assert shown(at) == "n=2 c=x ls=['q', 'r']"
+    assert dict(at.query_params) == {"ls": ["q", "r"]}  # defaults leave the URL
+    at.button(key="preset_0").click().run()  # A names only n: ls back to its default
+    assert shown(at) == "n=5 c=x ls=['p']"
+    assert not link_notices(at)
+
+
+def test_preset_clicks_never_raise_the_link_notice_but_a_bad_link_does():
+    at = probe({"n": "70", "ls": ["q", "zz"]})
+    assert link_notices(at) == [
+        "The link asked for values this page cannot use: `n=70` is not allowed here, so `n` "
+        "is 2. `ls=q, zz` is not allowed here, so `ls` is q."
+    ]
+    for key in ("preset_0", "preset_1", "preset_2", "preset_0"):
+        at.button(key=key).click().run()
+        assert not link_notices(at), key
+
+
+def test_a_preset_closes_its_menu_and_asks_for_the_key_figure():
+    at = probe()
+    at.button(key="preset_1").click().run()
+    scripts = [h for h in at.get("html") if "scrollIntoView" in h.proto.body]
+    assert len(scripts) == 1 and "st-key-key_figure" in scripts[0].proto.body
+    assert '"Escape"' in scripts[0].proto.body  # closes the menu in the browser
+    at.run()  # a rerun that is not a preset click neither scrolls nor closes anything
+    assert not [h for h in at.get("html") if "scrollIntoView" in h.proto.body]
+
+
+def test_control_defaults_reads_each_bound_widgets_declared_default():
+    # frame.control_defaults reads Streamlit's widget metadata (pinned version): this breaks
+    # if that internal API moves.
+    at = probe({"n": "7"})
+    at.button(key="preset_1").click().run()
+    assert shown(at) == "n=2 c=y ls=['p']"
+
+
+def test_an_unexpected_exception_is_friendly_and_logged(caplog):
+    with caplog.at_level("ERROR", logger="loss_lab"):
+        at = probe({"boom": "1"})
+    assert not at.exception
+    (error,) = at.error
+    assert error.value.startswith(frame.UNEXPECTED)
+    assert "/srv" not in error.value and "Traceback" not in error.value
+    assert "/srv/secret/path.py exploded" in caplog.text  # the server log has it
+
+
+# --------------------------------------------------------------------------- presenter mode
+
+
+def test_presenter_mode_is_carried_by_every_sidebar_link(app):
+    at = app("streamlit_app.py", {"present": "1"})
+    assert at.toggle(key="_frame_present").value is True
+    links = at.sidebar.get("page_link")
+    assert links and all("present=1" in link.proto.query_string for link in links)
+    plain = app("streamlit_app.py")
+    assert plain.toggle(key="_frame_present").value is False
+    assert all("present" not in link.proto.query_string for link in plain.sidebar.get("page_link"))
+
+
+def test_presenter_toggle_writes_the_url(app):
+    at = app("streamlit_app.py")
+    at.toggle(key="_frame_present").set_value(True).run()
+    assert at.query_params["present"] in ("1", ["1"])
+    at.toggle(key="_frame_present").set_value(False).run()
+    assert "present" not in at.query_params
+
+
+# --------------------------------------------------------------------------- loss pickers
+
+
+def test_loss_picker_shows_titles_and_keeps_registry_names_in_the_link(app):
+    from ui import identity
+
+    at = app("pages/5_Decision_boundaries.py", {"losses": ["cross_entropy", "hinge"]})
+    picker = at.multiselect(key="losses")
+    assert picker.value == ["cross_entropy", "hinge"]
+    assert identity.title("hinge") in picker.options  # the picker shows display names
+    assert at.query_params["losses"] == ["cross_entropy", "hinge"]  # the link keeps names
+    assert not at.warning
+
+
+def test_loss_picker_refuses_unknown_names_by_name(app):
+    at = app("pages/5_Decision_boundaries.py", {"losses": ["mse", "nope"]})
+    assert at.multiselect(key="losses").value == ["mse"]
+    notice = " ".join(w.value for w in at.warning)
+    assert "`losses=mse, nope` is not allowed here, so `losses` is mse." in notice
+
+
+def test_page_titles_name_the_app_once():
+    assert frame.page_title(frame.SCREENS["home"]) == "Loss Lab"
+    assert frame.page_title(frame.SCREENS["decision_boundaries"]) == (
+        "Decision boundaries · Loss Lab"
+    )

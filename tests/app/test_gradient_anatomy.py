@@ -112,7 +112,8 @@ def test_sigmoid_controls(app):
     assert metrics(at)["CE dC/dw"] == f"{2 * a:.4f}"
     at.radio(key="axis").set_value("a").run()
     assert not at.exception
-    assert len(charts(at)) == 1
+    # Loss and gradient are two charts side by side (they stack on a phone; issue 11).
+    assert len(charts(at)) == 2
 
 
 # --------------------------------------------------------------------------- article 002
@@ -134,8 +135,8 @@ def test_k_classes_article_002_numbers(app):
     text = takeaway(at)
     assert "prefers a" in text and "the same" in text
     assert "-0.0640" in text and "-0.0960" in text
-    # simplex heatmaps + the two curve charts
-    assert len(charts(at)) == 3
+    # one simplex heatmap per loss (CE, MSE; they wrap on a phone) + the two curve charts
+    assert len(charts(at)) == 4
 
 
 def test_k_classes_controls(app):
@@ -161,7 +162,7 @@ def test_k_classes_four_classes_has_no_heatmap(app):
 def test_preset_completely_wrong(app):
     at = app(PAGE)
     labels = [b.label for b in at.button]
-    at.button[labels.index("Completely wrong (a_t ≈ 0)")].click().run()
+    at.button[labels.index("Completely wrong (a_t ≈ 0): MSE's push vanishes")].click().run()
     assert at.radio(key="part").value == "Softmax, K classes"
     assert metrics(at)["CE(a)"] == f"{-math.log(0.02):.3f}"
 
@@ -221,3 +222,19 @@ def test_url_values_at_the_range_ends_are_kept(app, query, metric, expected):
     at = app(PAGE, query)
     assert not at.warning
     assert metrics(at)[metric] == expected
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"part": "Sigmoid neuron", "z0": "10", "x": "5", "y": "0"},
+        {"part": "Softmax, 2 classes", "a1": "0.999"},
+        {"part": "Softmax, 2 classes", "mode": "logits", "z1": "30", "z2": "-30", "y1": "1"},
+    ],
+    ids=["sigmoid-max", "a1-max", "logits-max"],
+)
+def test_every_control_at_its_maximum_renders(app, query):
+    at = app(PAGE, query)
+    assert not at.exception and not at.error and not at.warning
+    assert all(v not in ("nan", "inf", "None") for v in metrics(at).values())
+    assert "nan" not in takeaway(at)

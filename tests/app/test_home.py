@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 
 from core import datasets, metrics, train
-from ui import frame
+from ui import frame, home, player
 
 PAGE = "streamlit_app.py"
 LOSSES = ("cross_entropy", "mse", "mae", "hinge")
@@ -16,10 +15,11 @@ SHORT = {"cross_entropy": "CE", "mse": "MSE", "mae": "MAE", "hinge": "hinge"}
 
 
 def core_accuracies(name: str) -> dict[str, float]:
+    """Test accuracies straight from ``core`` with the home page's model (float32, seed 0)."""
     ds = datasets.load(name)
     cfgs = [
-        train.TrainConfig(loss=n, hidden=(32,), activation="tanh", optimizer="adam", lr=0.01,
-                          epochs=300, dtype="float32")
+        train.TrainConfig(loss=n, hidden=(32, 32), activation="tanh", optimizer="adam", lr=0.01,
+                          epochs=150, dtype="float32")
         for n in LOSSES
     ]  # fmt: skip
     return {
@@ -28,17 +28,18 @@ def core_accuracies(name: str) -> dict[str, float]:
     }
 
 
-@pytest.mark.parametrize("name", ["moons", "circles"])
+@pytest.mark.parametrize("name", ["spirals", "circles"])
 def test_four_boundaries_and_a_takeaway_computed_from_them(app, name):
-    at = app(PAGE, None if name == "moons" else {"dataset": name})
+    at = app(PAGE, None if name == "spirals" else {"dataset": name})
     acc = core_accuracies(name)
-    charts = at.get("vega_lite_chart")
-    assert len(charts) == 1
-    spec = json.loads(charts[0].proto.spec)
-    assert spec["columns"] == 4 and len(spec["facet"]["sort"]) == 4  # one panel per loss
-    headers = " ".join(spec["facet"]["sort"])
-    for n in LOSSES:
-        assert f"test accuracy {acc[n]:.1%}" in headers
+    players = at.get("bidi_component")  # the figure: ui.player's panels
+    assert len(players) == 1
+    header = player.unpack(players[0].proto.bytes)[0]
+    assert [p["name"] for p in header["panels"]] == list(LOSSES)  # one panel per loss
+    assert header["epoch"] == home.MODEL.epochs  # it opens on the end of training
+    for n, p in zip(LOSSES, header["panels"], strict=True):
+        # the panel header at the last frame: "test accuracy {p['test'][-1]:.1%}"
+        assert p["test"][-1] == pytest.approx(acc[n], abs=1e-12)
     text = at.info[0].value
     best = max(acc.values())
     worst = min(acc.values())
@@ -46,6 +47,17 @@ def test_four_boundaries_and_a_takeaway_computed_from_them(app, name):
         shown = re.findall(r"(\d+\.\d)%", text)[:2]
         assert shown == [f"{100 * best:.1f}", f"{100 * worst:.1f}"], text
     assert any(datasets.info(name).title in c.value for c in at.caption)
+
+
+def test_opens_on_a_dataset_where_the_loss_matters(app):
+    # The default view must make the point: cross-entropy wins clearly, the loser is named.
+    at = app(PAGE)
+    acc = core_accuracies(home.DEFAULT)
+    assert home.DEFAULT == "spirals" and max(acc, key=acc.get) == "cross_entropy"
+    assert acc["cross_entropy"] - min(acc.values()) > 0.2
+    text = at.info[0].value
+    assert text.startswith("CE wins with") and f"{SHORT[min(acc, key=acc.get)]} loses" in text
+    assert at.title[0].value == "Loss Lab"
 
 
 def test_links_to_every_existing_page(app):
@@ -60,10 +72,16 @@ def test_links_to_every_existing_page(app):
         assert s.label in labels
     # the "open this comparison" link carries the view to the boundary page
     deep = [link.proto for link in links if "Open this comparison" in link.proto.label]
-    assert deep and "dataset=moons" in deep[0].query_string
+    assert deep and "dataset=spirals" in deep[0].query_string
 
 
-def test_hostile_dataset_falls_back_to_moons_with_a_notice(app):
+def test_hostile_dataset_falls_back_to_spirals_with_a_notice(app):
     at = app(PAGE, {"dataset": "digits"})
-    assert any("Two moons" in c.value for c in at.caption)
+    assert any("Spirals" in c.value for c in at.caption)
     assert "`dataset=digits`" in " ".join(w.value for w in at.warning)
+
+
+def test_old_moons_link_still_opens_moons(app):
+    at = app(PAGE, {"dataset": "moons"})
+    assert any("Two moons" in c.value for c in at.caption)
+    assert not at.warning

@@ -142,7 +142,8 @@ def test_compare_at_slider(app):
     at = app(PAGE, {"cls": ["cross_entropy"]})
     at.slider(key="at").set_value(0.5).run()
     _, g = curves.value_and_grad_at("classification", "cross_entropy", -0.5)
-    assert "margin -0.5 (confidently wrong) vs 0.5" in infos(at)[0]
+    # Margin ±0.5 (p_t = 0.38 / 0.62) is not "confident": the old text said so (issue 10).
+    assert "margin -0.5 (wrong) vs 0.5 (right)" in infos(at)[0]
     assert g3(g) in infos(at)[0]
 
 
@@ -295,3 +296,13 @@ def test_focal_preset_quantifies_the_down_weighting(app):
         f"On the right point, Cross-entropy pushes {g3(g_ce / g_focal)}× as hard as Focal loss."
         in infos(at)[0]
     )
+
+
+@pytest.mark.parametrize("task", ["classification", "regression"])
+def test_every_view_slider_at_its_maximum_renders(app, task):
+    key = "cls" if task == "classification" else "reg"
+    query = {"task": task, key: uc.curve_names(task), "range": "20", "at": "20", "y": "10"}
+    at = app(PAGE, query)
+    assert not at.exception and not at.error
+    assert at.slider(key="range").value == 20.0 and at.slider(key="at").value == 20.0
+    assert "nan" not in infos(at)[0] and "inf" not in infos(at)[0].replace("infinite", "")

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from ui import identity
+
 pytestmark = pytest.mark.e2e
 
 INFO = '[data-testid="stAlertContentInfo"]'
 WARNING = '[data-testid="stAlertContentWarning"]'
 CHART = '[data-testid="stVegaLiteChart"]'
+#: The boundary figure: ui.player's panels, decoded and drawn (``data-ready``).
+PLAYER = ".ll-player[data-ready='1']"
 SIDEBAR = '[data-testid="stSidebar"]'
 
 
@@ -23,9 +27,11 @@ def dataset_shown(page) -> str:
 
 def test_home_default(open_page):
     page = open_page("", screenshot="compare_home")
-    assert page.locator(CHART).count() == 1
+    page.wait_for_selector(PLAYER)
+    assert page.locator(PLAYER).count() == 1
+    assert page.locator(f"{PLAYER} .ll-panel").count() == 4
     text = takeaway(page)
-    assert "At epoch 300" in text and "% on the test points" in text
+    assert "wins with" in text and "% test accuracy" in text and "loses with" in text
     cards = page.locator('[data-testid="stMain"] [data-testid="stPageLink"]')
     assert cards.count() >= 3  # the deep link plus one card per existing page
 
@@ -39,7 +45,9 @@ def test_home_link_restores_the_dataset(open_page):
 
 def test_decision_boundaries_default(open_page):
     page = open_page("Decision_boundaries", screenshot="compare_boundaries_default")
-    assert page.locator(CHART).count() == 1
+    page.wait_for_selector(PLAYER)
+    assert page.locator(PLAYER).count() == 1
+    assert page.locator(f"{PLAYER} .ll-panel").count() == 4
     assert "At epoch 150" in takeaway(page)
     assert dataset_shown(page) == "spirals"
 
@@ -54,7 +62,7 @@ def test_decision_boundaries_link_restores_three_classes_with_label_noise(open_p
     assert dataset_shown(page) == "blobs"
     sidebar = page.locator(SIDEBAR).inner_text()
     for name in ("cross_entropy", "hinge", "multi_margin"):
-        assert name in sidebar
+        assert identity.title(name) in sidebar  # the picker shows display names
     assert "flipped points carry" in takeaway(page)
     assert page.locator(WARNING).count() == 0  # every value in the link was taken
     rows = page.locator('[data-testid="stDataFrame"]').first

@@ -73,7 +73,7 @@ def test_robustness_label_noise_link(open_page):
     page = open_page("Outlier_robustness", query, screenshot="outlier_robustness_noise")
     fit, sweep = takeaways(page)
     assert "With 40% symmetric flips" in fit
-    assert "From 0% to 30% flipped labels (mean of 1 seeds)" in sweep
+    assert "From 0% to 30% flipped labels (mean of 1 seed)" in sweep
     assert charts(page) == 5 + 1  # a boundary map per loss, the sweep
 
 

@@ -49,3 +49,65 @@ def test_unconfigured_charts_can_be_concatenated_then_styled():
     right = charts.lines(DF, "x", "y", "s", "R", configure=False, zero_rule=False)
     spec = charts.style(left | right).to_dict()
     assert [c["title"] for c in spec["hconcat"]] == ["L", "R"]
+
+
+def test_sizes_one_helper_for_both_modes():
+    normal, present = charts.sizes(False), charts.sizes(True)
+    assert normal["font"] == charts.FONT_SIZE and present["font"] >= 18
+    assert present["title"] > normal["title"] and present["height"] >= normal["height"]
+    assert charts.sizes() == normal  # outside a page run: not presenting
+
+
+def test_style_presenter_mode_sets_config_fonts_of_at_least_18px():
+    spec = charts.style(charts.lines(DF, "x", "y", "s", "t", configure=False), present=True)
+    config = spec.to_dict()["config"]
+    assert config["axis"]["labelFontSize"] >= 18 and config["legend"]["labelFontSize"] >= 18
+    assert config["title"]["fontSize"] >= 18 and config["header"]["labelFontSize"] >= 18
+    assert config["legend"]["labelLimit"] == 0  # legends are never cut
+
+
+def test_presenter_spec_enlarges_every_explicit_font_size():
+    spec = {
+        "encoding": {"x": {"axis": {"labelFontSize": 16, "titleFontSize": 12}}},
+        "mark": {"type": "text", "fontSize": 30},
+        "layer": [{"title": {"fontSize": 20}}],
+        "config": {"legend": {"symbolSize": 300, "labelFontSize": 16}},
+    }
+    out = charts.presenter_spec(spec)
+    assert out["encoding"]["x"]["axis"] == {"labelFontSize": 20, "titleFontSize": 20}
+    assert out["mark"]["fontSize"] == 38 and out["layer"][0]["title"]["fontSize"] == 25
+    assert out["config"]["legend"] == {"symbolSize": 300, "labelFontSize": 20}
+    assert spec["encoding"]["x"]["axis"]["labelFontSize"] == 16  # the input is not changed
+
+
+def test_long_titles_wrap_instead_of_being_cut():
+    long = "Squared error on probabilities judged by the same score as cross-entropy"
+    spec = {
+        "title": long,
+        "hconcat": [{"title": {"text": long}}, {"title": "short"}],
+        "encoding": {"x": {"title": long}},
+    }
+    out = charts.wrap_titles(spec, 30)
+    assert isinstance(out["title"], list) and all(len(line) <= 30 for line in out["title"])
+    assert " ".join(out["title"]) == long
+    assert out["hconcat"][0]["title"]["text"] == out["title"]
+    assert out["hconcat"][1]["title"] == "short"
+    assert out["encoding"]["x"]["title"] == long  # axis titles are not chart titles
+
+
+def test_cached_spec_is_styled_and_keyed_on_presenter_mode(monkeypatch):
+    calls = []
+
+    @charts.cached_spec
+    def build(n: int):
+        calls.append(n)
+        return charts.lines(DF.head(n), "x", "y", "s", "t", configure=False)
+
+    build.clear()
+    normal = build(4)
+    monkeypatch.setattr(charts, "presenting", lambda: True)
+    present = build(4)
+    assert calls == [4, 4]  # the mode is part of the cache key
+    assert normal["config"]["axis"]["labelFontSize"] == charts.FONT_SIZE
+    assert present["config"]["axis"]["labelFontSize"] >= 18
+    assert build(4) == present and calls == [4, 4]  # cached

@@ -69,3 +69,34 @@ def test_describe_lists_every_refusal_and_empty_values():
     assert "`a=1, 2`" in text
     assert "`b=(empty)`" in text
     assert text.count("is not allowed here") == 2
+
+
+def test_keys_the_session_already_held_are_never_refused():
+    # After a preset click the URL still holds the previous preset's values while the widget
+    # took the preset's: that is not a refused link value.
+    before = {"losses": ["cross_entropy", "hinge"], "epochs": ["1000000000"]}
+    out = state.refused(before, {}, {"losses": ["mse"], "epochs": 300}, settled={"losses"})
+    assert list(out) == ["epochs"]
+
+
+def test_describe_writes_lists_as_a_reader_would():
+    text = state.describe({"losses": (["nope"], ["cross_entropy", "hinge"])})
+    assert "`losses` is cross_entropy, hinge." in text and "[" not in text
+    assert "`losses` is (none)." in state.describe({"losses": (["x"], [])})
+
+
+@pytest.mark.parametrize(
+    ("raw", "on"),
+    [
+        ([], False),
+        (["1"], True),
+        (["true"], True),
+        (["True "], True),
+        (["0"], False),
+        (["no"], False),
+        (["1", "0"], False),
+        (["<script>"], False),
+    ],
+)
+def test_presenting_reads_the_last_url_value(raw, on):
+    assert state.presenting(raw) is on

@@ -1,0 +1,164 @@
+"""The lecture walk in a real browser: every page, every preset in order, on a projector.
+
+At 1280x720 (a common projector) each page is opened and each "Lecture presets" entry is
+clicked in order, as a lecturer would. After the first open and after every click:
+
+- no warning, error or exception element (a preset never raises the link notice);
+- the key figure's top is on the first screen: ``0 <= top < 720`` px. The key figure is the
+  element marked with ``frame.key_figure()`` (``.st-key-key_figure``) or else the first chart;
+- no horizontal overflow: ``document.scrollingElement.scrollWidth <= innerWidth``, and no
+  chart drawn wider than the main column (Streamlit clips those instead of scrolling).
+
+The home page and Decision boundaries are also walked at 390x844 (a phone). Every problem is
+collected as ``page / preset: reason`` and the test fails with the whole list, so one run says
+everything that needs fixing. The slowest click (click -> script run finished) is printed.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.e2e.conftest import wait_for_run
+from tests.e2e.test_all_pages import url_path
+from ui import frame
+
+PROJECTOR = {"width": 1280, "height": 720}
+PHONE = {"width": 390, "height": 844}
+SCREENS = [s for s in frame.SCREENS.values() if (frame.ROOT / s.path).exists()]
+
+#: Measured in the page after a run: alerts, the key figure's top, overflow.
+STATE_JS = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const key = document.querySelector('.st-key-key_figure')
+    || [...main.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+      .find((c) => c.offsetHeight > 20);
+  const mainRight = main.getBoundingClientRect().right;
+  const wide = [...main.querySelectorAll('[data-testid="stVegaLiteChart"] svg, '
+      + '[data-testid="stVegaLiteChart"] canvas')]
+    .map((e) => e.getBoundingClientRect().right - mainRight)
+    .filter((d) => d > 1);
+  const alerts = (sel) => [...document.querySelectorAll(sel)].map((e) => e.innerText.trim());
+  return {
+    warnings: alerts('[data-testid="stAlertContentWarning"]'),
+    errors: alerts('[data-testid="stAlertContentError"]'),
+    exceptions: alerts('[data-testid="stException"]'),
+    top: key ? key.getBoundingClientRect().top : null,
+    scrollWidth: document.scrollingElement.scrollWidth,
+    innerWidth: window.innerWidth,
+    chartOverflow: wide.length ? Math.max(...wide) : 0,
+  };
+}"""
+
+
+def problems(state: dict, height: int) -> list[str]:
+    """What is wrong on screen, in words (empty: all good)."""
+    out = [f"warning: {w[:160]}" for w in state["warnings"]]
+    out += [f"error: {e[:160]}" for e in state["errors"]]
+    out += [f"exception: {e[:160]}" for e in state["exceptions"]]
+    if state["top"] is None:
+        out.append("no chart on the page")
+    elif not 0 <= state["top"] < height:
+        out.append(f"key figure's top at {state['top']:.0f} px (first screen: < {height})")
+    if state["scrollWidth"] > state["innerWidth"]:
+        out.append(f"page scrolls sideways ({state['scrollWidth']} > {state['innerWidth']} px)")
+    if state["chartOverflow"] > 0:
+        out.append(f"a chart is {state['chartOverflow']:.0f} px wider than the main column")
+    return out
+
+
+def run_settled(page, click) -> float:
+    """Do ``click`` (a preset), wait for the script run it starts to finish; seconds it took.
+
+    The preset's run closes its menu when it has drawn the page: the menu disappearing is the
+    sign that the run reached the browser (on a busy machine it may start seconds late).
+    """
+    start = time.monotonic()
+    click()
+    page.locator('[data-testid="stPopoverBody"]').last.wait_for(state="hidden", timeout=90_000)
+    try:  # the run may start a moment after the click
+        page.wait_for_function(
+            """() => document.querySelector('[data-testid="stApp"]')
+                .getAttribute('data-test-script-state') === 'running'""",
+            timeout=3_000,
+        )
+    except Exception:  # already finished (a fast page): nothing to wait for
+        pass
+    wait_for_run(page)
+    took = time.monotonic() - start
+    settle(page)
+    return took
+
+
+def settle(page) -> None:
+    """Wait until a chart is drawn (Vega draws after the run) and the scroll has happened."""
+    try:
+        page.wait_for_function(
+            """() => [...document.querySelectorAll('[data-testid="stMain"] '
+                + '[data-testid="stVegaLiteChart"]')].some((c) => c.offsetHeight > 20)""",
+            timeout=5_000,
+        )
+    except Exception:  # a page without charts: reported by problems()
+        pass
+    page.wait_for_timeout(800)  # the key figure is scrolled into view after the charts draw
+
+
+def preset_buttons(page):
+    """Open the presets menu; its buttons."""
+    body = page.locator('[data-testid="stPopoverBody"]').last
+    for _ in range(3):  # a click while the page is redrawn may be lost
+        page.get_by_role("button", name="Lecture presets").click()
+        try:
+            body.wait_for(state="visible", timeout=15_000)
+            break
+        except Exception:
+            wait_for_run(page)
+    body.wait_for(state="visible", timeout=15_000)
+    return body.locator("button")
+
+
+def walk(browser, app_url: str, screen, viewport: dict) -> tuple[list[str], list[tuple]]:
+    """Open ``screen`` and click every preset; ``(problems, [(preset, seconds)])``."""
+    context = browser.new_context(viewport=viewport, device_scale_factor=1)
+    page = context.new_page()
+    found, timings = [], []
+    try:
+        page.goto(f"{app_url}/{url_path(screen.path)}", timeout=90_000)
+        wait_for_run(page)
+        settle(page)
+        state = page.evaluate(STATE_JS)
+        found += [f"{screen.key} / first open: {p}" for p in problems(state, viewport["height"])]
+        if page.get_by_role("button", name="Lecture presets").count() == 0:
+            return found, timings
+        n = preset_buttons(page).count()
+        page.keyboard.press("Escape")
+        for i in range(n):
+            button = preset_buttons(page).nth(i)
+            label = button.inner_text().strip()
+            took = run_settled(page, button.click)
+            timings.append((f"{screen.key} / {label}", took))
+            state = page.evaluate(STATE_JS)
+            found += [f"{screen.key} / {label}: {p}" for p in problems(state, viewport["height"])]
+    finally:
+        context.close()
+    return found, timings
+
+
+@pytest.mark.e2e
+@pytest.mark.timeout(900)
+@pytest.mark.parametrize("screen", SCREENS, ids=[s.key for s in SCREENS])
+def test_preset_walk_on_a_projector(browser, app_url, screen):
+    found, timings = walk(browser, app_url, screen, PROJECTOR)
+    if timings:
+        slowest = max(timings, key=lambda t: t[1])
+        print(f"slowest click: {slowest[0]} {slowest[1]:.1f} s over {len(timings)} clicks")
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.e2e
+@pytest.mark.timeout(900)
+@pytest.mark.parametrize("key", ["home", "decision_boundaries"])
+def test_preset_walk_on_a_phone(browser, app_url, key):
+    found, _ = walk(browser, app_url, frame.SCREENS[key], PHONE)
+    assert not found, "\n".join(found)

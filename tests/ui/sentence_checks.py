@@ -1,0 +1,27 @@
+"""Shared checks for computed sentences: nothing raw, no 1× comparisons, nothing vs itself."""
+
+from __future__ import annotations
+
+import re
+
+RAW = re.compile(r"\b(nan|NaN|inf|Inf|None)\b|-0\.0+\b(?![1-9])|-0(?![.\d])")
+ONE_TIMES = re.compile(r"(?<![\d.])1(\.0+)?×")
+
+
+def assert_clean(text: str) -> None:
+    """No ``nan``/``inf``/``None``, no ``-0``/``-0.000``, no ``1×``/``1.0×`` comparison."""
+    assert not RAW.search(text), (RAW.search(text).group(0), text)
+    assert not ONE_TIMES.search(text), text
+
+
+def ratios(text: str, verb: str) -> list[tuple[str, float | None, str]]:
+    """``(subject, ratio or None for 'more than 1000×', object)`` of each
+    ``"<subject> <verb> <ratio>× as hard as <object>"`` in ``text`` (labels are ``L<digit>``)."""
+    out = []
+    pattern = (
+        rf"(L\d)(?: and L\d)* {verb}e?s? (?:about )?(more than 1000|[\d.e+]+)× as hard as (L\d)"
+    )
+    for m in re.finditer(pattern, text):
+        r = None if m.group(2) == "more than 1000" else float(m.group(2))
+        out.append((m.group(1), r, m.group(3)))
+    return out

@@ -1,0 +1,486 @@
+r"""Streamlit side of "CE for regression?": cached numbers, charts and the page's sentences.
+
+The numbers come from ``core.ce_regression`` (the registered losses on vectors, and the fit of
+a linear model with MSE and with softmax + CE); this module caches them, draws them through
+``ui.charts`` in the losses' identity colours, and words every sentence as a pure function of
+its numbers (see :func:`softmax_sentence`, :func:`sum_sentence`, :func:`experiment_sentence`).
+
+The questions come from the article "Can cross-entropy do regression, can MSE do
+classification?" (its second discussion: normalise a regression target with softmax, or by its
+sum, and train with CE).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core import anatomy as an
+from core import ce_regression as cr
+from core._numerics import softmax
+from ui import charts, identity
+from ui.wording import num
+
+MSE, CE = "MSE", "CE"
+DOMAIN = [MSE, CE]
+COLORS = [identity.color("mse"), identity.color("cross_entropy")]
+TARGET = "target G"
+LEGEND = "curve"
+VECTOR_HELP = "2 to 10 numbers separated by commas, e.g. 1, 2"
+#: Input vectors are bounded so that every number on the page stays finite.
+VECTOR_LIMIT = 1e3
+#: Largest sweep half-width ``core.ce_regression.gradient_sweep`` accepts.
+MAX_SPAN = 1e3
+#: The history chart draws at most this many epochs per loss (evenly thinned, last one kept):
+#: Vega-Lite's row limit can never be reached, whatever the epochs slider says.
+MAX_HISTORY_POINTS = 400
+#: A diverging fit's RMSE is drawn up to this value; beyond it the sentence reports it in words.
+HISTORY_CAP = 1e6
+#: "Recovers G": RMSE of z within 10% (+0.01) of the least-squares linear fit's.
+RECOVER_REL, RECOVER_ABS = 0.10, 0.01
+#: "Matches softmax(G)": RMSE of softmax within 25% (+0.005) of the least-squares fit's.
+MATCH_REL, MATCH_ABS = 0.25, 0.005
+
+#: The tabs (their labels are the URL values of ``?part=``).
+PART_SOFTMAX, PART_SUM, PART_FIT = "Softmax + CE", "Divide by the sum", "Experiment"
+PARTS = (PART_SOFTMAX, PART_SUM, PART_FIT)
+#: URL keys that belong to each tab: an old link that sets one opens on its tab.
+PART_KEYS = {PART_SUM: ("u", "w"), PART_FIT: ("epochs", "lr", "noise", "seed")}
+
+#: Widget defaults (declared on the widgets: Streamlit drops a URL value equal to the default).
+DEFAULTS: dict[str, object] = {
+    "G": "1, 2", "z": "2, 3", "span": 10.0, "u": "1, 2", "w": "2, 4",
+    "epochs": 400, "lr": 0.5, "noise": 0.1, "seed": 0,
+}  # fmt: skip
+
+
+def presets() -> dict[str, dict[str, object]]:
+    """Lecture presets: each sets every control of its tab and opens the tab its figure is in."""
+    soft = {"part": PART_SOFTMAX, "span": 10.0}
+    fit = {"part": PART_FIT, "noise": 0.1, "seed": 0}
+    return {
+        "Same softmax, z ≠ G: CE's gradient is 0": soft | {"G": "1, 2", "z": "2, 3"},
+        "Off by 100: CE still 0, MSE pulls with 200": soft | {"G": "1, 2, 3",
+                                                              "z": "101, 102, 103"},
+        "Dividing by the sum: [1, 2] and [2, 4] collide": {"part": PART_SUM, "u": "1, 2",
+                                                          "w": "2, 4"},
+        "Dividing by the sum: a zero sum": {"part": PART_SUM, "u": "1, 2", "w": "1, -1"},
+        "Only MSE recovers G": fit | {"epochs": 400, "lr": 0.5},
+        "Learning rate 20: MSE diverges, CE does not": fit | {"epochs": 400, "lr": 20.0},
+    }  # fmt: skip
+
+
+def opening_part(query: Mapping[str, object]) -> str:
+    """The tab a link opens on: the first tab whose keys it sets (old links keep their view)."""
+    for part in (PART_FIT, PART_SUM):
+        if any(k in query for k in PART_KEYS[part]):
+            return part
+    return PART_SOFTMAX
+
+
+def parse(text: str, name: str) -> np.ndarray:
+    """A typed vector (``ValueError`` naming ``name`` for anything but 2-10 bounded numbers)."""
+    return an.parse_vector(text, name, limit=VECTOR_LIMIT)
+
+
+def vec(v: np.ndarray) -> str:
+    """``[0.2689, 0.7311]``: a vector as the page prints it."""
+    return "[" + ", ".join(num(x, ".4g") for x in v) + "]"
+
+
+def fmt(v: float, digits: int = 3) -> str:
+    """A metric's number: fixed decimals, never ``-0.000``; non-finite in words."""
+    return num(v, f".{digits}f")
+
+
+@contextlib.contextmanager
+def section() -> Iterator[None]:
+    """Show a ``ValueError`` of one page section as ``st.error`` and carry on with the next."""
+    try:
+        yield
+    except ValueError as err:
+        st.error(f"This part cannot be computed: {err}", icon=":material/error:")
+
+
+# --------------------------------------------------------------------------- softmax + CE
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def comparison(G: tuple[float, ...], z: tuple[float, ...]) -> cr.Comparison:
+    return cr.compare(np.array(G), np.array(z))
+
+
+def comparison_table(c: cr.Comparison) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "k": np.arange(1, c.G.size + 1),
+            "G_k (target)": c.G,
+            "z_k (prediction)": c.z,
+            "y_k = softmax(G)_k": c.y,
+            "a_k = softmax(z)_k": c.a,
+            "CE dL/dz_k = a_k − y_k": c.ce_grad,
+            "MSE dL/dz_k = 2(z_k − G_k)": c.mse_grad,
+        }
+    )
+
+
+def sweep_span(G1: float, z1: float, span: float) -> float:
+    """Half-width of the sweep around ``G1``: ``span``, widened to ``|z1 - G1| + span`` when
+    ``z1`` lies outside ``G1 ± span`` (so the curves reach the marked prediction), at most
+    :data:`MAX_SPAN`."""
+    d = abs(z1 - G1)
+    return float(min(span if d <= span else d + span, MAX_SPAN))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def sweep(G: tuple[float, ...], z: tuple[float, ...], span: float) -> pd.DataFrame:
+    """Both gradients w.r.t. z_1 as z_1 sweeps ``G_1 ±`` :func:`sweep_span` (others fixed)."""
+    s = cr.gradient_sweep(np.array(G), np.array(z), span=sweep_span(G[0], z[0], span), n=401)
+    return pd.DataFrame(
+        {"z_1": s["z_i"], "error": s["error"], CE: s["ce_grad"], MSE: s["mse_grad"]}
+    )
+
+
+@charts.cached_spec
+def sweep_chart(
+    G: tuple[float, ...], z: tuple[float, ...], span: float, marks: tuple[float, float]
+) -> alt.TopLevelMixin:
+    """dL/dz_1 of MSE and CE along the sweep, the prediction z_1 marked."""
+    df = sweep(G, z, span)
+    chart = charts.lines(
+        _long(df, "z_1", {MSE: MSE, CE: CE}), "z_1", "value", "series",
+        "dL/dz_1 as z_1 moves (other outputs fixed)", x_title="z_1 (prediction of output 1)",
+        y_title="dL/dz_1", color_domain=DOMAIN, colors=COLORS, legend_title=LEGEND,
+        configure=False, height=320,
+    )  # fmt: skip
+    return _with_point(chart, "z_1", z[0], dict(zip(DOMAIN, marks, strict=True)))
+
+
+def softmax_sentence(c: cr.Comparison) -> str:
+    """What the table shows: equal vectors, a shifted copy (same softmax, CE gradient 0 while
+    MSE pulls), or any other pair (CE's gradient bounded by 1, MSE's not)."""
+    ce_max = float(np.abs(c.ce_grad).max())
+    mse_max = float(np.abs(c.mse_grad).max())
+    if np.array_equal(c.G, c.z):
+        return f"z = G = {vec(c.G)}: both losses are at their minimum and both gradients are 0."
+    if ce_max <= 1e-12:
+        zero = "exactly 0" if ce_max == 0 else f"{num(ce_max, '.1e')} (0 up to rounding)"
+        return (
+            f"z = {vec(c.z)} and G = {vec(c.G)} have the same softmax {vec(c.a)}, so CE sits at "
+            f"its minimum H(y) = {num(c.entropy, '.4f')} with a gradient of {zero} — while "
+            f"MSE = {num(c.mse, '.6g')} still pulls with 2(z − G) up to {num(mse_max, '.4g')} "
+            "in size."
+        )
+    return (
+        f"For G = {vec(c.G)} and z = {vec(c.z)}: the largest CE gradient is "
+        f"{num(ce_max, '.4f')} (it can never exceed 1), the largest MSE gradient "
+        f"{num(mse_max, '.4g')} (2|z_k − G_k|, unbounded)."
+    )
+
+
+def sweep_caption(df: pd.DataFrame, G1: float, span: float, shown: float) -> str:
+    """The sweep's range in numbers; says when it was widened to reach the prediction."""
+    ce = df[CE]
+    text = (
+        f"At z_1 = G_1 ± {num(shown)} MSE's gradient is ±{num(2 * shown)}; CE's stays between "
+        f"{num(ce.min(), '.3f')} and {num(ce.max(), '.3f')} and is 0 wherever the softmaxes "
+        "agree — which happens on a whole line of z (z = G + c), not only at z = G."
+    )
+    if shown > span:
+        text += f" (The sweep is widened from ±{num(span)} to reach the prediction z_1.)"
+    return text
+
+
+# --------------------------------------------------------------------------- divide by the sum
+
+
+def sum_normalised(text: str, name: str) -> tuple[np.ndarray | None, str | None]:
+    """``(v / sum(v), None)`` for the typed vector, or ``(None, why not)`` (zero sum, ...)."""
+    try:
+        return cr.sum_normalise(an.parse_vector(text, name), name), None
+    except ValueError as err:
+        return None, str(err)
+
+
+def sum_sentence(
+    u: np.ndarray | None, w: np.ndarray | None, nu: np.ndarray | None, nw: np.ndarray | None
+) -> str | None:
+    """Whether two vectors collide after division by their sums; ``None`` if one cannot be
+    normalised (the page shows why instead).
+
+    Cases: the same vector twice (nothing to tell apart), different lengths, proportional
+    vectors (a collision: the point), and vectors whose normalised forms differ.
+    """
+    if u is None or w is None or nu is None or nw is None:
+        return None
+    if u.shape != w.shape:
+        return (
+            f"u has {u.size} entries and w has {w.size}: they normalise to vectors of different "
+            "lengths, so they cannot collide."
+        )
+    if np.array_equal(u, w):
+        return "u and w are the same vector: enter two different vectors to look for a collision."
+    if np.allclose(nu, nw, rtol=1e-12, atol=0):
+        return (
+            f"u = {vec(u)} and w = {vec(w)} are different vectors with the same normalised form "
+            f"{vec(nu)}: a loss on the normalised vectors cannot tell them apart."
+        )
+    return f"These two normalise to different vectors ({vec(nu)} and {vec(nw)})."
+
+
+# --------------------------------------------------------------------------- the experiment
+
+
+@dataclass(frozen=True)
+class FitSummary:
+    """One loss's fit at the last epoch (``None`` where it diverged)."""
+
+    rmse_z: float | None
+    rmse_softmax: float | None
+    mean_z: float | None
+    diverged_epoch: int | None
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """Everything the experiment's sentence is about: both fits, the best linear fit's RMSEs
+    (least squares: what "converged" is measured against) and the run's settings."""
+
+    mse: FitSummary
+    ce: FitSummary
+    best_rmse_z: float
+    best_rmse_softmax: float
+    mean_G: float
+    epochs: int
+    lr: float
+
+    def recovers(self, f: FitSummary) -> bool:
+        """RMSE of z within ``RECOVER_REL`` (+``RECOVER_ABS``) of the best linear fit's."""
+        return f.rmse_z is not None and f.rmse_z <= (
+            (1 + RECOVER_REL) * self.best_rmse_z + RECOVER_ABS
+        )
+
+    def matches_softmax(self, f: FitSummary) -> bool:
+        """RMSE of softmax within ``MATCH_REL`` (+``MATCH_ABS``) of the best linear fit's."""
+        return f.rmse_softmax is not None and f.rmse_softmax <= (
+            (1 + MATCH_REL) * self.best_rmse_softmax + MATCH_ABS
+        )
+
+
+def fit_config(epochs: int, lr: float, noise: float, seed: int) -> cr.FitConfig:
+    return cr.FitConfig(epochs=int(epochs), lr=float(lr), noise=float(noise), seed=int(seed))
+
+
+def _summary(r: cr.VectorRegressionFit) -> FitSummary:
+    if r.diverged_epoch is not None:
+        return FitSummary(None, None, None, int(r.diverged_epoch))
+    return FitSummary(float(r.rmse_z[-1]), float(r.rmse_softmax[-1]), float(np.mean(r.z)), None)
+
+
+def _best_linear_fit(x: np.ndarray, G: np.ndarray) -> tuple[float, float]:
+    """RMSE of z and of softmax of the least-squares line through ``G`` (the best any linear
+    model can reach on z, and a reference for the softmax)."""
+    A = np.column_stack([np.ones_like(x), x])
+    coef, *_ = np.linalg.lstsq(A, G, rcond=None)
+    z = A @ coef
+    rmse_z = float(np.sqrt(np.mean((z - G) ** 2)))
+    rmse_s = float(np.sqrt(np.mean((softmax(z, axis=1) - softmax(G, axis=1)) ** 2)))
+    return rmse_z, rmse_s
+
+
+@st.cache_data(max_entries=32, show_spinner="Fitting the linear model with MSE and with CE…")
+def experiment(cfg: cr.FitConfig) -> tuple[pd.DataFrame, pd.DataFrame, Experiment]:
+    """``(fit table, thinned history table, summary)`` of the CE-vs-MSE regression fit."""
+    x, _, G, res = cr.fit_vector_regression(cfg)
+    fit = pd.DataFrame({"x": x, "G_1": G[:, 0], "G_2": G[:, 1]})
+    hist = []
+    for name, label in (("mse", MSE), ("cross_entropy", CE)):
+        r = res[name]
+        fit[f"{label} z_1"] = r.z[:, 0]
+        fit[f"{label} z_2"] = r.z[:, 1]
+        hist.append(history_rows(label, r.rmse_z, r.rmse_softmax))
+    best_z, best_s = _best_linear_fit(x, G)
+    summary = Experiment(
+        mse=_summary(res["mse"]), ce=_summary(res["cross_entropy"]), best_rmse_z=best_z,
+        best_rmse_softmax=best_s, mean_G=float(np.mean(G)), epochs=cfg.epochs, lr=cfg.lr,
+    )  # fmt: skip
+    return fit, pd.concat(hist, ignore_index=True), summary
+
+
+def history_rows(label: str, rmse_z: np.ndarray, rmse_softmax: np.ndarray) -> pd.DataFrame:
+    """At most :data:`MAX_HISTORY_POINTS` epochs (evenly spaced, first and last kept) of one
+    fit's history, and only values up to :data:`HISTORY_CAP` (a diverging fit's overflow is
+    reported in words, not drawn as a 1e152 axis)."""
+    n = rmse_z.size
+    keep = np.unique(np.linspace(0, n - 1, min(n, MAX_HISTORY_POINTS)).round().astype(int))
+    keep = keep[(rmse_z[keep] <= HISTORY_CAP) & np.isfinite(rmse_softmax[keep])] if n else keep
+    return pd.DataFrame(
+        {
+            "epoch": keep,
+            "series": label,
+            "RMSE of z vs G": rmse_z[keep],
+            "RMSE of softmax(z) vs softmax(G)": rmse_softmax[keep],
+        }
+    )
+
+
+@charts.cached_spec
+def experiment_chart(fit: pd.DataFrame, summary: Experiment, k: int) -> alt.TopLevelMixin:
+    """Output ``k``: targets (grey dots) and each converged loss's fitted line (one chart per
+    output, so the two wrap on a narrow screen)."""
+    fits = {MSE: summary.mse, CE: summary.ce}
+    # The legend lists only what is drawn: a diverged fit has no line (and no legend entry).
+    drawn = [(s, c) for s, c in zip(DOMAIN, COLORS, strict=True) if fits[s].diverged_epoch is None]
+    scale = alt.Scale(
+        domain=[f"fit with {s}" for s, _ in drawn] + [TARGET],
+        range=[c for _, c in drawn] + [identity.NEUTRAL],
+    )
+    color = alt.Color("series:N", scale=scale, title="", legend=alt.Legend(orient="bottom"))
+    dots = pd.DataFrame({"x": fit["x"], "value": fit[f"G_{k}"], "series": TARGET})
+    layers = [
+        alt.Chart(dots)
+        .mark_circle(size=50, opacity=0.6)
+        .encode(
+            x=alt.X("x:Q", title="input x"), y=alt.Y("value:Q", title=f"output {k}"), color=color
+        )
+    ]
+    lines = [
+        pd.DataFrame({"x": fit["x"], "value": fit[f"{s} z_{k}"], "series": f"fit with {s}"})
+        for s in (MSE, CE)
+        if fits[s].diverged_epoch is None
+    ]
+    if lines:
+        layers.append(
+            alt.Chart(pd.concat(lines))
+            .mark_line(strokeWidth=3)
+            .encode(x="x:Q", y="value:Q", color=color)
+        )
+    return alt.layer(*layers).properties(title=f"Output {k}", height=260)
+
+
+@charts.cached_spec
+def history_chart(hist: pd.DataFrame, column: str) -> alt.TopLevelMixin:
+    return charts.lines(
+        hist, "epoch", column, "series", column, x_title="epoch", y_title=column, log_y=True,
+        color_domain=DOMAIN, colors=COLORS, legend_title=LEGEND, zero_rule=False, height=260,
+        configure=False,
+    )  # fmt: skip
+
+
+def any_diverged(e: Experiment) -> bool:
+    """Whether either fit diverged (then the RMSE histories are the key figure)."""
+    return e.mse.diverged_epoch is not None or e.ce.diverged_epoch is not None
+
+
+def metric(f: FitSummary, field: str) -> str:
+    """A fit's RMSE as a metric: the number, or "diverged" in words."""
+    if f.diverged_epoch is not None:
+        return "diverged"  # the epoch is in the warning above: a metric must fit a phone
+    return fmt(getattr(f, field))
+
+
+def experiment_sentence(e: Experiment) -> str:
+    """What the experiment shows, only as far as its numbers go.
+
+    Cases: one or both fits diverged; neither converged (MSE has not recovered G and CE does not
+    match softmax(G) yet: "add epochs or raise the learning rate"); only one converged; both
+    converged (CE matches softmax(G) but cannot recover G, MSE recovers G). "Recovers" and
+    "matches" are measured against the least-squares line with the tolerances above.
+    """
+    run = f"after {e.epochs} epochs at learning rate {num(e.lr)}"
+    bad = [(lab, f) for lab, f in ((MSE, e.mse), (CE, e.ce)) if f.diverged_epoch is not None]
+    if bad:
+        text = " and ".join(f"the {lab} fit diverged at epoch {f.diverged_epoch}" for lab, f in bad)
+        text = f"With learning rate {num(e.lr)} {text} (its loss overflowed)"
+        if len(bad) == 1:
+            other_label = CE if bad[0][0] == MSE else MSE
+            other = e.ce if other_label == CE else e.mse
+            state = "matches softmax(G)" if e.matches_softmax(other) else "has not converged either"
+            text += (
+                f"; the {other_label} fit did not diverge and {state} (RMSE of softmax "
+                f"{num(other.rmse_softmax, '.3f')})"
+            )
+            if bad[0][0] == MSE:
+                text += ": CE's gradient is bounded by 1, MSE's grows with the error"
+        return text + ". Lower the learning rate to compare the fits."
+    mse_ok, ce_ok = e.recovers(e.mse), e.matches_softmax(e.ce)
+    best = (
+        f"the best linear fit reaches an RMSE of z of {num(e.best_rmse_z, '.3f')} and of "
+        f"softmax of {num(e.best_rmse_softmax, '.3f')}"
+    )
+    mean = (
+        f"CE's gradient sums to 0 over the outputs, so the mean output stays where it started "
+        f"({num(e.ce.mean_z, '.3f')}) while the targets' mean is {num(e.mean_G, '.3f')}"
+    )
+    if not mse_ok and not ce_ok:
+        return (
+            f"{run[0].upper()}{run[1:]} neither fit has converged: MSE's RMSE of z is "
+            f"{num(e.mse.rmse_z, '.3f')} and CE's RMSE of softmax "
+            f"{num(e.ce.rmse_softmax, '.3f')}, while {best}. Add epochs or raise the learning "
+            f"rate before comparing them. Already true: {mean}."
+        )
+    if mse_ok and not ce_ok:
+        return (
+            f"In the experiment ({run}) MSE recovers G (RMSE of z {num(e.mse.rmse_z, '.3f')}, "
+            f"as good as the best linear fit), while the CE fit has not converged yet (RMSE of "
+            f"softmax {num(e.ce.rmse_softmax, '.3f')}; {best}). Wherever it ends, {mean}."
+        )
+    if ce_ok and not mse_ok:
+        return (
+            f"In the experiment ({run}) the CE fit matches softmax(G) (RMSE "
+            f"{num(e.ce.rmse_softmax, '.3f')}), while the MSE fit has not converged yet (RMSE of "
+            f"z {num(e.mse.rmse_z, '.3f')}; {best}). CE cannot recover G: {mean}."
+        )
+    if e.recovers(e.ce):
+        return (
+            f"In the experiment ({run}) both fits recover G (RMSE of z "
+            f"{num(e.mse.rmse_z, '.3f')} with MSE, {num(e.ce.rmse_z, '.3f')} with CE): these "
+            f"targets' mean output is already where CE's starts. {mean[0].upper()}{mean[1:]}."
+        )
+    if e.matches_softmax(e.mse):
+        match = (
+            f"both fits match softmax(G) (RMSE {num(e.ce.rmse_softmax, '.3f')} with CE, "
+            f"{num(e.mse.rmse_softmax, '.3f')} with MSE)"
+        )
+    else:
+        match = f"the CE fit matches softmax(G) (RMSE {num(e.ce.rmse_softmax, '.3f')})"
+    return (
+        f"In the experiment {match}, but only MSE recovers G: the RMSE of z is "
+        f"{num(e.mse.rmse_z, '.3f')} with MSE and {num(e.ce.rmse_z, '.3f')} with CE. "
+        f"{mean[0].upper()}{mean[1:]}."
+    )
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _long(df: pd.DataFrame, x: str, series: Mapping[str, str]) -> pd.DataFrame:
+    """Tidy ``(x, series, value)`` rows from wide columns ``{series name: column}``."""
+    return pd.concat(
+        [pd.DataFrame({x: df[x], "series": s, "value": df[c]}) for s, c in series.items()],
+        ignore_index=True,
+    )
+
+
+def _with_point(chart: alt.Chart, x: str, x0: float, marks: Mapping[str, float]) -> alt.Chart:
+    """``chart`` with a dashed vertical rule at ``x0`` and a dot per series at its value there."""
+    rule = (
+        alt.Chart(pd.DataFrame({x: [x0]}))
+        .mark_rule(color=identity.NEUTRAL, strokeDash=[3, 3], strokeWidth=1.5)
+        .encode(x=f"{x}:Q")
+    )
+    dots = pd.DataFrame(
+        {x: [x0] * len(marks), "series": list(marks), "value": list(marks.values())}
+    )
+    points = (
+        alt.Chart(dots)
+        .mark_point(filled=True, size=120, color="#222")
+        .encode(x=f"{x}:Q", y="value:Q", tooltip=["series:N", alt.Tooltip("value:Q", format=".4g")])
+    )
+    return alt.layer(chart, rule, points)
