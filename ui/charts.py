@@ -34,6 +34,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit.elements.vega_charts import _altair_globals_lock as ALTAIR_LOCK
 
 from ui import state
 
@@ -304,9 +305,7 @@ def cached_spec(
         # because st.cache_data does not hash those.
         @functools.wraps(fn)
         def spec(*args: Any, charts_presenter_mode: bool = False, **kwargs: Any) -> Spec:
-            # Data are bounded by the builders themselves; no row limit should cut a figure.
-            with alt.data_transformers.enable("default", max_rows=None):
-                out = style(fn(*args, **kwargs), present=charts_presenter_mode).to_dict()
+            out = to_spec(style(fn(*args, **kwargs), present=charts_presenter_mode))
             out = wrap_titles(out, TITLE_CHARS - 8 * charts_presenter_mode)
             return presenter_spec(out) if charts_presenter_mode else out
 
@@ -320,6 +319,20 @@ def cached_spec(
         return call
 
     return wrap(build) if build is not None else wrap
+
+
+def to_spec(chart: alt.TopLevelMixin) -> Spec:
+    """The chart's Vega-Lite dict, with its data inline and no row limit.
+
+    Altair's active data transformer is one setting for the whole process, and
+    ``st.altair_chart`` switches it in one session's thread while another converts a chart
+    here; so the switch and the conversion hold Streamlit's own lock for those settings
+    (unguarded, a conversion could use the other's transformer or fail with "dictionary
+    changed size during iteration", as it did with 30 sessions in ``benchmarks/load.py``).
+    """
+    # Data are bounded by the builders themselves; no row limit should cut a figure.
+    with ALTAIR_LOCK, alt.data_transformers.enable("default", max_rows=None):
+        return chart.to_dict()
 
 
 def show(spec: Spec, *, container: Any = None, height: int | str | None = "content") -> None:

@@ -44,7 +44,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from ui import state
+from ui import jobs, state, warmup
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -261,8 +261,10 @@ def page(key: str, *, wide: bool = True) -> Iterator[None]:
     st.session_state[_SLOT] = header.container(width="content")
     notices = st.empty()
     before = _query_params()
+    warmup.start()  # once per process: every default view and preset, in the background
     try:
-        yield
+        with jobs.view(key):  # the page waits its turn here, with its place in line shown
+            yield
     except ValueError as err:
         st.error(f"Loss Lab could not compute this view: {err}", icon=":material/error:")
     except Exception:

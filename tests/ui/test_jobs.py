@@ -1,0 +1,156 @@
+"""The fair queue for heavy work (ui.jobs): order, positions, bounds, stalls, the page notice."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from ui import jobs
+
+
+@pytest.fixture
+def queue(monkeypatch: pytest.MonkeyPatch) -> jobs.JobQueue:
+    """A fresh one-slot queue as the process's queue, polled quickly."""
+    q = jobs.JobQueue(slots=1, max_waiting=3)
+    monkeypatch.setattr(jobs, "QUEUE", q)
+    monkeypatch.setattr(jobs, "POLL_S", 0.05)
+    return q
+
+
+def test_first_come_first_served_with_positions(queue):
+    a, b, c = queue.enter("a"), queue.enter("b"), queue.enter("c")
+    assert a.started is not None and b.started is None and c.started is None
+    assert [queue.ahead(t) for t in (a, b, c)] == [0, 1, 2]
+    queue.leave(a)
+    assert b.started is not None and c.started is None
+    assert queue.ahead(c) == 1
+    queue.leave(c)  # a view that gives up its place in line
+    queue.leave(b)
+    assert queue.running() == 0
+
+
+def test_a_full_queue_refuses_with_a_message(queue):
+    tickets = [queue.enter() for _ in range(4)]  # one running, three waiting
+    with pytest.raises(ValueError, match="the server is busy: 3 views are waiting"):
+        queue.enter()
+    queue.leave(tickets[1])
+    queue.enter()  # room again
+
+
+def test_views_run_one_at_a_time_in_arrival_order(queue):
+    spans: list[tuple[str, float, float]] = []
+
+    def work(name: str) -> None:
+        with jobs.view("test-order"):
+            t0 = time.monotonic()
+            time.sleep(0.15)  # sleeping uses no CPU, but a stall needs STALL_S (3 s)
+            spans.append((name, t0, time.monotonic()))
+
+    st.empty()  # the first bare-mode call is slow (it prints a warning): not in the race
+    threads = []
+    for name in "abc":
+        threads.append(threading.Thread(target=work, args=(name,)))
+        threads[-1].start()
+        time.sleep(0.05)  # a, then b, then c join the queue
+    for t in threads:
+        t.join(10)
+    assert [s[0] for s in spans] == ["a", "b", "c"]
+    for (_, _, end), (_, start, _) in itertools.pairwise(spans):
+        assert start >= end  # never two at once
+    assert queue.running() == 0
+
+
+def test_a_cheap_page_skips_the_line(queue):
+    blocker = queue.enter("a long view")
+    for _ in range(3):
+        jobs.record("test-cheap", 0.01)
+    assert jobs.is_fast("test-cheap") and not jobs.is_fast("test-unknown")
+    t0 = time.monotonic()
+    with jobs.view("test-cheap"):
+        assert queue.running() == 1  # only the blocker: this view took no turn
+    assert time.monotonic() - t0 < 0.5
+    jobs.record("test-cheap", 5.0)  # one expensive run and it queues again
+    assert not jobs.is_fast("test-cheap")
+    queue.leave(blocker)
+
+
+def test_a_stalled_turn_lets_the_next_view_start(queue, monkeypatch):
+    # A running view that waits for another thread (a value being computed elsewhere) must
+    # not stall the line: without CPU progress for STALL_S the next view starts.
+    monkeypatch.setattr(jobs, "STALL_S", 0.3)
+    holder_in, release = threading.Event(), threading.Event()
+
+    def holder() -> None:
+        with jobs.view("test-stall"):
+            holder_in.set()
+            release.wait(10)  # blocked, no CPU
+
+    t = threading.Thread(target=holder)
+    t.start()
+    holder_in.wait(5)
+    t0 = time.monotonic()
+    with jobs.view("test-stall"):
+        waited = time.monotonic() - t0
+    release.set()
+    t.join(5)
+    assert 0.3 <= waited < 5
+
+
+def test_waiting_message_counts_views_and_estimates_time():
+    assert jobs.waiting_message(2, 3.0).startswith(
+        "Many people are using Loss Lab right now: 2 views are being computed before yours "
+        "(about 6 s)."
+    )
+    assert "1 view is being computed before yours." in jobs.waiting_message(1, None)
+
+
+def _page() -> None:
+    import streamlit as st
+
+    from ui import jobs
+
+    with jobs.view("test-page"):
+        st.write("result 42")
+
+
+def test_a_page_waits_its_turn_then_the_notice_goes(queue):
+    blocker = queue.enter("someone else")
+    timer = threading.Timer(1.0, queue.leave, args=(blocker,))
+    at = AppTest.from_function(_page, default_timeout=20)
+    t0 = time.monotonic()
+    timer.start()
+    at.run()
+    assert time.monotonic() - t0 >= 1.0  # it waited for the other view
+    assert not at.exception
+    assert [m.value for m in at.markdown] == ["result 42"]
+    assert not at.info  # the place-in-line notice was cleared
+    assert queue.running() == 0
+
+
+def test_a_full_queue_stops_the_page_with_a_message(queue, monkeypatch):
+    blocker = queue.enter("someone else")
+    monkeypatch.setattr(queue, "max_waiting", 0)
+    at = AppTest.from_function(_page, default_timeout=20)
+    at.run()
+    assert not at.exception and not at.markdown
+    assert "Loss Lab is busy: the server is busy: 0 views are waiting" in at.error[0].value
+    queue.leave(blocker)
+
+
+def _notice_page() -> None:
+    import streamlit as st
+
+    from ui import jobs
+
+    jobs._notify(jobs._View(slot=st.empty(), session_id=None), 2)
+
+
+def test_the_notice_shows_the_place_in_line():
+    at = AppTest.from_function(_notice_page, default_timeout=20)
+    at.run()
+    assert "2 views are being computed before yours" in at.info[0].value

@@ -1,0 +1,282 @@
+"""Fair turns: one first-come-first-served queue of page views shared by every session.
+
+Streamlit runs each session's script in its own thread of one process, and the GIL lets only
+one of them compute at a time. Sixty students opening a page at once would share the core in
+small slices and *all* see their page at the very end. Here each script run of a page takes
+a turn from :data:`QUEUE` first (``ui.frame.page`` does it for every page): at most
+``slots`` views run at once, the others wait in arrival order and see where they stand
+("2 views are being computed before yours (about 3 s)") in a notice under the title. The
+first student is served after one view's time, the second after two, and so on: the same
+total time, but each page appears as soon as it is ready.
+
+A page whose recent runs were all cheap (:data:`FAST_S` of CPU, e.g. the loss reference)
+skips the line, so a quick look never waits behind sixty trainings. A waiting view leaves
+the line when its tab is closed or it asks for another rerun (a widget changed), so
+abandoned work never delays anyone. The queue is bounded: beyond :data:`MAX_WAITING`
+waiting views a new one is refused with a message instead of growing without limit.
+
+Usage (what ``ui.frame.page`` does)::
+
+    with jobs.view("decision_boundaries"):
+        ...the page...
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import streamlit as st
+
+#: Views computing at once per process. One is best while the GIL serialises Python work:
+#: two would share the core and both finish late.
+SLOTS = max(1, int(os.environ.get("LOSSLAB_JOB_SLOTS", "1")))
+#: Waiting views before new ones are refused (a class of 300 on one process, with room).
+MAX_WAITING = 400
+#: How often a waiting view refreshes its notice (and notices a closed tab or a rerun), s.
+POLL_S = 1.0
+#: A running view that used no CPU for this long is treated as stalled (see JobQueue), s.
+STALL_S = 3.0
+#: A page whose recent runs each took less CPU than this (s) skips the queue (fast lane).
+FAST_S = 0.25
+
+
+class ServerBusy(ValueError):
+    """The queue is full; the page shows the message and the student tries again later."""
+
+
+@dataclass(eq=False)
+class Ticket:
+    """One view's place in the queue, and the thread that computes it."""
+
+    label: str
+    thread: int = field(default_factory=threading.get_native_id)
+    entered: float = field(default_factory=time.monotonic)
+    started: float | None = None
+
+
+class JobQueue:
+    """A bounded first-come-first-served queue with ``slots`` views running at once.
+
+    Thread-safe; every method may be called from any session's script thread.
+
+    A running view could wait for another thread: ``st.cache_data`` lets one thread compute
+    a given value and makes the others wait for it, and a page may call a cached function
+    before it queues. So that no such wait can ever stall the line, when every running view
+    has used no CPU for :data:`STALL_S` the first waiting view starts anyway (one more slot
+    until a view ends).
+    """
+
+    def __init__(self, slots: int = SLOTS, max_waiting: int = MAX_WAITING) -> None:
+        self.slots = slots
+        self.max_waiting = max_waiting
+        self._cond = threading.Condition()
+        self._order: deque[Ticket] = deque()
+        self._durations: deque[float] = deque(maxlen=20)
+        self._progress: dict[int, tuple[float, float]] = {}  # thread -> (cpu s, since)
+
+    def enter(self, label: str = "view") -> Ticket:
+        """Join the end of the queue; :class:`ServerBusy` if it is full."""
+        with self._cond:
+            waiting = len(self._order) - self.running()
+            if waiting >= self.max_waiting:
+                raise ServerBusy(
+                    f"the server is busy: {waiting} views are waiting to be computed. "
+                    "Please try again in a minute."
+                )
+            ticket = Ticket(label)
+            self._order.append(ticket)
+            self._promote()
+            return ticket
+
+    def running(self) -> int:
+        """How many views are computing now."""
+        with self._cond:
+            return sum(1 for t in self._order if t.started is not None)
+
+    def ahead(self, ticket: Ticket) -> int:
+        """How many views are before ``ticket`` (running or waiting); 0 once it runs."""
+        with self._cond:
+            if ticket.started is not None:
+                return 0
+            return self._order.index(ticket)
+
+    def wait(self, ticket: Ticket, timeout: float) -> bool:
+        """Wait up to ``timeout`` s for ``ticket``'s turn; whether it has started."""
+        with self._cond:
+            if ticket.started is None:
+                self._cond.wait(timeout)
+            if ticket.started is None and self._stalled():
+                first = next(t for t in self._order if t.started is None)
+                first.started = time.monotonic()
+                self._cond.notify_all()
+            return ticket.started is not None
+
+    def leave(self, ticket: Ticket) -> None:
+        """Give the turn back (or the place in line); the next view starts."""
+        with self._cond:
+            if ticket not in self._order:
+                return
+            if ticket.started is not None:
+                self._durations.append(time.monotonic() - ticket.started)
+            self._order.remove(ticket)
+            self._progress.pop(ticket.thread, None)
+            self._promote()
+            self._cond.notify_all()
+
+    def typical_seconds(self) -> float | None:
+        """Median duration of the recent views, or ``None`` before the first one finished."""
+        with self._cond:
+            if not self._durations:
+                return None
+            d = sorted(self._durations)
+            return d[len(d) // 2]
+
+    def _promote(self) -> None:
+        for t in list(self._order)[: self.slots]:
+            if t.started is None:
+                t.started = time.monotonic()
+        self._cond.notify_all()
+
+    def _stalled(self) -> bool:
+        """Whether every running view has used no CPU for :data:`STALL_S` (caller locks)."""
+        now = time.monotonic()
+        running = [t for t in self._order if t.started is not None]
+        if not running:
+            return False
+        stalled = True
+        for t in running:
+            cpu = _thread_cpu(t.thread)
+            seen = self._progress.get(t.thread)
+            if seen is None or cpu is None or cpu != seen[0]:
+                self._progress[t.thread] = (cpu if cpu is not None else -1.0, now)
+                # without /proc, only a view running far too long counts as stalled
+                stalled = stalled and cpu is None and now - t.started > 10 * STALL_S
+            else:
+                stalled = stalled and now - seen[1] >= STALL_S
+        return stalled
+
+
+def _thread_cpu(native_id: int) -> float | None:
+    """CPU seconds used so far by a thread of this process (Linux ``/proc``), else None."""
+    try:
+        with open(f"/proc/self/task/{native_id}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+
+
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+#: The one queue of this process.
+QUEUE = JobQueue()
+
+
+# --------------------------------------------------------------------------- per script run
+
+
+@dataclass
+class _View:
+    slot: Any  # the st.empty() where a waiting view shows its position
+    session_id: str | None
+
+
+#: Recent CPU seconds of one script run, per page key (the fast lane's evidence).
+_costs: dict[str, deque[float]] = {}
+_costs_lock = threading.Lock()
+
+
+def is_fast(key: str) -> bool:
+    """Whether ``key``'s recent runs all took less than :data:`FAST_S` of CPU (at least
+    three of them): such a page runs without taking a turn."""
+    with _costs_lock:
+        recent = list(_costs.get(key, ()))
+    return len(recent) >= 3 and max(recent) < FAST_S
+
+
+def record(key: str, cpu_s: float) -> None:
+    """Remember the CPU seconds one run of page ``key`` took."""
+    with _costs_lock:
+        _costs.setdefault(key, deque(maxlen=5)).append(cpu_s)
+
+
+@contextlib.contextmanager
+def view(key: str) -> Iterator[None]:
+    """One script run of page ``key`` in its turn: wait (showing the place in line), run,
+    give the turn back.
+
+    The notice slot is an empty element, so a view that never waits shows nothing. A page
+    whose recent runs were all cheap (:func:`is_fast`) runs at once. When the queue is full
+    the page says so and stops.
+    """
+    ctx = _script_ctx()
+    state = _View(slot=st.empty(), session_id=getattr(ctx, "session_id", None))
+    ticket = None
+    if not is_fast(key):
+        try:
+            ticket = QUEUE.enter(key)
+        except ServerBusy as err:
+            state.slot.error(f"Loss Lab is busy: {err}", icon=":material/hourglass_disabled:")
+            st.stop()  # a page cannot raise out of the frame before it started
+        try:
+            waited = False
+            while not QUEUE.wait(ticket, POLL_S):
+                _notify(state, QUEUE.ahead(ticket))
+                waited = True
+            if waited:
+                state.slot.empty()
+        except BaseException:  # a rerun, a stop or a closed tab while waiting
+            QUEUE.leave(ticket)
+            raise
+    cpu = time.thread_time()
+    try:
+        yield
+    finally:
+        record(key, time.thread_time() - cpu)
+        if ticket is not None:
+            QUEUE.leave(ticket)
+
+
+def waiting_message(ahead: int, typical: float | None) -> str:
+    """The notice of a waiting view, e.g. ``"2 views ahead of yours (about 3 s)."``."""
+    views = "1 view is" if ahead == 1 else f"{ahead} views are"
+    eta = "" if typical is None else f" (about {max(1, round(ahead * typical))} s)"
+    return (
+        f"Many people are using Loss Lab right now: {views} being computed before yours"
+        f"{eta}. Yours starts as soon as they are done; it keeps its place in line."
+    )
+
+
+def _notify(state: _View, ahead: int) -> None:
+    """Show the position; leave the queue if the tab was closed.
+
+    Drawing also lets Streamlit interrupt this run when the session asked for a rerun (a
+    widget changed), which ends the wait through the exception it raises.
+    """
+    if state.session_id is not None and not _session_alive(state.session_id):
+        st.stop()
+    state.slot.info(
+        waiting_message(ahead, QUEUE.typical_seconds()), icon=":material/hourglass_top:"
+    )
+
+
+def _script_ctx() -> Any:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    return get_script_run_ctx(suppress_warning=True)
+
+
+def _session_alive(session_id: str) -> bool:
+    from streamlit.runtime import Runtime
+
+    try:
+        return Runtime.instance().is_active_session(session_id)
+    except Exception:  # no runtime (AppTest): the session is alive
+        return True
