@@ -21,7 +21,8 @@ with frame.page("home"):
         bind="query-params",
     )
     name = name or home.DEFAULT  # a segmented control can be cleared; fall back to the default
-    points = home.show(name)
+    with frame.key_figure():
+        points = home.show(name)
     st.caption(home.caption(name))
     frame.takeaway(home.takeaway(home.outcomes(name)))
     c1, c2 = st.columns([1, 1])

@@ -62,9 +62,9 @@ with frame.page("decision_boundaries"):
     runs = ub.fit_runs(key)
     st.caption(ub.caption(ds, model))
     for note in ub.divergence_notes(runs, model.lr):
-        st.warning(note, icon=":material/warning:")
+        frame.notice(note)
 
-    figure = st.container()  # the key figure above its scrubber
+    figure = frame.key_figure()  # the key figure, above its scrubber
     options = ub.epochs(key)
     if "epoch" in st.session_state and st.session_state["epoch"] not in options:
         del st.session_state["epoch"]  # other epochs, other snapshots: start at the end

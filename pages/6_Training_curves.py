@@ -71,7 +71,7 @@ with frame.page("training_curves"):
     runs = ut.fit_seeds(key, n_seeds)
     summary = ut.summaries(runs, chosen, target)
     for note in ut.divergence_notes(summary, model.lr):
-        st.warning(note, icon=":material/warning:")
+        frame.notice(note)
 
     charts.show(ut.accuracy_chart(key, n_seeds, spread, target), height="content")
     frame.csv_download(ut.accuracy_frame(runs, chosen, spread), "training_accuracy",

@@ -302,6 +302,15 @@ def key_figure() -> Any:
     return st.container(key=KEY_FIGURE)
 
 
+def notice(text: str) -> None:
+    """A result the room should notice (a run diverged), drawn as information, not a warning.
+
+    Warnings are for something wrong with the page or the link; a diverging run is a result
+    (a lecture preset may show it on purpose) and reads as part of the lesson.
+    """
+    st.info(text, icon=":material/warning:")
+
+
 def takeaway(text: str) -> None:
     """The computed "what you are seeing" sentence (large in presenter mode)."""
     n = st.session_state.get(_TAKEAWAYS, 0) + 1

@@ -295,6 +295,38 @@ def _fallback_images(cmp: Comparison, epoch: int, drive: bool) -> list[bytes]:
     return [fallback_image(header, f, i, drive) for f in frames]
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def figure_png(cmp: Comparison, epoch: int, drive: bool) -> bytes:
+    """The played figure at ``epoch`` as one PNG to keep: every panel side by side under its
+    loss's name and test accuracy, in the loss's colour (the server-drawn pictures of the
+    fallback, so the export needs no browser)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    header, _, _ = boundary_payload(cmp)
+    i = header["epochs"].index(snapshots.nearest(header["epochs"], epoch))
+    panels = [Image.open(io.BytesIO(b)) for b in _fallback_images(cmp, epoch, drive)]
+    band, gap = 48, 12
+    out = Image.new(
+        "RGB", (sum(p.width + gap for p in panels) + gap, FALLBACK + band + gap), "white"
+    )
+    draw = ImageDraw.Draw(out)
+    font = ImageFont.load_default(size=16)
+    x = gap
+    for meta, pic in zip(header["panels"], panels, strict=True):
+        draw.text((x, 4), meta["title"], fill=meta["color"], font=font)
+        draw.text(
+            (x, 24),
+            f"epoch {header['epochs'][i]}: test {meta['test'][i]:.1%}",
+            fill="#333333",
+            font=font,
+        )
+        out.paste(pic, (x, band))
+        x += pic.width + gap
+    buf = io.BytesIO()
+    out.save(buf, format="PNG")
+    return buf.getvalue()
+
+
 # --------------------------------------------------------------------------- drawing
 
 
@@ -340,6 +372,14 @@ def boundaries_player(
         )
         images = _fallback_images(cmp, epoch, drive)
         st.image(images, caption=[p["title"] for p in header["panels"]], width=FALLBACK)
+    st.download_button(
+        f"Figure PNG (epoch {epoch})",
+        figure_png(cmp, epoch, drive),
+        file_name=f"boundaries_epoch_{epoch}.png",
+        mime="image/png",
+        icon=":material/download:",
+        key=f"{key}_png",
+    )
     return ub.frames(cmp, epoch)
 
 

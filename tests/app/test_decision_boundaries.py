@@ -212,8 +212,9 @@ def test_diverging_run_is_reported_not_crashed(app):
     r = train.fit(ds, train.TrainConfig(loss="square_logits", hidden=(), optimizer="sgd", lr=5.0,
                                         epochs=20, dtype="float32"))  # fmt: skip
     assert r.diverged
-    warnings = [w.value for w in at.warning]
-    assert any(f"diverged at epoch {r.diverged_epoch}" in w for w in warnings), warnings
+    infos = [i.value for i in at.info]  # a diverged run is a result: frame.notice, not a warning
+    assert not at.warning
+    assert any(f"diverged at epoch {r.diverged_epoch}" in i for i in infos), infos
     t = at.dataframe[0].value.set_index("loss")
     assert t.loc["Squared error on logits", "diverged at epoch"] == str(r.diverged_epoch)
     assert t.loc["Cross-entropy (softmax)", "diverged at epoch"] == "never"
@@ -274,11 +275,13 @@ def test_default_view_shows_spirals_and_the_mae_failure(app):
     t = table(at)
     for n in ("cross_entropy", "mse", "mae", "hinge"):
         assert t.loc[TITLES[n], "test accuracy"] == pytest.approx(exp[n]["test"], abs=1e-12)
+    # The relation the page's lecture rests on (spirals, seed 0: CE 97.2%, MAE 62.8%, measured
+    # with core as `expected` does); the exact values are checked against core just above.
     assert exp["cross_entropy"]["test"] > 0.9 > exp["mae"]["test"]
-    assert [d.label for d in at.get("download_button") if d.label != "SVG"] == [
-        "Summary CSV", "Points + gradients CSV", "Decision surface CSV",
+    # The figure is the player (no Vega chart, so no SVG button): its export is one PNG.
+    assert [d.label for d in at.get("download_button")] == [
+        "Figure PNG (epoch 150)", "Summary CSV", "Points + gradients CSV", "Decision surface CSV",
     ]  # fmt: skip
-    assert [d.label for d in at.get("download_button")].count("SVG") == 1  # one chart
 
 
 def test_in_range_but_huge_work_is_refused_before_training(app):

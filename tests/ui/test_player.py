@@ -115,3 +115,27 @@ def test_schedule_reaches_training(view):
     assert cfg.snapshot_epochs == snapshots.schedule(150)
     short = ub.comparison(moons, 0.0, ModelChoice(epochs=3), ["mse"])
     assert set(train.fit(short.load(), ub.configs(short)[0]).snapshots) == {0, 1, 2, 3}
+
+
+def test_figure_png_is_every_panel_under_its_name(view):
+    """The export of the played figure: one PNG, the panels side by side under a title band."""
+    from PIL import Image
+
+    ds = view[0]
+    cmp = ub.comparison(
+        DataChoice("moons", (("n_samples", 120),)),
+        0.0,
+        ModelChoice(hidden=(8,), epochs=40),
+        ("cross_entropy", "hinge"),
+    )
+    assert len(cmp.load().y_train) == len(ds.y_train)
+    png = player.figure_png.__wrapped__(cmp, 40, True)
+    with Image.open(io.BytesIO(png)) as img:
+        assert img.format == "PNG"
+        assert img.width == 2 * (player.FALLBACK + 12) + 12  # two panels and their gaps
+        assert img.height > player.FALLBACK
+        # the title band carries each loss's colour (its name is drawn in it)
+        band = np.asarray(img.convert("RGB"))[:48]
+        for name in ("cross_entropy", "hinge"):
+            rgb = np.array([int(identity.color(name)[i : i + 2], 16) for i in (1, 3, 5)])
+            assert (np.abs(band - rgb).sum(axis=-1) < 40).any(), name
