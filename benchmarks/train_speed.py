@@ -52,11 +52,16 @@ LR = 0.01
 def configs(epochs: int, dtype: str) -> list[train.TrainConfig]:
     return [
         train.TrainConfig(
-            loss=name, hidden=HIDDEN, activation="tanh", optimizer="adam", lr=LR,
-            epochs=epochs, dtype=dtype,
+            loss=name,
+            hidden=HIDDEN,
+            activation="tanh",
+            optimizer="adam",
+            lr=LR,
+            epochs=epochs,
+            dtype=dtype,
         )
         for name in LOSSES
-    ]  # fmt: skip
+    ]
 
 
 # --------------------------------------------------------------------------- plain NumPy
@@ -183,10 +188,18 @@ def sklearn_mlp(ds: datasets.Dataset, epochs: int, dtype: str) -> dict:
     from sklearn.neural_network import MLPClassifier
 
     clf = MLPClassifier(
-        hidden_layer_sizes=HIDDEN, activation="tanh", solver="adam", learning_rate_init=LR,
-        batch_size=len(ds.y_train), max_iter=epochs, alpha=0.0, shuffle=False, tol=0.0,
-        n_iter_no_change=epochs + 1, random_state=0,
-    )  # fmt: skip
+        hidden_layer_sizes=HIDDEN,
+        activation="tanh",
+        solver="adam",
+        learning_rate_init=LR,
+        batch_size=len(ds.y_train),
+        max_iter=epochs,
+        alpha=0.0,
+        shuffle=False,
+        tol=0.0,
+        n_iter_no_change=epochs + 1,
+        random_state=0,
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         clf.fit(ds.X_train.astype(dtype), ds.y_train)  # float32 in, float32 throughout
@@ -246,12 +259,16 @@ def main() -> None:
     rows: dict[str, tuple[int, Callable[[], object]]] = {
         app: (4, lambda: train.fit_many(ds, configs(E, "float32"))),
         "train.fit x4 one by one, float32": (
-            4, lambda: [train.fit(ds, c) for c in configs(E, "float32")]),
+            4,
+            lambda: [train.fit(ds, c) for c in configs(E, "float32")],
+        ),
         "train.fit_many x4 losses, float64 (the tests' exact mode)": (
-            4, lambda: train.fit_many(ds, configs(E, "float64"))),
+            4,
+            lambda: train.fit_many(ds, configs(E, "float64")),
+        ),
         "plain NumPy loop x4, float32": (4, lambda: plain("float32")),
         "plain NumPy loop x4, float64": (4, lambda: plain("float64")),
-    }  # fmt: skip
+    }
     torch_rows = []
     if torch_version:
         # 1 intra-op thread like the NumPy contenders' BLAS, and 2 (a thread per core here)

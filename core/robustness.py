@@ -222,5 +222,7 @@ def mean_score(points: Iterable[Point], *, below: float = np.inf) -> dict[str, f
     for p in points:
         if p.rate < below:
             by_loss.setdefault(p.loss, []).append(p.mean)
-    return {loss: float(np.nanmean(v)) if np.isfinite(v).any() else float("nan")
-            for loss, v in by_loss.items()}  # fmt: skip
+    return {
+        loss: float(np.nanmean(v)) if np.isfinite(v).any() else float("nan")
+        for loss, v in by_loss.items()
+    }

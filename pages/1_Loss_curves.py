@@ -21,9 +21,14 @@ with frame.page("loss_curves"):
     # make links to the slider minimum or the first option lose their value.
     c_task, c_losses = st.columns([1, 3], vertical_alignment="bottom")
     task = c_task.radio(
-        "Task", list(TASKS), index=0, key="task", bind="query-params", horizontal=True,
+        "Task",
+        list(TASKS),
+        index=0,
+        key="task",
+        bind="query-params",
+        horizontal=True,
         help=TASKS_HELP,
-    )  # fmt: skip
+    )
     # Display names in the picker, registry names in the link (controls.url_multiselect).
     names = controls.url_multiselect(
         "Losses",
@@ -39,17 +44,34 @@ with frame.page("loss_curves"):
     curves_area = st.container(key="key_figure")
     sliders = st.container(horizontal=True, wrap=True, gap="medium", vertical_alignment="center")
     x_max = sliders.slider(
-        "Plot range ±", 1.0, 20.0, 5.0, step=0.5, key="range", bind="query-params", width=SLIDER_PX,
+        "Plot range ±",
+        1.0,
+        20.0,
+        5.0,
+        step=0.5,
+        key="range",
+        bind="query-params",
+        width=SLIDER_PX,
         help="The margin (or residual) axis runs from minus to plus this value.",
-    )  # fmt: skip
+    )
     at = sliders.slider(
-        "Compare at ±", 0.1, 20.0, 3.0, step=0.1, key="at", bind="query-params", width=SLIDER_PX,
+        "Compare at ±",
+        0.1,
+        20.0,
+        3.0,
+        step=0.1,
+        key="at",
+        bind="query-params",
+        width=SLIDER_PX,
         help="The takeaway compares every loss at this margin (or residual) and its negative.",
-    )  # fmt: skip
+    )
     log_y = sliders.toggle(
-        "Log scale", value=False, key="log", bind="query-params",
+        "Log scale",
+        value=False,
+        key="log",
+        bind="query-params",
         help="Symmetric log y axis: logarithmic for large magnitudes, linear near 0.",
-    )  # fmt: skip
+    )
 
     # Display order: curves, sliders, "who gets the gradient"; the "who" menu runs first so the
     # sliders cover its losses too (on a first load the URL's value is known only after it ran).
@@ -68,26 +90,41 @@ with frame.page("loss_curves"):
                 "the log scale to see everything."
             )
             who = controls.url_multiselect(
-                "Losses to compare", cls_names, default=uc.available(uc.DEFAULT_WEIGHTS),
-                format_func=lambda n: uc.title("classification", n), key="who",
-            )  # fmt: skip
+                "Losses to compare",
+                cls_names,
+                default=uc.available(uc.DEFAULT_WEIGHTS),
+                format_func=lambda n: uc.title("classification", n),
+                key="who",
+            )
 
     # Hyperparameter sliders for every loss on screen.
     for n in dict.fromkeys(names + who):
         for h in uc.hyperparameters(task, n):
             lo, hi, step = uc.slider_range(h)
             sliders.slider(
-                f"{uc.short_title(task, n)}: {h.name.replace('_', ' ')}", lo, hi,
-                min(max(h.default, lo), hi), step=step, key=uc.param_key(n, h.name),
-                bind="query-params", help=h.help or None, width=SLIDER_PX,
-            )  # fmt: skip
+                f"{uc.short_title(task, n)}: {h.name.replace('_', ' ')}",
+                lo,
+                hi,
+                min(max(h.default, lo), hi),
+                step=step,
+                key=uc.param_key(n, h.name),
+                bind="query-params",
+                help=h.help or None,
+                width=SLIDER_PX,
+            )
     target = 1.0
     if uc.needs_target(task, names):
         target = sliders.slider(
-            "Target y (MSLE, MAPE)", 0.0, 10.0, 1.0, step=0.1, key="y", bind="query-params",
+            "Target y (MSLE, MAPE)",
+            0.0,
+            10.0,
+            1.0,
+            step=0.1,
+            key="y",
+            bind="query-params",
             help="MSLE and MAPE depend on the target itself, not only on the residual.",
             width=SLIDER_PX,
-        )  # fmt: skip
+        )
 
     with curves_area:
         if not names:

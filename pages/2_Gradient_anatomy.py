@@ -19,17 +19,30 @@ with frame.page("gradient_anatomy"):
         c1, c2, c3, c4 = st.columns(4)
         y = int(c1.radio("Target y", ["1", "0"], horizontal=True, key="y", bind="query-params"))
         x = c2.number_input(
-            "Input x", min_value=-5.0, max_value=5.0, step=0.1, key="x", value=D["x"],
+            "Input x",
+            min_value=-5.0,
+            max_value=5.0,
+            step=0.1,
+            key="x",
+            value=D["x"],
             bind="query-params",
-        )  # fmt: skip
+        )
         z0 = c3.slider(
-            "Pre-activation z of this neuron", min_value=-10.0, max_value=10.0, step=0.1,
-            key="z0", value=D["z0"], bind="query-params",
-        )  # fmt: skip
+            "Pre-activation z of this neuron",
+            min_value=-10.0,
+            max_value=10.0,
+            step=0.1,
+            key="z0",
+            value=D["z0"],
+            bind="query-params",
+        )
         axis = c4.radio(
-            "Horizontal axis: pre-activation z or probability a", ["z", "a"], horizontal=True,
-            key="axis", bind="query-params",
-        )  # fmt: skip
+            "Horizontal axis: pre-activation z or probability a",
+            ["z", "a"],
+            horizontal=True,
+            key="axis",
+            bind="query-params",
+        )
         p = ua.sigmoid_point(z0, y, x)
         # ``key_figure``: where a preset click brings the view (see frame.presets).
         left, right = st.container(key="key_figure").columns(2)
@@ -52,24 +65,45 @@ with frame.page("gradient_anatomy"):
     elif part == ua.SOFTMAX2:
         c1, c2, c3, c4 = st.columns([1.2, 1, 1, 1])
         mode = c1.radio(
-            "Enter", ["probabilities", "logits"], horizontal=True, key="mode",
+            "Enter",
+            ["probabilities", "logits"],
+            horizontal=True,
+            key="mode",
             bind="query-params",
-        )  # fmt: skip
+        )
         if mode == "probabilities":
             a1 = c2.number_input(
-                "a1 (a2 = 1 − a1)", min_value=0.001, max_value=0.999, step=0.01, format="%.3f",
-                key="a1", value=D["a1"], bind="query-params",
-            )  # fmt: skip
+                "a1 (a2 = 1 − a1)",
+                min_value=0.001,
+                max_value=0.999,
+                step=0.01,
+                format="%.3f",
+                key="a1",
+                value=D["a1"],
+                bind="query-params",
+            )
             logits = ua.logits(a1)
         else:
             z1 = c2.number_input(
-                "z1", min_value=-30.0, max_value=30.0, step=0.1, format="%.4f", key="z1",
-                value=D["z1"], bind="query-params",
-            )  # fmt: skip
+                "z1",
+                min_value=-30.0,
+                max_value=30.0,
+                step=0.1,
+                format="%.4f",
+                key="z1",
+                value=D["z1"],
+                bind="query-params",
+            )
             z2 = c3.number_input(
-                "z2", min_value=-30.0, max_value=30.0, step=0.1, format="%.4f", key="z2",
-                value=D["z2"], bind="query-params",
-            )  # fmt: skip
+                "z2",
+                min_value=-30.0,
+                max_value=30.0,
+                step=0.1,
+                format="%.4f",
+                key="z2",
+                value=D["z2"],
+                bind="query-params",
+            )
             logits = (z1, z2)
         y1 = int(c4.radio("Label y1", ["0", "1"], horizontal=True, key="y1", bind="query-params"))
         table = ua.two_class_table(logits)
@@ -84,10 +118,13 @@ with frame.page("gradient_anatomy"):
         m[2].metric(f"CE dL/dz1 (y1 = {y1})", ua.fmt(row["CE dL/dz1"]))
         m[3].metric("MSE / CE = 4·a1·a2", ua.fmt(row["MSE / CE"]))
         st.dataframe(
-            table, hide_index=True, width="stretch",
-            column_config={c: st.column_config.NumberColumn(format="%.4f")
-                           for c in table.columns if c != "y1"},
-        )  # fmt: skip
+            table,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                c: st.column_config.NumberColumn(format="%.4f") for c in table.columns if c != "y1"
+            },
+        )
         frame.csv_download(table, "softmax_two_classes")
         frame.csv_download(ua.two_class_curves(y1), "softmax_two_classes_curves")
         st.latex(
@@ -99,13 +136,21 @@ with frame.page("gradient_anatomy"):
     else:
         c1, c2, c3, c4 = st.columns([2, 2, 1, 3])
         a_text = c1.text_input(
-            "Probabilities a", key="a", value=D["a"], bind="query-params", max_chars=120,
+            "Probabilities a",
+            key="a",
+            value=D["a"],
+            bind="query-params",
+            max_chars=120,
             help="K = 2..10 numbers in (0, 1) summing to 1, e.g. 0.8, 0.1, 0.1",
-        )  # fmt: skip
+        )
         b_text = c2.text_input(
-            "Probabilities b", key="b", value=D["b"], bind="query-params", max_chars=120,
+            "Probabilities b",
+            key="b",
+            value=D["b"],
+            bind="query-params",
+            max_chars=120,
             help="same number of classes as a",
-        )  # fmt: skip
+        )
         a = ua.parse(a_text, "a")
         b = ua.parse(b_text, "b")
         k = a.size
@@ -115,9 +160,14 @@ with frame.page("gradient_anatomy"):
             )
         )
         maps = controls.url_multiselect(
-            "Losses to compare", ua.loss_names(), format_func=ua.loss_title, key="maps",
-            default=D["maps"], max_selections=4, container=c4,
-        )  # fmt: skip
+            "Losses to compare",
+            ua.loss_names(),
+            format_func=ua.loss_title,
+            key="maps",
+            default=D["maps"],
+            max_selections=4,
+            container=c4,
+        )
         names = tuple(dict.fromkeys(("mse", "cross_entropy", *maps)))
         table = ua.k_class_table(tuple(a), tuple(b), t - 1, names)
         mse_col = f"{ua.loss_title('mse')} loss"
@@ -150,10 +200,13 @@ with frame.page("gradient_anatomy"):
         charts.show(ua.target_chart(k, float(a[t - 1])), container=left)
         charts.show(ua.split_chart(float(a[t - 1])), container=right)
         st.dataframe(
-            table, hide_index=True, width="stretch",
-            column_config={c: st.column_config.NumberColumn(format="%.4f")
-                           for c in table.columns[2:]},
-        )  # fmt: skip
+            table,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                c: st.column_config.NumberColumn(format="%.4f") for c in table.columns[2:]
+            },
+        )
         frame.csv_download(table, "softmax_k_classes")
         if k == 3:
             frame.csv_download(ua.simplex_table(t - 1, shown), "simplex_losses")

@@ -6,10 +6,23 @@ from ui import charts, frame, player
 from ui import landscape as ui
 
 PLATEAU = {
-    "x0": 1.0, "y0": "0", "w0": 6.0, "lr1": 0.5, "steps1": 100, "t1": 100,
-    "losses": list(ui.DEFAULT_LOSSES), "n": 40, "sep": 2.0, "seed": 0,
-    "w": -8.0, "b": 0.0, "lr": 1.0, "steps": 300, "t": 300, "span": 10.0,
-}  # fmt: skip
+    "x0": 1.0,
+    "y0": "0",
+    "w0": 6.0,
+    "lr1": 0.5,
+    "steps1": 100,
+    "t1": 100,
+    "losses": list(ui.DEFAULT_LOSSES),
+    "n": 40,
+    "sep": 2.0,
+    "seed": 0,
+    "w": -8.0,
+    "b": 0.0,
+    "lr": 1.0,
+    "steps": 300,
+    "t": 300,
+    "span": 10.0,
+}
 PRESETS = {
     "MSE stalls on the plateau": PLATEAU,
     "Both converge from the origin": PLATEAU | {"w0": 0.0, "w": 0.0, "b": 0.0},
@@ -33,20 +46,34 @@ with frame.page("loss_landscape"):
         "start weight w₀", -10.0, 10.0, D["w0"], step=0.5, key="w0", bind="query-params"
     )
     lr1 = c[3].number_input(
-        "learning rate", 0.001, 100.0, D["lr1"], step=0.1, format="%.3f", key="lr1",
+        "learning rate",
+        0.001,
+        100.0,
+        D["lr1"],
+        step=0.1,
+        format="%.3f",
+        key="lr1",
         bind="query-params",
-    )  # fmt: skip
+    )
     steps1 = c[4].slider("steps", 1, 1000, D["steps1"], key="steps1", bind="query-params")
     one_cfg = ui.OneSampleConfig(
-        losses=tuple(ui.DEFAULT_LOSSES), x0=float(x0), y0=int(y0), w0=float(w0),
-        lr=float(lr1), steps=int(steps1),
-    )  # fmt: skip
+        losses=tuple(ui.DEFAULT_LOSSES),
+        x0=float(x0),
+        y0=int(y0),
+        w0=float(w0),
+        lr=float(lr1),
+        steps=int(steps1),
+    )
     if st.session_state.get("t1", 0) > one_cfg.steps:
         st.session_state["t1"] = one_cfg.steps
     t1 = st.slider(
-        "show the path up to step", 0, one_cfg.steps, min(D["t1"], one_cfg.steps), key="t1",
+        "show the path up to step",
+        0,
+        one_cfg.steps,
+        min(D["t1"], one_cfg.steps),
+        key="t1",
         bind="query-params",
-    )  # fmt: skip
+    )
     one = ui.one_sample(one_cfg)
     charts.show(ui.one_sample_chart(one_cfg, t1), container=figure, height="content")
     player.descent_player(one.curves, one.paths, key="descent_one")
@@ -83,23 +110,40 @@ with frame.page("loss_landscape"):
     w = c[0].slider("start w", -10.0, 10.0, D["w"], step=0.5, key="w", bind="query-params")
     b = c[1].slider("start b", -10.0, 10.0, D["b"], step=0.5, key="b", bind="query-params")
     lr = c[2].number_input(
-        "learning rate ", 0.001, 100.0, D["lr"], step=0.1, format="%.3f", key="lr",
+        "learning rate ",
+        0.001,
+        100.0,
+        D["lr"],
+        step=0.1,
+        format="%.3f",
+        key="lr",
         bind="query-params",
-    )  # fmt: skip
+    )
     steps = c[3].slider("steps ", 1, 2000, D["steps"], key="steps", bind="query-params")
     span = c[4].slider(
         "map half-width", 2.0, 20.0, D["span"], step=1.0, key="span", bind="query-params"
     )
     cfg = ui.SurfaceConfig(
-        losses=tuple(chosen), n=int(n), separation=float(sep), seed=int(seed), w0=float(w),
-        b0=float(b), lr=float(lr), steps=int(steps), span=float(span),
-    )  # fmt: skip
+        losses=tuple(chosen),
+        n=int(n),
+        separation=float(sep),
+        seed=int(seed),
+        w0=float(w),
+        b0=float(b),
+        lr=float(lr),
+        steps=int(steps),
+        span=float(span),
+    )
     if st.session_state.get("t", 0) > cfg.steps:
         st.session_state["t"] = cfg.steps
     t = st.slider(
-        "show the paths up to step", 0, cfg.steps, min(D["t"], cfg.steps), key="t",
+        "show the paths up to step",
+        0,
+        cfg.steps,
+        min(D["t"], cfg.steps),
+        key="t",
         bind="query-params",
-    )  # fmt: skip
+    )
     if not cfg.losses:
         st.warning("Choose at least one loss to draw its surface.")
         st.stop()

@@ -27,17 +27,30 @@ with frame.page("ce_for_regression"):
     with soft_tab:
         c1, c2, c3 = st.columns([2, 2, 3], vertical_alignment="bottom")
         G_text = c1.text_input(
-            "Target G", key="G", value=D["G"], bind="query-params", max_chars=120,
+            "Target G",
+            key="G",
+            value=D["G"],
+            bind="query-params",
+            max_chars=120,
             help=cr.VECTOR_HELP,
-        )  # fmt: skip
+        )
         z_text = c2.text_input(
-            "Prediction z", key="z", value=D["z"], bind="query-params", max_chars=120,
+            "Prediction z",
+            key="z",
+            value=D["z"],
+            bind="query-params",
+            max_chars=120,
             help=cr.VECTOR_HELP,
-        )  # fmt: skip
+        )
         span = c3.slider(
-            "Sweep z_1 over G_1 ± span", min_value=1.0, max_value=50.0, step=1.0, key="span",
-            value=D["span"], bind="query-params",
-        )  # fmt: skip
+            "Sweep z_1 over G_1 ± span",
+            min_value=1.0,
+            max_value=50.0,
+            step=1.0,
+            key="span",
+            value=D["span"],
+            bind="query-params",
+        )
         with cr.section():
             G, z = tuple(cr.parse(G_text, "G")), tuple(cr.parse(z_text, "z"))
             c = cr.comparison(G, z)
@@ -58,10 +71,13 @@ with frame.page("ce_for_regression"):
             m[3].metric("MSE loss Σ(z − G)²", cr.fmt(c.mse, 4))
             table = cr.comparison_table(c)
             st.dataframe(
-                table, hide_index=True, width="stretch",
-                column_config={col: st.column_config.NumberColumn(format="%.6f")
-                               for col in table.columns[1:]},
-            )  # fmt: skip
+                table,
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    col: st.column_config.NumberColumn(format="%.6f") for col in table.columns[1:]
+                },
+            )
             frame.csv_download(table, "ce_vs_mse_gradients")
             frame.csv_download(sw, "gradient_sweep", label="Download the sweep (CSV)")
 
@@ -91,21 +107,42 @@ with frame.page("ce_for_regression"):
     with fit_tab:
         c1, c2, c3, c4 = st.columns(4)
         epochs = c1.slider(
-            "Epochs", min_value=10, max_value=3000, step=10, key="epochs", value=D["epochs"],
+            "Epochs",
+            min_value=10,
+            max_value=3000,
+            step=10,
+            key="epochs",
+            value=D["epochs"],
             bind="query-params",
-        )  # fmt: skip
+        )
         lr = c2.number_input(
-            "Learning rate", min_value=0.001, max_value=50.0, step=0.1, format="%.3f", key="lr",
-            value=D["lr"], bind="query-params",
-        )  # fmt: skip
+            "Learning rate",
+            min_value=0.001,
+            max_value=50.0,
+            step=0.1,
+            format="%.3f",
+            key="lr",
+            value=D["lr"],
+            bind="query-params",
+        )
         noise = c3.slider(
-            "Noise σ", min_value=0.0, max_value=2.0, step=0.05, key="noise", value=D["noise"],
+            "Noise σ",
+            min_value=0.0,
+            max_value=2.0,
+            step=0.05,
+            key="noise",
+            value=D["noise"],
             bind="query-params",
-        )  # fmt: skip
+        )
         seed = c4.number_input(
-            "Seed", min_value=0, max_value=999, step=1, key="seed", value=D["seed"],
+            "Seed",
+            min_value=0,
+            max_value=999,
+            step=1,
+            key="seed",
+            value=D["seed"],
             bind="query-params",
-        )  # fmt: skip
+        )
         fit, hist, summary = cr.experiment(cr.fit_config(epochs, lr, noise, seed))
         # Divergence is what the "learning rate 20" preset shows: said in words, in a caption
         # above the figure (a yellow warning would read as a fault of the page).

@@ -10,24 +10,52 @@ MODEL = {"layers": 2, "width": 32, "act": "tanh", "opt": "adam", "lr": 0.01, "ep
 
 PRESETS = {
     "MSE is slow on spirals": {
-        "dataset": "spirals", "spirals_n_classes": 2, "losses": ["cross_entropy", "mse"],
-        "layers": 2, "width": 32, "opt": "adam", "lr": 0.01, "epochs": 100, "flip": 0.0,
+        "dataset": "spirals",
+        "spirals_n_classes": 2,
+        "losses": ["cross_entropy", "mse"],
+        "layers": 2,
+        "width": 32,
+        "opt": "adam",
+        "lr": 0.01,
+        "epochs": 100,
+        "flip": 0.0,
         "drive": True,
     },
     "Hinge has no probabilities": {
-        "dataset": "moons", "losses": ["cross_entropy", "hinge"], "layers": 1, "width": 32,
-        "opt": "adam", "lr": 0.01, "epochs": 300, "flip": 0.0, "drive": True,
+        "dataset": "moons",
+        "losses": ["cross_entropy", "hinge"],
+        "layers": 1,
+        "width": 32,
+        "opt": "adam",
+        "lr": 0.01,
+        "epochs": 300,
+        "flip": 0.0,
+        "drive": True,
     },
     "3 classes: hinge stops pulling on half the points, CE on none": {
-        "dataset": "blobs", "blobs_n_classes": 3, "blobs_noise": 1.5,
-        "losses": ["cross_entropy", "hinge", "multi_margin"], "layers": 0, "opt": "adam",
-        "lr": 0.05, "epochs": 200, "flip": 0.0, "drive": True,
+        "dataset": "blobs",
+        "blobs_n_classes": 3,
+        "blobs_noise": 1.5,
+        "losses": ["cross_entropy", "hinge", "multi_margin"],
+        "layers": 0,
+        "opt": "adam",
+        "lr": 0.05,
+        "epochs": 200,
+        "flip": 0.0,
+        "drive": True,
     },
     "Label noise: MAE shrugs": {
-        "dataset": "moons", "losses": ["cross_entropy", "mse", "mae", "gce"], "layers": 1,
-        "width": 32, "opt": "adam", "lr": 0.01, "epochs": 300, "flip": 0.3, "drive": True,
+        "dataset": "moons",
+        "losses": ["cross_entropy", "mse", "mae", "gce"],
+        "layers": 1,
+        "width": 32,
+        "opt": "adam",
+        "lr": 0.01,
+        "epochs": 300,
+        "flip": 0.3,
+        "drive": True,
     },
-}  # fmt: skip
+}
 
 
 def _reset_scrubber(_values) -> None:
@@ -70,9 +98,12 @@ with frame.page("decision_boundaries"):
         del st.session_state["epoch"]  # other epochs, other snapshots: start at the end
     c1, c2 = st.columns([3, 1])
     epoch = c1.select_slider(
-        "Epoch (scrub through training snapshots)", options=options, value=options[-1],
-        key="epoch", bind="query-params",
-    )  # fmt: skip
+        "Epoch (scrub through training snapshots)",
+        options=options,
+        value=options[-1],
+        key="epoch",
+        bind="query-params",
+    )
     drive = c2.toggle(
         "Who drives learning",
         value=True,

@@ -12,30 +12,67 @@ MAX_SEEDS = 10
 
 PRESETS = {
     "MSE is slow (digits, plain SGD)": {
-        "dataset": "digits", "digits_n_classes": 10, "losses": ["cross_entropy", "mse"],
-        "layers": 0, "opt": "sgd", "lr": 0.5, "epochs": 60, "batch": "full", "seeds": 3,
+        "dataset": "digits",
+        "digits_n_classes": 10,
+        "losses": ["cross_entropy", "mse"],
+        "layers": 0,
+        "opt": "sgd",
+        "lr": 0.5,
+        "epochs": 60,
+        "batch": "full",
+        "seeds": 3,
         "target": 0.9,
     },
     # Hui & Belkin (2021): square loss on the logits is competitive with cross-entropy
     "Square loss on logits keeps up with CE (digits, Hui & Belkin 2021)": {
-        "dataset": "digits", "digits_n_classes": 10,
-        "losses": ["cross_entropy", "square_logits"], "layers": 1, "width": 64, "act": "tanh",
-        "opt": "sgd", "lr": 0.1, "epochs": 150, "batch": "full", "seeds": 2, "target": 0.9,
+        "dataset": "digits",
+        "digits_n_classes": 10,
+        "losses": ["cross_entropy", "square_logits"],
+        "layers": 1,
+        "width": 64,
+        "act": "tanh",
+        "opt": "sgd",
+        "lr": 0.1,
+        "epochs": 150,
+        "batch": "full",
+        "seeds": 2,
+        "target": 0.9,
     },
     "Hinge has no probabilities": {
-        "dataset": "moons", "losses": ["cross_entropy", "hinge"], "layers": 1, "width": 32,
-        "opt": "adam", "lr": 0.01, "epochs": 300, "seeds": 3, "target": 0.95,
+        "dataset": "moons",
+        "losses": ["cross_entropy", "hinge"],
+        "layers": 1,
+        "width": 32,
+        "opt": "adam",
+        "lr": 0.01,
+        "epochs": 300,
+        "seeds": 3,
+        "target": 0.95,
     },
     "Digits, 10 classes: MAE is the slowest to 90%": {
-        "dataset": "digits", "digits_n_classes": 10,
-        "losses": ["cross_entropy", "mse", "mae", "multi_margin"], "layers": 1, "width": 32,
-        "opt": "adam", "lr": 0.01, "epochs": 60, "seeds": 2, "target": 0.9,
+        "dataset": "digits",
+        "digits_n_classes": 10,
+        "losses": ["cross_entropy", "mse", "mae", "multi_margin"],
+        "layers": 1,
+        "width": 32,
+        "opt": "adam",
+        "lr": 0.01,
+        "epochs": 60,
+        "seeds": 2,
+        "target": 0.9,
     },
     "Learning rate 8: square loss on logits diverges, CE does not": {
-        "dataset": "moons", "losses": ["cross_entropy", "square_logits"], "layers": 0,
-        "opt": "sgd", "lr": 8.0, "epochs": 100, "batch": "full", "seeds": 3, "target": 0.85,
+        "dataset": "moons",
+        "losses": ["cross_entropy", "square_logits"],
+        "layers": 0,
+        "opt": "sgd",
+        "lr": 8.0,
+        "epochs": 100,
+        "batch": "full",
+        "seeds": 3,
+        "target": 0.85,
     },
-}  # fmt: skip
+}
 
 with frame.page("training_curves"):
     frame.presets(PRESETS)
@@ -45,19 +82,32 @@ with frame.page("training_curves"):
     params = controls.loss_param_controls(chosen)
     st.sidebar.markdown("**Seeds and yardstick**")
     n_seeds = st.sidebar.number_input(
-        "Seeds", min_value=1, max_value=MAX_SEEDS, value=3, step=1, key="seeds",
+        "Seeds",
+        min_value=1,
+        max_value=MAX_SEEDS,
+        value=3,
+        step=1,
+        key="seeds",
         help="each seed: other initial weights and batch order (the data stay the same)",
         bind="query-params",
-    )  # fmt: skip
+    )
     spread = st.sidebar.selectbox(
-        "Band over seeds", ["minmax", "sd"], index=0, key="band",
+        "Band over seeds",
+        ["minmax", "sd"],
+        index=0,
+        key="band",
         help="minmax: from the lowest to the highest seed; sd: mean ± 1 standard deviation",
         bind="query-params",
-    )  # fmt: skip
+    )
     target = st.sidebar.slider(
-        "Target test accuracy", min_value=0.5, max_value=1.0, value=0.9, step=0.01,
-        key="target", bind="query-params",
-    )  # fmt: skip
+        "Target test accuracy",
+        min_value=0.5,
+        max_value=1.0,
+        value=0.9,
+        step=0.01,
+        key="target",
+        bind="query-params",
+    )
     if not chosen:
         st.warning("Choose at least one loss in the sidebar.", icon=":material/info:")
         st.stop()
@@ -74,16 +124,18 @@ with frame.page("training_curves"):
         frame.notice(note)
 
     charts.show(ut.accuracy_chart(key, n_seeds, spread, target), height="content")
-    frame.csv_download(ut.accuracy_frame(runs, chosen, spread), "training_accuracy",
-                       label="Accuracy CSV")  # fmt: skip
+    frame.csv_download(
+        ut.accuracy_frame(runs, chosen, spread), "training_accuracy", label="Accuracy CSV"
+    )
 
     table = ut.summary_frame(summary, target)
     st.dataframe(ut.styled_summary(table), hide_index=True)
     frame.csv_download(table, "training_summary", label="Summary CSV")
 
     charts.show(ut.loss_chart(key, n_seeds, spread), height="content")
-    frame.csv_download(ut.loss_frame(runs, chosen, spread), "training_losses",
-                       label="Loss curves CSV")  # fmt: skip
+    frame.csv_download(
+        ut.loss_frame(runs, chosen, spread), "training_losses", label="Loss curves CSV"
+    )
 
     st.subheader("Every model, every yardstick")
     cross = ut.cross_eval_frame(runs, chosen, ds.y_test)
@@ -93,8 +145,11 @@ with frame.page("training_curves"):
     c1, c2 = st.columns(2)
     with c1:
         charts.show(ut.yardstick_chart(key, n_seeds, spread), container=c1, height="content")
-        frame.csv_download(ut.yardstick_frame(runs, chosen, spread), "training_test_log_loss",
-                           label="Test log-loss CSV")  # fmt: skip
+        frame.csv_download(
+            ut.yardstick_frame(runs, chosen, spread),
+            "training_test_log_loss",
+            label="Test log-loss CSV",
+        )
     with c2:
         rel = ut.reliability_frame(runs, chosen, ds.y_test)
         if len(rel):

@@ -7,30 +7,74 @@ from ui import robustness as ui
 
 TASKS = ["regression", "classification"]
 DEFAULTS = {
-    "task": "regression", "sweep": True, "seeds": 3, "nrates": 5,
-    "okind": "response", "frac": 0.2, "mag": 8.0, "rmodel": "linear", "rlr": 0.1, "repochs": 150,
-    "nkind": "symmetric", "rate": 0.4, "cmodel": "16", "clr": 0.05, "cepochs": 150,
-}  # fmt: skip
+    "task": "regression",
+    "sweep": True,
+    "seeds": 3,
+    "nrates": 5,
+    "okind": "response",
+    "frac": 0.2,
+    "mag": 8.0,
+    "rmodel": "linear",
+    "rlr": 0.1,
+    "repochs": 150,
+    "nkind": "symmetric",
+    "rate": 0.4,
+    "cmodel": "16",
+    "clr": 0.05,
+    "cepochs": 150,
+}
 PRESETS = {
     "Outliers wreck MSE": {
-        "task": "regression", "okind": "response", "frac": 0.2, "mag": 8.0, "rmodel": "linear",
-        "rdataset": "linear_1d", "rlr": 0.1, "repochs": 150, "ropt": "adam", "sweep": True,
+        "task": "regression",
+        "okind": "response",
+        "frac": 0.2,
+        "mag": 8.0,
+        "rmodel": "linear",
+        "rdataset": "linear_1d",
+        "rlr": 0.1,
+        "repochs": 150,
+        "ropt": "adam",
+        "sweep": True,
     },
     "Leverage points fool even MAE": {
-        "task": "regression", "okind": "leverage", "frac": 0.1, "mag": 5.0, "rmodel": "linear",
-        "rdataset": "linear_1d", "rlr": 0.1, "repochs": 150, "ropt": "adam", "sweep": False,
+        "task": "regression",
+        "okind": "leverage",
+        "frac": 0.1,
+        "mag": 5.0,
+        "rmodel": "linear",
+        "rdataset": "linear_1d",
+        "rlr": 0.1,
+        "repochs": 150,
+        "ropt": "adam",
+        "sweep": False,
     },
     "MAE shrugs off label noise": {
-        "task": "classification", "nkind": "symmetric", "rate": 0.4, "cmodel": "16",
-        "cdataset": "moons", "clr": 0.05, "cepochs": 150, "copt": "adam", "sweep": True,
+        "task": "classification",
+        "nkind": "symmetric",
+        "rate": 0.4,
+        "cmodel": "16",
+        "cdataset": "moons",
+        "clr": 0.05,
+        "cepochs": 150,
+        "copt": "adam",
+        "sweep": True,
     },
     # three classes: on two, a pair flip (k -> k+1) is the same as a symmetric one
     "Past 50% pair flips fool every loss (3 classes)": {
-        "task": "classification", "nkind": "pair", "rate": 0.6, "cmodel": "16",
-        "cdataset": "blobs", "cblobs_n_classes": 3, "cblobs_n_samples": 200,
-        "cblobs_noise": 1.0, "clr": 0.05, "cepochs": 150, "copt": "adam", "sweep": False,
+        "task": "classification",
+        "nkind": "pair",
+        "rate": 0.6,
+        "cmodel": "16",
+        "cdataset": "blobs",
+        "cblobs_n_classes": 3,
+        "cblobs_n_samples": 200,
+        "cblobs_noise": 1.0,
+        "clr": 0.05,
+        "cepochs": 150,
+        "copt": "adam",
+        "sweep": False,
     },
-}  # fmt: skip
+}
 
 with frame.page("outlier_robustness"):
     frame.presets(PRESETS)
@@ -51,13 +95,30 @@ with frame.page("outlier_robustness"):
         )
         sb.markdown("**Outliers**")
         kind = sb.radio(
-            "Kind (response: y shifted; leverage: x shifted)", ui.REGRESSION_KINDS,
-            index=0, key="okind", bind="query-params",
-        )  # fmt: skip
-        rate = sb.slider("Share of training points", 0.0, 0.45, D["frac"], step=0.05,
-                         key="frac", bind="query-params")  # fmt: skip
-        magnitude = sb.slider("Magnitude (standard units)", -20.0, 20.0, D["mag"], step=0.5,
-                              key="mag", bind="query-params")  # fmt: skip
+            "Kind (response: y shifted; leverage: x shifted)",
+            ui.REGRESSION_KINDS,
+            index=0,
+            key="okind",
+            bind="query-params",
+        )
+        rate = sb.slider(
+            "Share of training points",
+            0.0,
+            0.45,
+            D["frac"],
+            step=0.05,
+            key="frac",
+            bind="query-params",
+        )
+        magnitude = sb.slider(
+            "Magnitude (standard units)",
+            -20.0,
+            20.0,
+            D["mag"],
+            step=0.5,
+            key="mag",
+            bind="query-params",
+        )
         names = controls.loss_controls(
             ui.REGRESSION_LOSSES, task="regression", key="rlosses", container=sb
         )
@@ -70,10 +131,20 @@ with frame.page("outlier_robustness"):
         sb.markdown("**Label noise**")
         kind = sb.radio(
             "Kind (symmetric: any other class; pair: k → k+1)",
-            ui.CLASSIFICATION_KINDS, index=0, key="nkind", bind="query-params",
-        )  # fmt: skip
-        rate = sb.slider("Share of training labels flipped", 0.0, 0.6, D["rate"], step=0.05,
-                         key="rate", bind="query-params")  # fmt: skip
+            ui.CLASSIFICATION_KINDS,
+            index=0,
+            key="nkind",
+            bind="query-params",
+        )
+        rate = sb.slider(
+            "Share of training labels flipped",
+            0.0,
+            0.6,
+            D["rate"],
+            step=0.05,
+            key="rate",
+            bind="query-params",
+        )
         magnitude = 0.0
         names = controls.loss_controls(
             ui.CLASSIFICATION_LOSSES, task="classification", key="closses", container=sb
@@ -82,16 +153,37 @@ with frame.page("outlier_robustness"):
     sb.markdown("**Model** (full batch, float32)")
     models = list(ui.MODELS)
     model = ui.model_choice(
-        sb.selectbox("Hidden layers", models, index=models.index(D[f"{prefix}model"]),
-                     key=f"{prefix}model", bind="query-params"),
-        lr=sb.number_input("Learning rate", 0.0001, 10.0, D[f"{prefix}lr"], step=0.01,
-                           format="%.4f", key=f"{prefix}lr", bind="query-params"),
-        epochs=sb.slider("Epochs", 10, 500, D[f"{prefix}epochs"], step=10,
-                         key=f"{prefix}epochs", bind="query-params"),
-        optimizer=sb.selectbox("Optimizer", ui.OPTIMIZERS, index=0, key=f"{prefix}opt",
-                               bind="query-params"),
+        sb.selectbox(
+            "Hidden layers",
+            models,
+            index=models.index(D[f"{prefix}model"]),
+            key=f"{prefix}model",
+            bind="query-params",
+        ),
+        lr=sb.number_input(
+            "Learning rate",
+            0.0001,
+            10.0,
+            D[f"{prefix}lr"],
+            step=0.01,
+            format="%.4f",
+            key=f"{prefix}lr",
+            bind="query-params",
+        ),
+        epochs=sb.slider(
+            "Epochs",
+            10,
+            500,
+            D[f"{prefix}epochs"],
+            step=10,
+            key=f"{prefix}epochs",
+            bind="query-params",
+        ),
+        optimizer=sb.selectbox(
+            "Optimizer", ui.OPTIMIZERS, index=0, key=f"{prefix}opt", bind="query-params"
+        ),
         seed=data.kwargs.get("seed", 0),
-    )  # fmt: skip
+    )
     if not names:
         st.warning("Choose at least one loss in the sidebar.")
         st.stop()

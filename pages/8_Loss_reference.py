@@ -13,16 +13,24 @@ with frame.page("loss_reference"):
     frame.presets(ref.presets())
     c1, c2, c3, c4 = st.columns([2, 2, 3, 1])
     query = c1.text_input(
-        "Search", key="q", value=D["q"], bind="query-params", max_chars=60,
+        "Search",
+        key="q",
+        value=D["q"],
+        bind="query-params",
+        max_chars=60,
         placeholder="name, framework or paper, e.g. keras huber",
-    )  # fmt: skip
+    )
     tasks = c2.multiselect(
         "Task", list(ref.TASKS), key="tasks", default=D["tasks"], bind="query-params"
     )
     props = c3.multiselect(
-        "Must be", list(ref.PROPERTIES), format_func=ref.PROPERTY_TITLES.get, key="props",
-        default=D["props"], bind="query-params",
-    )  # fmt: skip
+        "Must be",
+        list(ref.PROPERTIES),
+        format_func=ref.PROPERTY_TITLES.get,
+        key="props",
+        default=D["props"],
+        bind="query-params",
+    )
     expand = c4.toggle("Expand all", key="open", value=D["open"], bind="query-params")
 
     every = ref.all_losses()
@@ -31,10 +39,13 @@ with frame.page("loss_reference"):
     st.subheader(f"{len(shown)} of {len(every)} losses")
     if shown:
         st.container(key="key_figure").dataframe(
-            table, hide_index=True, width="stretch",
-            column_config={ref.PROPERTY_TITLES[p]: st.column_config.CheckboxColumn()
-                           for p in ref.PROPERTIES},
-        )  # fmt: skip
+            table,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                ref.PROPERTY_TITLES[p]: st.column_config.CheckboxColumn() for p in ref.PROPERTIES
+            },
+        )
         frame.csv_download(table, "loss_reference")
     else:
         st.warning("No registered loss matches these filters; clear the search or a filter.")

@@ -148,10 +148,14 @@ def pages() -> dict:
         flatten(panel, f"boundaries.panel.{n}", out)
     runs = robustness.sweep(
         lambda seed: datasets.load("moons", seed=seed),
-        [train.TrainConfig(loss=n, hidden=(16,), epochs=150, lr=0.05, dtype="float32")
-         for n in PAGE_LOSSES],
-        kind="symmetric", rates=[0.0, 0.4], seeds=[0, 1],
-    )  # fmt: skip
+        [
+            train.TrainConfig(loss=n, hidden=(16,), epochs=150, lr=0.05, dtype="float32")
+            for n in PAGE_LOSSES
+        ],
+        kind="symmetric",
+        rates=[0.0, 0.4],
+        seeds=[0, 1],
+    )
     flatten(robustness.aggregate(runs), "robustness.aggregate", out)
     return out
 

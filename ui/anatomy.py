@@ -44,10 +44,12 @@ SIGMA_PRIME = "σ'(z)·x (the factor MSE adds)"
 LEGEND = "curve"
 #: Colours: CE blue and MSE vermillion as on every page; partial paths and factors are neutral.
 COLORS = {
-    MSE: identity.color("mse"), CE: identity.color("cross_entropy"),
-    MSE_FULL: identity.color("mse"), MSE_TARGET_PATH: identity.NEUTRAL,
+    MSE: identity.color("mse"),
+    CE: identity.color("cross_entropy"),
+    MSE_FULL: identity.color("mse"),
+    MSE_TARGET_PATH: identity.NEUTRAL,
     SIGMA_PRIME: identity.NEUTRAL,
-}  # fmt: skip
+}
 
 #: Radio options (their labels are the URL values of ``?part=``).
 SIGMOID, SOFTMAX2, SOFTMAXK = "Sigmoid neuron", "Softmax, 2 classes", "Softmax, K classes"
@@ -58,10 +60,20 @@ Z_DEFAULT = [float(v) for v in an.logits_from_probabilities([0.8, 0.2])]
 #: own default, so the two must agree (presets still set any key via st.session_state).
 DEFAULTS: dict[str, object] = {
     "part": SIGMOID,
-    "y": "1", "x": 1.0, "z0": -4.0, "axis": "z",
-    "mode": "probabilities", "a1": 0.8, "z1": Z_DEFAULT[0], "z2": Z_DEFAULT[1], "y1": "0",
-    "a": A_DEFAULT, "b": B_DEFAULT, "t": "1", "maps": ["cross_entropy", "mse"],
-}  # fmt: skip
+    "y": "1",
+    "x": 1.0,
+    "z0": -4.0,
+    "axis": "z",
+    "mode": "probabilities",
+    "a1": 0.8,
+    "z1": Z_DEFAULT[0],
+    "z2": Z_DEFAULT[1],
+    "y1": "0",
+    "a": A_DEFAULT,
+    "b": B_DEFAULT,
+    "t": "1",
+    "maps": ["cross_entropy", "mse"],
+}
 
 
 def presets() -> dict[str, dict[str, object]]:
@@ -73,13 +85,20 @@ def presets() -> dict[str, dict[str, object]]:
     return {
         "a = [0.8, 0.2]: MSE pushes 0.64× as hard as CE": {"part": SOFTMAX2, **two},
         "Confidently wrong neuron: MSE barely learns": {
-            "part": SIGMOID, **sig, "y": "1", "z0": -6.0, "x": 1.0,
+            "part": SIGMOID,
+            **sig,
+            "y": "1",
+            "z0": -6.0,
+            "x": 1.0,
         },
         "MSE prefers uniform wrong classes, CE cannot tell": {"part": SOFTMAXK, **many},
         "Completely wrong (a_t ≈ 0): MSE's push vanishes": {
-            "part": SOFTMAXK, **many, "a": "0.02, 0.49, 0.49", "b": "0.02, 0.9, 0.08",
+            "part": SOFTMAXK,
+            **many,
+            "a": "0.02, 0.49, 0.49",
+            "b": "0.02, 0.9, 0.08",
         },
-    }  # fmt: skip
+    }
 
 
 def fmt(v: float, digits: int = 3) -> str:
@@ -139,13 +158,19 @@ def sigmoid_point(z0: float, y: int, x: float) -> dict[str, float]:
     peak = 1.0 / 3.0 if y == 1 else 2.0 / 3.0
     q = an.sigmoid_neuron([logit(peak)], y, x)
     return {
-        "a": a0, "sigma_prime": float(p.sigma_prime[0]),
-        "mse": float(p.mse[0]), "ce": float(p.ce[0]),
-        "mse_dw": float(p.mse_dw[0]), "ce_dw": float(p.ce_dw[0]),
-        "twin_a": twin, "twin_z": twin_z,
-        "twin_mse_dw": float(t.mse_dw[0]), "twin_ce_dw": float(t.ce_dw[0]),
-        "peak_a": peak, "peak_mse_dw": float(q.mse_dw[0]),
-    }  # fmt: skip
+        "a": a0,
+        "sigma_prime": float(p.sigma_prime[0]),
+        "mse": float(p.mse[0]),
+        "ce": float(p.ce[0]),
+        "mse_dw": float(p.mse_dw[0]),
+        "ce_dw": float(p.ce_dw[0]),
+        "twin_a": twin,
+        "twin_z": twin_z,
+        "twin_mse_dw": float(t.mse_dw[0]),
+        "twin_ce_dw": float(t.ce_dw[0]),
+        "peak_a": peak,
+        "peak_mse_dw": float(q.mse_dw[0]),
+    }
 
 
 @charts.cached_spec
@@ -155,10 +180,19 @@ def sigmoid_loss_chart(y: int, x: float, z0: float, axis: str) -> alt.TopLevelMi
     xcol, xtitle, x0 = _sigmoid_axis(axis, z0, point)
     loss = _long(df, xcol, {MSE: "mse_loss", CE: "ce_loss"})
     chart = charts.lines(
-        loss, xcol, "value", "series", "Loss C", x_title=xtitle, y_title="loss C",
-        color_domain=[MSE, CE], colors=[COLORS[MSE], COLORS[CE]], legend_title=LEGEND,
-        configure=False, height=300,
-    )  # fmt: skip
+        loss,
+        xcol,
+        "value",
+        "series",
+        "Loss C",
+        x_title=xtitle,
+        y_title="loss C",
+        color_domain=[MSE, CE],
+        colors=[COLORS[MSE], COLORS[CE]],
+        legend_title=LEGEND,
+        configure=False,
+        height=300,
+    )
     return _with_point(chart, xcol, x0, {MSE: point["mse"], CE: point["ce"]})
 
 
@@ -172,11 +206,24 @@ def sigmoid_gradient_chart(y: int, x: float, z0: float, axis: str) -> alt.TopLev
     grad = pd.concat([grad, factor], ignore_index=True)
     domain = [MSE, CE, SIGMA_PRIME]
     chart = _with_point(
-        charts.lines(grad, xcol, "value", "series", "Gradient dC/dw", x_title=xtitle,
-                     y_title="dC/dw", color_domain=domain, colors=[COLORS[s] for s in domain],
-                     legend_title=LEGEND, configure=False, height=300),
-        xcol, x0, {MSE: point["mse_dw"], CE: point["ce_dw"]},
-    )  # fmt: skip
+        charts.lines(
+            grad,
+            xcol,
+            "value",
+            "series",
+            "Gradient dC/dw",
+            x_title=xtitle,
+            y_title="dC/dw",
+            color_domain=domain,
+            colors=[COLORS[s] for s in domain],
+            legend_title=LEGEND,
+            configure=False,
+            height=300,
+        ),
+        xcol,
+        x0,
+        {MSE: point["mse_dw"], CE: point["ce_dw"]},
+    )
     # The twin: the other neuron state with exactly the same MSE gradient.
     twin = pd.DataFrame(
         {
@@ -304,10 +351,19 @@ def two_class_chart(y1: int, a1: float, marks: tuple[float, float]) -> alt.TopLe
     """dL/dz1 of MSE and CE against a1 for label ``y1``, the chosen a1 marked."""
     long = _long(two_class_curves(y1), "a1", {MSE: MSE, CE: CE})
     chart = charts.lines(
-        long, "a1", "value", "series", f"dL/dz1 against a1 (label y1 = {y1})",
-        x_title="a1 = softmax(z)_1", y_title="dL/dz1", color_domain=[MSE, CE],
-        colors=[COLORS[MSE], COLORS[CE]], legend_title=LEGEND, configure=False, height=320,
-    )  # fmt: skip
+        long,
+        "a1",
+        "value",
+        "series",
+        f"dL/dz1 against a1 (label y1 = {y1})",
+        x_title="a1 = softmax(z)_1",
+        y_title="dL/dz1",
+        color_domain=[MSE, CE],
+        colors=[COLORS[MSE], COLORS[CE]],
+        legend_title=LEGEND,
+        configure=False,
+        height=320,
+    )
     return _with_point(chart, "a1", a1, dict(zip([MSE, CE], marks, strict=True)))
 
 
@@ -380,11 +436,19 @@ def target_chart(k: int, a_t: float) -> alt.TopLevelMixin:
     long = _long(df, "a_t", {s: s for s in series})
     marks = {s: float(np.interp(a_t, df["a_t"], df[s])) for s in series}
     chart = charts.lines(
-        long, "a_t", "value", "series", f"dL/dz_t against a_t ({k} classes)",
-        x_title="a_t (probability of the true class t)", y_title="dL/dz_t",
-        color_domain=series, colors=[COLORS[s] for s in series], legend_title=LEGEND,
-        configure=False, height=300,
-    )  # fmt: skip
+        long,
+        "a_t",
+        "value",
+        "series",
+        f"dL/dz_t against a_t ({k} classes)",
+        x_title="a_t (probability of the true class t)",
+        y_title="dL/dz_t",
+        color_domain=series,
+        colors=[COLORS[s] for s in series],
+        legend_title=LEGEND,
+        configure=False,
+        height=300,
+    )
     return _with_point(chart, "a_t", a_t, marks)
 
 
@@ -401,11 +465,20 @@ def split_chart(a_t: float) -> alt.TopLevelMixin:
     long = _long(df, "s", {MSE: MSE, CE: CE})
     i = int(np.argmin(df[MSE]))
     chart = charts.lines(
-        long, "s", "value", "series", f"3 classes, a_t = {num(a_t)}: wrong mass split",
-        x_title="share s of the wrong mass on the first wrong class", y_title="loss",
-        color_domain=[MSE, CE], colors=[COLORS[MSE], COLORS[CE]], legend_title=LEGEND,
-        zero_rule=False, configure=False, height=300,
-    )  # fmt: skip
+        long,
+        "s",
+        "value",
+        "series",
+        f"3 classes, a_t = {num(a_t)}: wrong mass split",
+        x_title="share s of the wrong mass on the first wrong class",
+        y_title="loss",
+        color_domain=[MSE, CE],
+        colors=[COLORS[MSE], COLORS[CE]],
+        legend_title=LEGEND,
+        zero_rule=False,
+        configure=False,
+        height=300,
+    )
     return _with_point(chart, "s", float(df["s"][i]), {MSE: float(df[MSE][i])})
 
 
@@ -427,9 +500,12 @@ def k_class_sentence(
     else:
         d = float(ra[mse_col] - rb[mse_col])
         prefer = (
-            "scores them equal" if abs(d) <= 1e-12 * max(abs(ra[mse_col]), 1e-300)
-            else "prefers a" if d < 0 else "prefers b"
-        )  # fmt: skip
+            "scores them equal"
+            if abs(d) <= 1e-12 * max(abs(ra[mse_col]), 1e-300)
+            else "prefers a"
+            if d < 0
+            else "prefers b"
+        )
         same = abs(float(ra[ce_col] - rb[ce_col])) <= 1e-12 * max(abs(float(ra[ce_col])), 1e-300)
         ce_part = (
             f"the same, since it only reads a_t (both {num(at, 'g')})"
@@ -454,10 +530,15 @@ def simplex_table(label: int, names: tuple[str, ...], cells: int = 56) -> pd.Dat
     h = float(s["half"])
     df = pd.DataFrame(
         {
-            "x0": s["x"] - h, "x1": s["x"] + h, "y0": s["y"] - h, "y1": s["y"] + h,
-            "a1": s["a"][:, 0], "a2": s["a"][:, 1], "a3": s["a"][:, 2],
+            "x0": s["x"] - h,
+            "x1": s["x"] + h,
+            "y0": s["y"] - h,
+            "y1": s["y"] + h,
+            "a1": s["a"][:, 0],
+            "a2": s["a"][:, 1],
+            "a3": s["a"][:, 2],
         }
-    )  # fmt: skip
+    )
     for n in names:
         df[n] = s[n]
     return df
@@ -499,7 +580,9 @@ def simplex_chart(
             y=alt.Y("y0:Q", axis=axis, scale=ys),
             y2="y1:Q",
             color=alt.Color(
-                f"{n}:Q", title="loss", scale=alt.Scale(scheme="viridis", reverse=True),
+                f"{n}:Q",
+                title="loss",
+                scale=alt.Scale(scheme="viridis", reverse=True),
                 legend=alt.Legend(orient="right", gradientLength=200),
             ),
             tooltip=[
@@ -509,7 +592,7 @@ def simplex_chart(
                 alt.Tooltip(f"{n}:Q", title="loss", format=".4f"),
             ],
         )
-    )  # fmt: skip
+    )
     line = alt.Chart(uniform).mark_line(color="white", strokeDash=[6, 4], strokeWidth=2)
     text = alt.Chart(corners).mark_text(fontSize=15, fontWeight="bold")
     # The two predictions are not losses: black with a white ring, on any heatmap colour.

@@ -334,8 +334,18 @@ def boundaries_chart(
     """
     classes = [class_name(k, class_names) for k in range(n_classes)]
     order = list(titles)
-    cell_cols = ["loss", "x1_lo", "x1_hi", "x2_lo", "x2_hi", "label", "strength",
-                 "probability", "score", "boundary"]  # fmt: skip
+    cell_cols = [
+        "loss",
+        "x1_lo",
+        "x1_hi",
+        "x2_lo",
+        "x2_hi",
+        "label",
+        "strength",
+        "probability",
+        "score",
+        "boundary",
+    ]
     c = cells.rename(columns={"predicted": "label"})[cell_cols].assign(layer="cell")
     pt_cols = ["loss", "x1", "x2", "label", "split", "flipped", "grad_norm", "weight"]
     df = pd.concat([c, points[pt_cols].assign(layer=points["split"])], ignore_index=True)

@@ -55,9 +55,16 @@ PART_KEYS = {PART_SUM: ("u", "w"), PART_FIT: ("epochs", "lr", "noise", "seed")}
 
 #: Widget defaults (declared on the widgets: Streamlit drops a URL value equal to the default).
 DEFAULTS: dict[str, object] = {
-    "G": "1, 2", "z": "2, 3", "span": 10.0, "u": "1, 2", "w": "2, 4",
-    "epochs": 400, "lr": 0.5, "noise": 0.1, "seed": 0,
-}  # fmt: skip
+    "G": "1, 2",
+    "z": "2, 3",
+    "span": 10.0,
+    "u": "1, 2",
+    "w": "2, 4",
+    "epochs": 400,
+    "lr": 0.5,
+    "noise": 0.1,
+    "seed": 0,
+}
 
 
 def presets() -> dict[str, dict[str, object]]:
@@ -66,14 +73,16 @@ def presets() -> dict[str, dict[str, object]]:
     fit = {"part": PART_FIT, "noise": 0.1, "seed": 0}
     return {
         "Same softmax, z ≠ G: CE's gradient is 0": soft | {"G": "1, 2", "z": "2, 3"},
-        "Off by 100: CE still 0, MSE pulls with 200": soft | {"G": "1, 2, 3",
-                                                              "z": "101, 102, 103"},
-        "Dividing by the sum: [1, 2] and [2, 4] collide": {"part": PART_SUM, "u": "1, 2",
-                                                          "w": "2, 4"},
+        "Off by 100: CE still 0, MSE pulls with 200": soft | {"G": "1, 2, 3", "z": "101, 102, 103"},
+        "Dividing by the sum: [1, 2] and [2, 4] collide": {
+            "part": PART_SUM,
+            "u": "1, 2",
+            "w": "2, 4",
+        },
         "Dividing by the sum: a zero sum": {"part": PART_SUM, "u": "1, 2", "w": "1, -1"},
         "Only MSE recovers G": fit | {"epochs": 400, "lr": 0.5},
         "Learning rate 20: MSE diverges, CE does not": fit | {"epochs": 400, "lr": 20.0},
-    }  # fmt: skip
+    }
 
 
 def opening_part(query: Mapping[str, object]) -> str:
@@ -154,11 +163,19 @@ def sweep_chart(
     """dL/dz_1 of MSE and CE along the sweep, the prediction z_1 marked."""
     df = sweep(G, z, span)
     chart = charts.lines(
-        _long(df, "z_1", {MSE: MSE, CE: CE}), "z_1", "value", "series",
-        "dL/dz_1 as z_1 moves (other outputs fixed)", x_title="z_1 (prediction of output 1)",
-        y_title="dL/dz_1", color_domain=DOMAIN, colors=COLORS, legend_title=LEGEND,
-        configure=False, height=320,
-    )  # fmt: skip
+        _long(df, "z_1", {MSE: MSE, CE: CE}),
+        "z_1",
+        "value",
+        "series",
+        "dL/dz_1 as z_1 moves (other outputs fixed)",
+        x_title="z_1 (prediction of output 1)",
+        y_title="dL/dz_1",
+        color_domain=DOMAIN,
+        colors=COLORS,
+        legend_title=LEGEND,
+        configure=False,
+        height=320,
+    )
     return _with_point(chart, "z_1", z[0], dict(zip(DOMAIN, marks, strict=True)))
 
 
@@ -307,9 +324,14 @@ def experiment(cfg: cr.FitConfig) -> tuple[pd.DataFrame, pd.DataFrame, Experimen
         hist.append(history_rows(label, r.rmse_z, r.rmse_softmax))
     best_z, best_s = _best_linear_fit(x, G)
     summary = Experiment(
-        mse=_summary(res["mse"]), ce=_summary(res["cross_entropy"]), best_rmse_z=best_z,
-        best_rmse_softmax=best_s, mean_G=float(np.mean(G)), epochs=cfg.epochs, lr=cfg.lr,
-    )  # fmt: skip
+        mse=_summary(res["mse"]),
+        ce=_summary(res["cross_entropy"]),
+        best_rmse_z=best_z,
+        best_rmse_softmax=best_s,
+        mean_G=float(np.mean(G)),
+        epochs=cfg.epochs,
+        lr=cfg.lr,
+    )
     return fit, pd.concat(hist, ignore_index=True), summary
 
 
@@ -367,10 +389,21 @@ def experiment_chart(fit: pd.DataFrame, summary: Experiment, k: int) -> alt.TopL
 @charts.cached_spec
 def history_chart(hist: pd.DataFrame, column: str) -> alt.TopLevelMixin:
     return charts.lines(
-        hist, "epoch", column, "series", column, x_title="epoch", y_title=column, log_y=True,
-        color_domain=DOMAIN, colors=COLORS, legend_title=LEGEND, zero_rule=False, height=260,
+        hist,
+        "epoch",
+        column,
+        "series",
+        column,
+        x_title="epoch",
+        y_title=column,
+        log_y=True,
+        color_domain=DOMAIN,
+        colors=COLORS,
+        legend_title=LEGEND,
+        zero_rule=False,
+        height=260,
         configure=False,
-    )  # fmt: skip
+    )
 
 
 def any_diverged(e: Experiment) -> bool:

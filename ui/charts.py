@@ -40,9 +40,17 @@ from ui import state
 
 #: Colour-blind-friendly categorical palette (Tableau 10), in the order series are listed.
 PALETTE: tuple[str, ...] = (
-    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
-    "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
-)  # fmt: skip
+    "#4e79a7",
+    "#f28e2b",
+    "#e15759",
+    "#76b7b2",
+    "#59a14f",
+    "#edc948",
+    "#b07aa1",
+    "#ff9da7",
+    "#9c755f",
+    "#bab0ac",
+)
 
 FONT_SIZE = 16
 TITLE_SIZE = 20
@@ -76,9 +84,15 @@ def presenting() -> bool:
 # Sizes set on the encodings themselves: Streamlit's chart theme overrides the configure_* ones.
 AXIS = alt.Axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, titleFontWeight="normal")
 LEGEND = alt.Legend(
-    orient="bottom", direction="vertical", columns=1, labelFontSize=FONT_SIZE,
-    titleFontSize=FONT_SIZE, symbolStrokeWidth=4, symbolSize=300, labelLimit=400,
-)  # fmt: skip
+    orient="bottom",
+    direction="vertical",
+    columns=1,
+    labelFontSize=FONT_SIZE,
+    titleFontSize=FONT_SIZE,
+    symbolStrokeWidth=4,
+    symbolSize=300,
+    labelLimit=400,
+)
 
 
 def color_scale(domain: Sequence[str] | None, colors: Sequence[str] | None = None) -> alt.Scale:

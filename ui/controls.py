@@ -163,9 +163,13 @@ def dataset_controls(
     key = f"{prefix}dataset"
     names = list(names)
     name = box.selectbox(
-        "Dataset", names, index=names.index(default), key=key, bind="query-params",
+        "Dataset",
+        names,
+        index=names.index(default),
+        key=key,
+        bind="query-params",
         help=", ".join(f"{n}: {datasets.info(n).title}" for n in names),
-    )  # fmt: skip
+    )
     spec = datasets.info(name)
     params: dict[str, Any] = {}
     shown = [p for p in spec.params.values() if p.name not in skip]
@@ -186,8 +190,14 @@ def _param_widget(box: Any, dataset: str, p: datasets.Param, prefix: str) -> Any
     label = p.name.replace("_", " ").capitalize()
     if p.choices:
         choices = list(p.choices)
-        return box.selectbox(label, choices, index=choices.index(p.default), key=key,
-                             help=p.help, bind="query-params")  # fmt: skip
+        return box.selectbox(
+            label,
+            choices,
+            index=choices.index(p.default),
+            key=key,
+            help=p.help,
+            bind="query-params",
+        )
     if p.integer:
         return int(
             box.number_input(
@@ -362,9 +372,13 @@ def within_budget(
     n = len(ds.y_train)
     batch = n if model.batch_size is None else min(model.batch_size, n)
     work = cost.training_cost(
-        n, (ds.n_features, *model.hidden, ds.n_classes), model.epochs, n_models,
-        n_eval=n + len(ds.y_test), steps=n_seeds * model.epochs * math.ceil(n / batch),
-    )  # fmt: skip
+        n,
+        (ds.n_features, *model.hidden, ds.n_classes),
+        model.epochs,
+        n_models,
+        n_eval=n + len(ds.y_test),
+        steps=n_seeds * model.epochs * math.ceil(n / batch),
+    )
     if cost.within_budget(work):
         return True
     st.error(

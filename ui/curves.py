@@ -45,36 +45,58 @@ def presets() -> dict[str, dict[str, object]]:
     cls, reg = available, lambda names: available(names, "regression")
     return {
         "Hinge ignores points beyond the margin": {
-            "task": "classification", "cls": cls(["cross_entropy", "hinge"]),
-            "hinge_margin": 1.0, "cross_entropy_label_smoothing": 0.0, "range": 4.0, "at": 2.0,
+            "task": "classification",
+            "cls": cls(["cross_entropy", "hinge"]),
+            "hinge_margin": 1.0,
+            "cross_entropy_label_smoothing": 0.0,
+            "range": 4.0,
+            "at": 2.0,
             "log": False,
         },
         "Huber: quadratic near 0, MAE's slope far away": {
-            "task": "regression", "reg": reg(["mse", "mae", "huber"]),
-            "huber_delta": 1.0, "range": 4.0, "at": 3.0, "log": False,
+            "task": "regression",
+            "reg": reg(["mse", "mae", "huber"]),
+            "huber_delta": 1.0,
+            "range": 4.0,
+            "at": 3.0,
+            "log": False,
         },
         "Focal down-weights easy points": {
-            "task": "classification", "cls": cls(["cross_entropy", "focal"]),
-            "focal_gamma": 2.0, "cross_entropy_label_smoothing": 0.0, "range": 5.0, "at": 2.0,
+            "task": "classification",
+            "cls": cls(["cross_entropy", "focal"]),
+            "focal_gamma": 2.0,
+            "cross_entropy_label_smoothing": 0.0,
+            "range": 5.0,
+            "at": 2.0,
             "log": False,
         },
         "Label smoothing pushes back": {
-            "task": "classification", "cls": cls(["cross_entropy"]),
-            "cross_entropy_label_smoothing": 0.1, "range": 8.0, "at": 6.0, "log": False,
+            "task": "classification",
+            "cls": cls(["cross_entropy"]),
+            "cross_entropy_label_smoothing": 0.1,
+            "range": 8.0,
+            "at": 6.0,
+            "log": False,
         },
         "Robust losses cap the pull of outliers": {
-            "task": "regression", "reg": reg(["mse", "huber", "log_cosh", "cauchy"]),
-            "huber_delta": 1.0, "cauchy_scale": 1.0, "range": 10.0, "at": 8.0, "log": True,
+            "task": "regression",
+            "reg": reg(["mse", "huber", "log_cosh", "cauchy"]),
+            "huber_delta": 1.0,
+            "cauchy_scale": 1.0,
+            "range": 10.0,
+            "at": 8.0,
+            "log": True,
         },
-    }  # fmt: skip
+    }
 
 
 def curve_names(task: str) -> list[str]:
     """Losses that can be drawn against a margin or residual (not the vector-valued ones)."""
     return [
-        n for n in losses.names(task)
+        n
+        for n in losses.names(task)
         if task == "classification" or losses.get(n, task=task).elementwise
-    ]  # fmt: skip
+    ]
 
 
 def param_key(name: str, hp: str) -> str:
@@ -146,10 +168,15 @@ def frozen(task: str, names: Sequence[str], values: Mapping[str, float]) -> Loss
     """The hashable ``LossParams`` of ``names``: each hyperparameter from ``values`` (widget key ->
     value, e.g. ``st.session_state``), its default when absent."""
     return tuple(
-        (n, tuple((h.name, float(values.get(param_key(n, h.name), h.default)))
-                  for h in hyperparameters(task, n)))
+        (
+            n,
+            tuple(
+                (h.name, float(values.get(param_key(n, h.name), h.default)))
+                for h in hyperparameters(task, n)
+            ),
+        )
         for n in names
-    )  # fmt: skip
+    )
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -242,11 +269,19 @@ def claim_numbers() -> dict[str, dict[str, float]] | None:
 def value_chart(task: str, params: LossParams, x_max: float, target: float, log_y: bool):
     """Each loss's value against the margin (or residual), in its identity colour."""
     return charts.lines(
-        curve_table(task, params, x_max, target), "x", "value", "loss", "Loss value",
-        x_title=margin_title(task), y_title="loss L", log_y=log_y,
-        color_domain=labels(task, params), colors=colors(params), legend_title="loss",
+        curve_table(task, params, x_max, target),
+        "x",
+        "value",
+        "loss",
+        "Loss value",
+        x_title=margin_title(task),
+        y_title="loss L",
+        log_y=log_y,
+        color_domain=labels(task, params),
+        colors=colors(params),
+        legend_title="loss",
         configure=False,
-    )  # fmt: skip
+    )
 
 
 @charts.cached_spec
@@ -254,10 +289,19 @@ def gradient_chart(task: str, params: LossParams, x_max: float, target: float, l
     """Each loss's gradient against the margin (or residual)."""
     d = "dL/dm" if task == "classification" else "dL/de"
     return charts.lines(
-        curve_table(task, params, x_max, target), "x", "gradient", "loss", f"Gradient {d}",
-        x_title=margin_title(task), y_title=d, log_y=log_y, color_domain=labels(task, params),
-        colors=colors(params), legend_title="loss", configure=False,
-    )  # fmt: skip
+        curve_table(task, params, x_max, target),
+        "x",
+        "gradient",
+        "loss",
+        f"Gradient {d}",
+        x_title=margin_title(task),
+        y_title=d,
+        log_y=log_y,
+        color_domain=labels(task, params),
+        colors=colors(params),
+        legend_title="loss",
+        configure=False,
+    )
 
 
 #: Linear y range of the weight charts: CE's 1/p_t (unbounded) would flatten every other curve.
@@ -267,29 +311,45 @@ WEIGHT_Y_MAX = 4.0
 def weight_chart(params: LossParams, column: str, title: str, y_title: str, *, log_y: bool):
     """Normalised weights against ``p_t``; linear charts are cut at ``WEIGHT_Y_MAX``."""
     return charts.lines(
-        weight_table(params), "p_t", column, "loss", title, x_title="target probability p_t",
-        y_title=y_title, log_y=log_y, color_domain=labels("classification", params),
-        colors=colors(params), legend_title="loss", zero_rule=False,
-        y_domain=(0.0, WEIGHT_Y_MAX), configure=False,
-    )  # fmt: skip
+        weight_table(params),
+        "p_t",
+        column,
+        "loss",
+        title,
+        x_title="target probability p_t",
+        y_title=y_title,
+        log_y=log_y,
+        color_domain=labels("classification", params),
+        colors=colors(params),
+        legend_title="loss",
+        zero_rule=False,
+        y_domain=(0.0, WEIGHT_Y_MAX),
+        configure=False,
+    )
 
 
 @charts.cached_spec
 def weight_p_chart(params: LossParams, log_y: bool):
     """|dL/dp_t| of each loss, normalised to 1 at p_t = 1/2."""
     return weight_chart(
-        params, "dL_dpt_rel", "Weight on p_t: |dL/dp_t|", "relative weight (1 at p_t = 0.5)",
+        params,
+        "dL_dpt_rel",
+        "Weight on p_t: |dL/dp_t|",
+        "relative weight (1 at p_t = 0.5)",
         log_y=log_y,
-    )  # fmt: skip
+    )
 
 
 @charts.cached_spec
 def weight_z_chart(params: LossParams, log_y: bool):
     """|dL/dz_t| of each loss, normalised to 1 at p_t = 1/2."""
     return weight_chart(
-        params, "dL_dzt_rel", "Push on the logit: |dL/dz_t|", "relative push (1 at p_t = 0.5)",
+        params,
+        "dL_dzt_rel",
+        "Push on the logit: |dL/dz_t|",
+        "relative push (1 at p_t = 0.5)",
         log_y=log_y,
-    )  # fmt: skip
+    )
 
 
 def margin_title(task: str) -> str:
@@ -334,10 +394,14 @@ def margin_probes(probes: pd.DataFrame, at: float) -> list[MarginProbe]:
     """The rows of :func:`probe_table` (classification) as :class:`MarginProbe` values."""
     wrong, right = _at(probes, -at), _at(probes, at)
     return [
-        MarginProbe(lab, str(wrong.at[lab, "name"]), float(wrong.at[lab, "gradient"]),
-                    float(right.at[lab, "gradient"]))
+        MarginProbe(
+            lab,
+            str(wrong.at[lab, "name"]),
+            float(wrong.at[lab, "gradient"]),
+            float(right.at[lab, "gradient"]),
+        )
         for lab in wrong.index
-    ]  # fmt: skip
+    ]
 
 
 def residual_probes(probes: pd.DataFrame, at: float) -> list[ResidualProbe]:
@@ -345,12 +409,15 @@ def residual_probes(probes: pd.DataFrame, at: float) -> list[ResidualProbe]:
     neg, pos = _at(probes, -at), _at(probes, at)
     return [
         ResidualProbe(
-            lab, str(pos.at[lab, "name"]), float(neg.at[lab, "value"]),
-            float(neg.at[lab, "gradient"]), float(pos.at[lab, "value"]),
+            lab,
+            str(pos.at[lab, "name"]),
+            float(neg.at[lab, "value"]),
+            float(neg.at[lab, "gradient"]),
+            float(pos.at[lab, "value"]),
             float(pos.at[lab, "gradient"]),
         )
         for lab in pos.index
-    ]  # fmt: skip
+    ]
 
 
 def curves_takeaway(task: str, probes: pd.DataFrame, at: float) -> str:

@@ -324,9 +324,13 @@ def csv_download(df: pd.DataFrame, name: str, *, label: str = "Download CSV") ->
     buf = io.StringIO()
     df.to_csv(buf, index=False)
     st.download_button(
-        label, buf.getvalue(), file_name=f"{name}.csv", mime="text/csv",
-        icon=":material/download:", key=f"csv_{name}",
-    )  # fmt: skip
+        label,
+        buf.getvalue(),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key=f"csv_{name}",
+    )
 
 
 # --------------------------------------------------------------------------- tables

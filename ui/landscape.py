@@ -105,9 +105,16 @@ def one_sample(cfg: OneSampleConfig) -> OneSampleResult:
         longer = r.steps
         if r.steps is None and r.path.diverged_epoch is None and cfg.steps < LONG_STEPS:
             longer = landscape.one_sample(
-                name, x0=cfg.x0, y0=cfg.y0, w=w[:2], w0=cfg.w0, lr=cfg.lr, steps=LONG_STEPS,
-                target=TARGET_P, stop_at_target=True,
-            ).steps  # fmt: skip
+                name,
+                x0=cfg.x0,
+                y0=cfg.y0,
+                w=w[:2],
+                w0=cfg.w0,
+                lr=cfg.lr,
+                steps=LONG_STEPS,
+                target=TARGET_P,
+                stop_at_target=True,
+            ).steps
         further = _further(name, cfg, longer) if longer is not None and r.steps is None else None
         title = loss_title(name)
         curves.append(pd.DataFrame({"loss": title, "w": r.w, "value": r.loss, "slope": r.slope}))
@@ -153,9 +160,16 @@ def _further(name: str, cfg: OneSampleConfig, steps: int) -> int | None:
     z0 = cfg.w0 * cfg.x0
     w1 = (z0 + (1.0 if z0 >= 0 else -1.0)) / cfg.x0
     r = landscape.one_sample(
-        name, x0=cfg.x0, y0=cfg.y0, w=np.array([w1, w1 + 1.0]), w0=w1, lr=cfg.lr,
-        steps=LONG_STEPS, target=TARGET_P, stop_at_target=True,
-    )  # fmt: skip
+        name,
+        x0=cfg.x0,
+        y0=cfg.y0,
+        w=np.array([w1, w1 + 1.0]),
+        w0=w1,
+        lr=cfg.lr,
+        steps=LONG_STEPS,
+        target=TARGET_P,
+        stop_at_target=True,
+    )
     return r.steps
 
 
@@ -286,11 +300,24 @@ def one_sample_chart(cfg: OneSampleConfig, step: int) -> dict:
         "tooltip": [{"field": f} for f in ("loss", "step", "w", "value", "p_target")],
     }
     layers = [
-        {"data": {"values": _records(path)}, "mark": {"type": "circle", "size": 45,
-                                                       "opacity": 0.55}, "encoding": enc},
-        {"data": {"values": _records(last)}, "mark": {"type": "point", "shape": "diamond",
-         "size": 350, "filled": True, "stroke": "black", "strokeWidth": 1.5}, "encoding": enc},
-    ]  # fmt: skip
+        {
+            "data": {"values": _records(path)},
+            "mark": {"type": "circle", "size": 45, "opacity": 0.55},
+            "encoding": enc,
+        },
+        {
+            "data": {"values": _records(last)},
+            "mark": {
+                "type": "point",
+                "shape": "diamond",
+                "size": 350,
+                "filled": True,
+                "stroke": "black",
+                "strokeWidth": 1.5,
+            },
+            "encoding": enc,
+        },
+    ]
     spec = _layered(_one_sample_base(cfg), layers)
     spec["title"] = f"One sample: loss against one weight (diamonds: after {step} steps)"
     return spec
@@ -345,17 +372,48 @@ def _path_layers(res: SurfaceResult, name: str, step: int, color: str) -> list[d
     start = _records(path.head(1))
     optimum = [{"w": row["optimum w*"], "b": row["optimum b*"], "value": row["optimum loss"]}]
     return [
-        {"data": {"values": _records(path)}, "mark": {"type": "line", "color": color,
-         "strokeWidth": 3}, "encoding": {**xy, "order": {"field": "step"}}},
-        {"data": {"values": _records(path)}, "mark": {"type": "circle", "color": "white",
-         "size": 40, "stroke": color, "strokeWidth": 1.5, "opacity": 1},
-         "encoding": {**xy, "tooltip": tips}},
-        {"data": {"values": start}, "mark": {"type": "circle", "color": "orange", "size": 320,
-         "stroke": "black", "strokeWidth": 1.5, "opacity": 1}, "encoding": {**xy, "tooltip": tips}},
-        {"data": {"values": optimum}, "mark": {"type": "point", "shape": "cross", "size": 320,
-         "filled": True, "color": "black", "opacity": 1},
-         "encoding": {**xy, "tooltip": [{"field": f} for f in ("w", "b", "value")]}},
-    ]  # fmt: skip
+        {
+            "data": {"values": _records(path)},
+            "mark": {"type": "line", "color": color, "strokeWidth": 3},
+            "encoding": {**xy, "order": {"field": "step"}},
+        },
+        {
+            "data": {"values": _records(path)},
+            "mark": {
+                "type": "circle",
+                "color": "white",
+                "size": 40,
+                "stroke": color,
+                "strokeWidth": 1.5,
+                "opacity": 1,
+            },
+            "encoding": {**xy, "tooltip": tips},
+        },
+        {
+            "data": {"values": start},
+            "mark": {
+                "type": "circle",
+                "color": "orange",
+                "size": 320,
+                "stroke": "black",
+                "strokeWidth": 1.5,
+                "opacity": 1,
+            },
+            "encoding": {**xy, "tooltip": tips},
+        },
+        {
+            "data": {"values": optimum},
+            "mark": {
+                "type": "point",
+                "shape": "cross",
+                "size": 320,
+                "filled": True,
+                "color": "black",
+                "opacity": 1,
+            },
+            "encoding": {**xy, "tooltip": [{"field": f} for f in ("w", "b", "value")]},
+        },
+    ]
 
 
 def surface_chart(cfg: SurfaceConfig, name: str, step: int) -> dict:

@@ -42,22 +42,31 @@ def all_losses() -> list[losses.Loss]:
 def presets() -> dict[str, dict[str, object]]:
     """Lecture presets: each sets every filter (search, tasks, properties, expansion)."""
     return {
-        "Robust regression losses": {"q": "", "tasks": ["regression"], "props": ["robust"],
-                                     "open": False},
-        "Calibrated classification losses": {"q": "", "tasks": ["classification"],
-                                             "props": ["calibrated"], "open": False},
+        "Robust regression losses": {
+            "q": "",
+            "tasks": ["regression"],
+            "props": ["robust"],
+            "open": False,
+        },
+        "Calibrated classification losses": {
+            "q": "",
+            "tasks": ["classification"],
+            "props": ["calibrated"],
+            "open": False,
+        },
         "Huber vs Smooth L1": {"q": "huber", "tasks": ["regression"], "props": [], "open": True},
         "Every loss": {"q": "", "tasks": list(TASKS), "props": [], "open": False},
-    }  # fmt: skip
+    }
 
 
 def badges(loss: losses.Loss) -> str:
     """The loss's property flags as Markdown badges (green: has it; grey: has not)."""
     return " ".join(
-        f":green-badge[{PROPERTY_TITLES[p]}]" if loss.properties[p]
+        f":green-badge[{PROPERTY_TITLES[p]}]"
+        if loss.properties[p]
         else f":gray-badge[not {PROPERTY_TITLES[p]}]"
         for p in PROPERTIES
-    )  # fmt: skip
+    )
 
 
 def reference_sentence(
@@ -70,8 +79,9 @@ def reference_sentence(
     """
     n = len(shown)
     counts = {PROPERTY_TITLES[p]: sum(bool(x.properties[p]) for x in shown) for p in PROPERTIES}
-    both = [f"{x.title} ({x.task})" for x in shown
-            if x.properties["convex"] and x.properties["robust"]]  # fmt: skip
+    both = [
+        f"{x.title} ({x.task})" for x in shown if x.properties["convex"] and x.properties["robust"]
+    ]
     if n == 0:
         text = f"No loss among the {total} registered ones matches these filters."
     else:
@@ -197,7 +207,8 @@ def _hinge_binary() -> str:
 SURVEY_NAMES: tuple[SurveyName, ...] = (
     SurveyName(
         "TF BinaryCrossentropy, binary_crossentropy; PyTorch BCELoss, BCEWithLogitsLoss",
-        "classification", "cross_entropy",
+        "classification",
+        "cross_entropy",
         "Binary CE on one logit f is 2-class softmax CE on [0, f]. BCELoss takes probabilities "
         "(log clamped at −100); BCEWithLogitsLoss and Keras from_logits=True take the logit and "
         "are the stable ones.",
@@ -205,80 +216,101 @@ SURVEY_NAMES: tuple[SurveyName, ...] = (
     ),
     SurveyName(
         "TF CategoricalCrossentropy, categorical_crossentropy; PyTorch CrossEntropyLoss",
-        "classification", "cross_entropy",
+        "classification",
+        "cross_entropy",
         "One-hot (or soft) targets. PyTorch takes logits; Keras takes probabilities unless "
         "from_logits=True. Both average over the batch by default; label smoothing as ε.",
     ),
     SurveyName(
         "TF SparseCategoricalCrossentropy, sparse_categorical_crossentropy",
-        "classification", "cross_entropy",
+        "classification",
+        "cross_entropy",
         "The same loss with integer labels instead of one-hot rows (no label smoothing in Keras).",
     ),
     SurveyName(
         "TF KLD, KLDivergence; PyTorch KLDivLoss",
-        "classification", "kl_div",
+        "classification",
+        "kl_div",
         "KL = CE − entropy of the target: same gradient as CE. KLDivLoss wants log-probabilities "
         "as input; its default reduction='mean' divides by n·K, use 'batchmean'.",
         _kl_is_ce_minus_entropy,
     ),
     SurveyName(
         "TF MAE, MeanAbsoluteError; PyTorch L1Loss, l1_loss",
-        "regression", "mae",
+        "regression",
+        "mae",
         "Constant-size gradient sign(e), kink at 0 (subgradient 0 there).",
     ),
     SurveyName(
         "TF MAPE, MeanAbsolutePercentageError",
-        "regression", "mape",
+        "regression",
+        "mape",
         "A percent: 100·|e|/|y| (|y| floored at 1e-7); scikit-learn's MAPE is a fraction.",
         _mape_percent,
     ),
     SurveyName(
-        "TF Huber", "regression", "huber",
+        "TF Huber",
+        "regression",
+        "huber",
         "Quadratic up to δ, then linear with slope δ.",
     ),
     SurveyName(
-        "PyTorch SmoothL1Loss, smooth_l1_loss", "regression", "smooth_l1",
+        "PyTorch SmoothL1Loss, smooth_l1_loss",
+        "regression",
+        "smooth_l1",
         "The survey calls it 'also known as Huber': it is Huber divided by its threshold, "
         "Huber_δ = δ·SmoothL1_β=δ; the two agree only at δ = β = 1.",
         _huber_vs_smooth_l1,
     ),
     SurveyName(
-        "TF MSE, MeanSquaredError; PyTorch MSELoss, mse_loss", "regression", "mse",
+        "TF MSE, MeanSquaredError; PyTorch MSELoss, mse_loss",
+        "regression",
+        "mse",
         "Gradient 2e shrinks near the target and grows with outliers.",
     ),
     SurveyName(
-        "TF MSLE, MeanSquaredLogarithmicError", "regression", "msle",
+        "TF MSLE, MeanSquaredLogarithmicError",
+        "regression",
+        "msle",
         "Squared error of log(1 + ·): relative errors; targets must be ≥ 0.",
     ),
     SurveyName(
-        "TF Hinge, hinge", "classification", "hinge",
+        "TF Hinge, hinge",
+        "classification",
+        "hinge",
         "Keras's Hinge is binary with labels ±1 (0/1 are mapped to ±1); for K = 2 our "
         "Crammer–Singer hinge is that hinge on f = z₁ − z₀.",
         _hinge_binary,
     ),
     SurveyName(
-        "TF SquaredHinge, squared_hinge", "classification", "squared_hinge",
+        "TF SquaredHinge, squared_hinge",
+        "classification",
+        "squared_hinge",
         "The hinge squared: differentiable at the margin, harsher on large violations.",
     ),
     SurveyName(
-        "TF CategoricalHinge, categorical_hinge", "classification", "hinge",
+        "TF CategoricalHinge, categorical_hinge",
+        "classification",
+        "hinge",
         "Keras's categorical hinge is Crammer–Singer with Δ = 1, except that it differs when all "
         "wrong-class scores are negative (the masked target counts as 0).",
     ),
     SurveyName(
         "PyTorch HingeEmbeddingLoss (listed by the survey under hinge)",
-        "classification", "multi_margin",
+        "classification",
+        "multi_margin",
         "Not a classification hinge: it scores a distance x with labels ±1 (x if y = 1, "
         "max(0, Δ − x) if y = −1). PyTorch's multiclass hinge is MultiMarginLoss (Weston–Watkins).",
     ),
     SurveyName(
         "TF CosineSimilarity, cosine_similarity; PyTorch CosineEmbeddingLoss",
-        "regression", "cosine",
+        "regression",
+        "cosine",
         "Keras returns the negative similarity; the survey says it lies in [−1, 0], but it lies "
         "in [−1, 1]. CosineEmbeddingLoss uses 1 − cos.",
         _cosine_range,
     ),
-)  # fmt: skip
+)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

@@ -167,18 +167,30 @@ def sweep(
     t = task(key)
     raw = pd.DataFrame(
         [
-            {"loss": identity.title(r.loss, t), "rate": r.rate, "seed": r.seed,
-             "score": r.score, "diverged": r.diverged}
+            {
+                "loss": identity.title(r.loss, t),
+                "rate": r.rate,
+                "seed": r.seed,
+                "score": r.score,
+                "diverged": r.diverged,
+            }
             for r in runs
         ]
-    )  # fmt: skip
+    )
     agg = pd.DataFrame(
         [
-            {"loss": identity.title(p.loss, t), "rate": p.rate, "mean": p.mean, "low": p.low,
-             "high": p.high, "seeds": p.n, "diverged": p.n_diverged}
+            {
+                "loss": identity.title(p.loss, t),
+                "rate": p.rate,
+                "mean": p.mean,
+                "low": p.low,
+                "high": p.high,
+                "seeds": p.n,
+                "diverged": p.n_diverged,
+            }
             for p in robustness.aggregate(runs)
         ]
-    )  # fmt: skip
+    )
     return raw, agg
 
 
@@ -316,11 +328,18 @@ def panels(key: Comparison) -> list[boundaries.Panel]:
     grid = boundaries.make_grid(np.vstack([ds.X_train, ds.X_test]), RESOLUTION)
     return [
         boundaries.panel(
-            r.model, n, r.epochs_run, grid, ds.X_train, ds.y_train, ds.X_test, ds.y_test,
+            r.model,
+            n,
+            r.epochs_run,
+            grid,
+            ds.X_train,
+            ds.y_train,
+            ds.X_test,
+            ds.y_test,
             flipped=ds.corrupted,
         )
         for n, r in zip(key.losses, fits(key), strict=True)
-    ]  # fmt: skip
+    ]
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -424,10 +443,16 @@ def sweep_chart(key: Comparison, rates: tuple[float, ...], seeds: tuple[int, ...
             title=metric_name(t),
             axis=alt.Axis(format="%") if t == "classification" else alt.Axis(),
         ),
-        tooltip=["loss", alt.Tooltip("rate:Q", format=".0%"), alt.Tooltip("mean:Q", format=fmt),
-                 alt.Tooltip("low:Q", format=fmt), alt.Tooltip("high:Q", format=fmt), "seeds",
-                 "diverged"],
-    )  # fmt: skip
+        tooltip=[
+            "loss",
+            alt.Tooltip("rate:Q", format=".0%"),
+            alt.Tooltip("mean:Q", format=fmt),
+            alt.Tooltip("low:Q", format=fmt),
+            alt.Tooltip("high:Q", format=fmt),
+            "seeds",
+            "diverged",
+        ],
+    )
     n = int(agg["seeds"].max()) if len(agg) else 0
     over = wording.plural(n, "seed")
     title = {"text": "Score against corruption", "subtitle": f"mean and min–max over {over}"}

@@ -339,8 +339,13 @@ def _band_lines(
     )
     enc = {
         "y": alt.Y("mean:Q", title=y_title, scale=scale),
-        "color": alt.Color("loss:N", scale=colors, sort=order, title="Loss",
-                           legend=None if dash else alt.Legend(orient="bottom", columns=4)),
+        "color": alt.Color(
+            "loss:N",
+            scale=colors,
+            sort=order,
+            title="Loss",
+            legend=None if dash else alt.Legend(orient="bottom", columns=4),
+        ),
         "tooltip": [
             alt.Tooltip("loss:N"),
             alt.Tooltip("epoch:Q"),
@@ -348,7 +353,7 @@ def _band_lines(
             alt.Tooltip("lo:Q", format=".4f"),
             alt.Tooltip("hi:Q", format=".4f"),
         ],
-    }  # fmt: skip
+    }
     if dash:
         enc["strokeDash"] = alt.StrokeDash(
             "split:N",
@@ -546,8 +551,9 @@ def reach_sentence(
                 f"{identity.short(base)} (median epoch {e:g} vs {eb:g}{seeds})"
             )
         else:
-            clauses.append(f"{identity.short(n)} {how} {identity.short(base)} "
-                           f"(median epoch {e:g}{seeds})")  # fmt: skip
+            clauses.append(
+                f"{identity.short(n)} {how} {identity.short(base)} (median epoch {e:g}{seeds})"
+            )
     if clauses:
         parts.append("; ".join(clauses) + ".")
     if never:
@@ -630,7 +636,10 @@ def takeaway(
     if diverged:
         parts.append(
             "Diverged: "
-            + ", ".join(f"{identity.short(n)} in {summary[n].diverged} of {summary[n].runs} seeds"
-                        for n in diverged) + "."
-        )  # fmt: skip
+            + ", ".join(
+                f"{identity.short(n)} in {summary[n].diverged} of {summary[n].runs} seeds"
+                for n in diverged
+            )
+            + "."
+        )
     return " ".join(parts)

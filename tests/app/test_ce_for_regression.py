@@ -117,10 +117,14 @@ def test_bad_vectors_give_friendly_error_and_the_rest_works(app, query, message)
 
 @pytest.mark.parametrize(
     ("query", "refused"),
-    [({"lr": "1e9"}, "lr"), ({"epochs": "99999999"}, "epochs"), ({"seed": "-4"}, "seed"),
-     ({"span": "abc"}, "span")],
+    [
+        ({"lr": "1e9"}, "lr"),
+        ({"epochs": "99999999"}, "epochs"),
+        ({"seed": "-4"}, "seed"),
+        ({"span": "abc"}, "span"),
+    ],
     ids=["lr", "epochs", "seed", "span"],
-)  # fmt: skip
+)
 def test_out_of_range_url_values_get_a_notice(app, query, refused):
     at = app(PAGE, query)
     assert any(f"`{refused}=" in w.value for w in at.warning)

@@ -16,9 +16,13 @@ from ui import player
 
 PAGE = "pages/5_Decision_boundaries.py"
 SMALL = {
-    "dataset": "moons", "moons_n_samples": 120, "layers": 1, "width": 8, "epochs": 30,
+    "dataset": "moons",
+    "moons_n_samples": 120,
+    "layers": 1,
+    "width": 8,
+    "epochs": 30,
     "lr": 0.05,
-}  # fmt: skip
+}
 TITLES = {
     "cross_entropy": "Cross-entropy (softmax)",
     "mse": "Squared error on probabilities (Brier)",
@@ -48,17 +52,34 @@ def expected(
         ds = datasets.add_label_noise(ds, flip, kind="symmetric", seed=data.get("seed", 0))
     snaps = boundaries.snapshot_epochs(epochs, 12)
     cfgs = [
-        train.TrainConfig(loss=n, hidden=hidden, activation=activation, optimizer=optimizer,
-                          lr=lr, epochs=epochs, dtype="float32", snapshot_epochs=snaps)
+        train.TrainConfig(
+            loss=n,
+            hidden=hidden,
+            activation=activation,
+            optimizer=optimizer,
+            lr=lr,
+            epochs=epochs,
+            dtype="float32",
+            snapshot_epochs=snaps,
+        )
         for n in loss_names
-    ]  # fmt: skip
+    ]
     results = train.fit_many(ds, cfgs)
     out = {}
     for n, r in zip(loss_names, results, strict=True):
         model = r.model if epoch is None else r.snapshots[epoch]
         grid = boundaries.make_grid(np.vstack([ds.X_train, ds.X_test]), 60)
-        p = boundaries.panel(model, n, epoch or epochs, grid, ds.X_train, ds.y_train,
-                             ds.X_test, ds.y_test, flipped=ds.corrupted)  # fmt: skip
+        p = boundaries.panel(
+            model,
+            n,
+            epoch or epochs,
+            grid,
+            ds.X_train,
+            ds.y_train,
+            ds.X_test,
+            ds.y_test,
+            flipped=ds.corrupted,
+        )
         out[n] = {
             "test": metrics.accuracy(ds.y_test, model.decision_function(ds.X_test)),
             "panel": p,
@@ -110,8 +131,15 @@ def test_small_config_from_the_url_shows_core_numbers(app):
 
 def test_three_classes_and_chosen_losses(app):
     losses = ["cross_entropy", "hinge", "multi_margin"]
-    q = {"dataset": "blobs", "blobs_n_classes": 3, "blobs_n_samples": 150, "layers": 0,
-         "epochs": 25, "lr": 0.05, "losses": losses}  # fmt: skip
+    q = {
+        "dataset": "blobs",
+        "blobs_n_classes": 3,
+        "blobs_n_samples": 150,
+        "layers": 0,
+        "epochs": 25,
+        "lr": 0.05,
+        "losses": losses,
+    }
     at = app(PAGE, q)
     exp = expected("blobs", losses, data={"n_classes": 3, "n_samples": 150}, hidden=(), epochs=25)
     t = table(at)
@@ -181,12 +209,26 @@ def test_every_model_control_retrains_and_matches_core(app, key, value):
     widget = at.selectbox(key=key) if key in ("act", "opt", "batch") else at.number_input(key=key)
     at = widget.set_value(value).run()
     assert not at.exception
-    kw = {"hidden": (8,), "activation": "tanh", "optimizer": "adam", "lr": 0.05, "epochs": 30,
-          "batch_size": None, "l2": 0.0, "seed": 0}  # fmt: skip
+    kw = {
+        "hidden": (8,),
+        "activation": "tanh",
+        "optimizer": "adam",
+        "lr": 0.05,
+        "epochs": 30,
+        "batch_size": None,
+        "l2": 0.0,
+        "seed": 0,
+    }
     kw.update(
-        {"layers": {"hidden": ()}, "act": {"activation": "relu"}, "opt": {"optimizer": "sgd"},
-         "batch": {"batch_size": 16}, "l2": {"l2": 0.01}, "seed": {"seed": 3}}[key]
-    )  # fmt: skip
+        {
+            "layers": {"hidden": ()},
+            "act": {"activation": "relu"},
+            "opt": {"optimizer": "sgd"},
+            "batch": {"batch_size": 16},
+            "l2": {"l2": 0.01},
+            "seed": {"seed": 3},
+        }[key]
+    )
     ds = datasets.load("moons", n_samples=120)
     res = train.fit_many(
         ds, [train.TrainConfig(loss=n, dtype="float32", **kw) for n in ("cross_entropy", "hinge")]
@@ -205,12 +247,23 @@ def test_dataset_parameter_widget_changes_the_data(app):
 
 
 def test_diverging_run_is_reported_not_crashed(app):
-    q = {"dataset": "moons", "moons_n_samples": 100, "layers": 0, "opt": "sgd", "lr": 5.0,
-         "epochs": 20, "losses": ["cross_entropy", "square_logits"]}  # fmt: skip
+    q = {
+        "dataset": "moons",
+        "moons_n_samples": 100,
+        "layers": 0,
+        "opt": "sgd",
+        "lr": 5.0,
+        "epochs": 20,
+        "losses": ["cross_entropy", "square_logits"],
+    }
     at = app(PAGE, q)
     ds = datasets.load("moons", n_samples=100)
-    r = train.fit(ds, train.TrainConfig(loss="square_logits", hidden=(), optimizer="sgd", lr=5.0,
-                                        epochs=20, dtype="float32"))  # fmt: skip
+    r = train.fit(
+        ds,
+        train.TrainConfig(
+            loss="square_logits", hidden=(), optimizer="sgd", lr=5.0, epochs=20, dtype="float32"
+        ),
+    )
     assert r.diverged
     infos = [i.value for i in at.info]  # a diverged run is a result: frame.notice, not a warning
     assert not at.warning
@@ -221,8 +274,15 @@ def test_diverging_run_is_reported_not_crashed(app):
 
 
 def test_hostile_url_values_are_refused_with_a_notice(app):
-    q = {**SMALL, "epochs": 10**9, "moons_n_samples": 10**9, "lr": -1, "losses": ["nope"],
-         "flip": 5, "epoch": 149}  # fmt: skip
+    q = {
+        **SMALL,
+        "epochs": 10**9,
+        "moons_n_samples": 10**9,
+        "lr": -1,
+        "losses": ["nope"],
+        "flip": 5,
+        "epoch": 149,
+    }
     at = app(PAGE, q)
     assert at.number_input(key="epochs").value == 150  # page default, not 10^9
     assert at.number_input(key="moons_n_samples").value == 400
@@ -236,8 +296,15 @@ def test_hostile_url_values_are_refused_with_a_notice(app):
 
 
 def test_unknown_dataset_falls_back_to_the_default(app):
-    at = app(PAGE, {"dataset": "../../etc/passwd", "epochs": 10, "spirals_n_samples": 100,
-                    "losses": ["cross_entropy"]})  # fmt: skip
+    at = app(
+        PAGE,
+        {
+            "dataset": "../../etc/passwd",
+            "epochs": 10,
+            "spirals_n_samples": 100,
+            "losses": ["cross_entropy"],
+        },
+    )
     assert at.selectbox(key="dataset").value == "spirals"
     assert "`dataset=" in " ".join(w.value for w in at.warning)
 
@@ -270,8 +337,9 @@ def test_preset_sets_the_lecture_moment(app):
 def test_default_view_shows_spirals_and_the_mae_failure(app):
     """The default view itself (slower: the real defaults)."""
     at = app("pages/5_Decision_boundaries.py")
-    exp = expected("spirals", ["cross_entropy", "mse", "mae", "hinge"], hidden=(32, 32),
-                   lr=0.01, epochs=150)  # fmt: skip
+    exp = expected(
+        "spirals", ["cross_entropy", "mse", "mae", "hinge"], hidden=(32, 32), lr=0.01, epochs=150
+    )
     t = table(at)
     for n in ("cross_entropy", "mse", "mae", "hinge"):
         assert t.loc[TITLES[n], "test accuracy"] == pytest.approx(exp[n]["test"], abs=1e-12)
@@ -280,13 +348,22 @@ def test_default_view_shows_spirals_and_the_mae_failure(app):
     assert exp["cross_entropy"]["test"] > 0.9 > exp["mae"]["test"]
     # The figure is the player (no Vega chart, so no SVG button): its export is one PNG.
     assert [d.label for d in at.get("download_button")] == [
-        "Figure PNG (epoch 150)", "Summary CSV", "Points + gradients CSV", "Decision surface CSV",
-    ]  # fmt: skip
+        "Figure PNG (epoch 150)",
+        "Summary CSV",
+        "Points + gradients CSV",
+        "Decision surface CSV",
+    ]
 
 
 def test_in_range_but_huge_work_is_refused_before_training(app):
-    q = {"dataset": "moons", "moons_n_samples": 5000, "layers": 3, "width": 256,
-         "epochs": 2000, "batch": "8"}  # fmt: skip
+    q = {
+        "dataset": "moons",
+        "moons_n_samples": 5000,
+        "layers": 3,
+        "width": 256,
+        "epochs": 2000,
+        "batch": "8",
+    }
     at = app(PAGE, q, timeout=20)  # refusing must be instant, not a 20 s training run
     errors = [e.value for e in at.error]
     assert errors and "the work one view may start here" in errors[0]
@@ -334,10 +411,13 @@ def test_loss_hyperparameters_come_from_the_url_and_reach_training(app):
     assert at.slider(key="focal_gamma").value == pytest.approx(0.5)
     ds = datasets.load("moons", n_samples=120)
     kw = {"hidden": (8,), "lr": 0.05, "epochs": 30, "dtype": "float32"}
-    res = train.fit_many(ds, [
-        train.TrainConfig(loss="hinge", loss_params={"margin": 2.0}, **kw),
-        train.TrainConfig(loss="focal", loss_params={"gamma": 0.5}, **kw),
-    ])  # fmt: skip
+    res = train.fit_many(
+        ds,
+        [
+            train.TrainConfig(loss="hinge", loss_params={"margin": 2.0}, **kw),
+            train.TrainConfig(loss="focal", loss_params={"gamma": 0.5}, **kw),
+        ],
+    )
     t = table(at)
     for title, r in zip(["Multiclass hinge (Crammer–Singer)", "Focal loss"], res, strict=True):
         acc = metrics.accuracy(ds.y_test, r.model.decision_function(ds.X_test))

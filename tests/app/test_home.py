@@ -18,10 +18,17 @@ def core_accuracies(name: str) -> dict[str, float]:
     """Test accuracies straight from ``core`` with the home page's model (float32, seed 0)."""
     ds = datasets.load(name)
     cfgs = [
-        train.TrainConfig(loss=n, hidden=(32, 32), activation="tanh", optimizer="adam", lr=0.01,
-                          epochs=150, dtype="float32")
+        train.TrainConfig(
+            loss=n,
+            hidden=(32, 32),
+            activation="tanh",
+            optimizer="adam",
+            lr=0.01,
+            epochs=150,
+            dtype="float32",
+        )
         for n in LOSSES
-    ]  # fmt: skip
+    ]
     return {
         n: metrics.accuracy(ds.y_test, r.model.decision_function(ds.X_test))
         for n, r in zip(LOSSES, train.fit_many(ds, cfgs), strict=True)
@@ -65,9 +72,11 @@ def test_links_to_every_existing_page(app):
     links = at.get("page_link")
     labels = [link.proto.label for link in links]
     existing = [
-        s for g in frame.PAGES.values() for s in g
+        s
+        for g in frame.PAGES.values()
+        for s in g
         if s.key != "home" and (frame.ROOT / s.path).exists()
-    ]  # fmt: skip
+    ]
     for s in existing:
         assert s.label in labels
     # the "open this comparison" link carries the view to the boundary page

@@ -16,9 +16,20 @@ from ui import frame
 
 #: AppTest accessors of the widgets a link can set.
 WIDGETS = (
-    "slider", "select_slider", "number_input", "selectbox", "multiselect", "radio", "toggle",
-    "checkbox", "text_input", "text_area", "button_group", "tabs", "expander",
-)  # fmt: skip
+    "slider",
+    "select_slider",
+    "number_input",
+    "selectbox",
+    "multiselect",
+    "radio",
+    "toggle",
+    "checkbox",
+    "text_input",
+    "text_area",
+    "button_group",
+    "tabs",
+    "expander",
+)
 
 HOSTILE = {
     "huge": "1e9",

@@ -41,15 +41,33 @@ def test_survey_table_covers_every_named_loss(app):
     at = app(PAGE)
     article = at.table[0].value.reset_index()
     apis = " ".join(article[ref.SURVEY_API])
-    for name in ["BinaryCrossentropy", "BCEWithLogitsLoss", "CategoricalCrossentropy",
-                 "SparseCategoricalCrossentropy", "CrossEntropyLoss", "KLDivergence",
-                 "KLDivLoss", "MeanAbsoluteError", "L1Loss", "MAPE", "Huber", "SmoothL1Loss",
-                 "MeanSquaredError", "MSELoss", "MSLE", "Hinge", "SquaredHinge",
-                 "CategoricalHinge", "HingeEmbeddingLoss", "CosineSimilarity",
-                 "CosineEmbeddingLoss"]:  # fmt: skip
+    for name in [
+        "BinaryCrossentropy",
+        "BCEWithLogitsLoss",
+        "CategoricalCrossentropy",
+        "SparseCategoricalCrossentropy",
+        "CrossEntropyLoss",
+        "KLDivergence",
+        "KLDivLoss",
+        "MeanAbsoluteError",
+        "L1Loss",
+        "MAPE",
+        "Huber",
+        "SmoothL1Loss",
+        "MeanSquaredError",
+        "MSELoss",
+        "MSLE",
+        "Hinge",
+        "SquaredHinge",
+        "CategoricalHinge",
+        "HingeEmbeddingLoss",
+        "CosineSimilarity",
+        "CosineEmbeddingLoss",
+    ]:
         assert name in apis
-    examples = dict(zip(article[ref.SURVEY_API], article["worked example (computed now)"],
-                        strict=True))  # fmt: skip
+    examples = dict(
+        zip(article[ref.SURVEY_API], article["worked example (computed now)"], strict=True)
+    )
     assert (
         "Huber = 4, SmoothL1 = 2 (ratio 2 = δ)" in examples["PyTorch SmoothL1Loss, smooth_l1_loss"]
     )
@@ -90,8 +108,11 @@ def test_no_match_is_a_warning_not_a_crash(app):
 def test_url_filters_restore_and_bad_values_get_a_notice(app):
     at = app(PAGE, {"tasks": ["classification"], "props": ["calibrated"]})
     names = at.dataframe[0].value["name"].tolist()
-    assert names == [x.name for x in losses.all_losses()
-                     if x.task == "classification" and x.properties["calibrated"]]  # fmt: skip
+    assert names == [
+        x.name
+        for x in losses.all_losses()
+        if x.task == "classification" and x.properties["calibrated"]
+    ]
     at = app(PAGE, {"tasks": ["quantum"]})
     assert any("`tasks=" in w.value for w in at.warning)
 

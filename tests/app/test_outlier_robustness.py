@@ -16,9 +16,12 @@ from core import datasets, robustness, train
 PAGE = "pages/7_Outlier_robustness.py"
 SMALL_REG = {"repochs": "40", "seeds": "1", "nrates": "3"}
 SMALL_CLS = {
-    "task": "classification", "cmoons_n_samples": "100", "cepochs": "30", "seeds": "1",
+    "task": "classification",
+    "cmoons_n_samples": "100",
+    "cepochs": "30",
+    "seeds": "1",
     "nrates": "3",
-}  # fmt: skip
+}
 RMSE = "clean-test RMSE (std. units)"
 ACC = "clean-test accuracy"
 
@@ -40,10 +43,18 @@ def fit(name, kind, rate, magnitude, names, *, hidden=(), lr=0.1, epochs=150, **
     clean = datasets.load(name, **data)
     ds = robustness.corrupt(clean, kind, rate, magnitude=magnitude, seed=data.get("seed", 0))
     cfgs = [
-        train.TrainConfig(loss=n, hidden=hidden, activation="tanh", optimizer="adam", lr=lr,
-                          epochs=epochs, dtype="float32", seed=data.get("seed", 0))
+        train.TrainConfig(
+            loss=n,
+            hidden=hidden,
+            activation="tanh",
+            optimizer="adam",
+            lr=lr,
+            epochs=epochs,
+            dtype="float32",
+            seed=data.get("seed", 0),
+        )
         for n in names
-    ]  # fmt: skip
+    ]
     return ds, train.fit_many(ds, cfgs)
 
 
@@ -65,9 +76,12 @@ def test_default_view_outliers_wreck_mse(app):
     # the sweep: 0..40% in 5 rates, 3 seeds; MSE's mean RMSE at 40% matches core
     runs = robustness.sweep(
         lambda s: datasets.load("linear_1d", n_samples=100, noise=0.5, seed=s),
-        [r.config for r in results[:1]], kind="response", rates=[0.0, 0.4], seeds=[0, 1, 2],
+        [r.config for r in results[:1]],
+        kind="response",
+        rates=[0.0, 0.4],
+        seeds=[0, 1, 2],
         magnitude=8.0,
-    )  # fmt: skip
+    )
     mean = {p.rate: p.mean for p in robustness.aggregate(runs)}
     assert f"Squared error (L2) ({mean[0.0]:.3f} → {mean[0.4]:.3f}" in sweep_text
     assert charts(at) == 2
@@ -108,9 +122,18 @@ def test_every_kind_of_control_regression(app):
 def test_label_noise_view_and_sweep(app):
     at = app(PAGE, SMALL_CLS | {"rate": "0.4", "sweep": "true"})
     ds, results = fit(
-        "moons", "symmetric", 0.4, 0.0, robustness.CLASSIFICATION_LOSSES, hidden=(16,),
-        lr=0.05, epochs=30, n_samples=100, noise=0.2, seed=0,
-    )  # fmt: skip
+        "moons",
+        "symmetric",
+        0.4,
+        0.0,
+        robustness.CLASSIFICATION_LOSSES,
+        hidden=(16,),
+        lr=0.05,
+        epochs=30,
+        n_samples=100,
+        noise=0.2,
+        seed=0,
+    )
     t = table(at)
     assert t[ACC].tolist() == pytest.approx([robustness.clean_score(r, ds) for r in results])
     fit_text, sweep_text = takeaways(at)

@@ -24,11 +24,22 @@ def _column(at, name: str) -> list[float]:
 
 
 BOUNDARY_VIEWS = {
-    "moons": {"dataset": "moons", "losses": ["cross_entropy", "mse", "hinge"], "layers": "1",
-              "width": "8", "epochs": "40"},
-    "blobs with flips": {"dataset": "blobs", "losses": ["cross_entropy", "mae"], "layers": "0",
-                         "epochs": "30", "flip": "0.2", "lr": "0.05"},
-}  # fmt: skip
+    "moons": {
+        "dataset": "moons",
+        "losses": ["cross_entropy", "mse", "hinge"],
+        "layers": "1",
+        "width": "8",
+        "epochs": "40",
+    },
+    "blobs with flips": {
+        "dataset": "blobs",
+        "losses": ["cross_entropy", "mae"],
+        "layers": "0",
+        "epochs": "30",
+        "flip": "0.2",
+        "lr": "0.05",
+    },
+}
 
 
 @pytest.mark.parametrize("view", list(BOUNDARY_VIEWS), ids=list(BOUNDARY_VIEWS))
@@ -40,8 +51,14 @@ def test_boundaries_snippet_gives_the_page_numbers(app, view):
 
 
 def test_training_curves_snippet_gives_the_page_numbers(app):
-    query = {"dataset": "moons", "losses": ["cross_entropy", "mse"], "layers": "1",
-             "width": "8", "epochs": "30", "seeds": "2"}  # fmt: skip
+    query = {
+        "dataset": "moons",
+        "losses": ["cross_entropy", "mse"],
+        "layers": "1",
+        "width": "8",
+        "epochs": "30",
+        "seeds": "2",
+    }
     at = app("pages/6_Training_curves.py", query)
     scores = _snippet_scores(at)
     np.testing.assert_allclose(

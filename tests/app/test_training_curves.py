@@ -12,9 +12,16 @@ from core import compare, datasets, metrics, train
 
 PAGE = "pages/6_Training_curves.py"
 SMALL = {
-    "dataset": "moons", "moons_n_samples": 120, "layers": 1, "width": 8, "epochs": 20,
-    "lr": 0.05, "seeds": 2, "target": 0.8, "losses": ["cross_entropy", "mse"],
-}  # fmt: skip
+    "dataset": "moons",
+    "moons_n_samples": 120,
+    "layers": 1,
+    "width": 8,
+    "epochs": 20,
+    "lr": 0.05,
+    "seeds": 2,
+    "target": 0.8,
+    "losses": ["cross_entropy", "mse"],
+}
 CE, MSE = "Cross-entropy (softmax)", "Squared error on probabilities (Brier)"
 
 
@@ -24,10 +31,11 @@ def core_runs(losses, seeds, *, name="moons", data=None, **kw):
     cfg.update(kw)
     ds = datasets.load(name, **(data or {"n_samples": 120}))
     runs = [
-        train.fit_many(ds, [train.TrainConfig(loss=n, dtype="float32", seed=s, **cfg)
-                            for n in losses])
+        train.fit_many(
+            ds, [train.TrainConfig(loss=n, dtype="float32", seed=s, **cfg) for n in losses]
+        )
         for s in seeds
-    ]  # fmt: skip
+    ]
     return ds, runs
 
 
@@ -135,8 +143,9 @@ def test_high_dimensional_dataset_digits(app):
     q.pop("moons_n_samples")
     at = app(PAGE, q)
     assert any("64 features, 3 classes" in c.value for c in at.caption)
-    _, runs = core_runs(["cross_entropy", "mse"], [0], name="digits", data={"n_classes": 3},
-                         epochs=5)  # fmt: skip
+    _, runs = core_runs(
+        ["cross_entropy", "mse"], [0], name="digits", data={"n_classes": 3}, epochs=5
+    )
     t = summary(at)
     assert t.loc[CE, "final test accuracy"] == pytest.approx(
         runs[0][0].history["test_accuracy"][-1], abs=1e-12
@@ -165,8 +174,14 @@ def test_diverging_learning_rate_is_reported(app):
 
 
 def test_hostile_url_is_bounded(app):
-    q = {**SMALL, "seeds": 1000, "epochs": 10**6, "band": "<script>", "target": 7,
-         "losses": ["cross_entropy", "evil"]}  # fmt: skip
+    q = {
+        **SMALL,
+        "seeds": 1000,
+        "epochs": 10**6,
+        "band": "<script>",
+        "target": 7,
+        "losses": ["cross_entropy", "evil"],
+    }
     q["epochs"] = 10**6
     at = app(PAGE, {**q, "layers": 1, "width": 4})
     assert at.number_input(key="seeds").value == 3

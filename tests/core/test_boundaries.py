@@ -237,8 +237,18 @@ def test_panel_collects_accuracies_gradients_and_flipped_share():
     model = Linear([[0.0, 1.0], [0.0, 0.0]])  # z = [0, x]
     grid = B.make_grid(np.vstack([X_train, X_test]), 8)
     flipped = np.array([False, False, True, False])
-    p = B.panel(model, "hinge", 7, grid, X_train, y_train, X_test, y_test,
-                loss_params={"margin": 2.0}, flipped=flipped)  # fmt: skip
+    p = B.panel(
+        model,
+        "hinge",
+        7,
+        grid,
+        X_train,
+        y_train,
+        X_test,
+        y_test,
+        loss_params={"margin": 2.0},
+        flipped=flipped,
+    )
     assert p.epoch == 7 and p.loss == "hinge"
     assert p.train_accuracy == pytest.approx(3 / 4)
     assert p.test_accuracy == pytest.approx(1 / 2)

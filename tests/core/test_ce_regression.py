@@ -113,9 +113,10 @@ def test_experiment_divergence_is_reported():
 
 
 @pytest.mark.parametrize(
-    "kwargs", [{"lr": 0}, {"n": 2}, {"epochs": 0}, {"noise": -1}, {"g": (1, 2, 3)}],
+    "kwargs",
+    [{"lr": 0}, {"n": 2}, {"epochs": 0}, {"noise": -1}, {"g": (1, 2, 3)}],
     ids=["lr", "n", "epochs", "noise", "g"],
-)  # fmt: skip
+)
 def test_fit_config_rejects(kwargs):
     with pytest.raises(ValueError, match=next(iter(kwargs))):
         cr.FitConfig(**kwargs)

@@ -15,9 +15,17 @@ REGRESSION = datasets.names("regression")
 
 def test_the_issue_3_datasets_are_all_there():
     assert set(CLASSIFICATION) == {
-        "moons", "circles", "blobs", "xor", "spirals", "linear", "iris", "wine",
-        "breast_cancer", "digits",
-    }  # fmt: skip
+        "moons",
+        "circles",
+        "blobs",
+        "xor",
+        "spirals",
+        "linear",
+        "iris",
+        "wine",
+        "breast_cancer",
+        "digits",
+    }
     assert set(REGRESSION) == {"linear_1d", "sine_1d", "friedman1", "diabetes", "make_regression"}
     assert datasets.names() == CLASSIFICATION + REGRESSION
 
@@ -98,8 +106,9 @@ def test_linear_is_separable_with_the_margin():
 
 def test_iris_pairs_name_their_features():
     assert datasets.load("iris", features="petal").feature_names == (
-        "petal length (cm)", "petal width (cm)",
-    )  # fmt: skip
+        "petal length (cm)",
+        "petal width (cm)",
+    )
     assert datasets.load("wine").feature_names == ("PC1", "PC2")
 
 

@@ -203,9 +203,16 @@ def test_one_sample_plateau(data):
         (lambda x, y: L.two_gaussians(10**6), "n must be"),
         (lambda x, y: L.two_gaussians(10, separation=-1), "separation"),
     ],
-    ids=["unknown-loss", "labels-not-binary", "length-mismatch", "lr-zero", "steps-huge",
-         "n-huge", "separation-negative"],
-)  # fmt: skip
+    ids=[
+        "unknown-loss",
+        "labels-not-binary",
+        "length-mismatch",
+        "lr-zero",
+        "steps-huge",
+        "n-huge",
+        "separation-negative",
+    ],
+)
 def test_bad_input_raises_value_error(data, call, match):
     with pytest.raises(ValueError, match=match):
         call(*data)

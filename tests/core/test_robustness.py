@@ -75,9 +75,14 @@ def test_clean_score_of_a_diverged_run_is_nan():
 def test_sweep_shape_progress_and_seeds():
     seen = []
     runs = robustness.sweep(
-        line, configs(["mse", "mae"], epochs=20), kind="response", rates=[0.0, 0.2],
-        seeds=[0, 1], magnitude=5.0, progress=seen.append,
-    )  # fmt: skip
+        line,
+        configs(["mse", "mae"], epochs=20),
+        kind="response",
+        rates=[0.0, 0.2],
+        seeds=[0, 1],
+        magnitude=5.0,
+        progress=seen.append,
+    )
     assert len(runs) == 2 * 2 * 2
     assert seen == [0.25, 0.5, 0.75, 1.0]
     assert {(r.loss, r.rate, r.seed) for r in runs} == {
@@ -164,7 +169,9 @@ def test_mae_shrugs_off_symmetric_label_noise_where_cross_entropy_does_not():
     runs = robustness.sweep(
         lambda s: datasets.load("moons", seed=s),
         configs(names, hidden=(16,), lr=0.05, epochs=150, dtype="float32"),
-        kind="symmetric", rates=[0.4], seeds=[0, 1, 2],
-    )  # fmt: skip
+        kind="symmetric",
+        rates=[0.4],
+        seeds=[0, 1, 2],
+    )
     acc = {p.loss: p.mean for p in robustness.aggregate(runs)}
     assert acc["mae"] > acc["cross_entropy"] + 0.04

@@ -54,10 +54,15 @@ def test_decision_boundaries_default(open_page):
 
 def test_decision_boundaries_link_restores_three_classes_with_label_noise(open_page):
     query = {
-        "dataset": "blobs", "blobs_n_classes": "3", "layers": "0", "epochs": "60",
-        "lr": "0.05", "losses": ["cross_entropy", "hinge", "multi_margin"], "flip": "0.2",
+        "dataset": "blobs",
+        "blobs_n_classes": "3",
+        "layers": "0",
+        "epochs": "60",
+        "lr": "0.05",
+        "losses": ["cross_entropy", "hinge", "multi_margin"],
+        "flip": "0.2",
         "epoch": "60",
-    }  # fmt: skip
+    }
     page = open_page("Decision_boundaries", query, screenshot="compare_boundaries_blobs_noise")
     assert dataset_shown(page) == "blobs"
     sidebar = page.locator(SIDEBAR).inner_text()
@@ -75,9 +80,14 @@ def test_decision_boundaries_link_restores_three_classes_with_label_noise(open_p
 
 def test_training_curves_link(open_page):
     query = {
-        "dataset": "breast_cancer", "losses": ["cross_entropy", "hinge"], "layers": "1",
-        "width": "16", "epochs": "40", "seeds": "3", "target": "0.95",
-    }  # fmt: skip
+        "dataset": "breast_cancer",
+        "losses": ["cross_entropy", "hinge"],
+        "layers": "1",
+        "width": "16",
+        "epochs": "40",
+        "seeds": "3",
+        "target": "0.95",
+    }
     page = open_page("Training_curves", query, screenshot="compare_training_breast_cancer")
     assert page.locator(CHART).count() == 4
     assert dataset_shown(page) == "breast_cancer"

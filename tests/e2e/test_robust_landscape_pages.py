@@ -35,10 +35,23 @@ def test_landscape_default_shows_the_plateau(open_page):
 
 def test_landscape_link_restores_every_control(open_page):
     query = {
-        "x0": "1.5", "y0": "1", "w0": "-4", "lr1": "1", "steps1": "40", "t1": "20",
-        "losses": ["cross_entropy", "mse", "mae"], "n": "30", "sep": "3", "seed": "2",
-        "w": "2", "b": "-3", "lr": "2", "steps": "80", "t": "40", "span": "8",
-    }  # fmt: skip
+        "x0": "1.5",
+        "y0": "1",
+        "w0": "-4",
+        "lr1": "1",
+        "steps1": "40",
+        "t1": "20",
+        "losses": ["cross_entropy", "mse", "mae"],
+        "n": "30",
+        "sep": "3",
+        "seed": "2",
+        "w": "2",
+        "b": "-3",
+        "lr": "2",
+        "steps": "80",
+        "t": "40",
+        "span": "8",
+    }
     page = open_page("Loss_landscape", query, screenshot="loss_landscape_link")
     one, surface = takeaways(page)
     assert "Started at w = -4 with learning rate 1" in one
@@ -67,9 +80,14 @@ def test_robustness_default_shows_outliers_wrecking_mse(open_page):
 
 def test_robustness_label_noise_link(open_page):
     query = {
-        "task": "classification", "nkind": "symmetric", "rate": "0.4", "seeds": "1",
-        "nrates": "3", "sweep": "true", "cepochs": "100",
-    }  # fmt: skip
+        "task": "classification",
+        "nkind": "symmetric",
+        "rate": "0.4",
+        "seeds": "1",
+        "nrates": "3",
+        "sweep": "true",
+        "cepochs": "100",
+    }
     page = open_page("Outlier_robustness", query, screenshot="outlier_robustness_noise")
     fit, sweep = takeaways(page)
     assert "With 40% symmetric flips" in fit

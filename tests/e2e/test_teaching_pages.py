@@ -80,9 +80,10 @@ def test_gradient_anatomy_hostile_url_shows_notice(open_page):
 
 def test_ce_for_regression_from_url(open_page):
     page = open_page(
-        "CE_for_regression", {"G": "1, 2", "z": "2, 3", "span": "20"},
+        "CE_for_regression",
+        {"G": "1, 2", "z": "2, 3", "span": "20"},
         screenshot="teaching_ce_regression",
-    )  # fmt: skip
+    )
     assert page.locator('[data-testid="stTextInput"] input').first.input_value() == "1, 2"
     values = metric_values(page)
     assert values[2] == "0.0000"  # largest |CE gradient|
@@ -105,9 +106,10 @@ def test_ce_for_regression_bad_vector_is_friendly(open_page):
 
 def test_loss_reference_filters_from_url(open_page):
     page = open_page(
-        "Loss_reference", {"tasks": "regression", "props": "robust"},
+        "Loss_reference",
+        {"tasks": "regression", "props": "robust"},
         screenshot="teaching_reference_robust",
-    )  # fmt: skip
+    )
     n = sum(x.task == "regression" and x.properties["robust"] for x in losses.all_losses())
     assert page.get_by_text(f"{n} of {len(losses.all_losses())} losses").count() == 1
     assert page.locator('[data-testid="stExpander"]').count() == n

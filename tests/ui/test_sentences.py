@@ -144,9 +144,14 @@ def test_boundary_saturated_zero_gradients_are_not_blamed_on_a_margin():
 
 def summary(reach, reached=3, runs=3, diverged=0):
     return Summary(
-        runs=runs, final_mean=0.9, final_sd=0.01, best_mean=0.92, reach_epochs=reach,
-        reached=reached, diverged=diverged,
-    )  # fmt: skip
+        runs=runs,
+        final_mean=0.9,
+        final_sd=0.01,
+        best_mean=0.92,
+        reach_epochs=reach,
+        reached=reached,
+        diverged=diverged,
+    )
 
 
 @st.composite
@@ -281,10 +286,15 @@ def test_single_loss_and_no_loss_reaching_the_target():
 def test_cut_divergence_keeps_the_axis_readable():
     """Issue 11: "Learning rate too high" drew an axis to 5.5e+152."""
     df = pd.DataFrame(
-        {"loss": "square loss on logits", "split": "train", "epoch": [1, 2, 3, 4],
-         "mean": [1.0, 3.0, 1e30, 5e152], "lo": [1.0, 2.0, 1e29, 1e150],
-         "hi": [1.0, 4.0, 1e31, 5e152]}
-    )  # fmt: skip
+        {
+            "loss": "square loss on logits",
+            "split": "train",
+            "epoch": [1, 2, 3, 4],
+            "mean": [1.0, 3.0, 1e30, 5e152],
+            "lo": [1.0, 2.0, 1e29, 1e150],
+            "hi": [1.0, 4.0, 1e31, 5e152],
+        }
+    )
     out = training.cut_divergence(df, ["square loss on logits"])
     assert out["mean"].max() == 3.0 and out["mean"].isna().sum() == 2
     assert training.cut_divergence(df, []).equals(df)  # runs that did not diverge: untouched
@@ -353,11 +363,16 @@ def sweeps(draw):
         else st.one_of(accuracy, st.just(math.nan))
     )
     rows = [
-        {"loss": n, "rate": r, "mean": draw(value), "seeds": draw(st.integers(1, 5)),
-         "diverged": draw(st.integers(0, 2))}
+        {
+            "loss": n,
+            "rate": r,
+            "mean": draw(value),
+            "seeds": draw(st.integers(1, 5)),
+            "diverged": draw(st.integers(0, 2)),
+        }
         for n in ns
         for r in rates
-    ]  # fmt: skip
+    ]
     limit = None if task == "regression" else draw(st.sampled_from([None, 0.5, 2 / 3]))
     return pd.DataFrame(rows), task, limit
 
@@ -382,9 +397,11 @@ def test_sweep_takeaway_agrees_with_its_numbers(case):
 def test_sweep_of_one_loss_compares_it_with_nothing():
     """Regression: with one loss the sentence said it held up best *and* worst."""
     agg = pd.DataFrame(
-        [{"loss": "MSE", "rate": r, "mean": m, "seeds": 1, "diverged": 0}
-         for r, m in ((0.0, 0.5), (0.2, 1.0))]
-    )  # fmt: skip
+        [
+            {"loss": "MSE", "rate": r, "mean": m, "seeds": 1, "diverged": 0}
+            for r, m in ((0.0, 0.5), (0.2, 1.0))
+        ]
+    )
     text = robustness.sweep_takeaway(agg, "regression")
     assert "best" not in text and "worst" not in text
     assert "MSE (0.500 → 1.000, ×2.00)" in text and "1 seed)" in text
@@ -393,18 +410,28 @@ def test_sweep_of_one_loss_compares_it_with_nothing():
 def test_leverage_slopes_are_not_said_to_be_pulled_when_they_are_not():
     """Regression: at 0% leverage points the sentence said they "pull every fitted slope"."""
     text = robustness.fit_sentence(
-        "regression", "leverage", 0.0, 5.0, {"Squared error (L2)": 0.5},
-        slopes={"Squared error (L2)": 0.98}, clean=0.97,
-    )  # fmt: skip
+        "regression",
+        "leverage",
+        0.0,
+        5.0,
+        {"Squared error (L2)": 0.5},
+        slopes={"Squared error (L2)": 0.98},
+        clean=0.97,
+    )
     assert "pull" not in text and "least-squares slope is 0.97" in text
 
 
 def test_pair_flips_past_the_limit_are_said_to_be_unrecoverable():
     """Issue 11: the pair-flip preset now shows 60% pair flips on 3 classes."""
     text = robustness.fit_sentence(
-        "classification", "pair", 0.6, 0.0, {"Cross-entropy (softmax)": 0.3, "MAE": 0.07},
-        limit=0.5, n_classes=3,
-    )  # fmt: skip
+        "classification",
+        "pair",
+        0.6,
+        0.0,
+        {"Cross-entropy (softmax)": 0.3, "MAE": 0.07},
+        limit=0.5,
+        n_classes=3,
+    )
     assert "from 50% on for this kind and 3 classes): no loss can recover" in text
 
 
@@ -413,8 +440,14 @@ def test_pair_flips_past_the_limit_are_said_to_be_unrecoverable():
 
 @st.composite
 def one_sample_summaries(draw):
-    ns = draw(st.lists(st.sampled_from(["Cross-entropy (softmax)", "MSE", "MAE"]), min_size=1,
-                       max_size=3, unique=True))  # fmt: skip
+    ns = draw(
+        st.lists(
+            st.sampled_from(["Cross-entropy (softmax)", "MSE", "MAE"]),
+            min_size=1,
+            max_size=3,
+            unique=True,
+        )
+    )
     budget = draw(st.sampled_from([20, 100, 2000]))
     rows = []
     for n in ns:
@@ -422,18 +455,27 @@ def one_sample_summaries(draw):
         steps = None if diverged else draw(st.one_of(st.none(), st.integers(0, budget)))
         longer = steps if steps is not None else draw(st.one_of(st.none(), st.integers(1, 2000)))
         further = draw(st.one_of(st.none(), st.integers(1, 2000))) if steps is None else None
-        rows.append({
-            "loss": n, "|slope| at start": draw(st.floats(0, 2)),
-            "w after last step": 0.0, "loss after last step": 0.1,
-            "p_t after last step": draw(st.floats(0, 1)),
-            f"steps to p_t ≥ {landscape.TARGET_P}": steps,
-            f"… within {landscape.LONG_STEPS} steps": longer,
-            landscape.FURTHER: further, "diverged at step": diverged,
-        })  # fmt: skip
+        rows.append(
+            {
+                "loss": n,
+                "|slope| at start": draw(st.floats(0, 2)),
+                "w after last step": 0.0,
+                "loss after last step": 0.1,
+                "p_t after last step": draw(st.floats(0, 1)),
+                f"steps to p_t ≥ {landscape.TARGET_P}": steps,
+                f"… within {landscape.LONG_STEPS} steps": longer,
+                landscape.FURTHER: further,
+                "diverged at step": diverged,
+            }
+        )
     cfg = landscape.OneSampleConfig(
-        losses=(), x0=draw(st.sampled_from([1.0, -1.0, 0.5])), y0=0,
-        w0=draw(st.sampled_from([6.0, 0.0, -0.0, 2.5])), lr=0.5, steps=budget,
-    )  # fmt: skip
+        losses=(),
+        x0=draw(st.sampled_from([1.0, -1.0, 0.5])),
+        y0=0,
+        w0=draw(st.sampled_from([6.0, 0.0, -0.0, 2.5])),
+        lr=0.5,
+        steps=budget,
+    )
     return landscape.OneSampleResult(None, None, pd.DataFrame(rows)), cfg
 
 
@@ -451,15 +493,26 @@ def test_one_sample_takeaway_is_scoped_and_consistent(case):
 
 
 def surface_summary(share_neg: float, converged: bool) -> pd.DataFrame:
-    return pd.DataFrame([{
-        "loss": "MSE", "convex on grid": share_neg == 0, "grid points with λ_min < 0": 3,
-        "share of grid": share_neg, "most negative λ_min": -0.387 if share_neg else 0.0,
-        "optimum w*": 1.0, "optimum b*": 0.0, "optimum loss": 0.085, "loss at start": 1.0,
-        "loss after last step": 0.995, "gradient norm after last step": 0.0069,
-        "steps to converge": 13 if converged else None,
-        f"… within {landscape.LONG_STEPS} steps": 13 if converged else 427,
-        "diverged at step": None,
-    }])  # fmt: skip
+    return pd.DataFrame(
+        [
+            {
+                "loss": "MSE",
+                "convex on grid": share_neg == 0,
+                "grid points with λ_min < 0": 3,
+                "share of grid": share_neg,
+                "most negative λ_min": -0.387 if share_neg else 0.0,
+                "optimum w*": 1.0,
+                "optimum b*": 0.0,
+                "optimum loss": 0.085,
+                "loss at start": 1.0,
+                "loss after last step": 0.995,
+                "gradient norm after last step": 0.0069,
+                "steps to converge": 13 if converged else None,
+                f"… within {landscape.LONG_STEPS} steps": 13 if converged else 427,
+                "diverged at step": None,
+            }
+        ]
+    )
 
 
 def test_convexity_share_is_scoped_to_this_map():

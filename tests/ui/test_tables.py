@@ -16,10 +16,16 @@ def cells(styler) -> list[str]:
 
 def test_training_summary_shows_never_and_dash():
     t = pd.DataFrame(
-        {"loss": ["CE", "MSE"], "final test accuracy": [0.977777, np.nan], "± sd": [0.1, np.nan],
-         "best test accuracy": [0.9, np.nan], "epochs to 90% (median)": [12.5, np.nan],
-         "seeds reaching it": ["1 of 1", "0 of 1"], "diverged": ["0 of 1", "1 of 1"]}
-    )  # fmt: skip
+        {
+            "loss": ["CE", "MSE"],
+            "final test accuracy": [0.977777, np.nan],
+            "± sd": [0.1, np.nan],
+            "best test accuracy": [0.9, np.nan],
+            "epochs to 90% (median)": [12.5, np.nan],
+            "seeds reaching it": ["1 of 1", "0 of 1"],
+            "diverged": ["0 of 1", "1 of 1"],
+        }
+    )
     shown = cells(training.styled_summary(t))
     assert shown[:5] == ["CE", "0.978", "0.100", "0.900", "12.5"]
     assert shown[8:11] == ["—", "—", "—"] and shown[11] == "never"
@@ -34,17 +40,22 @@ def test_boundary_and_robustness_tables_have_no_none():
         {"loss": ["CE"], "test accuracy": [0.85], "gradient share of misclassified": [np.nan]}
     )
     assert cells(boundaries.styled_summary(t)) == ["CE", "85.0%", "—"]
-    r = pd.DataFrame({"loss": ["MSE"], "clean-test RMSE (std. units)": [np.nan],
-                      "diverged at epoch": ["3"]})  # fmt: skip
+    r = pd.DataFrame(
+        {"loss": ["MSE"], "clean-test RMSE (std. units)": [np.nan], "diverged at epoch": ["3"]}
+    )
     assert cells(robustness.styled_table(r)) == ["MSE", "—", "3"]
 
 
 def test_landscape_counts_read_never_or_dash():
     s = pd.DataFrame(
-        {"loss": ["CE", "MSE"], "steps to p_t ≥ 0.9": [34, None],
-         f"… within {landscape.LONG_STEPS} steps": [34, 249], landscape.FURTHER: [None, None],
-         "diverged at step": [None, None]}
-    )  # fmt: skip
+        {
+            "loss": ["CE", "MSE"],
+            "steps to p_t ≥ 0.9": [34, None],
+            f"… within {landscape.LONG_STEPS} steps": [34, 249],
+            landscape.FURTHER: [None, None],
+            "diverged at step": [None, None],
+        }
+    )
     d = landscape.display(s)
     assert list(d["steps to p_t ≥ 0.9"]) == ["34", "never"]
     assert list(d[landscape.FURTHER]) == ["—", "never"]  # measured only for the stuck run

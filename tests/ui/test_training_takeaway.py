@@ -11,9 +11,14 @@ from ui import training
 
 def summary(reach: float | None, reached: int, runs: int = 3) -> Summary:
     return Summary(
-        runs=runs, final_mean=0.95, final_sd=0.0, best_mean=0.95, reach_epochs=reach,
-        reached=reached, diverged=0,
-    )  # fmt: skip
+        runs=runs,
+        final_mean=0.95,
+        final_sd=0.0,
+        best_mean=0.95,
+        reach_epochs=reach,
+        reached=reached,
+        diverged=0,
+    )
 
 
 CROSS = pd.DataFrame({"ECE": [0.03, 0.05]})
@@ -29,6 +34,8 @@ CROSS = pd.DataFrame({"ECE": [0.03, 0.05]})
 def test_reach_ratio_names_the_seeds_behind_the_medians(ce_reached, expected):
     text = training.takeaway(
         {"cross_entropy": summary(20, ce_reached), "hinge": summary(25, 3)},
-        CROSS, ["cross_entropy", "hinge"], 0.95,
-    )  # fmt: skip
+        CROSS,
+        ["cross_entropy", "hinge"],
+        0.95,
+    )
     assert text.startswith("hinge reached 95% test accuracy 1.2× later than CE " + expected)

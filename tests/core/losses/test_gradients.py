@@ -113,9 +113,16 @@ KINKS = [
     ("classification", "hinge", {}, [0], [[1.0, 0.0, -2.0]], [[0.0, 0.0, 0.0]], "m = margin"),
     ("classification", "hinge", {}, [0], [[0.5, 0.0, 0.0]], [[-1.0, 1.0, 0.0]], "first tie"),
     ("classification", "squared_hinge", {}, [0], [[1.0, 0.0, -2.0]], [[0.0, 0.0, 0.0]], "smooth"),
-    ("classification", "multi_margin", {}, [0], [[1.0, 0.0, 0.5]], [[-1 / 3, 0.0, 1 / 3]],
-     "the term with slack exactly 0 gets 0"),
-]  # fmt: skip
+    (
+        "classification",
+        "multi_margin",
+        {},
+        [0],
+        [[1.0, 0.0, 0.5]],
+        [[-1 / 3, 0.0, 1 / 3]],
+        "the term with slack exactly 0 gets 0",
+    ),
+]
 
 
 @pytest.mark.parametrize(
@@ -159,10 +166,14 @@ def test_subgradient_lies_between_one_sided_derivatives(task, name, params, y, r
 
 @pytest.mark.parametrize(
     ("name", "params", "e"),
-    [("mae", {}, 0.0), ("epsilon_insensitive", {"epsilon": 0.3}, 0.3),
-     ("pinball", {"quantile": 0.3}, 0.0), ("mape", {}, 0.0)],
+    [
+        ("mae", {}, 0.0),
+        ("epsilon_insensitive", {"epsilon": 0.3}, 0.3),
+        ("pinball", {"quantile": 0.3}, 0.0),
+        ("mape", {}, 0.0),
+    ],
     ids=["mae", "epsilon_insensitive", "pinball", "mape"],
-)  # fmt: skip
+)
 def test_kinks_are_real(name, params, e):
     # the losses flagged non-differentiable really have different one-sided slopes there
     loss = losses.get(name, "regression")

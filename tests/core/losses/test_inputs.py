@@ -1,4 +1,3 @@
-# ruff: noqa: E501  (tables of exact error messages read best one per line)
 """The registry API and bad input: every ValueError names the argument and what is allowed."""
 
 from __future__ import annotations
@@ -26,13 +25,31 @@ def test_registry_order_used_for_page_defaults():
 
 def test_every_loss_of_the_design_table_is_registered():
     assert set(losses.names("classification")) == {
-        "cross_entropy", "mse", "mae", "hinge", "squared_hinge", "multi_margin", "focal",
-        "square_logits", "gce", "kl_div",
-    }  # fmt: skip
+        "cross_entropy",
+        "mse",
+        "mae",
+        "hinge",
+        "squared_hinge",
+        "multi_margin",
+        "focal",
+        "square_logits",
+        "gce",
+        "kl_div",
+    }
     assert set(losses.names("regression")) == {
-        "mse", "mae", "huber", "smooth_l1", "log_cosh", "msle", "mape", "pinball",
-        "epsilon_insensitive", "cauchy", "barron", "cosine",
-    }  # fmt: skip
+        "mse",
+        "mae",
+        "huber",
+        "smooth_l1",
+        "log_cosh",
+        "msle",
+        "mape",
+        "pinball",
+        "epsilon_insensitive",
+        "cauchy",
+        "barron",
+        "cosine",
+    }
 
 
 @pytest.mark.parametrize(
@@ -95,34 +112,95 @@ def test_repr_and_evaluate():
 @pytest.mark.parametrize(
     ("call", "pattern"),
     [
-        (lambda: losses.get("nope", "classification"), r"unknown classification loss 'nope'.*cross_entropy"),
+        (
+            lambda: losses.get("nope", "classification"),
+            r"unknown classification loss 'nope'.*cross_entropy",
+        ),
         (lambda: losses.get("nope"), r"unknown loss 'nope'; choose one of"),
-        (lambda: losses.get("mse", "ranking"), r"task must be one of \['classification', 'regression'\], got 'ranking'"),
+        (
+            lambda: losses.get("mse", "ranking"),
+            r"task must be one of \['classification', 'regression'\], got 'ranking'",
+        ),
         (lambda: losses.names("ranking"), r"task must be one of"),
     ],
     ids=["unknown-loss", "unknown-loss-any-task", "unknown-task", "names-unknown-task"],
-)  # fmt: skip
+)
 def test_unknown_names(call, pattern):
     with pytest.raises(ValueError, match=pattern):
         call()
 
 
 BAD_CLASSIFICATION = [
-    ("labels-too-large", np.array([3, 0]), Z, r"y_true labels must be in 0\.\.2 .*got labels from 0 to 3"),
+    (
+        "labels-too-large",
+        np.array([3, 0]),
+        Z,
+        r"y_true labels must be in 0\.\.2 .*got labels from 0 to 3",
+    ),
     ("labels-negative", np.array([-1, 0]), Z, r"y_true labels must be in 0\.\.2"),
-    ("labels-non-integer", np.array([0.5, 1.0]), Z, r"y_true must be integer class labels in 0\.\.2, got 0\.5"),
+    (
+        "labels-non-integer",
+        np.array([0.5, 1.0]),
+        Z,
+        r"y_true must be integer class labels in 0\.\.2, got 0\.5",
+    ),
     ("labels-nan", np.array([np.nan, 1.0]), Z, r"y_true must be integer class labels"),
     ("labels-strings", np.array(["a", "b"]), Z, r"y_true must be integer class labels.*dtype"),
-    ("labels-wrong-length", np.array([0, 1, 2]), Z, r"y_true must be integer labels of shape \(2,\)"),
-    ("K-is-1", np.array([0, 0]), np.zeros((2, 1)), r"raw_prediction \(logits\) must have shape \(n, K\) with K >= 2, got \(2, 1\)"),
-    ("logits-1d", np.array([0, 0]), np.zeros(2), r"raw_prediction \(logits\) must have shape \(n, K\)"),
-    ("logits-nan", Y, np.array([[1.0, np.nan, 0.0], [0.0, 0.0, 0.0]]), r"raw_prediction \(logits\) must be finite.*nan at index \(0, 1\)"),
-    ("logits-inf", Y, np.array([[1.0, 0.0, 0.0], [0.0, 0.0, np.inf]]), r"raw_prediction \(logits\) must be finite.*inf"),
-    ("soft-wrong-shape", np.full((2, 2), 0.5), Z, r"y_true as a distribution must have shape \(2, 3\), got \(2, 2\)"),
-    ("labels-2d-int", np.zeros((2, 3, 1), dtype=int), Z, r"y_true must be integer labels of shape \(2,\) or \(2, 3\)"),
-    ("soft-not-summing-to-1", np.full((2, 3), 0.5), Z, r"y_true as a distribution must be non-negative rows summing to 1"),
-    ("soft-negative", np.array([[1.5, -0.5, 0.0]] * 2), Z, r"y_true as a distribution must be non-negative"),
-]  # fmt: skip
+    (
+        "labels-wrong-length",
+        np.array([0, 1, 2]),
+        Z,
+        r"y_true must be integer labels of shape \(2,\)",
+    ),
+    (
+        "K-is-1",
+        np.array([0, 0]),
+        np.zeros((2, 1)),
+        r"raw_prediction \(logits\) must have shape \(n, K\) with K >= 2, got \(2, 1\)",
+    ),
+    (
+        "logits-1d",
+        np.array([0, 0]),
+        np.zeros(2),
+        r"raw_prediction \(logits\) must have shape \(n, K\)",
+    ),
+    (
+        "logits-nan",
+        Y,
+        np.array([[1.0, np.nan, 0.0], [0.0, 0.0, 0.0]]),
+        r"raw_prediction \(logits\) must be finite.*nan at index \(0, 1\)",
+    ),
+    (
+        "logits-inf",
+        Y,
+        np.array([[1.0, 0.0, 0.0], [0.0, 0.0, np.inf]]),
+        r"raw_prediction \(logits\) must be finite.*inf",
+    ),
+    (
+        "soft-wrong-shape",
+        np.full((2, 2), 0.5),
+        Z,
+        r"y_true as a distribution must have shape \(2, 3\), got \(2, 2\)",
+    ),
+    (
+        "labels-2d-int",
+        np.zeros((2, 3, 1), dtype=int),
+        Z,
+        r"y_true must be integer labels of shape \(2,\) or \(2, 3\)",
+    ),
+    (
+        "soft-not-summing-to-1",
+        np.full((2, 3), 0.5),
+        Z,
+        r"y_true as a distribution must be non-negative rows summing to 1",
+    ),
+    (
+        "soft-negative",
+        np.array([[1.5, -0.5, 0.0]] * 2),
+        Z,
+        r"y_true as a distribution must be non-negative",
+    ),
+]
 
 
 @pytest.mark.parametrize(
@@ -143,13 +221,28 @@ def test_soft_targets_only_where_the_loss_supports_them():
 
 
 BAD_REGRESSION = [
-    ("shape-mismatch", np.zeros(3), np.zeros(4), r"y_true and raw_prediction must have the same shape, got \(3,\) and \(4,\)"),
+    (
+        "shape-mismatch",
+        np.zeros(3),
+        np.zeros(4),
+        r"y_true and raw_prediction must have the same shape, got \(3,\) and \(4,\)",
+    ),
     ("shape-mismatch-2d", np.zeros((3, 2)), np.zeros((3, 1)), r"same shape"),
     ("3d", np.zeros((2, 2, 2)), np.zeros((2, 2, 2)), r"y_true must have shape \(n,\) or \(n, d\)"),
-    ("y-nan", np.array([1.0, np.nan]), np.zeros(2), r"y_true must be finite \(no NaN or inf\), got nan at index \(1,\)"),
-    ("pred-inf", np.zeros(2), np.array([-np.inf, 0.0]), r"raw_prediction must be finite.*-inf at index \(0,\)"),
+    (
+        "y-nan",
+        np.array([1.0, np.nan]),
+        np.zeros(2),
+        r"y_true must be finite \(no NaN or inf\), got nan at index \(1,\)",
+    ),
+    (
+        "pred-inf",
+        np.zeros(2),
+        np.array([-np.inf, 0.0]),
+        r"raw_prediction must be finite.*-inf at index \(0,\)",
+    ),
     ("y-strings", np.array(["1", "2"]), np.zeros(2), r"y_true must be numeric"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(
@@ -171,8 +264,18 @@ def test_cosine_needs_vectors():
 
 
 BAD_HYPER = [
-    ("classification", "cross_entropy", {"label_smoothing": 1.0}, r"label_smoothing must be in \[0, 1\), got 1\.0"),
-    ("classification", "cross_entropy", {"label_smoothing": -0.1}, r"label_smoothing must be in \[0, 1\)"),
+    (
+        "classification",
+        "cross_entropy",
+        {"label_smoothing": 1.0},
+        r"label_smoothing must be in \[0, 1\), got 1\.0",
+    ),
+    (
+        "classification",
+        "cross_entropy",
+        {"label_smoothing": -0.1},
+        r"label_smoothing must be in \[0, 1\)",
+    ),
     ("classification", "kl_div", {"label_smoothing": 1.5}, r"label_smoothing must be in \[0, 1\)"),
     ("classification", "hinge", {"margin": 0.0}, r"margin must be in \(0, inf\), got 0\.0"),
     ("classification", "squared_hinge", {"margin": -1.0}, r"margin must be in \(0, inf\)"),
@@ -191,9 +294,19 @@ BAD_HYPER = [
     ("regression", "barron", {"alpha": math.nan}, r"alpha must be in \[-inf, 10\], got nan"),
     ("regression", "huber", {"delta": "big"}, r"delta must be a number in \(0, inf\), got 'big'"),
     ("regression", "huber", {"delta": math.inf}, r"delta must be in \(0, inf\), got inf"),
-    ("regression", "huber", {"beta": 1.0}, r"huber: unknown hyperparameter\(s\) \['beta'\]; allowed: delta"),
-    ("regression", "mse", {"delta": 1.0}, r"mse: unknown hyperparameter\(s\) \['delta'\]; allowed: none"),
-]  # fmt: skip
+    (
+        "regression",
+        "huber",
+        {"beta": 1.0},
+        r"huber: unknown hyperparameter\(s\) \['beta'\]; allowed: delta",
+    ),
+    (
+        "regression",
+        "mse",
+        {"delta": 1.0},
+        r"mse: unknown hyperparameter\(s\) \['delta'\]; allowed: none",
+    ),
+]
 
 
 @pytest.mark.parametrize(

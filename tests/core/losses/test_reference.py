@@ -49,9 +49,12 @@ def test_fixture_covers_every_loss_torch_can_express():
 def test_extreme_inputs_are_in_the_fixture():
     logits = np.concatenate([np.ravel(c["raw"]) for c in CASES if c["task"] == "classification"])
     residuals = np.concatenate(
-        [np.ravel(np.subtract(c["raw"], c["y"])) for c in CASES if c["loss"] in ("mse", "huber")
-         and c["task"] == "regression"]
-    )  # fmt: skip
+        [
+            np.ravel(np.subtract(c["raw"], c["y"]))
+            for c in CASES
+            if c["loss"] in ("mse", "huber") and c["task"] == "regression"
+        ]
+    )
     assert np.abs(logits).max() == 1e4
     assert np.abs(residuals).max() > 9.9e5
 

@@ -70,16 +70,40 @@ def test_seed_000_softmax_shift_invariance_zeroes_the_ce_gradient():
 
 CLS_VALUES = [
     # (name, params, label, probabilities or logits, expected, source)
-    ("cross_entropy", {"label_smoothing": 0.2}, 0, [0.8, 0.2],
-     0.9 * -math.log(0.8) + 0.1 * -math.log(0.2), "q = 0.8 [1, 0] + 0.2 / 2 = [0.9, 0.1]"),
-    ("focal", {"gamma": 2.0}, 0, [0.9, 0.1], -(0.1**2) * math.log(0.9),
-     "Lin et al. 2017 eq. 4 with p_t = 0.9: 0.01 * 0.10536"),
-    ("gce", {"q": 0.7}, 0, [0.5, 0.5], (1 - 0.5**0.7) / 0.7,
-     "Zhang & Sabuncu 2018 eq. 6 with p_t = 0.5: 0.54918"),
+    (
+        "cross_entropy",
+        {"label_smoothing": 0.2},
+        0,
+        [0.8, 0.2],
+        0.9 * -math.log(0.8) + 0.1 * -math.log(0.2),
+        "q = 0.8 [1, 0] + 0.2 / 2 = [0.9, 0.1]",
+    ),
+    (
+        "focal",
+        {"gamma": 2.0},
+        0,
+        [0.9, 0.1],
+        -(0.1**2) * math.log(0.9),
+        "Lin et al. 2017 eq. 4 with p_t = 0.9: 0.01 * 0.10536",
+    ),
+    (
+        "gce",
+        {"q": 0.7},
+        0,
+        [0.5, 0.5],
+        (1 - 0.5**0.7) / 0.7,
+        "Zhang & Sabuncu 2018 eq. 6 with p_t = 0.5: 0.54918",
+    ),
     ("mae", {}, 1, [0.7, 0.2, 0.1], 1.6, "|0.7| + |0.2 - 1| + |0.1| = 2 (1 - 0.2)"),
-    ("kl_div", {"label_smoothing": 0.5}, 0, [0.8, 0.2],
-     0.75 * math.log(0.75 / 0.8) + 0.25 * math.log(0.25 / 0.2), "q = [0.75, 0.25]: 0.007382"),
-]  # fmt: skip
+    (
+        "kl_div",
+        {"label_smoothing": 0.5},
+        0,
+        [0.8, 0.2],
+        0.75 * math.log(0.75 / 0.8) + 0.25 * math.log(0.25 / 0.2),
+        "q = [0.75, 0.25]: 0.007382",
+    ),
+]
 
 
 @pytest.mark.parametrize(
@@ -100,7 +124,7 @@ LOGIT_VALUES = [
     # Weston–Watkins / K: (1/3) (max(0, 1 - 1 + 2) + max(0, 1 - 1 + 0.5)) = 2.5 / 3
     ("multi_margin", {}, 1, [2.0, 1.0, 0.5], 2.5 / 3, "torch MultiMarginLoss docs formula"),
     ("square_logits", {}, 0, [2.0, 1.0, 0.5], 1.0 + 1.0 + 0.25, "(2-1)^2 + 1^2 + 0.5^2"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(
@@ -130,11 +154,17 @@ REG_VALUES = [
     ("cauchy", {"scale": 1.0}, 0.0, 2.0, math.log(3.0), "log(1 + 4/2)"),
     ("barron", {"alpha": 1.0}, 0.0, math.sqrt(3.0), 1.0, "Barron eq. 1, alpha 1: sqrt(x^2+1) - 1"),
     ("barron", {"alpha": -2.0}, 0.0, 2.0, 1.0, "Geman-McClure 2 x^2 / (x^2 + 4) = 8/8"),
-    ("barron", {"alpha": -math.inf}, 0.0, math.sqrt(2 * math.log(2.0)), 0.5,
-     "Welsch 1 - exp(-x^2/2) = 1 - 1/2"),
+    (
+        "barron",
+        {"alpha": -math.inf},
+        0.0,
+        math.sqrt(2 * math.log(2.0)),
+        0.5,
+        "Welsch 1 - exp(-x^2/2) = 1 - 1/2",
+    ),
     ("barron", {"alpha": 2.0, "scale": 2.0}, 0.0, 4.0, 2.0, "L2 limit (x/c)^2 / 2 = 4/2"),
     ("barron", {"alpha": 0.0, "scale": 2.0}, 0.0, 4.0, math.log(3.0), "Cauchy limit log(1 + 2)"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(
@@ -211,15 +241,29 @@ def regression_data(request):
         ("msle", {}, metrics.mean_squared_log_error, 1.0),
         ("mape", {}, metrics.mean_absolute_percentage_error, 100.0),
         ("pinball", {"quantile": 0.5}, lambda y, p: metrics.mean_pinball_loss(y, p), 1.0),
-        ("pinball", {"quantile": 0.1},
-         lambda y, p: metrics.mean_pinball_loss(y, p, alpha=0.1), 1.0),
-        ("pinball", {"quantile": 0.8},
-         lambda y, p: metrics.mean_pinball_loss(y, p, alpha=0.8), 1.0),
+        (
+            "pinball",
+            {"quantile": 0.1},
+            lambda y, p: metrics.mean_pinball_loss(y, p, alpha=0.1),
+            1.0,
+        ),
+        (
+            "pinball",
+            {"quantile": 0.8},
+            lambda y, p: metrics.mean_pinball_loss(y, p, alpha=0.8),
+            1.0,
+        ),
     ],
-    ids=["mean_squared_error", "mean_absolute_error", "mean_squared_log_error",
-         "mean_absolute_percentage_error_x100", "mean_pinball_loss", "mean_pinball_loss-0.1",
-         "mean_pinball_loss-0.8"],
-)  # fmt: skip
+    ids=[
+        "mean_squared_error",
+        "mean_absolute_error",
+        "mean_squared_log_error",
+        "mean_absolute_percentage_error_x100",
+        "mean_pinball_loss",
+        "mean_pinball_loss-0.1",
+        "mean_pinball_loss-0.8",
+    ],
+)
 def test_regression_mean_matches_sklearn_metric(regression_data, name, params, metric, factor):
     y, pred = regression_data
     values, _ = get(name, "regression")(y, pred, **params)
