@@ -327,7 +327,7 @@ def two_class_table(logits: tuple[float, float]) -> pd.DataFrame:
                 "CE loss": ce[0],
                 "MSE dL/dz1": float(mse[1][0]),
                 "CE dL/dz1": float(ce[1][0]),
-                "article 4·a1·a2·(a1−y1)": float(an.article_two_class_mse_grad(a1, y1)),
+                "closed form 4·a1·a2·(a1−y1)": float(an.article_two_class_mse_grad(a1, y1)),
                 # MSE's dL/dz1 = CE's times 4 a1 a2; where CE's is 0 that limit, not NaN.
                 "MSE / CE": float(mse[1][0] / ce[1][0]) if ce[1][0] != 0 else 4 * a1 * (1 - a1),
             }

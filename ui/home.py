@@ -19,7 +19,7 @@ import pandas as pd
 
 from core import datasets
 from ui import boundaries as ub
-from ui import identity, player
+from ui import identity, player, wording
 from ui.controls import DataChoice, ModelChoice
 
 LOSSES = ("cross_entropy", "mse", "mae", "hinge")
@@ -55,8 +55,7 @@ def outcomes(name: str) -> list[Outcome]:
 
 
 def _names(losses: Sequence[str]) -> str:
-    shorts = [identity.short(n) for n in losses]
-    return shorts[0] if len(shorts) == 1 else ", ".join(shorts[:-1]) + " and " + shorts[-1]
+    return wording.names([identity.short(n) for n in losses])
 
 
 def takeaway(results: Sequence[Outcome]) -> str:
@@ -70,11 +69,13 @@ def takeaway(results: Sequence[Outcome]) -> str:
         return "No loss was trained."
     best = max(r.accuracy for r in results)
     worst = min(r.accuracy for r in results)
-    top = [r.loss for r in results if r.accuracy == best]
-    bottom = [r.loss for r in results if r.accuracy == worst]
+    # A tie is what the reader sees: accuracies that print the same (to 0.1%) share a place,
+    # so the sentence never says "X wins with 97.2%; Y loses with 97.2%".
+    top = [r.loss for r in results if wording.same(r.accuracy, best, ".1%")]
+    bottom = [r.loss for r in results if wording.same(r.accuracy, worst, ".1%")]
     if len(results) == 1:
         text = f"Only {_names(top)} was trained: {best:.1%} test accuracy."
-    elif best == worst:
+    elif wording.same(best, worst, ".1%"):
         text = (
             f"Every loss reaches {best:.1%} test accuracy here: on this dataset the score does "
             "not separate them (compare the boundaries instead)."

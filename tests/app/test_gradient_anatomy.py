@@ -46,7 +46,7 @@ def test_default_shows_article_000_numbers(app):
     assert table.loc[0, "CE dL/dz1"] == pytest.approx(0.8, abs=1e-12)
     assert table.loc[1, "MSE dL/dz1"] == pytest.approx(-0.128, abs=1e-12)
     assert table.loc[1, "CE dL/dz1"] == pytest.approx(-0.2, abs=1e-12)
-    assert table.loc[1, "article 4·a1·a2·(a1−y1)"] == pytest.approx(-0.128, abs=1e-12)
+    assert table.loc[1, "closed form 4·a1·a2·(a1−y1)"] == pytest.approx(-0.128, abs=1e-12)
     text = takeaway(at)
     for number in ("0.512", "0.800", "-0.128", "-0.200", "0.640"):
         assert number in text

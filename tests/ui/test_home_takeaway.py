@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from ui.home import Outcome, takeaway
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ui import identity, wording
+from ui.home import LOSSES, Outcome, takeaway
 
 
 def test_names_the_winner_and_the_loser():
@@ -45,3 +51,45 @@ def test_divergence_is_named_with_its_epoch():
     text = takeaway([Outcome("cross_entropy", 0.9), Outcome("mse", 0.5, diverged_epoch=12)])
     assert "MSE loses with 50.0%" in text
     assert "MSE diverged at epoch 12; its last finite model is shown and scored." in text
+
+
+def test_accuracies_that_print_the_same_tie():
+    text = takeaway([Outcome("cross_entropy", 0.97201), Outcome("mse", 0.97199)])
+    assert "Every loss reaches 97.2%" in text and "win" not in text
+
+
+outcomes = st.lists(
+    st.builds(
+        Outcome,
+        st.sampled_from(LOSSES),
+        st.floats(0, 1),
+        st.one_of(st.none(), st.integers(1, 300)),
+    ),
+    min_size=1,
+    max_size=4,
+    unique_by=lambda o: o.loss,
+)
+
+
+@given(outcomes)
+def test_the_winner_and_the_loser_agree_with_the_numbers(results):
+    """Whoever is named as winning shows the highest printed accuracy, whoever loses the
+    lowest; nobody both wins and loses; no nan, inf, None, -0 or 1x in the text."""
+    text = takeaway(results)
+    assert wording.clean(text), text
+    shown = {r.loss: f"{r.accuracy:.1%}" for r in results}
+    best = max(shown.values(), key=lambda t: float(t[:-1]))
+    worst = min(shown.values(), key=lambda t: float(t[:-1]))
+    if len(results) > 1 and best != worst:
+        win = re.match(r"(.+?) (wins|tie for the win) with ([\d.]+%)", text)
+        lose = re.search(r"; (.+?) (loses|tie for last) with ([\d.]+%)", text)
+        assert win and lose, text
+        assert win.group(3) == best and lose.group(3) == worst
+        winners = [r.loss for r in results if shown[r.loss] == best]
+        losers = [r.loss for r in results if shown[r.loss] == worst]
+        assert win.group(1) == wording.names([identity.short(n) for n in winners])
+        assert lose.group(1) == wording.names([identity.short(n) for n in losers])
+        assert not set(winners) & set(losers)
+    for r in results:
+        if r.diverged_epoch is not None:
+            assert f"diverged at epoch {r.diverged_epoch}" in text
