@@ -54,6 +54,7 @@ def test_default_view_shows_curves_weights_and_core_numbers(app):
     assert {b.proto.label for b in at.get("download_button")} == {
         "Download the curves (CSV)",
         "Download the weights (CSV)",
+        "SVG",  # one per chart drawn by charts.show (ui.export)
     }
 
 
