@@ -415,8 +415,52 @@ def playback_main(argv: list[str] | None = None) -> None:
         print(f"| {k} | {v:.1f} |")
 
 
+def clicks_main(argv: list[str] | None = None) -> None:
+    """Preset click -> final figure in headless Chromium at 1280x720, every page's presets in
+    order (the browser preset walk of ``tests/e2e/test_preset_walk.py``), against a fresh
+    ``streamlit run``: each click once cold, then the whole walk again warm; target <= 2 s."""
+    import shutil
+    import statistics
+
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM_ARGS
+    from tests.e2e.test_preset_walk import PROJECTOR, SCREENS, walk
+
+    parser = argparse.ArgumentParser(description="preset click timing in a browser")
+    parser.add_argument("--port", type=int, default=8599)
+    args = parser.parse_args(argv)
+    proc = _serve(ROOT, args.port)
+    url = f"http://127.0.0.1:{args.port}"
+    runs: dict[str, list[float]] = {}
+    problems: list[str] = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
+            )
+            for _ in ("cold", "warm"):
+                for screen in SCREENS:
+                    found, timings = walk(browser, url, screen, PROJECTOR)
+                    problems += found
+                    for label, took in timings:
+                        runs.setdefault(label, []).append(took)
+            browser.close()
+    finally:
+        proc.terminate()
+    print("| preset click (1280x720) | cold (s) | warm (s) | <= 2 s warm |\n|---|---:|---:|:-:|")
+    for label, (cold, *warm) in runs.items():
+        w = statistics.median(warm) if warm else float("nan")
+        print(f"| {label} | {cold:.2f} | {w:.2f} | {'yes' if w <= 2 else 'no'} |")
+    print(f"\nProblems seen on screen (warnings, figure below the fold, overflow): {len(problems)}")
+    for line in problems:
+        print(f"- {line}")
+
+
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "playback":
         playback_main(sys.argv[2:])
+    elif len(sys.argv) > 1 and sys.argv[1] == "clicks":
+        clicks_main(sys.argv[2:])
     else:
         main()

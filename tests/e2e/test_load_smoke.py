@@ -74,8 +74,10 @@ def test_five_sessions_at_once(server):
     refusals = [a for a in alerts if "the work one view may start here" in a]
     assert refusals, alerts
     assert "Use fewer epochs, seeds, losses or points" in refusals[0]
-    # refused before any training: no longer than the slowest student waited for theirs
-    assert hostile_s <= max(o.renders[0] for o in outcomes[:3])
+    # refused before any training: it waits its turn in the queue like everyone (first come,
+    # first served) and is then refused at once, so it ends about when the slowest student's
+    # view does; 10 s covers a busy machine's jitter (the race itself is not the point).
+    assert hostile_s <= max(o.renders[0] for o in outcomes[:3]) + 10
     assert load.rss_mb(server.pids) < load.MAX_RSS_MB
 
 
