@@ -12,14 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from core import boundaries, snapshots, train
 from core.boundaries import Panel
-from ui import charts, identity, wording
+from ui import identity, wording
 from ui.comparison import Comparison, Corruption
 from ui.controls import DataChoice, LossParams, ModelChoice
 
@@ -294,153 +293,6 @@ def points_frame(
     )
 
 
-def panel_title(p: Panel, diverged_epoch: int | None) -> str:
-    """Facet header in three short lines (``|`` separates them): the loss, its test accuracy
-    and what the shading shows. Short, so the header never widens the panel."""
-    if diverged_epoch is not None and p.epoch >= diverged_epoch:
-        numbers = f"diverged at epoch {diverged_epoch}"
-    else:
-        numbers = f"test accuracy {p.test_accuracy:.1%}"
-    shade = "shading: score" if p.surface.kind == "score" else "shading: probability"
-    return f"{identity.short(p.loss)}|{numbers}|{shade}"
-
-
-def facet_width(n_panels: int, columns: int = 4) -> int:
-    """Pixel width of one square panel so a row (plus the y axis) fits the main column of a
-    Streamlit page at 1280 px with the sidebar open (about 820 px; measured in Chromium)."""
-    return int(min(300, (760 // min(columns, max(1, n_panels))) - 12))
-
-
-def boundaries_chart(
-    cells: pd.DataFrame,
-    points: pd.DataFrame,
-    titles: dict[str, str],
-    *,
-    n_classes: int,
-    drive: bool,
-    columns: int = 4,
-    class_names: Sequence[str] = (),
-) -> alt.FacetChart:
-    """All panels as one faceted chart (one spec for any number of losses: fast to draw).
-
-    Parameters
-    ----------
-    cells, points
-        :func:`cells_frame` and :func:`points_frame` of every panel, concatenated.
-    titles
-        ``{loss: header}`` from :func:`panel_title`; the order is the panel order.
-    drive
-        Size training points by their gradient magnitude (relative within the panel).
-    """
-    classes = [class_name(k, class_names) for k in range(n_classes)]
-    order = list(titles)
-    cell_cols = [
-        "loss",
-        "x1_lo",
-        "x1_hi",
-        "x2_lo",
-        "x2_hi",
-        "label",
-        "strength",
-        "probability",
-        "score",
-        "boundary",
-    ]
-    c = cells.rename(columns={"predicted": "label"})[cell_cols].assign(layer="cell")
-    pt_cols = ["loss", "x1", "x2", "label", "split", "flipped", "grad_norm", "weight"]
-    df = pd.concat([c, points[pt_cols].assign(layer=points["split"])], ignore_index=True)
-    df["panel"] = df["loss"].map(titles)
-
-    x_dom = [float(cells["x1_lo"].min()), float(cells["x1_hi"].max())]
-    y_dom = [float(cells["x2_lo"].min()), float(cells["x2_hi"].max())]
-    x_scale = alt.Scale(domain=x_dom, nice=False, zero=False)
-    y_scale = alt.Scale(domain=y_dom, nice=False, zero=False)
-    x = alt.X("x1:Q", title="x₁ (standardised)", scale=x_scale)
-    y = alt.Y("x2:Q", title="x₂ (standardised)", scale=y_scale)
-    rect = {
-        "x": alt.X("x1_lo:Q", title="x₁ (standardised)", scale=x_scale),
-        "x2": "x1_hi:Q",
-        "y": alt.Y("x2_lo:Q", title="x₂ (standardised)", scale=y_scale),
-        "y2": "x2_hi:Q",
-    }
-    color = alt.Color(
-        "label:N",
-        scale=identity.class_scale(classes),
-        legend=alt.Legend(title="Class", orient="bottom", columns=4),
-    )
-    base = alt.Chart()
-    shade = (
-        base.transform_filter("datum.layer == 'cell'")
-        .mark_rect()
-        .encode(
-            **rect,
-            color=color,
-            opacity=alt.Opacity(
-                "strength:Q", scale=alt.Scale(domain=[0, 1], range=[0.05, 0.55]), legend=None
-            ),
-            tooltip=[
-                alt.Tooltip("label:N", title="predicted"),
-                alt.Tooltip("probability:Q", format=".3f"),
-                alt.Tooltip("score:Q", format=".3f"),
-            ],
-        )
-    )
-    edge = (
-        base.transform_filter("datum.layer == 'cell' && datum.boundary")
-        .mark_rect(color="#222222", opacity=0.85)
-        .encode(**rect)
-    )
-    tips = [
-        alt.Tooltip("label:N", title="label"),
-        alt.Tooltip("split:N"),
-        alt.Tooltip("flipped:N"),
-        alt.Tooltip("grad_norm:Q", title="|∂L/∂z|", format=".4f"),
-    ]
-    size = (
-        alt.Size(
-            "weight:Q",
-            scale=alt.Scale(domain=[0, 1], range=[4, 200]),
-            legend=alt.Legend(title="|∂L/∂z| (relative)", values=[0.1, 0.5, 1.0], orient="bottom"),
-        )
-        if drive
-        else alt.value(36)
-    )
-    train_pts = (
-        base.transform_filter("datum.layer == 'train'")
-        .mark_circle(opacity=0.9, stroke="white", strokeWidth=0.5)
-        .encode(x=x, y=y, color=color, size=size, tooltip=tips)
-    )
-    test_pts = (
-        base.transform_filter("datum.layer == 'test'")
-        .mark_point(shape="triangle-up", filled=False, strokeWidth=1.6, size=40)
-        .encode(x=x, y=y, color=color, tooltip=tips)
-    )
-    flips = (
-        base.transform_filter("datum.layer == 'train' && datum.flipped")
-        .mark_point(shape=X_MARK, color="black", strokeWidth=1.8, size=60)
-        .encode(x=x, y=y, tooltip=tips)
-    )
-    w = facet_width(len(order), columns)
-    layered = alt.layer(shade, edge, train_pts, test_pts, flips).properties(width=w, height=w)
-    return alt.FacetChart(
-        data=df,
-        spec=layered,
-        facet=alt.Facet(
-            "panel:N",
-            sort=[titles[k] for k in order],
-            header=alt.Header(
-                title=None,
-                labelExpr="split(datum.value, '|')",
-                labelFontSize=16,
-                labelFontWeight="bold",
-                labelLimit=w,
-            ),
-        ),
-        columns=columns,
-        spacing=12,
-    )
-
-
 @st.cache_data(max_entries=32, show_spinner=False)
 def frames(key: Comparison, epoch: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The cells and points frames of every panel at ``epoch`` (also offered as CSV)."""
@@ -451,32 +303,6 @@ def frames(key: Comparison, epoch: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     cells = pd.concat([cells_frame(p, names) for p in panels], ignore_index=True)
     points = pd.concat([points_frame(p, *xy, names) for p in panels], ignore_index=True)
     return cells, points
-
-
-@charts.cached_spec(max_entries=32)
-def figure(key: Comparison, epoch: int, drive: bool, columns: int = 4) -> alt.FacetChart:
-    """The faceted chart of :func:`boundaries_chart` for ``key`` at ``epoch``."""
-    ds = key.load()
-    runs = fit_runs(key)
-    cells, points = frames(key, epoch)
-    titles = {
-        p.loss: panel_title(p, runs[p.loss].diverged_epoch) for p in compute_panels(key, epoch)
-    }
-    return boundaries_chart(
-        cells,
-        points,
-        titles,
-        n_classes=ds.n_classes,
-        drive=drive,
-        columns=columns,
-        class_names=getattr(ds, "class_names", ()),
-    )
-
-
-def show(key: Comparison, epoch: int, drive: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Draw the small multiples; return the cells and points frames (for CSV)."""
-    charts.show(figure(key, epoch, drive), height="content")
-    return frames(key, epoch)
 
 
 # --------------------------------------------------------------------------- page text and table
