@@ -13,6 +13,7 @@ classification uses cross-entropy, not MSE, intuitively". Notation: ``t`` is the
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 import altair as alt
@@ -50,6 +51,8 @@ COLORS = {
     MSE_TARGET_PATH: identity.NEUTRAL,
     SIGMA_PRIME: identity.NEUTRAL,
 }
+#: The page's curves: :func:`ui.charts.curves` in its colours and legend, 300 px high unless told.
+_curves = functools.partial(charts.curves, colors=COLORS, legend_title=LEGEND, height=300)
 
 #: Radio options (their labels are the URL values of ``?part=``).
 SIGMOID, SOFTMAX2, SOFTMAXK = "Sigmoid neuron", "Softmax, 2 classes", "Softmax, K classes"
@@ -178,22 +181,15 @@ def sigmoid_loss_chart(y: int, x: float, z0: float, axis: str) -> alt.TopLevelMi
     """Loss C of MSE and CE against ``z`` or ``a``, the chosen neuron marked."""
     df, point = sigmoid_curves(y, x), sigmoid_point(z0, y, x)
     xcol, xtitle, x0 = _sigmoid_axis(axis, z0, point)
-    loss = _long(df, xcol, {MSE: "mse_loss", CE: "ce_loss"})
-    chart = charts.lines(
-        loss,
+    return _curves(
+        df,
         xcol,
-        "value",
-        "series",
+        {MSE: "mse_loss", CE: "ce_loss"},
         "Loss C",
         x_title=xtitle,
         y_title="loss C",
-        color_domain=[MSE, CE],
-        colors=[COLORS[MSE], COLORS[CE]],
-        legend_title=LEGEND,
-        configure=False,
-        height=300,
+        at=(x0, {MSE: point["mse"], CE: point["ce"]}),
     )
-    return _with_point(chart, xcol, x0, {MSE: point["mse"], CE: point["ce"]})
 
 
 @charts.cached_spec
@@ -201,28 +197,14 @@ def sigmoid_gradient_chart(y: int, x: float, z0: float, axis: str) -> alt.TopLev
     """dC/dw of MSE and CE (and the factor σ'(z)·x), the neuron and its MSE twin marked."""
     df, point = sigmoid_curves(y, x), sigmoid_point(z0, y, x)
     xcol, xtitle, x0 = _sigmoid_axis(axis, z0, point)
-    grad = _long(df, xcol, {MSE: "mse_dC_dw", CE: "ce_dC_dw"})
-    factor = pd.DataFrame({xcol: df[xcol], "series": SIGMA_PRIME, "value": df["sigma_prime"] * x})
-    grad = pd.concat([grad, factor], ignore_index=True)
-    domain = [MSE, CE, SIGMA_PRIME]
-    chart = _with_point(
-        charts.lines(
-            grad,
-            xcol,
-            "value",
-            "series",
-            "Gradient dC/dw",
-            x_title=xtitle,
-            y_title="dC/dw",
-            color_domain=domain,
-            colors=[COLORS[s] for s in domain],
-            legend_title=LEGEND,
-            configure=False,
-            height=300,
-        ),
+    chart = _curves(
+        df.assign(factor=df["sigma_prime"] * x),
         xcol,
-        x0,
-        {MSE: point["mse_dw"], CE: point["ce_dw"]},
+        {MSE: "mse_dC_dw", CE: "ce_dC_dw", SIGMA_PRIME: "factor"},
+        "Gradient dC/dw",
+        x_title=xtitle,
+        y_title="dC/dw",
+        at=(x0, {MSE: point["mse_dw"], CE: point["ce_dw"]}),
     )
     # The twin: the other neuron state with exactly the same MSE gradient.
     twin = pd.DataFrame(
@@ -349,22 +331,16 @@ def two_class_curves(y1: int, n: int = 199) -> pd.DataFrame:
 @charts.cached_spec
 def two_class_chart(y1: int, a1: float, marks: tuple[float, float]) -> alt.TopLevelMixin:
     """dL/dz1 of MSE and CE against a1 for label ``y1``, the chosen a1 marked."""
-    long = _long(two_class_curves(y1), "a1", {MSE: MSE, CE: CE})
-    chart = charts.lines(
-        long,
+    return _curves(
+        two_class_curves(y1),
         "a1",
-        "value",
-        "series",
+        {MSE: MSE, CE: CE},
         f"dL/dz1 against a1 (label y1 = {y1})",
         x_title="a1 = softmax(z)_1",
         y_title="dL/dz1",
-        color_domain=[MSE, CE],
-        colors=[COLORS[MSE], COLORS[CE]],
-        legend_title=LEGEND,
-        configure=False,
+        at=(a1, dict(zip([MSE, CE], marks, strict=True))),
         height=320,
     )
-    return _with_point(chart, "a1", a1, dict(zip([MSE, CE], marks, strict=True)))
 
 
 def two_class_sentence(table: pd.DataFrame, y1: int) -> str:
@@ -433,23 +409,16 @@ def target_chart(k: int, a_t: float) -> alt.TopLevelMixin:
     """dL/dz_t against a_t: CE, MSE in full and MSE through a_t only."""
     df = target_curves(k)
     series = [MSE_FULL, CE, MSE_TARGET_PATH]
-    long = _long(df, "a_t", {s: s for s in series})
     marks = {s: float(np.interp(a_t, df["a_t"], df[s])) for s in series}
-    chart = charts.lines(
-        long,
+    return _curves(
+        df,
         "a_t",
-        "value",
-        "series",
+        {s: s for s in series},
         f"dL/dz_t against a_t ({k} classes)",
         x_title="a_t (probability of the true class t)",
         y_title="dL/dz_t",
-        color_domain=series,
-        colors=[COLORS[s] for s in series],
-        legend_title=LEGEND,
-        configure=False,
-        height=300,
+        at=(a_t, marks),
     )
-    return _with_point(chart, "a_t", a_t, marks)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -462,24 +431,17 @@ def split_curve(a_t: float) -> pd.DataFrame:
 def split_chart(a_t: float) -> alt.TopLevelMixin:
     """3 classes: each loss as the wrong mass 1 − a_t is split between the two wrong classes."""
     df = split_curve(a_t)
-    long = _long(df, "s", {MSE: MSE, CE: CE})
     i = int(np.argmin(df[MSE]))
-    chart = charts.lines(
-        long,
+    return _curves(
+        df,
         "s",
-        "value",
-        "series",
+        {MSE: MSE, CE: CE},
         f"3 classes, a_t = {num(a_t)}: wrong mass split",
         x_title="share s of the wrong mass on the first wrong class",
         y_title="loss",
-        color_domain=[MSE, CE],
-        colors=[COLORS[MSE], COLORS[CE]],
-        legend_title=LEGEND,
+        at=(float(df["s"][i]), {MSE: float(df[MSE][i])}),
         zero_rule=False,
-        configure=False,
-        height=300,
     )
-    return _with_point(chart, "s", float(df["s"][i]), {MSE: float(df[MSE][i])})
 
 
 def k_class_sentence(
@@ -614,29 +576,3 @@ def _title_lines(title: str) -> list[str]:
     """A long title as two lines at its parenthesis, so a phone-wide chart shows all of it."""
     head, sep, tail = title.partition(" (")
     return [head, f"({tail}"] if sep and len(title) > 28 else [title]
-
-
-def _long(df: pd.DataFrame, x: str, series: Mapping[str, str]) -> pd.DataFrame:
-    """Tidy ``(x, series, value)`` rows from wide columns ``{series name: column}``."""
-    return pd.concat(
-        [pd.DataFrame({x: df[x], "series": s, "value": df[c]}) for s, c in series.items()],
-        ignore_index=True,
-    )
-
-
-def _with_point(chart: alt.Chart, x: str, x0: float, marks: Mapping[str, float]) -> alt.Chart:
-    """``chart`` with a dashed vertical rule at ``x0`` and a dot per series at its value there."""
-    rule = (
-        alt.Chart(pd.DataFrame({x: [x0]}))
-        .mark_rule(color=identity.NEUTRAL, strokeDash=[3, 3], strokeWidth=1.5)
-        .encode(x=f"{x}:Q")
-    )
-    dots = pd.DataFrame(
-        {x: [x0] * len(marks), "series": list(marks), "value": list(marks.values())}
-    )
-    points = (
-        alt.Chart(dots)
-        .mark_point(filled=True, size=120, color="#222")
-        .encode(x=f"{x}:Q", y="value:Q", tooltip=["series:N", alt.Tooltip("value:Q", format=".4g")])
-    )
-    return alt.layer(chart, rule, points)

@@ -28,8 +28,8 @@ from ui import charts, identity
 from ui.wording import num
 
 MSE, CE = "MSE", "CE"
-DOMAIN = [MSE, CE]
-COLORS = [identity.color("mse"), identity.color("cross_entropy")]
+#: Each fit's colour, in legend order: the losses' identity colours.
+COLORS = {MSE: identity.color("mse"), CE: identity.color("cross_entropy")}
 TARGET = "target G"
 LEGEND = "curve"
 VECTOR_HELP = "2 to 10 numbers separated by commas, e.g. 1, 2"
@@ -161,22 +161,18 @@ def sweep_chart(
     G: tuple[float, ...], z: tuple[float, ...], span: float, marks: tuple[float, float]
 ) -> alt.TopLevelMixin:
     """dL/dz_1 of MSE and CE along the sweep, the prediction z_1 marked."""
-    df = sweep(G, z, span)
-    chart = charts.lines(
-        _long(df, "z_1", {MSE: MSE, CE: CE}),
+    return charts.curves(
+        sweep(G, z, span),
         "z_1",
-        "value",
-        "series",
+        {MSE: MSE, CE: CE},
         "dL/dz_1 as z_1 moves (other outputs fixed)",
+        colors=COLORS,
+        at=(z[0], dict(zip(COLORS, marks, strict=True))),
         x_title="z_1 (prediction of output 1)",
         y_title="dL/dz_1",
-        color_domain=DOMAIN,
-        colors=COLORS,
         legend_title=LEGEND,
-        configure=False,
         height=320,
     )
-    return _with_point(chart, "z_1", z[0], dict(zip(DOMAIN, marks, strict=True)))
 
 
 def softmax_sentence(c: cr.Comparison) -> str:
@@ -358,7 +354,7 @@ def experiment_chart(fit: pd.DataFrame, summary: Experiment, k: int) -> alt.TopL
     output, so the two wrap on a narrow screen)."""
     fits = {MSE: summary.mse, CE: summary.ce}
     # The legend lists only what is drawn: a diverged fit has no line (and no legend entry).
-    drawn = [(s, c) for s, c in zip(DOMAIN, COLORS, strict=True) if fits[s].diverged_epoch is None]
+    drawn = [(s, c) for s, c in COLORS.items() if fits[s].diverged_epoch is None]
     scale = alt.Scale(
         domain=[f"fit with {s}" for s, _ in drawn] + [TARGET],
         range=[c for _, c in drawn] + [identity.NEUTRAL],
@@ -397,12 +393,10 @@ def history_chart(hist: pd.DataFrame, column: str) -> alt.TopLevelMixin:
         x_title="epoch",
         y_title=column,
         log_y=True,
-        color_domain=DOMAIN,
         colors=COLORS,
         legend_title=LEGEND,
         zero_rule=False,
         height=260,
-        configure=False,
     )
 
 
@@ -488,32 +482,3 @@ def experiment_sentence(e: Experiment) -> str:
         f"{num(e.mse.rmse_z, '.3f')} with MSE and {num(e.ce.rmse_z, '.3f')} with CE. "
         f"{mean[0].upper()}{mean[1:]}."
     )
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _long(df: pd.DataFrame, x: str, series: Mapping[str, str]) -> pd.DataFrame:
-    """Tidy ``(x, series, value)`` rows from wide columns ``{series name: column}``."""
-    return pd.concat(
-        [pd.DataFrame({x: df[x], "series": s, "value": df[c]}) for s, c in series.items()],
-        ignore_index=True,
-    )
-
-
-def _with_point(chart: alt.Chart, x: str, x0: float, marks: Mapping[str, float]) -> alt.Chart:
-    """``chart`` with a dashed vertical rule at ``x0`` and a dot per series at its value there."""
-    rule = (
-        alt.Chart(pd.DataFrame({x: [x0]}))
-        .mark_rule(color=identity.NEUTRAL, strokeDash=[3, 3], strokeWidth=1.5)
-        .encode(x=f"{x}:Q")
-    )
-    dots = pd.DataFrame(
-        {x: [x0] * len(marks), "series": list(marks), "value": list(marks.values())}
-    )
-    points = (
-        alt.Chart(dots)
-        .mark_point(filled=True, size=120, color="#222")
-        .encode(x=f"{x}:Q", y="value:Q", tooltip=["series:N", alt.Tooltip("value:Q", format=".4g")])
-    )
-    return alt.layer(chart, rule, points)

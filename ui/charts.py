@@ -28,7 +28,7 @@ below 640 px), so nothing is clipped at 390 px.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import altair as alt
@@ -36,7 +36,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.elements.vega_charts import _altair_globals_lock as ALTAIR_LOCK
 
-from ui import state
+from ui import identity, state
 
 #: Colour-blind-friendly categorical palette (Tableau 10), in the order series are listed.
 PALETTE: tuple[str, ...] = (
@@ -116,16 +116,14 @@ def lines(
     x_title: str | None = None,
     y_title: str | None = None,
     log_y: bool = False,
-    color_domain: Sequence[str] | None = None,
-    colors: Sequence[str] | None = None,
+    colors: Mapping[str, str] | None = None,
     legend_title: str | None = None,
     zero_rule: bool = True,
     y_domain: tuple[float, float] | None = None,
     height: int = HEIGHT,
     tooltip_format: str = ".4g",
-    configure: bool = True,
 ) -> alt.Chart:
-    """One line per value of ``color``: ``y`` against ``x``.
+    """One line per value of ``color``: ``y`` against ``x``, unstyled (see :func:`cached_spec`).
 
     Parameters
     ----------
@@ -134,18 +132,14 @@ def lines(
     log_y
         Use a symmetric-log y axis: logarithmic for large magnitudes, linear near 0, so it
         works for gradients (negative) and losses (zero) alike.
-    color_domain
-        Series names in the order that fixes their colours (stable across charts).
     colors
-        The colours of ``color_domain``, in order (e.g. ``ui.identity.color`` of each loss).
+        ``{series name: colour}`` in legend order, e.g. ``ui.identity.color`` of each loss: one
+        colour per series, stable across charts. ``None``: the palette, in order of appearance.
     zero_rule
         Draw the line ``y = 0`` for orientation.
     y_domain
         Fix the y range (lines leaving it are clipped), e.g. to keep an unbounded curve from
         flattening all the others; ignored with ``log_y``.
-    configure
-        Apply :func:`style` (fonts, legend). Pass ``False`` to combine several charts with
-        ``alt.hconcat``/``alt.vconcat`` first and call :func:`style` on the result.
     """
     if log_y:
         scale = alt.Scale(type="symlog")
@@ -153,6 +147,7 @@ def lines(
         scale = alt.Scale(domain=list(y_domain))
     else:
         scale = alt.Scale(zero=False)
+    domain = list(colors) if colors else None
     base = alt.Chart(df)
     chart = base.mark_line(strokeWidth=3, clip=True).encode(
         x=alt.X(f"{x}:Q", title=x_title or x, axis=AXIS),
@@ -160,8 +155,8 @@ def lines(
         color=alt.Color(
             f"{color}:N",
             title=legend_title or color,
-            scale=color_scale(color_domain, colors),
-            sort=list(color_domain) if color_domain else None,
+            scale=color_scale(domain, list(colors.values()) if colors else None),
+            sort=domain,
             legend=LEGEND,
         ),
         tooltip=[
@@ -173,8 +168,67 @@ def lines(
     if zero_rule:
         rule = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color="#888", strokeDash=[4, 4])
         chart = alt.layer(rule.encode(y="zero:Q"), chart)
-    chart = chart.properties(title=title, height=height)
-    return style(chart) if configure else chart
+    return chart.properties(title=title, height=height)
+
+
+def long_format(df: pd.DataFrame, x: str, series: Mapping[str, str]) -> pd.DataFrame:
+    """Tidy ``(x, "series", "value")`` rows from wide columns ``{series name: column}``."""
+    return pd.concat(
+        [pd.DataFrame({x: df[x], "series": s, "value": df[c]}) for s, c in series.items()],
+        ignore_index=True,
+    )
+
+
+def with_point(chart: alt.Chart, x: str, x0: float, marks: Mapping[str, float]) -> alt.LayerChart:
+    """``chart`` with a dashed vertical rule at ``x0`` and a dot per series at its value there."""
+    rule = (
+        alt.Chart(pd.DataFrame({x: [x0]}))
+        .mark_rule(color=identity.NEUTRAL, strokeDash=[3, 3], strokeWidth=1.5)
+        .encode(x=f"{x}:Q")
+    )
+    dots = pd.DataFrame(
+        {x: [x0] * len(marks), "series": list(marks), "value": list(marks.values())}
+    )
+    points = (
+        alt.Chart(dots)
+        .mark_point(filled=True, size=120, color="#222")
+        .encode(x=f"{x}:Q", y="value:Q", tooltip=["series:N", alt.Tooltip("value:Q", format=".4g")])
+    )
+    return alt.layer(chart, rule, points)
+
+
+def curves(
+    wide: pd.DataFrame,
+    x: str,
+    series: Mapping[str, str],
+    title: str,
+    *,
+    colors: Mapping[str, str],
+    at: tuple[float, Mapping[str, float]] | None = None,
+    **options: Any,
+) -> alt.Chart | alt.LayerChart:
+    """:func:`lines` of wide columns ``{series name: column}`` against ``x``, marked at a point.
+
+    Parameters
+    ----------
+    colors
+        The colour of every series name (a page's whole set; only ``series`` are drawn).
+    at
+        ``(x0, {series name: value})``: a dashed rule at ``x0`` and a dot per value
+        (:func:`with_point`); ``None`` draws the lines only.
+    options
+        Further :func:`lines` options: axis and legend titles, height, zero rule.
+    """
+    chart = lines(
+        long_format(wide, x, series),
+        x,
+        "value",
+        "series",
+        title,
+        colors={s: colors[s] for s in series},
+        **options,
+    )
+    return chart if at is None else with_point(chart, x, *at)
 
 
 #: Composite charts: Vega-Lite cannot "fit" them to the container (they come out blank in a

@@ -143,9 +143,10 @@ def labels(task: str, params: LossParams) -> list[str]:
     return [label(task, n, dict(p)) for n, p in params]
 
 
-def colors(params: LossParams) -> list[str]:
-    """Each loss's colour from ``ui.identity`` (blue is cross-entropy on every page)."""
-    return [identity.color(n) for n, _ in params]
+def colors(task: str, params: LossParams) -> dict[str, str]:
+    """``{label: colour}`` of each loss, in order, from ``ui.identity`` (blue is cross-entropy
+    on every page)."""
+    return {label(task, n, dict(p)): identity.color(n) for n, p in params}
 
 
 def hyperparameters(task: str, name: str) -> tuple[losses.Hyperparameter, ...]:
@@ -265,51 +266,50 @@ def claim_numbers() -> dict[str, dict[str, float]] | None:
 # --------------------------------------------------------------------------- charts
 
 
-@charts.cached_spec
-def value_chart(task: str, params: LossParams, x_max: float, target: float, log_y: bool):
-    """Each loss's value against the margin (or residual), in its identity colour."""
+def loss_chart(task: str, params: LossParams, x_max: float, target: float, log_y: bool, y: str):
+    """Each loss's ``y`` column of :func:`curve_table` against the margin (or residual), in its
+    identity colour; ``y`` is ``"value"`` or ``"gradient"``."""
+    d = "dL/dm" if task == "classification" else "dL/de"
+    title, y_title = ("Loss value", "loss L") if y == "value" else (f"Gradient {d}", d)
     return charts.lines(
         curve_table(task, params, x_max, target),
         "x",
-        "value",
+        y,
         "loss",
-        "Loss value",
+        title,
         x_title=margin_title(task),
-        y_title="loss L",
+        y_title=y_title,
         log_y=log_y,
-        color_domain=labels(task, params),
-        colors=colors(params),
+        colors=colors(task, params),
         legend_title="loss",
-        configure=False,
     )
+
+
+@charts.cached_spec
+def value_chart(task: str, params: LossParams, x_max: float, target: float, log_y: bool):
+    """Each loss's value against the margin (or residual), in its identity colour."""
+    return loss_chart(task, params, x_max, target, log_y, "value")
 
 
 @charts.cached_spec
 def gradient_chart(task: str, params: LossParams, x_max: float, target: float, log_y: bool):
     """Each loss's gradient against the margin (or residual)."""
-    d = "dL/dm" if task == "classification" else "dL/de"
-    return charts.lines(
-        curve_table(task, params, x_max, target),
-        "x",
-        "gradient",
-        "loss",
-        f"Gradient {d}",
-        x_title=margin_title(task),
-        y_title=d,
-        log_y=log_y,
-        color_domain=labels(task, params),
-        colors=colors(params),
-        legend_title="loss",
-        configure=False,
-    )
+    return loss_chart(task, params, x_max, target, log_y, "gradient")
 
 
 #: Linear y range of the weight charts: CE's 1/p_t (unbounded) would flatten every other curve.
 WEIGHT_Y_MAX = 4.0
+#: The weight charts: column of :func:`weight_table` -> (title, y-axis title).
+WEIGHTS = {
+    "dL_dpt_rel": ("Weight on p_t: |dL/dp_t|", "relative weight (1 at p_t = 0.5)"),
+    "dL_dzt_rel": ("Push on the logit: |dL/dz_t|", "relative push (1 at p_t = 0.5)"),
+}
 
 
-def weight_chart(params: LossParams, column: str, title: str, y_title: str, *, log_y: bool):
-    """Normalised weights against ``p_t``; linear charts are cut at ``WEIGHT_Y_MAX``."""
+def weight_chart(params: LossParams, column: str, log_y: bool):
+    """Normalised weights (a column of :data:`WEIGHTS`) against ``p_t``; linear charts are cut
+    at ``WEIGHT_Y_MAX``."""
+    title, y_title = WEIGHTS[column]
     return charts.lines(
         weight_table(params),
         "p_t",
@@ -319,37 +319,23 @@ def weight_chart(params: LossParams, column: str, title: str, y_title: str, *, l
         x_title="target probability p_t",
         y_title=y_title,
         log_y=log_y,
-        color_domain=labels("classification", params),
-        colors=colors(params),
+        colors=colors("classification", params),
         legend_title="loss",
         zero_rule=False,
         y_domain=(0.0, WEIGHT_Y_MAX),
-        configure=False,
     )
 
 
 @charts.cached_spec
 def weight_p_chart(params: LossParams, log_y: bool):
     """|dL/dp_t| of each loss, normalised to 1 at p_t = 1/2."""
-    return weight_chart(
-        params,
-        "dL_dpt_rel",
-        "Weight on p_t: |dL/dp_t|",
-        "relative weight (1 at p_t = 0.5)",
-        log_y=log_y,
-    )
+    return weight_chart(params, "dL_dpt_rel", log_y)
 
 
 @charts.cached_spec
 def weight_z_chart(params: LossParams, log_y: bool):
     """|dL/dz_t| of each loss, normalised to 1 at p_t = 1/2."""
-    return weight_chart(
-        params,
-        "dL_dzt_rel",
-        "Push on the logit: |dL/dz_t|",
-        "relative push (1 at p_t = 0.5)",
-        log_y=log_y,
-    )
+    return weight_chart(params, "dL_dzt_rel", log_y)
 
 
 def margin_title(task: str) -> str:
@@ -392,31 +378,24 @@ class ResidualProbe:
 
 def margin_probes(probes: pd.DataFrame, at: float) -> list[MarginProbe]:
     """The rows of :func:`probe_table` (classification) as :class:`MarginProbe` values."""
-    wrong, right = _at(probes, -at), _at(probes, at)
     return [
-        MarginProbe(
-            lab,
-            str(wrong.at[lab, "name"]),
-            float(wrong.at[lab, "gradient"]),
-            float(right.at[lab, "gradient"]),
-        )
-        for lab in wrong.index
+        MarginProbe(r.Index, str(r.name_pos), float(r.gradient_neg), float(r.gradient_pos))
+        for r in _sides(probes, at).itertuples()
     ]
 
 
 def residual_probes(probes: pd.DataFrame, at: float) -> list[ResidualProbe]:
     """The rows of :func:`probe_table` (regression) as :class:`ResidualProbe` values."""
-    neg, pos = _at(probes, -at), _at(probes, at)
     return [
         ResidualProbe(
-            lab,
-            str(pos.at[lab, "name"]),
-            float(neg.at[lab, "value"]),
-            float(neg.at[lab, "gradient"]),
-            float(pos.at[lab, "value"]),
-            float(pos.at[lab, "gradient"]),
+            r.Index,
+            str(r.name_pos),
+            float(r.value_neg),
+            float(r.gradient_neg),
+            float(r.value_pos),
+            float(r.gradient_pos),
         )
-        for lab in pos.index
+        for r in _sides(probes, at).itertuples()
     ]
 
 
@@ -430,6 +409,12 @@ def curves_takeaway(task: str, probes: pd.DataFrame, at: float) -> str:
 def _at(probes: pd.DataFrame, x: float) -> pd.DataFrame:
     # At x = 0 the probes at -x and +x coincide: keep one row per loss.
     return probes[np.isclose(probes["x"], x)].drop_duplicates("loss").set_index("loss")
+
+
+def _sides(probes: pd.DataFrame, at: float) -> pd.DataFrame:
+    """One row per loss (the index): its probe at ``-at`` (columns ``name_neg``, ``value_neg``,
+    ``gradient_neg``, ...) beside its probe at ``+at`` (``name_pos``, ...)."""
+    return _at(probes, -at).join(_at(probes, at), lsuffix="_neg", rsuffix="_pos")
 
 
 def _unique(items: Sequence) -> list:

@@ -15,7 +15,8 @@ def _line_layer(spec: dict) -> dict:
 
 
 def test_lines_titles_axes_and_zero_rule():
-    spec = charts.lines(DF, "x", "y", "s", "My title", x_title="x (units)", y_title="y").to_dict()
+    chart = charts.lines(DF, "x", "y", "s", "My title", x_title="x (units)", y_title="y")
+    spec = charts.style(chart).to_dict()
     assert spec["title"] == "My title"
     enc = _line_layer(spec)["encoding"]
     assert enc["x"]["title"] == "x (units)" and enc["y"]["title"] == "y"
@@ -45,8 +46,8 @@ def test_color_domain_fixes_colours_in_order():
 
 
 def test_unconfigured_charts_can_be_concatenated_then_styled():
-    left = charts.lines(DF, "x", "y", "s", "L", configure=False, zero_rule=False)
-    right = charts.lines(DF, "x", "y", "s", "R", configure=False, zero_rule=False)
+    left = charts.lines(DF, "x", "y", "s", "L", zero_rule=False)
+    right = charts.lines(DF, "x", "y", "s", "R", zero_rule=False)
     spec = charts.style(left | right).to_dict()
     assert [c["title"] for c in spec["hconcat"]] == ["L", "R"]
 
@@ -59,7 +60,7 @@ def test_sizes_one_helper_for_both_modes():
 
 
 def test_style_presenter_mode_sets_config_fonts_of_at_least_18px():
-    spec = charts.style(charts.lines(DF, "x", "y", "s", "t", configure=False), present=True)
+    spec = charts.style(charts.lines(DF, "x", "y", "s", "t"), present=True)
     config = spec.to_dict()["config"]
     assert config["axis"]["labelFontSize"] >= 18 and config["legend"]["labelFontSize"] >= 18
     assert config["title"]["fontSize"] >= 18 and config["header"]["labelFontSize"] >= 18
@@ -101,7 +102,7 @@ def test_cached_spec_is_styled_and_keyed_on_presenter_mode(monkeypatch):
     @charts.cached_spec
     def build(n: int):
         calls.append(n)
-        return charts.lines(DF.head(n), "x", "y", "s", "t", configure=False)
+        return charts.lines(DF.head(n), "x", "y", "s", "t")
 
     build.clear()
     normal = build(4)
