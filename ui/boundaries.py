@@ -9,7 +9,7 @@ whose training label was flipped.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -17,7 +17,8 @@ import pandas as pd
 import streamlit as st
 
 from core import boundaries, snapshots, train
-from core.boundaries import Panel
+from core.boundaries import Classifier, Grid, Panel
+from core.datasets import Dataset
 from ui import identity, wording
 from ui.comparison import Comparison, Corruption
 from ui.controls import DataChoice, LossParams, ModelChoice
@@ -85,20 +86,33 @@ def compute_panels(key: Comparison, epoch: int, resolution: int = RESOLUTION) ->
     runs = fit_runs(key)
     grid = boundaries.make_grid(np.vstack([ds.X_train, ds.X_test]), resolution)
     return [
-        boundaries.panel(
-            snapshot(runs[n], epoch),
-            n,
-            epoch,
-            grid,
-            ds.X_train,
-            ds.y_train,
-            ds.X_test,
-            ds.y_test,
-            loss_params=runs[n].config.loss_params,
-            flipped=ds.corrupted,
-        )
+        dataset_panel(snapshot(runs[n], epoch), n, epoch, ds, grid, runs[n].config.loss_params)
         for n in key.losses
     ]
+
+
+def dataset_panel(
+    model: Classifier,
+    loss_name: str,
+    epoch: int,
+    ds: Dataset,
+    grid: Grid,
+    loss_params: Mapping[str, Any] | None = None,
+) -> Panel:
+    """:func:`core.boundaries.panel` of ``model`` on ``ds``'s splits, the training rows that
+    were corrupted marked as flipped."""
+    return boundaries.panel(
+        model,
+        loss_name,
+        epoch,
+        grid,
+        ds.X_train,
+        ds.y_train,
+        ds.X_test,
+        ds.y_test,
+        loss_params=loss_params,
+        flipped=ds.corrupted,
+    )
 
 
 # --------------------------------------------------------------------------- takeaway

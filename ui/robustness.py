@@ -327,17 +327,7 @@ def panels(key: Comparison) -> list[boundaries.Panel]:
     ds = key.load()
     grid = boundaries.make_grid(np.vstack([ds.X_train, ds.X_test]), RESOLUTION)
     return [
-        boundaries.panel(
-            r.model,
-            n,
-            r.epochs_run,
-            grid,
-            ds.X_train,
-            ds.y_train,
-            ds.X_test,
-            ds.y_test,
-            flipped=ds.corrupted,
-        )
+        ui_boundaries.dataset_panel(r.model, n, r.epochs_run, ds, grid)
         for n, r in zip(key.losses, fits(key), strict=True)
     ]
 
