@@ -2,8 +2,9 @@
 
 Every builder takes a tidy ``pandas.DataFrame`` (one row per point) and returns a chart with a
 title, axis titles (with units where there are any) and a legend, in fonts big enough for the
-back of a lecture hall. Give a ``color_domain`` to keep one colour per series across charts
-(for losses, use :func:`ui.identity.scale`).
+back of a lecture hall. Give ``colors`` (``{series: colour}``) to keep one colour per series
+across charts (for losses, their ``ui.identity`` colours, or :func:`ui.identity.scale`).
+Wide tables (one column per series) go through :func:`curves`, which can also mark a point.
 
 The pipeline, for every chart of every page::
 
