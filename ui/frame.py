@@ -32,7 +32,6 @@ Mechanisms every page gets from :func:`page`:
 from __future__ import annotations
 
 import contextlib
-import io
 import logging
 import uuid
 from collections.abc import Callable, Collection, Iterator, Mapping
@@ -320,14 +319,17 @@ def takeaway(text: str) -> None:
 
 
 def csv_download(df: pd.DataFrame, name: str, *, label: str = "Download CSV") -> None:
-    """A download button for the numbers behind a chart or table."""
-    buf = io.StringIO()
-    df.to_csv(buf, index=False)
+    """A download button for the numbers behind a chart or table.
+
+    The CSV is written when the button is clicked, not on every run (writing the three CSVs of
+    a Decision-boundaries view took 0.28 s of its 1.3 s), and the click does not rerun the page.
+    """
     st.download_button(
         label,
-        buf.getvalue(),
+        data=lambda: df.to_csv(index=False),
         file_name=f"{name}.csv",
         mime="text/csv",
+        on_click="ignore",
         icon=":material/download:",
         key=f"csv_{name}",
     )

@@ -374,9 +374,10 @@ def boundaries_player(
         st.image(images, caption=[p["title"] for p in header["panels"]], width=FALLBACK)
     st.download_button(
         f"Figure PNG (epoch {epoch})",
-        figure_png(cmp, epoch, drive),
+        data=lambda: figure_png(cmp, epoch, drive),  # drawn when clicked, not on every run
         file_name=f"boundaries_epoch_{epoch}.png",
         mime="image/png",
+        on_click="ignore",
         icon=":material/download:",
         key=f"{key}_png",
     )
