@@ -75,6 +75,8 @@ class Dataset:
     y_mean: float = 0.0
     y_scale: float = 1.0
     title: str = ""
+    #: classification: the names of the classes 0..K-1; empty = call them "class k"
+    class_names: tuple[str, ...] = ()
 
     @property
     def n_features(self) -> int:

@@ -121,10 +121,11 @@ class Table:
 
 @dataclass(frozen=True, eq=False, repr=False)
 class TabularDataset(Dataset):
-    """A :class:`~core.datasets.Dataset` from a CSV file, with its class names and view."""
+    """A :class:`~core.datasets.Dataset` from a CSV file, with its source columns and view.
 
-    #: classification: the target's value for each label ``0..K-1``
-    class_names: tuple[str, ...] = ()
+    Its ``class_names`` are the target's value for each label ``0..K-1``.
+    """
+
     #: the CSV columns the model's inputs come from (``feature_names`` are the inputs)
     source_columns: tuple[str, ...] = ()
     #: "features" (the chosen columns as inputs) or "pca" (their first two components)
