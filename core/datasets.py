@@ -285,24 +285,20 @@ def _info(name, title, task, make, *params, description=""):
 
 
 _C, _R = "classification", "regression"
+_POINTS = "std of the Gaussian noise added to the points"
+_ON_Y = "std of the Gaussian noise on y"
+_PCA_OR_PAIR = "first two principal components or a pair of measurements"
 _DATASETS: dict[str, DatasetInfo] = {
     d.name: d
     for d in (
-        _info(
-            "moons",
-            "Two moons",
-            _C,
-            _moons,
-            _n(400),
-            _noise(0.2, 1.0, "std of the Gaussian noise added to the points"),
-        ),
+        _info("moons", "Two moons", _C, _moons, _n(400), _noise(0.2, 1.0, _POINTS)),
         _info(
             "circles",
             "Concentric circles",
             _C,
             _circles,
             _n(400),
-            _noise(0.1, 1.0, "std of the Gaussian noise added to the points"),
+            _noise(0.1, 1.0, _POINTS),
             Param("factor", 0.5, 0.1, 0.9, help="inner radius / outer radius"),
         ),
         _info(
@@ -324,7 +320,7 @@ _DATASETS: dict[str, DatasetInfo] = {
             _spirals,
             _n(600),
             Param("n_classes", 2, 2, 4, integer=True, help="number of arms (classes)"),
-            _noise(0.05, 0.5, "std of the Gaussian noise added to the points"),
+            _noise(0.05, 0.5, _POINTS),
         ),
         _info(
             "linear",
@@ -339,24 +335,14 @@ _DATASETS: dict[str, DatasetInfo] = {
             "Iris (2 features)",
             _C,
             partial(_bundled, "load_iris", _IRIS_PAIRS),
-            Param(
-                "features",
-                "pca",
-                choices=("pca", *_IRIS_PAIRS),
-                help="first two principal components or a pair of measurements",
-            ),
+            Param("features", "pca", choices=("pca", *_IRIS_PAIRS), help=_PCA_OR_PAIR),
         ),
         _info(
             "wine",
             "Wine (2 features)",
             _C,
             partial(_bundled, "load_wine", _WINE_PAIRS),
-            Param(
-                "features",
-                "pca",
-                choices=("pca", *_WINE_PAIRS),
-                help="first two principal components or a pair of measurements",
-            ),
+            Param("features", "pca", choices=("pca", *_WINE_PAIRS), help=_PCA_OR_PAIR),
         ),
         _info("breast_cancer", "Breast cancer (30 features)", _C, _breast_cancer),
         _info(
@@ -366,22 +352,8 @@ _DATASETS: dict[str, DatasetInfo] = {
             _digits,
             Param("n_classes", 10, 2, 10, integer=True, help="digits 0..n_classes-1"),
         ),
-        _info(
-            "linear_1d",
-            "Line + noise (1-D)",
-            _R,
-            _linear_1d,
-            _n(100),
-            _noise(0.5, 3.0, "std of the Gaussian noise on y"),
-        ),
-        _info(
-            "sine_1d",
-            "Sine + noise (1-D)",
-            _R,
-            _sine_1d,
-            _n(200),
-            _noise(0.2, 2.0, "std of the Gaussian noise on y"),
-        ),
+        _info("linear_1d", "Line + noise (1-D)", _R, _linear_1d, _n(100), _noise(0.5, 3.0, _ON_Y)),
+        _info("sine_1d", "Sine + noise (1-D)", _R, _sine_1d, _n(200), _noise(0.2, 2.0, _ON_Y)),
         _info(
             "friedman1",
             "Friedman #1",
@@ -389,7 +361,7 @@ _DATASETS: dict[str, DatasetInfo] = {
             _friedman1,
             _n(500),
             Param("n_features", 10, 5, 20, integer=True, help="input dimension (5 informative)"),
-            _noise(1.0, 10.0, "std of the Gaussian noise on y"),
+            _noise(1.0, 10.0, _ON_Y),
         ),
         _info("diabetes", "Diabetes (10 features)", _R, _diabetes),
         _info(
