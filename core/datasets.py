@@ -43,9 +43,12 @@ __all__ = [
     "Param",
     "add_label_noise",
     "add_outliers",
+    "feature_scale",
     "info",
     "load",
     "names",
+    "split_train_test",
+    "standardise_targets",
 ]
 
 TASKS = ("classification", "regression")
@@ -419,20 +422,11 @@ def load(name: str, **params: Any) -> Dataset:
             f"{n_test} test / {n - n_test} training points; each split needs at least "
             f"n_classes={n_classes}"
         )
-    from sklearn.model_selection import train_test_split
-
-    X_tr, X_te, y_tr, y_te = train_test_split(
-        X, y, test_size=n_test, random_state=p["seed"], stratify=y if classification else None
-    )
-    mu, sd = X_tr.mean(axis=0), X_tr.std(axis=0)
-    sd = np.where(sd > 0, sd, 1.0)
+    X_tr, X_te, y_tr, y_te = split_train_test(X, y, d.task, n_test, p["seed"])
+    mu, sd = feature_scale(X_tr)
     y_mean, y_scale = 0.0, 1.0
-    if classification:
-        y_tr, y_te = y_tr.astype(np.intp), y_te.astype(np.intp)
-    else:
-        y_mean, y_scale = float(y_tr.mean()), float(y_tr.std()) or 1.0
-        y_tr = (y_tr.astype(np.float64) - y_mean) / y_scale
-        y_te = (y_te.astype(np.float64) - y_mean) / y_scale
+    if not classification:
+        y_tr, y_te, y_mean, y_scale = standardise_targets(y_tr, y_te, name)
     return Dataset(
         name=name,
         task=d.task,
@@ -447,6 +441,44 @@ def load(name: str, **params: Any) -> Dataset:
         y_scale=y_scale,
         title=d.title,
     )
+
+
+def split_train_test(
+    X: NDArray, y: NDArray, task: str, n_test: int, seed: int
+) -> tuple[NDArray, NDArray, NDArray, NDArray]:
+    """``X_train, X_test, y_train, y_test`` with ``n_test`` test rows, stratified for
+    classification (whose labels come back as ``intp``)."""
+    from sklearn.model_selection import train_test_split
+
+    classification = task == "classification"
+    X_tr, X_te, y_tr, y_te = train_test_split(
+        X, y, test_size=n_test, random_state=seed, stratify=y if classification else None
+    )
+    if classification:
+        y_tr, y_te = y_tr.astype(np.intp), y_te.astype(np.intp)
+    return X_tr, X_te, y_tr, y_te
+
+
+def feature_scale(X_train: NDArray) -> tuple[NDArray, NDArray]:
+    """Mean and standard deviation of each training feature (a constant feature keeps scale 1)."""
+    sd = X_train.std(axis=0)
+    return X_train.mean(axis=0), np.where(sd > 0, sd, 1.0)
+
+
+def standardise_targets(
+    y_train: NDArray, y_test: NDArray, what: str
+) -> tuple[NDArray, NDArray, float, float]:
+    """Regression targets standardised on the training split: ``y_train, y_test, y_mean,
+    y_scale`` (a constant target keeps scale 1).
+
+    Raises ``ValueError`` ("``what`` has values too large to standardise.") where the mean or
+    the scale overflows.
+    """
+    y_mean, y_scale = float(y_train.mean()), float(y_train.std()) or 1.0
+    if not (math.isfinite(y_mean) and math.isfinite(y_scale)):
+        raise ValueError(f"{what} has values too large to standardise.")
+    y_train = (y_train.astype(np.float64) - y_mean) / y_scale
+    return y_train, (y_test.astype(np.float64) - y_mean) / y_scale, y_mean, y_scale
 
 
 def _frozen(a: NDArray) -> NDArray:
