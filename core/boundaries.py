@@ -361,10 +361,14 @@ class Panel:
         return float(np.mean(self.test_correct))
 
 
-def _correct(model: Classifier, X: NDArray, y: NDArray) -> NDArray[np.bool_]:
-    """Per point: finite logits whose argmax is the label (a diverged model is never right)."""
-    z = np.asarray(model.decision_function(X), dtype=float)
-    return np.all(np.isfinite(z), axis=1) & (np.argmax(np.nan_to_num(z), axis=1) == y)
+def correct(z: ArrayLike, y: ArrayLike) -> NDArray[np.bool_]:
+    """Per point: finite logits whose argmax is the label (a diverged model is never right).
+
+    The classes lie along the last axis of ``z``; leading axes (e.g. one per snapshot, as in
+    :func:`core.snapshots.evaluate`) broadcast against the labels ``y``.
+    """
+    z = np.asarray(z)
+    return np.all(np.isfinite(z), axis=-1) & (np.argmax(np.nan_to_num(z), axis=-1) == y)
 
 
 def panel(
@@ -391,14 +395,14 @@ def panel(
     Xtr, ytr = np.asarray(X_train), np.asarray(y_train)
     Xte, yte = np.asarray(X_test), np.asarray(y_test)
     gradient = gradient_magnitude(loss_name, model, Xtr, ytr, params)
-    train_correct = _correct(model, Xtr, ytr)
+    train_correct = correct(model.decision_function(Xtr), ytr)
     return Panel(
         loss=loss_name,
         epoch=int(epoch),
         surface=decision_surface(model, grid, loss_name, margin=margin),
         gradient=gradient,
         train_correct=train_correct,
-        test_correct=_correct(model, Xte, yte),
+        test_correct=correct(model.decision_function(Xte), yte),
         drivers=drivers(np.nan_to_num(gradient, nan=0.0), train_correct, flipped),
     )
 
@@ -434,6 +438,7 @@ __all__ = [
     "Grid",
     "Panel",
     "boundary_cells",
+    "correct",
     "decision_surface",
     "drivers",
     "gradient_magnitude",

@@ -43,9 +43,12 @@ __all__ = [
     "Param",
     "add_label_noise",
     "add_outliers",
+    "feature_scale",
     "info",
     "load",
     "names",
+    "split_train_test",
+    "standardise_targets",
 ]
 
 TASKS = ("classification", "regression")
@@ -75,6 +78,8 @@ class Dataset:
     y_mean: float = 0.0
     y_scale: float = 1.0
     title: str = ""
+    #: classification: the names of the classes 0..K-1; empty = call them "class k"
+    class_names: tuple[str, ...] = ()
 
     @property
     def n_features(self) -> int:
@@ -283,24 +288,20 @@ def _info(name, title, task, make, *params, description=""):
 
 
 _C, _R = "classification", "regression"
+_POINTS = "std of the Gaussian noise added to the points"
+_ON_Y = "std of the Gaussian noise on y"
+_PCA_OR_PAIR = "first two principal components or a pair of measurements"
 _DATASETS: dict[str, DatasetInfo] = {
     d.name: d
     for d in (
-        _info(
-            "moons",
-            "Two moons",
-            _C,
-            _moons,
-            _n(400),
-            _noise(0.2, 1.0, "std of the Gaussian noise added to the points"),
-        ),
+        _info("moons", "Two moons", _C, _moons, _n(400), _noise(0.2, 1.0, _POINTS)),
         _info(
             "circles",
             "Concentric circles",
             _C,
             _circles,
             _n(400),
-            _noise(0.1, 1.0, "std of the Gaussian noise added to the points"),
+            _noise(0.1, 1.0, _POINTS),
             Param("factor", 0.5, 0.1, 0.9, help="inner radius / outer radius"),
         ),
         _info(
@@ -322,7 +323,7 @@ _DATASETS: dict[str, DatasetInfo] = {
             _spirals,
             _n(600),
             Param("n_classes", 2, 2, 4, integer=True, help="number of arms (classes)"),
-            _noise(0.05, 0.5, "std of the Gaussian noise added to the points"),
+            _noise(0.05, 0.5, _POINTS),
         ),
         _info(
             "linear",
@@ -337,24 +338,14 @@ _DATASETS: dict[str, DatasetInfo] = {
             "Iris (2 features)",
             _C,
             partial(_bundled, "load_iris", _IRIS_PAIRS),
-            Param(
-                "features",
-                "pca",
-                choices=("pca", *_IRIS_PAIRS),
-                help="first two principal components or a pair of measurements",
-            ),
+            Param("features", "pca", choices=("pca", *_IRIS_PAIRS), help=_PCA_OR_PAIR),
         ),
         _info(
             "wine",
             "Wine (2 features)",
             _C,
             partial(_bundled, "load_wine", _WINE_PAIRS),
-            Param(
-                "features",
-                "pca",
-                choices=("pca", *_WINE_PAIRS),
-                help="first two principal components or a pair of measurements",
-            ),
+            Param("features", "pca", choices=("pca", *_WINE_PAIRS), help=_PCA_OR_PAIR),
         ),
         _info("breast_cancer", "Breast cancer (30 features)", _C, _breast_cancer),
         _info(
@@ -364,22 +355,8 @@ _DATASETS: dict[str, DatasetInfo] = {
             _digits,
             Param("n_classes", 10, 2, 10, integer=True, help="digits 0..n_classes-1"),
         ),
-        _info(
-            "linear_1d",
-            "Line + noise (1-D)",
-            _R,
-            _linear_1d,
-            _n(100),
-            _noise(0.5, 3.0, "std of the Gaussian noise on y"),
-        ),
-        _info(
-            "sine_1d",
-            "Sine + noise (1-D)",
-            _R,
-            _sine_1d,
-            _n(200),
-            _noise(0.2, 2.0, "std of the Gaussian noise on y"),
-        ),
+        _info("linear_1d", "Line + noise (1-D)", _R, _linear_1d, _n(100), _noise(0.5, 3.0, _ON_Y)),
+        _info("sine_1d", "Sine + noise (1-D)", _R, _sine_1d, _n(200), _noise(0.2, 2.0, _ON_Y)),
         _info(
             "friedman1",
             "Friedman #1",
@@ -387,7 +364,7 @@ _DATASETS: dict[str, DatasetInfo] = {
             _friedman1,
             _n(500),
             Param("n_features", 10, 5, 20, integer=True, help="input dimension (5 informative)"),
-            _noise(1.0, 10.0, "std of the Gaussian noise on y"),
+            _noise(1.0, 10.0, _ON_Y),
         ),
         _info("diabetes", "Diabetes (10 features)", _R, _diabetes),
         _info(
@@ -445,20 +422,11 @@ def load(name: str, **params: Any) -> Dataset:
             f"{n_test} test / {n - n_test} training points; each split needs at least "
             f"n_classes={n_classes}"
         )
-    from sklearn.model_selection import train_test_split
-
-    X_tr, X_te, y_tr, y_te = train_test_split(
-        X, y, test_size=n_test, random_state=p["seed"], stratify=y if classification else None
-    )
-    mu, sd = X_tr.mean(axis=0), X_tr.std(axis=0)
-    sd = np.where(sd > 0, sd, 1.0)
+    X_tr, X_te, y_tr, y_te = split_train_test(X, y, d.task, n_test, p["seed"])
+    mu, sd = feature_scale(X_tr)
     y_mean, y_scale = 0.0, 1.0
-    if classification:
-        y_tr, y_te = y_tr.astype(np.intp), y_te.astype(np.intp)
-    else:
-        y_mean, y_scale = float(y_tr.mean()), float(y_tr.std()) or 1.0
-        y_tr = (y_tr.astype(np.float64) - y_mean) / y_scale
-        y_te = (y_te.astype(np.float64) - y_mean) / y_scale
+    if not classification:
+        y_tr, y_te, y_mean, y_scale = standardise_targets(y_tr, y_te, name)
     return Dataset(
         name=name,
         task=d.task,
@@ -473,6 +441,44 @@ def load(name: str, **params: Any) -> Dataset:
         y_scale=y_scale,
         title=d.title,
     )
+
+
+def split_train_test(
+    X: NDArray, y: NDArray, task: str, n_test: int, seed: int
+) -> tuple[NDArray, NDArray, NDArray, NDArray]:
+    """``X_train, X_test, y_train, y_test`` with ``n_test`` test rows, stratified for
+    classification (whose labels come back as ``intp``)."""
+    from sklearn.model_selection import train_test_split
+
+    classification = task == "classification"
+    X_tr, X_te, y_tr, y_te = train_test_split(
+        X, y, test_size=n_test, random_state=seed, stratify=y if classification else None
+    )
+    if classification:
+        y_tr, y_te = y_tr.astype(np.intp), y_te.astype(np.intp)
+    return X_tr, X_te, y_tr, y_te
+
+
+def feature_scale(X_train: NDArray) -> tuple[NDArray, NDArray]:
+    """Mean and standard deviation of each training feature (a constant feature keeps scale 1)."""
+    sd = X_train.std(axis=0)
+    return X_train.mean(axis=0), np.where(sd > 0, sd, 1.0)
+
+
+def standardise_targets(
+    y_train: NDArray, y_test: NDArray, what: str
+) -> tuple[NDArray, NDArray, float, float]:
+    """Regression targets standardised on the training split: ``y_train, y_test, y_mean,
+    y_scale`` (a constant target keeps scale 1).
+
+    Raises ``ValueError`` ("``what`` has values too large to standardise.") where the mean or
+    the scale overflows.
+    """
+    y_mean, y_scale = float(y_train.mean()), float(y_train.std()) or 1.0
+    if not (math.isfinite(y_mean) and math.isfinite(y_scale)):
+        raise ValueError(f"{what} has values too large to standardise.")
+    y_train = (y_train.astype(np.float64) - y_mean) / y_scale
+    return y_train, (y_test.astype(np.float64) - y_mean) / y_scale, y_mean, y_scale
 
 
 def _frozen(a: NDArray) -> NDArray:

@@ -40,7 +40,7 @@ from threadpoolctl import ThreadpoolController
 
 from core import losses
 from core._numerics import softmax
-from core.boundaries import Grid, snapshot_epochs, surface_kind
+from core.boundaries import Grid, correct, snapshot_epochs, surface_kind
 from core.models import MLP, _act, forward
 
 __all__ = [
@@ -311,16 +311,12 @@ def evaluate(
     with np.errstate(invalid="ignore", divide="ignore"):
         rel = np.where(gmax[:, None] > 0, gradient / gmax[:, None], 0.0)
 
-    def accuracy(zz: NDArray, y: NDArray) -> NDArray:
-        ok = np.all(np.isfinite(zz), axis=2) & (np.argmax(np.nan_to_num(zz), axis=2) == y)
-        return ok.mean(axis=1)
-
     return Frames(
         epochs=np.asarray(epochs, dtype=np.int64),
         values=values,
         weight=quantize(rel),
         gradient=gradient,
-        train_accuracy=accuracy(z_tr, ytr),
-        test_accuracy=accuracy(z_te, yte),
+        train_accuracy=correct(z_tr, ytr).mean(axis=1),
+        test_accuracy=correct(z_te, yte).mean(axis=1),
         kind=kind,
     )

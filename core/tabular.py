@@ -47,7 +47,13 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from core.datasets import TASKS, Dataset
+from core.datasets import (
+    TASKS,
+    Dataset,
+    feature_scale,
+    split_train_test,
+    standardise_targets,
+)
 
 __all__ = [
     "MAX_BYTES",
@@ -121,10 +127,11 @@ class Table:
 
 @dataclass(frozen=True, eq=False, repr=False)
 class TabularDataset(Dataset):
-    """A :class:`~core.datasets.Dataset` from a CSV file, with its class names and view."""
+    """A :class:`~core.datasets.Dataset` from a CSV file, with its source columns and view.
 
-    #: classification: the target's value for each label ``0..K-1``
-    class_names: tuple[str, ...] = ()
+    Its ``class_names`` are the target's value for each label ``0..K-1``.
+    """
+
     #: the CSV columns the model's inputs come from (``feature_names`` are the inputs)
     source_columns: tuple[str, ...] = ()
     #: "features" (the chosen columns as inputs) or "pca" (their first two components)
@@ -522,24 +529,15 @@ def _split(X, y, task, class_names, names, columns, view, table, target, *, test
             f"test_fraction={test_fraction:g} with {n} rows leaves {n_test} test / "
             f"{n - n_test} training rows; each split needs at least one row per class ({k})."
         )
-    from sklearn.model_selection import train_test_split
-
-    X_tr, X_te, y_tr, y_te = train_test_split(
-        X, y, test_size=n_test, random_state=seed, stratify=y if classification else None
-    )
+    X_tr, X_te, y_tr, y_te = split_train_test(X, y, task, n_test, seed)
     # Scale by the largest magnitude first so that huge values do not overflow the variance.
     big = np.max(np.abs(X_tr), axis=0)
     big = np.where(big > 0, big, 1.0)
-    mu, sd = (X_tr / big).mean(axis=0), (X_tr / big).std(axis=0)
-    sd = np.where(sd > 0, sd, 1.0)
+    mu, sd = feature_scale(X_tr / big)
     y_mean, y_scale = 0.0, 1.0
-    if classification:
-        y_tr, y_te = y_tr.astype(np.intp), y_te.astype(np.intp)
-    else:
-        y_mean, y_scale = float(y_tr.mean()), float(y_tr.std()) or 1.0
-        if not (math.isfinite(y_mean) and math.isfinite(y_scale)):
-            raise ValueError(f"The target {target!r} has values too large to standardise.")
-        y_tr, y_te = (y_tr - y_mean) / y_scale, (y_te - y_mean) / y_scale
+    if not classification:
+        what = f"The target {target!r}"
+        y_tr, y_te, y_mean, y_scale = standardise_targets(y_tr, y_te, what)
     ds = TabularDataset(
         name="upload",
         task=task,

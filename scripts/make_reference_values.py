@@ -399,47 +399,42 @@ def evaluate(fn, *args: torch.Tensor, raw: torch.Tensor, **params):
     return values.detach().numpy(), grad.numpy()
 
 
-def keep_finite(case: dict, values: np.ndarray, grad: np.ndarray) -> dict:
+def finite_case(task: str, loss: str, params: dict, expression: str, y, raw, values, grad) -> dict:
+    """One reference case: the inputs and torch's values and gradients, without the rows
+    torch could not compute finitely (``dropped_rows`` counts them)."""
     finite = np.isfinite(values) & np.all(np.isfinite(grad.reshape(len(values), -1)), axis=1)
-    case["dropped_rows"] = int((~finite).sum())
-    for key in ("y", "raw"):
-        case[key] = np.asarray(case[key])[finite].tolist()
-    case["values"] = values[finite].tolist()
-    case["grad"] = grad[finite].tolist()
-    return case
+    return {
+        "task": task,
+        "loss": loss,
+        "params": params,
+        "expression": expression,
+        "y": np.asarray(y)[finite].tolist(),
+        "raw": np.asarray(raw)[finite].tolist(),
+        "dropped_rows": int((~finite).sum()),
+        "values": values[finite].tolist(),
+        "grad": grad[finite].tolist(),
+    }
+
+
+def logit_cases(table: dict, y_np: np.ndarray, z_np: np.ndarray) -> list[dict]:
+    """A case for every loss of ``table`` and each of its settings, on logits ``z_np``."""
+    cases = []
+    for name, (settings, expression, fn) in table.items():
+        for params in settings:
+            z = torch.tensor(z_np, requires_grad=True)
+            values, grad = evaluate(fn, z, torch.tensor(y_np), raw=z, **params)
+            cases.append(
+                finite_case("classification", name, params, expression, y_np, z_np, values, grad)
+            )
+    return cases
 
 
 def classification_cases() -> list[dict]:
     cases = []
     for k, seed in [(2, 1), (3, 2), (5, 3)]:
         z_np, y_np = classification_inputs(k, seed)
-        for name, (settings, expression, fn) in CLASSIFICATION.items():
-            for params in settings:
-                z = torch.tensor(z_np, requires_grad=True)
-                values, grad = evaluate(fn, z, torch.tensor(y_np), raw=z, **params)
-                case = {
-                    "task": "classification",
-                    "loss": name,
-                    "params": params,
-                    "expression": expression,
-                    "y": y_np,
-                    "raw": z_np,
-                }
-                cases.append(keep_finite(case, values, grad))
-        q_np = soft_targets(k, len(z_np), seed + 10)
-        for name, (settings, expression, fn) in SOFT.items():
-            for params in settings:
-                z = torch.tensor(z_np, requires_grad=True)
-                values, grad = evaluate(fn, z, torch.tensor(q_np), raw=z, **params)
-                case = {
-                    "task": "classification",
-                    "loss": name,
-                    "params": params,
-                    "expression": expression,
-                    "y": q_np,
-                    "raw": z_np,
-                }
-                cases.append(keep_finite(case, values, grad))
+        cases += logit_cases(CLASSIFICATION, y_np, z_np)
+        cases += logit_cases(SOFT, soft_targets(k, len(z_np), seed + 10), z_np)
     return cases
 
 
@@ -452,15 +447,9 @@ def regression_cases() -> list[dict]:
             values, grad = evaluate(fn, torch.tensor(y_np), p, raw=p, **params)
             if name == "log_cosh":
                 values = np.array(log_cosh_mpmath(p_np - y_np))
-            case = {
-                "task": "regression",
-                "loss": name,
-                "params": params,
-                "expression": expression,
-                "y": y_np,
-                "raw": p_np,
-            }
-            cases.append(keep_finite(case, values, grad))
+            cases.append(
+                finite_case("regression", name, params, expression, y_np, p_np, values, grad)
+            )
     # cosine similarity on vectors (n, d); Keras's sign: value = -cos
     for d, seed in [(2, 4), (3, 5), (5, 6)]:
         rng = np.random.default_rng(seed)
@@ -472,15 +461,8 @@ def regression_cases() -> list[dict]:
         values, grad = evaluate(
             lambda y, p: -F.cosine_similarity(p, y, dim=1), torch.tensor(y_np), p, raw=p
         )
-        case = {
-            "task": "regression",
-            "loss": "cosine",
-            "params": {},
-            "expression": "-F.cosine_similarity(pred, y, dim=1)",
-            "y": y_np,
-            "raw": p_np,
-        }
-        cases.append(keep_finite(case, values, grad))
+        expression = "-F.cosine_similarity(pred, y, dim=1)"
+        cases.append(finite_case("regression", "cosine", {}, expression, y_np, p_np, values, grad))
     return cases
 
 

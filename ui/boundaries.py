@@ -313,7 +313,7 @@ def frames(key: Comparison, epoch: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     ds = key.load()
     panels = compute_panels(key, epoch)
     xy = (ds.X_train, ds.y_train, ds.X_test, ds.y_test, ds.corrupted)
-    names = getattr(ds, "class_names", ())  # an uploaded CSV's classes
+    names = ds.class_names  # an uploaded CSV's classes
     cells = pd.concat([cells_frame(p, names) for p in panels], ignore_index=True)
     points = pd.concat([points_frame(p, *xy, names) for p in panels], ignore_index=True)
     return cells, points

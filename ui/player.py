@@ -161,7 +161,7 @@ def boundary_payload(cmp: Comparison) -> tuple[dict, bytes, list[snapshots.Frame
         },
         "classes": [
             {
-                "label": ub.class_name(k, getattr(ds, "class_names", ())),
+                "label": ub.class_name(k, ds.class_names),
                 "color": identity.CLASS_COLORS[k % len(identity.CLASS_COLORS)],
             }
             for k in range(ds.n_classes)

@@ -339,7 +339,7 @@ def boundary_frames(key: Comparison) -> tuple[pd.DataFrame, pd.DataFrame]:
     ds = key.load()
     xy = (ds.X_train, ds.y_train, ds.X_test, ds.y_test, ds.corrupted)
     ps = panels(key)
-    names = getattr(ds, "class_names", ())  # an uploaded CSV's classes
+    names = ds.class_names  # an uploaded CSV's classes
     cells = pd.concat([ui_boundaries.cells_frame(p, names) for p in ps], ignore_index=True)
     points = pd.concat([ui_boundaries.points_frame(p, *xy, names) for p in ps], ignore_index=True)
     return cells, points
@@ -365,9 +365,7 @@ def boundary_map(key: Comparison, loss: str) -> alt.LayerChart:
     cells, points = boundary_frames(key)
     i = key.losses.index(loss)
     p = panels(key)[i]
-    classes = [
-        ui_boundaries.class_name(k, getattr(ds, "class_names", ())) for k in range(ds.n_classes)
-    ]
+    classes = [ui_boundaries.class_name(k, ds.class_names) for k in range(ds.n_classes)]
     colors = identity.class_scale(classes)
     c = cells[cells["loss"] == loss]
     pts = points[(points["loss"] == loss) & (points["split"] == "train")]

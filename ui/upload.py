@@ -419,5 +419,5 @@ def describe(ds: TabularDataset, choice: UploadChoice) -> None:
 
 def class_names(ds: Any) -> tuple[str, ...]:
     """The class names of an uploaded dataset, or ``class 0 .. class K-1`` for built-in data."""
-    names = getattr(ds, "class_names", ())
+    names = ds.class_names
     return tuple(names) if names else tuple(f"class {k}" for k in range(ds.n_classes))

@@ -6,6 +6,8 @@ name and registered right below its definition with its metadata. The formula, t
 and the reference are written once, in that ``register`` call: the function's docstring (what
 ``help`` shows) gets them appended from there, and the reference page reads them from the
 registry.
+
+The package :mod:`core.losses` re-exports the public names (its ``__all__`` is the one list).
 """
 
 from __future__ import annotations
@@ -21,20 +23,6 @@ from numpy.typing import ArrayLike, NDArray
 
 from core.losses.checks import check_classification, check_regression
 from core.losses.equivalents import EQUIVALENTS
-
-__all__ = [
-    "PROPERTIES",
-    "TASKS",
-    "Hyperparameter",
-    "Loss",
-    "LossFn",
-    "LossParams",
-    "all_losses",
-    "get",
-    "hyperparameter",
-    "names",
-    "register",
-]
 
 Task = Literal["classification", "regression"]
 TASKS: tuple[str, ...] = ("classification", "regression")

@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from core import _numerics
-from core.losses.registry import hyperparameter, register
+from core.losses.registry import Hyperparameter, hyperparameter, register
 
 __all__ = [
     "MAPE_EPSILON",
@@ -36,14 +36,23 @@ __all__ = [
 
 Array = NDArray[np.floating]
 
-SCALE = hyperparameter(
-    "scale",
-    1.0,
-    "(0, inf)",
-    "c",
-    (0.1, 5.0),
-    "residual size where the loss turns from quadratic to robust",
+
+def _residual_scale(name: str, symbol: str, help: str) -> Hyperparameter:
+    """The residual where a loss turns from quadratic: positive, 1 by default, slider 0.1 to 5."""
+    return hyperparameter(name, 1.0, "(0, inf)", symbol, (0.1, 5.0), help)
+
+
+DELTA = _residual_scale(
+    "delta", r"\delta", "residual where the loss turns from quadratic to linear"
 )
+BETA = _residual_scale(
+    "beta", r"\beta", "residual where the loss turns from quadratic to linear (slope 1 beyond)"
+)
+SCALE = _residual_scale("scale", "c", "residual size where the loss turns from quadratic to robust")
+
+#: references cited by more than one loss
+_ESL = "Hastie, Tibshirani & Friedman, The Elements of Statistical Learning (2009)"
+_BARRON = "Barron, A general and adaptive robust loss function, CVPR 2019"
 
 
 def mse(y: Array, pred: Array) -> tuple[Array, Array]:
@@ -59,8 +68,7 @@ register(
     formula=r"L = e^2,\quad e = \hat y - y",
     grad=r"\frac{\partial L}{\partial \hat y} = 2e",
     properties=("convex", "differentiable"),
-    reference="Gauss (1809); Hastie, Tibshirani & Friedman, The Elements of Statistical "
-    "Learning (2009), §2.4: its minimiser is the conditional mean",
+    reference=f"Gauss (1809); {_ESL}, §2.4: its minimiser is the conditional mean",
 )
 
 
@@ -77,8 +85,7 @@ register(
     formula=r"L = |e|,\quad e = \hat y - y",
     grad=r"\frac{\partial L}{\partial \hat y} = \mathrm{sign}(e),\quad \mathrm{sign}(0) = 0",
     properties=("convex", "bounded_gradient", "robust"),
-    reference="Laplace (1774); Hastie, Tibshirani & Friedman, The Elements of Statistical "
-    "Learning (2009), §10.6: its minimiser is the conditional median",
+    reference=f"Laplace (1774); {_ESL}, §10.6: its minimiser is the conditional median",
 )
 
 
@@ -99,16 +106,7 @@ register(
     r"\text{otherwise} \end{cases}",
     grad=r"\frac{\partial L}{\partial \hat y} = \mathrm{clip}(e, -\delta, \delta)",
     properties=("convex", "differentiable", "bounded_gradient", "robust"),
-    hyperparameters=(
-        hyperparameter(
-            "delta",
-            1.0,
-            "(0, inf)",
-            r"\delta",
-            (0.1, 5.0),
-            "residual where the loss turns from quadratic to linear",
-        ),
-    ),
+    hyperparameters=(DELTA,),
     reference="Huber, Robust estimation of a location parameter, Ann. Math. Statist. 35 (1964)",
 )
 
@@ -129,16 +127,7 @@ register(
     r"\text{otherwise} \end{cases}",
     grad=r"\frac{\partial L}{\partial \hat y} = \mathrm{clip}(e/\beta, -1, 1)",
     properties=("convex", "differentiable", "bounded_gradient", "robust"),
-    hyperparameters=(
-        hyperparameter(
-            "beta",
-            1.0,
-            "(0, inf)",
-            r"\beta",
-            (0.1, 5.0),
-            "residual where the loss turns from quadratic to linear (slope 1 beyond)",
-        ),
-    ),
+    hyperparameters=(BETA,),
     reference="Girshick, Fast R-CNN, ICCV 2015",
 )
 
@@ -306,8 +295,8 @@ register(
     grad=r"\frac{\partial L}{\partial \hat y} = \frac{e}{c^2 + e^2/2}",
     properties=("differentiable", "bounded_gradient", "robust"),
     hyperparameters=(SCALE,),
-    reference="Barron, A general and adaptive robust loss function, CVPR 2019 (alpha = 0); "
-    "Black & Anandan, The robust estimation of multiple motions, CVIU 63 (1996)",
+    reference=f"{_BARRON} (alpha = 0); Black & Anandan, The robust estimation of multiple "
+    "motions, CVIU 63 (1996)",
 )
 
 
@@ -357,7 +346,7 @@ register(
         ),
         SCALE,
     ),
-    reference="Barron, A general and adaptive robust loss function, CVPR 2019",
+    reference=_BARRON,
 )
 
 
