@@ -418,7 +418,10 @@ def playback_main(argv: list[str] | None = None) -> None:
 def clicks_main(argv: list[str] | None = None) -> None:
     """Preset click -> final figure in headless Chromium at 1280x720, every page's presets in
     order (the browser preset walk of ``tests/e2e/test_preset_walk.py``), against a fresh
-    ``streamlit run``: each click once cold, then the whole walk again warm; target <= 2 s."""
+    ``streamlit run``: each click once cold, then the whole walk again warm; target <= 2 s.
+    A click's time runs from the click until the run it started has finished and the figure
+    is drawn (``run_settled``: the app's settled state, the charts' marks, the player's
+    frames, polled every 50 ms); the walk's settling waits are outside it."""
     import shutil
     import statistics
 
