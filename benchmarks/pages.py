@@ -46,6 +46,7 @@ sys.path.insert(0, str(ROOT))
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from tests.e2e.conftest import CHROMIUM_ARGS  # noqa: E402 - the browser tests' Chromium flags
 from ui import frame  # noqa: E402
 
 COLD_TARGET_S = 3.0
@@ -211,17 +212,6 @@ def main(argv: list[str] | None = None) -> None:
 
 # --------------------------------------------------------------------------- playback (issue 12)
 
-#: Chromium flags of the browser tests (Debian's chromium, headless).
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SAMPLE_FRAMES = """(root) => new Promise((done) => {
   const seen = new Set(); const t0 = performance.now();
   function look(now) {
@@ -382,7 +372,6 @@ def clicks_main(argv: list[str] | None = None) -> None:
 
     from playwright.sync_api import sync_playwright
 
-    from tests.e2e.conftest import CHROMIUM_ARGS
     from tests.e2e.test_preset_walk import PROJECTOR, SCREENS, walk
 
     parser = argparse.ArgumentParser(description="preset click timing in a browser")
