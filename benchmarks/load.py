@@ -51,10 +51,7 @@ import asyncio
 import contextlib
 import os
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -67,6 +64,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from deploy.serve import free_port, streamlit_run  # noqa: E402
 from ui.warmup import Session  # noqa: E402 - the browser-protocol client the app warms with
 
 FLOOR_SCRIPT = 'import streamlit as st\n\nst.write("Hello, room.")\n'
@@ -138,28 +136,6 @@ def source_address(i: int) -> str:
 
 
 # --------------------------------------------------------------------------- servers
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_healthy(url: str, procs: Sequence[subprocess.Popen], timeout: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for p in procs:
-            if p.poll() is not None:
-                raise RuntimeError(f"server exited early with code {p.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"no healthy server at {url} within {timeout:.0f} s")
 
 
 def _children(pid: int) -> list[int]:
@@ -244,33 +220,8 @@ def serve(
         with rep.running(replicas, port=port, app=app, cwd=cwd, server_args=server_args) as cluster:
             yield Servers(cluster.url, cluster.pids, cluster)
         return
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(app),
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        *server_args,
-    ]
-    proc = subprocess.Popen(
-        cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, [proc])
-        yield Servers(url, [proc.pid], proc)
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+    with streamlit_run(app, cwd=cwd, port=port, server_args=server_args) as server:
+        yield Servers(server.url, [server.proc.pid], server.proc)
 
 
 # --------------------------------------------------------------------------- scenarios

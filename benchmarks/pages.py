@@ -46,6 +46,7 @@ sys.path.insert(0, str(ROOT))
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from tests.e2e.conftest import CHROMIUM_ARGS  # noqa: E402 - the browser tests' Chromium flags
 from ui import frame  # noqa: E402
 
 COLD_TARGET_S = 3.0
@@ -211,17 +212,6 @@ def main(argv: list[str] | None = None) -> None:
 
 # --------------------------------------------------------------------------- playback (issue 12)
 
-#: Chromium flags of the browser tests (Debian's chromium, headless).
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SAMPLE_FRAMES = """(root) => new Promise((done) => {
   const seen = new Set(); const t0 = performance.now();
   function look(now) {
@@ -230,40 +220,6 @@ SAMPLE_FRAMES = """(root) => new Promise((done) => {
   }
   requestAnimationFrame(look);
 })"""
-
-
-def _serve(root: Path, port: int):
-    """``streamlit run`` of ``root``'s app on ``port`` as Community Cloud runs it (the
-    repository's config), file watcher off; returns the process once healthy."""
-    import subprocess
-    import urllib.request
-
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "streamlit_app.py",
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
-    proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    for _ in range(300):
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                return proc
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("streamlit did not start")
 
 
 def view_bytes(url: str, ready: str | None, repeats: int) -> int:
@@ -365,31 +321,20 @@ def playback_main(argv: list[str] | None = None) -> None:
     parser.add_argument("--heap-seconds", type=float, default=60.0)
     parser.add_argument("--before", default="", help="another checkout to compare with")
     args = parser.parse_args(argv)
-    import socket
-
+    from deploy.serve import HEADLESS, streamlit_run
     from ui import player
-
-    def free_port() -> int:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            return s.getsockname()[1]
 
     rows = []
     roots = [("this checkout", ROOT)]
     if args.before:
         roots.insert(0, ("before", Path(args.before).resolve()))
     for name, root in roots:
-        port = free_port()
-        proc = _serve(root, port)
-        try:
-            url = f"http://127.0.0.1:{port}/Decision_boundaries"
+        with streamlit_run(root / "streamlit_app.py", cwd=root, server_args=HEADLESS) as server:
+            url = f"{server.url}/Decision_boundaries"
             ready = ".ll-player[data-ready='1']" if root == ROOT else None
             rows.append((name, view_bytes(url, ready, args.repeats)))
             if root == ROOT:
                 browser = playback_browser(url, args.repeats, args.heap_seconds)
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
     # the server side, in this process (AppTest): cold and warm runs of the default view
     st.cache_data.clear()
     _app(frame.SCREENS["home"].path).run()
@@ -418,36 +363,36 @@ def playback_main(argv: list[str] | None = None) -> None:
 def clicks_main(argv: list[str] | None = None) -> None:
     """Preset click -> final figure in headless Chromium at 1280x720, every page's presets in
     order (the browser preset walk of ``tests/e2e/test_preset_walk.py``), against a fresh
-    ``streamlit run``: each click once cold, then the whole walk again warm; target <= 2 s."""
+    ``streamlit run``: each click once cold, then the whole walk again warm; target <= 2 s.
+    A click's time runs from the click until the run it started has finished and the figure
+    is drawn (``run_settled``: the app's settled state, the charts' marks, the player's
+    frames, polled every 50 ms); the walk's settling waits are outside it."""
     import shutil
     import statistics
 
     from playwright.sync_api import sync_playwright
 
-    from tests.e2e.conftest import CHROMIUM_ARGS
     from tests.e2e.test_preset_walk import PROJECTOR, SCREENS, walk
 
     parser = argparse.ArgumentParser(description="preset click timing in a browser")
     parser.add_argument("--port", type=int, default=8599)
     args = parser.parse_args(argv)
-    proc = _serve(ROOT, args.port)
-    url = f"http://127.0.0.1:{args.port}"
+    from deploy.serve import HEADLESS, streamlit_run
+
     runs: dict[str, list[float]] = {}
     problems: list[str] = []
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
-            )
-            for _ in ("cold", "warm"):
-                for screen in SCREENS:
-                    found, timings = walk(browser, url, screen, PROJECTOR)
-                    problems += found
-                    for label, took in timings:
-                        runs.setdefault(label, []).append(took)
-            browser.close()
-    finally:
-        proc.terminate()
+    with (
+        streamlit_run(port=args.port, server_args=HEADLESS) as server,
+        sync_playwright() as p,
+    ):
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+        for _ in ("cold", "warm"):
+            for screen in SCREENS:
+                found, timings = walk(browser, server.url, screen, PROJECTOR)
+                problems += found
+                for label, took in timings:
+                    runs.setdefault(label, []).append(took)
+        browser.close()
     print("| preset click (1280x720) | cold (s) | warm (s) | <= 2 s warm |\n|---|---:|---:|:-:|")
     for label, (cold, *warm) in runs.items():
         w = statistics.median(warm) if warm else float("nan")

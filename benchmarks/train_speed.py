@@ -47,21 +47,12 @@ from core.models import init_params
 LOSSES = ("cross_entropy", "mse", "mae", "hinge")
 HIDDEN = (32, 32)
 LR = 0.01
+#: The model of the job, as ``TrainConfig`` fields (the plain versions below write it out).
+MODEL = {"hidden": HIDDEN, "activation": "tanh", "optimizer": "adam", "lr": LR}
 
 
 def configs(epochs: int, dtype: str) -> list[train.TrainConfig]:
-    return [
-        train.TrainConfig(
-            loss=name,
-            hidden=HIDDEN,
-            activation="tanh",
-            optimizer="adam",
-            lr=LR,
-            epochs=epochs,
-            dtype=dtype,
-        )
-        for name in LOSSES
-    ]
+    return [train.TrainConfig(loss=n, epochs=epochs, dtype=dtype, **MODEL) for n in LOSSES]
 
 
 # --------------------------------------------------------------------------- plain NumPy

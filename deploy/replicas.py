@@ -38,13 +38,15 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # also when run as a script (python deploy/replicas.py)
+
+from deploy import serve  # noqa: E402
+
 TEMPLATE = Path(__file__).resolve().parent / "nginx.conf.template"
 NGINX = "/usr/sbin/nginx"
 STICKY = ("ip", "cookie")
@@ -105,44 +107,8 @@ def render_config(listen: str, backends: Sequence[str], run_dir: Path, sticky: s
     return text
 
 
-def _wait_healthy(url: str, procs: Sequence[subprocess.Popen], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for p in procs:
-            if p.poll() is not None:
-                raise RuntimeError(f"{p.args[0]} exited early with code {p.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"no healthy server at {url} within {timeout:.0f} s")
-
-
-def _spawn(cmd: Sequence[str], log: Path, cwd: Path) -> subprocess.Popen:
-    """Start ``cmd`` in its own process group, its output to ``log``."""
-    with open(log, "wb") as out:
-        return subprocess.Popen(
-            list(cmd), cwd=cwd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-
-
-def _stop(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, sig)
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-
-
 def _warm(url: str) -> None:
     """Open the home page once: the replica then warms every view in the background."""
-    sys.path.insert(0, str(ROOT))
     from ui.warmup import Session
 
     async def visit() -> None:
@@ -178,30 +144,29 @@ def running(
     try:
         ports = [port + 1 + i for i in range(replicas)]
         for p in ports:
-            cmd = [sys.executable, "-m", "streamlit", "run", str(app)]
-            cmd += ["--server.port", str(p), "--server.address", "127.0.0.1", *server_args]
-            procs.append(_spawn(cmd, run_dir / f"replica-{p}.log", cwd))
+            cmd = serve.command(app, p, server_args)
+            procs.append(serve.spawn(cmd, run_dir / f"replica-{p}.log", cwd))
         backends = [f"127.0.0.1:{p}" for p in ports]
         conf = run_dir / "nginx.conf"
         conf.write_text(render_config(f"{host}:{port}", backends, run_dir, sticky))
         nginx_cmd = [nginx, "-p", str(run_dir), "-c", str(conf)]
         nginx_cmd += ["-e", str(run_dir / "error.log"), "-g", "daemon off;"]
-        nginx_proc = _spawn(nginx_cmd, run_dir / "nginx.stderr", run_dir)
+        nginx_proc = serve.spawn(nginx_cmd, run_dir / "nginx.stderr", run_dir)
         replica_urls = [f"http://{b}" for b in backends]
         for url in replica_urls:
-            _wait_healthy(url, procs, timeout)
+            serve.wait_healthy(url, procs, timeout)
         local = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         url = f"http://{local}:{port}"
-        _wait_healthy(url, [nginx_proc], timeout)
+        serve.wait_healthy(url, [nginx_proc], timeout)
         if warm:
             for r in replica_urls:
                 _warm(r)
         yield Cluster(url, replica_urls, [p.pid for p in procs], nginx_proc.pid, run_dir)
     finally:
         if nginx_proc is not None:
-            _stop(nginx_proc, signal.SIGQUIT)
+            serve.stop(nginx_proc, signal.SIGQUIT)
         for p in procs:
-            _stop(p)
+            serve.stop(p)
         shutil.rmtree(run_dir, ignore_errors=True)
 
 

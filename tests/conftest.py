@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,10 +20,17 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from core import train  # noqa: E402
 
 #: Per-test time limit (pytest-timeout), so one hung test fails instead of eating CI's budget.
 #: Generous: the first browser test also starts the server and Chromium.
 TEST_TIMEOUT_S = 300
+
+
+def per_loss(names: Iterable[str], **settings: Any) -> list[train.TrainConfig]:
+    """One ``TrainConfig`` per loss in ``names``, all with the same ``settings``: the runs a
+    page trains side by side, written out in a test with core."""
+    return [train.TrainConfig(loss=n, **settings) for n in names]
 
 
 def in_ci() -> bool:

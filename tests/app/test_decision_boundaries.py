@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from core import boundaries, datasets, metrics, snapshots, train
+from tests.conftest import per_loss
 from ui import player
 
 PAGE = "pages/5_Decision_boundaries.py"
@@ -32,56 +33,38 @@ TITLES = {
 }
 
 
+#: The model ``expected`` trains unless told otherwise: small and fast (the default-view test
+#: passes the page's real defaults).
+MODEL = {"hidden": (8,), "activation": "tanh", "optimizer": "adam", "lr": 0.05, "epochs": 30}
+
+
 def expected(
     name: str,
     loss_names: list[str],
     *,
     data: dict | None = None,
-    hidden=(8,),
-    lr=0.05,
-    epochs=30,
-    optimizer="adam",
-    activation="tanh",
     flip=0.0,
     epoch=None,
+    **model,
 ):
-    """Test accuracy and the panel numbers per loss, computed with core for this config."""
+    """Test accuracy and the panel numbers per loss, computed with core for this config
+    (``model``: :data:`MODEL`'s keys)."""
     data = data or {}
+    model = MODEL | model
     ds = datasets.load(name, **data)
     if flip:
         ds = datasets.add_label_noise(ds, flip, kind="symmetric", seed=data.get("seed", 0))
-    snaps = boundaries.snapshot_epochs(epochs, 12)
-    cfgs = [
-        train.TrainConfig(
-            loss=n,
-            hidden=hidden,
-            activation=activation,
-            optimizer=optimizer,
-            lr=lr,
-            epochs=epochs,
-            dtype="float32",
-            snapshot_epochs=snaps,
-        )
-        for n in loss_names
-    ]
+    snaps = boundaries.snapshot_epochs(model["epochs"], 12)
+    cfgs = per_loss(loss_names, dtype="float32", snapshot_epochs=snaps, **model)
     results = train.fit_many(ds, cfgs)
+    grid = boundaries.make_grid(np.vstack([ds.X_train, ds.X_test]), 60)
+    xy = (ds.X_train, ds.y_train, ds.X_test, ds.y_test)
     out = {}
     for n, r in zip(loss_names, results, strict=True):
-        model = r.model if epoch is None else r.snapshots[epoch]
-        grid = boundaries.make_grid(np.vstack([ds.X_train, ds.X_test]), 60)
-        p = boundaries.panel(
-            model,
-            n,
-            epoch or epochs,
-            grid,
-            ds.X_train,
-            ds.y_train,
-            ds.X_test,
-            ds.y_test,
-            flipped=ds.corrupted,
-        )
+        clf = r.model if epoch is None else r.snapshots[epoch]
+        p = boundaries.panel(clf, n, epoch or r.config.epochs, grid, *xy, flipped=ds.corrupted)
         out[n] = {
-            "test": metrics.accuracy(ds.y_test, model.decision_function(ds.X_test)),
+            "test": metrics.accuracy(ds.y_test, clf.decision_function(ds.X_test)),
             "panel": p,
             "result": r,
         }

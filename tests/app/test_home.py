@@ -7,6 +7,7 @@ import re
 import pytest
 
 from core import datasets, metrics, train
+from tests.conftest import per_loss
 from ui import frame, home, player
 
 PAGE = "streamlit_app.py"
@@ -17,18 +18,7 @@ SHORT = {"cross_entropy": "CE", "mse": "MSE", "mae": "MAE", "hinge": "hinge"}
 def core_accuracies(name: str) -> dict[str, float]:
     """Test accuracies straight from ``core`` with the home page's model (float32, seed 0)."""
     ds = datasets.load(name)
-    cfgs = [
-        train.TrainConfig(
-            loss=n,
-            hidden=(32, 32),
-            activation="tanh",
-            optimizer="adam",
-            lr=0.01,
-            epochs=150,
-            dtype="float32",
-        )
-        for n in LOSSES
-    ]
+    cfgs = per_loss(LOSSES, epochs=150, dtype="float32")  # 32x32 tanh, Adam, lr 0.01: defaults
     return {
         n: metrics.accuracy(ds.y_test, r.model.decision_function(ds.X_test))
         for n, r in zip(LOSSES, train.fit_many(ds, cfgs), strict=True)

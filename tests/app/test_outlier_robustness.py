@@ -12,6 +12,7 @@ import re
 import pytest
 
 from core import datasets, robustness, train
+from tests.conftest import per_loss
 
 PAGE = "pages/7_Outlier_robustness.py"
 SMALL_REG = {"repochs": "40", "seeds": "1", "nrates": "3"}
@@ -40,21 +41,11 @@ def charts(at) -> int:
 
 def fit(name, kind, rate, magnitude, names, *, hidden=(), lr=0.1, epochs=150, **data):
     """The page's computation, written out with core: corrupt, train in lockstep, score."""
+    seed = data.get("seed", 0)
     clean = datasets.load(name, **data)
-    ds = robustness.corrupt(clean, kind, rate, magnitude=magnitude, seed=data.get("seed", 0))
-    cfgs = [
-        train.TrainConfig(
-            loss=n,
-            hidden=hidden,
-            activation="tanh",
-            optimizer="adam",
-            lr=lr,
-            epochs=epochs,
-            dtype="float32",
-            seed=data.get("seed", 0),
-        )
-        for n in names
-    ]
+    ds = robustness.corrupt(clean, kind, rate, magnitude=magnitude, seed=seed)
+    # tanh and Adam, as on the page, are TrainConfig's defaults
+    cfgs = per_loss(names, hidden=hidden, lr=lr, epochs=epochs, dtype="float32", seed=seed)
     return ds, train.fit_many(ds, cfgs)
 
 

@@ -214,16 +214,51 @@ def test_missing_target_counts_too():
         tabular.to_dataset(_table("a,y", rows), target="y")
 
 
-def test_target_with_one_class():
-    rows = [f"{i},same" for i in range(30)]
-    with pytest.raises(ValueError, match=r"single class \('same'\).*at least 2 classes"):
-        tabular.to_dataset(_table("a,y", rows), target="y")
+#: Files with a feature ``a`` and a target ``y`` that ``to_dataset`` refuses, by what is wrong:
+#: ``(rows, options, message)``.
+REFUSED = {
+    "target with one class": (
+        [f"{i},same" for i in range(30)],
+        {},
+        r"single class \('same'\).*at least 2 classes",
+    ),
+    "more than 20 classes": (
+        [f"{i},k{i % 21}" for i in range(63)],
+        {},
+        "has 21 classes; Loss Lab shows at most 20",
+    ),
+    "class with a single row": (
+        [f"{i},{'rare' if i == 0 else i % 2}" for i in range(30)],
+        {},
+        r"'rare'.*at least 2 rows",
+    ),
+    "too few rows": (
+        [f"{i},{i % 2}" for i in range(19)],
+        {},
+        "19 rows; Loss Lab needs at least 20",
+    ),
+    "too few rows after dropping missing": (
+        [f"{'' if i < 5 else i},{i % 2}" for i in range(22)],
+        {"drop_missing": True},
+        "17 rows after dropping the rows with missing values",
+    ),
+    "text target as regression": (
+        [f"{i},{'ab'[i % 2]}" for i in range(30)],
+        {"task": "regression"},
+        "holds text, so it cannot be a regression target",
+    ),
+    "infinite feature values": (
+        [f"{'inf' if i == 3 else i},{i % 2}" for i in range(30)],
+        {},
+        "'a' hold infinite values",
+    ),
+}
 
 
-def test_more_than_20_classes():
-    rows = [f"{i},k{i % 21}" for i in range(63)]
-    with pytest.raises(ValueError, match="has 21 classes; Loss Lab shows at most 20"):
-        tabular.to_dataset(_table("a,y", rows), target="y")
+@pytest.mark.parametrize(("rows", "options", "message"), REFUSED.values(), ids=REFUSED.keys())
+def test_refused_files_name_the_problem(rows, options, message):
+    with pytest.raises(ValueError, match=message):
+        tabular.to_dataset(_table("a,y", rows), target="y", **options)
 
 
 def test_numeric_target_with_many_values_is_regression_not_an_error():
@@ -232,36 +267,6 @@ def test_numeric_target_with_many_values_is_regression_not_an_error():
     assert tabular.infer_task(table, "y") == "regression"
     with pytest.raises(ValueError, match="21 classes"):
         tabular.to_dataset(table, target="y", task="classification")
-
-
-def test_class_with_a_single_row():
-    rows = [f"{i},{'rare' if i == 0 else i % 2}" for i in range(30)]
-    with pytest.raises(ValueError, match=r"'rare'.*at least 2 rows"):
-        tabular.to_dataset(_table("a,y", rows), target="y")
-
-
-def test_too_few_rows():
-    rows = [f"{i},{i % 2}" for i in range(19)]
-    with pytest.raises(ValueError, match="19 rows; Loss Lab needs at least 20"):
-        tabular.to_dataset(_table("a,y", rows), target="y")
-
-
-def test_too_few_rows_after_dropping_missing():
-    rows = [f"{'' if i < 5 else i},{i % 2}" for i in range(22)]
-    with pytest.raises(ValueError, match="17 rows after dropping the rows with missing values"):
-        tabular.to_dataset(_table("a,y", rows), target="y", drop_missing=True)
-
-
-def test_text_target_cannot_be_regression():
-    rows = [f"{i},{'ab'[i % 2]}" for i in range(30)]
-    with pytest.raises(ValueError, match="holds text, so it cannot be a regression target"):
-        tabular.to_dataset(_table("a,y", rows), target="y", task="regression")
-
-
-def test_infinite_feature_values():
-    rows = [f"{'inf' if i == 3 else i},{i % 2}" for i in range(30)]
-    with pytest.raises(ValueError, match="'a' hold infinite values"):
-        tabular.to_dataset(_table("a,y", rows), target="y")
 
 
 def test_huge_values_standardise_without_overflow():

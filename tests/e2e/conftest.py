@@ -2,13 +2,16 @@
 
 ``app_url``
     Session-scoped: starts ``streamlit run streamlit_app.py`` from the repository root on a
-    free port, waits for ``/_stcore/health`` and returns the base URL; stops it at the end.
+    free port (``deploy/serve.py``), waits for ``/_stcore/health`` and returns the base URL;
+    stops it at the end.
 ``open_page(path, query=None, screenshot=None)``
     A fresh browser page at ``{app_url}/{path}?{query}``; waits until the script run has
     finished, asserts there is no ``[data-testid="stException"]``, saves a full-page
     screenshot to ``tests/e2e/screenshots/<screenshot>.png``, asserts from it that every chart
     on the page is drawn (not blank: Vega-Lite draws some specs as an empty box while AppTest
     sees a valid spec) and returns the playwright Page.
+``run_async(coro)``
+    ``asyncio.run`` in a thread of its own, for the tests that speak the websocket protocol.
 
 Chromium is found with ``shutil.which("chromium")``. Without it the tests fail under
 ``CI=true`` and are skipped (with the reason) elsewhere.
@@ -16,20 +19,18 @@ Chromium is found with ``shutil.which("chromium")``. Without it the tests fail u
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+
+from deploy import serve
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -53,27 +54,6 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited early with code {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"streamlit did not become healthy at {url} within {timeout:.0f} s")
-
-
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     path = shutil.which("chromium")
@@ -88,41 +68,10 @@ def chromium_path() -> str:
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of a ``streamlit run streamlit_app.py`` server started for this session."""
-    port = _free_port()
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "streamlit_app.py",
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
-    with log.open("w") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc)
-    except RuntimeError as err:
-        proc.terminate()
-        proc.wait(timeout=10)
-        pytest.fail(f"{err}\n--- server log ---\n{log.read_text()}")
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=5)
+    # if it does not start, the error ends with the server log
+    with serve.streamlit_run(server_args=serve.HEADLESS, log=log, timeout=90.0) as server:
+        yield server.url
 
 
 @pytest.fixture(scope="session")
@@ -158,6 +107,25 @@ def wait_for_run(page, timeout_ms: int = TIMEOUT_MS) -> None:
     except Exception:  # a long-poll connection may keep the network busy; charts are drawn anyway
         pass
     page.wait_for_timeout(500)
+
+
+def run_async(coro):
+    """``asyncio.run`` in a thread of its own: the browser tests' Playwright keeps an event
+    loop running in this thread, where ``asyncio.run`` refuses to start."""
+    box = {}
+
+    def target():
+        try:
+            box["value"] = asyncio.run(coro)
+        except BaseException as err:  # re-raised in the test's thread
+            box["error"] = err
+
+    t = threading.Thread(target=target)
+    t.start()
+    t.join()
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
 
 
 #: A drawn chart has axes, labels and marks: many colours. A blank one is a flat background.

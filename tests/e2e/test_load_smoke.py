@@ -11,12 +11,12 @@ server's warm-up renders a page's default view and each of its presets.
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 
 import pytest
 
 from benchmarks import load
+from tests.e2e.conftest import run_async
 from ui import warmup
 
 #: Every control at its maximum at once (losses: eight, the multiselect's limit).
@@ -40,25 +40,6 @@ async def _hostile(url: str) -> tuple[float, list[str]]:
     async with warmup.Session(url, load.BOUNDARIES_PAGE, HOSTILE, timeout=120) as s:
         await s.render()
         return time.perf_counter() - t0, s.alerts
-
-
-def run_async(coro):
-    """``asyncio.run`` in a thread of its own: the browser tests' Playwright keeps an event
-    loop running in this thread, where ``asyncio.run`` refuses to start."""
-    box = {}
-
-    def target():
-        try:
-            box["value"] = asyncio.run(coro)
-        except BaseException as err:  # re-raised in the test's thread
-            box["error"] = err
-
-    t = threading.Thread(target=target)
-    t.start()
-    t.join()
-    if "error" in box:
-        raise box["error"]
-    return box["value"]
 
 
 def test_five_sessions_at_once(server):

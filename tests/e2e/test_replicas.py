@@ -12,12 +12,12 @@ import asyncio
 import shutil
 import socket
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
 
 from deploy import replicas
+from tests.e2e.conftest import run_async
 from ui.warmup import Session
 
 APP = """import streamlit as st
@@ -25,25 +25,6 @@ from streamlit import config
 
 st.write(f"replica {config.get_option('server.port')}")
 """
-
-
-def run_async(coro):
-    """``asyncio.run`` in a thread of its own: the browser tests' Playwright keeps an event
-    loop running in this thread, where ``asyncio.run`` refuses to start."""
-    box = {}
-
-    def target():
-        try:
-            box["value"] = asyncio.run(coro)
-        except BaseException as err:  # re-raised in the test's thread
-            box["error"] = err
-
-    t = threading.Thread(target=target)
-    t.start()
-    t.join()
-    if "error" in box:
-        raise box["error"]
-    return box["value"]
 
 
 def _free_base_port(span: int = 3) -> int:

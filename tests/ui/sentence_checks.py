@@ -1,8 +1,11 @@
-"""Shared checks for computed sentences: nothing raw, no 1× comparisons, nothing vs itself."""
+"""Shared checks for computed sentences: nothing raw, no 1× comparisons, nothing vs itself;
+and :func:`summary`, the training-curves input they are computed from."""
 
 from __future__ import annotations
 
 import re
+
+from core.compare import Summary
 
 RAW = re.compile(r"\b(nan|NaN|inf|Inf|None)\b|-0\.0+\b(?![1-9])|-0(?![.\d])")
 ONE_TIMES = re.compile(r"(?<![\d.])1(\.0+)?×")
@@ -25,3 +28,17 @@ def ratios(text: str, verb: str) -> list[tuple[str, float | None, str]]:
         r = None if m.group(2) == "more than 1000" else float(m.group(2))
         out.append((m.group(1), r, m.group(3)))
     return out
+
+
+def summary(reach: float | None, reached: int = 3, runs: int = 3, diverged: int = 0) -> Summary:
+    """One loss's training-curves summary: ``reached`` of ``runs`` seeds reached the target,
+    their median at epoch ``reach`` (the final and best accuracies are fixed)."""
+    return Summary(
+        runs=runs,
+        final_mean=0.9,
+        final_sd=0.01,
+        best_mean=0.92,
+        reach_epochs=reach,
+        reached=reached,
+        diverged=diverged,
+    )

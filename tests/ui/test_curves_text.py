@@ -60,18 +60,27 @@ def _by_label(probes):
     return {p.label: p for p in probes}
 
 
+def checked_ratios(text, verb, size):
+    """The ``(a, ratio, b)`` comparisons of ``text`` (:func:`ratios`), each checked against
+    ``size(label)``: two different losses (none compared with itself), ``a``'s size larger
+    and not tied, the ratio as computed."""
+    for a, r, b in ratios(text, verb):
+        assert a != b, text
+        ga, gb = size(a), size(b)
+        assert ga > gb and not tied(ga, gb), text
+        if r is not None:
+            assert r == pytest.approx(ga / gb, rel=5e-3), text
+        yield a, r, b
+
+
 @settings(max_examples=300, deadline=None)
 @given(margin_probes(), ats)
 def test_classification_sentence_agrees_with_its_numbers(probes, at):
     text = uc.classification_sentence(probes, at)
     assert_clean(text)
     by = _by_label(probes)
-    for a, r, b in ratios(text, "push"):
-        assert a != b, text  # no loss compared with itself
-        ga, gb = abs(by[a].right), abs(by[b].right)
-        assert ga > gb and not tied(ga, gb), text
+    for _, r, _ in checked_ratios(text, "push", lambda lab: abs(by[lab].right)):
         if r is not None:
-            assert r == pytest.approx(ga / gb, rel=5e-3), text
             assert r >= 1 + REL_TOL - 5e-3
     if m := re.search(r"strongest push from ((?:L\d(?:, | and )?)+)\.", text):
         top = max(abs(p.wrong) for p in probes)
@@ -91,14 +100,9 @@ def test_regression_sentence_agrees_with_its_numbers(probes, at):
     text = uc.regression_sentence(probes, at)
     assert_clean(text)
     by = _by_label(probes)
-    for a, r, b in ratios(text, "pull"):
-        assert a != b
-        ga, gb = abs(by[a].grad_pos), abs(by[b].grad_pos)
-        assert ga > gb and not tied(ga, gb), text
+    for a, _, b in checked_ratios(text, "pull", lambda lab: abs(by[lab].grad_pos)):
         # A percentage (MAPE) is never compared with losses in the target's units.
         assert "mape" not in (by[a].name, by[b].name), text
-        if r is not None:
-            assert r == pytest.approx(ga / gb, rel=5e-3)
     for lab in re.findall(r"(L\d)(?: and L\d)* (?:does|do) not pull", text):
         assert by[lab].grad_pos == 0
 

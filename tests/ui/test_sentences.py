@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core import losses
-from core.compare import Summary
+from tests.ui.sentence_checks import summary
 from ui import boundaries, identity, landscape, robustness, training, wording
 
 CLS = losses.names("classification")
@@ -140,18 +140,6 @@ def test_boundary_saturated_zero_gradients_are_not_blamed_on_a_margin():
 
 
 # --------------------------------------------------------------------------- training curves
-
-
-def summary(reach, reached=3, runs=3, diverged=0):
-    return Summary(
-        runs=runs,
-        final_mean=0.9,
-        final_sd=0.01,
-        best_mean=0.92,
-        reach_epochs=reach,
-        reached=reached,
-        diverged=diverged,
-    )
 
 
 @st.composite

@@ -5,21 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from core.compare import Summary
+from tests.ui.sentence_checks import summary
 from ui import training
-
-
-def summary(reach: float | None, reached: int, runs: int = 3) -> Summary:
-    return Summary(
-        runs=runs,
-        final_mean=0.95,
-        final_sd=0.0,
-        best_mean=0.95,
-        reach_epochs=reach,
-        reached=reached,
-        diverged=0,
-    )
-
 
 CROSS = pd.DataFrame({"ECE": [0.03, 0.05]})
 

@@ -125,11 +125,15 @@ KINKS = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("task", "name", "params", "y", "raw", "expected", "why"),
-    KINKS,
-    ids=[f"{k[0]}/{k[1]}[{','.join(f'{a}={b:g}' for a, b in k[2].items())}]-{k[6]}" for k in KINKS],
-)
+#: A kink case's fields, and its test id (task/loss[hyperparameters]-why).
+KINK_FIELDS = ("task", "name", "params", "y", "raw", "expected", "why")
+
+
+def kink_id(k: tuple) -> str:
+    return f"{k[0]}/{k[1]}[{','.join(f'{a}={b:g}' for a, b in k[2].items())}]-{k[6]}"
+
+
+@pytest.mark.parametrize(KINK_FIELDS, KINKS, ids=[kink_id(k) for k in KINKS])
 def test_subgradient_at_kink(task, name, params, y, raw, expected, why):
     loss = losses.get(name, task)
     _, grad = loss(np.array(y), np.array(raw, dtype=float), **params)
@@ -146,11 +150,7 @@ def test_every_kinked_loss_has_a_kink_test():
 CONVEX_KINKS = [k for k in KINKS if losses.get(k[1], k[0]).properties["convex"]]
 
 
-@pytest.mark.parametrize(
-    ("task", "name", "params", "y", "raw", "expected", "why"),
-    CONVEX_KINKS,
-    ids=[f"{k[0]}/{k[1]}-{k[6]}" for k in CONVEX_KINKS],
-)
+@pytest.mark.parametrize(KINK_FIELDS, CONVEX_KINKS, ids=[kink_id(k) for k in CONVEX_KINKS])
 def test_subgradient_lies_between_one_sided_derivatives(task, name, params, y, raw, expected, why):
     # for a convex loss a subgradient g satisfies left <= g . d <= right along every direction d
     loss = losses.get(name, task)
