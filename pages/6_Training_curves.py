@@ -44,17 +44,7 @@ PRESETS = {
         "seeds": 2,
         "target": 0.9,
     },
-    "Hinge has no probabilities": {
-        "dataset": "moons",
-        "losses": ["cross_entropy", "hinge"],
-        "layers": 1,
-        "width": 32,
-        "opt": "adam",
-        "lr": 0.01,
-        "epochs": 300,
-        "seeds": 3,
-        "target": 0.95,
-    },
+    "Hinge has no probabilities": {**controls.HINGE_PRESET, "seeds": 3, "target": 0.95},
     "Digits, 10 classes: MAE is the slowest to 90%": {
         "dataset": "digits",
         "digits_n_classes": 10,

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import streamlit as st
@@ -60,6 +60,19 @@ MODEL_DEFAULTS: dict[str, Any] = {
     "seed": 0,
 }
 
+#: "Hinge has no probabilities": a lecture preset that Decision boundaries and Training curves
+#: share (keys of :func:`dataset_picker`, :func:`model_controls`, :func:`loss_controls`); each
+#: page adds the values of its own controls.
+HINGE_PRESET: dict[str, Any] = {
+    "dataset": "moons",
+    "losses": ["cross_entropy", "hinge"],
+    "layers": 1,
+    "width": 32,
+    "opt": "adam",
+    "lr": 0.01,
+    "epochs": 300,
+}
+
 OPTIMIZER_TITLES = {"sgd": "SGD", "momentum": "SGD + momentum", "adam": "Adam"}
 OPTIMIZER_HELP = "sgd: plain gradient descent; momentum: SGD + momentum 0.9; adam: Adam"
 BATCH_HELP = "'full' = one gradient step per epoch on all training points"
@@ -85,17 +98,11 @@ class DataChoice:
 
 
 @dataclass(frozen=True)
-class ModelChoice:
-    """Model and training settings shared by every loss of a comparison."""
+class ModelChoice(train.Training):
+    """Model and training settings shared by every loss of a comparison (``train.Training``
+    with one hidden layer by default)."""
 
     hidden: tuple[int, ...] = (32,)
-    activation: str = "tanh"
-    optimizer: str = "adam"
-    lr: float = 0.01
-    epochs: int = 300
-    batch_size: int | None = None
-    l2: float = 0.0
-    seed: int = 0
 
     def config(
         self,
@@ -104,20 +111,9 @@ class ModelChoice:
         **overrides: Any,
     ) -> train.TrainConfig:
         """The ``train.TrainConfig`` for ``loss`` with these settings (``overrides`` win)."""
-        kw: dict[str, Any] = {
-            "loss": loss,
-            "loss_params": dict(loss_params or {}),
-            "hidden": self.hidden,
-            "activation": self.activation,
-            "optimizer": self.optimizer,
-            "lr": self.lr,
-            "epochs": self.epochs,
-            "batch_size": self.batch_size,
-            "l2": self.l2,
-            "seed": self.seed,
-        }
-        kw.update(overrides)
-        return train.TrainConfig(**kw)
+        settings = {f.name: getattr(self, f.name) for f in fields(self)}
+        loss_kw = {"loss": loss, "loss_params": dict(loss_params or {})}
+        return train.TrainConfig(**{**settings, **loss_kw, **overrides})
 
     @property
     def describe(self) -> str:
