@@ -1,4 +1,6 @@
-"""Shared sidebar controls: dataset and its parameters, model, optimizer, losses.
+"""Shared controls: the URL-bound widgets every page draws (:class:`NumberSpec` with
+:func:`number`/:func:`numbers`, :func:`select`, :func:`radio`, :func:`toggle`,
+:func:`vector_input`), and the sidebar's dataset and its parameters, model, optimizer, losses.
 
 Every widget is bound to the URL (``bind="query-params"``, the key is the parameter name) and
 bounded, so a hostile link cannot start unbounded work. Every widget declares its default with
