@@ -46,7 +46,16 @@ from core.datasets import Dataset
 from core.metrics import empirical_risk
 from core.models import ACTIVATIONS, MLP, Workspace, backward, forward, init_params
 
-__all__ = ["DTYPES", "MAX_EPOCHS", "FitResult", "TrainConfig", "fit", "fit_many", "objective"]
+__all__ = [
+    "DTYPES",
+    "MAX_EPOCHS",
+    "FitResult",
+    "TrainConfig",
+    "Training",
+    "fit",
+    "fit_many",
+    "objective",
+]
 
 Array = NDArray[np.floating]
 Progress = Callable[[float], Any] | None
@@ -63,17 +72,23 @@ def _is_int(x: Any) -> bool:
 
 
 @dataclass(frozen=True)
-class TrainConfig:
-    """Everything that defines a training run (hashable by content for ``st.cache_data``).
-
-    ``hidden=()`` is a linear model. ``batch_size=None`` is full-batch gradient descent.
-    ``l2`` is :math:`\\lambda` in the objective. ``snapshot_epochs`` lists the epochs whose
-    model is kept in ``FitResult.snapshots`` (0 = initial weights). ``dtype="float32"`` trains
-    in single precision (faster; the default float64 is exact).
-    """
+class _Loss:
+    """The loss of a run: a base of :class:`TrainConfig` that puts these fields first."""
 
     loss: str = "cross_entropy"
     loss_params: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Training:
+    """The model and how it is trained: every setting of a run but its loss, precision and
+    snapshots (``ui.controls.ModelChoice``, the settings every loss of a comparison shares,
+    is one).
+
+    ``hidden=()`` is a linear model. ``batch_size=None`` is full-batch gradient descent.
+    ``l2`` is :math:`\\lambda` in the objective.
+    """
+
     hidden: tuple[int, ...] = (32, 32)
     activation: str = "tanh"
     optimizer: str = "adam"
@@ -82,6 +97,19 @@ class TrainConfig:
     batch_size: int | None = None
     l2: float = 0.0
     seed: int = 0
+
+
+@dataclass(frozen=True)
+class TrainConfig(Training, _Loss):
+    """Everything that defines a training run (hashable by content for ``st.cache_data``).
+
+    Its fields, in order: ``loss`` and ``loss_params`` (:class:`_Loss`, the last base, comes
+    first), :class:`Training`'s, then ``dtype`` and ``snapshot_epochs``.
+    ``snapshot_epochs`` lists the epochs whose model is kept in ``FitResult.snapshots``
+    (0 = initial weights). ``dtype="float32"`` trains in single precision (faster; the default
+    float64 is exact).
+    """
+
     dtype: str = "float64"
     snapshot_epochs: tuple[int, ...] = ()
 

@@ -11,6 +11,17 @@ TASKS = ("classification", "regression")
 TASKS_HELP = "Classification: against the margin m = z_t − z_other; regression: the residual."
 LOSS_KEY = {"classification": "cls", "regression": "reg"}
 SLIDER_PX = 230
+RANGE_HELP = "The margin (or residual) axis runs from minus to plus this value."
+AT_HELP = "The takeaway compares every loss at this margin (or residual) and its negative."
+TARGET_HELP = "MSLE and MAPE depend on the target itself, not only on the residual."
+#: The view's sliders and their defaults (URL keys ``range``, ``at`` and ``y``).
+VIEW_WIDGETS = {
+    "range": controls.NumberSpec("Plot range ±", 1.0, 20.0, 0.5, help=RANGE_HELP),
+    "at": controls.NumberSpec("Compare at ±", 0.1, 20.0, 0.1, help=AT_HELP),
+}
+TARGET = controls.NumberSpec("Target y (MSLE, MAPE)", 0.0, 10.0, 0.1, help=TARGET_HELP)
+DEFAULTS = {"range": 5.0, "at": 3.0, "y": 1.0}
+LOG_HELP = "Symmetric log y axis: logarithmic for large magnitudes, linear near 0."
 
 with frame.page("loss_curves"):
     cls_names, reg_names = uc.curve_names("classification"), uc.curve_names("regression")
@@ -20,15 +31,7 @@ with frame.page("loss_curves"):
     # equal to the widget's *declared* default, so a default set only in session state would
     # make links to the slider minimum or the first option lose their value.
     c_task, c_losses = st.columns([1, 3], vertical_alignment="bottom")
-    task = c_task.radio(
-        "Task",
-        list(TASKS),
-        index=0,
-        key="task",
-        bind="query-params",
-        horizontal=True,
-        help=TASKS_HELP,
-    )
+    task = controls.radio(c_task, "Task", TASKS, "task", help=TASKS_HELP)
     # Display names in the picker, registry names in the link (controls.url_multiselect).
     names = controls.url_multiselect(
         "Losses",
@@ -43,35 +46,8 @@ with frame.page("loss_curves"):
     # ``key_figure``: where a preset click brings the view (see frame.presets).
     curves_area = st.container(key="key_figure")
     sliders = st.container(horizontal=True, wrap=True, gap="medium", vertical_alignment="center")
-    x_max = sliders.slider(
-        "Plot range ±",
-        1.0,
-        20.0,
-        5.0,
-        step=0.5,
-        key="range",
-        bind="query-params",
-        width=SLIDER_PX,
-        help="The margin (or residual) axis runs from minus to plus this value.",
-    )
-    at = sliders.slider(
-        "Compare at ±",
-        0.1,
-        20.0,
-        3.0,
-        step=0.1,
-        key="at",
-        bind="query-params",
-        width=SLIDER_PX,
-        help="The takeaway compares every loss at this margin (or residual) and its negative.",
-    )
-    log_y = sliders.toggle(
-        "Log scale",
-        value=False,
-        key="log",
-        bind="query-params",
-        help="Symmetric log y axis: logarithmic for large magnitudes, linear near 0.",
-    )
+    x_max, at = controls.numbers(sliders, VIEW_WIDGETS, DEFAULTS, width=SLIDER_PX)
+    log_y = controls.toggle(sliders, "Log scale", "log", False, help=LOG_HELP)
 
     # Display order: curves, sliders, "who gets the gradient"; the "who" menu runs first so the
     # sliders cover its losses too (on a first load the URL's value is known only after it ran).
@@ -100,31 +76,13 @@ with frame.page("loss_curves"):
     # Hyperparameter sliders for every loss on screen.
     for n in dict.fromkeys(names + who):
         for h in uc.hyperparameters(task, n):
-            lo, hi, step = uc.slider_range(h)
-            sliders.slider(
-                f"{uc.short_title(task, n)}: {h.name.replace('_', ' ')}",
-                lo,
-                hi,
-                min(max(h.default, lo), hi),
-                step=step,
-                key=uc.param_key(n, h.name),
-                bind="query-params",
-                help=h.help or None,
-                width=SLIDER_PX,
-            )
-    target = 1.0
+            label = f"{uc.short_title(task, n)}: {h.name.replace('_', ' ')}"
+            spec = controls.NumberSpec(label, *uc.slider_range(h), help=h.help or None)
+            value = min(max(h.default, spec.low), spec.high)
+            controls.number(sliders, uc.param_key(n, h.name), spec, value, width=SLIDER_PX)
+    target = DEFAULTS["y"]
     if uc.needs_target(task, names):
-        target = sliders.slider(
-            "Target y (MSLE, MAPE)",
-            0.0,
-            10.0,
-            1.0,
-            step=0.1,
-            key="y",
-            bind="query-params",
-            help="MSLE and MAPE depend on the target itself, not only on the residual.",
-            width=SLIDER_PX,
-        )
+        target = controls.number(sliders, "y", TARGET, DEFAULTS["y"], width=SLIDER_PX)
 
     with curves_area:
         if not names:

@@ -7,41 +7,31 @@ from ui import anatomy as ua
 from ui import charts, controls, frame
 
 D = ua.DEFAULTS
+#: The bounded number widgets (URL keys; their defaults are ``ua.DEFAULTS``).
+SIGMOID_WIDGETS = {
+    "x": controls.NumberSpec("Input x", -5.0, 5.0, 0.1, slider=False),
+    "z0": controls.NumberSpec("Pre-activation z of this neuron", -10.0, 10.0, 0.1),
+}
+A1 = controls.NumberSpec("a1 (a2 = 1 − a1)", 0.001, 0.999, 0.01, slider=False, format="%.3f")
+LOGIT_WIDGETS = {
+    z: controls.NumberSpec(z, -30.0, 30.0, 0.1, slider=False, format="%.4f") for z in ("z1", "z2")
+}
+A_HELP = "K = 2..10 numbers in (0, 1) summing to 1, e.g. 0.8, 0.1, 0.1"
+B_HELP = "same number of classes as a"
 
 with frame.page("gradient_anatomy"):
     frame.presets(ua.presets())
     # URL values of bound radios are their labels (``?part=Sigmoid+neuron``), so no format_func;
     # each radio's default is its first option (index 0).
-    part = st.radio("Part", list(ua.PARTS), horizontal=True, key="part", bind="query-params")
+    part = controls.radio(st, "Part", ua.PARTS, "part")
 
     if part == ua.SIGMOID:
         # Figure first: one row of controls, the two charts, then numbers and formulas.
         c1, c2, c3, c4 = st.columns(4)
-        y = int(c1.radio("Target y", ["1", "0"], horizontal=True, key="y", bind="query-params"))
-        x = c2.number_input(
-            "Input x",
-            min_value=-5.0,
-            max_value=5.0,
-            step=0.1,
-            key="x",
-            value=D["x"],
-            bind="query-params",
-        )
-        z0 = c3.slider(
-            "Pre-activation z of this neuron",
-            min_value=-10.0,
-            max_value=10.0,
-            step=0.1,
-            key="z0",
-            value=D["z0"],
-            bind="query-params",
-        )
-        axis = c4.radio(
-            "Horizontal axis: pre-activation z or probability a",
-            ["z", "a"],
-            horizontal=True,
-            key="axis",
-            bind="query-params",
+        y = int(controls.radio(c1, "Target y", ["1", "0"], "y"))
+        x, z0 = controls.numbers([c2, c3], SIGMOID_WIDGETS, D)
+        axis = controls.radio(
+            c4, "Horizontal axis: pre-activation z or probability a", ["z", "a"], "axis"
         )
         p = ua.sigmoid_point(z0, y, x)
         # ``key_figure``: where a preset click brings the view (see frame.presets).
@@ -64,48 +54,12 @@ with frame.page("gradient_anatomy"):
 
     elif part == ua.SOFTMAX2:
         c1, c2, c3, c4 = st.columns([1.2, 1, 1, 1])
-        mode = c1.radio(
-            "Enter",
-            ["probabilities", "logits"],
-            horizontal=True,
-            key="mode",
-            bind="query-params",
-        )
+        mode = controls.radio(c1, "Enter", ["probabilities", "logits"], "mode")
         if mode == "probabilities":
-            a1 = c2.number_input(
-                "a1 (a2 = 1 − a1)",
-                min_value=0.001,
-                max_value=0.999,
-                step=0.01,
-                format="%.3f",
-                key="a1",
-                value=D["a1"],
-                bind="query-params",
-            )
-            logits = ua.logits(a1)
+            logits = ua.logits(controls.number(c2, "a1", A1, D["a1"]))
         else:
-            z1 = c2.number_input(
-                "z1",
-                min_value=-30.0,
-                max_value=30.0,
-                step=0.1,
-                format="%.4f",
-                key="z1",
-                value=D["z1"],
-                bind="query-params",
-            )
-            z2 = c3.number_input(
-                "z2",
-                min_value=-30.0,
-                max_value=30.0,
-                step=0.1,
-                format="%.4f",
-                key="z2",
-                value=D["z2"],
-                bind="query-params",
-            )
-            logits = (z1, z2)
-        y1 = int(c4.radio("Label y1", ["0", "1"], horizontal=True, key="y1", bind="query-params"))
+            logits = tuple(controls.numbers([c2, c3], LOGIT_WIDGETS, D))
+        y1 = int(controls.radio(c4, "Label y1", ["0", "1"], "y1"))
         table = ua.two_class_table(logits)
         row = table[table["y1"] == y1].iloc[0]
         a1 = float(row["a1"])
@@ -117,15 +71,7 @@ with frame.page("gradient_anatomy"):
         m[1].metric(f"MSE dL/dz1 (y1 = {y1})", ua.fmt(row["MSE dL/dz1"]))
         m[2].metric(f"CE dL/dz1 (y1 = {y1})", ua.fmt(row["CE dL/dz1"]))
         m[3].metric("MSE / CE = 4·a1·a2", ua.fmt(row["MSE / CE"]))
-        st.dataframe(
-            table,
-            hide_index=True,
-            width="stretch",
-            column_config={
-                c: st.column_config.NumberColumn(format="%.4f") for c in table.columns if c != "y1"
-            },
-        )
-        frame.csv_download(table, "softmax_two_classes")
+        frame.number_table(table, "softmax_two_classes", table.columns.drop("y1"), "%.4f")
         frame.csv_download(ua.two_class_curves(y1), "softmax_two_classes_curves")
         st.latex(
             r"\frac{\partial L_{\text{MSE}}}{\partial z_1} = 4\,a_1 a_2\,(a_1-y_1) \qquad "
@@ -135,22 +81,8 @@ with frame.page("gradient_anatomy"):
 
     else:
         c1, c2, c3, c4 = st.columns([2, 2, 1, 3])
-        a_text = c1.text_input(
-            "Probabilities a",
-            key="a",
-            value=D["a"],
-            bind="query-params",
-            max_chars=120,
-            help="K = 2..10 numbers in (0, 1) summing to 1, e.g. 0.8, 0.1, 0.1",
-        )
-        b_text = c2.text_input(
-            "Probabilities b",
-            key="b",
-            value=D["b"],
-            bind="query-params",
-            max_chars=120,
-            help="same number of classes as a",
-        )
+        a_text = controls.vector_input(c1, "Probabilities a", "a", D["a"], help=A_HELP)
+        b_text = controls.vector_input(c2, "Probabilities b", "b", D["b"], help=B_HELP)
         a = ua.parse(a_text, "a")
         b = ua.parse(b_text, "b")
         k = a.size
@@ -199,15 +131,7 @@ with frame.page("gradient_anatomy"):
         left, right = st.columns(2)
         charts.show(ua.target_chart(k, float(a[t - 1])), container=left)
         charts.show(ua.split_chart(float(a[t - 1])), container=right)
-        st.dataframe(
-            table,
-            hide_index=True,
-            width="stretch",
-            column_config={
-                c: st.column_config.NumberColumn(format="%.4f") for c in table.columns[2:]
-            },
-        )
-        frame.csv_download(table, "softmax_k_classes")
+        frame.number_table(table, "softmax_k_classes", table.columns[2:], "%.4f")
         if k == 3:
             frame.csv_download(ua.simplex_table(t - 1, shown), "simplex_losses")
         frame.csv_download(ua.target_curves(k), "target_gradient_curves")

@@ -4,9 +4,17 @@ cross-entropy do regression, can MSE do classification?", its second discussion)
 import streamlit as st
 
 from ui import ce_regression as cr
-from ui import charts, frame
+from ui import charts, controls, frame
 
 D = cr.DEFAULTS
+#: The bounded number widgets (URL keys; their defaults are ``cr.DEFAULTS``).
+SPAN = controls.NumberSpec("Sweep z_1 over G_1 ± span", 1.0, 50.0, 1.0)
+FIT_WIDGETS = {
+    "epochs": controls.NumberSpec("Epochs", 10, 3000, 10),
+    "lr": controls.NumberSpec("Learning rate", 0.001, 50.0, 0.1, slider=False, format="%.3f"),
+    "noise": controls.NumberSpec("Noise σ", 0.0, 2.0, 0.05),
+    "seed": controls.NumberSpec("Seed", 0, 999, 1, slider=False),
+}
 
 with frame.page("ce_for_regression"):
     frame.presets(cr.presets())
@@ -26,31 +34,9 @@ with frame.page("ce_for_regression"):
 
     with soft_tab:
         c1, c2, c3 = st.columns([2, 2, 3], vertical_alignment="bottom")
-        G_text = c1.text_input(
-            "Target G",
-            key="G",
-            value=D["G"],
-            bind="query-params",
-            max_chars=120,
-            help=cr.VECTOR_HELP,
-        )
-        z_text = c2.text_input(
-            "Prediction z",
-            key="z",
-            value=D["z"],
-            bind="query-params",
-            max_chars=120,
-            help=cr.VECTOR_HELP,
-        )
-        span = c3.slider(
-            "Sweep z_1 over G_1 ± span",
-            min_value=1.0,
-            max_value=50.0,
-            step=1.0,
-            key="span",
-            value=D["span"],
-            bind="query-params",
-        )
+        G_text = controls.vector_input(c1, "Target G", "G", D["G"], help=cr.VECTOR_HELP)
+        z_text = controls.vector_input(c2, "Prediction z", "z", D["z"], help=cr.VECTOR_HELP)
+        span = controls.number(c3, "span", SPAN, D["span"])
         with cr.section():
             G, z = tuple(cr.parse(G_text, "G")), tuple(cr.parse(z_text, "z"))
             c = cr.comparison(G, z)
@@ -70,26 +56,14 @@ with frame.page("ce_for_regression"):
             m[2].metric("largest |CE gradient|", cr.fmt(float(abs(c.ce_grad).max()), 4))
             m[3].metric("MSE loss Σ(z − G)²", cr.fmt(c.mse, 4))
             table = cr.comparison_table(c)
-            st.dataframe(
-                table,
-                hide_index=True,
-                width="stretch",
-                column_config={
-                    col: st.column_config.NumberColumn(format="%.6f") for col in table.columns[1:]
-                },
-            )
-            frame.csv_download(table, "ce_vs_mse_gradients")
+            frame.number_table(table, "ce_vs_mse_gradients", table.columns[1:], "%.6f")
             frame.csv_download(sw, "gradient_sweep", label="Download the sweep (CSV)")
 
     with sum_tab:
         # No chart here: the two vectors and their normalised forms are the figure.
         c1, c2 = figure(cr.PART_SUM).columns(2)
-        u_text = c1.text_input(
-            "Vector u", key="u", value=D["u"], bind="query-params", max_chars=120
-        )
-        w_text = c2.text_input(
-            "Vector w", key="w", value=D["w"], bind="query-params", max_chars=120
-        )
+        u_text = controls.vector_input(c1, "Vector u", "u", D["u"])
+        w_text = controls.vector_input(c2, "Vector w", "w", D["w"])
         nu, why_u = cr.sum_normalised(u_text, "u")
         nw, why_w = cr.sum_normalised(w_text, "w")
         c1.metric("u / sum(u)", cr.vec(nu) if nu is not None else "—")
@@ -105,44 +79,7 @@ with frame.page("ce_for_regression"):
                 frame.takeaway(sentence)
 
     with fit_tab:
-        c1, c2, c3, c4 = st.columns(4)
-        epochs = c1.slider(
-            "Epochs",
-            min_value=10,
-            max_value=3000,
-            step=10,
-            key="epochs",
-            value=D["epochs"],
-            bind="query-params",
-        )
-        lr = c2.number_input(
-            "Learning rate",
-            min_value=0.001,
-            max_value=50.0,
-            step=0.1,
-            format="%.3f",
-            key="lr",
-            value=D["lr"],
-            bind="query-params",
-        )
-        noise = c3.slider(
-            "Noise σ",
-            min_value=0.0,
-            max_value=2.0,
-            step=0.05,
-            key="noise",
-            value=D["noise"],
-            bind="query-params",
-        )
-        seed = c4.number_input(
-            "Seed",
-            min_value=0,
-            max_value=999,
-            step=1,
-            key="seed",
-            value=D["seed"],
-            bind="query-params",
-        )
+        epochs, lr, noise, seed = controls.numbers(st.columns(4), FIT_WIDGETS, D)
         fit, hist, summary = cr.experiment(cr.fit_config(epochs, lr, noise, seed))
         # Divergence is what the "learning rate 20" preset shows: said in words, in a caption
         # above the figure (a yellow warning would read as a fault of the page).

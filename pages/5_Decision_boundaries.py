@@ -7,6 +7,7 @@ from ui import controls, frame, player, reproduce, upload
 
 DEFAULT_LOSSES = ["cross_entropy", "mse", "mae", "hinge"]
 MODEL = {"layers": 2, "width": 32, "act": "tanh", "opt": "adam", "lr": 0.01, "epochs": 150}
+DRIVE_HELP = "point size = |∂L/∂z|, how hard each training point pulls on the model"
 
 PRESETS = {
     "MSE is slow on spirals": {
@@ -21,17 +22,7 @@ PRESETS = {
         "flip": 0.0,
         "drive": True,
     },
-    "Hinge has no probabilities": {
-        "dataset": "moons",
-        "losses": ["cross_entropy", "hinge"],
-        "layers": 1,
-        "width": 32,
-        "opt": "adam",
-        "lr": 0.01,
-        "epochs": 300,
-        "flip": 0.0,
-        "drive": True,
-    },
+    "Hinge has no probabilities": {**controls.HINGE_PRESET, "flip": 0.0, "drive": True},
     "3 classes: hinge stops pulling on half the points, CE on none": {
         "dataset": "blobs",
         "blobs_n_classes": 3,
@@ -104,13 +95,7 @@ with frame.page("decision_boundaries"):
         key="epoch",
         bind="query-params",
     )
-    drive = c2.toggle(
-        "Who drives learning",
-        value=True,
-        key="drive",
-        help="point size = |∂L/∂z|, how hard each training point pulls on the model",
-        bind="query-params",
-    )
+    drive = controls.toggle(c2, "Who drives learning", "drive", True, help=DRIVE_HELP)
 
     panels = ub.compute_panels(key, epoch)
     with figure:
@@ -121,11 +106,9 @@ with frame.page("decision_boundaries"):
 
     summary = ub.summary_frame(panels, runs)
     st.dataframe(ub.styled_summary(summary), hide_index=True)
-    c1, c2, c3 = st.columns(3)
-    with c1:
-        frame.csv_download(summary, "boundaries_summary", label="Summary CSV")
-    with c2:
-        frame.csv_download(points, "boundaries_points", label="Points + gradients CSV")
-    with c3:
-        frame.csv_download(cells, "boundaries_grid", label="Decision surface CSV")
+    frame.csv_downloads(
+        (summary, "boundaries_summary", "Summary CSV"),
+        (points, "boundaries_points", "Points + gradients CSV"),
+        (cells, "boundaries_grid", "Decision surface CSV"),
+    )
     reproduce.for_comparison(key, ds, ub.configs(key))

@@ -7,8 +7,14 @@ from ui import training as ut
 
 DEFAULT_LOSSES = ["cross_entropy", "mse", "mae", "hinge"]
 MODEL = {"layers": 2, "width": 32, "act": "tanh", "opt": "adam", "lr": 0.01, "epochs": 200}
-MAX_EPOCHS = 1000
+#: This page's cap on the epochs a link may ask for (every one trains several seeds).
+TRAINING_CURVES_MAX_EPOCHS = 1000
 MAX_SEEDS = 10
+SEEDS_HELP = "each seed: other initial weights and batch order (the data stay the same)"
+SEEDS = controls.NumberSpec("Seeds", 1, MAX_SEEDS, 1, slider=False, help=SEEDS_HELP)
+TARGET = controls.NumberSpec("Target test accuracy", 0.5, 1.0, 0.01)
+BANDS = ["minmax", "sd"]
+BAND_HELP = "minmax: from the lowest to the highest seed; sd: mean ± 1 standard deviation"
 
 PRESETS = {
     "MSE is slow (digits, plain SGD)": {
@@ -38,17 +44,7 @@ PRESETS = {
         "seeds": 2,
         "target": 0.9,
     },
-    "Hinge has no probabilities": {
-        "dataset": "moons",
-        "losses": ["cross_entropy", "hinge"],
-        "layers": 1,
-        "width": 32,
-        "opt": "adam",
-        "lr": 0.01,
-        "epochs": 300,
-        "seeds": 3,
-        "target": 0.95,
-    },
+    "Hinge has no probabilities": {**controls.HINGE_PRESET, "seeds": 3, "target": 0.95},
     "Digits, 10 classes: MAE is the slowest to 90%": {
         "dataset": "digits",
         "digits_n_classes": 10,
@@ -77,37 +73,13 @@ PRESETS = {
 with frame.page("training_curves"):
     frame.presets(PRESETS)
     data = upload.dataset_controls(ut.DATASETS, default="spirals")
-    model = controls.model_controls(MODEL, max_epochs=MAX_EPOCHS)
+    model = controls.model_controls(MODEL, max_epochs=TRAINING_CURVES_MAX_EPOCHS)
     chosen = controls.loss_controls(DEFAULT_LOSSES)
     params = controls.loss_param_controls(chosen)
     st.sidebar.markdown("**Seeds and yardstick**")
-    n_seeds = st.sidebar.number_input(
-        "Seeds",
-        min_value=1,
-        max_value=MAX_SEEDS,
-        value=3,
-        step=1,
-        key="seeds",
-        help="each seed: other initial weights and batch order (the data stay the same)",
-        bind="query-params",
-    )
-    spread = st.sidebar.selectbox(
-        "Band over seeds",
-        ["minmax", "sd"],
-        index=0,
-        key="band",
-        help="minmax: from the lowest to the highest seed; sd: mean ± 1 standard deviation",
-        bind="query-params",
-    )
-    target = st.sidebar.slider(
-        "Target test accuracy",
-        min_value=0.5,
-        max_value=1.0,
-        value=0.9,
-        step=0.01,
-        key="target",
-        bind="query-params",
-    )
+    n_seeds = controls.number(st.sidebar, "seeds", SEEDS, 3)
+    spread = controls.select(st.sidebar, "Band over seeds", BANDS, "band", "minmax", help=BAND_HELP)
+    target = controls.number(st.sidebar, "target", TARGET, 0.9)
     if not chosen:
         st.warning("Choose at least one loss in the sidebar.", icon=":material/info:")
         st.stop()

@@ -1,5 +1,7 @@
 """Outlier robustness: regression outliers and classification label noise, one loss at a time."""
 
+from typing import NamedTuple
+
 import streamlit as st
 
 from ui import charts, controls, frame, reproduce, upload
@@ -76,112 +78,82 @@ PRESETS = {
     },
 }
 
+
+class Corruption(NamedTuple):
+    """One task's corruption controls: sidebar heading, the kind radio and the sliders."""
+
+    prefix: str  # of the task's URL keys (rdataset, rlosses, ...)
+    title: str
+    kind_label: str
+    kinds: tuple[str, ...]
+    kind_key: str
+    sliders: dict[str, controls.NumberSpec]  # rate first, then (outliers) magnitude
+    losses: tuple[str, ...]
+
+
+CORRUPTIONS = {
+    "regression": Corruption(
+        "r",
+        "Outliers",
+        "Kind (response: y shifted; leverage: x shifted)",
+        ui.REGRESSION_KINDS,
+        "okind",
+        {
+            "frac": controls.NumberSpec("Share of training points", 0.0, 0.45, 0.05),
+            "mag": controls.NumberSpec("Magnitude (standard units)", -20.0, 20.0, 0.5),
+        },
+        ui.REGRESSION_LOSSES,
+    ),
+    "classification": Corruption(
+        "c",
+        "Label noise",
+        "Kind (symmetric: any other class; pair: k → k+1)",
+        ui.CLASSIFICATION_KINDS,
+        "nkind",
+        {"rate": controls.NumberSpec("Share of training labels flipped", 0.0, 0.6, 0.05)},
+        ui.CLASSIFICATION_LOSSES,
+    ),
+}
+#: The model's number widgets (URL keys with the task's prefix: rlr, cepochs, ...).
+LR = controls.NumberSpec("Learning rate", 0.0001, 10.0, 0.01, slider=False, format="%.4f")
+EPOCHS = controls.NumberSpec("Epochs", 10, 500, 10)
+
 with frame.page("outlier_robustness"):
     frame.presets(PRESETS)
     # Widgets declare their defaults (value=/index=) instead of st.session_state.setdefault:
     # Streamlit drops a URL value equal to the widget's declared default, so they must agree.
     # Radios bind their *displayed* label to the URL, so their options are the short names.
     D = DEFAULTS
-    task = st.radio("Task", TASKS, index=0, horizontal=True, key="task", bind="query-params")
+    task = controls.radio(st, "Task", TASKS, "task")
     sb = st.sidebar
+    cor = CORRUPTIONS[task]
+    prefix = cor.prefix
     if task == "regression":
         data = upload.dataset_controls(
             ui.REGRESSION_DATASETS,
             default="linear_1d",
-            prefix="r",
+            prefix=prefix,
             skip=("test_fraction",),
             dims=1,
             tasks=("regression",),
         )
-        sb.markdown("**Outliers**")
-        kind = sb.radio(
-            "Kind (response: y shifted; leverage: x shifted)",
-            ui.REGRESSION_KINDS,
-            index=0,
-            key="okind",
-            bind="query-params",
-        )
-        rate = sb.slider(
-            "Share of training points",
-            0.0,
-            0.45,
-            D["frac"],
-            step=0.05,
-            key="frac",
-            bind="query-params",
-        )
-        magnitude = sb.slider(
-            "Magnitude (standard units)",
-            -20.0,
-            20.0,
-            D["mag"],
-            step=0.5,
-            key="mag",
-            bind="query-params",
-        )
-        names = controls.loss_controls(
-            ui.REGRESSION_LOSSES, task="regression", key="rlosses", container=sb
-        )
-        prefix = "r"
     else:
         st.session_state.setdefault("cmoons_n_samples", 200)  # half the default: a faster sweep
         data = upload.dataset_controls(
-            controls.datasets_2d(), default="moons", prefix="c", skip=("test_fraction",), dims=2
+            controls.datasets_2d(), default="moons", prefix=prefix, skip=("test_fraction",), dims=2
         )
-        sb.markdown("**Label noise**")
-        kind = sb.radio(
-            "Kind (symmetric: any other class; pair: k → k+1)",
-            ui.CLASSIFICATION_KINDS,
-            index=0,
-            key="nkind",
-            bind="query-params",
-        )
-        rate = sb.slider(
-            "Share of training labels flipped",
-            0.0,
-            0.6,
-            D["rate"],
-            step=0.05,
-            key="rate",
-            bind="query-params",
-        )
-        magnitude = 0.0
-        names = controls.loss_controls(
-            ui.CLASSIFICATION_LOSSES, task="classification", key="closses", container=sb
-        )
-        prefix = "c"
+    sb.markdown(f"**{cor.title}**")
+    kind = controls.radio(sb, cor.kind_label, cor.kinds, cor.kind_key, horizontal=False)
+    values = controls.numbers(sb, cor.sliders, D)
+    rate = values[0]
+    magnitude = values[1] if len(values) > 1 else 0.0  # flipped labels have no magnitude
+    names = controls.loss_controls(cor.losses, task=task, key=f"{prefix}losses", container=sb)
     sb.markdown("**Model** (full batch, float32)")
-    models = list(ui.MODELS)
     model = ui.model_choice(
-        sb.selectbox(
-            "Hidden layers",
-            models,
-            index=models.index(D[f"{prefix}model"]),
-            key=f"{prefix}model",
-            bind="query-params",
-        ),
-        lr=sb.number_input(
-            "Learning rate",
-            0.0001,
-            10.0,
-            D[f"{prefix}lr"],
-            step=0.01,
-            format="%.4f",
-            key=f"{prefix}lr",
-            bind="query-params",
-        ),
-        epochs=sb.slider(
-            "Epochs",
-            10,
-            500,
-            D[f"{prefix}epochs"],
-            step=10,
-            key=f"{prefix}epochs",
-            bind="query-params",
-        ),
-        optimizer=sb.selectbox(
-            "Optimizer", ui.OPTIMIZERS, index=0, key=f"{prefix}opt", bind="query-params"
-        ),
+        controls.select(sb, "Hidden layers", ui.MODELS, f"{prefix}model", D[f"{prefix}model"]),
+        lr=controls.number(sb, f"{prefix}lr", LR, D[f"{prefix}lr"]),
+        epochs=controls.number(sb, f"{prefix}epochs", EPOCHS, D[f"{prefix}epochs"]),
+        optimizer=controls.select(sb, "Optimizer", ui.OPTIMIZERS, f"{prefix}opt", ui.OPTIMIZERS[0]),
         seed=data.kwargs.get("seed", 0),
     )
     if not names:
@@ -196,11 +168,10 @@ with frame.page("outlier_robustness"):
         st.subheader("Fits with outliers")
         charts.show(ui.scatter_chart(key), height="content")
         points, lines = ui.scatter_frames(key)
-        c = st.columns(2)
-        with c[0]:
-            frame.csv_download(points, "outlier_points", label="Points (CSV)")
-        with c[1]:
-            frame.csv_download(lines, "outlier_fits", label="Fitted curves (CSV)")
+        frame.csv_downloads(
+            (points, "outlier_points", "Points (CSV)"),
+            (lines, "outlier_fits", "Fitted curves (CSV)"),
+        )
     else:
         st.subheader(f"Decision boundaries at {rate:.0%} flipped labels")
         st.caption(ui.MAP_NOTE)
@@ -208,11 +179,10 @@ with frame.page("outlier_robustness"):
         for i, name in enumerate(key.losses):
             charts.show(ui.boundary_map(key, name), container=cols[i % 3], height="content")
         cells, pts = ui.boundary_frames(key)
-        c = st.columns(2)
-        with c[0]:
-            frame.csv_download(cells, "noise_boundaries", label="Boundary grid (CSV)")
-        with c[1]:
-            frame.csv_download(pts, "noise_points", label="Points (CSV)")
+        frame.csv_downloads(
+            (cells, "noise_boundaries", "Boundary grid (CSV)"),
+            (pts, "noise_points", "Points (CSV)"),
+        )
     st.dataframe(ui.styled_table(table), hide_index=True, width="stretch")
     frame.csv_download(table, f"{task}_scores", label="Scores (CSV)")
     frame.takeaway(ui.fit_takeaway(key, table))
@@ -223,7 +193,7 @@ with frame.page("outlier_robustness"):
     c = st.columns([1, 1, 2])
     n_seeds = c[0].slider("Seeds", 1, 5, D["seeds"], key="seeds", bind="query-params")
     n_rates = c[1].slider("Rates", 3, 7, D["nrates"], key="nrates", bind="query-params")
-    run = c[2].toggle("Run the sweep", D["sweep"], key="sweep", bind="query-params")
+    run = controls.toggle(c[2], "Run the sweep", "sweep", D["sweep"])
     rates = ui.rates(task, n_rates)
     seeds = tuple(range(n_seeds))
     st.caption(ui.sweep_caption(rates, seeds))
@@ -233,8 +203,7 @@ with frame.page("outlier_robustness"):
         bar.empty()
         charts.show(ui.sweep_chart(key, rates, seeds), height="content")
         frame.takeaway(ui.sweep_takeaway(agg, task, ui.flip_limit(key)))
-        c = st.columns(2)
-        with c[0]:
-            frame.csv_download(agg, f"{task}_sweep_mean", label="Sweep means (CSV)")
-        with c[1]:
-            frame.csv_download(raw, f"{task}_sweep_runs", label="Every run (CSV)")
+        frame.csv_downloads(
+            (agg, f"{task}_sweep_mean", "Sweep means (CSV)"),
+            (raw, f"{task}_sweep_runs", "Every run (CSV)"),
+        )

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import frame
+from ui import controls, frame
 from ui import reference as ref
 
 # Widget defaults, declared on the widgets: Streamlit drops a URL value equal to the widget's
@@ -31,7 +31,7 @@ with frame.page("loss_reference"):
         default=D["props"],
         bind="query-params",
     )
-    expand = c4.toggle("Expand all", key="open", value=D["open"], bind="query-params")
+    expand = controls.toggle(c4, "Expand all", "open", D["open"])
 
     every = ref.all_losses()
     shown = [loss for loss in every if ref.matches(loss, query, tasks, props)]

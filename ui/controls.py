@@ -1,4 +1,6 @@
-"""Shared sidebar controls: dataset and its parameters, model, optimizer, losses.
+"""Shared controls: the URL-bound widgets every page draws (:class:`NumberSpec` with
+:func:`number`/:func:`numbers`, :func:`select`, :func:`radio`, :func:`toggle`,
+:func:`vector_input`), and the sidebar's dataset and its parameters, model, optimizer, losses.
 
 Every widget is bound to the URL (``bind="query-params"``, the key is the parameter name) and
 bounded, so a hostile link cannot start unbounded work. Every widget declares its default with
@@ -11,7 +13,7 @@ presets (``frame.presets``) set these keys in ``st.session_state``. The controls
 
 Usage::
 
-    data = controls.dataset_controls(controls.datasets_2d(), default="moons")
+    data = controls.dataset_picker(st.sidebar, controls.datasets_2d(), default="moons")
     model = controls.model_controls({"epochs": 200, "lr": 0.01})
     chosen = controls.loss_controls(["cross_entropy", "mse"])
     ds = data.load()
@@ -27,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import streamlit as st
@@ -36,8 +38,9 @@ from core import cost, datasets, losses, models, optim, train
 from core.losses import LossParams
 from ui import identity, state
 
-#: Hard limits that bound the work any URL can ask for.
-MAX_EPOCHS = 2000
+#: Hard limits that bound the work any URL can ask for (``EPOCHS_WIDGET_MAX``: the epochs a model
+#: widget or link may ask for, far below the engine's own bound ``core.cost.MAX_EPOCHS``).
+EPOCHS_WIDGET_MAX = 2000
 MAX_LAYERS = 3
 MAX_WIDTH = 256
 MAX_SEED = 10_000
@@ -59,7 +62,22 @@ MODEL_DEFAULTS: dict[str, Any] = {
     "seed": 0,
 }
 
+#: "Hinge has no probabilities": a lecture preset that Decision boundaries and Training curves
+#: share (keys of :func:`dataset_picker`, :func:`model_controls`, :func:`loss_controls`); each
+#: page adds the values of its own controls.
+HINGE_PRESET: dict[str, Any] = {
+    "dataset": "moons",
+    "losses": ["cross_entropy", "hinge"],
+    "layers": 1,
+    "width": 32,
+    "opt": "adam",
+    "lr": 0.01,
+    "epochs": 300,
+}
+
 OPTIMIZER_TITLES = {"sgd": "SGD", "momentum": "SGD + momentum", "adam": "Adam"}
+OPTIMIZER_HELP = "sgd: plain gradient descent; momentum: SGD + momentum 0.9; adam: Adam"
+BATCH_HELP = "'full' = one gradient step per epoch on all training points"
 
 
 # --------------------------------------------------------------------------- choices
@@ -82,17 +100,11 @@ class DataChoice:
 
 
 @dataclass(frozen=True)
-class ModelChoice:
-    """Model and training settings shared by every loss of a comparison."""
+class ModelChoice(train.Training):
+    """Model and training settings shared by every loss of a comparison (``train.Training``
+    with one hidden layer by default)."""
 
     hidden: tuple[int, ...] = (32,)
-    activation: str = "tanh"
-    optimizer: str = "adam"
-    lr: float = 0.01
-    epochs: int = 300
-    batch_size: int | None = None
-    l2: float = 0.0
-    seed: int = 0
 
     def config(
         self,
@@ -101,20 +113,9 @@ class ModelChoice:
         **overrides: Any,
     ) -> train.TrainConfig:
         """The ``train.TrainConfig`` for ``loss`` with these settings (``overrides`` win)."""
-        kw: dict[str, Any] = {
-            "loss": loss,
-            "loss_params": dict(loss_params or {}),
-            "hidden": self.hidden,
-            "activation": self.activation,
-            "optimizer": self.optimizer,
-            "lr": self.lr,
-            "epochs": self.epochs,
-            "batch_size": self.batch_size,
-            "l2": self.l2,
-            "seed": self.seed,
-        }
-        kw.update(overrides)
-        return train.TrainConfig(**kw)
+        settings = {f.name: getattr(self, f.name) for f in fields(self)}
+        loss_kw = {"loss": loss, "loss_params": dict(loss_params or {})}
+        return train.TrainConfig(**{**settings, **loss_kw, **overrides})
 
     @property
     def describe(self) -> str:
@@ -128,6 +129,112 @@ class ModelChoice:
         )
 
 
+# --------------------------------------------------------------------------- URL-bound widgets
+
+
+@dataclass(frozen=True)
+class NumberSpec:
+    """A bounded number widget: a slider, or a number input when ``slider`` is false.
+
+    The types of ``low``, ``high`` and ``step`` are the widget's (int or float): Streamlit wants
+    them alike, and a link's value is read as that type.
+    """
+
+    label: str
+    low: float
+    high: float
+    step: float
+    slider: bool = True
+    format: str | None = None
+    help: str | None = None
+
+
+def number(box: Any, key: str, spec: NumberSpec, value: Any, **kwargs: Any) -> Any:
+    """Draw ``spec`` in ``box``, bound to the URL parameter ``key``, declaring ``value`` (converted
+    to the range's type) as its default; ``kwargs`` go to Streamlit (``width``, ``disabled``).
+
+    The declared default is what a link is read against: Streamlit drops a URL value equal to
+    it, so a page must declare the same default (and key, range and type) in every release.
+    """
+    draw = box.slider if spec.slider else box.number_input
+    return draw(
+        spec.label,
+        min_value=spec.low,
+        max_value=spec.high,
+        value=type(spec.low)(value),
+        step=spec.step,
+        format=spec.format,
+        key=key,
+        help=spec.help,
+        bind="query-params",
+        **kwargs,
+    )
+
+
+def numbers(
+    boxes: Any,
+    specs: Mapping[str, NumberSpec],
+    defaults: Mapping[str, Any],
+    *,
+    prefix: str = "",
+    **kwargs: Any,
+) -> list[Any]:
+    """One :func:`number` per spec, in order: keys ``prefix + name``, defaults ``defaults[name]``.
+
+    ``boxes`` is one container for all of them, or one each (e.g. ``st.columns(4)``).
+    """
+    if not isinstance(boxes, list | tuple):
+        boxes = [boxes] * len(specs)
+    return [
+        number(box, f"{prefix}{name}", spec, defaults[name], **kwargs)
+        for box, (name, spec) in zip(boxes, specs.items(), strict=True)
+    ]
+
+
+def toggle(box: Any, label: str, key: str, value: bool, help: str | None = None) -> bool:
+    """A URL-bound on/off switch declaring ``value`` as its default (``?key=true``)."""
+    return box.toggle(label, value=value, key=key, help=help, bind="query-params")
+
+
+def select(
+    box: Any, label: str, options: Sequence[Any], key: str, default: Any, **kwargs: Any
+) -> Any:
+    """A URL-bound selectbox declaring ``default`` as its default; the URL holds the option
+    itself (so no ``format_func``). ``kwargs`` go to Streamlit (``help``, ``disabled``)."""
+    options = list(options)
+    index = options.index(default)
+    return box.selectbox(label, options, index=index, key=key, bind="query-params", **kwargs)
+
+
+def radio(
+    box: Any,
+    label: str,
+    options: Sequence[str],
+    key: str,
+    *,
+    horizontal: bool = True,
+    help: str | None = None,
+) -> str:
+    """A URL-bound radio whose default is its first option; the URL holds the option's label."""
+    return box.radio(
+        label,
+        list(options),
+        index=0,
+        key=key,
+        help=help,
+        horizontal=horizontal,
+        bind="query-params",
+    )
+
+
+def vector_input(box: Any, label: str, key: str, value: str, help: str | None = None) -> str:
+    """A URL-bound text field for a short list of numbers (``1, 2, 3``); 120 characters at most,
+    so a link cannot smuggle in a long computation."""
+    return box.text_input(
+        label, key=key, value=value, bind="query-params", max_chars=120, help=help
+    )
+
+
 # --------------------------------------------------------------------------- helpers
 
 
@@ -136,18 +243,17 @@ def datasets_2d() -> list[str]:
     return [n for n in datasets.names("classification") if n not in HIGH_DIMENSIONAL]
 
 
-def dataset_controls(
-    names: Sequence[str],
-    *,
-    default: str,
-    prefix: str = "",
-    skip: Sequence[str] = (),
-    container: Any = None,
+def dataset_picker(
+    box: Any, names: Sequence[str], *, default: str, prefix: str = "", skip: Sequence[str] = ()
 ) -> DataChoice:
-    """Dataset selectbox plus one bounded widget per dataset parameter.
+    """Dataset selectbox plus one bounded widget per dataset parameter, drawn in ``box``.
+
+    Pages reach it through :func:`ui.upload.dataset_controls` (built-in data or a CSV).
 
     Parameters
     ----------
+    box
+        Where to draw (e.g. ``st.sidebar``).
     names
         The datasets to offer (``datasets.names(...)`` or :func:`datasets_2d`).
     default
@@ -156,20 +262,10 @@ def dataset_controls(
         Prepended to every key (for a second set of controls on one page).
     skip
         Parameters to leave at their defaults (not shown), e.g. ``("test_fraction",)``.
-    container
-        Where to draw (default: the sidebar).
     """
-    box = container if container is not None else st.sidebar
     key = f"{prefix}dataset"
-    names = list(names)
-    name = box.selectbox(
-        "Dataset",
-        names,
-        index=names.index(default),
-        key=key,
-        bind="query-params",
-        help=", ".join(f"{n}: {datasets.info(n).title}" for n in names),
-    )
+    about = ", ".join(f"{n}: {datasets.info(n).title}" for n in names)
+    name = select(box, "Dataset", names, key, default, help=about)
     spec = datasets.info(name)
     params: dict[str, Any] = {}
     shown = [p for p in spec.params.values() if p.name not in skip]
@@ -189,40 +285,12 @@ def _param_widget(box: Any, dataset: str, p: datasets.Param, prefix: str) -> Any
     key = f"{prefix}{dataset}_{p.name}"
     label = p.name.replace("_", " ").capitalize()
     if p.choices:
-        choices = list(p.choices)
-        return box.selectbox(
-            label,
-            choices,
-            index=choices.index(p.default),
-            key=key,
-            help=p.help,
-            bind="query-params",
-        )
+        return select(box, label, p.choices, key, p.default, help=p.help)
     if p.integer:
-        return int(
-            box.number_input(
-                label,
-                min_value=int(p.low),
-                max_value=int(p.high),
-                value=int(p.default),
-                step=1,
-                key=key,
-                help=p.help,
-                bind="query-params",
-            )
-        )
-    return float(
-        box.slider(
-            label,
-            min_value=float(p.low),
-            max_value=float(p.high),
-            value=float(p.default),
-            step=_step(p.low, p.high),
-            key=key,
-            help=p.help,
-            bind="query-params",
-        )
-    )
+        spec = NumberSpec(label, int(p.low), int(p.high), 1, slider=False, help=p.help)
+        return int(number(box, key, spec, p.default))
+    spec = NumberSpec(label, float(p.low), float(p.high), _step(p.low, p.high), help=p.help)
+    return float(number(box, key, spec, p.default))
 
 
 def _step(low: float, high: float) -> float:
@@ -237,112 +305,51 @@ def _step(low: float, high: float) -> float:
     return 10 * power
 
 
+#: The number widgets of :func:`model_controls` (a page may lower the epochs' maximum).
+MODEL_WIDGETS = {
+    "layers": NumberSpec("Hidden layers", 0, MAX_LAYERS, 1, slider=False, help="0 = linear model"),
+    "width": NumberSpec("Width", 1, MAX_WIDTH, 1, slider=False, help="units per hidden layer"),
+    "lr": NumberSpec("Learning rate", *LR_RANGE, 0.001, slider=False, format="%g"),
+    "epochs": NumberSpec("Epochs", 1, EPOCHS_WIDGET_MAX, 10, slider=False),
+    "l2": NumberSpec("L2 penalty", 0.0, 1.0, 0.001, slider=False, format="%g"),
+    "seed": NumberSpec("Seed (initial weights, batch order)", 0, MAX_SEED, 1, slider=False),
+}
+
+
 def model_controls(
     defaults: Mapping[str, Any] | None = None,
     *,
     prefix: str = "",
-    max_epochs: int = MAX_EPOCHS,
+    max_epochs: int = EPOCHS_WIDGET_MAX,
     container: Any = None,
 ) -> ModelChoice:
     """Model (layers, width, activation) and training (optimizer, lr, epochs, batch, L2, seed).
 
     ``defaults`` overrides :data:`MODEL_DEFAULTS` (keys as there); ``max_epochs`` bounds the
-    epochs a URL can ask for (at most :data:`MAX_EPOCHS`).
+    epochs a URL can ask for (at most :data:`EPOCHS_WIDGET_MAX`).
     """
     box = container if container is not None else st.sidebar
     d = {**MODEL_DEFAULTS, **(defaults or {})}
-    max_epochs = min(int(max_epochs), MAX_EPOCHS)
+    w = dict(MODEL_WIDGETS)
+    w["epochs"] = replace(w["epochs"], high=min(int(max_epochs), EPOCHS_WIDGET_MAX))
     k = {name: f"{prefix}{name}" for name in d}
-    acts, opts, batches = list(models.ACTIVATIONS), list(optim.NAMES), list(BATCH_SIZES)
 
     box.markdown("**Model**")
     c1, c2 = box.columns(2)
-    layers = c1.number_input(
-        "Hidden layers",
-        min_value=0,
-        max_value=MAX_LAYERS,
-        value=int(d["layers"]),
-        step=1,
-        key=k["layers"],
-        help="0 = linear model",
-        bind="query-params",
-    )
-    width = c2.number_input(
-        "Width",
-        min_value=1,
-        max_value=MAX_WIDTH,
-        value=int(d["width"]),
-        step=1,
-        key=k["width"],
-        help="units per hidden layer",
-        bind="query-params",
-        disabled=layers == 0,
-    )
-    activation = box.selectbox(
-        "Activation",
-        acts,
-        index=acts.index(d["act"]),
-        key=k["act"],
-        bind="query-params",
-        disabled=layers == 0,
+    layers = number(c1, k["layers"], w["layers"], d["layers"])
+    width = number(c2, k["width"], w["width"], d["width"], disabled=layers == 0)
+    activation = select(
+        box, "Activation", models.ACTIVATIONS, k["act"], d["act"], disabled=layers == 0
     )
     box.markdown("**Training**")
-    optimizer = box.selectbox(
-        "Optimizer",
-        opts,
-        index=opts.index(d["opt"]),
-        key=k["opt"],
-        help="sgd: plain gradient descent; momentum: SGD + momentum 0.9; adam: Adam",
-        bind="query-params",
-    )
+    optimizer = select(box, "Optimizer", optim.NAMES, k["opt"], d["opt"], help=OPTIMIZER_HELP)
     c1, c2 = box.columns(2)
-    lr = c1.number_input(
-        "Learning rate",
-        min_value=LR_RANGE[0],
-        max_value=LR_RANGE[1],
-        value=float(d["lr"]),
-        step=0.001,
-        format="%g",
-        key=k["lr"],
-        bind="query-params",
-    )
-    epochs = c2.number_input(
-        "Epochs",
-        min_value=1,
-        max_value=max_epochs,
-        value=int(d["epochs"]),
-        step=10,
-        key=k["epochs"],
-        bind="query-params",
-    )
+    lr = number(c1, k["lr"], w["lr"], d["lr"])
+    epochs = number(c2, k["epochs"], w["epochs"], d["epochs"])
     c1, c2 = box.columns(2)
-    batch = c1.selectbox(
-        "Batch size",
-        batches,
-        index=batches.index(str(d["batch"])),
-        key=k["batch"],
-        help="'full' = one gradient step per epoch on all training points",
-        bind="query-params",
-    )
-    l2 = c2.number_input(
-        "L2 penalty",
-        min_value=0.0,
-        max_value=1.0,
-        value=float(d["l2"]),
-        step=0.001,
-        format="%g",
-        key=k["l2"],
-        bind="query-params",
-    )
-    seed = box.number_input(
-        "Seed (initial weights, batch order)",
-        min_value=0,
-        max_value=MAX_SEED,
-        value=int(d["seed"]),
-        step=1,
-        key=k["seed"],
-        bind="query-params",
-    )
+    batch = select(c1, "Batch size", BATCH_SIZES, k["batch"], str(d["batch"]), help=BATCH_HELP)
+    l2 = number(c2, k["l2"], w["l2"], d["l2"])
+    seed = number(box, k["seed"], w["seed"], d["seed"])
     return ModelChoice(
         hidden=tuple([int(width)] * int(layers)),
         activation=str(activation),
@@ -527,16 +534,9 @@ def loss_param_controls(
             for h in loss.hyperparameters:
                 lo = h.low if h.ui_low is None else h.ui_low
                 hi = h.high if h.ui_high is None else h.ui_high
-                value = st.slider(
-                    f"{short_label(loss.name)}: {h.name.replace('_', ' ')}",
-                    min_value=float(lo),
-                    max_value=float(hi),
-                    value=float(h.default),
-                    step=_step(lo, hi),
-                    key=f"{loss.name}_{h.name}",
-                    help=h.help or None,
-                    bind="query-params",
-                )
+                label = f"{short_label(loss.name)}: {h.name.replace('_', ' ')}"
+                spec = NumberSpec(label, float(lo), float(hi), _step(lo, hi), help=h.help or None)
+                value = number(st, f"{loss.name}_{h.name}", spec, h.default)
                 if value != h.default:
                     chosen.append((h.name, float(value)))
             if chosen:

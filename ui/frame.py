@@ -335,7 +335,27 @@ def csv_download(df: pd.DataFrame, name: str, *, label: str = "Download CSV") ->
     )
 
 
+def csv_downloads(*tables: tuple[pd.DataFrame, str, str]) -> None:
+    """Download buttons side by side, one per ``(df, name, label)`` (see :func:`csv_download`)."""
+    for column, (df, name, label) in zip(st.columns(len(tables)), tables, strict=True):
+        with column:
+            csv_download(df, name, label=label)
+
+
 # --------------------------------------------------------------------------- tables
+
+
+def number_table(df: pd.DataFrame, name: str, columns: Collection[str], fmt: str) -> None:
+    """``df`` full width, its ``columns`` shown with the printf format ``fmt`` (e.g. ``%.4f``),
+    and its CSV download (:func:`csv_download` as ``name``)."""
+    st.dataframe(
+        df,
+        hide_index=True,
+        width="stretch",
+        column_config={c: st.column_config.NumberColumn(format=fmt) for c in columns},
+    )
+    csv_download(df, name)
+
 
 #: What a missing value reads as in a table.
 DASH = "—"

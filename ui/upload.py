@@ -4,7 +4,7 @@ Usage (a page swaps one call)::
 
     data = upload.dataset_controls(controls.datasets_2d(), default="moons", dims=2)
 
-draws a "Data" switch (built-in / your CSV). Built-in: exactly :func:`ui.controls.dataset_controls`
+draws a "Data" switch (built-in / your CSV). Built-in: exactly :func:`ui.controls.dataset_picker`
 (same widgets, URL keys and return value). Your CSV: the uploader, then pickers for the target,
 the task (inferred, overridable) and the features, and returns an :class:`UploadChoice` that
 behaves like a :class:`ui.controls.DataChoice` (``name``, ``params``, ``kwargs``, ``load()``),
@@ -183,12 +183,13 @@ def dataset_controls(
     dims: int | None = None,
     tasks: Sequence[str] = ("classification",),
 ) -> controls.DataChoice | UploadChoice:
-    """Built-in datasets (:func:`ui.controls.dataset_controls`) or the student's CSV.
+    """Built-in datasets (:func:`ui.controls.dataset_picker`) or the student's CSV.
 
     Parameters
     ----------
     names, default, prefix, skip, container
-        As for :func:`ui.controls.dataset_controls` (built-in data).
+        As for :func:`ui.controls.dataset_picker` (built-in data); ``container``
+        is where to draw (default: the sidebar).
     dims
         How many inputs the page can draw: ``2`` (a plane: two chosen columns or the first
         two principal components), ``1`` (one column against the target) or ``None`` (all
@@ -213,9 +214,7 @@ def dataset_controls(
         help="Your CSV stays in this browser session only.",
     )
     if source != OWN:
-        return controls.dataset_controls(
-            names, default=default, prefix=prefix, skip=skip, container=container
-        )
+        return controls.dataset_picker(box, names, default=default, prefix=prefix, skip=skip)
     choice = _csv_controls(box, prefix, dims, tuple(tasks))
     if choice is None:
         st.stop()
