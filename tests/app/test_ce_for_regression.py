@@ -115,22 +115,6 @@ def test_bad_vectors_give_friendly_error_and_the_rest_works(app, query, message)
     assert "MSE fit: RMSE of z" in metrics(at)
 
 
-@pytest.mark.parametrize(
-    ("query", "refused"),
-    [
-        ({"lr": "1e9"}, "lr"),
-        ({"epochs": "99999999"}, "epochs"),
-        ({"seed": "-4"}, "seed"),
-        ({"span": "abc"}, "span"),
-    ],
-    ids=["lr", "epochs", "seed", "span"],
-)
-def test_out_of_range_url_values_get_a_notice(app, query, refused):
-    at = app(PAGE, query)
-    assert any(f"`{refused}=" in w.value for w in at.warning)
-    assert metrics(at)["largest |CE gradient|"] == "0.0000"
-
-
 def test_zero_sum_from_url(app):
     at = app(PAGE, {"u": "0, 0"})
     assert any("sums to 0" in i.value for i in at.info)

@@ -171,23 +171,6 @@ def test_preset_completely_wrong(app):
 
 
 @pytest.mark.parametrize(
-    ("query", "refused"),
-    [
-        ({"part": "Softmax, 2 classes", "a1": "2"}, "a1"),
-        ({"part": "bogus"}, "part"),
-        ({"part": "Softmax, 2 classes", "y1": "7"}, "y1"),
-        ({"part": "Softmax, K classes", "t": "7"}, "t"),
-        ({"part": "Sigmoid neuron", "z0": "1e9"}, "z0"),
-    ],
-    ids=["a1=2", "part=bogus", "y1=7", "label=7", "z0-huge"],
-)
-def test_out_of_range_url_values_get_a_notice(app, query, refused):
-    at = app(PAGE, query)
-    assert any(f"`{refused}=" in w.value for w in at.warning)
-    assert len(at.metric) == 4  # the page still works with the default
-
-
-@pytest.mark.parametrize(
     ("query", "message"),
     [
         ({"part": "Softmax, K classes", "a": "nan, 1, 0"}, "NaN"),
