@@ -62,13 +62,13 @@ with frame.page("loss_landscape"):
     st.caption(ui.ONE_SAMPLE_NOTE)
     st.dataframe(ui.display(one.summary), hide_index=True, width="stretch")
     frame.takeaway(ui.one_sample_takeaway(one, one_cfg))
-    d = st.columns(3)
-    with d[0]:
-        frame.csv_download(one.curves, "one_sample_curves", label="Curves (CSV)")
-    with d[1]:
-        frame.csv_download(one.paths, "one_sample_paths", label="Descent paths (CSV)")
-    with d[2]:
-        frame.csv_download(one.summary, "one_sample_summary", label="Summary (CSV)")
+    ui.downloads(
+        [
+            (one.curves, "one_sample_curves", "Curves (CSV)"),
+            (one.paths, "one_sample_paths", "Descent paths (CSV)"),
+            (one.summary, "one_sample_summary", "Summary (CSV)"),
+        ]
+    )
 
     # ------------------------------------------------------------------ the (w, b) surface
     st.header("Logistic regression: the loss surface over (w, b)")
@@ -116,12 +116,11 @@ with frame.page("loss_landscape"):
     ui.show_surfaces(cfg, t)
     st.dataframe(ui.display(res.summary), hide_index=True, width="stretch")
     frame.takeaway(ui.surface_takeaway(res, cfg))
-    d = st.columns(4)
-    with d[0]:
-        frame.csv_download(res.grid, "surface_grid", label="Surfaces and λ_min (CSV)")
-    with d[1]:
-        frame.csv_download(res.paths, "surface_paths", label="Descent paths (CSV)")
-    with d[2]:
-        frame.csv_download(res.summary, "surface_summary", label="Summary (CSV)")
-    with d[3]:
-        frame.csv_download(res.data, "surface_data", label="Data (CSV)")
+    ui.downloads(
+        [
+            (res.grid, "surface_grid", "Surfaces and λ_min (CSV)"),
+            (res.paths, "surface_paths", "Descent paths (CSV)"),
+            (res.summary, "surface_summary", "Summary (CSV)"),
+            (res.data, "surface_data", "Data (CSV)"),
+        ]
+    )

@@ -6,6 +6,7 @@ The numbers come from :mod:`core.landscape`; this module only arranges them in d
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from core import landscape, losses
-from ui import charts, identity, player, wording
+from ui import charts, frame, identity, player, wording
 from ui.controls import loss_title
 
 #: Registered names of the losses compared by default (the article's pair).
@@ -282,6 +283,13 @@ def step_slider(label: str, steps: int, value: int, *, key: str) -> int:
     return st.slider(label, 0, steps, min(value, steps), key=key, bind="query-params")
 
 
+def downloads(files: Sequence[tuple[pd.DataFrame, str, str]]) -> None:
+    """One CSV download button per ``(frame, file name, label)``, side by side."""
+    for column, (df, name, label) in zip(st.columns(len(files)), files, strict=True):
+        with column:
+            frame.csv_download(df, name, label=label)
+
+
 # --------------------------------------------------------------------------- charts
 # A scrub of the step slider must redraw in well under 0.5 s, and building Altair charts from
 # data frames costs ~0.1 s each (schema validation). So the big, step-independent part of each
@@ -414,43 +422,29 @@ def _path_layers(res: SurfaceResult, name: str, step: int, color: str) -> list[d
             "mark": {"type": "line", "color": color, "strokeWidth": 3},
             "encoding": {**xy, "order": {"field": "step"}},
         },
-        {
-            "data": {"values": _records(path)},
-            "mark": {
-                "type": "circle",
-                "color": "white",
-                "size": 40,
-                "stroke": color,
-                "strokeWidth": 1.5,
-                "opacity": 1,
-            },
-            "encoding": {**xy, "tooltip": tips},
-        },
-        {
-            "data": {"values": start},
-            "mark": {
-                "type": "circle",
-                "color": "orange",
-                "size": 320,
-                "stroke": "black",
-                "strokeWidth": 1.5,
-                "opacity": 1,
-            },
-            "encoding": {**xy, "tooltip": tips},
-        },
-        {
-            "data": {"values": optimum},
-            "mark": {
-                "type": "point",
-                "shape": "cross",
-                "size": 320,
-                "filled": True,
-                "color": "black",
-                "opacity": 1,
-            },
-            "encoding": {**xy, "tooltip": [{"field": f} for f in ("w", "b", "value")]},
-        },
+        _marks(_records(path), xy, tips, type="circle", color="white", size=40, stroke=color),
+        _marks(start, xy, tips, type="circle", color="orange", size=320, stroke="black"),
+        _marks(
+            optimum,
+            xy,
+            [{"field": f} for f in ("w", "b", "value")],
+            type="point",
+            shape="cross",
+            size=320,
+            filled=True,
+            color="black",
+        ),
     ]
+
+
+def _marks(values: list[dict], xy: dict, tips: list[dict], **mark: Any) -> dict:
+    """A layer of opaque marks at ``values`` (circles outlined 1.5 px wide) with ``tips``."""
+    outline = {"strokeWidth": 1.5} if "stroke" in mark else {}
+    return {
+        "data": {"values": values},
+        "mark": mark | outline | {"opacity": 1},
+        "encoding": {**xy, "tooltip": tips},
+    }
 
 
 def map_chart(cfg: SurfaceConfig, name: str, field: str, step: int) -> dict:

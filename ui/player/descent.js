@@ -62,21 +62,8 @@ function curveView(data) {
     const ctx = canvas.getContext("2d");
     const W = canvas.width, H = canvas.height;
     const m = { l: 56 * dpr, r: 12 * dpr, t: 12 * dpr, b: 40 * dpr };
-    const X = (w) => m.l + ((w - wlo) / (whi - wlo)) * (W - m.l - m.r);
-    const Y = (v) => H - m.b - ((v - lo) / (hi - lo)) * (H - m.t - m.b);
-    ctx.clearRect(0, 0, W, H);
-    ctx.font = `${14 * dpr}px sans-serif`;
-    ctx.fillStyle = "#333";
-    ctx.strokeStyle = "#ddd";
-    ctx.lineWidth = 1;
-    for (let k = 0; k <= 4; k++) {
-      const v = lo + ((hi - lo) * k) / 4;
-      ctx.beginPath();
-      ctx.moveTo(m.l, Y(v));
-      ctx.lineTo(W - m.r, Y(v));
-      ctx.stroke();
-      ctx.fillText(fmt(v), 4 * dpr, Y(v) + 5 * dpr);
-    }
+    const frame = { W, H, m, dpr, font: 14, dy: 5, x: [wlo, whi], y: [lo, hi], label: fmt };
+    const { X, Y } = chartFrame(ctx, frame);
     for (const w of [wlo, (wlo + whi) / 2, whi]) {
       const t = fmt(w);
       const x = Math.min(Math.max(X(w) - ctx.measureText(t).width / 2, m.l), W - m.r - ctx.measureText(t).width);

@@ -210,21 +210,8 @@ function drawCurves(canvas, header, frame) {
   const c = header.curves;
   const E = header.epochs[header.epochs.length - 1] || 1;
   const lo = c.ymin;
-  const X = (e) => m.l + (e / E) * (W - m.l - m.r);
-  const Y = (v) => H - m.b - ((v - lo) / (1 - lo)) * (H - m.t - m.b);
-  ctx.clearRect(0, 0, W, H);
-  ctx.font = `${13 * dpr}px sans-serif`;
-  ctx.fillStyle = "#333";
-  ctx.strokeStyle = "#ddd";
-  ctx.lineWidth = 1;
-  for (let k = 0; k <= 4; k++) {
-    const v = lo + ((1 - lo) * k) / 4;
-    ctx.beginPath();
-    ctx.moveTo(m.l, Y(v));
-    ctx.lineTo(W - m.r, Y(v));
-    ctx.stroke();
-    ctx.fillText(`${Math.round(v * 100)}%`, 4 * dpr, Y(v) + 4 * dpr);
-  }
+  const label = (v) => `${Math.round(v * 100)}%`;
+  const { X, Y } = chartFrame(ctx, { W, H, m, dpr, font: 13, dy: 4, x: [0, E], y: [lo, 1], label });
   ctx.fillText("0", m.l - 3 * dpr, H - m.b + 16 * dpr);
   const last = String(E);
   ctx.fillText(last, W - m.r - ctx.measureText(last).width, H - m.b + 16 * dpr);

@@ -177,6 +177,28 @@ function hideFallback(name) {
   document.head.appendChild(style);
 }
 
+// The frame of a line chart on a W x H canvas (device pixels, `dpr` per CSS pixel), margins
+// `m`: cleared, five horizontal grid lines from y = lo to hi labelled by `label` (text `font`
+// CSS pixels high, `dy` below its line). Returns the scales X (x0..x1 across) and Y.
+function chartFrame(ctx, { W, H, m, dpr, font, dy, x: [x0, x1], y: [lo, hi], label }) {
+  const X = (x) => m.l + ((x - x0) / (x1 - x0)) * (W - m.l - m.r);
+  const Y = (v) => H - m.b - ((v - lo) / (hi - lo)) * (H - m.t - m.b);
+  ctx.clearRect(0, 0, W, H);
+  ctx.font = `${font * dpr}px sans-serif`;
+  ctx.fillStyle = "#333";
+  ctx.strokeStyle = "#ddd";
+  ctx.lineWidth = 1;
+  for (let k = 0; k <= 4; k++) {
+    const v = lo + ((hi - lo) * k) / 4;
+    ctx.beginPath();
+    ctx.moveTo(m.l, Y(v));
+    ctx.lineTo(W - m.r, Y(v));
+    ctx.stroke();
+    ctx.fillText(label(v), 4 * dpr, Y(v) + dy * dpr);
+  }
+  return { X, Y };
+}
+
 // A raster: a rows x cols image that the canvas upscales with bilinear smoothing (`paint`
 // draws it over a `w` x `h` box at (x, y)); grid point centres sit at the middle of its pixels.
 function makeRaster(rows, cols) {
