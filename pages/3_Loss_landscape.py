@@ -45,16 +45,7 @@ with frame.page("loss_landscape"):
     w0 = c[2].slider(
         "start weight w₀", -10.0, 10.0, D["w0"], step=0.5, key="w0", bind="query-params"
     )
-    lr1 = c[3].number_input(
-        "learning rate",
-        0.001,
-        100.0,
-        D["lr1"],
-        step=0.1,
-        format="%.3f",
-        key="lr1",
-        bind="query-params",
-    )
+    lr1 = ui.learning_rate(c[3], "learning rate", D["lr1"], key="lr1")
     steps1 = c[4].slider("steps", 1, 1000, D["steps1"], key="steps1", bind="query-params")
     one_cfg = ui.OneSampleConfig(
         losses=tuple(ui.DEFAULT_LOSSES),
@@ -64,29 +55,20 @@ with frame.page("loss_landscape"):
         lr=float(lr1),
         steps=int(steps1),
     )
-    if st.session_state.get("t1", 0) > one_cfg.steps:
-        st.session_state["t1"] = one_cfg.steps
-    t1 = st.slider(
-        "show the path up to step",
-        0,
-        one_cfg.steps,
-        min(D["t1"], one_cfg.steps),
-        key="t1",
-        bind="query-params",
-    )
+    t1 = ui.step_slider("show the path up to step", one_cfg.steps, D["t1"], key="t1")
     one = ui.one_sample(one_cfg)
     charts.show(ui.one_sample_chart(one_cfg, t1), container=figure, height="content")
     player.descent_player(one.curves, one.paths, key="descent_one")
     st.caption(ui.ONE_SAMPLE_NOTE)
     st.dataframe(ui.display(one.summary), hide_index=True, width="stretch")
     frame.takeaway(ui.one_sample_takeaway(one, one_cfg))
-    d = st.columns(3)
-    with d[0]:
-        frame.csv_download(one.curves, "one_sample_curves", label="Curves (CSV)")
-    with d[1]:
-        frame.csv_download(one.paths, "one_sample_paths", label="Descent paths (CSV)")
-    with d[2]:
-        frame.csv_download(one.summary, "one_sample_summary", label="Summary (CSV)")
+    ui.downloads(
+        [
+            (one.curves, "one_sample_curves", "Curves (CSV)"),
+            (one.paths, "one_sample_paths", "Descent paths (CSV)"),
+            (one.summary, "one_sample_summary", "Summary (CSV)"),
+        ]
+    )
 
     # ------------------------------------------------------------------ the (w, b) surface
     st.header("Logistic regression: the loss surface over (w, b)")
@@ -109,16 +91,7 @@ with frame.page("loss_landscape"):
     c = st.columns(5)
     w = c[0].slider("start w", -10.0, 10.0, D["w"], step=0.5, key="w", bind="query-params")
     b = c[1].slider("start b", -10.0, 10.0, D["b"], step=0.5, key="b", bind="query-params")
-    lr = c[2].number_input(
-        "learning rate ",
-        0.001,
-        100.0,
-        D["lr"],
-        step=0.1,
-        format="%.3f",
-        key="lr",
-        bind="query-params",
-    )
+    lr = ui.learning_rate(c[2], "learning rate ", D["lr"], key="lr")
     steps = c[3].slider("steps ", 1, 2000, D["steps"], key="steps", bind="query-params")
     span = c[4].slider(
         "map half-width", 2.0, 20.0, D["span"], step=1.0, key="span", bind="query-params"
@@ -134,34 +107,20 @@ with frame.page("loss_landscape"):
         steps=int(steps),
         span=float(span),
     )
-    if st.session_state.get("t", 0) > cfg.steps:
-        st.session_state["t"] = cfg.steps
-    t = st.slider(
-        "show the paths up to step",
-        0,
-        cfg.steps,
-        min(D["t"], cfg.steps),
-        key="t",
-        bind="query-params",
-    )
+    t = ui.step_slider("show the paths up to step", cfg.steps, D["t"], key="t")
     if not cfg.losses:
         st.warning("Choose at least one loss to draw its surface.")
         st.stop()
     with st.spinner("Computing the surfaces…"):
         res = ui.surfaces(cfg)
-    for name in res.summary["loss"]:
-        left, right = st.columns(2)
-        # Streamlit sizes Vega-Lite charts by these arguments, not by the spec's width/height
-        charts.show(ui.surface_chart(cfg, name, t), container=left, height="content")
-        charts.show(ui.convexity_chart(cfg, name, t), container=right, height="content")
+    ui.show_surfaces(cfg, t)
     st.dataframe(ui.display(res.summary), hide_index=True, width="stretch")
     frame.takeaway(ui.surface_takeaway(res, cfg))
-    d = st.columns(4)
-    with d[0]:
-        frame.csv_download(res.grid, "surface_grid", label="Surfaces and λ_min (CSV)")
-    with d[1]:
-        frame.csv_download(res.paths, "surface_paths", label="Descent paths (CSV)")
-    with d[2]:
-        frame.csv_download(res.summary, "surface_summary", label="Summary (CSV)")
-    with d[3]:
-        frame.csv_download(res.data, "surface_data", label="Data (CSV)")
+    ui.downloads(
+        [
+            (res.grid, "surface_grid", "Surfaces and λ_min (CSV)"),
+            (res.paths, "surface_paths", "Descent paths (CSV)"),
+            (res.summary, "surface_summary", "Summary (CSV)"),
+            (res.data, "surface_data", "Data (CSV)"),
+        ]
+    )

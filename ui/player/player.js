@@ -9,19 +9,9 @@
 // Every piece of text from the payload (loss titles, class labels) goes into the DOM with
 // textContent, never parsed as markup: class names can come from user CSVs.
 
-const DECODED = new Map(); // payload id -> Promise<Uint8Array> (the inflated frames)
-const CLOCKS = new Map(); // component key -> {frame, playing, speed, start}
-const SPEEDS = [0.5, 1, 2, 4];
-// cleanup of the player drawn in each parent: Streamlit calls the module again with new data
-// on a rerun, and the previous player must stop and go first
-const LIVE = new WeakMap();
+// The bar, the clock and el() are in transport.js, which ui/player.py puts in front of this file.
 
-function el(tag, cls, text) {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = String(text);
-  return e;
-}
+const DECODED = new Map(); // payload id -> Promise<Uint8Array> (the inflated frames)
 
 function parse(bytes) {
   const buf = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
@@ -60,11 +50,6 @@ function undeltaX(a, frames, rows, cols, ch) {
   }
 }
 
-function rgb(hex) {
-  const h = hex.replace("#", "");
-  return [0, 2, 4].map((i) => parseInt(h.slice(i, i + 2), 16));
-}
-
 function pct(x) {
   return `${(100 * x).toFixed(1)}%`;
 }
@@ -73,16 +58,9 @@ function pct(x) {
 
 // One panel's picture in two native steps, cheap enough for 15+ frames per second on a phone:
 // (1) each grid point coloured by its class (the largest value) and shaded by strength, as a
-// rows x cols image that the canvas upscales with bilinear smoothing; (2) the boundary as a
-// vector line, the zero level of "this class minus the best other" traced by marching
+// raster (transport.js) that the canvas upscales with bilinear smoothing; (2) the boundary as
+// a vector line, the zero level of "this class minus the best other" traced by marching
 // squares with linear interpolation along the grid edges, so it is smooth at any size.
-function makeRaster(grid) {
-  const { rows, cols } = grid;
-  const small = document.createElement("canvas");
-  small.width = cols;
-  small.height = rows;
-  return { small, sctx: small.getContext("2d"), image: new ImageData(cols, rows) };
-}
 
 // v_k of grid point (r, c) (k = 1 of two classes is stored; v_0 = 1 - v_1)
 function value(values, offset, grid, r, c, k) {
@@ -122,11 +100,8 @@ function drawSurface(ctx, size, raster, values, offset, grid, kind, classColors)
       px[o + 3] = 255;
     }
   }
-  raster.sctx.putImageData(raster.image, 0, 0);
-  ctx.imageSmoothingEnabled = true;
-  ctx.imageSmoothingQuality = "high";
   // grid point centres sit at the middle of the image's pixels, as in the plot's domain
-  ctx.drawImage(raster.small, 0, 0, size, size);
+  raster.paint(ctx, 0, 0, size, size);
 
   const X = (c) => ((c + 0.5) / cols) * size;
   const Y = (r) => size - ((r + 0.5) / rows) * size;
@@ -235,21 +210,8 @@ function drawCurves(canvas, header, frame) {
   const c = header.curves;
   const E = header.epochs[header.epochs.length - 1] || 1;
   const lo = c.ymin;
-  const X = (e) => m.l + (e / E) * (W - m.l - m.r);
-  const Y = (v) => H - m.b - ((v - lo) / (1 - lo)) * (H - m.t - m.b);
-  ctx.clearRect(0, 0, W, H);
-  ctx.font = `${13 * dpr}px sans-serif`;
-  ctx.fillStyle = "#333";
-  ctx.strokeStyle = "#ddd";
-  ctx.lineWidth = 1;
-  for (let k = 0; k <= 4; k++) {
-    const v = lo + ((1 - lo) * k) / 4;
-    ctx.beginPath();
-    ctx.moveTo(m.l, Y(v));
-    ctx.lineTo(W - m.r, Y(v));
-    ctx.stroke();
-    ctx.fillText(`${Math.round(v * 100)}%`, 4 * dpr, Y(v) + 4 * dpr);
-  }
+  const label = (v) => `${Math.round(v * 100)}%`;
+  const { X, Y } = chartFrame(ctx, { W, H, m, dpr, font: 13, dy: 4, x: [0, E], y: [lo, 1], label });
   ctx.fillText("0", m.l - 3 * dpr, H - m.b + 16 * dpr);
   const last = String(E);
   ctx.fillText(last, W - m.r - ctx.measureText(last).width, H - m.b + 16 * dpr);
@@ -300,66 +262,30 @@ export default function (component) {
   const { data, parentElement, setTriggerValue, key } = component;
   if (!data) return undefined;
   const { header, body } = parse(data);
-  const previous = LIVE.get(parentElement);
-  if (previous) previous();
+  replaceLive(parentElement);
   const root = el("div", "ll-player");
   root.dataset.ready = "0";
-  root.dataset.frames = String(header.epochs.length);
   parentElement.appendChild(root);
-  // the server-side figure is the fallback for browsers where this script cannot run
-  if (header.fallback) {
-    const style = document.createElement("style");
-    style.textContent = `.st-key-${CSS.escape(header.fallback)} { display: none !important; }`;
-    style.dataset.llFallback = header.fallback;
-    if (!document.querySelector(`style[data-ll-fallback="${CSS.escape(header.fallback)}"]`)) {
-      document.head.appendChild(style);
-    }
-  }
+  hideFallback(header.fallback);
 
   const F = header.epochs.length;
-  const clockKey = `${key}|${header.id}`;
-  let clock = CLOCKS.get(clockKey);
+  // a new payload, or the server's epoch moved (its scrubber, a link): show that epoch
   const startFrame = Math.max(0, header.epochs.indexOf(header.epoch));
-  if (!clock || clock.start !== header.epoch) {
-    // a new payload, or the server's epoch moved (its scrubber, a link): show that epoch
-    clock = { frame: startFrame, playing: false, speed: 1, start: header.epoch };
-    CLOCKS.set(clockKey, clock);
-  }
-
-  // ---- controls
-  const bar = el("div", "ll-bar");
-  const restart = el("button", "ll-btn", "⟲ Restart");
-  restart.title = "Restart from epoch 0";
-  restart.setAttribute("aria-label", "restart");
-  const play = el("button", "ll-btn ll-play", "▶ Play");
-  play.setAttribute("aria-label", "play");
-  const step = el("button", "ll-btn", "Step ▸");
-  step.title = "Step one snapshot";
-  step.setAttribute("aria-label", "step");
-  const scrub = el("input", "ll-scrub");
-  Object.assign(scrub, { type: "range", min: "0", max: String(F - 1), step: "1" });
-  scrub.setAttribute("aria-label", "epoch");
-  const counter = el("span", "ll-epoch");
-  const speed = el("select", "ll-speed");
-  speed.setAttribute("aria-label", "speed");
-  for (const s of SPEEDS) {
-    const o = el("option", "", `${s}× (${Math.round(header.fps * s)} fps)`);
-    o.value = String(s);
-    speed.appendChild(o);
-  }
-  speed.value = String(clock.speed);
-  bar.append(restart, play, step, scrub, counter, speed);
-  root.appendChild(bar);
+  const clock = clockFor(key, `${header.id}@${header.epoch}`, startFrame);
+  const controls = transport(root, clock, {
+    F,
+    fps: header.fps,
+    what: "epoch",
+    unit: "snapshot",
+    label: "epoch",
+    show,
+    settle: link,
+  });
+  root.appendChild(controls.bar);
 
   const legend = el("div", "ll-legend");
   const classHex = header.classes.map((c) => c.color);
-  header.classes.forEach((c) => {
-    const item = el("span", "ll-key");
-    const sw = el("span", "ll-swatch");
-    sw.style.background = c.color;
-    item.append(sw, el("span", "", c.label));
-    legend.appendChild(item);
-  });
+  header.classes.forEach((c) => legend.appendChild(legendKey(c.label, c.color)));
   legend.appendChild(el("span", "ll-note", header.note));
   root.appendChild(legend);
 
@@ -385,7 +311,7 @@ export default function (component) {
     stack.append(canvas, layer);
     fig.append(title, stack);
     grid.appendChild(fig);
-    return { p, score, ctx: canvas.getContext("2d"), raster: makeRaster(header.grid) };
+    return { p, score, ctx: canvas.getContext("2d"), raster: makeRaster(header.grid.rows, header.grid.cols) };
   });
 
   let curves = null;
@@ -395,18 +321,8 @@ export default function (component) {
     curves = el("canvas", "ll-curve-canvas");
     box.appendChild(curves);
     const keys = el("div", "ll-legend");
-    header.panels.forEach((p) => {
-      const item = el("span", "ll-key");
-      const sw = el("span", "ll-line");
-      sw.style.borderTopColor = p.color;
-      item.append(sw, el("span", "", p.title));
-      keys.appendChild(item);
-    });
-    const tr = el("span", "ll-key");
-    tr.append(el("span", "ll-line ll-solid"), el("span", "", "train"));
-    const te = el("span", "ll-key");
-    te.append(el("span", "ll-line ll-dashed"), el("span", "", "test"));
-    keys.append(tr, te);
+    header.panels.forEach((p) => keys.appendChild(legendKey(p.title, p.color, "ll-line")));
+    keys.append(legendKey("train", null, "ll-line ll-solid"), legendKey("test", null, "ll-line ll-dashed"));
     box.appendChild(keys);
     main.appendChild(box);
   }
@@ -427,16 +343,10 @@ export default function (component) {
     curves.height = Math.round(Math.min(320, Math.max(200, w * 0.7)) * dpr);
   }
 
-  function draw() {
-    const f = clock.frame;
+  function show(f, counter) {
     const epoch = header.epochs[f];
     counter.textContent = `epoch ${epoch} / ${header.epochs[F - 1]}`;
-    scrub.value = String(f);
-    play.textContent = clock.playing ? "❚❚ Pause" : "▶ Play";
-    play.setAttribute("aria-label", clock.playing ? "pause" : "play");
-    root.dataset.frame = String(f);
     root.dataset.epoch = String(epoch);
-    root.dataset.playing = clock.playing ? "1" : "0";
     const t0 = performance.now();
     let tSurface = 0, tPoints = 0;
     panels.forEach((q, j) => {
@@ -478,58 +388,6 @@ export default function (component) {
     }, 0);
   }
 
-  let raf = 0, last = 0;
-  function tick(now) {
-    raf = 0;
-    if (!clock.playing) return;
-    const interval = 1000 / (header.fps * clock.speed);
-    if (now - last >= interval) {
-      last = now - ((now - last) % interval);
-      if (clock.frame >= F - 1) {
-        clock.playing = false;
-        draw();
-        link();
-        return;
-      }
-      clock.frame += 1;
-      draw();
-    }
-    raf = requestAnimationFrame(tick);
-  }
-  function start() {
-    if (clock.frame >= F - 1) clock.frame = 0;
-    clock.playing = true;
-    last = performance.now();
-    draw();
-    if (!raf) raf = requestAnimationFrame(tick);
-  }
-  function pause(send) {
-    clock.playing = false;
-    if (raf) cancelAnimationFrame(raf);
-    raf = 0;
-    draw();
-    if (send) link();
-  }
-
-  play.addEventListener("click", () => (clock.playing ? pause(true) : start()));
-  step.addEventListener("click", () => {
-    pause(false);
-    clock.frame = Math.min(F - 1, clock.frame + 1);
-    draw();
-    link();
-  });
-  restart.addEventListener("click", () => {
-    clock.frame = 0;
-    start();
-  });
-  scrub.addEventListener("input", () => {
-    clock.frame = Number(scrub.value);
-    pause(false);
-  });
-  scrub.addEventListener("change", link);
-  speed.addEventListener("change", () => {
-    clock.speed = Number(speed.value);
-  });
   const resize = new ResizeObserver(() => {
     sizeCurves();
     if (curves) drawCurves(curves, header, clock.frame);
@@ -537,7 +395,7 @@ export default function (component) {
   if (curves) resize.observe(curves);
 
   sizeCurves();
-  draw();
+  controls.draw();
   let decoded = DECODED.get(header.id);
   if (!decoded) {
     decoded = inflate(body).then((a) => {
@@ -560,21 +418,14 @@ export default function (component) {
     if (!alive) return;
     frames = a;
     root.dataset.ready = "1";
-    draw();
-    if (clock.playing) {
-      last = performance.now();
-      raf = requestAnimationFrame(tick);
-    }
+    controls.draw();
+    controls.resume();
   });
 
-  const cleanup = () => {
+  return keepLive(parentElement, () => {
     alive = false;
-    if (raf) cancelAnimationFrame(raf);
-    raf = 0;
+    controls.stop();
     resize.disconnect();
     root.remove();
-    if (LIVE.get(parentElement) === cleanup) LIVE.delete(parentElement);
-  };
-  LIVE.set(parentElement, cleanup);
-  return cleanup;
+  });
 }

@@ -1,0 +1,86 @@
+"""The (w, b) maps player's data (what descent.js draws) and the shared script it runs with."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+
+import numpy as np
+import pytest
+
+from core import snapshots
+from ui import identity, player
+from ui import landscape as ul
+
+SMALL = ul.SurfaceConfig(losses=("cross_entropy", "mse"), n=20, steps=120, span=4.0)
+
+
+@pytest.fixture(scope="module")
+def small():
+    return ul.surfaces(SMALL)
+
+
+def test_maps_hold_the_grid_one_byte_per_point(small):
+    data = ul.maps_data(SMALL, 37)
+    g = data["grid"]
+    assert (g["rows"], g["cols"]) == (ul.RESOLUTION, ul.RESOLUTION)
+    half = SMALL.span / (ul.RESOLUTION - 1)
+    assert g["w"] == pytest.approx([-4 - half, 4 + half]) and g["b"] == g["w"]
+    assert g["ticks"] == [[-4.0, 0.0, 4.0]] * 2
+    assert [(m["loss"], m["subtitle"]) for m in data["maps"]] == [
+        (j, k.subtitle) for j in range(2) for k in ul.MAPS.values()
+    ]
+    each = [(title, field) for title in small.summary["loss"] for field in ul.MAPS]
+    for m, (title, field) in zip(data["maps"], each, strict=True):
+        values = small.grid.loc[small.grid["loss"] == title, field].to_numpy()
+        cells = np.frombuffer(base64.b64decode(m["cells"]), dtype=np.uint8)
+        assert cells.size == ul.RESOLUTION**2
+        lo, hi = m["domain"]
+        # the browser's colour index is the value quantised over the scale's domain
+        step = (hi - lo) / 255
+        np.testing.assert_allclose(lo + cells * step, values, atol=step / 2 + 1e-12)
+    value, eig = data["maps"][:2]
+    assert value["stops"][0] == player.SCHEMES["viridis"][-1]  # reversed: low loss is yellow
+    assert eig["domain"][0] == -eig["domain"][1]  # centred on 0: red = negative curvature
+    assert eig["stops"] == list(player.SCHEMES["redblue"])
+
+
+def test_paths_play_the_schedule_and_open_at_the_linked_step(small):
+    data = ul.maps_data(SMALL, 37)
+    last = int(small.paths["step"].max())
+    assert set(snapshots.schedule(last)) <= set(data["steps"])
+    assert data["steps"][data["start"]] == 37  # a link with t=37 opens at step 37
+    paths = small.paths.groupby("loss", sort=False)  # 5 significant digits shipped
+    for loss, (title, path) in zip(data["losses"], paths, strict=True):
+        assert loss["title"] == title
+        assert loss["color"] == identity.color("cross_entropy" if "Cross" in title else "mse")
+        at = path.set_index("step").loc[data["steps"]]
+        assert loss["path"]["w"] == pytest.approx(at["w"].tolist(), rel=1e-4, abs=1e-9)
+        assert loss["path"]["b"] == pytest.approx(at["b"].tolist(), rel=1e-4, abs=1e-9)
+        assert loss["path"]["v"] == pytest.approx(at["value"].tolist(), rel=1e-4)
+        row = small.summary.set_index("loss").loc[title]
+        assert loss["optimum"] == pytest.approx([row["optimum w*"], row["optimum b*"]])
+    # beyond the last step: the last; a new step: a new id (the player's clock starts there)
+    far = ul.maps_data(SMALL, 10**6)
+    assert far["steps"][far["start"]] == last == far["steps"][-1]
+    assert ul.maps_data(SMALL, 0)["start"] == 0
+    assert ul.maps_data(SMALL, 0)["id"] != data["id"]
+
+
+def test_bytes_per_view_are_bounded():
+    """The default view with the most losses the picker allows (4) and the largest budget."""
+    cfg = ul.SurfaceConfig(losses=ul.LOSS_OPTIONS[:4], steps=2000)
+    text = json.dumps(ul.maps_data(cfg, 2000), separators=(",", ":"))
+    assert len(text) < 32_000, len(text)  # 29 kB when written
+
+
+def test_both_players_share_one_transport_and_insert_text_only():
+    names = ("transport.js", "player.js", "descent.js")
+    js = {f: (player.ASSETS / f).read_text(encoding="utf-8") for f in names}
+    for name, text in js.items():
+        assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write", text), name
+    # the bar and the clock are written once, in transport.js
+    assert [f for f, text in js.items() if "function tick(" in text] == ["transport.js"]
+    assert [f for f, text in js.items() if "function el(" in text] == ["transport.js"]
+    assert "export default" not in js["transport.js"]
