@@ -20,6 +20,11 @@ STILL_WORKS: dict[str, tuple[str, Mapping[str, str], Callable]] = {
         lambda at: len(at.get("vega_lite_chart")) >= 2,  # the charts, with the defaults
     ),
     "gradient_anatomy": ("pages/2_Gradient_anatomy.py", {}, lambda at: len(at.metric) == 4),
+    "loss_landscape": (
+        "pages/3_Loss_landscape.py",
+        {"n": "20", "steps": "30", "t": "30", "span": "4", "steps1": "20", "t1": "20"},
+        lambda at: len(at.info) == 2,  # both sections' takeaways
+    ),
     "ce_for_regression": (
         "pages/4_CE_for_regression.py",
         {},
@@ -43,6 +48,12 @@ CASES = [
     pytest.param("gradient_anatomy", {"part": "Softmax, 2 classes", "y1": "7"}, "y1", id="y1=7"),
     pytest.param("gradient_anatomy", {"part": "Softmax, K classes", "t": "7"}, "t", id="t=7"),
     pytest.param("gradient_anatomy", {"part": "Sigmoid neuron", "z0": "1e9"}, "z0", id="z0-huge"),
+    pytest.param("loss_landscape", {"steps": "1000000000"}, "steps", id="landscape-steps"),
+    pytest.param("loss_landscape", {"lr": "-5"}, "lr", id="landscape-lr-negative"),
+    pytest.param("loss_landscape", {"n": "99999"}, "n", id="landscape-n-huge"),
+    pytest.param("loss_landscape", {"span": "1e9"}, "span", id="landscape-span-huge"),
+    pytest.param("loss_landscape", {"losses": "nope"}, "losses", id="landscape-unknown-loss"),
+    pytest.param("loss_landscape", {"y0": "7"}, "y0", id="landscape-label-7"),
     pytest.param("ce_for_regression", {"lr": "1e9"}, "lr", id="ce-lr-huge"),
     pytest.param("ce_for_regression", {"epochs": "99999999"}, "epochs", id="ce-epochs-huge"),
     pytest.param("ce_for_regression", {"seed": "-4"}, "seed", id="ce-seed-negative"),

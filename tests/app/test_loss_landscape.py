@@ -128,24 +128,6 @@ def test_no_loss_chosen_is_a_notice_not_a_crash(app):
     assert charts(at) == 1
 
 
-@pytest.mark.parametrize(
-    ("query", "refused"),
-    [
-        ({"steps": "1000000000"}, "steps"),
-        ({"lr": "-5"}, "lr"),
-        ({"n": "99999"}, "n"),
-        ({"span": "1e9"}, "span"),
-        ({"losses": "nope"}, "losses"),
-        ({"y0": "7"}, "y0"),
-    ],
-    ids=["steps-huge", "lr-negative", "n-huge", "span-huge", "unknown-loss", "label-7"],
-)
-def test_hostile_url_values_are_refused_with_a_notice(app, query, refused):
-    at = app(PAGE, SMALL | query)
-    assert any(f"`{refused}=" in w.value for w in at.warning), [w.value for w in at.warning]
-    assert len(takeaways(at)) == 2
-
-
 def test_map_spec_holds_the_grid_in_its_heatmap_layer(app):
     # the heatmap layer must carry its own data and transform (cell edges), or the map is blank
     at = app(PAGE, SMALL)
