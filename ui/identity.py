@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import altair as alt
+import numpy as np
 
 from core import losses
 
@@ -124,6 +125,11 @@ def scale(names: Sequence[str], task: str = "classification", *, short_labels: b
     ids = [get(n, task) for n in names]
     domain = [i.short if short_labels else i.title for i in ids]
     return alt.Scale(domain=domain, range=[i.color for i in ids])
+
+
+def class_rgb() -> np.ndarray:
+    """:data:`CLASS_COLORS` as an ``(n, 3)`` float array of 0-255 channels, for rasters."""
+    return np.array([[int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in CLASS_COLORS], float)
 
 
 def class_scale(labels: Sequence[str]) -> alt.Scale:

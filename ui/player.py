@@ -229,10 +229,6 @@ def unpack(data: bytes) -> tuple[dict, bytes]:
 # --------------------------------------------------------------------------- fallback picture
 
 
-def _hex(c: str) -> np.ndarray:
-    return np.array([int(c[i : i + 2], 16) for i in (1, 3, 5)], dtype=float)
-
-
 def render_surface(values: np.ndarray, kind: str, n_classes: int, size: int = RASTER):
     """``(size, size, 3)`` uint8 picture of one frame's surface values, as the browser draws
     it (bilinear values, class of the largest, strength over white, dark class changes)."""
@@ -257,7 +253,7 @@ def render_surface(values: np.ndarray, kind: str, n_classes: int, size: int = RA
         vmax = vi.max(axis=-1)
     s = snapshots.strength(vmax, kind, n_classes)
     alpha = (0.05 + 0.5 * s)[..., None]
-    colors = np.array([_hex(c) for c in identity.CLASS_COLORS])
+    colors = identity.class_rgb()
     img = 255 + (colors[label % len(colors)] - 255) * alpha
     edge = np.zeros(label.shape, bool)
     edge[:, :-1] |= label[:, :-1] != label[:, 1:]

@@ -362,23 +362,25 @@ def boundary_map(key: Comparison, loss: str) -> alt.LayerChart:
     """One small boundary map: the predicted class shaded (darker = more confident), the
     training points by their (possibly flipped) label, a black x on every flipped point."""
     ds = key.load()
-    cells, points = boundary_frames(key)
+    _, points = boundary_frames(key)
     i = key.losses.index(loss)
     p = panels(key)[i]
     classes = [ui_boundaries.class_name(k, ds.class_names) for k in range(ds.n_classes)]
     colors = identity.class_scale(classes)
-    c = cells[cells["loss"] == loss]
     pts = points[(points["loss"] == loss) & (points["split"] == "train")]
+    # the surface as one image over the grid's extent (not a rectangle per cell)
+    surface = pd.DataFrame(
+        [{"url": ui_boundaries.surface_image(p), **ui_boundaries.surface_extent(p)}]
+    )
     heat = (
-        alt.Chart(c)
-        .mark_rect()
+        alt.Chart(surface)
+        .mark_image(aspect=False)
         .encode(
             x=alt.X("x1_lo:Q", title="x₁", scale=alt.Scale(nice=False, zero=False)),
             x2="x1_hi",
             y=alt.Y("x2_lo:Q", title="x₂", scale=alt.Scale(nice=False, zero=False)),
             y2="x2_hi",
-            color=alt.Color("predicted:N", scale=colors, legend=None),
-            opacity=alt.Opacity("strength:Q", legend=None, scale=alt.Scale(range=[0.1, 0.6])),
+            url="url:N",
         )
     )
     dots = (
