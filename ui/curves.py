@@ -414,7 +414,8 @@ def _at(probes: pd.DataFrame, x: float) -> pd.DataFrame:
 def _sides(probes: pd.DataFrame, at: float) -> pd.DataFrame:
     """One row per loss (the index): its probe at ``-at`` (columns ``name_neg``, ``value_neg``,
     ``gradient_neg``, ...) beside its probe at ``+at`` (``name_pos``, ...)."""
-    return _at(probes, -at).join(_at(probes, at), lsuffix="_neg", rsuffix="_pos")
+    neg, pos = _at(probes, -at), _at(probes, at)
+    return neg.merge(pos, how="left", left_index=True, right_index=True, suffixes=("_neg", "_pos"))
 
 
 def _unique(items: Sequence) -> list:

@@ -75,14 +75,21 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser(chromium_path: str):
-    """One headless Chromium for the whole session."""
+def playwright():
+    """Playwright's sync API, started once per process: a second ``sync_playwright()`` in the
+    same process fails ("Sync API inside the asyncio loop"), so every browser comes from it."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright, chromium_path: str):
+    """One headless Chromium for the whole session."""
+    b = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+    yield b
+    b.close()
 
 
 def wait_for_run(page, timeout_ms: int = TIMEOUT_MS) -> None:

@@ -26,14 +26,11 @@ POLICY = "script-src 'self' 'unsafe-eval'"
 
 
 @pytest.fixture(scope="module")
-def strict_browser(chromium_path: str):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        args = [*CHROMIUM_ARGS, "--disable-features=LocalNetworkAccessChecks"]
-        b = p.chromium.launch(executable_path=chromium_path, args=args)
-        yield b
-        b.close()
+def strict_browser(playwright, chromium_path: str):
+    args = [*CHROMIUM_ARGS, "--disable-features=LocalNetworkAccessChecks"]
+    b = playwright.chromium.launch(executable_path=chromium_path, args=args)
+    yield b
+    b.close()
 
 
 @pytest.fixture
