@@ -47,6 +47,7 @@ import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from tests.e2e.conftest import CHROMIUM_ARGS  # noqa: E402 - the browser tests' Chromium flags
+from tests.e2e.test_playback import SAMPLE_FRAMES, SCRUB_MS  # noqa: E402 - the same counters
 from ui import frame  # noqa: E402
 
 COLD_TARGET_S = 3.0
@@ -212,15 +213,6 @@ def main(argv: list[str] | None = None) -> None:
 
 # --------------------------------------------------------------------------- playback (issue 12)
 
-SAMPLE_FRAMES = """(root) => new Promise((done) => {
-  const seen = new Set(); const t0 = performance.now();
-  function look(now) {
-    seen.add(root.dataset.frame);
-    if (now - t0 < 2000) requestAnimationFrame(look); else done(seen.size);
-  }
-  requestAnimationFrame(look);
-})"""
-
 
 def view_bytes(url: str, ready: str | None, repeats: int) -> int:
     """Median bytes the browser receives over the websocket for one fresh view of ``url``
@@ -277,21 +269,11 @@ def playback_browser(url: str, repeats: int, heap_seconds: float) -> dict[str, f
             fps, draw = [], []
             for _ in range(repeats):
                 page.get_by_role("button", name="restart").click()
-                fps.append(root.evaluate(SAMPLE_FRAMES) / 2.0)
+                fps.append(root.evaluate(SAMPLE_FRAMES)["shown"] / 2.0)
                 draw.append(float(root.get_attribute("data-draw-ms").split(",")[0]))
             out[f"fps {label}"] = statistics.median(fps)
             out[f"draw ms {label}"] = statistics.median(draw)
-            out[f"scrub ms {label}"] = root.evaluate(
-                """(root) => {
-                    const s = root.querySelector('.ll-scrub');
-                    const t0 = performance.now();
-                    for (let i = 0; i < 40; i++) {
-                        s.value = String(i);
-                        s.dispatchEvent(new Event('input'));
-                    }
-                    return (performance.now() - t0) / 40;
-                }"""
-            )
+            out[f"scrub ms {label}"] = root.evaluate(SCRUB_MS, 40)
             cdp = ctx.new_cdp_session(page)
             cdp.send("Performance.enable")
             cdp.send("HeapProfiler.collectGarbage")

@@ -44,6 +44,18 @@ SAMPLE_FRAMES = """(root) => new Promise((done) => {
 MIN_FRAMES = 20
 
 
+#: Milliseconds per scrubber step: ``n`` steps to snapshots ``0..n-1``, each as an input event.
+SCRUB_MS = """(root, n) => {
+  const s = root.querySelector('.ll-scrub');
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    s.value = String(i);
+    s.dispatchEvent(new Event('input'));
+  }
+  return (performance.now() - t0) / n;
+}"""
+
+
 def frame_rate(root) -> dict:
     """Restart the player ``root`` and count its frames for two seconds: the best of up to
     three windows (see the module docstring). Every window must end still playing."""
@@ -123,17 +135,7 @@ def test_pause_holds_and_step_advances_one_snapshot(boundaries):
 
 def test_scrubber_answers_in_a_tenth_of_a_second(boundaries):
     _, root, _ = boundaries
-    ms = root.evaluate(
-        """(root) => {
-            const s = root.querySelector('.ll-scrub');
-            const t0 = performance.now();
-            for (let i = 0; i < 20; i++) {
-                s.value = String(i);
-                s.dispatchEvent(new Event('input'));
-            }
-            return (performance.now() - t0) / 20;
-        }"""
-    )
+    ms = root.evaluate(SCRUB_MS, 20)
     assert root.get_attribute("data-frame") == "19"
     assert ms < 100, f"{ms:.1f} ms per scrubber step"
 
