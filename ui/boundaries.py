@@ -347,16 +347,19 @@ def points_frame(
     )
 
 
+def panel_frames(ds: Dataset, panels: Sequence[Panel]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cells and points frames of ``panels`` on ``ds``, one after another (class names
+    from ``ds``: an uploaded CSV's own)."""
+    xy = (ds.X_train, ds.y_train, ds.X_test, ds.y_test, ds.corrupted)
+    cells = pd.concat([cells_frame(p, ds.class_names) for p in panels], ignore_index=True)
+    points = pd.concat([points_frame(p, *xy, ds.class_names) for p in panels], ignore_index=True)
+    return cells, points
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def frames(key: Comparison, epoch: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The cells and points frames of every panel at ``epoch`` (also offered as CSV)."""
-    ds = key.load()
-    panels = compute_panels(key, epoch)
-    xy = (ds.X_train, ds.y_train, ds.X_test, ds.y_test, ds.corrupted)
-    names = ds.class_names  # an uploaded CSV's classes
-    cells = pd.concat([cells_frame(p, names) for p in panels], ignore_index=True)
-    points = pd.concat([points_frame(p, *xy, names) for p in panels], ignore_index=True)
-    return cells, points
+    return panel_frames(key.load(), compute_panels(key, epoch))
 
 
 # --------------------------------------------------------------------------- page text and table

@@ -336,13 +336,7 @@ def panels(key: Comparison) -> list[boundaries.Panel]:
 def boundary_frames(key: Comparison) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The cells and points of every boundary map (the Decision boundaries page's frames:
     :func:`ui.boundaries.cells_frame`, :func:`ui.boundaries.points_frame`)."""
-    ds = key.load()
-    xy = (ds.X_train, ds.y_train, ds.X_test, ds.y_test, ds.corrupted)
-    ps = panels(key)
-    names = ds.class_names  # an uploaded CSV's classes
-    cells = pd.concat([ui_boundaries.cells_frame(p, names) for p in ps], ignore_index=True)
-    points = pd.concat([ui_boundaries.points_frame(p, *xy, names) for p in ps], ignore_index=True)
-    return cells, points
+    return ui_boundaries.panel_frames(key.load(), panels(key))
 
 
 def map_title(loss: str, test_accuracy: float, diverged_epoch: int | None) -> dict:
