@@ -62,12 +62,10 @@ with frame.page("loss_landscape"):
     st.caption(ui.ONE_SAMPLE_NOTE)
     st.dataframe(ui.display(one.summary), hide_index=True, width="stretch")
     frame.takeaway(ui.one_sample_takeaway(one, one_cfg))
-    ui.downloads(
-        [
-            (one.curves, "one_sample_curves", "Curves (CSV)"),
-            (one.paths, "one_sample_paths", "Descent paths (CSV)"),
-            (one.summary, "one_sample_summary", "Summary (CSV)"),
-        ]
+    frame.csv_downloads(
+        (one.curves, "one_sample_curves", "Curves (CSV)"),
+        (one.paths, "one_sample_paths", "Descent paths (CSV)"),
+        (one.summary, "one_sample_summary", "Summary (CSV)"),
     )
 
     # ------------------------------------------------------------------ the (w, b) surface
@@ -116,11 +114,9 @@ with frame.page("loss_landscape"):
     ui.show_surfaces(cfg, t)
     st.dataframe(ui.display(res.summary), hide_index=True, width="stretch")
     frame.takeaway(ui.surface_takeaway(res, cfg))
-    ui.downloads(
-        [
-            (res.grid, "surface_grid", "Surfaces and λ_min (CSV)"),
-            (res.paths, "surface_paths", "Descent paths (CSV)"),
-            (res.summary, "surface_summary", "Summary (CSV)"),
-            (res.data, "surface_data", "Data (CSV)"),
-        ]
+    frame.csv_downloads(
+        (res.grid, "surface_grid", "Surfaces and λ_min (CSV)"),
+        (res.paths, "surface_paths", "Descent paths (CSV)"),
+        (res.summary, "surface_summary", "Summary (CSV)"),
+        (res.data, "surface_data", "Data (CSV)"),
     )

@@ -6,7 +6,6 @@ The numbers come from :mod:`core.landscape`; this module only arranges them in d
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from core import landscape, losses
-from ui import charts, frame, identity, player, wording
+from ui import charts, identity, player, wording
 from ui.controls import loss_title
 
 #: Registered names of the losses compared by default (the article's pair).
@@ -281,13 +280,6 @@ def step_slider(label: str, steps: int, value: int, *, key: str) -> int:
     if st.session_state.get(key, 0) > steps:
         st.session_state[key] = steps
     return st.slider(label, 0, steps, min(value, steps), key=key, bind="query-params")
-
-
-def downloads(files: Sequence[tuple[pd.DataFrame, str, str]]) -> None:
-    """One CSV download button per ``(frame, file name, label)``, side by side."""
-    for column, (df, name, label) in zip(st.columns(len(files)), files, strict=True):
-        with column:
-            frame.csv_download(df, name, label=label)
 
 
 # --------------------------------------------------------------------------- charts
