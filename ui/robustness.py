@@ -384,7 +384,10 @@ def boundary_map(key: Comparison, loss: str) -> alt.LayerChart:
             x="x1:Q",
             y="x2:Q",
             color=alt.Color(
-                "label:N", scale=colors, legend=alt.Legend(title="Label", orient="bottom")
+                "label:N",
+                scale=colors,
+                # two classes a row: three in one row are cut off under a 240-px map
+                legend=alt.Legend(title="Label", orient="bottom", columns=2),
             ),
         )
     )
