@@ -9,7 +9,7 @@ whose training label was flipped.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -30,9 +30,16 @@ HEIGHT = 300
 RESOLUTION = 60
 #: Training precision for the boundary pictures (float32 is ~2x faster; the picture is the same).
 DTYPE = "float32"
+#: A table made when it is asked for (see :func:`lazy_frames`).
+Table = Callable[[], pd.DataFrame]
 
 
 # --------------------------------------------------------------------------- cached work
+# The trained runs, their panels and the player's frames are cached with st.cache_resource:
+# every session gets the same objects instead of an unpickled copy (st.cache_data pickles a
+# value when stored and unpickles it on every read: 0.07 s of a new view, half of a cached
+# home view's script). Nothing changes these values after they are made;
+# tests/ui/test_shared_cache.py checks that pages leave them as trained.
 
 
 def comparison(
@@ -53,14 +60,15 @@ def configs(key: Comparison) -> list[train.TrainConfig]:
     return key.configs(dtype=DTYPE, snapshot_epochs=snaps)
 
 
-@st.cache_data(
+@st.cache_resource(
     max_entries=8, show_spinner="Training every loss in lockstep from the same initial weights…"
 )
 def fit_runs(key: Comparison) -> dict[str, train.FitResult]:
     """Train every loss in lockstep (same initial weights and batch order), keep snapshots.
 
     Cached functions must not draw (Streamlit replays their elements on a hit), so progress
-    is the cache's own spinner, shown only when training actually runs.
+    is the cache's own spinner, shown only when training actually runs. Shared, not copied
+    (see the note above).
     """
     results = train.fit_many(key.load(), configs(key))
     return dict(zip(key.losses, results, strict=True))
@@ -78,7 +86,7 @@ def epochs(key: Comparison) -> list[int]:
     return sorted(snapshots.schedule(key.model.epochs))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)
 def compute_panels(key: Comparison, epoch: int, resolution: int = RESOLUTION) -> list[Panel]:
     """One :class:`core.boundaries.Panel` per loss at ``epoch``, from :func:`fit_runs` of
     the same key (a cache hit: the runs are always those of ``key``)."""
@@ -360,6 +368,12 @@ def panel_frames(ds: Dataset, panels: Sequence[Panel]) -> tuple[pd.DataFrame, pd
 def frames(key: Comparison, epoch: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The cells and points frames of every panel at ``epoch`` (also offered as CSV)."""
     return panel_frames(key.load(), compute_panels(key, epoch))
+
+
+def lazy_frames(key: Comparison, epoch: int) -> tuple[Table, Table]:
+    """:func:`frames` as two functions that make the cells and the points frame when called:
+    a CSV button calls them on its click, so a view builds no grid rows nobody downloads."""
+    return (lambda: frames(key, epoch)[0]), (lambda: frames(key, epoch)[1])
 
 
 # --------------------------------------------------------------------------- page text and table

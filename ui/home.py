@@ -15,8 +15,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import pandas as pd
-
 from core import datasets
 from ui import boundaries as ub
 from ui import identity, player, wording
@@ -100,9 +98,10 @@ def takeaway(results: Sequence[Outcome]) -> str:
     return text
 
 
-def show(name: str) -> pd.DataFrame:
+def show(name: str) -> ub.Table:
     """Draw the four boundaries as the playback component (one panel per loss on one epoch
-    clock, opening on the end of training); return the points (CSV)."""
+    clock, opening on the end of training); return the points table, made when its CSV
+    button is clicked."""
     key = ub.comparison(DataChoice(name), 0.0, MODEL, LOSSES)
     _, points = player.boundaries_player(key, MODEL.epochs, True, epoch_key=None)
     return points

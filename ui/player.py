@@ -136,7 +136,7 @@ def _curves(runs: dict[str, train.FitResult], frames: Sequence[snapshots.Frames]
     return out
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=8, show_spinner=False)  # shared: see ui.boundaries
 def boundary_payload(cmp: Comparison) -> tuple[dict, bytes, list[snapshots.Frames]]:
     """Header, compressed frames and the frames themselves for one boundary comparison
     (trained by :func:`ui.boundaries.fit_runs`, cached)."""
@@ -302,7 +302,7 @@ def fallback_image(header: dict, frame: snapshots.Frames, index: int, drive: boo
     return buf.getvalue()
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)  # shared: see ui.boundaries
 def _fallback_images(cmp: Comparison, epoch: int, drive: bool) -> list[bytes]:
     header, _, frames = boundary_payload(cmp)
     i = header["epochs"].index(snapshots.nearest(header["epochs"], epoch))
@@ -360,9 +360,9 @@ def boundaries_player(
     *,
     key: str = "player",
     epoch_key: str | None = "epoch",
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> tuple[ub.Table, ub.Table]:
     """Draw the playable small multiples at ``epoch``; return the cells and points frames
-    of that epoch (for CSV), as :func:`ui.boundaries.show` does.
+    of that epoch, each made when a CSV button asks (:func:`ui.boundaries.lazy_frames`).
 
     ``epoch_key``: the page's epoch widget (bound to the URL); a pause, step or released
     scrubber sets it, so the link names the epoch on screen. ``None``: no link (home).
@@ -395,7 +395,7 @@ def boundaries_player(
         icon=":material/download:",
         key=f"{key}_png",
     )
-    return ub.frames(cmp, epoch)
+    return ub.lazy_frames(cmp, epoch)
 
 
 # --------------------------------------------------------------------------- descent paths

@@ -12,6 +12,8 @@ import io
 
 import pytest
 
+from ui import boundaries as ub
+
 pytestmark = pytest.mark.e2e
 
 
@@ -31,6 +33,16 @@ def test_csv_and_png_are_made_on_click(open_page):
     assert name.endswith(".csv")
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8"))))
     assert rows and "loss" in rows[0]  # one row per loss, named
+    # the grid and points tables are themselves made on the click (ui.boundaries.lazy_frames)
+    name, body = _download(page, "Decision surface CSV")
+    cells = list(csv.DictReader(io.StringIO(body.decode("utf-8"))))
+    assert name == "boundaries_grid.csv"
+    assert len(cells) == 4 * ub.RESOLUTION**2  # every cell of every loss's map
+    assert {r["epoch"] for r in cells} == {"40"}
+    name, body = _download(page, "Points + gradients CSV")
+    points = list(csv.DictReader(io.StringIO(body.decode("utf-8"))))
+    assert name == "boundaries_points.csv"
+    assert points and {"grad_norm", "flipped", "split"} <= set(points[0])
     name, body = _download(page, "Figure PNG (epoch 40)")
     assert name == "boundaries_epoch_40.png"
     assert body.startswith(b"\x89PNG\r\n\x1a\n") and len(body) > 10_000

@@ -1,0 +1,61 @@
+"""The boundary views' cached work is shared by reference (``st.cache_resource``): every
+session gets the same objects, so no page may change them. Render the views that read them,
+then compare what the cache holds with a fresh computation of the same key."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from core import train
+from ui import boundaries as ub
+from ui import home, player
+from ui.controls import DataChoice
+
+PAGE = "pages/5_Decision_boundaries.py"
+
+
+def _same_model(a, b) -> None:
+    assert len(a.params) == len(b.params)
+    for p, q in zip(a.params, b.params, strict=True):
+        np.testing.assert_array_equal(p, q)
+
+
+def test_pages_leave_the_shared_runs_frames_and_panels_as_computed(app):
+    key = ub.comparison(DataChoice(home.DEFAULT), 0.0, home.MODEL, home.LOSSES)
+    app("streamlit_app.py")  # trains the key and draws the player from its frames
+    at = app(PAGE, dict(home.deep_link(home.DEFAULT)))  # the same key, opened on the page
+    for epoch in (0, 40):  # other epochs: other panels and fallback pictures, same runs
+        at = at.select_slider(key="epoch").set_value(epoch).run()
+        assert not at.exception
+    at = at.toggle(key="drive").set_value(False).run()
+    assert not at.exception
+
+    runs = ub.fit_runs(key)
+    assert ub.fit_runs(key) is runs  # shared, not a copy per read
+    fresh = dict(zip(key.losses, train.fit_many(key.load(), ub.configs(key)), strict=True))
+    for name, run in runs.items():
+        again = fresh[name]
+        assert run.diverged_epoch == again.diverged_epoch
+        assert run.history.keys() == again.history.keys()
+        for k, v in run.history.items():
+            np.testing.assert_array_equal(v, again.history[k])
+        _same_model(run.model, again.model)
+        assert sorted(run.snapshots) == sorted(again.snapshots)
+        for epoch, model in run.snapshots.items():
+            _same_model(model, again.snapshots[epoch])
+
+    header, body, frames = player.boundary_payload(key)
+    header2, body2, frames2 = player.boundary_payload.__wrapped__(key)
+    assert header == header2 and body == body2
+    for f, g in zip(frames, frames2, strict=True):
+        for field in ("epochs", "values", "weight", "gradient", "train_accuracy"):
+            np.testing.assert_array_equal(getattr(f, field), getattr(g, field))
+
+    for epoch in (0, 40, home.MODEL.epochs):
+        for p, q in zip(
+            ub.compute_panels(key, epoch), ub.compute_panels.__wrapped__(key, epoch), strict=True
+        ):
+            np.testing.assert_array_equal(p.surface.label, q.surface.label)
+            np.testing.assert_array_equal(p.surface.probability, q.surface.probability)
+            np.testing.assert_array_equal(p.gradient, q.gradient)
+            assert p.test_accuracy == q.test_accuracy
