@@ -43,6 +43,10 @@ TARGET_P = 0.9
 GAP = 0.01
 #: The largest step budget of the page: used to tell a plateau that delays from one that traps.
 LONG_STEPS = 2000
+#: Summary columns of the one-sample table: steps until p_t reaches TARGET_P within the chosen
+#: budget, and within LONG_STEPS (also a column of the surfaces' table).
+STEPS_TO_TARGET = f"steps to p_t ≥ {TARGET_P}"
+WITHIN_LONG = f"… within {LONG_STEPS} steps"
 #: Grid points per axis of the surfaces.
 RESOLUTION = 41
 #: Side of a square (w, b) map in pixels, and the chart height that leaves room for it.
@@ -124,17 +128,7 @@ def one_sample(cfg: OneSampleConfig) -> OneSampleResult:
         # how long a plateau really holds: the same descent with the largest step budget
         longer = r.steps
         if r.steps is None and r.path.diverged_epoch is None and cfg.steps < LONG_STEPS:
-            longer = landscape.one_sample(
-                name,
-                x0=cfg.x0,
-                y0=cfg.y0,
-                w=w[:2],
-                w0=cfg.w0,
-                lr=cfg.lr,
-                steps=LONG_STEPS,
-                target=TARGET_P,
-                stop_at_target=True,
-            ).steps
+            longer = _steps_to_target(name, cfg, cfg.w0)
         further = _further(name, cfg, longer) if longer is not None and r.steps is None else None
         title = loss_title(name)
         curves.append(pd.DataFrame({"loss": title, "w": r.w, "value": r.loss, "slope": r.slope}))
@@ -157,8 +151,8 @@ def one_sample(cfg: OneSampleConfig) -> OneSampleResult:
                 "w after last step": float(p.w[-1]) if len(p.loss) else np.nan,
                 "loss after last step": float(p.loss[-1]) if len(p.loss) else np.nan,
                 "p_t after last step": float(r.p_target[-1]) if len(p.loss) else np.nan,
-                f"steps to p_t ≥ {TARGET_P}": r.steps,
-                f"… within {LONG_STEPS} steps": longer,
+                STEPS_TO_TARGET: r.steps,
+                WITHIN_LONG: longer,
                 FURTHER: further,
                 "diverged at step": p.diverged_epoch,
             }
@@ -178,19 +172,24 @@ def _further(name: str, cfg: OneSampleConfig, steps: int) -> int | None:
     if cfg.x0 == 0:
         return None
     z0 = cfg.w0 * cfg.x0
-    w1 = (z0 + (1.0 if z0 >= 0 else -1.0)) / cfg.x0
-    r = landscape.one_sample(
+    return _steps_to_target(name, cfg, (z0 + (1.0 if z0 >= 0 else -1.0)) / cfg.x0)
+
+
+def _steps_to_target(name: str, cfg: OneSampleConfig, w0: float) -> int | None:
+    """Steps until :math:`p_t` reaches :data:`TARGET_P` from ``w0``, within :data:`LONG_STEPS`
+    (``cfg``'s sample and learning rate); ``None`` if it does not get there. Only the path is
+    read, so the loss curve is evaluated at two weights only."""
+    return landscape.one_sample(
         name,
         x0=cfg.x0,
         y0=cfg.y0,
-        w=np.array([w1, w1 + 1.0]),
-        w0=w1,
+        w=np.array([w0, w0 + 1.0]),
+        w0=w0,
         lr=cfg.lr,
         steps=LONG_STEPS,
         target=TARGET_P,
         stop_at_target=True,
-    )
-    return r.steps
+    ).steps
 
 
 def _longer(name: str, x: np.ndarray, y: np.ndarray, cfg: SurfaceConfig, s: landscape.Study):
@@ -256,7 +255,7 @@ def surfaces(cfg: SurfaceConfig) -> SurfaceResult:
                 "loss after last step": float(p.loss[-1]) if len(p.loss) else np.nan,
                 "gradient norm after last step": float(p.grad_norm[-1]) if len(p.loss) else np.nan,
                 "steps to converge": s.steps,
-                f"… within {LONG_STEPS} steps": _longer(name, x, y, cfg, s),
+                WITHIN_LONG: _longer(name, x, y, cfg, s),
                 "diverged at step": p.diverged_epoch,
             }
         )
@@ -501,7 +500,6 @@ def _g(x: float) -> str:
 
 def one_sample_takeaway(res: OneSampleResult, cfg: OneSampleConfig) -> str:
     """The sentence under the one-sample chart, from the computed numbers."""
-    col = f"steps to p_t ≥ {TARGET_P}"
     parts = []
     for _, d in res.summary.iterrows():
         if pd.notna(d["diverged at step"]):
@@ -509,7 +507,7 @@ def one_sample_takeaway(res: OneSampleResult, cfg: OneSampleConfig) -> str:
             continue
         parts.append(
             f"{d['loss']} (|slope| {wording.number(d['|slope| at start'], '.3g')} at the start) "
-            f"{_steps_phrase(d[col], cfg.steps)}, ending at p_t = "
+            f"{_steps_phrase(d[STEPS_TO_TARGET], cfg.steps)}, ending at p_t = "
             f"{wording.number(d['p_t after last step'], '.3f')}"
         )
     return (
@@ -517,26 +515,25 @@ def one_sample_takeaway(res: OneSampleResult, cfg: OneSampleConfig) -> str:
         f"for the sample (x₀ = {_g(cfg.x0)}, y₀ = {cfg.y0}): "
         + "; ".join(parts)
         + "."
-        + _plateau(res.summary, col, cfg.steps)
-        + _delay_growth(res.summary, col, cfg)
+        + _plateau(res.summary, STEPS_TO_TARGET, cfg.steps)
+        + _delay_growth(res.summary, cfg)
     )
 
 
 def _plateau(summary: pd.DataFrame, col: str, budget: int) -> str:
     """Whether the runs that did not converge within ``budget`` do within LONG_STEPS, from
     this start (the only start these runs speak for)."""
-    longer = f"… within {LONG_STEPS} steps"
     stuck = summary[summary[col].isna() & summary["diverged at step"].isna()]
     if stuck.empty or budget >= LONG_STEPS:
         return ""
-    late = stuck[stuck[longer].notna()]
-    never = stuck[stuck[longer].isna()]
+    late = stuck[stuck[WITHIN_LONG].notna()]
+    never = stuck[stuck[WITHIN_LONG].isna()]
     text = ""
     if len(late):
         text += (
             f" Given up to {LONG_STEPS} steps, "
             + ", ".join(
-                f"{d['loss']} gets there after {int(d[longer])}" for _, d in late.iterrows()
+                f"{d['loss']} gets there after {int(d[WITHIN_LONG])}" for _, d in late.iterrows()
             )
             + ": from this start the plateau delays gradient descent rather than trapping it ("
             + SOURCE
@@ -548,14 +545,13 @@ def _plateau(summary: pd.DataFrame, col: str, budget: int) -> str:
     return text
 
 
-def _delay_growth(summary: pd.DataFrame, col: str, cfg: OneSampleConfig) -> str:
+def _delay_growth(summary: pd.DataFrame, cfg: OneSampleConfig) -> str:
     """How the delay grows with :math:`|w_0 x_0|`: the measured steps from one unit further out
     (the derivative of the squared error through a sigmoid shrinks like :math:`e^{-|z|}` on
     the plateau, so each unit further out costs a multiple of the steps)."""
     if FURTHER not in summary or cfg.steps >= LONG_STEPS:
         return ""
-    longer = f"… within {LONG_STEPS} steps"
-    rows = summary[summary[col].isna() & summary[longer].notna()]
+    rows = summary[summary[STEPS_TO_TARGET].isna() & summary[WITHIN_LONG].notna()]
     z0 = abs(cfg.w0 * cfg.x0)
     said = []
     for _, d in rows.iterrows():
@@ -566,11 +562,11 @@ def _delay_growth(summary: pd.DataFrame, col: str, cfg: OneSampleConfig) -> str:
                 f"{LONG_STEPS} steps"
             )
             continue
-        f = wording.factor(float(far), float(d[longer]))
-        if f is None or wording.is_tie(float(far), float(d[longer])):
+        f = wording.factor(float(far), float(d[WITHIN_LONG]))
+        if f is None or wording.is_tie(float(far), float(d[WITHIN_LONG])):
             said.append(f"from |w₀·x₀| = {_g(z0 + 1)} {d['loss']} needs {int(far)} steps")
         else:
-            word = "more" if far > d[longer] else "fewer"
+            word = "more" if far > d[WITHIN_LONG] else "fewer"
             said.append(
                 f"from |w₀·x₀| = {_g(z0 + 1)} {d['loss']} needs {int(far)} steps "
                 f"({wording.times(f)} {word})"
@@ -619,8 +615,8 @@ def surface_takeaway(res: SurfaceResult, cfg: SurfaceConfig) -> str:
 
 #: Summary columns that hold a step count or "never" (a missing count is shown in words).
 STEP_COLUMNS = (
-    f"steps to p_t ≥ {TARGET_P}",
-    f"… within {LONG_STEPS} steps",
+    STEPS_TO_TARGET,
+    WITHIN_LONG,
     FURTHER,
     "steps to converge",
 )
@@ -630,9 +626,8 @@ def display(summary: pd.DataFrame) -> pd.DataFrame:
     """``summary`` as shown on screen: counts as whole numbers, a missing count as "never"
     ("—" for a divergence that did not happen), never ``None``."""
     out = summary.copy()
-    first, longer = f"steps to p_t ≥ {TARGET_P}", f"… within {LONG_STEPS} steps"
     if FURTHER in out:  # measured only for a run still on the plateau that got there later
-        measured = out[first].isna() & out[longer].notna()
+        measured = out[STEPS_TO_TARGET].isna() & out[WITHIN_LONG].notna()
         out[FURTHER] = [
             ("never" if pd.isna(v) else str(int(v))) if m else "—"
             for v, m in zip(out[FURTHER], measured, strict=True)

@@ -56,8 +56,12 @@ def residual_probes(draw):
     return probes
 
 
-def _by_label(probes):
-    return {p.label: p for p in probes}
+def checked_sentence(sentence, probes, at):
+    """``sentence(probes, at)``, checked clean, and the probes by label (the sentence names
+    each loss by its label)."""
+    text = sentence(probes, at)
+    assert_clean(text)
+    return text, {p.label: p for p in probes}
 
 
 def checked_ratios(text, verb, size):
@@ -76,9 +80,7 @@ def checked_ratios(text, verb, size):
 @settings(max_examples=300, deadline=None)
 @given(margin_probes(), ats)
 def test_classification_sentence_agrees_with_its_numbers(probes, at):
-    text = uc.classification_sentence(probes, at)
-    assert_clean(text)
-    by = _by_label(probes)
+    text, by = checked_sentence(uc.classification_sentence, probes, at)
     for _, r, _ in checked_ratios(text, "push", lambda lab: abs(by[lab].right)):
         if r is not None:
             assert r >= 1 + REL_TOL - 5e-3
@@ -97,9 +99,7 @@ def test_classification_sentence_agrees_with_its_numbers(probes, at):
 @settings(max_examples=300, deadline=None)
 @given(residual_probes(), ats)
 def test_regression_sentence_agrees_with_its_numbers(probes, at):
-    text = uc.regression_sentence(probes, at)
-    assert_clean(text)
-    by = _by_label(probes)
+    text, by = checked_sentence(uc.regression_sentence, probes, at)
     for a, _, b in checked_ratios(text, "pull", lambda lab: abs(by[lab].grad_pos)):
         # A percentage (MAPE) is never compared with losses in the target's units.
         assert "mape" not in (by[a].name, by[b].name), text
