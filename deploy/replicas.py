@@ -145,7 +145,9 @@ def running(
         ports = [port + 1 + i for i in range(replicas)]
         for p in ports:
             cmd = serve.command(app, p, server_args)
-            procs.append(serve.spawn(cmd, run_dir / f"replica-{p}.log", cwd))
+            # one process per core already uses every core: no worker processes (ui.workers)
+            no_workers = {"LOSSLAB_WORKERS": "0"}
+            procs.append(serve.spawn(cmd, run_dir / f"replica-{p}.log", cwd, no_workers))
         backends = [f"127.0.0.1:{p}" for p in ports]
         conf = run_dir / "nginx.conf"
         conf.write_text(render_config(f"{host}:{port}", backends, run_dir, sticky))

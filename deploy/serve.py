@@ -18,7 +18,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,11 +57,19 @@ def command(app: Path, port: int, server_args: Sequence[str] = ()) -> list[str]:
     return [*cmd, "--server.port", str(port), "--server.address", "127.0.0.1", *server_args]
 
 
-def spawn(cmd: Sequence[str], log: Path | None, cwd: Path) -> subprocess.Popen:
-    """Start ``cmd`` in its own process group, its output to ``log`` (or nowhere)."""
+def spawn(
+    cmd: Sequence[str], log: Path | None, cwd: Path, env: Mapping[str, str] | None = None
+) -> subprocess.Popen:
+    """Start ``cmd`` in its own process group, its output to ``log`` (or nowhere), with
+    ``env`` added to this process's environment."""
     with open(log or os.devnull, "wb") as out:
         return subprocess.Popen(
-            list(cmd), cwd=cwd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            list(cmd),
+            cwd=cwd,
+            env={**os.environ, **(env or {})},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
 

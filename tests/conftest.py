@@ -21,6 +21,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from core import train  # noqa: E402
+from ui import workers  # noqa: E402 - no Streamlit import
 
 #: Per-test time limit (pytest-timeout), so one hung test fails instead of eating CI's budget.
 #: Generous: the first browser test also starts the server and Chromium.
@@ -31,6 +32,14 @@ def per_loss(names: Iterable[str], **settings: Any) -> list[train.TrainConfig]:
     """One ``TrainConfig`` per loss in ``names``, all with the same ``settings``: the runs a
     page trains side by side, written out in a test with core."""
     return [train.TrainConfig(loss=n, **settings) for n in names]
+
+
+@pytest.fixture(autouse=True)
+def _compute_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages run in the test's own process compute there too, without worker processes, so
+    a test may count or replace a ``core`` function they call. ``tests/ui/test_workers.py``
+    starts workers itself; the browser tests' servers run with them, as deployed."""
+    monkeypatch.setattr(workers, "COUNT", 0)
 
 
 def in_ci() -> bool:

@@ -19,7 +19,7 @@ import streamlit as st
 from core import boundaries, snapshots, train
 from core.boundaries import Classifier, Grid, Panel
 from core.datasets import Dataset
-from ui import identity, wording
+from ui import identity, wording, workers
 from ui.comparison import Comparison, Corruption
 from ui.controls import DataChoice, LossParams, ModelChoice
 
@@ -70,7 +70,7 @@ def fit_runs(key: Comparison) -> dict[str, train.FitResult]:
     is the cache's own spinner, shown only when training actually runs. Shared, not copied
     (see the note above).
     """
-    results = train.fit_many(key.load(), configs(key))
+    results = workers.call(train.fit_many, key.load(), configs(key))
     return dict(zip(key.losses, results, strict=True))
 
 

@@ -34,9 +34,12 @@ from typing import Any
 
 import streamlit as st
 
-#: Views computing at once per process. One is best while the GIL serialises Python work:
-#: two would share the core and both finish late.
-SLOTS = max(1, int(os.environ.get("LOSSLAB_JOB_SLOTS", "1")))
+from ui import workers
+
+#: Views computing at once per process: one in the server's thread (the GIL serialises Python
+#: work: two would share the core and both finish late) plus one per worker process, whose
+#: training or snapshots run there meanwhile (``ui.workers``).
+SLOTS = max(1, int(os.environ.get("LOSSLAB_JOB_SLOTS", 1 + workers.COUNT)))
 #: Waiting views before new ones are refused (a class of 300 on one process, with room).
 MAX_WAITING = 400
 #: How often a waiting view refreshes its notice (and notices a closed tab or a rerun), s.
@@ -152,6 +155,9 @@ class JobQueue:
             return False
         stalled = True
         for t in running:
+            if workers.waiting(t.thread):  # its work is computing in a worker process
+                self._progress.pop(t.thread, None)
+                return False
             cpu = _thread_cpu(t.thread)
             seen = self._progress.get(t.thread)
             if seen is None or cpu is None or cpu != seen[0]:
@@ -235,11 +241,18 @@ def view(key: str) -> Iterator[None]:
         except BaseException:  # a rerun, a stop or a closed tab while waiting
             QUEUE.leave(ticket)
             raise
-    cpu = time.thread_time()
+
+    def gone() -> bool:  # the tab was closed: its work in the workers is not wanted any more
+        return state.session_id is not None and not _session_alive(state.session_id)
+
+    cpu = time.thread_time() + workers.worker_seconds()
     try:
-        yield
+        with workers.requester(gone):
+            yield
+    except workers.Abandoned:
+        st.stop()  # nobody is there to see this view
     finally:
-        record(key, time.thread_time() - cpu)
+        record(key, time.thread_time() + workers.worker_seconds() - cpu)
         if ticket is not None:
             QUEUE.leave(ticket)
 

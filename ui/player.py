@@ -50,7 +50,7 @@ import streamlit as st
 
 from core import boundaries, snapshots, train
 from ui import boundaries as ub
-from ui import identity
+from ui import identity, workers
 from ui.comparison import Comparison
 
 ASSETS = Path(__file__).resolve().parent / "player"
@@ -146,21 +146,17 @@ def boundary_payload(cmp: Comparison) -> tuple[dict, bytes, list[snapshots.Frame
     grid = boundaries.make_grid(np.vstack([ds.X_train, ds.X_test]), GRID)
     first = _runs[loss_names[0]]
     epochs = list(first.config.snapshot_epochs) or [first.config.epochs]
-    frames = [
-        snapshots.evaluate(
-            _runs[n].snapshots,
-            epochs,
-            _runs[n].model,
-            n,
-            grid,
-            ds.X_train,
-            ds.y_train,
-            ds.X_test,
-            ds.y_test,
-            loss_params=_runs[n].config.loss_params,
-        )
-        for n in loss_names
-    ]
+    xy = (ds.X_train, ds.y_train, ds.X_test, ds.y_test)
+    frames = workers.call_all(  # one loss per call: the losses spread over the workers
+        [
+            (
+                snapshots.evaluate,
+                (_runs[n].snapshots, epochs, _runs[n].model, n, grid, *xy),
+                {"loss_params": _runs[n].config.loss_params},
+            )
+            for n in loss_names
+        ]
+    )
     body = encode_frames(frames)
     dx, dy = grid.step
     flipped = np.zeros(len(ds.y_train), bool) if ds.corrupted is None else np.asarray(ds.corrupted)

@@ -18,7 +18,7 @@ import streamlit as st
 from core import boundaries, robustness, train
 from core.datasets import Dataset
 from ui import boundaries as ui_boundaries
-from ui import charts, controls, identity, wording
+from ui import charts, controls, identity, wording, workers
 from ui.comparison import Comparison, Corruption
 from ui.controls import DataChoice, ModelChoice
 
@@ -113,7 +113,7 @@ def configs(key: Comparison) -> list[train.TrainConfig]:
 @st.cache_data(max_entries=16, show_spinner=False)
 def fits(key: Comparison) -> list[train.FitResult]:
     """One model per loss on the corrupted data, in lockstep (same start, same data order)."""
-    return train.fit_many(key.load(), configs(key))
+    return workers.call(train.fit_many, key.load(), configs(key))
 
 
 @st.cache_data(max_entries=512, show_spinner=False)

@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from core import boundaries, compare, datasets, train
-from ui import charts, identity, wording
+from ui import charts, identity, wording, workers
 from ui.comparison import Comparison
 from ui.controls import DataChoice, LossParams, ModelChoice
 
@@ -51,7 +51,7 @@ def fit_seed(key: Comparison) -> SeedRun:
     """Train every loss from ``key.model.seed`` in lockstep and keep what the page shows."""
     ds = key.load()
     marks = compare.yardstick_epochs(key.model.epochs)
-    results = train.fit_many(ds, key.configs(dtype=DTYPE, snapshot_epochs=marks))
+    results = workers.call(train.fit_many, ds, key.configs(dtype=DTYPE, snapshot_epochs=marks))
     named = list(zip(key.losses, results, strict=True))
     return SeedRun(
         seed=key.model.seed,

@@ -10,7 +10,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from ui import jobs
+from ui import jobs, workers
 
 
 @pytest.fixture
@@ -99,6 +99,42 @@ def test_a_stalled_turn_lets_the_next_view_start(queue, monkeypatch):
     release.set()
     t.join(5)
     assert 0.3 <= waited < 5
+
+
+def test_a_turn_waiting_for_worker_processes_is_busy_not_stalled(queue, monkeypatch):
+    # A view whose training runs in a worker process uses no CPU in its own thread: the line
+    # must not take that for a stall and start another view beside it.
+    monkeypatch.setattr(jobs, "STALL_S", 0.3)
+    holder_in, release = threading.Event(), threading.Event()
+
+    def holder() -> None:
+        with jobs.view("test-workers"):
+            with workers._waiting_lock:
+                workers._waiting.add(threading.get_native_id())
+            holder_in.set()
+            release.wait(10)
+            with workers._waiting_lock:
+                workers._waiting.discard(threading.get_native_id())
+
+    t = threading.Thread(target=holder)
+    t.start()
+    holder_in.wait(5)
+    threading.Timer(1.5, release.set).start()  # five stall periods later
+    t0 = time.monotonic()
+    with jobs.view("test-workers"):
+        waited = time.monotonic() - t0
+    t.join(5)
+    assert waited >= 1.4  # it started only when the holder's turn ended
+
+
+def test_cpu_spent_in_workers_counts_as_the_views_own(queue, monkeypatch):
+    # a page that trains in workers is heavy, whatever its own thread used: no fast lane
+    monkeypatch.setattr(jobs, "_costs", {})
+    for _ in range(3):
+        with jobs.view("test-heavy"):
+            workers._local.cpu = workers.worker_seconds() + 2 * jobs.FAST_S
+    assert not jobs.is_fast("test-heavy")
+    assert min(jobs._costs["test-heavy"]) >= 2 * jobs.FAST_S
 
 
 def test_waiting_message_counts_views_and_estimates_time():
