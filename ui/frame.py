@@ -253,7 +253,6 @@ def page(key: str, *, wide: bool = True) -> Iterator[None]:
     settled = set(st.session_state.keys())
     st.session_state[_TAKEAWAYS] = 0
     st.html(_CSS + (_CSS_PRESENT if present else ""))
-    sidebar()
     st.title(screen.label, anchor=False)
     header = st.container(horizontal=True, vertical_alignment="center", key="header")
     header.markdown(f"**{screen.question}**", width="stretch")
@@ -263,6 +262,9 @@ def page(key: str, *, wide: bool = True) -> Iterator[None]:
     warmup.start()  # once per process: every default view and preset, in the background
     try:
         with jobs.view(key):  # the page waits its turn here, with its place in line shown
+            # the navigation's 18 links, too, are drawn in the page's turn: sixty sessions
+            # drawing them at once would share the GIL and all be late
+            sidebar()
             yield
     except ValueError as err:
         st.error(f"Loss Lab could not compute this view: {err}", icon=":material/error:")

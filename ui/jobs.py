@@ -9,11 +9,13 @@ a turn from :data:`QUEUE` first (``ui.frame.page`` does it for every page): at m
 first student is served after one view's time, the second after two, and so on: the same
 total time, but each page appears as soon as it is ready.
 
-A page whose recent runs were all cheap (:data:`FAST_S` of CPU, e.g. the loss reference)
-skips the line, so a quick look never waits behind sixty trainings. A waiting view leaves
-the line when its tab is closed or it asks for another rerun (a widget changed), so
-abandoned work never delays anyone. The queue is bounded: beyond :data:`MAX_WAITING`
-waiting views a new one is refused with a message instead of growing without limit.
+A page whose recent runs were all cheap (:data:`FAST_S` of CPU: a cached view, the loss
+reference) takes its turn in a line of its own, :data:`FAST_LANE`, so a quick look never waits
+behind sixty trainings; quick looks go one at a time too (sixty of them at once would share
+the GIL in slices and all finish at the end). A waiting view leaves the line when its tab is
+closed or it asks for another rerun (a widget changed), so abandoned work never delays
+anyone. The queue is bounded: beyond :data:`MAX_WAITING` waiting views a new one is refused
+with a message instead of growing without limit.
 
 Usage (what ``ui.frame.page`` does)::
 
@@ -113,9 +115,11 @@ class JobQueue:
     def wait(self, ticket: Ticket, timeout: float) -> bool:
         """Wait up to ``timeout`` s for ``ticket``'s turn; whether it has started."""
         with self._cond:
-            if ticket.started is None:
-                self._cond.wait(timeout)
-            if ticket.started is None and self._stalled():
+            woken = ticket.started is not None or self._cond.wait(timeout)
+            # a stall is checked only when nothing happened for a whole poll: every view that
+            # ends wakes all the waiting ones, and sixty of them reading /proc each time cost
+            # more than the views they wait for
+            if ticket.started is None and not woken and self._stalled():
                 first = next(t for t in self._order if t.started is None)
                 first.started = time.monotonic()
                 self._cond.notify_all()
@@ -181,8 +185,10 @@ def _thread_cpu(native_id: int) -> float | None:
 
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
-#: The one queue of this process.
+#: The one queue of this process for views that compute.
 QUEUE = JobQueue()
+#: The line for quick looks (:func:`is_fast`): one at a time, beside the views computing.
+FAST_LANE = JobQueue(slots=1)
 
 
 # --------------------------------------------------------------------------- per script run
@@ -201,7 +207,7 @@ _costs_lock = threading.Lock()
 
 def is_fast(key: str) -> bool:
     """Whether ``key``'s recent runs all took less than :data:`FAST_S` of CPU (at least
-    three of them): such a page runs without taking a turn."""
+    three of them): such a page takes its turn in :data:`FAST_LANE`."""
     with _costs_lock:
         recent = list(_costs.get(key, ()))
     return len(recent) >= 3 and max(recent) < FAST_S
@@ -219,28 +225,27 @@ def view(key: str) -> Iterator[None]:
     give the turn back.
 
     The notice slot is an empty element, so a view that never waits shows nothing. A page
-    whose recent runs were all cheap (:func:`is_fast`) runs at once. When the queue is full
-    the page says so and stops.
+    whose recent runs were all cheap (:func:`is_fast`) waits in :data:`FAST_LANE` instead of
+    :data:`QUEUE`. When the queue is full the page says so and stops.
     """
     ctx = _script_ctx()
     state = _View(slot=st.empty(), session_id=getattr(ctx, "session_id", None))
-    ticket = None
-    if not is_fast(key):
-        try:
-            ticket = QUEUE.enter(key)
-        except ServerBusy as err:
-            state.slot.error(f"Loss Lab is busy: {err}", icon=":material/hourglass_disabled:")
-            st.stop()  # a page cannot raise out of the frame before it started
-        try:
-            waited = False
-            while not QUEUE.wait(ticket, POLL_S):
-                _notify(state, QUEUE.ahead(ticket))
-                waited = True
-            if waited:
-                state.slot.empty()
-        except BaseException:  # a rerun, a stop or a closed tab while waiting
-            QUEUE.leave(ticket)
-            raise
+    queue = FAST_LANE if is_fast(key) else QUEUE
+    try:
+        ticket = queue.enter(key)
+    except ServerBusy as err:
+        state.slot.error(f"Loss Lab is busy: {err}", icon=":material/hourglass_disabled:")
+        st.stop()  # a page cannot raise out of the frame before it started
+    try:
+        waited = False
+        while not queue.wait(ticket, POLL_S):
+            _notify(state, queue, ticket)
+            waited = True
+        if waited:
+            state.slot.empty()
+    except BaseException:  # a rerun, a stop or a closed tab while waiting
+        queue.leave(ticket)
+        raise
 
     def gone() -> bool:  # the tab was closed: its work in the workers is not wanted any more
         return state.session_id is not None and not _session_alive(state.session_id)
@@ -253,8 +258,7 @@ def view(key: str) -> Iterator[None]:
         st.stop()  # nobody is there to see this view
     finally:
         record(key, time.thread_time() + workers.worker_seconds() - cpu)
-        if ticket is not None:
-            QUEUE.leave(ticket)
+        queue.leave(ticket)
 
 
 def waiting_message(ahead: int, typical: float | None) -> str:
@@ -267,7 +271,7 @@ def waiting_message(ahead: int, typical: float | None) -> str:
     )
 
 
-def _notify(state: _View, ahead: int) -> None:
+def _notify(state: _View, queue: JobQueue, ticket: Ticket) -> None:
     """Show the position; leave the queue if the tab was closed.
 
     Drawing also lets Streamlit interrupt this run when the session asked for a rerun (a
@@ -276,7 +280,8 @@ def _notify(state: _View, ahead: int) -> None:
     if state.session_id is not None and not _session_alive(state.session_id):
         st.stop()
     state.slot.info(
-        waiting_message(ahead, QUEUE.typical_seconds()), icon=":material/hourglass_top:"
+        waiting_message(queue.ahead(ticket), queue.typical_seconds()),
+        icon=":material/hourglass_top:",
     )
 
 

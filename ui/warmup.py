@@ -19,6 +19,7 @@ The client speaks Streamlit's browser protocol (``/_stcore/stream``, ``BackMsg``
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import re
 import threading
@@ -271,4 +272,8 @@ def _thread_main() -> None:
         _record("server", err)
     STATUS["seconds"] = time.monotonic() - t0
     STATUS["done"] = True
+    # What the warm-up made (imports, cached results, chart specs) lives as long as the
+    # process: keep it out of every later garbage collection, whose full passes over it
+    # otherwise stall a class's page views (gc.freeze; Python's gc docs advise it for servers).
+    gc.freeze()
     LOG.info("Loss Lab warm-up: %s views in %.0f s", STATUS["views"], STATUS["seconds"])

@@ -22,6 +22,16 @@ def queue(monkeypatch: pytest.MonkeyPatch) -> jobs.JobQueue:
     return q
 
 
+@pytest.fixture
+def fast_lane(monkeypatch: pytest.MonkeyPatch) -> jobs.JobQueue:
+    """A fresh quick-look line as the process's, and a fresh record of page costs."""
+    q = jobs.JobQueue(slots=1)
+    monkeypatch.setattr(jobs, "FAST_LANE", q)
+    monkeypatch.setattr(jobs, "POLL_S", 0.05)
+    monkeypatch.setattr(jobs, "_costs", {})
+    return q
+
+
 def test_first_come_first_served_with_positions(queue):
     a, b, c = queue.enter("a"), queue.enter("b"), queue.enter("c")
     assert a.started is not None and b.started is None and c.started is None
@@ -65,18 +75,42 @@ def test_views_run_one_at_a_time_in_arrival_order(queue):
     assert queue.running() == 0
 
 
-def test_a_cheap_page_skips_the_line(queue):
+def test_a_cheap_page_skips_the_line_of_views_that_compute(queue, fast_lane):
     blocker = queue.enter("a long view")
     for _ in range(3):
         jobs.record("test-cheap", 0.01)
     assert jobs.is_fast("test-cheap") and not jobs.is_fast("test-unknown")
     t0 = time.monotonic()
     with jobs.view("test-cheap"):
-        assert queue.running() == 1  # only the blocker: this view took no turn
+        assert queue.running() == 1  # only the blocker: this view took no turn there
+        assert fast_lane.running() == 1  # but one in the quick looks' line
     assert time.monotonic() - t0 < 0.5
     jobs.record("test-cheap", 5.0)  # one expensive run and it queues again
     assert not jobs.is_fast("test-cheap")
     queue.leave(blocker)
+
+
+def test_quick_looks_go_one_at_a_time_in_arrival_order(fast_lane):
+    # sixty cached views at once would share the GIL and all finish at the end
+    for _ in range(3):
+        jobs.record("test-quick", 0.01)
+    first = fast_lane.enter("a quick look")
+    done = []
+
+    def look(name: str) -> None:
+        with jobs.view("test-quick"):
+            done.append(name)
+
+    threads = [threading.Thread(target=look, args=(f"look {i}",)) for i in range(3)]
+    for t in threads:
+        t.start()
+        time.sleep(0.1)  # arrival order
+    time.sleep(0.3)
+    assert done == [] and fast_lane.ahead(fast_lane._order[-1]) == 3  # all wait their turn
+    fast_lane.leave(first)
+    for t in threads:
+        t.join(10)
+    assert done == ["look 0", "look 1", "look 2"]
 
 
 def test_a_stalled_turn_lets_the_next_view_start(queue, monkeypatch):
@@ -183,7 +217,9 @@ def _notice_page() -> None:
 
     from ui import jobs
 
-    jobs._notify(jobs._View(slot=st.empty(), session_id=None), 2)
+    line = jobs.JobQueue(slots=1)
+    tickets = [line.enter(f"view {i}") for i in range(3)]
+    jobs._notify(jobs._View(slot=st.empty(), session_id=None), line, tickets[-1])
 
 
 def test_the_notice_shows_the_place_in_line():
