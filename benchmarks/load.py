@@ -39,7 +39,8 @@ errors (a dropped socket, an exception element, a failed run, a timeout), the RS
 after, the load average, and issue 13's targets met or not. ``--repeat`` re-runs the
 boundaries scenario with new seeds on the same server to show whether RSS keeps growing.
 ``--lecturer-first`` has one session open the home page first (the lecturer, before class)
-and waits until the background warm-up (``ui.warmup``) is done before the crowd arrives.
+and waits until the background warm-up (``ui.warmup``) is done before the crowd arrives
+(with replicas every replica is warmed, as ``deploy/replicas.py`` does when it starts them).
 With ``--replicas`` the app runs as ``deploy/replicas.py`` starts it, and session i connects
 from its own address ``127.0.<i>.1`` (students on different networks, for ``ip_hash``).
 """
@@ -209,6 +210,7 @@ class Servers:
     url: str
     pids: list[int]
     stop: object  # a callable that stops everything
+    replica_urls: list[str] = field(default_factory=list)
 
 
 @contextlib.contextmanager
@@ -221,7 +223,7 @@ def serve(
         from deploy import replicas as rep
 
         with rep.running(replicas, port=port, app=app, cwd=cwd, server_args=server_args) as cluster:
-            yield Servers(cluster.url, cluster.pids, cluster)
+            yield Servers(cluster.url, cluster.pids, cluster, cluster.replica_urls)
         return
     with streamlit_run(app, cwd=cwd, port=port, server_args=server_args) as server:
         yield Servers(server.url, [server.proc.pid], server.proc)
@@ -320,6 +322,12 @@ def run(args: argparse.Namespace) -> list[Row]:
                 if args.lecturer_first:
                     # the lecturer opens the link before class: the warm-up runs, then idles
                     lecturer = measure(srv, "home", 1)
+                    # replicas: each warmed as deploy/replicas.py does when it starts them (the
+                    # lecturer's visit reaches one of them)
+                    from deploy.replicas import _warm
+
+                    for url in srv.replica_urls:
+                        _warm(url)
                     waited = wait_idle(srv.pids, args.idle_timeout)
                     warm = rss_mb(srv.pids)
                     print(
