@@ -9,6 +9,7 @@ whose training label was flipped.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -60,18 +61,40 @@ def configs(key: Comparison) -> list[train.TrainConfig]:
     return key.configs(dtype=DTYPE, snapshot_epochs=snaps)
 
 
-@st.cache_resource(
-    max_entries=8, show_spinner="Training every loss in lockstep from the same initial weights…"
-)
+#: Trained runs (their snapshots) up to this size are shared (see the note above); larger
+#: ones, e.g. many losses of a 3 x 256 network (up to ~0.5 GB), are cached pickled, under
+#: the byte cap of ``server.maxCacheDataSize``, so no set of links can grow memory unbounded.
+SHARED_BYTES = 16 * 2**20
+_SPINNER = "Training every loss in lockstep from the same initial weights…"
+
+
 def fit_runs(key: Comparison) -> dict[str, train.FitResult]:
     """Train every loss in lockstep (same initial weights and batch order), keep snapshots.
 
     Cached functions must not draw (Streamlit replays their elements on a hit), so progress
-    is the cache's own spinner, shown only when training actually runs. Shared, not copied
-    (see the note above).
+    is the cache's own spinner, shown only when training actually runs.
     """
+    if snapshot_bytes(key) <= SHARED_BYTES:
+        return _fit_runs_shared(key)
+    return _fit_runs_copied(key)
+
+
+def snapshot_bytes(key: Comparison) -> int:
+    """Bytes of the snapshots :func:`fit_runs` keeps: losses x snapshots x parameters."""
+    ds = key.load()
+    sizes = (ds.X_train.shape[1], *key.model.hidden, ds.n_classes)
+    n_params = sum((a + 1) * b for a, b in itertools.pairwise(sizes))
+    n_snapshots = len(snapshots.schedule(key.model.epochs)) + 1  # and the final model
+    return len(key.losses) * n_snapshots * n_params * np.dtype(DTYPE).itemsize
+
+
+def _train(key: Comparison) -> dict[str, train.FitResult]:
     results = workers.call(train.fit_many, key.load(), configs(key))
     return dict(zip(key.losses, results, strict=True))
+
+
+_fit_runs_shared = st.cache_resource(max_entries=8, show_spinner=_SPINNER)(_train)
+_fit_runs_copied = st.cache_data(max_entries=8, show_spinner=_SPINNER)(_train)
 
 
 def snapshot(result: train.FitResult, epoch: int):
@@ -364,16 +387,13 @@ def panel_frames(ds: Dataset, panels: Sequence[Panel]) -> tuple[pd.DataFrame, pd
     return cells, points
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def frames(key: Comparison, epoch: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The cells and points frames of every panel at ``epoch`` (also offered as CSV)."""
-    return panel_frames(key.load(), compute_panels(key, epoch))
-
-
 def lazy_frames(key: Comparison, epoch: int) -> tuple[Table, Table]:
-    """:func:`frames` as two functions that make the cells and the points frame when called:
-    a CSV button calls them on its click, so a view builds no grid rows nobody downloads."""
-    return (lambda: frames(key, epoch)[0]), (lambda: frames(key, epoch)[1])
+    """:func:`panel_frames` at ``epoch`` as two functions that make the cells and the points
+    frame when called: a CSV button calls them on its click, so a view builds no grid rows
+    nobody downloads. They hold the view's data and panels (shared, see above), so a click
+    after the caches moved on never trains again outside the page's turn."""
+    ds, panels = key.load(), compute_panels(key, epoch)
+    return (lambda: panel_frames(ds, panels)[0]), (lambda: panel_frames(ds, panels)[1])
 
 
 # --------------------------------------------------------------------------- page text and table

@@ -85,6 +85,7 @@ class JobQueue:
         self._order: deque[Ticket] = deque()
         self._durations: deque[float] = deque(maxlen=20)
         self._progress: dict[int, tuple[float, float]] = {}  # thread -> (cpu s, since)
+        self._last_check = 0.0  # time.monotonic() of the last stall check
 
     def enter(self, label: str = "view") -> Ticket:
         """Join the end of the queue; :class:`ServerBusy` if it is full."""
@@ -92,7 +93,7 @@ class JobQueue:
             waiting = len(self._order) - self.running()
             if waiting >= self.max_waiting:
                 raise ServerBusy(
-                    f"the server is busy: {waiting} views are waiting to be computed. "
+                    f"Loss Lab is busy: {waiting} views are waiting to be computed. "
                     "Please try again in a minute."
                 )
             ticket = Ticket(label)
@@ -115,14 +116,18 @@ class JobQueue:
     def wait(self, ticket: Ticket, timeout: float) -> bool:
         """Wait up to ``timeout`` s for ``ticket``'s turn; whether it has started."""
         with self._cond:
-            woken = ticket.started is not None or self._cond.wait(timeout)
-            # a stall is checked only when nothing happened for a whole poll: every view that
+            if ticket.started is None:
+                self._cond.wait(timeout)
+            # a stall is checked once per poll, not by every waiting view: each view that
             # ends wakes all the waiting ones, and sixty of them reading /proc each time cost
             # more than the views they wait for
-            if ticket.started is None and not woken and self._stalled():
-                first = next(t for t in self._order if t.started is None)
-                first.started = time.monotonic()
-                self._cond.notify_all()
+            now = time.monotonic()
+            if ticket.started is None and now - self._last_check >= timeout:
+                self._last_check = now
+                if self._stalled():
+                    first = next(t for t in self._order if t.started is None)
+                    first.started = now
+                    self._cond.notify_all()
             return ticket.started is not None
 
     def leave(self, ticket: Ticket) -> None:
@@ -226,45 +231,64 @@ def view(key: str) -> Iterator[None]:
 
     The notice slot is an empty element, so a view that never waits shows nothing. A page
     whose recent runs were all cheap (:func:`is_fast`) waits in :data:`FAST_LANE` instead of
-    :data:`QUEUE`. When the queue is full the page says so and stops.
+    :data:`QUEUE`; if it then trains after all (a new seed on a page whose presets were
+    cached), its turn moves to :data:`QUEUE` before the work starts. When the queue is full
+    the page says so and stops. Only runs that finish are recorded (:func:`record`).
     """
     ctx = _script_ctx()
     state = _View(slot=st.empty(), session_id=getattr(ctx, "session_id", None))
-    queue = FAST_LANE if is_fast(key) else QUEUE
+    turn = [FAST_LANE if is_fast(key) else QUEUE]  # the line holding this view's ticket
     try:
-        ticket = queue.enter(key)
+        ticket = turn[0].enter(key)
     except ServerBusy as err:
-        state.slot.error(f"Loss Lab is busy: {err}", icon=":material/hourglass_disabled:")
+        state.slot.error(str(err), icon=":material/hourglass_disabled:")
         st.stop()  # a page cannot raise out of the frame before it started
     try:
         waited = False
-        while not queue.wait(ticket, POLL_S):
-            _notify(state, queue, ticket)
+        while not turn[0].wait(ticket, POLL_S):
+            _notify(state, turn[0], ticket)
             waited = True
         if waited:
             state.slot.empty()
     except BaseException:  # a rerun, a stop or a closed tab while waiting
-        queue.leave(ticket)
+        turn[0].leave(ticket)
         raise
 
     def gone() -> bool:  # the tab was closed: its work in the workers is not wanted any more
         return state.session_id is not None and not _session_alive(state.session_id)
 
+    def computes() -> None:  # called before work goes to the workers (inside cached code:
+        nonlocal ticket  # it must not draw, so it waits without a notice)
+        if turn[0] is not FAST_LANE:
+            return
+        FAST_LANE.leave(ticket)
+        turn[0], ticket = QUEUE, QUEUE.enter(key)
+        while not QUEUE.wait(ticket, POLL_S):
+            if gone():
+                raise workers.Abandoned("the view's tab was closed")
+
     cpu = time.thread_time() + workers.worker_seconds()
     try:
-        with workers.requester(gone):
+        with workers.requester(gone, computes):
             yield
     except workers.Abandoned:
         st.stop()  # nobody is there to see this view
-    finally:
+    else:
         record(key, time.thread_time() + workers.worker_seconds() - cpu)
-        queue.leave(ticket)
+    finally:
+        turn[0].leave(ticket)
 
 
-def waiting_message(ahead: int, typical: float | None) -> str:
-    """The notice of a waiting view, e.g. ``"2 views ahead of yours (about 3 s)."``."""
+def waiting_message(ahead: int, typical: float | None, slots: int = 1) -> str:
+    """The notice of a waiting view, e.g. ``"2 views ahead of yours (about 3 s)."``.
+
+    ``ahead`` counts the running views too; ``slots`` views run at once, each taking
+    ``typical`` seconds, so this one starts after about
+    :math:`\\max(1, a - s + 1)\\, t / s`.
+    """
     views = "1 view is" if ahead == 1 else f"{ahead} views are"
-    eta = "" if typical is None else f" (about {max(1, round(ahead * typical))} s)"
+    wait = None if typical is None else max(1, ahead - slots + 1) * typical / slots
+    eta = "" if wait is None else f" (about {max(1, round(wait))} s)"
     return (
         f"Many people are using Loss Lab right now: {views} being computed before yours"
         f"{eta}. Yours starts as soon as they are done; it keeps its place in line."
@@ -279,8 +303,11 @@ def _notify(state: _View, queue: JobQueue, ticket: Ticket) -> None:
     """
     if state.session_id is not None and not _session_alive(state.session_id):
         st.stop()
+    ahead = queue.ahead(ticket)
+    if ahead == 0:  # its turn came meanwhile
+        return
     state.slot.info(
-        waiting_message(queue.ahead(ticket), queue.typical_seconds()),
+        waiting_message(ahead, queue.typical_seconds(), queue.slots),
         icon=":material/hourglass_top:",
     )
 

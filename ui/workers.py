@@ -14,8 +14,9 @@ another student's page. The results are the same to the last bit: a worker runs 
   (``deploy/replicas.py``) set 0: there, one process per core already uses every core.
 * The pool starts at the first call (an idle server has no workers), serves calls in
   arrival order, and stops after :data:`IDLE_S` without a call. A call whose requester is
-  gone (:func:`requester`: a closed tab) cancels its work that has not started. A crashed
-  worker costs no view: the call is computed here and the next call starts a new pool.
+  gone (:func:`requester`: a closed tab) cancels its work that no worker has taken yet.
+  A crashed worker, a pool shut down under a call or a result that never comes
+  (:data:`MAX_WAIT_S`) costs no view: the call is computed here, the next starts a new pool.
 * Workers are forked from a *fork server*, a fresh interpreter (:mod:`ui.worker_boot`).
   The server itself is never forked: a fork of a process with running threads and open
   websockets can deadlock, and keeps the sockets open. Without the fork server start
@@ -30,11 +31,13 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from typing import Any
 
 __all__ = ["COUNT", "Abandoned", "call", "call_all", "requester", "waiting", "worker_seconds"]
@@ -46,6 +49,11 @@ PRELOAD = ["ui.worker_boot"]
 POLL_S = 0.25
 #: Workers that nothing has used for this long are stopped, s.
 IDLE_S = 120.0
+#: A call without a result after this long is computed in the server instead (a lost or
+#: hung worker must not hold a view forever), s.
+MAX_WAIT_S = 300.0
+#: The repository root: how the fork server finds :mod:`ui.worker_boot`.
+ROOT = str(Path(__file__).resolve().parent.parent)
 
 
 def _count() -> int:
@@ -74,13 +82,25 @@ _waiting: set[int] = set()  # native ids of the threads waiting for workers now
 _waiting_lock = threading.Lock()
 
 
-def _timed(fn: Callable[..., Any], args: tuple, kwargs: dict) -> tuple[Any, float]:
-    """In a worker: ``fn(*args, **kwargs)`` and the CPU seconds it took."""
+class _PoolFailed(Exception):
+    """The workers could not do the calls: a worker died, the pool was shut down under
+    them, or no result came in :data:`MAX_WAIT_S`."""
+
+
+def _timed(fn: Callable[..., Any], args: tuple, kwargs: dict) -> tuple[Any, float, bool]:
+    """In a worker: ``fn(*args, **kwargs)``, the CPU seconds it took, and whether the worker
+    came from the fork server that :mod:`ui.worker_boot` prepared."""
     start = time.process_time()
-    return fn(*args, **kwargs), time.process_time() - start
+    value = fn(*args, **kwargs)
+    return value, time.process_time() - start, "ui.worker_boot" in sys.modules
 
 
 def _context() -> multiprocessing.context.BaseContext:
+    # The fork server is a fresh ``python -c`` that ignores this process's sys.path (3.11)
+    # and skips a preload it cannot import: it finds ui.worker_boot through PYTHONPATH.
+    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    if ROOT not in paths:
+        os.environ["PYTHONPATH"] = os.pathsep.join([ROOT, *paths])
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(PRELOAD)
     return ctx
@@ -117,27 +137,32 @@ def _drop_pool(pool: ProcessPoolExecutor) -> None:
 def _retire_idle(pool: ProcessPoolExecutor) -> None:
     """Stop ``pool``'s workers once nothing has used them for :data:`IDLE_S` (their memory
     goes back between lectures; a new pool starts in about 0.3 s)."""
+    global _pool
     while True:
         time.sleep(IDLE_S / 4)
-        with _pool_lock:
+        with _pool_lock:  # decided and forgotten at once: no call can pick it up meanwhile
             if _pool is not pool:
                 return
-            idle = _in_flight == 0 and time.monotonic() - _last_used > IDLE_S
-        if idle:
-            _drop_pool(pool)
-            return
+            if _in_flight or time.monotonic() - _last_used <= IDLE_S:
+                continue
+            _pool = None
+        pool.shutdown(wait=False, cancel_futures=True)
+        return
 
 
 @contextlib.contextmanager
-def requester(gone: Callable[[], bool]) -> Iterator[None]:
+def requester(
+    gone: Callable[[], bool], before_work: Callable[[], None] | None = None
+) -> Iterator[None]:
     """Within this block, calls from this thread cancel their work when ``gone()`` is true
-    (``ui.jobs.view`` passes "the tab was closed")."""
-    previous = getattr(_local, "gone", None)
-    _local.gone = gone
+    (``ui.jobs.view`` passes "the tab was closed"), and call ``before_work()`` first (a
+    quick look that turns out to train takes its turn with the views that compute)."""
+    previous = getattr(_local, "gone", None), getattr(_local, "before_work", None)
+    _local.gone, _local.before_work = gone, before_work
     try:
         yield
     finally:
-        _local.gone = previous
+        _local.gone, _local.before_work = previous
 
 
 def worker_seconds() -> float:
@@ -161,34 +186,53 @@ def call_all(calls: Sequence[tuple[Callable[..., Any], tuple, dict]]) -> list[An
     """Every ``fn(*args, **kwargs)`` of ``calls``, spread over the workers; results in order.
 
     ``fn`` must be importable by name (a module-level function of ``core``) and its
-    arguments picklable. Without a pool, or when the pool breaks, the calls run here.
+    arguments picklable; what ``fn`` raises is raised here. Without a pool, or when the
+    workers fail (:class:`_PoolFailed`), the calls run here.
     """
+    global COUNT
+    before_work = getattr(_local, "before_work", None)
+    if before_work is not None:
+        before_work()
     if COUNT == 0:
         return [fn(*args, **kwargs) for fn, args, kwargs in calls]
     me = threading.get_native_id()
-    with _using_pool() as pool:
-        futures = []
+    with _waiting_lock:
+        _waiting.add(me)
+    try:
+        with _using_pool() as pool:
+            try:
+                results = _in_workers(pool, calls)
+            except _PoolFailed as err:
+                LOG.warning("worker processes failed (%s): computing in the server", err)
+                _drop_pool(pool)
+                results = [(fn(*args, **kwargs), 0.0, True) for fn, args, kwargs in calls]
+    finally:
         with _waiting_lock:
-            _waiting.add(me)
+            _waiting.discard(me)
+    if not all(booted for _, _, booted in results):
+        # a worker that did not come from ui.worker_boot re-ran the last page script
+        LOG.error("workers started without ui.worker_boot: computing in the server from now on")
+        COUNT = 0
+    _local.cpu = worker_seconds() + sum(cpu for _, cpu, _ in results)
+    return [value for value, _, _ in results]
+
+
+def _in_workers(pool: ProcessPoolExecutor, calls: Sequence[tuple]) -> list[tuple]:
+    futures: list[Future] = []
+    try:
         try:
             futures = [pool.submit(_timed, fn, args, kwargs) for fn, args, kwargs in calls]
-            results = [_result(f) for f in futures]
-        except BrokenProcessPool:
-            LOG.warning("a worker process died; computing here and starting new workers")
-            _drop_pool(pool)
-            results = [(fn(*args, **kwargs), 0.0) for fn, args, kwargs in calls]
-        except BaseException:  # the requester left, or the work itself raised
-            for f in futures:
-                f.cancel()
-            raise
-        finally:
-            with _waiting_lock:
-                _waiting.discard(me)
-    _local.cpu = worker_seconds() + sum(cpu for _, cpu in results)
-    return [value for value, _ in results]
+        except Exception as err:  # broken, shut down, or a worker that could not start
+            raise _PoolFailed(err) from err
+        deadline = time.monotonic() + MAX_WAIT_S
+        return [_result(f, deadline) for f in futures]
+    except BaseException:  # the requester left, the pool failed, or the work itself raised
+        for f in futures:
+            f.cancel()
+        raise
 
 
-def _result(future: Future) -> tuple[Any, float]:
+def _result(future: Future, deadline: float) -> tuple[Any, float, bool]:
     gone = getattr(_local, "gone", None)
     while True:
         try:
@@ -196,5 +240,9 @@ def _result(future: Future) -> tuple[Any, float]:
         except TimeoutError:
             if gone is not None and gone():
                 raise Abandoned("the view's tab was closed") from None
-        except CancelledError:
-            raise Abandoned("the work was cancelled") from None
+            if time.monotonic() > deadline:
+                raise _PoolFailed(f"no result in {MAX_WAIT_S:.0f} s") from None
+        except CancelledError:  # only a shutdown of the pool cancels work we wait for
+            raise _PoolFailed("the pool was shut down") from None
+        except BrokenProcessPool as err:
+            raise _PoolFailed(err) from err

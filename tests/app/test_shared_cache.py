@@ -9,7 +9,7 @@ import numpy as np
 from core import train
 from ui import boundaries as ub
 from ui import home, player
-from ui.controls import DataChoice
+from ui.controls import DataChoice, ModelChoice
 
 PAGE = "pages/5_Decision_boundaries.py"
 
@@ -59,3 +59,21 @@ def test_pages_leave_the_shared_runs_frames_and_panels_as_computed(app):
             np.testing.assert_array_equal(p.surface.probability, q.surface.probability)
             np.testing.assert_array_equal(p.gradient, q.gradient)
             assert p.test_accuracy == q.test_accuracy
+
+
+def test_only_small_runs_are_shared_and_their_size_is_known_before_training(monkeypatch):
+    key = ub.comparison(
+        DataChoice("moons", (("n_samples", 120),)),
+        0.0,
+        ModelChoice(hidden=(8,), epochs=20),
+        ("cross_entropy", "hinge"),
+    )
+    runs = ub.fit_runs(key)
+    models = [m for r in runs.values() for m in (*r.snapshots.values(), r.model)]
+    assert ub.snapshot_bytes(key) == sum(p.nbytes for m in models for p in m.params)
+    assert ub.fit_runs(key) is runs  # small: shared
+    monkeypatch.setattr(ub, "SHARED_BYTES", ub.snapshot_bytes(key) - 1)
+    copied = ub.fit_runs(key)  # too big to share: a pickled copy per read, bytes capped
+    assert copied is not ub.fit_runs(key)
+    for name, run in copied.items():
+        np.testing.assert_array_equal(run.history["test_loss"], runs[name].history["test_loss"])

@@ -46,7 +46,7 @@ def test_first_come_first_served_with_positions(queue):
 
 def test_a_full_queue_refuses_with_a_message(queue):
     tickets = [queue.enter() for _ in range(4)]  # one running, three waiting
-    with pytest.raises(ValueError, match="the server is busy: 3 views are waiting"):
+    with pytest.raises(ValueError, match="Loss Lab is busy: 3 views are waiting"):
         queue.enter()
     queue.leave(tickets[1])
     queue.enter()  # room again
@@ -171,12 +171,39 @@ def test_cpu_spent_in_workers_counts_as_the_views_own(queue, monkeypatch):
     assert min(jobs._costs["test-heavy"]) >= 2 * jobs.FAST_S
 
 
+def test_a_quick_look_that_trains_moves_to_the_line_of_views_that_compute(queue, fast_lane):
+    # three cached preset clicks make the page look quick; a new seed then trains: its turn
+    # must move to the views that compute before the work starts, not hold the quick line
+    for _ in range(3):
+        jobs.record("test-seed", 0.01)
+    blocker = queue.enter("a long view")
+    events = []
+
+    def student() -> None:
+        with jobs.view("test-seed"):
+            events.append("in")
+            workers.call(sum, (1, 2))  # the training
+            events.append("computed")
+
+    t = threading.Thread(target=student)
+    t.start()
+    time.sleep(0.4)
+    assert events == ["in"]  # it started in the quick line, then waits behind the blocker
+    assert fast_lane.running() == 0 and queue.ahead(queue._order[-1]) == 1
+    queue.leave(blocker)
+    t.join(10)
+    assert events == ["in", "computed"]
+    assert not jobs.is_fast("test-seed") or min(jobs._costs["test-seed"]) < jobs.FAST_S
+
+
 def test_waiting_message_counts_views_and_estimates_time():
     assert jobs.waiting_message(2, 3.0).startswith(
         "Many people are using Loss Lab right now: 2 views are being computed before yours "
         "(about 6 s)."
     )
     assert "1 view is being computed before yours." in jobs.waiting_message(1, None)
+    # three at once: five ahead (three running) is one round of about 3 s, not 15 s
+    assert "5 views are being computed before yours (about 3 s)" in jobs.waiting_message(5, 3.0, 3)
 
 
 def _page() -> None:
@@ -208,7 +235,7 @@ def test_a_full_queue_stops_the_page_with_a_message(queue, monkeypatch):
     at = AppTest.from_function(_page, default_timeout=20)
     at.run()
     assert not at.exception and not at.markdown
-    assert "Loss Lab is busy: the server is busy: 0 views are waiting" in at.error[0].value
+    assert "Loss Lab is busy: 0 views are waiting" in at.error[0].value
     queue.leave(blocker)
 
 

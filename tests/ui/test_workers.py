@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -35,6 +37,9 @@ def _same_run(a: train.FitResult, b: train.FitResult) -> None:
     for p, q in zip(a.model.params, b.model.params, strict=True):
         np.testing.assert_array_equal(p, q)
     assert sorted(a.snapshots) == sorted(b.snapshots)
+    for epoch, model in a.snapshots.items():
+        for p, q in zip(model.params, b.snapshots[epoch].params, strict=True):
+            np.testing.assert_array_equal(p, q)
 
 
 def test_training_and_snapshots_in_workers_are_bit_identical(pool):
@@ -113,3 +118,42 @@ def test_idle_workers_are_retired_and_come_back_when_needed(pool, monkeypatch):
         time.sleep(0.1)
     assert workers._pool is None  # nothing used it for IDLE_S: its workers were stopped
     assert workers.call(os.getpid) not in (pid, os.getpid())  # the next call starts anew
+
+
+SCRIPT = """
+import os, sys
+sys.path.insert(0, {root!r})
+if __name__ == "__mp_main__":
+    print("RE-RAN THE MAIN SCRIPT IN A WORKER", flush=True)
+from ui import workers
+if __name__ == "__main__":
+    workers.COUNT = 1
+    pid = workers.call(os.getpid)
+    print("worker", pid != os.getpid(), "count", workers.COUNT, flush=True)
+"""
+
+
+def test_workers_never_rerun_the_main_script_from_any_working_directory(tmp_path: Path):
+    # Streamlit's __main__ is the last page script; a worker must not run it, also when the
+    # server was started from another directory than the repository (the fork server
+    # finds ui.worker_boot through PYTHONPATH, not through this process's sys.path)
+    script = tmp_path / "app.py"
+    script.write_text(SCRIPT.format(root=workers.ROOT))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    out = subprocess.run(
+        [sys.executable, str(script)], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    assert "RE-RAN" not in out.stdout
+    assert "worker True count 1" in out.stdout
+
+
+def test_a_pool_shut_down_under_a_call_costs_no_view(pool):
+    # e.g. retired or broken by another thread just as this call picked it up: submit raises
+    # RuntimeError, not BrokenProcessPool; the call is computed here and the pool replaced
+    pool(1)
+    workers.call(os.getpid)
+    stale = workers._pool
+    stale.shutdown(wait=True)
+    assert workers.call(sum, (1, 2)) == 3
+    assert workers._pool is not stale
