@@ -54,6 +54,7 @@ __all__ = [
     "Training",
     "fit",
     "fit_many",
+    "layer_sizes",
     "objective",
 ]
 
@@ -244,7 +245,7 @@ def fit_many(
     return results  # type: ignore[return-value]
 
 
-def _sizes(ds: Dataset, cfg: TrainConfig) -> tuple[int, ...]:
+def layer_sizes(ds: Dataset, cfg: TrainConfig) -> tuple[int, ...]:
     """Layer widths ``(n_features, *hidden, n_outputs)``: K logits, or one output per target."""
     if ds.task == "classification":
         n_out = ds.n_classes
@@ -356,7 +357,7 @@ class _Group:
         else:
             self.y, self.y_test = ds.y_train.astype(self.dtype), ds.y_test.astype(self.dtype)
         self.squeeze = not self.classification and self.y.ndim == 1
-        initial = init_params(_sizes(ds, c), c.activation, c.seed, c.dtype)
+        initial = init_params(layer_sizes(ds, c), c.activation, c.seed, c.dtype)
         self.shapes = [p.shape if p.ndim == 2 else (1, *p.shape) for p in initial]
         self._bind(np.tile(np.concatenate([p.ravel() for p in initial]), (len(jobs), 1)))
         self.optimizer_name = c.optimizer

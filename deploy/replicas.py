@@ -143,10 +143,10 @@ def running(
     nginx_proc: subprocess.Popen | None = None
     try:
         ports = [port + 1 + i for i in range(replicas)]
+        # one process per core already uses every core: no worker processes (ui.workers)
+        no_workers = {"LOSSLAB_WORKERS": "0"}
         for p in ports:
             cmd = serve.command(app, p, server_args)
-            # one process per core already uses every core: no worker processes (ui.workers)
-            no_workers = {"LOSSLAB_WORKERS": "0"}
             procs.append(serve.spawn(cmd, run_dir / f"replica-{p}.log", cwd, no_workers))
         backends = [f"127.0.0.1:{p}" for p in ports]
         conf = run_dir / "nginx.conf"

@@ -40,7 +40,7 @@ Table = Callable[[], pd.DataFrame]
 # every session gets the same objects instead of an unpickled copy (st.cache_data pickles a
 # value when stored and unpickles it on every read: 0.07 s of a new view, half of a cached
 # home view's script). Nothing changes these values after they are made;
-# tests/ui/test_shared_cache.py checks that pages leave them as trained.
+# tests/app/test_shared_cache.py checks that pages leave them as trained.
 
 
 def comparison(
@@ -81,9 +81,8 @@ def fit_runs(key: Comparison) -> dict[str, train.FitResult]:
 
 def snapshot_bytes(key: Comparison) -> int:
     """Bytes of the snapshots :func:`fit_runs` keeps: losses x snapshots x parameters."""
-    ds = key.load()
-    sizes = (ds.X_train.shape[1], *key.model.hidden, ds.n_classes)
-    n_params = sum((a + 1) * b for a, b in itertools.pairwise(sizes))
+    sizes = train.layer_sizes(key.load(), configs(key)[0])
+    n_params = sum((a + 1) * b for a, b in itertools.pairwise(sizes))  # weights and biases
     n_snapshots = len(snapshots.schedule(key.model.epochs)) + 1  # and the final model
     return len(key.losses) * n_snapshots * n_params * np.dtype(DTYPE).itemsize
 
@@ -381,19 +380,27 @@ def points_frame(
 def panel_frames(ds: Dataset, panels: Sequence[Panel]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The cells and points frames of ``panels`` on ``ds``, one after another (class names
     from ``ds``: an uploaded CSV's own)."""
+    return panel_cells(ds, panels), panel_points(ds, panels)
+
+
+def panel_cells(ds: Dataset, panels: Sequence[Panel]) -> pd.DataFrame:
+    """:func:`cells_frame` of every panel, one after another."""
+    return pd.concat([cells_frame(p, ds.class_names) for p in panels], ignore_index=True)
+
+
+def panel_points(ds: Dataset, panels: Sequence[Panel]) -> pd.DataFrame:
+    """:func:`points_frame` of every panel, one after another."""
     xy = (ds.X_train, ds.y_train, ds.X_test, ds.y_test, ds.corrupted)
-    cells = pd.concat([cells_frame(p, ds.class_names) for p in panels], ignore_index=True)
-    points = pd.concat([points_frame(p, *xy, ds.class_names) for p in panels], ignore_index=True)
-    return cells, points
+    return pd.concat([points_frame(p, *xy, ds.class_names) for p in panels], ignore_index=True)
 
 
 def lazy_frames(key: Comparison, epoch: int) -> tuple[Table, Table]:
-    """:func:`panel_frames` at ``epoch`` as two functions that make the cells and the points
-    frame when called: a CSV button calls them on its click, so a view builds no grid rows
-    nobody downloads. They hold the view's data and panels (shared, see above), so a click
-    after the caches moved on never trains again outside the page's turn."""
+    """The cells and the points frame at ``epoch`` as two functions that make each when
+    called: a CSV button calls one on its click, so a view builds no grid rows nobody
+    downloads. They hold the view's data and panels (shared, see above), so a click after
+    the caches moved on never trains again outside the page's turn."""
     ds, panels = key.load(), compute_panels(key, epoch)
-    return (lambda: panel_frames(ds, panels)[0]), (lambda: panel_frames(ds, panels)[1])
+    return (lambda: panel_cells(ds, panels)), (lambda: panel_points(ds, panels))
 
 
 # --------------------------------------------------------------------------- page text and table

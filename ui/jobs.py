@@ -237,32 +237,32 @@ def view(key: str) -> Iterator[None]:
     """
     ctx = _script_ctx()
     state = _View(slot=st.empty(), session_id=getattr(ctx, "session_id", None))
-    turn = [FAST_LANE if is_fast(key) else QUEUE]  # the line holding this view's ticket
+    line = FAST_LANE if is_fast(key) else QUEUE  # the line holding this view's ticket
     try:
-        ticket = turn[0].enter(key)
+        ticket = line.enter(key)
     except ServerBusy as err:
         state.slot.error(str(err), icon=":material/hourglass_disabled:")
         st.stop()  # a page cannot raise out of the frame before it started
     try:
         waited = False
-        while not turn[0].wait(ticket, POLL_S):
-            _notify(state, turn[0], ticket)
+        while not line.wait(ticket, POLL_S):
+            _notify(state, line, ticket)
             waited = True
         if waited:
             state.slot.empty()
     except BaseException:  # a rerun, a stop or a closed tab while waiting
-        turn[0].leave(ticket)
+        line.leave(ticket)
         raise
 
     def gone() -> bool:  # the tab was closed: its work in the workers is not wanted any more
         return state.session_id is not None and not _session_alive(state.session_id)
 
     def computes() -> None:  # called before work goes to the workers (inside cached code:
-        nonlocal ticket  # it must not draw, so it waits without a notice)
-        if turn[0] is not FAST_LANE:
+        nonlocal line, ticket  # it must not draw, so it waits without a notice)
+        if line is not FAST_LANE:
             return
         FAST_LANE.leave(ticket)
-        turn[0], ticket = QUEUE, QUEUE.enter(key)
+        line, ticket = QUEUE, QUEUE.enter(key)
         while not QUEUE.wait(ticket, POLL_S):
             if gone():
                 raise workers.Abandoned("the view's tab was closed")
@@ -276,7 +276,7 @@ def view(key: str) -> Iterator[None]:
     else:
         record(key, time.thread_time() + workers.worker_seconds() - cpu)
     finally:
-        turn[0].leave(ticket)
+        line.leave(ticket)
 
 
 def waiting_message(ahead: int, typical: float | None, slots: int = 1) -> str:
