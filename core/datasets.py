@@ -28,7 +28,9 @@ what is allowed.
 
 from __future__ import annotations
 
+import importlib
 import math
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -163,12 +165,19 @@ def _noise(default: float, high: float, help: str) -> Param:
 _XY = ("x1", "x2")
 
 
-def _sk(name: str) -> Callable:
-    """``sklearn.datasets.<name>``, imported on first use: scikit-learn takes a second to
-    import, and the worker processes of ``core.train`` unpickle datasets without it."""
-    import sklearn.datasets
+#: Serialises the first imports of scikit-learn. It is imported on first use (it takes a second
+#: to import, and the worker processes of ``core.train`` unpickle datasets without it), and a
+#: server's session threads may reach it together. Two threads entering its circular imports
+#: at different modules (``sklearn.datasets`` and ``sklearn.model_selection``) can each wait
+#: for the other; Python then hands one a half-imported module ("cannot import name 'clone'
+#: from partially initialized module 'sklearn.base'").
+_SKLEARN_IMPORT = threading.Lock()
 
-    return getattr(sklearn.datasets, name)
+
+def _sk(name: str, module: str = "datasets") -> Callable:
+    """``sklearn.<module>.<name>``, imported on first use, by one thread at a time."""
+    with _SKLEARN_IMPORT:
+        return getattr(importlib.import_module(f"sklearn.{module}"), name)
 
 
 def _moons(n_samples, noise, seed):
@@ -231,9 +240,7 @@ def _bundled(loader, pairs, features, seed):
         # PCA on standardised features; it is unsupervised, so fitting it on all rows
         # leaks no label information into the test split.
         Z = (X - X.mean(axis=0)) / X.std(axis=0)
-        from sklearn.decomposition import PCA
-
-        return PCA(n_components=2).fit_transform(Z), y, ("PC1", "PC2")
+        return _sk("PCA", "decomposition")(n_components=2).fit_transform(Z), y, ("PC1", "PC2")
     i, j = pairs[features]
     return X[:, [i, j]], y, (bunch.feature_names[i], bunch.feature_names[j])
 
@@ -448,8 +455,7 @@ def split_train_test(
 ) -> tuple[NDArray, NDArray, NDArray, NDArray]:
     """``X_train, X_test, y_train, y_test`` with ``n_test`` test rows, stratified for
     classification (whose labels come back as ``intp``)."""
-    from sklearn.model_selection import train_test_split
-
+    train_test_split = _sk("train_test_split", "model_selection")
     classification = task == "classification"
     X_tr, X_te, y_tr, y_te = train_test_split(
         X, y, test_size=n_test, random_state=seed, stratify=y if classification else None

@@ -9,6 +9,8 @@ whose training label was flipped.
 
 from __future__ import annotations
 
+import base64
+import io
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -16,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import streamlit as st
+from PIL import Image
 
 from core import boundaries, snapshots, train
 from core.boundaries import Classifier, Grid, Panel
@@ -313,11 +316,6 @@ def surface_image(p: Panel) -> str:
     :data:`CELL_PX`-pixel square, row 0 at the top (largest :math:`x_2`). Cells no class is
     predicted in (a diverged model) are left white. 3,600 rectangles cost the browser seconds
     to draw on a projector laptop; one image costs nothing and looks the same."""
-    import base64
-    import io
-
-    from PIL import Image
-
     rows, cols = p.surface.grid.shape
     label = np.asarray(p.surface.label).reshape(rows, cols)[::-1]
     alpha = (0.1 + 0.5 * np.asarray(p.surface.strength).reshape(rows, cols)[::-1])[..., None]

@@ -47,6 +47,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import streamlit as st
+from PIL import Image, ImageDraw, ImageFont
 
 from core import boundaries, snapshots, train
 from ui import boundaries as ub
@@ -261,8 +262,6 @@ def render_surface(values: np.ndarray, kind: str, n_classes: int, size: int = RA
 def fallback_image(header: dict, frame: snapshots.Frames, index: int, drive: bool) -> bytes:
     """One panel at frame ``index`` as a JPEG (surface, dots, triangles, flipped x): ~12 kB,
     a sixth of a PNG's bytes and faster to encode; the browser loads it even when hidden."""
-    from PIL import Image, ImageDraw
-
     size = FALLBACK
     img = Image.fromarray(
         render_surface(frame.values[index], frame.kind, len(header["classes"]), size)
@@ -310,8 +309,6 @@ def figure_png(cmp: Comparison, epoch: int, drive: bool) -> bytes:
     """The played figure at ``epoch`` as one PNG to keep: every panel side by side under its
     loss's name and test accuracy, in the loss's colour (the server-drawn pictures of the
     fallback, so the export needs no browser)."""
-    from PIL import Image, ImageDraw, ImageFont
-
     header, _, _ = boundary_payload(cmp)
     i = header["epochs"].index(snapshots.nearest(header["epochs"], epoch))
     panels = [Image.open(io.BytesIO(b)) for b in _fallback_images(cmp, epoch, drive)]

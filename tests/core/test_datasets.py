@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import pickle
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -251,3 +256,33 @@ def test_bad_outliers_raise(args, match):
 def test_label_noise_needs_classification():
     with pytest.raises(ValueError, match="classification dataset"):
         datasets.add_label_noise(datasets.load("sine_1d"), 0.1)
+
+
+def test_scikit_learn_is_imported_by_one_thread_at_a_time(monkeypatch):
+    """A server's session threads load datasets together; two first imports of scikit-learn
+    entering its circular imports at different modules hand one of them a half-imported
+    module (seen as "cannot import name 'clone' from partially initialized module"), so the
+    lazy imports take turns. A slow stand-in importer records how many run at once."""
+    inside, most = [0], [0]
+    lock = threading.Lock()
+    real = importlib.import_module
+
+    def slow_import(name: str) -> object:
+        with lock:
+            inside[0] += 1
+            most[0] = max(most[0], inside[0])
+        time.sleep(0.02)
+        with lock:
+            inside[0] -= 1
+        return real(name)
+
+    monkeypatch.setattr(datasets, "importlib", SimpleNamespace(import_module=slow_import))
+    X, y = np.arange(40.0).reshape(20, 2), np.arange(20) % 2
+    jobs = [lambda: datasets.load("moons"), lambda: datasets.load("iris")] * 2 + [
+        lambda: datasets.split_train_test(X, y, "classification", 5, 0)
+    ] * 2
+    with ThreadPoolExecutor(len(jobs)) as pool:
+        done = [pool.submit(job) for job in jobs]
+        for d in done:
+            d.result()  # each load succeeds
+    assert most[0] == 1
