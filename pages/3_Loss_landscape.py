@@ -58,7 +58,7 @@ with frame.page("loss_landscape"):
     t1 = ui.step_slider("show the path up to step", one_cfg.steps, D["t1"], key="t1")
     one = ui.one_sample(one_cfg)
     charts.show(ui.one_sample_chart(one_cfg, t1), container=figure, height="content")
-    player.descent_player(one.curves, one.paths, key="descent_one")
+    player.descent_player(one.curves, one.paths, t1, key="descent_one")
     st.caption(ui.ONE_SAMPLE_NOTE)
     st.dataframe(ui.display(one.summary), hide_index=True, width="stretch")
     frame.takeaway(ui.one_sample_takeaway(one, one_cfg))

@@ -446,9 +446,11 @@ def _losses(
     return out
 
 
-def _view(kind: str, steps: list[int], losses: list[dict], start: int, **rest: Any) -> dict:
+def _view(kind: str, steps: list[int], losses: list[dict], start: int | None, **rest: Any) -> dict:
     """The descent player's data: an ``id`` from what is drawn (a new id restarts its clock
-    at ``start``), the steps, the losses, the frame rate and the rest of ``kind``'s view."""
+    at step ``start``, clipped to the steps played; ``None``: the last), the steps, the
+    losses, the frame rate and the rest of ``kind``'s view."""
+    start = steps[-1] if start is None else min(max(int(start), 0), steps[-1])
     text = json.dumps([kind, steps, losses, start, rest], separators=(",", ":"), allow_nan=False)
     return {
         "id": hashlib.sha1(text.encode()).hexdigest()[:16],
@@ -461,21 +463,24 @@ def _view(kind: str, steps: list[int], losses: list[dict], start: int, **rest: A
     }
 
 
-def descent_payload(curves: pd.DataFrame, paths: pd.DataFrame) -> dict:
+def descent_payload(curves: pd.DataFrame, paths: pd.DataFrame, step: int | None = None) -> dict:
     """Curves (``loss, w, value``) and descent paths (``loss, step, w, value``) of each loss
     as the descent player's data, the paths at :func:`_frames` of their steps; it opens at
-    the last step."""
-    steps = _frames(paths, None)
+    ``step`` (clipped to the paths' last step; ``None``: the last)."""
+    steps = _frames(paths, step)
     losses = _losses(paths, steps, ["w"])
     for loss, (_, curve) in zip(losses, curves.groupby("loss", sort=False), strict=True):
         loss["curve"] = {"w": _finite_or_none(curve["w"]), "v": _finite_or_none(curve["value"])}
-    return _view("curve", steps, losses, steps[-1], xlabel="weight w (z = w·x₀)")
+    return _view("curve", steps, losses, step, xlabel="weight w (z = w·x₀)")
 
 
-def descent_player(curves: pd.DataFrame, paths: pd.DataFrame, *, key: str = "descent") -> None:
+def descent_player(
+    curves: pd.DataFrame, paths: pd.DataFrame, step: int | None = None, *, key: str = "descent"
+) -> None:
     """Play the descent paths on their curves: one ball per loss on one step clock, in the
-    browser (opens at the last step). See :func:`descent_payload` for the frames."""
-    _mount(_descent, key, descent_payload(curves, paths))
+    browser, opening at ``step`` (a link's ``t1``; ``None``: the last). See
+    :func:`descent_payload` for the frames."""
+    _mount(_descent, key, descent_payload(curves, paths, step))
 
 
 # --------------------------------------------------------------------------- (w, b) maps
@@ -587,7 +592,7 @@ def maps_payload(
         "maps",
         steps,
         losses,
-        steps[-1] if step is None else min(max(int(step), 0), steps[-1]),
+        step,
         maps=maps,
         grid={
             "rows": len(bs),

@@ -216,8 +216,11 @@ def test_landscape_maps_play_the_descent_on_one_clock(open_page):
     assert w[0] > 0 > w[1], w
 
 
-def test_a_step_link_opens_the_maps_at_that_step(open_page):
-    page = open_page("Loss_landscape", {"t": 37})
+def test_step_links_open_both_players_at_their_steps(open_page):
+    page = open_page("Loss_landscape", {"t": 37, "t1": 20})
+    page.wait_for_selector(".ll-descent[data-ready='1']", timeout=60_000)
+    one = page.locator(".ll-descent")  # the one-sample player opens at t1, paused
+    assert (one.get_attribute("data-step"), one.get_attribute("data-playing")) == ("20", "0")
     page.wait_for_selector(".ll-surface[data-ready='1']", timeout=60_000)
     root = page.locator(".ll-surface")
     assert root.get_attribute("data-step") == "37"

@@ -84,3 +84,15 @@ def test_both_players_share_one_transport_and_insert_text_only():
     assert [f for f, text in js.items() if "function tick(" in text] == ["transport.js"]
     assert [f for f, text in js.items() if "function el(" in text] == ["transport.js"]
     assert "export default" not in js["transport.js"]
+
+
+def test_the_descent_player_opens_at_the_linked_step():
+    """The one-sample player opens where the page's ``t1`` says, like the maps' ``t``."""
+    one = ul.one_sample(ul.OneSampleConfig(losses=tuple(ul.DEFAULT_LOSSES), steps=100))
+    at = player.descent_payload(one.curves, one.paths, 37)
+    assert at["steps"][at["start"]] == 37
+    last = player.descent_payload(one.curves, one.paths)
+    assert last["steps"][last["start"]] == 100 == last["steps"][-1]
+    far = player.descent_payload(one.curves, one.paths, 10**6)
+    assert far["start"] == last["start"] and far["id"] == last["id"]
+    assert at["id"] != last["id"]  # a new step restarts the player's clock there
