@@ -17,6 +17,15 @@ closed or it asks for another rerun (a widget changed), so abandoned work never 
 anyone. The queue is bounded: beyond :data:`MAX_WAITING` waiting views a new one is refused
 with a message instead of growing without limit.
 
+A page's first view in a process runs *alone* (:func:`first_view`): it starts when no other
+view in its line runs, and none starts until it ends (quick looks go on: their pages have
+run); the views that arrive meanwhile wait for it, then share the slots as usual. A first view
+imports, on first use, what the page needs (scikit-learn, pyarrow's and PIL's pieces), and two
+threads importing a package with circular imports at once can be handed a half-imported
+module ("cannot import name 'clone' from partially initialized module 'sklearn.base'"), which
+the page would show as an unexpected problem. The warm-up (:mod:`ui.warmup`) makes most first
+views before anyone comes.
+
 Usage (what ``ui.frame.page`` does)::
 
     with jobs.view("decision_boundaries"):
@@ -61,6 +70,7 @@ class Ticket:
     """One view's place in the queue, and the thread that computes it."""
 
     label: str
+    alone: bool = False  # starts only when no view runs; none starts while it runs
     thread: int = field(default_factory=threading.get_native_id)
     entered: float = field(default_factory=time.monotonic)
     started: float | None = None
@@ -87,8 +97,9 @@ class JobQueue:
         self._progress: dict[int, tuple[float, float]] = {}  # thread -> (cpu s, since)
         self._last_check = 0.0  # time.monotonic() of the last stall check
 
-    def enter(self, label: str = "view") -> Ticket:
-        """Join the end of the queue; :class:`ServerBusy` if it is full."""
+    def enter(self, label: str = "view", *, alone: bool = False) -> Ticket:
+        """Join the end of the queue (to run ``alone``: see the module's text);
+        :class:`ServerBusy` if it is full."""
         with self._cond:
             waiting = len(self._order) - self.running()
             if waiting >= self.max_waiting:
@@ -96,7 +107,7 @@ class JobQueue:
                     f"Loss Lab is busy: {waiting} views are waiting to be computed. "
                     "Please try again in a minute."
                 )
-            ticket = Ticket(label)
+            ticket = Ticket(label, alone)
             self._order.append(ticket)
             self._promote()
             return ticket
@@ -151,9 +162,18 @@ class JobQueue:
             return d[len(d) // 2]
 
     def _promote(self) -> None:
-        for t in list(self._order)[: self.slots]:
-            if t.started is None:
-                t.started = time.monotonic()
+        """Start waiting views in arrival order while a slot is free; a view to run alone
+        waits for an empty queue and holds back the views after it."""
+        running = [t for t in self._order if t.started is not None]
+        for t in self._order:
+            if t.started is not None:
+                continue
+            if len(running) >= self.slots or any(r.alone for r in running):
+                break
+            if t.alone and running:
+                break
+            t.started = time.monotonic()
+            running.append(t)
         self._cond.notify_all()
 
     def _stalled(self) -> bool:
@@ -208,6 +228,8 @@ class _View:
 #: Recent CPU seconds of one script run, per page key (the fast lane's evidence).
 _costs: dict[str, deque[float]] = {}
 _costs_lock = threading.Lock()
+#: Pages whose first view has come (:func:`first_view`).
+_first_seen: set[str] = set()
 
 
 def is_fast(key: str) -> bool:
@@ -216,6 +238,17 @@ def is_fast(key: str) -> bool:
     with _costs_lock:
         recent = list(_costs.get(key, ()))
     return len(recent) >= 3 and max(recent) < FAST_S
+
+
+def first_view(key: str) -> bool:
+    """Whether this is the first view of page ``key`` in this process, the one that runs
+    alone (true once: the views arriving while it runs then wait for it, not for each
+    other)."""
+    with _costs_lock:
+        if key in _first_seen:
+            return False
+        _first_seen.add(key)
+        return True
 
 
 def record(key: str, cpu_s: float) -> None:
@@ -239,7 +272,7 @@ def view(key: str) -> Iterator[None]:
     state = _View(slot=st.empty(), session_id=getattr(ctx, "session_id", None))
     line = FAST_LANE if is_fast(key) else QUEUE  # the line holding this view's ticket
     try:
-        ticket = line.enter(key)
+        ticket = line.enter(key, alone=first_view(key))
     except ServerBusy as err:
         state.slot.error(str(err), icon=":material/hourglass_disabled:")
         st.stop()  # a page cannot raise out of the frame before it started

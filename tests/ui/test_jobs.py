@@ -75,6 +75,55 @@ def test_views_run_one_at_a_time_in_arrival_order(queue):
     assert queue.running() == 0
 
 
+@pytest.mark.parametrize("slots", [2, 3], ids=lambda n: f"{n}_slots")
+def test_a_view_to_run_alone_waits_for_an_empty_line_and_holds_the_rest(slots):
+    q = jobs.JobQueue(slots=slots)
+    a = q.enter("a")
+    new = q.enter("a page's first view", alone=True)
+    b = q.enter("b")
+    assert new.started is None and b.started is None  # free slots, but a runs
+    q.leave(a)
+    assert new.started is not None and b.started is None  # nothing beside it
+    q.leave(new)
+    assert b.started is not None
+    c, d = q.enter("c", alone=True), q.enter("d")
+    assert c.started is None and q.ahead(c) == 1 and q.ahead(d) == 2  # b runs
+    q.leave(b)
+    assert c.started is not None and d.started is None
+    q.leave(c)
+    assert d.started is not None
+
+
+def test_a_pages_first_view_runs_alone(monkeypatch):
+    """The first view of a page in a process runs with no other view beside it; the views
+    arriving meanwhile wait for it, then share the slots again."""
+    q = jobs.JobQueue(slots=3)
+    monkeypatch.setattr(jobs, "QUEUE", q)
+    monkeypatch.setattr(jobs, "POLL_S", 0.05)
+    monkeypatch.setattr(jobs, "_first_seen", set())
+    st.empty()  # the first bare-mode call is slow (it prints a warning): not in the race
+    spans: dict[str, tuple[float, float]] = {}
+
+    def work(name: str, key: str) -> None:
+        with jobs.view(key):
+            t0 = time.monotonic()
+            time.sleep(0.2)
+            spans[name] = (t0, time.monotonic())
+
+    views = [("first", "page"), ("second", "page"), ("third", "page"), ("other", "other")]
+    threads = [threading.Thread(target=work, args=v) for v in views]
+    for t in threads:
+        t.start()
+        time.sleep(0.03)  # in this order
+    for t in threads:
+        t.join(10)
+    assert min(spans[v][0] for v in ("second", "third")) >= spans["first"][1]
+    assert spans["third"][0] < spans["second"][1]  # after it, side by side
+    assert spans["other"][0] >= max(spans[v][1] for v in ("second", "third"))  # alone too
+    assert not jobs.first_view("page") and not jobs.first_view("other")
+    assert q.running() == 0
+
+
 def test_a_cheap_page_skips_the_line_of_views_that_compute(queue, fast_lane):
     blocker = queue.enter("a long view")
     for _ in range(3):
