@@ -261,10 +261,13 @@ def page(key: str, *, wide: bool = True) -> Iterator[None]:
     before = _query_params()
     warmup.start()  # once per process: every default view and preset, in the background
     try:
-        with jobs.view(key):  # the page waits its turn here, with its place in line shown
-            # the navigation's 18 links, too, are drawn in the page's turn: sixty sessions
-            # drawing them at once would share the GIL and all be late
-            sidebar()
+        # the page waits its turn here, with its place in line shown and, after a second,
+        # the navigation (a student in line can go elsewhere)
+        with jobs.view(key, waiting=sidebar) as drawn:
+            if not drawn:
+                # drawn in the page's turn: sixty sessions drawing its 18 links at once would
+                # share the GIL and all be late
+                sidebar()
             yield
     except ValueError as err:
         st.error(f"Loss Lab could not compute this view: {err}", icon=":material/error:")

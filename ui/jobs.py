@@ -39,7 +39,7 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -258,11 +258,14 @@ def record(key: str, cpu_s: float) -> None:
 
 
 @contextlib.contextmanager
-def view(key: str) -> Iterator[None]:
+def view(key: str, *, waiting: Callable[[], None] | None = None) -> Iterator[bool]:
     """One script run of page ``key`` in its turn: wait (showing the place in line), run,
-    give the turn back.
+    give the turn back; yields whether ``waiting`` was called.
 
-    The notice slot is an empty element, so a view that never waits shows nothing. A page
+    The notice slot is an empty element, so a view that never waits shows nothing.
+    ``waiting`` draws what a waiting or refused view should show besides the notice (the
+    page's navigation, so that a student in line can go elsewhere); it is called once, at the
+    first notice, so the views served at once never draw it outside their turn. A page
     whose recent runs were all cheap (:func:`is_fast`) waits in :data:`FAST_LANE` instead of
     :data:`QUEUE`; if it then trains after all (a new seed on a page whose presets were
     cached), its turn moves to :data:`QUEUE` before the work starts. When the queue is full
@@ -275,11 +278,15 @@ def view(key: str) -> Iterator[None]:
         ticket = line.enter(key, alone=first_view(key))
     except ServerBusy as err:
         state.slot.error(str(err), icon=":material/hourglass_disabled:")
+        if waiting is not None:
+            waiting()
         st.stop()  # a page cannot raise out of the frame before it started
     try:
         waited = False
         while not line.wait(ticket, POLL_S):
             _notify(state, line, ticket)
+            if not waited and waiting is not None:
+                waiting()
             waited = True
         if waited:
             state.slot.empty()
@@ -303,7 +310,7 @@ def view(key: str) -> Iterator[None]:
     cpu = time.thread_time() + workers.worker_seconds()
     try:
         with workers.requester(gone, computes):
-            yield
+            yield waited and waiting is not None
     except workers.Abandoned:
         st.stop()  # nobody is there to see this view
     else:

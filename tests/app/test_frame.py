@@ -174,3 +174,40 @@ def test_page_titles_name_the_app_once():
     assert frame.page_title(frame.SCREENS["decision_boundaries"]) == (
         "Decision boundaries · Loss Lab"
     )
+
+
+# --------------------------------------------------------------------------- waiting in line
+
+
+@pytest.mark.parametrize("wait_s", [0.0, 1.6], ids=["served_at_once", "waits_in_line"])
+def test_the_navigation_is_drawn_once_and_while_waiting_in_line(app, monkeypatch, wait_s):
+    """A view that waits its turn shows the navigation from its first notice on (a student in
+    line can go elsewhere); a view served at once draws it in its turn. Either way once: a
+    second presenter toggle would be a duplicate widget."""
+    import threading
+    import time
+
+    from ui import jobs
+
+    queue = jobs.JobQueue(slots=1)
+    monkeypatch.setattr(jobs, "QUEUE", queue)
+    drawn: list[float] = []
+    real = frame.sidebar
+
+    def sidebar() -> None:
+        drawn.append(time.monotonic())
+        real()
+
+    monkeypatch.setattr(frame, "sidebar", sidebar)
+    blocker = queue.enter("someone else's view")
+    timer = threading.Timer(wait_s, queue.leave, args=(blocker,))
+    t0 = time.monotonic()
+    timer.start()
+    at = app("streamlit_app.py")
+    timer.join()
+    assert len(drawn) == 1
+    links = [link.proto.label for link in at.sidebar.get("page_link")]
+    assert links == [s.label for s in SCREENS]
+    if wait_s:
+        assert drawn[0] - t0 < wait_s  # before its turn came
+    assert len(at.sidebar.get("toggle")) == 1

@@ -288,6 +288,31 @@ def test_a_full_queue_stops_the_page_with_a_message(queue, monkeypatch):
     queue.leave(blocker)
 
 
+def _page_with_navigation() -> None:
+    import streamlit as st
+
+    from ui import jobs
+
+    with jobs.view("test-page", waiting=lambda: st.sidebar.write("navigation")) as drawn:
+        st.write(f"navigation drawn while waiting: {drawn}")
+
+
+def test_a_refused_view_shows_the_navigation_too(queue, monkeypatch):
+    blocker = queue.enter("someone else")
+    monkeypatch.setattr(queue, "max_waiting", 0)
+    at = AppTest.from_function(_page_with_navigation, default_timeout=20).run()
+    assert "Loss Lab is busy" in at.error[0].value
+    assert [m.value for m in at.sidebar.markdown] == ["navigation"]
+    assert not at.main.markdown
+    queue.leave(blocker)
+
+
+def test_a_view_served_at_once_leaves_the_navigation_to_its_turn(queue):
+    at = AppTest.from_function(_page_with_navigation, default_timeout=20).run()
+    assert not at.sidebar.markdown
+    assert [m.value for m in at.main.markdown] == ["navigation drawn while waiting: False"]
+
+
 def _notice_page() -> None:
     import streamlit as st
 
