@@ -261,8 +261,8 @@ def page(key: str, *, wide: bool = True) -> Iterator[None]:
     before = _query_params()
     warmup.start()  # once per process: every default view and preset, in the background
     try:
-        # the page waits its turn here, with its place in line shown and, after a second,
-        # the navigation (a student in line can go elsewhere)
+        # the page waits its turn here, with its place in line shown and, after a few
+        # seconds, the navigation (a student in line can go elsewhere)
         with jobs.view(key, waiting=sidebar) as drawn:
             if not drawn:
                 # drawn in the page's turn: sixty sessions drawing its 18 links at once would

@@ -57,6 +57,10 @@ MAX_WAITING = 400
 POLL_S = 1.0
 #: A running view that used no CPU for this long is treated as stalled (see JobQueue), s.
 STALL_S = 3.0
+#: A view waiting this long shows the page's navigation (``view``'s ``waiting``), s. Not
+#: sooner: the sixty views of a crowd served within a couple of seconds would all draw it at
+#: once and be late (home p95 1.45 -> 2.34 s with 1 s, ``benchmarks/load.py``).
+NAVIGATION_AFTER_S = 3.0
 #: A page whose recent runs each took less CPU than this (s) skips the queue (fast lane).
 FAST_S = 0.25
 
@@ -264,8 +268,8 @@ def view(key: str, *, waiting: Callable[[], None] | None = None) -> Iterator[boo
 
     The notice slot is an empty element, so a view that never waits shows nothing.
     ``waiting`` draws what a waiting or refused view should show besides the notice (the
-    page's navigation, so that a student in line can go elsewhere); it is called once, at the
-    first notice, so the views served at once never draw it outside their turn. A page
+    page's navigation, so that a student in line can go elsewhere); it is called once, when
+    the view has waited :data:`NAVIGATION_AFTER_S` or is refused. A page
     whose recent runs were all cheap (:func:`is_fast`) waits in :data:`FAST_LANE` instead of
     :data:`QUEUE`; if it then trains after all (a new seed on a page whose presets were
     cached), its turn moves to :data:`QUEUE` before the work starts. When the queue is full
@@ -282,12 +286,14 @@ def view(key: str, *, waiting: Callable[[], None] | None = None) -> Iterator[boo
             waiting()
         st.stop()  # a page cannot raise out of the frame before it started
     try:
-        waited = False
+        waited = drawn = False
         while not line.wait(ticket, POLL_S):
             _notify(state, line, ticket)
-            if not waited and waiting is not None:
-                waiting()
             waited = True
+            long = time.monotonic() - ticket.entered >= NAVIGATION_AFTER_S
+            if waiting is not None and not drawn and long:
+                waiting()
+                drawn = True
         if waited:
             state.slot.empty()
     except BaseException:  # a rerun, a stop or a closed tab while waiting
@@ -310,7 +316,7 @@ def view(key: str, *, waiting: Callable[[], None] | None = None) -> Iterator[boo
     cpu = time.thread_time() + workers.worker_seconds()
     try:
         with workers.requester(gone, computes):
-            yield waited and waiting is not None
+            yield drawn
     except workers.Abandoned:
         st.stop()  # nobody is there to see this view
     else:

@@ -179,10 +179,12 @@ def test_page_titles_name_the_app_once():
 # --------------------------------------------------------------------------- waiting in line
 
 
-@pytest.mark.parametrize("wait_s", [0.0, 1.6], ids=["served_at_once", "waits_in_line"])
+@pytest.mark.parametrize(
+    "wait_s", [0.0, 0.3, 1.6], ids=["served_at_once", "short_wait", "waits_in_line"]
+)
 def test_the_navigation_is_drawn_once_and_while_waiting_in_line(app, monkeypatch, wait_s):
-    """A view that waits its turn shows the navigation from its first notice on (a student in
-    line can go elsewhere); a view served at once draws it in its turn. Either way once: a
+    """A view that waits its turn long enough shows the navigation while it waits (a student
+    in line can go elsewhere); a view served at once draws it in its turn. Either way once: a
     second presenter toggle would be a duplicate widget."""
     import threading
     import time
@@ -191,6 +193,7 @@ def test_the_navigation_is_drawn_once_and_while_waiting_in_line(app, monkeypatch
 
     queue = jobs.JobQueue(slots=1)
     monkeypatch.setattr(jobs, "QUEUE", queue)
+    monkeypatch.setattr(jobs, "NAVIGATION_AFTER_S", 0.5)
     drawn: list[float] = []
     real = frame.sidebar
 
@@ -208,6 +211,8 @@ def test_the_navigation_is_drawn_once_and_while_waiting_in_line(app, monkeypatch
     assert len(drawn) == 1
     links = [link.proto.label for link in at.sidebar.get("page_link")]
     assert links == [s.label for s in SCREENS]
-    if wait_s:
+    if wait_s > jobs.NAVIGATION_AFTER_S:
         assert drawn[0] - t0 < wait_s  # before its turn came
+    else:
+        assert drawn[0] - t0 >= wait_s  # in its turn
     assert len(at.sidebar.get("toggle")) == 1
