@@ -50,7 +50,7 @@ with frame.page("gradient_anatomy"):
             r"C_{\text{CE}} = -y\log a-(1-y)\log(1-a):\ \frac{\partial C}{\partial w} = (a-y)\,x"
         )
         st.caption(ua.sigmoid_caption(p, y))
-        frame.csv_download(ua.sigmoid_curves(y, x), "sigmoid_neuron")
+        frame.csv_download(ua.sigmoid_curves(y, x), "sigmoid_neuron", label="Curves (CSV)")
 
     elif part == ua.SOFTMAX2:
         c1, c2, c3, c4 = st.columns([1.2, 1, 1, 1])
@@ -72,7 +72,9 @@ with frame.page("gradient_anatomy"):
         m[2].metric(f"CE dL/dz1 (y1 = {y1})", ua.fmt(row["CE dL/dz1"]))
         m[3].metric("MSE / CE = 4·a1·a2", ua.fmt(row["MSE / CE"]))
         frame.number_table(table, "softmax_two_classes", table.columns.drop("y1"), "%.4f")
-        frame.csv_download(ua.two_class_curves(y1), "softmax_two_classes_curves")
+        frame.csv_download(
+            ua.two_class_curves(y1), "softmax_two_classes_curves", label="Curves (CSV)"
+        )
         st.latex(
             r"\frac{\partial L_{\text{MSE}}}{\partial z_1} = 4\,a_1 a_2\,(a_1-y_1) \qquad "
             r"\frac{\partial L_{\text{CE}}}{\partial z_1} = a_1 - y_1"
@@ -133,9 +135,15 @@ with frame.page("gradient_anatomy"):
         charts.show(ua.split_chart(float(a[t - 1])), container=right)
         frame.number_table(table, "softmax_k_classes", table.columns[2:], "%.4f")
         if k == 3:
-            frame.csv_download(ua.simplex_table(t - 1, shown), "simplex_losses")
-        frame.csv_download(ua.target_curves(k), "target_gradient_curves")
-        frame.csv_download(ua.split_curve(float(a[t - 1])), "nontarget_split")
+            frame.csv_download(
+                ua.simplex_table(t - 1, shown), "simplex_losses", label="Simplex losses (CSV)"
+            )
+        frame.csv_download(
+            ua.target_curves(k), "target_gradient_curves", label="Target gradient curves (CSV)"
+        )
+        frame.csv_download(
+            ua.split_curve(float(a[t - 1])), "nontarget_split", label="Non-target split (CSV)"
+        )
         st.latex(
             r"L_{\text{CE}} = -\log a_t \qquad L_{\text{MSE}} = (1-a_t)^2 + \sum_{k\ne t} a_k^2"
             r"\qquad \frac{\partial L_{\text{CE}}}{\partial z_t} = a_t - 1"

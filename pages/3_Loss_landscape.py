@@ -60,7 +60,7 @@ with frame.page("loss_landscape"):
     charts.show(ui.one_sample_chart(one_cfg, t1), container=figure, height="content")
     player.descent_player(one.curves, one.paths, t1, key="descent_one")
     st.caption(ui.ONE_SAMPLE_NOTE)
-    st.dataframe(ui.display(one.summary), hide_index=True, width="stretch")
+    frame.table(ui.display(one.summary), width="stretch")
     frame.takeaway(ui.one_sample_takeaway(one, one_cfg))
     frame.csv_downloads(
         (one.curves, "one_sample_curves", "Curves (CSV)"),
@@ -112,7 +112,7 @@ with frame.page("loss_landscape"):
     with st.spinner("Computing the surfaces…"):
         res = ui.surfaces(cfg)
     ui.show_surfaces(cfg, t)
-    st.dataframe(ui.display(res.summary), hide_index=True, width="stretch")
+    frame.table(ui.display(res.summary), width="stretch")
     frame.takeaway(ui.surface_takeaway(res, cfg))
     frame.csv_downloads(
         (res.grid, "surface_grid", "Surfaces and λ_min (CSV)"),

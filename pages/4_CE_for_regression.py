@@ -106,8 +106,8 @@ with frame.page("ce_for_regression"):
         m[1].metric("CE fit: RMSE of z", cr.metric(summary.ce, "rmse_z"))
         m[2].metric("MSE fit: RMSE of softmax", cr.metric(summary.mse, "rmse_softmax"))
         m[3].metric("CE fit: RMSE of softmax", cr.metric(summary.ce, "rmse_softmax"))
-        frame.csv_download(fit, "experiment_fit")
-        frame.csv_download(hist, "experiment_history")
+        frame.csv_download(fit, "experiment_fit", label="Fit (CSV)")
+        frame.csv_download(hist, "experiment_history", label="History (CSV)")
         st.caption(
             "A linear model z = W·x + b with two outputs is fitted to G(x) = [1 + 2x, 2 − x] + "
             "noise on 64 points x ∈ [−2, 2], by full-batch gradient descent from W = b = 0, once "

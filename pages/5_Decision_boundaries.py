@@ -105,7 +105,7 @@ with frame.page("decision_boundaries"):
     frame.takeaway(ub.takeaway(panels, flipped=ds.corrupted is not None, diverged=diverged))
 
     summary = ub.summary_frame(panels, runs)
-    st.dataframe(ub.styled_summary(summary), hide_index=True)
+    frame.table(ub.styled_summary(summary))
     frame.csv_downloads(
         (summary, "boundaries_summary", "Summary CSV"),
         (points, "boundaries_points", "Points + gradients CSV"),

@@ -101,7 +101,7 @@ with frame.page("training_curves"):
     )
 
     table = ut.summary_frame(summary, target)
-    st.dataframe(ut.styled_summary(table), hide_index=True)
+    frame.table(ut.styled_summary(table))
     frame.csv_download(table, "training_summary", label="Summary CSV")
 
     charts.show(ut.loss_chart(key, n_seeds, spread), height="content")
@@ -111,7 +111,7 @@ with frame.page("training_curves"):
 
     st.subheader("Every model, every yardstick")
     cross = ut.cross_eval_frame(runs, chosen, ds.y_test)
-    st.dataframe(ut.styled_cross(cross), hide_index=True)
+    frame.table(ut.styled_cross(cross))
     st.caption(ut.CROSS_NOTE)
     frame.csv_download(cross, "training_cross_evaluation", label="Cross-evaluation CSV")
     c1, c2 = st.columns(2)

@@ -183,7 +183,7 @@ with frame.page("outlier_robustness"):
             (cells, "noise_boundaries", "Boundary grid (CSV)"),
             (pts, "noise_points", "Points (CSV)"),
         )
-    st.dataframe(ui.styled_table(table), hide_index=True, width="stretch")
+    frame.table(ui.styled_table(table), width="stretch")
     frame.csv_download(table, f"{task}_scores", label="Scores (CSV)")
     frame.takeaway(ui.fit_takeaway(key, table))
     reproduce.for_comparison(key, key.load(), ui.configs(key))

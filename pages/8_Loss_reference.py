@@ -38,15 +38,15 @@ with frame.page("loss_reference"):
     table = ref.summary_table(shown)
     st.subheader(f"{len(shown)} of {len(every)} losses")
     if shown:
-        st.container(key="key_figure").dataframe(
+        frame.table(
             table,
-            hide_index=True,
+            container=st.container(key="key_figure"),
             width="stretch",
             column_config={
                 ref.PROPERTY_TITLES[p]: st.column_config.CheckboxColumn() for p in ref.PROPERTIES
             },
         )
-        frame.csv_download(table, "loss_reference")
+        frame.csv_download(table, "loss_reference", label="Loss table (CSV)")
     else:
         st.warning("No registered loss matches these filters; clear the search or a filter.")
 
@@ -58,7 +58,7 @@ with frame.page("loss_reference"):
                 st.latex(loss.formula_latex)
                 st.latex(loss.grad_latex)
                 if loss.hyperparameters:
-                    st.dataframe(ref.hyper_table(loss), hide_index=True, width="stretch")
+                    frame.table(ref.hyper_table(loss), width="stretch")
                 else:
                     st.caption("No hyperparameters.")
                 st.caption(f"Reference: {loss.reference or '—'}")
@@ -72,5 +72,5 @@ with frame.page("loss_reference"):
     st.caption(f"From {ref.SURVEY}.")
     survey = ref.survey_table()
     st.table(survey.set_index(ref.SURVEY_API))  # wraps the long notes, unlike a dataframe
-    frame.csv_download(survey, "survey_loss_names")
+    frame.csv_download(survey, "survey_loss_names", label="Survey (CSV)")
     frame.takeaway(ref.reference_sentence(shown, len(every), survey))

@@ -458,7 +458,7 @@ PERCENT_COLUMNS = (
 
 
 def styled_summary(table: pd.DataFrame) -> Any:
-    """:func:`summary_frame` for ``st.dataframe``: shares as percentages, "—" where a share is
+    """:func:`summary_frame` for :func:`ui.frame.table`: shares as percentages, "—" where a share is
     undefined (no gradient at all), never ``None``; the numbers stay numbers."""
     cols = [c for c in PERCENT_COLUMNS if c in table]
     return table.style.format("{:.1%}", subset=cols, na_rep="—").hide(axis="index")

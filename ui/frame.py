@@ -354,59 +354,30 @@ def csv_downloads(*tables: tuple[pd.DataFrame | Callable[[], pd.DataFrame], str,
 # --------------------------------------------------------------------------- tables
 
 
-def number_table(df: pd.DataFrame, name: str, columns: Collection[str], fmt: str) -> None:
-    """``df`` full width, its ``columns`` shown with the printf format ``fmt`` (e.g. ``%.4f``),
-    and its CSV download (:func:`csv_download` as ``name``)."""
-    st.dataframe(
-        df,
-        hide_index=True,
-        width="stretch",
-        column_config={c: st.column_config.NumberColumn(format=fmt) for c in columns},
-    )
-    csv_download(df, name)
-
-
 #: What a missing value reads as in a table.
 DASH = "—"
 
 
-def readable(df: pd.DataFrame, *, never: Collection[str] = (), formats: Mapping | None = None):
-    """``df`` styled for ``st.dataframe``: missing values read as a dash, never ``None``.
-
-    Parameters
-    ----------
-    never
-        Columns where a missing value means "did not happen" (e.g. "diverged at epoch"):
-        shown as ``never`` instead of a dash.
-    formats
-        ``{column: format string or callable}`` for the values that are present, e.g.
-        ``{"test accuracy": "{:.1%}"}``.
-    """
-    styler = df.style.format(na_rep=DASH)
-    for col, fmt in (formats or {}).items():
-        if col in df.columns:
-            styler = styler.format(fmt, subset=[col], na_rep=DASH)
-    cols = [c for c in never if c in df.columns]
-    if cols:
-        styler = styler.format(_integer_or_text, subset=cols, na_rep="never")
-    return styler.hide(axis="index")
-
-
-def _integer_or_text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def table(
-    df: pd.DataFrame,
-    *,
-    never: Collection[str] = (),
-    formats: Mapping | None = None,
-    **kwargs: Any,
+def number_table(
+    df: pd.DataFrame, name: str, columns: Collection[str], fmt: str, *, label: str = "Table (CSV)"
 ) -> None:
-    """``st.dataframe`` of :func:`readable` ``(df)``: no ``None`` on screen."""
-    st.dataframe(readable(df, never=never, formats=formats), **kwargs)
+    """``df`` full width (:func:`table`), its ``columns`` shown with the printf format ``fmt``
+    (e.g. ``%.4f``), and its CSV download (:func:`csv_download` as ``name``, ``label``)."""
+    formats = {c: st.column_config.NumberColumn(format=fmt) for c in columns}
+    table(df, width="stretch", column_config=formats)
+    csv_download(df, name, label=label)
+
+
+def table(data: Any, *, container: Any = None, **kwargs: Any) -> None:
+    """``st.dataframe`` of ``data`` (a frame or a pandas ``Styler``) without its index, each
+    missing value drawn as :data:`DASH`.
+
+    Streamlit's grid draws a missing cell as "None" whatever a ``Styler``'s ``na_rep`` says
+    (it draws the values, and a missing one has no text); its ``placeholder`` is what it
+    draws instead. A missing value that means "did not happen" is written out as "never"
+    by the table's builder (e.g. :func:`ui.training.styled_summary`)."""
+    box = container if container is not None else st
+    box.dataframe(data, hide_index=True, placeholder=DASH, **kwargs)
 
 
 # --------------------------------------------------------------------------- presets

@@ -202,7 +202,7 @@ def metric_name(task: str) -> str:
 
 
 def styled_table(table: pd.DataFrame) -> Any:
-    """:func:`fit_table` for ``st.dataframe``: four decimals (as Streamlit showed them), "—"
+    """:func:`fit_table` for :func:`ui.frame.table`: four decimals (as Streamlit showed them), "—"
     for a diverged run's score, never ``None``; the numbers stay numbers."""
     cols = [c for c in table.columns if c in ("slope", "intercept") or c.startswith("clean")]
     return table.style.format("{:.4f}", subset=cols, na_rep="—").hide(axis="index")

@@ -258,20 +258,21 @@ def divergence_notes(summary: Mapping[str, compare.Summary], lr: float) -> list[
 
 
 def styled_summary(table: pd.DataFrame) -> Any:
-    """:func:`summary_frame` for ``st.dataframe``: three decimals, "never" for a target no seed
-    reached and "—" for a diverged loss's scores (never ``None``); the numbers stay numbers."""
+    """:func:`summary_frame` for :func:`ui.frame.table`: three decimals, "never" for a target no
+    seed reached and "—" for a diverged loss's scores (never ``None``). The epochs to the
+    target are written out as text: the browser's grid draws every missing cell as the same
+    dash, and "never reached" is not "not defined"."""
     reach = [c for c in table.columns if c.startswith("epochs to ")]
     scores = [c for c in ("final test accuracy", "± sd", "best test accuracy") if c in table]
-    # one subset per format call: a later call without a subset would reset the earlier ones
-    return (
-        table.style.format("{:.3f}", subset=scores, na_rep="—")
-        .format("{:g}", subset=reach, na_rep="never")
-        .hide(axis="index")
+    shown = table.assign(
+        **{c: ["never" if pd.isna(v) else f"{v:g}" for v in table[c]] for c in reach}
     )
+    return shown.style.format("{:.3f}", subset=scores, na_rep="—").hide(axis="index")
 
 
 def styled_cross(cross: pd.DataFrame) -> Any:
-    """:func:`cross_eval_frame` for ``st.dataframe``: three decimals, "—" for a diverged model."""
+    """:func:`cross_eval_frame` for :func:`ui.frame.table`: three decimals, "—" for a
+    diverged model."""
     cols = list(cross.columns[1:])
     return cross.style.format("{:.3f}", subset=cols, na_rep="—").hide(axis="index")
 

@@ -193,6 +193,7 @@ def test_the_navigation_is_drawn_once_and_while_waiting_in_line(app, monkeypatch
 
     queue = jobs.JobQueue(slots=1)
     monkeypatch.setattr(jobs, "QUEUE", queue)
+    monkeypatch.setattr(jobs, "_costs", {})  # not a quick look: it waits in QUEUE
     monkeypatch.setattr(jobs, "NAVIGATION_AFTER_S", 0.5)
     drawn: list[float] = []
     real = frame.sidebar
@@ -216,3 +217,27 @@ def test_the_navigation_is_drawn_once_and_while_waiting_in_line(app, monkeypatch
     else:
         assert drawn[0] - t0 >= wait_s  # in its turn
     assert len(at.sidebar.get("toggle")) == 1
+
+
+# --------------------------------------------------------------------------- tables
+
+
+#: The pages that show tables (st.dataframe), with the link to a view that has them.
+TABLES = {
+    "gradient_anatomy": {"part": "Softmax, 2 classes"},
+    "loss_landscape": {},
+    "ce_for_regression": {},
+    "decision_boundaries": {},
+    "training_curves": {},
+    "outlier_robustness": {},
+    "loss_reference": {},
+}
+
+
+@pytest.mark.parametrize("key", TABLES)
+def test_every_table_draws_a_missing_value_as_a_dash(app, key):
+    """Streamlit's grid draws a missing cell as "None" whatever a Styler's na_rep says; the
+    tables go through frame.table, whose placeholder is what the browser draws instead."""
+    at = app(frame.SCREENS[key].path, TABLES[key])
+    assert at.dataframe, "the page shows a table"
+    assert [t.proto.placeholder for t in at.dataframe] == [frame.DASH] * len(at.dataframe)

@@ -1,5 +1,7 @@
 """Tables on the comparison pages never show ``None`` (issue 11): a missing count reads "never",
-an undefined or diverged score "—", and the numbers behind them stay numbers."""
+an undefined or diverged score "—", and the scores behind them stay numbers. In the browser a
+missing cell is drawn as ``ui.frame.table``'s placeholder (a dash) whatever the Styler says, so
+a count that never happened is written out as text ("never")."""
 
 from __future__ import annotations
 
@@ -30,6 +32,12 @@ def test_training_summary_shows_never_and_dash():
     assert shown[:5] == ["CE", "0.978", "0.100", "0.900", "12.5"]
     assert shown[8:11] == ["—", "—", "—"] and shown[11] == "never"
     assert not any(c in ("None", "nan") for c in shown)
+    # as the page builds it (a median that does not exist is None), the cell is text: the
+    # browser's grid draws every missing cell as the same dash, whatever the Styler says
+    t["epochs to 90% (median)"] = pd.Series([12.0, None], dtype=object)
+    styled = training.styled_summary(t)
+    assert list(styled.data["epochs to 90% (median)"]) == ["12", "never"]
+    assert list(t["epochs to 90% (median)"]) == [12.0, None]  # the CSV keeps the numbers
     cross = pd.DataFrame({"trained with": ["CE", "MSE"], "ECE": [0.0251, np.nan]})
     assert cells(training.styled_cross(cross)) == ["CE", "0.025", "MSE", "—"]
 
