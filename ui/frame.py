@@ -438,15 +438,16 @@ def presets(
             apply(values)
 
     slot = st.session_state.get(_SLOT) or st.container()
-    with slot.popover(
-        "Lecture presets",
-        icon=":material/co_present:",
-        key=menu,
-        help="Each preset sets the controls for one claim and resets the others.",
-    ):
+    # the explanation sits in the menu, not in a tooltip: after a click the focus returns to
+    # the menu's button, and its tooltip then stayed on the projected page
+    with slot.popover("Lecture presets", icon=":material/co_present:", key=menu):
+        st.caption(PRESETS_NOTE)
         for i, (label, values) in enumerate(options.items()):
             st.button(label, key=f"{key}_{i}", on_click=_set, args=(values,), width="stretch")
 
+
+#: What the presets menu says above its buttons.
+PRESETS_NOTE = "Each preset sets the controls for one claim and resets the others."
 
 _SCROLL_JS = """
 <script>
