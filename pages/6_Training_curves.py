@@ -104,7 +104,7 @@ with frame.page("training_curves"):
     frame.table(ut.styled_summary(table))
     frame.csv_download(table, "training_summary", label="Summary CSV")
 
-    charts.show(ut.loss_chart(key, n_seeds, spread), height="content")
+    ut.show_loss_panels(key, n_seeds, spread)
     frame.csv_download(
         ut.loss_frame(runs, chosen, spread), "training_losses", label="Loss curves CSV"
     )

@@ -319,9 +319,10 @@ def _band_lines(
     *,
     log_y: bool = False,
     dash: bool = False,
+    dash_legend: bool = True,
 ) -> alt.LayerChart:
     """Mean line and seed band per loss, coloured by the loss's identity; ``dash``: train solid,
-    test dashed (a ``split`` column), with its own legend."""
+    test dashed (a ``split`` column), with its own legend unless ``dash_legend`` is false."""
     scale = alt.Scale(type="log") if log_y else alt.Scale(zero=False)
     colors = identity.scale(loss_names, short_labels=True)
     order = [identity.short(n) for n in loss_names]
@@ -360,7 +361,7 @@ def _band_lines(
             "split:N",
             title="split",
             scale=alt.Scale(domain=["train", "test"], range=[[1, 0], [6, 4]]),
-            legend=alt.Legend(orient="bottom", symbolStrokeColor="#444"),
+            legend=alt.Legend(orient="bottom", symbolStrokeColor="#444") if dash_legend else None,
         )
     line = base.mark_line(strokeWidth=3).encode(**enc)
     return alt.layer(band, line)
@@ -371,48 +372,29 @@ def _diverged(rs: Sequence[SeedRun], loss_names: Sequence[str]) -> list[str]:
     return [identity.short(n) for n in loss_names if any(r.diverged[n] is not None for r in rs)]
 
 
-@charts.cached_spec(max_entries=16)
-def loss_chart(key: Comparison, n_seeds: int, spread: str, columns: int = 2) -> alt.FacetChart:
-    """Train and test loss per epoch, one panel per loss, each on its own y scale."""
+@charts.cached_spec(max_entries=64)
+def loss_panel(key: Comparison, n_seeds: int, spread: str, name: str) -> alt.LayerChart:
+    """Train (solid) and test (dashed) loss per epoch of the loss ``name``, mean and band over
+    seeds, on its own y scale: one panel of :func:`show_loss_panels`. A curve cut where it
+    diverged says so in the subtitle (a panel that looks empty would say nothing)."""
     rs = runs(key, n_seeds)
-    df = cut_divergence(loss_frame(rs, key.losses, spread), _diverged(rs, key.losses))
-    shown = [identity.short(n) for n in key.losses]
-    # each panel has its own y axis (independent scales): leave room for it
-    w = int(min(420, 860 // min(columns, max(1, len(shown))) - 80))
-    gone = _diverged(rs, key.losses)
-    if gone:  # say it in the panel whose curve was cut (an empty panel would say nothing)
-        notes = pd.DataFrame({"loss": gone, "split": "train", "note": DIVERGED_NOTE})
-        df = pd.concat([df.assign(note=""), notes], ignore_index=True)
-    else:
-        df = df.assign(note="")
-    note = (
-        alt.Chart()
-        .transform_filter("datum.note != ''")
-        .mark_text(fontSize=14, color="#444", align="center")
-        .encode(text="note:N", x=alt.value(w / 2), y=alt.value(16))
-    )
-    layer = alt.layer(_band_lines(df, key.losses, "loss (its own units)", dash=True), note)
-    layer = layer.properties(width=w, height=200)
-    return (
-        alt.FacetChart(
-            data=df,
-            spec=layer,
-            facet=alt.Facet(
-                "loss:N",
-                sort=shown,
-                title=None,
-                header=alt.Header(labelFontSize=16, labelFontWeight="bold"),
-            ),
-            columns=columns,
-        )
-        .resolve_scale(y="independent")
-        .properties(
-            title={
-                "text": "Each loss by itself",
-                "subtitle": "train solid, test dashed; mean and band over seeds",
-            }
-        )
-    )
+    gone = _diverged(rs, [name])
+    df = cut_divergence(loss_frame(rs, [name], spread), gone)
+    subtitle = "train solid, test dashed"
+    title = {
+        "text": identity.short(name),
+        "subtitle": f"{DIVERGED_NOTE}; {subtitle}" if gone else subtitle,
+    }
+    lines = _band_lines(df, [name], "loss (its own units)", dash=True, dash_legend=False)
+    return lines.properties(data=df, height=200, title=title)
+
+
+def show_loss_panels(key: Comparison, n_seeds: int, spread: str) -> None:
+    """Each loss by itself: its train and test loss in a panel of its own (:func:`loss_panel`),
+    two per row, one per row on a phone (:func:`ui.charts.panels`; a faceted chart of fixed
+    width was clipped on a phone)."""
+    st.markdown("**Each loss by itself**, in its own units: mean over the seeds and its band")
+    charts.panels([loss_panel(key, n_seeds, spread, n) for n in key.losses], columns=2)
 
 
 @charts.cached_spec(max_entries=16)

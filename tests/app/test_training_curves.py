@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import numpy as np
@@ -10,6 +11,7 @@ import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from core import compare, datasets, metrics, train
+from ui import training
 
 PAGE = "pages/6_Training_curves.py"
 SMALL = {
@@ -90,8 +92,8 @@ def test_small_config_tables_match_core(app):
         assert c.loc[title, "ECE"] == pytest.approx(
             np.mean([metrics.expected_calibration_error(ds.y_test, pp) for pp in p]), rel=1e-9
         )
-    # accuracy, per-loss curves, test log-loss, reliability
-    assert len(at.get("vega_lite_chart")) == 4
+    # accuracy, a loss panel per loss (two here), test log-loss, reliability
+    assert len(at.get("vega_lite_chart")) == 5
     acc = chart_data(at, 0)
     ce_test = acc[(acc["loss"] == "CE")].sort_values("epoch")
     curves = [r[0].history["test_accuracy"] for r in runs]
@@ -179,6 +181,15 @@ def test_diverging_learning_rate_is_reported(app):
     cr = cross(at)  # a diverged model is no trained result: left out of the cross-evaluation
     assert cr.loc["Squared error on logits"].isna().all()
     assert cr.loc[CE, "Accuracy"] > 0.5
+    # the loss panel whose curve was cut says so; CE's does not
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    subtitles = {
+        s["title"]["text"]: s["title"]["subtitle"]
+        for s in specs
+        if "train solid" in str(s.get("title", ""))
+    }
+    cut = {t for t, sub in subtitles.items() if training.DIVERGED_NOTE in str(sub)}
+    assert set(subtitles) == {"CE", "square loss on logits"} and cut == {"square loss on logits"}
 
 
 def test_hostile_url_is_bounded(app):
@@ -228,7 +239,8 @@ def test_default_view(app):
     assert t.loc[CE, "seeds reaching it"] == "3 of 3"
     assert "MAE: not reached in any seed." in at.info[0].value
     assert len([d for d in at.get("download_button") if d.label != "SVG"]) == 6  # CSVs
-    assert [d.label for d in at.get("download_button")].count("SVG") == 4  # one per chart
+    # one per chart: accuracy, four loss panels, test log-loss, reliability
+    assert [d.label for d in at.get("download_button")].count("SVG") == 7
 
 
 def test_in_range_but_huge_work_is_refused_before_training(app):
@@ -251,3 +263,19 @@ def test_preset_mse_is_slow_reproduces_the_article(app):
     assert mse > 2 * ce
     text = at.info[0].value
     assert f"{mse / ce:.1f}× later than CE (median epoch {mse:g} vs {ce:g})" in text
+
+
+def test_each_loss_has_its_own_panel_and_a_cut_curve_says_so(app):
+    """One panel per loss (not a faceted chart of fixed width, which a phone clipped), titled
+    by the loss, on its own y scale; a curve cut where it diverged says so in its panel."""
+    at = app(PAGE, SMALL)
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    shown = [i for i, s in enumerate(specs) if "train solid" in str(s.get("title", ""))]
+    assert [specs[i]["title"]["text"] for i in shown] == ["CE", "MSE"]
+    for i in shown:
+        spec = specs[i]
+        assert not any(k in spec for k in ("facet", "hconcat", "vconcat", "concat"))
+        assert "diverged" not in str(spec["title"]["subtitle"])
+        data = chart_data(at, i)  # the panel draws its own loss's train and test curves
+        assert set(data["loss"]) == {spec["title"]["text"]}
+        assert set(data["split"]) == {"train", "test"} and data["mean"].notna().all()

@@ -7,7 +7,9 @@ clicked in order, as a lecturer would. After the first open and after every clic
 - the key figure's top is on the first screen: ``0 <= top < 720`` px. The key figure is the
   element marked with ``frame.key_figure()`` (``.st-key-key_figure``) or else the first chart;
 - no horizontal overflow: ``document.scrollingElement.scrollWidth <= innerWidth``, and no
-  chart drawn wider than the main column (Streamlit clips those instead of scrolling).
+  chart drawn wider than the main column (Streamlit clips those instead of scrolling);
+- no tooltip of the presets menu left on the projected page (the focus returns to the menu's
+  button after a click).
 
 The home page and Decision boundaries are also walked at 390x844 (a phone). Every problem is
 collected as ``page / preset: reason`` and the test fails with the whole list, so one run says
@@ -49,6 +51,7 @@ STATE_JS = """() => {
     scrollWidth: document.scrollingElement.scrollWidth,
     innerWidth: window.innerWidth,
     chartOverflow: wide.length ? Math.max(...wide) : 0,
+    tooltips: alerts('[data-testid="stTooltipContent"]'),
   };
 }"""
 
@@ -66,6 +69,7 @@ def problems(state: dict, height: int) -> list[str]:
         out.append(f"page scrolls sideways ({state['scrollWidth']} > {state['innerWidth']} px)")
     if state["chartOverflow"] > 0:
         out.append(f"a chart is {state['chartOverflow']:.0f} px wider than the main column")
+    out += [f"tooltip left on screen: {t[:80]}" for t in state["tooltips"] if "preset" in t]
     return out
 
 
@@ -177,7 +181,7 @@ def test_preset_walk_on_a_projector(browser, app_url, screen):
 
 @pytest.mark.e2e
 @pytest.mark.timeout(900)
-@pytest.mark.parametrize("key", ["home", "decision_boundaries"])
+@pytest.mark.parametrize("key", ["home", "decision_boundaries", "training_curves"])
 def test_preset_walk_on_a_phone(browser, app_url, key):
     found, _ = walk(browser, app_url, frame.SCREENS[key], PHONE)
     assert not found, "\n".join(found)
