@@ -89,7 +89,8 @@ def test_training_curves_link(open_page):
         "target": "0.95",
     }
     page = open_page("Training_curves", query, screenshot="compare_training_breast_cancer")
-    assert page.locator(CHART).count() == 4
+    # accuracy, a loss panel per loss, test log-loss, reliability
+    assert page.locator(CHART).count() == 3 + len(query["losses"])
     assert dataset_shown(page) == "breast_cancer"
     assert "dataset=breast_cancer" in page.url and "losses=hinge" in page.url
     text = takeaway(page)
@@ -102,4 +103,4 @@ def test_training_curves_refused_value_is_named(open_page):
     page = open_page("Training_curves", query, screenshot="compare_training_refused")
     notice = page.locator(WARNING).first.inner_text()
     assert "epochs=999999" in notice and "is not allowed here" in notice
-    assert page.locator(CHART).count() == 4
+    assert page.locator(CHART).count() == 3 + 4  # the default four losses, a panel each
