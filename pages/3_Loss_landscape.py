@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import charts, frame, player
+from ui import charts, controls, frame, player
 from ui import landscape as ui
 
 PLATEAU = {
@@ -72,14 +72,15 @@ with frame.page("loss_landscape"):
     st.header("Logistic regression: the loss surface over (w, b)")
     st.caption(ui.SURFACE_NOTE)
     c = st.columns([3, 1, 1, 1])
-    chosen = c[0].multiselect(
+    chosen = controls.url_multiselect(
         "losses",
         ui.LOSS_OPTIONS,
         default=D["losses"],
-        max_selections=4,
-        help="Registered classification losses (no format_func: the URL holds these names)",
         key="losses",
-        bind="query-params",
+        format_func=controls.loss_title,
+        max_selections=4,
+        container=c[0],
+        help="Registered classification losses; the link holds their names, e.g. cross_entropy",
     )
     n = c[1].slider("points", 10, 200, D["n"], step=2, key="n", bind="query-params")
     sep = c[2].slider(

@@ -139,3 +139,17 @@ def test_map_spec_holds_the_grid_in_its_heatmap_layer(app):
     assert "transform" not in spec
     # Streamlit ships the named datasets as Arrow next to the spec
     assert heat["data"]["name"] in {d.name for d in chart.datasets}
+
+
+def test_the_surface_losses_show_their_names_and_the_link_keeps_the_registry_names(app):
+    at = app(PAGE, {**SMALL, "losses": ["mae", "cross_entropy"]})
+    picker = at.multiselect(key="losses")
+    assert picker.value == ["mae", "cross_entropy"]  # the link's order, as before
+    assert "Absolute error on probabilities" in picker.options
+    assert "cross_entropy" not in picker.options
+    assert list(summary(at, 1).index) == [
+        "Absolute error on probabilities",
+        "Cross-entropy (softmax)",
+    ]
+    picker.select("mse").run()
+    assert at.query_params["losses"] == ["mae", "cross_entropy", "mse"]
