@@ -558,17 +558,17 @@ def _delay_growth(summary: pd.DataFrame, cfg: OneSampleConfig) -> str:
         far = d[FURTHER]
         if pd.isna(far):
             said.append(
-                f"from |w₀·x₀| = {_g(z0 + 1)} {d['loss']} does not get there within "
+                f"from |w₀·x₀| = {_g(z0 + 1)}, {d['loss']} does not get there within "
                 f"{LONG_STEPS} steps"
             )
             continue
         f = wording.factor(float(far), float(d[WITHIN_LONG]))
         if f is None or wording.is_tie(float(far), float(d[WITHIN_LONG])):
-            said.append(f"from |w₀·x₀| = {_g(z0 + 1)} {d['loss']} needs {int(far)} steps")
+            said.append(f"from |w₀·x₀| = {_g(z0 + 1)}, {d['loss']} needs {int(far)} steps")
         else:
             word = "more" if far > d[WITHIN_LONG] else "fewer"
             said.append(
-                f"from |w₀·x₀| = {_g(z0 + 1)} {d['loss']} needs {int(far)} steps "
+                f"from |w₀·x₀| = {_g(z0 + 1)}, {d['loss']} needs {int(far)} steps "
                 f"({wording.times(f)} {word})"
             )
     if not said:
