@@ -165,7 +165,6 @@ with frame.page("outlier_robustness"):
     with st.spinner("Training one model per loss…"):
         table = ui.fit_table(key)
     if task == "regression":
-        st.subheader("Fits with outliers")
         charts.show(ui.scatter_chart(key), height="content")
         points, lines = ui.scatter_frames(key)
         frame.csv_downloads(

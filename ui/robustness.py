@@ -281,13 +281,16 @@ def scatter_chart(key: Comparison) -> alt.LayerChart:
             x=alt.X("x:Q", title="x (standardised)"),
             y=alt.Y("y:Q", title="y (standard units)"),
             shape=alt.Shape(
-                "point:N", title="Point", scale=shapes, legend=alt.Legend(orient="bottom")
+                "point:N",
+                title="Point",
+                scale=shapes,
+                legend=alt.Legend(orient="bottom", columns=2),
             ),
             color=alt.Color(
                 "point:N",
                 title="Point",
                 scale=alt.Scale(domain=list(ROLES), range=list(ROLE_COLORS)),
-                legend=alt.Legend(orient="bottom"),
+                legend=alt.Legend(orient="bottom", columns=2),  # two per row: fits a phone
             ),
             tooltip=["point", alt.Tooltip("x:Q", format=".3g"), alt.Tooltip("y:Q", format=".3g")],
         )
@@ -315,7 +318,9 @@ def scatter_chart(key: Comparison) -> alt.LayerChart:
         )
     )
     chart = alt.layer(pts, fitted).resolve_scale(color="independent", shape="independent")
-    return chart.properties(height=420, title="Fits on the corrupted data")
+    # 320 px: the fits, their axis and most of the legend on a projector's first screen
+    title = {"text": "Fits with outliers", "subtitle": "each loss's fit on the corrupted data"}
+    return chart.properties(height=320, title=title)
 
 
 # --------------------------------------------------------------------------- classification
