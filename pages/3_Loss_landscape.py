@@ -27,7 +27,9 @@ PRESETS = {
     "MSE stalls on the plateau": PLATEAU,
     "Both converge from the origin": PLATEAU | {"w0": 0.0, "w": 0.0, "b": 0.0},
     "Confidently wrong, bigger steps": PLATEAU | {"lr1": 5.0, "lr": 10.0},
-    "Well separated classes": PLATEAU | {"sep": 4.0, "w": -6.0, "b": 4.0},
+    # it changes the surface only: the click shows the maps, not the one-sample figure
+    "Well separated classes": PLATEAU
+    | {"sep": 4.0, "w": -6.0, "b": 4.0, frame.FIGURE: "surface_figure"},
 }
 
 with frame.page("loss_landscape"):
@@ -112,7 +114,8 @@ with frame.page("loss_landscape"):
         st.stop()
     with st.spinner("Computing the surfaces…"):
         res = ui.surfaces(cfg)
-    ui.show_surfaces(cfg, t)
+    with st.container(key="surface_figure"):
+        ui.show_surfaces(cfg, t)
     frame.table(ui.display(res.summary), width="stretch")
     frame.takeaway(ui.surface_takeaway(res, cfg))
     frame.csv_downloads(

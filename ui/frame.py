@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import uuid
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
@@ -120,6 +121,9 @@ _TAKEAWAYS = "_frame_takeaways"
 _SLOT = "_frame_slot"
 #: The container key a page gives its key figure (CSS class ``st-key-key_figure``).
 KEY_FIGURE = "key_figure"
+#: A preset's entry naming the container (key ending in ``_figure``) of the figure it changes,
+#: when that is not the key figure: the click brings that figure into view instead.
+FIGURE = "_figure"
 
 
 # --------------------------------------------------------------------------- presenter mode
@@ -206,7 +210,7 @@ _CSS = """
 <style>
 [data-testid="stMainBlockContainer"] {padding-top: 3.75rem; padding-bottom: 3rem;}
 [data-testid="stMainBlockContainer"] h1 {padding: 0 0 0.25rem 0; font-size: 2.1rem;}
-[data-testid="stVegaLiteChart"], .st-key-key_figure {scroll-margin-top: 3.5rem;}
+[data-testid="stVegaLiteChart"], [class*="_figure"] {scroll-margin-top: 3.5rem;}
 </style>
 """
 _CSS_PRESENT = """
@@ -427,13 +431,14 @@ def presets(
     """
     menu = f"{key}_menu"
 
-    def _set(values: Mapping[str, Any]) -> None:
+    def _set(preset: Mapping[str, Any]) -> None:
+        values = {k: v for k, v in preset.items() if k != FIGURE}
         for k, v in control_defaults().items():
             if k not in values:
                 st.session_state[k] = v
         for k, v in values.items():
             st.session_state[k] = v
-        st.session_state[_SCROLL] = True
+        st.session_state[_SCROLL] = preset.get(FIGURE, KEY_FIGURE)
         if apply is not None:
             apply(values)
 
@@ -451,8 +456,9 @@ PRESETS_NOTE = "Each preset sets the controls for one claim and resets the other
 
 _SCROLL_JS = """
 <script>
-/* nonce %s: a new element each time, so the browser runs it after every preset click */
+/* nonce %(nonce)s: a new element each time, so the browser runs it after every preset click */
 (function () {
+  document.body.dataset.llFigure = "%(figure)s";  /* the figure the click shows (for tests) */
   const t0 = Date.now();
   /* close the presets menu (it stays open while its buttons rerun the page) */
   const menu = document.querySelector('[data-testid="stPopoverBody"]');
@@ -462,7 +468,7 @@ _SCROLL_JS = """
     document.dispatchEvent(new KeyboardEvent("keydown", esc));
   }
   function go() {
-    const el = document.querySelector('.st-key-key_figure')
+    const el = document.querySelector('.st-key-%(figure)s')
       || document.querySelector('[data-testid="stMain"] [data-testid="stVegaLiteChart"]');
     if (!el || el.getBoundingClientRect().height < 20) {
       if (Date.now() - t0 < 4000) setTimeout(go, 100);
@@ -478,6 +484,11 @@ _SCROLL_JS = """
 
 
 def _scroll_to_key_figure() -> None:
-    """After a preset click, bring the key figure to the top of the screen (if it is not)."""
-    if st.session_state.pop(_SCROLL, False):
-        st.html(_SCROLL_JS % uuid.uuid4().hex, unsafe_allow_javascript=True)
+    """After a preset click, bring the figure it changes (the key figure unless the preset
+    names another, :data:`FIGURE`) to the top of the screen (if it is not)."""
+    figure = st.session_state.pop(_SCROLL, None)
+    if figure:
+        if not re.fullmatch(r"\w+", str(figure)):  # a CSS class name, never markup
+            figure = KEY_FIGURE
+        script = _SCROLL_JS % {"nonce": uuid.uuid4().hex, "figure": figure}
+        st.html(script, unsafe_allow_javascript=True)

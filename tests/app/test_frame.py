@@ -109,6 +109,19 @@ def test_a_preset_closes_its_menu_and_asks_for_the_key_figure():
     assert not [h for h in at.get("html") if "scrollIntoView" in h.proto.body]
 
 
+def test_a_preset_that_names_its_figure_brings_that_one_into_view():
+    from streamlit.testing.v1 import AppTest
+
+    probe_c = PROBE.replace('"C": {', '"C": {frame.FIGURE: "other_figure", ')
+    assert probe_c != PROBE
+    at = AppTest.from_string(probe_c, default_timeout=30).run()
+    at.button(key="preset_2").click().run()
+    (script,) = [h.proto.body for h in at.get("html") if "scrollIntoView" in h.proto.body]
+    assert "st-key-other_figure" in script and "st-key-key_figure" not in script
+    assert "_figure" not in at.session_state  # not a control: never set, never in the link
+    assert at.multiselect(key="ls").value == ["q", "r"]  # the preset's controls were set
+
+
 def test_control_defaults_reads_each_bound_widgets_declared_default():
     # frame.control_defaults reads Streamlit's widget metadata (pinned version): this breaks
     # if that internal API moves.

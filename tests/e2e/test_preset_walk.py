@@ -6,6 +6,7 @@ clicked in order, as a lecturer would. After the first open and after every clic
 - no warning, error or exception element (a preset never raises the link notice);
 - the key figure's top is on the first screen: ``0 <= top < 720`` px. The key figure is the
   element marked with ``frame.key_figure()`` (``.st-key-key_figure``) or else the first chart;
+  after a preset that names the figure it changes (``frame.FIGURE``), that figure;
 - no horizontal overflow: ``document.scrollingElement.scrollWidth <= innerWidth``, and no
   chart drawn wider than the main column (Streamlit clips those instead of scrolling);
 - no tooltip of the presets menu left on the projected page (the focus returns to the menu's
@@ -34,7 +35,9 @@ SCREENS = [s for s in frame.SCREENS.values() if (frame.ROOT / s.path).exists()]
 #: Measured in the page after a run: alerts, the key figure's top, overflow.
 STATE_JS = """() => {
   const main = document.querySelector('[data-testid="stMain"]');
-  const key = document.querySelector('.st-key-key_figure')
+  const shown = document.body.dataset.llFigure;  /* set by the preset's scroll script */
+  const key = (shown && document.querySelector('.st-key-' + shown))
+    || document.querySelector('.st-key-key_figure')
     || [...main.querySelectorAll('[data-testid="stVegaLiteChart"]')]
       .find((c) => c.offsetHeight > 20);
   const mainRight = main.getBoundingClientRect().right;
