@@ -18,17 +18,22 @@ anyone. The queue is bounded: beyond :data:`MAX_WAITING` waiting views a new one
 with a message instead of growing without limit.
 
 A page's first view in a process runs *alone* (:func:`first_view`): it starts when no other
-view in its line runs, and none starts until it ends (quick looks go on: their pages have
-run); the views that arrive meanwhile wait for it, then share the slots as usual. A first view
-imports, on first use, what the page needs (scikit-learn, pyarrow's and PIL's pieces), and two
-threads importing a package with circular imports at once can be handed a half-imported
-module ("cannot import name 'clone' from partially initialized module 'sklearn.base'"), which
-the page would show as an unexpected problem. The warm-up (:mod:`ui.warmup`) makes most first
+view in its line runs, and none in its line starts until it ends; the views of the page that
+arrive meanwhile wait for it, then share the slots as usual. A first view imports, on first
+use, what the page needs (scikit-learn, pyarrow's and PIL's pieces), and two threads importing
+a package with circular imports at once can be handed a half-imported module ("cannot import
+name 'clone' from partially initialized module 'sklearn.base'"), which the page would show as
+an unexpected problem. Two exceptions, both rare: quick looks go on in their own line (their
+pages have run before), and a stall (no running view used CPU for :data:`STALL_S`) starts the
+next view whatever it is, as it always does. The warm-up (:mod:`ui.warmup`) makes most first
 views before anyone comes.
 
-Usage (what ``ui.frame.page`` does)::
+Usage (what ``ui.frame.page`` does; ``waiting`` draws the navigation for a view that waits
+long, and ``drawn`` says whether it did)::
 
-    with jobs.view("decision_boundaries"):
+    with jobs.view("decision_boundaries", waiting=sidebar) as drawn:
+        if not drawn:
+            sidebar()
         ...the page...
 """
 
@@ -116,6 +121,11 @@ class JobQueue:
             self._promote()
             return ticket
 
+    def has_alone(self, label: str) -> bool:
+        """Whether a view of ``label`` to run alone is in line (waiting or running)."""
+        with self._cond:
+            return any(t.alone and t.label == label for t in self._order)
+
     def running(self) -> int:
         """How many views are computing now."""
         with self._cond:
@@ -146,12 +156,18 @@ class JobQueue:
             return ticket.started is not None
 
     def leave(self, ticket: Ticket) -> None:
-        """Give the turn back (or the place in line); the next view starts."""
+        """Give the turn back (or the place in line); the next view starts. A view to run alone
+        that leaves before its turn hands that to the next waiting view of its page."""
         with self._cond:
             if ticket not in self._order:
                 return
             if ticket.started is not None:
                 self._durations.append(time.monotonic() - ticket.started)
+            elif ticket.alone:
+                same = (t for t in self._order if t.label == ticket.label and t.started is None)
+                heir = next((t for t in same if t is not ticket), None)
+                if heir is not None:
+                    heir.alone = True
             self._order.remove(ticket)
             self._progress.pop(ticket.thread, None)
             self._promote()
@@ -232,8 +248,8 @@ class _View:
 #: Recent CPU seconds of one script run, per page key (the fast lane's evidence).
 _costs: dict[str, deque[float]] = {}
 _costs_lock = threading.Lock()
-#: Pages whose first view has come (:func:`first_view`).
-_first_seen: set[str] = set()
+#: Pages a view of which has had its turn in this process (:func:`first_view`).
+_started: set[str] = set()
 
 
 def is_fast(key: str) -> bool:
@@ -244,15 +260,14 @@ def is_fast(key: str) -> bool:
     return len(recent) >= 3 and max(recent) < FAST_S
 
 
-def first_view(key: str) -> bool:
-    """Whether this is the first view of page ``key`` in this process, the one that runs
-    alone (true once: the views arriving while it runs then wait for it, not for each
-    other)."""
+def first_view(key: str, line: JobQueue) -> bool:
+    """Whether a view of page ``key`` joining ``line`` is the page's first in this process, the
+    one that runs alone: no view of the page has had its turn yet and none waits to run alone
+    (the views arriving meanwhile wait for it, not for each other)."""
     with _costs_lock:
-        if key in _first_seen:
+        if key in _started:
             return False
-        _first_seen.add(key)
-        return True
+    return not line.has_alone(key)
 
 
 def record(key: str, cpu_s: float) -> None:
@@ -279,7 +294,7 @@ def view(key: str, *, waiting: Callable[[], None] | None = None) -> Iterator[boo
     state = _View(slot=st.empty(), session_id=getattr(ctx, "session_id", None))
     line = FAST_LANE if is_fast(key) else QUEUE  # the line holding this view's ticket
     try:
-        ticket = line.enter(key, alone=first_view(key))
+        ticket = line.enter(key, alone=first_view(key, line))
     except ServerBusy as err:
         state.slot.error(str(err), icon=":material/hourglass_disabled:")
         if waiting is not None:
@@ -296,6 +311,8 @@ def view(key: str, *, waiting: Callable[[], None] | None = None) -> Iterator[boo
                 drawn = True
         if waited:
             state.slot.empty()
+        with _costs_lock:
+            _started.add(key)
     except BaseException:  # a rerun, a stop or a closed tab while waiting
         line.leave(ticket)
         raise

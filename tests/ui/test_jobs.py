@@ -100,9 +100,11 @@ def test_a_pages_first_view_runs_alone(monkeypatch):
     q = jobs.JobQueue(slots=3)
     monkeypatch.setattr(jobs, "QUEUE", q)
     monkeypatch.setattr(jobs, "POLL_S", 0.05)
-    monkeypatch.setattr(jobs, "_first_seen", set())
+    monkeypatch.setattr(jobs, "_started", set())
+    monkeypatch.setattr(jobs, "_costs", {})
     st.empty()  # the first bare-mode call is slow (it prints a warning): not in the race
     spans: dict[str, tuple[float, float]] = {}
+    entered = _count_entries(q, monkeypatch)
 
     def work(name: str, key: str) -> None:
         with jobs.view(key):
@@ -112,16 +114,52 @@ def test_a_pages_first_view_runs_alone(monkeypatch):
 
     views = [("first", "page"), ("second", "page"), ("third", "page"), ("other", "other")]
     threads = [threading.Thread(target=work, args=v) for v in views]
-    for t in threads:
+    for i, t in enumerate(threads):
         t.start()
-        time.sleep(0.03)  # in this order
+        _until(lambda i=i: len(entered) == i + 1)  # in this order
     for t in threads:
         t.join(10)
     assert min(spans[v][0] for v in ("second", "third")) >= spans["first"][1]
     assert spans["third"][0] < spans["second"][1]  # after it, side by side
     assert spans["other"][0] >= max(spans[v][1] for v in ("second", "third"))  # alone too
-    assert not jobs.first_view("page") and not jobs.first_view("other")
+    assert not jobs.first_view("page", q) and not jobs.first_view("other", q)
     assert q.running() == 0
+
+
+def _count_entries(q: jobs.JobQueue, monkeypatch: pytest.MonkeyPatch) -> list[jobs.Ticket]:
+    """The tickets ``q`` hands out, in order (a list that grows)."""
+    entered: list = []
+    enter = q.enter
+
+    def counted(*args, **kwargs):
+        entered.append(enter(*args, **kwargs))
+        return entered[-1]
+
+    monkeypatch.setattr(q, "enter", counted)
+    return entered
+
+
+def _until(done, timeout: float = 5.0) -> None:
+    t0 = time.monotonic()
+    while not done():
+        assert time.monotonic() - t0 < timeout, "timed out"
+        time.sleep(0.005)
+
+
+def test_a_first_view_that_leaves_before_its_turn_hands_it_on(monkeypatch):
+    """A page's first view that is closed or rerun while it waits does not take "alone" with
+    it: the next waiting view of the page runs alone instead, or else the next to come."""
+    q = jobs.JobQueue(slots=3)
+    monkeypatch.setattr(jobs, "_started", set())
+    busy = q.enter("another page's view")
+    first = q.enter("page", alone=jobs.first_view("page", q))
+    second = q.enter("page", alone=jobs.first_view("page", q))
+    assert first.alone and not second.alone
+    q.leave(first)  # its tab was closed before its turn
+    assert second.alone and second.started is None  # waits for the line to empty
+    q.leave(second)
+    assert jobs.first_view("page", q)  # nobody of the page is in line: the next runs alone
+    q.leave(busy)
 
 
 def test_a_cheap_page_skips_the_line_of_views_that_compute(queue, fast_lane):
