@@ -82,6 +82,7 @@ with frame.page("loss_landscape"):
         format_func=controls.loss_title,
         max_selections=4,
         container=c[0],
+        empty_link=True,  # ?losses= opened the empty selection when this was a bound widget
         help="Registered classification losses; the link holds their names, e.g. cross_entropy",
     )
     n = c[1].slider("points", 10, 200, D["n"], step=2, key="n", bind="query-params")

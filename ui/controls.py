@@ -440,6 +440,7 @@ def url_multiselect(
     format_func: Any = str,
     max_selections: int | None = None,
     container: Any = None,
+    empty_link: bool = False,
     **kwargs: Any,
 ) -> list[Any]:
     """``st.multiselect`` showing ``format_func`` labels, its URL holding the options themselves.
@@ -447,7 +448,9 @@ def url_multiselect(
     The first run of a session seeds the widget from ``?key=a&key=b`` (unknown values are
     dropped, so ``frame.page`` names them in its link notice); afterwards the widget's value
     is written back to the URL (removed when it equals ``default``). ``frame.presets`` resets
-    it like a bound widget (its key is in :data:`ui.state.MANAGED`).
+    it like a bound widget (its key is in :data:`ui.state.MANAGED`). ``empty_link``: an empty
+    selection is a link of its own, ``?key=`` (as a widget bound to the URL wrote it), instead
+    of the default with a notice.
     """
     box = container if container is not None else st
     options = list(options)
@@ -455,7 +458,9 @@ def url_multiselect(
     state.MANAGED.add(key)
     if key not in st.session_state:
         raw = st.query_params.get_all(key)
-        if raw:
+        if empty_link and raw == [""]:
+            st.session_state[key] = []
+        elif raw:
             taken = _from_url(raw, options, format_func)[:max_selections]
             st.session_state[key] = taken or list(default)
     elif any(v not in options for v in st.session_state[key]):
@@ -470,7 +475,7 @@ def url_multiselect(
         max_selections=max_selections,
         **kwargs,
     )
-    _to_url(key, value, default)
+    _to_url(key, [""] if empty_link and not value else value, default)
     return value
 
 

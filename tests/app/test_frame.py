@@ -101,6 +101,8 @@ def test_preset_clicks_never_raise_the_link_notice_but_a_bad_link_does():
 
 def test_a_preset_closes_its_menu_and_asks_for_the_key_figure():
     at = probe()
+    # the menu says what a preset does (in the menu: a tooltip stayed on the projected page)
+    assert frame.PRESETS_NOTE in [c.value for c in at.caption]
     at.button(key="preset_1").click().run()
     scripts = [h for h in at.get("html") if "scrollIntoView" in h.proto.body]
     assert len(scripts) == 1 and "st-key-key_figure" in scripts[0].proto.body

@@ -153,3 +153,15 @@ def test_the_surface_losses_show_their_names_and_the_link_keeps_the_registry_nam
     ]
     picker.select("mse").run()
     assert at.query_params["losses"] == ["mae", "cross_entropy", "mse"]
+
+
+def test_an_empty_loss_link_still_opens_the_empty_selection(app):
+    """``?losses=`` opened "choose at least one loss" when the picker was bound to the URL;
+    it still does, and emptying the picker still writes that link."""
+    at = app(PAGE, {**SMALL, "losses": ""})
+    assert at.multiselect(key="losses").value == []
+    assert any("Choose at least one loss" in w.value for w in at.warning)
+    assert not [w for w in at.warning if "not allowed" in w.value]
+    at = app(PAGE, SMALL)
+    at.multiselect(key="losses").set_value([]).run()
+    assert at.query_params["losses"] in ("", [""])  # ?losses= (AppTest unwraps one value)

@@ -12,10 +12,10 @@ clicked in order, as a lecturer would. After the first open and after every clic
 - no tooltip of the presets menu left on the projected page (the focus returns to the menu's
   button after a click).
 
-The home page and Decision boundaries are also walked at 390x844 (a phone). Every problem is
-collected as ``page / preset: reason`` and the test fails with the whole list, so one run says
-everything that needs fixing. The slowest click (click -> its run finished and its figure
-drawn, :func:`run_settled`) is printed.
+The home page, Decision boundaries and Training curves are also walked at 390x844 (a phone).
+Every problem is collected as ``page / preset: reason`` and the test fails with the whole
+list, so one run says everything that needs fixing. The slowest click (click -> its run
+finished and its figure drawn, :func:`run_settled`) is printed.
 """
 
 from __future__ import annotations
