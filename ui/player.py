@@ -415,15 +415,15 @@ def _finite_or_none(values: Sequence[float], digits: int | None = None) -> list[
     return [float(v) if np.isfinite(v) else None for v in values]
 
 
-def _frames(paths: pd.DataFrame, step: int | None) -> list[int]:
-    """The steps played: :func:`core.snapshots.schedule` of the paths' steps (every step up
-    to 79, else ~80 steps, denser early), with ``step`` (the page's own, clipped to the last)
-    among them so that the player can open exactly where a link says."""
+def _frames(paths: pd.DataFrame, step: int | None) -> tuple[list[int], int]:
+    """The steps played and the one the player opens at: :func:`core.snapshots.schedule` of
+    the paths' steps (every step up to 79, else ~80 steps, denser early), with ``step`` (the
+    page's own, clipped to the last; ``None``: the last) among them so that the player can
+    open exactly where a link says."""
     last = int(paths["step"].max()) if len(paths) else 0
+    start = last if step is None else min(max(int(step), 0), last)
     steps = set(snapshots.schedule(last)) if last >= 1 else {0}
-    if step is not None:
-        steps.add(min(max(int(step), 0), last))
-    return sorted(steps)
+    return sorted(steps | {start}), start
 
 
 def _losses(
@@ -446,11 +446,10 @@ def _losses(
     return out
 
 
-def _view(kind: str, steps: list[int], losses: list[dict], start: int | None, **rest: Any) -> dict:
+def _view(kind: str, steps: list[int], losses: list[dict], start: int, **rest: Any) -> dict:
     """The descent player's data: an ``id`` from what is drawn (a new id restarts its clock
-    at step ``start``, clipped to the steps played; ``None``: the last), the steps, the
-    losses, the frame rate and the rest of ``kind``'s view."""
-    start = steps[-1] if start is None else min(max(int(start), 0), steps[-1])
+    at step ``start``, one of ``steps``), the steps, the losses, the frame rate and the rest
+    of ``kind``'s view."""
     text = json.dumps([kind, steps, losses, start, rest], separators=(",", ":"), allow_nan=False)
     return {
         "id": hashlib.sha1(text.encode()).hexdigest()[:16],
@@ -467,11 +466,11 @@ def descent_payload(curves: pd.DataFrame, paths: pd.DataFrame, step: int | None 
     """Curves (``loss, w, value``) and descent paths (``loss, step, w, value``) of each loss
     as the descent player's data, the paths at :func:`_frames` of their steps; it opens at
     ``step`` (clipped to the paths' last step; ``None``: the last)."""
-    steps = _frames(paths, step)
+    steps, start = _frames(paths, step)
     losses = _losses(paths, steps, ["w"])
     for loss, (_, curve) in zip(losses, curves.groupby("loss", sort=False), strict=True):
         loss["curve"] = {"w": _finite_or_none(curve["w"]), "v": _finite_or_none(curve["value"])}
-    return _view("curve", steps, losses, step, xlabel="weight w (z = w·x₀)")
+    return _view("curve", steps, losses, start, xlabel="weight w (z = w·x₀)")
 
 
 def descent_player(
@@ -566,7 +565,7 @@ def maps_payload(
     each path ~80 steps of three numbers to 5 digits: 15 kB for the default view (2 losses),
     29 kB for 4 losses.
     """
-    steps = _frames(paths, step)
+    steps, start = _frames(paths, step)
     # 5 significant digits: the readouts show 2, and the path's width on a map is > 1/1000
     losses = _losses(paths, steps, ["w", "b"], digits=5)
     ws, bs = np.unique(grid["w"]), np.unique(grid["b"])
@@ -592,7 +591,7 @@ def maps_payload(
         "maps",
         steps,
         losses,
-        step,
+        start,
         maps=maps,
         grid={
             "rows": len(bs),
