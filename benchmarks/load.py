@@ -324,10 +324,10 @@ def run(args: argparse.Namespace) -> list[Row]:
                     lecturer = measure(srv, "home", 1)
                     # replicas: each warmed as deploy/replicas.py does when it starts them (the
                     # lecturer's visit reaches one of them)
-                    from deploy.replicas import _warm
+                    from deploy.replicas import warm_up
 
                     for url in srv.replica_urls:
-                        _warm(url)
+                        warm_up(url)
                     waited = wait_idle(srv.pids, args.idle_timeout)
                     warm = rss_mb(srv.pids)
                     print(

@@ -107,7 +107,7 @@ def render_config(listen: str, backends: Sequence[str], run_dir: Path, sticky: s
     return text
 
 
-def _warm(url: str) -> None:
+def warm_up(url: str) -> None:
     """Open the home page once: the replica then warms every view in the background."""
     from ui.warmup import Session
 
@@ -162,7 +162,7 @@ def running(
         serve.wait_healthy(url, [nginx_proc], timeout)
         if warm:
             for r in replica_urls:
-                _warm(r)
+                warm_up(r)
         yield Cluster(url, replica_urls, [p.pid for p in procs], nginx_proc.pid, run_dir)
     finally:
         if nginx_proc is not None:
