@@ -4,8 +4,8 @@ r"""What a training job may cost: the epoch limit, the work estimate and the one
 it to the configs of one ``train.fit_many`` call. :data:`MAX_WORK` is the most work one view
 of the app may start; every view checks its job against it (:func:`within_budget`) before
 training, so a URL or a slider cannot start a runaway computation. :data:`MAX_EPOCHS` bounds
-every training loop in ``core`` (``train``, the loss landscape's gradient descent, the
-CE-for-regression fit).
+every training loop in ``core`` (``train``, which defines it and checks every config against
+it, the loss landscape's gradient descent, the CE-for-regression fit).
 """
 
 from __future__ import annotations
@@ -13,11 +13,9 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # only for annotations: this module sits below core.train
-    from core.datasets import Dataset
-    from core.train import TrainConfig
+from core.datasets import Dataset
+from core.train import MAX_EPOCHS, TrainConfig, lockstep_groups
 
 __all__ = [
     "MAX_EPOCHS",
@@ -27,9 +25,6 @@ __all__ = [
     "training_cost",
     "within_budget",
 ]
-
-#: The most epochs (full-batch steps) any training loop in ``core`` runs.
-MAX_EPOCHS = 100_000
 
 #: The most work (multiply-adds, :func:`training_cost`) one view may start: about 15x the
 #: default views; the heaviest view it admits (digits, 10 seeds x 4 losses, 60 epochs) takes
@@ -84,19 +79,16 @@ def training_cost(
 def fit_cost(ds: Dataset, cfgs: Sequence[TrainConfig]) -> float:
     """:func:`training_cost` of ``train.fit_many(ds, cfgs)``: every config's epochs on the
     training split plus the per-epoch evaluation of both splits, and the optimizer steps once
-    per lockstep group (configs sharing architecture, optimizer, batch size, seed and dtype)."""
+    per lockstep group (:func:`core.train.lockstep_groups`)."""
     n, n_eval = len(ds.y_train), len(ds.y_train) + len(ds.y_test)
     n_out = (
         ds.n_classes
         if ds.task == "classification"
         else (1 if len(ds.y_train.shape) == 1 else ds.y_train.shape[1])
     )
-    groups: dict[tuple, list[TrainConfig]] = {}
-    for c in cfgs:
-        key = (c.hidden, c.activation, c.optimizer, c.batch_size, c.seed, c.dtype)
-        groups.setdefault(key, []).append(c)
     work = 0.0
-    for group in groups.values():
+    for indices in lockstep_groups(cfgs):
+        group = [cfgs[i] for i in indices]
         c = group[0]
         sizes = (ds.X_train.shape[1], *c.hidden, n_out)
         batch = n if c.batch_size is None else min(c.batch_size, n)

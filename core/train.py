@@ -41,7 +41,6 @@ from numpy.typing import ArrayLike, NDArray
 from threadpoolctl import ThreadpoolController
 
 from core import losses, optim
-from core.cost import MAX_EPOCHS
 from core.datasets import Dataset
 from core.metrics import empirical_risk
 from core.models import ACTIVATIONS, MLP, Workspace, backward, forward, init_params
@@ -55,6 +54,8 @@ __all__ = [
     "fit",
     "fit_many",
     "layer_sizes",
+    "lockstep_groups",
+    "lockstep_key",
     "objective",
 ]
 
@@ -62,6 +63,8 @@ Array = NDArray[np.floating]
 Progress = Callable[[float], Any] | None
 
 DTYPES = ("float64", "float32")
+#: The most epochs (full-batch steps) any training loop in ``core`` runs.
+MAX_EPOCHS = 100_000
 MAX_WIDTH = 4096
 MAX_LAYERS = 16
 #: a run has diverged once its training loss exceeds this many times max(initial loss, 1)
@@ -83,7 +86,7 @@ class _Loss:
 @dataclass(frozen=True)
 class Training:
     """The model and how it is trained: every setting of a run but its loss, precision and
-    snapshots (``ui.controls.ModelChoice``, the settings every loss of a comparison shares,
+    snapshots (``core.experiment.ModelChoice``, the settings every loss of a comparison shares,
     is one).
 
     ``hidden=()`` is a linear model. ``batch_size=None`` is full-batch gradient descent.
@@ -230,19 +233,30 @@ def fit_many(
     if not cfgs or not all(isinstance(c, TrainConfig) for c in cfgs):
         raise ValueError("cfgs must be a non-empty sequence of TrainConfig")
     jobs = [_Job(i, c, *_checked_loss(ds, c)) for i, c in enumerate(cfgs)]
-    groups: dict[tuple, list[_Job]] = {}
-    for job in jobs:
-        c = job.cfg
-        key = (c.hidden, c.activation, c.optimizer, c.batch_size, c.seed, c.dtype)
-        groups.setdefault(key, []).append(job)
+    groups = [[jobs[i] for i in indices] for indices in lockstep_groups(cfgs)]
     tracker = _Progress(progress, sum(c.epochs for c in cfgs))
     results: list[FitResult | None] = [None] * len(cfgs)
     with _single_threaded_blas():
-        for group in groups.values():
+        for group in groups:
             for job, result in zip(group, _train_group(ds, group, tracker), strict=True):
                 results[job.index] = result
     tracker.done()
     return results  # type: ignore[return-value]
+
+
+def lockstep_key(cfg: TrainConfig) -> tuple:
+    """What the configs :func:`fit_many` trains in lockstep share: architecture, optimizer,
+    batch size, seed and dtype."""
+    return (cfg.hidden, cfg.activation, cfg.optimizer, cfg.batch_size, cfg.seed, cfg.dtype)
+
+
+def lockstep_groups(cfgs: Sequence[TrainConfig]) -> list[list[int]]:
+    """The indices of ``cfgs`` grouped as :func:`fit_many` trains them: one group per
+    :func:`lockstep_key`, groups in the order of their first config, indices ascending."""
+    groups: dict[tuple, list[int]] = {}
+    for i, c in enumerate(cfgs):
+        groups.setdefault(lockstep_key(c), []).append(i)
+    return list(groups.values())
 
 
 def layer_sizes(ds: Dataset, cfg: TrainConfig) -> tuple[int, ...]:

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui import boundaries as ub
-from ui import controls, frame, player, reproduce, upload
+from ui import comparison, controls, frame, player, reproduce, upload
 
 DEFAULT_LOSSES = ["cross_entropy", "mse", "mae", "hinge"]
 MODEL = {"layers": 2, "width": 32, "act": "tanh", "opt": "adam", "lr": 0.01, "epochs": 150}
@@ -75,7 +75,7 @@ with frame.page("decision_boundaries"):
         st.stop()
 
     key = ub.comparison(data, flip, model, chosen, params)
-    ds = key.load()
+    ds = comparison.load(key)
     if not controls.within_budget(ds, model, len(chosen)):
         st.stop()
     runs = ub.fit_runs(key)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import charts, controls, frame, reproduce, upload
+from ui import charts, comparison, controls, frame, reproduce, upload
 from ui import training as ut
 
 DEFAULT_LOSSES = ["cross_entropy", "mse", "mae", "hinge"]
@@ -86,7 +86,7 @@ with frame.page("training_curves"):
 
     key = ut.comparison(data, model, chosen, params)
     n_seeds = int(n_seeds)
-    ds = key.load()  # cached
+    ds = comparison.load(key)
     st.caption(ut.caption(ds, model, n_seeds))
     if not controls.within_budget(ds, model, len(chosen) * n_seeds, n_seeds):
         st.stop()
@@ -129,4 +129,6 @@ with frame.page("training_curves"):
             frame.csv_download(rel, "training_reliability", label="Reliability CSV")
 
     frame.takeaway(ut.takeaway(summary, cross, chosen, target))
-    reproduce.for_comparison(key, key.load(), key.configs(dtype=ut.DTYPE), n_seeds=n_seeds)
+    reproduce.for_comparison(
+        key, comparison.load(key), key.configs(dtype=ut.DTYPE), n_seeds=n_seeds
+    )

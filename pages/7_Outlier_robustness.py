@@ -4,7 +4,7 @@ from typing import NamedTuple
 
 import streamlit as st
 
-from ui import charts, controls, frame, reproduce, upload
+from ui import charts, comparison, controls, frame, reproduce, upload
 from ui import robustness as ui
 
 TASKS = ["regression", "classification"]
@@ -185,7 +185,7 @@ with frame.page("outlier_robustness"):
     frame.table(ui.styled_table(table), width="stretch")
     frame.csv_download(table, f"{task}_scores", label="Scores (CSV)")
     frame.takeaway(ui.fit_takeaway(key, table))
-    reproduce.for_comparison(key, key.load(), ui.configs(key))
+    reproduce.for_comparison(key, comparison.load(key), ui.configs(key))
 
     # ------------------------------------------------------------------ sweep over rates and seeds
     st.subheader("Sweep: clean-test score against the corruption rate")

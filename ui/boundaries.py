@@ -23,9 +23,10 @@ from PIL import Image
 from core import boundaries, snapshots, train
 from core.boundaries import Classifier, Grid, Panel
 from core.datasets import Dataset
+from core.experiment import Comparison, Corruption, DataChoice, ModelChoice
+from core.losses import LossParams
 from ui import identity, wording, workers
-from ui.comparison import Comparison, Corruption
-from ui.controls import DataChoice, LossParams, ModelChoice
+from ui.comparison import load
 
 #: An "x" drawn as an SVG path (Vega-Lite's "cross" is a plus sign).
 X_MARK = "M-1,-1L1,1M-1,1L1,-1"
@@ -84,14 +85,14 @@ def fit_runs(key: Comparison) -> dict[str, train.FitResult]:
 
 def snapshot_bytes(key: Comparison) -> int:
     """Bytes of the snapshots :func:`fit_runs` keeps: losses x snapshots x parameters."""
-    sizes = train.layer_sizes(key.load(), configs(key)[0])
+    sizes = train.layer_sizes(load(key), configs(key)[0])
     n_params = sum((a + 1) * b for a, b in itertools.pairwise(sizes))  # weights and biases
     n_snapshots = len(snapshots.schedule(key.model.epochs)) + 1  # and the final model
     return len(key.losses) * n_snapshots * n_params * np.dtype(DTYPE).itemsize
 
 
 def _train(key: Comparison) -> dict[str, train.FitResult]:
-    results = workers.call(train.fit_many, key.load(), configs(key))
+    results = workers.call(train.fit_many, load(key), configs(key))
     return dict(zip(key.losses, results, strict=True))
 
 
@@ -115,7 +116,7 @@ def epochs(key: Comparison) -> list[int]:
 def compute_panels(key: Comparison, epoch: int, resolution: int = RESOLUTION) -> list[Panel]:
     """One :class:`core.boundaries.Panel` per loss at ``epoch``, from :func:`fit_runs` of
     the same key (a cache hit: the runs are always those of ``key``)."""
-    ds = key.load()
+    ds = load(key)
     runs = fit_runs(key)
     grid = boundaries.make_grid(np.vstack([ds.X_train, ds.X_test]), resolution)
     return [
@@ -397,7 +398,7 @@ def lazy_frames(key: Comparison, epoch: int) -> tuple[Table, Table]:
     called: a CSV button calls one on its click, so a view builds no grid rows nobody
     downloads. They hold the view's data and panels (shared, see above), so a click after
     the caches moved on never trains again outside the page's turn."""
-    ds, panels = key.load(), compute_panels(key, epoch)
+    ds, panels = load(key), compute_panels(key, epoch)
     return (lambda: panel_cells(ds, panels)), (lambda: panel_points(ds, panels))
 
 

@@ -29,12 +29,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import streamlit as st
 
-from core import cost, datasets, losses, models, optim, train
+from core import cost, datasets, losses, models, optim
+from core.experiment import DataChoice, ModelChoice
 from core.losses import LossParams
 from ui import identity, state
 
@@ -75,58 +76,8 @@ HINGE_PRESET: dict[str, Any] = {
     "epochs": 300,
 }
 
-OPTIMIZER_TITLES = {"sgd": "SGD", "momentum": "SGD + momentum", "adam": "Adam"}
 OPTIMIZER_HELP = "sgd: plain gradient descent; momentum: SGD + momentum 0.9; adam: Adam"
 BATCH_HELP = "'full' = one gradient step per epoch on all training points"
-
-
-# --------------------------------------------------------------------------- choices
-
-
-@dataclass(frozen=True)
-class DataChoice:
-    """A dataset and its parameters, hashable (``params`` is a sorted tuple of pairs)."""
-
-    name: str
-    params: tuple[tuple[str, Any], ...] = ()
-
-    @property
-    def kwargs(self) -> dict[str, Any]:
-        return dict(self.params)
-
-    def load(self) -> datasets.Dataset:
-        """``datasets.load(name, **params)``."""
-        return datasets.load(self.name, **self.kwargs)
-
-
-@dataclass(frozen=True)
-class ModelChoice(train.Training):
-    """Model and training settings shared by every loss of a comparison (``train.Training``
-    with one hidden layer by default)."""
-
-    hidden: tuple[int, ...] = (32,)
-
-    def config(
-        self,
-        loss: str,
-        loss_params: Mapping[str, float] | None = None,
-        **overrides: Any,
-    ) -> train.TrainConfig:
-        """The ``train.TrainConfig`` for ``loss`` with these settings (``overrides`` win)."""
-        settings = {f.name: getattr(self, f.name) for f in fields(self)}
-        loss_kw = {"loss": loss, "loss_params": dict(loss_params or {})}
-        return train.TrainConfig(**{**settings, **loss_kw, **overrides})
-
-    @property
-    def describe(self) -> str:
-        """Short description for captions, e.g. ``MLP 2-32-3 tanh, Adam lr 0.01``."""
-        arch = "linear model" if not self.hidden else "MLP " + "x".join(map(str, self.hidden))
-        act = f" {self.activation}" if self.hidden else ""
-        batch = "full batch" if self.batch_size is None else f"batch {self.batch_size}"
-        return (
-            f"{arch}{act}, {OPTIMIZER_TITLES.get(self.optimizer, self.optimizer)} "
-            f"lr {self.lr:g}, {self.epochs} epochs, {batch}, L2 {self.l2:g}, seed {self.seed}"
-        )
 
 
 # --------------------------------------------------------------------------- URL-bound widgets
@@ -513,11 +464,6 @@ def url_selectbox(
     )
     _to_url(key, [value], [default])
     return value
-
-
-def params_for(params: LossParams, loss: str) -> dict[str, float]:
-    """The hyperparameters chosen for ``loss`` (empty: the registry defaults)."""
-    return dict(dict(params).get(loss, ()))
 
 
 def loss_param_controls(

@@ -16,9 +16,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from core import datasets
+from core.experiment import DataChoice, ModelChoice
 from ui import boundaries as ub
 from ui import identity, player, wording
-from ui.controls import DataChoice, ModelChoice
+from ui.comparison import load
 
 LOSSES = ("cross_entropy", "mse", "mae", "hinge")
 #: Spirals first: the default view is where the loss matters most.
@@ -43,7 +44,7 @@ def _comparison(name: str):
     comparison key).
     """
     key = ub.comparison(DataChoice(name), 0.0, MODEL, LOSSES)
-    return key.load(), ub.compute_panels(key, MODEL.epochs), ub.fit_runs(key)
+    return load(key), ub.compute_panels(key, MODEL.epochs), ub.fit_runs(key)
 
 
 def outcomes(name: str) -> list[Outcome]:

@@ -50,9 +50,10 @@ import streamlit as st
 from PIL import Image, ImageDraw, ImageFont
 
 from core import boundaries, snapshots, train
+from core.experiment import Comparison
 from ui import boundaries as ub
 from ui import identity, workers
-from ui.comparison import Comparison
+from ui.comparison import load
 
 ASSETS = Path(__file__).resolve().parent / "player"
 #: Grid points per axis evaluated per snapshot; the browser interpolates between them.
@@ -141,7 +142,7 @@ def _curves(runs: dict[str, train.FitResult], frames: Sequence[snapshots.Frames]
 def boundary_payload(cmp: Comparison) -> tuple[dict, bytes, list[snapshots.Frames]]:
     """Header, compressed frames and the frames themselves for one boundary comparison
     (trained by :func:`ui.boundaries.fit_runs`, cached)."""
-    ds = cmp.load()
+    ds = load(cmp)
     _runs = ub.fit_runs(cmp)
     loss_names = cmp.losses
     grid = boundaries.make_grid(np.vstack([ds.X_train, ds.X_test]), GRID)

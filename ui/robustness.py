@@ -17,10 +17,10 @@ import streamlit as st
 
 from core import boundaries, robustness, train
 from core.datasets import Dataset
+from core.experiment import Comparison, Corruption, DataChoice, ModelChoice
 from ui import boundaries as ui_boundaries
 from ui import charts, controls, identity, wording, workers
-from ui.comparison import Comparison, Corruption
-from ui.controls import DataChoice, ModelChoice
+from ui.comparison import load
 
 #: Optimizers offered (SGD can diverge at a large learning rate; Adam's steps are bounded).
 OPTIMIZERS = ("adam", "sgd")
@@ -63,7 +63,7 @@ def model_choice(
     optimizer: str = "adam",
     seed: int = 0,
 ) -> ModelChoice:
-    """The page's model widgets as a :class:`ui.controls.ModelChoice`: ``label`` from
+    """The page's model widgets as a :class:`core.experiment.ModelChoice`: ``label`` from
     :data:`MODELS`, tanh, full batch, no L2; ``seed`` is the data seed (one seed per view)."""
     return ModelChoice(
         hidden=MODELS[label],
@@ -113,7 +113,7 @@ def configs(key: Comparison) -> list[train.TrainConfig]:
 @st.cache_data(max_entries=16, show_spinner=False)
 def fits(key: Comparison) -> list[train.FitResult]:
     """One model per loss on the corrupted data, in lockstep (same start, same data order)."""
-    return workers.call(train.fit_many, key.load(), configs(key))
+    return workers.call(train.fit_many, load(key), configs(key))
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
@@ -143,7 +143,7 @@ def within_budget(key: Comparison, n_rates: int, n_seeds: int) -> bool:
     ``core.cost.STEP_OVERHEAD``), so every model counts as its own group of steps.
     """
     runs = len(key.losses) * int(n_rates) * int(n_seeds)
-    return controls.within_budget(key.load(), key.model, runs, runs)
+    return controls.within_budget(load(key), key.model, runs, runs)
 
 
 def sweep(
@@ -223,7 +223,7 @@ def clean_slope(ds: Dataset) -> float | None:
 @st.cache_data(max_entries=16, show_spinner=False)
 def fit_table(key: Comparison) -> pd.DataFrame:
     """Per loss: clean-test score, and slope and intercept for a linear model; divergence."""
-    ds = key.load()
+    ds = load(key)
     t = task(key)
     rows = []
     for name, r in zip(key.losses, fits(key), strict=True):
@@ -239,7 +239,7 @@ def fit_table(key: Comparison) -> pd.DataFrame:
 @st.cache_data(max_entries=16, show_spinner=False)
 def scatter_frames(key: Comparison) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Points (train clean / outlier / test) and each loss's fitted curve on a grid."""
-    ds = key.load()
+    ds = load(key)
     flagged = np.zeros(len(ds.y_train), bool) if ds.corrupted is None else ds.corrupted
     role = np.where(flagged, "outlier (train)", "clean train")
     points = pd.DataFrame(
@@ -329,7 +329,7 @@ def scatter_chart(key: Comparison) -> alt.LayerChart:
 @st.cache_data(max_entries=8, show_spinner=False)
 def panels(key: Comparison) -> list[boundaries.Panel]:
     """Decision-boundary panels (:func:`core.boundaries.panel`) for every loss."""
-    ds = key.load()
+    ds = load(key)
     grid = boundaries.make_grid(np.vstack([ds.X_train, ds.X_test]), RESOLUTION)
     return [
         ui_boundaries.dataset_panel(r.model, n, r.epochs_run, ds, grid)
@@ -341,7 +341,7 @@ def panels(key: Comparison) -> list[boundaries.Panel]:
 def boundary_frames(key: Comparison) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The cells and points of every boundary map (the Decision boundaries page's frames:
     :func:`ui.boundaries.cells_frame`, :func:`ui.boundaries.points_frame`)."""
-    return ui_boundaries.panel_frames(key.load(), panels(key))
+    return ui_boundaries.panel_frames(load(key), panels(key))
 
 
 def map_title(loss: str, test_accuracy: float, diverged_epoch: int | None) -> dict:
@@ -360,7 +360,7 @@ def map_title(loss: str, test_accuracy: float, diverged_epoch: int | None) -> di
 def boundary_map(key: Comparison, loss: str) -> alt.LayerChart:
     """One small boundary map: the predicted class shaded (darker = more confident), the
     training points by their (possibly flipped) label, a black x on every flipped point."""
-    ds = key.load()
+    ds = load(key)
     _, points = boundary_frames(key)
     i = key.losses.index(loss)
     p = panels(key)[i]
@@ -455,7 +455,7 @@ def flip_limit(key: Comparison) -> float | None:
     """The flip rate from which no loss can recover the clean labels (classification only)."""
     if task(key) == "regression":
         return None
-    return robustness.flip_limit(key.corruption.kind, key.load().n_classes)
+    return robustness.flip_limit(key.corruption.kind, load(key).n_classes)
 
 
 def rates(task_name: str, n_rates: int) -> tuple[float, ...]:
@@ -487,7 +487,7 @@ def fit_takeaway(key: Comparison, table: pd.DataFrame) -> str:
     clean = None
     if "slope" in table and c.kind == "leverage":
         slopes = dict(zip(table["loss"], table["slope"], strict=True))
-        clean = clean_slope(key.load())
+        clean = clean_slope(load(key))
     limit = flip_limit(key)
     return fit_sentence(
         t,
@@ -498,7 +498,7 @@ def fit_takeaway(key: Comparison, table: pd.DataFrame) -> str:
         slopes=slopes,
         clean=clean,
         limit=limit,
-        n_classes=None if limit is None else key.load().n_classes,
+        n_classes=None if limit is None else load(key).n_classes,
     )
 
 

@@ -17,9 +17,10 @@ import pandas as pd
 import streamlit as st
 
 from core import boundaries, compare, datasets, train
+from core.experiment import Comparison, DataChoice, ModelChoice
+from core.losses import LossParams
 from ui import charts, identity, wording, workers
-from ui.comparison import Comparison
-from ui.controls import DataChoice, LossParams, ModelChoice
+from ui.comparison import load
 
 #: Training precision for the curves (float32 is ~2x faster; the curves look the same).
 DTYPE = "float32"
@@ -49,7 +50,7 @@ def comparison(
 @st.cache_data(max_entries=64, show_spinner=False)
 def fit_seed(key: Comparison) -> SeedRun:
     """Train every loss from ``key.model.seed`` in lockstep and keep what the page shows."""
-    ds = key.load()
+    ds = load(key)
     marks = compare.yardstick_epochs(key.model.epochs)
     results = workers.call(train.fit_many, ds, key.configs(dtype=DTYPE, snapshot_epochs=marks))
     named = list(zip(key.losses, results, strict=True))
@@ -433,7 +434,7 @@ def yardstick_chart(key: Comparison, n_seeds: int, spread: str) -> alt.LayerChar
 @charts.cached_spec(max_entries=16)
 def reliability_chart(key: Comparison, n_seeds: int) -> alt.LayerChart:
     """Reliability diagram: accuracy against confidence per bin; the diagonal is calibrated."""
-    df = reliability_frame(runs(key, n_seeds), key.losses, key.load().y_test)
+    df = reliability_frame(runs(key, n_seeds), key.losses, load(key).y_test)
     order = [identity.short(n) for n in key.losses]
     diag = (
         alt.Chart(pd.DataFrame({"x": [0.0, 1.0], "y": [0.0, 1.0]}))

@@ -7,7 +7,7 @@ Usage (a page swaps one call)::
 draws a "Data" switch (built-in / your CSV). Built-in: exactly :func:`ui.controls.dataset_picker`
 (same widgets, URL keys and return value). Your CSV: the uploader, then pickers for the target,
 the task (inferred, overridable) and the features, and returns an :class:`UploadChoice` that
-behaves like a :class:`ui.controls.DataChoice` (``name``, ``params``, ``kwargs``, ``load()``),
+behaves like a :class:`core.experiment.DataChoice` (``name``, ``params``, ``kwargs``, ``load()``),
 so cached page functions take it unchanged. Until the file is usable the page is stopped
 under a message saying what is wrong (never a traceback).
 
@@ -32,6 +32,7 @@ import numpy as np
 import streamlit as st
 
 from core import tabular
+from core.experiment import DataChoice
 from core.tabular import TabularDataset
 from ui import controls
 
@@ -63,7 +64,7 @@ def escape(text: object) -> str:
 class UploadChoice:
     """An uploaded CSV and how to read it; hashable, keys ``st.cache_data`` by content.
 
-    ``params`` holds ``seed`` and ``test_fraction`` the way :class:`ui.controls.DataChoice`
+    ``params`` holds ``seed`` and ``test_fraction`` the way :class:`core.experiment.DataChoice`
     does, so ``dataclasses.replace(choice, params=...)`` changes the split seed for both.
     """
 
@@ -182,7 +183,7 @@ def dataset_controls(
     container: Any = None,
     dims: int | None = None,
     tasks: Sequence[str] = ("classification",),
-) -> controls.DataChoice | UploadChoice:
+) -> DataChoice | UploadChoice:
     """Built-in datasets (:func:`ui.controls.dataset_picker`) or the student's CSV.
 
     Parameters

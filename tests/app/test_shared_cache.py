@@ -7,9 +7,9 @@ from __future__ import annotations
 import numpy as np
 
 from core import train
+from core.experiment import DataChoice, ModelChoice
 from ui import boundaries as ub
 from ui import home, player
-from ui.controls import DataChoice, ModelChoice
 
 PAGE = "pages/5_Decision_boundaries.py"
 

@@ -373,3 +373,17 @@ def test_fit_many_rejects_empty_and_non_configs(moons):
         train.fit_many(moons, [{"loss": "mse"}])
     with pytest.raises(ValueError, match="ds"):
         train.fit(moons.X_train, TrainConfig())
+
+
+def test_lockstep_groups_by_what_configs_share():
+    cfgs = [
+        TrainConfig(loss="cross_entropy"),
+        TrainConfig(loss="mse", seed=1),
+        TrainConfig(loss="hinge", lr=0.5, epochs=3, l2=0.1),  # lr, epochs, L2: still lockstep
+        TrainConfig(loss="mae", seed=1, dtype="float32"),
+        TrainConfig(loss="focal", hidden=(4,)),
+        TrainConfig(loss="mse", seed=1),
+    ]
+    assert train.lockstep_groups(cfgs) == [[0, 2], [1, 5], [3], [4]]
+    assert train.lockstep_key(cfgs[0]) == train.lockstep_key(cfgs[2])
+    assert train.lockstep_groups([]) == []

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from core import boundaries, snapshots, train
+from core.experiment import DataChoice, ModelChoice
 from ui import boundaries as ub
 from ui import identity, player
-from ui.controls import DataChoice, ModelChoice
 
 JS = (player.ASSETS / "player.js").read_text(encoding="utf-8")
 

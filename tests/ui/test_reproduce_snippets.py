@@ -6,8 +6,8 @@ import ast
 from typing import ClassVar
 
 from core import train
+from core.experiment import DataChoice
 from ui import reproduce
-from ui.controls import DataChoice
 
 
 class _Upload:
