@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import frame, home
+from ui import frame, home, screens
 
 PITCH = (
     "Loss Lab is a lecture companion for one question: what does the choice of loss do to a "
@@ -38,10 +38,10 @@ with frame.page("home"):
     st.write(PITCH)
 
     st.subheader("Every page")
-    screens = [s for group in frame.PAGES.values() for s in group if s.key != "home"]
-    screens = [s for s in screens if (frame.ROOT / s.path).exists()]
+    others = [s for group in screens.PAGES.values() for s in group if s.key != "home"]
+    others = [s for s in others if (screens.ROOT / s.path).exists()]
     cols = st.columns(4)
-    for i, s in enumerate(screens):
+    for i, s in enumerate(others):
         with cols[i % 4].container(border=True):
             frame.link(s.path, label=s.label, icon=s.icon)
             st.caption(s.question)

@@ -9,7 +9,7 @@ Run from the repository root (it starts and stops the servers itself)::
     python benchmarks/load.py --sessions 60 --lecturer-first --repeat 2  # warm-up, RSS growth
 
 Each session speaks Streamlit's websocket protocol as the browser does
-(:class:`ui.warmup.Session`): it fetches ``/_stcore/health``, opens ``/_stcore/stream`` with
+(:class:`serve.session.Session`): it fetches ``/_stcore/health``, opens ``/_stcore/stream`` with
 the ``streamlit`` subprotocol, sends a ``BackMsg.rerun_script`` with the page name and the
 URL's query string, and reads ``ForwardMsg``s until ``script_finished`` reports a successful
 run. Like a browser it sends no keepalive pings, keeps the query string the server writes
@@ -39,7 +39,7 @@ errors (a dropped socket, an exception element, a failed run, a timeout), the RS
 after, the load average, and issue 13's targets met or not. ``--repeat`` re-runs the
 boundaries scenario with new seeds on the same server to show whether RSS keeps growing.
 ``--lecturer-first`` has one session open the home page first (the lecturer, before class)
-and waits until the background warm-up (``ui.warmup``) is done before the crowd arrives
+and waits until the background warm-up (``serve.warmup``) is done before the crowd arrives
 (with replicas every replica is warmed, as ``deploy/replicas.py`` does when it starts them).
 With ``--replicas`` the app runs as ``deploy/replicas.py`` starts it, and session i connects
 from its own address ``127.0.<i>.1`` (students on different networks, for ``ip_hash``).
@@ -66,7 +66,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from deploy.serve import free_port, streamlit_run  # noqa: E402
-from ui.warmup import Session  # noqa: E402 - the browser-protocol client the app warms with
+from serve.session import Session  # noqa: E402 - the browser-protocol client the app warms with
 
 FLOOR_SCRIPT = 'import streamlit as st\n\nst.write("Hello, room.")\n'
 BOUNDARIES_PAGE = "Decision_boundaries"

@@ -5,7 +5,7 @@ Run from the repository root::
     python benchmarks/pages.py [--repeats 3] [--only loss_curves,decision_boundaries]
     python benchmarks/pages.py playback [--repeats 3] [--heap-seconds 60] [--before DIR]
 
-For each page of ``ui.frame.PAGES`` whose file exists, in one process (imports are paid once,
+For each page of ``ui.screens.PAGES`` whose file exists, in one process (imports are paid once,
 by a warm-up run of the home page, not by the first page measured):
 
 cold
@@ -48,7 +48,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from tests.e2e.conftest import CHROMIUM_ARGS  # noqa: E402 - the browser tests' Chromium flags
 from tests.e2e.test_playback import SAMPLE_FRAMES, SCRUB_MS  # noqa: E402 - the same counters
-from ui import frame  # noqa: E402
+from ui import screens  # noqa: E402
 
 COLD_TARGET_S = 3.0
 WARM_TARGET_S = 0.5
@@ -118,7 +118,7 @@ def _warm_widget(key: str, at: AppTest):
     return None
 
 
-def measure(screen: frame.Screen) -> tuple[float, float, str]:
+def measure(screen: screens.Screen) -> tuple[float, float, str]:
     """One cold and one warm time (seconds) for a page, and how the warm run was made."""
     st.cache_data.clear()
     at = _app(screen.path)
@@ -144,7 +144,7 @@ def measure(screen: frame.Screen) -> tuple[float, float, str]:
 def measure_sweep(key: str, query: dict[str, str]) -> float:
     """Cold wall time (seconds) of a heavy view opened by its URL query."""
     st.cache_data.clear()
-    at = _app(frame.SCREENS[key].path)
+    at = _app(screens.SCREENS[key].path)
     for name, value in query.items():
         at.query_params[name] = value
     seconds = _timed_run(at)
@@ -162,15 +162,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", default="", help="comma-separated screen keys")
     args = parser.parse_args(argv)
     only = {k for k in args.only.split(",") if k}
-    screens = [
+    measured = [
         s
-        for s in frame.SCREENS.values()
+        for s in screens.SCREENS.values()
         if (ROOT / s.path).exists() and (not only or s.key in only)
     ]
-    _app(frame.SCREENS["home"].path).run()  # warm-up: imports are not a page's cost
+    _app(screens.SCREENS["home"].path).run()  # warm-up: imports are not a page's cost
 
     rows, failed = [], []
-    for screen in screens:
+    for screen in measured:
         try:
             runs = [measure(screen) for _ in range(args.repeats)]
         except RuntimeError as err:  # a broken page is reported, the others still measured
@@ -203,7 +203,7 @@ def main(argv: list[str] | None = None) -> None:
         try:
             t = statistics.median(measure_sweep(key, query) for _ in range(args.repeats))
         except RuntimeError as err:
-            failed.append((frame.SCREENS[key], str(err)))
+            failed.append((screens.SCREENS[key], str(err)))
             print(f"| {name} | error | **no** |")
             continue
         print(f"| {name} | {t:.2f} | {'yes' if t <= SWEEP_TARGET_S else '**no**'} |")
@@ -319,11 +319,11 @@ def playback_main(argv: list[str] | None = None) -> None:
                 browser = playback_browser(url, args.repeats, args.heap_seconds)
     # the server side, in this process (AppTest): cold and warm runs of the default view
     st.cache_data.clear()
-    _app(frame.SCREENS["home"].path).run()
-    runs = [measure(frame.SCREENS["decision_boundaries"]) for _ in range(args.repeats)]
+    _app(screens.SCREENS["home"].path).run()
+    runs = [measure(screens.SCREENS["decision_boundaries"]) for _ in range(args.repeats)]
     cold = statistics.median(r[0] for r in runs)
     warm = statistics.median(r[1] for r in runs)
-    at = _app(frame.SCREENS["decision_boundaries"].path)
+    at = _app(screens.SCREENS["decision_boundaries"].path)
     at.run()
     data = at.get("bidi_component")[0].proto
     header, body = player.unpack(data.bytes)

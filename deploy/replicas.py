@@ -21,7 +21,7 @@ cookie
     (``hash ... consistent``): every browser is spread on its own, NAT or not.
 
 Each replica is warmed after it answers (one request to its home page starts the
-background warm-up of every default view and preset, :mod:`ui.warmup`), unless ``--no-warm``.
+background warm-up of every default view and preset, :mod:`serve.warmup`), unless ``--no-warm``.
 :func:`running` is the same as a context manager (used by ``benchmarks/load.py`` and the
 tests).
 """
@@ -109,7 +109,7 @@ def render_config(listen: str, backends: Sequence[str], run_dir: Path, sticky: s
 
 def warm_up(url: str) -> None:
     """Open the home page once: the replica then warms every view in the background."""
-    from ui.warmup import Session
+    from serve.session import Session
 
     async def visit() -> None:
         async with Session(url, "") as s:
@@ -143,7 +143,7 @@ def running(
     nginx_proc: subprocess.Popen | None = None
     try:
         ports = [port + 1 + i for i in range(replicas)]
-        # one process per core already uses every core: no worker processes (ui.workers)
+        # one process per core already uses every core: no worker processes (serve.workers)
         no_workers = {"LOSSLAB_WORKERS": "0"}
         for p in ports:
             cmd = serve.command(app, p, server_args)

@@ -21,7 +21,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from core import train  # noqa: E402
-from ui import workers  # noqa: E402 - no Streamlit import
+from serve import workers  # noqa: E402 - no Streamlit import
 
 #: Per-test time limit (pytest-timeout), so one hung test fails instead of eating CI's budget.
 #: Generous: the first browser test also starts the server and Chromium.

@@ -25,7 +25,8 @@ from core.boundaries import Classifier, Grid, Panel
 from core.datasets import Dataset
 from core.experiment import Comparison, Corruption, DataChoice, ModelChoice
 from core.losses import LossParams
-from ui import identity, wording, workers
+from serve import workers
+from ui import identity, wording
 from ui.comparison import load
 
 #: An "x" drawn as an SVG path (Vega-Lite's "cross" is a plus sign).

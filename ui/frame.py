@@ -10,8 +10,8 @@ Usage in a page (pages stay thin)::
             charts.show(spec)
         frame.takeaway(f"MSE reached 95% test accuracy {r:.1f}x later than CE")
 
-The page's title, icon and the question it answers come from ``PAGES``, the one list of
-screens; the sidebar is drawn from it too.
+The page's title, icon and the question it answers come from :data:`ui.screens.PAGES`, the
+one list of screens; the sidebar is drawn from it too.
 
 Mechanisms every page gets from :func:`page`:
 
@@ -36,7 +36,6 @@ import logging
 import re
 import uuid
 from collections.abc import Callable, Collection, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,64 +43,8 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from ui import jobs, state, warmup
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@dataclass(frozen=True)
-class Screen:
-    """One screen: its file, menu label, material icon and the question it answers."""
-
-    key: str
-    path: str
-    label: str
-    icon: str
-    question: str
-
-
-# fmt: off
-PAGES: dict[str, list[Screen]] = {
-    "Start": [
-        Screen("home", "streamlit_app.py", "Loss Lab", ":material/home:",
-               "What changes when only the loss changes?"),
-    ],
-    "Losses up close": [
-        Screen("loss_curves", "pages/1_Loss_curves.py", "Loss & gradient curves",
-               ":material/show_chart:",
-               "What does each loss charge for a margin or residual, and what gradient does it "
-               "give back?"),
-        Screen("gradient_anatomy", "pages/2_Gradient_anatomy.py", "Gradient anatomy",
-               ":material/biotech:",
-               "Why does MSE learn slowly through a sigmoid or softmax?"),
-        Screen("loss_landscape", "pages/3_Loss_landscape.py", "Loss landscape",
-               ":material/landscape:",
-               "Is the problem convex, and where does gradient descent get stuck?"),
-        Screen("ce_for_regression", "pages/4_CE_for_regression.py", "CE for regression?",
-               ":material/help:",
-               "Why can't softmax + cross-entropy replace MSE for regression?"),
-    ],
-    "Train and compare": [
-        Screen("decision_boundaries", "pages/5_Decision_boundaries.py", "Decision boundaries",
-               ":material/scatter_plot:",
-               "What boundary does each loss draw on the same data, model and start?"),
-        Screen("training_curves", "pages/6_Training_curves.py", "Training curves",
-               ":material/trending_down:",
-               "Which loss learns fastest, on train and test, over several seeds?"),
-        Screen("outlier_robustness", "pages/7_Outlier_robustness.py", "Outlier robustness",
-               ":material/shield:",
-               "What do outliers and flipped labels do to each loss?"),
-    ],
-    "Reference": [
-        Screen("loss_reference", "pages/8_Loss_reference.py", "Loss reference",
-               ":material/menu_book:",
-               "Every loss: formula, gradient, properties and its names in PyTorch, Keras and "
-               "scikit-learn."),
-    ],
-}
-# fmt: on
-
-SCREENS: dict[str, Screen] = {s.key: s for group in PAGES.values() for s in group}
+from serve import jobs, warmup
+from ui import screens, state
 
 ABOUT = (
     "Loss Lab shows how cross-entropy, squared, absolute and hinge losses (and their "
@@ -186,8 +129,8 @@ def sidebar() -> None:
             "Kept in the link (?present=1) and across pages.",
         )
         if _entry_point_is_home():
-            for group, screens in PAGES.items():
-                existing = [s for s in screens if (ROOT / s.path).exists()]
+            for group, members in screens.PAGES.items():
+                existing = [s for s in members if (screens.ROOT / s.path).exists()]
                 if existing:
                     st.caption(group.upper())
                 for s in existing:
@@ -200,7 +143,7 @@ def sidebar() -> None:
 
 def _entry_point_is_home() -> bool:
     ctx = get_script_run_ctx()
-    return ctx is None or Path(ctx.main_script_path).name == SCREENS["home"].path
+    return ctx is None or Path(ctx.main_script_path).name == screens.SCREENS["home"].path
 
 
 # --------------------------------------------------------------------------- styling
@@ -230,7 +173,7 @@ _CSS_PRESENT = """
 APP = "Loss Lab"
 
 
-def page_title(screen: Screen) -> str:
+def page_title(screen: screens.Screen) -> str:
     """The browser tab's title: ``Decision boundaries · Loss Lab``; the home page: ``Loss Lab``."""
     return APP if screen.label == APP else f"{screen.label} · {APP}"
 
@@ -244,7 +187,7 @@ def page(key: str, *, wide: bool = True) -> Iterator[None]:
     any other exception is logged with its traceback on the server and shown as
     :data:`UNEXPECTED`. The widgets and everything drawn before it stay on the page.
     """
-    screen = SCREENS[key]
+    screen = screens.SCREENS[key]
     present = presenting()
     st.set_page_config(
         page_title=page_title(screen),
@@ -263,7 +206,7 @@ def page(key: str, *, wide: bool = True) -> Iterator[None]:
     st.session_state[_SLOT] = header.container(width="content")
     notices = st.empty()
     before = _query_params()
-    warmup.start()  # once per process: every default view and preset, in the background
+    warmup.start(screens.url_names)  # once per process: every default view and preset
     try:
         # the page waits its turn here, with its place in line shown and, after a few
         # seconds, the navigation (a student in line can go elsewhere)

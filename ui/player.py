@@ -51,8 +51,9 @@ from PIL import Image, ImageDraw, ImageFont
 
 from core import boundaries, snapshots, train
 from core.experiment import Comparison
+from serve import workers
 from ui import boundaries as ub
-from ui import identity, workers
+from ui import identity
 from ui.comparison import load
 
 ASSETS = Path(__file__).resolve().parent / "player"

@@ -18,8 +18,9 @@ import streamlit as st
 from core import boundaries, robustness, train
 from core.datasets import Dataset
 from core.experiment import Comparison, Corruption, DataChoice, ModelChoice
+from serve import workers
 from ui import boundaries as ui_boundaries
-from ui import charts, controls, identity, wording, workers
+from ui import charts, controls, identity, wording
 from ui.comparison import load
 
 #: Optimizers offered (SGD can diverge at a large learning rate; Adam's steps are bounded).

@@ -19,7 +19,8 @@ import streamlit as st
 from core import boundaries, compare, datasets, train
 from core.experiment import Comparison, DataChoice, ModelChoice
 from core.losses import LossParams
-from ui import charts, identity, wording, workers
+from serve import workers
+from ui import charts, identity, wording
 from ui.comparison import load
 
 #: Training precision for the curves (float32 is ~2x faster; the curves look the same).

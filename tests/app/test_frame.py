@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from ui import frame
+from ui import frame, screens
 
-SCREENS = [s for s in frame.SCREENS.values() if (frame.ROOT / s.path).exists()]
+SCREENS = [s for s in screens.SCREENS.values() if (screens.ROOT / s.path).exists()]
 
 
 def test_pages_list_is_consistent():
-    keys = [s.key for group in frame.PAGES.values() for s in group]
+    keys = [s.key for group in screens.PAGES.values() for s in group]
     assert len(keys) == len(set(keys)), "screen keys must be unique"
-    assert frame.SCREENS["home"].path == "streamlit_app.py"
-    for s in frame.SCREENS.values():
+    assert screens.SCREENS["home"].path == "streamlit_app.py"
+    for s in screens.SCREENS.values():
         assert s.icon.startswith(":material/"), s.key
         assert s.question.endswith("?") or s.question.endswith("."), s.key
         assert s.path == "streamlit_app.py" or s.path.startswith("pages/"), s.key
@@ -27,7 +27,7 @@ def test_page_runs_from_home(app, screen):
     assert at.title[0].value == screen.label
     assert any(screen.question in m.value for m in at.markdown)
     links = at.sidebar.get("page_link")
-    existing = [s for s in frame.SCREENS.values() if (frame.ROOT / s.path).exists()]
+    existing = [s for s in screens.SCREENS.values() if (screens.ROOT / s.path).exists()]
     assert [link.proto.label for link in links] == [s.label for s in existing]
     assert not at.error, [e.value for e in at.error]
 
@@ -47,7 +47,7 @@ def test_page_reruns_from_its_cache(app, screen):
 
 PROBE = """
 import streamlit as st
-from ui import frame
+from ui import frame, screens
 
 with frame.page("loss_curves"):
     frame.presets({"A": {"n": 5}, "B": {"c": "y"}, "C": {"ls": ["q", "r"]}})
@@ -185,8 +185,8 @@ def test_loss_picker_refuses_unknown_names_by_name(app):
 
 
 def test_page_titles_name_the_app_once():
-    assert frame.page_title(frame.SCREENS["home"]) == "Loss Lab"
-    assert frame.page_title(frame.SCREENS["decision_boundaries"]) == (
+    assert frame.page_title(screens.SCREENS["home"]) == "Loss Lab"
+    assert frame.page_title(screens.SCREENS["decision_boundaries"]) == (
         "Decision boundaries · Loss Lab"
     )
 
@@ -204,7 +204,7 @@ def test_the_navigation_is_drawn_once_and_while_waiting_in_line(app, monkeypatch
     import threading
     import time
 
-    from ui import jobs
+    from serve import jobs
 
     queue = jobs.JobQueue(slots=1)
     monkeypatch.setattr(jobs, "QUEUE", queue)
@@ -253,6 +253,6 @@ TABLES = {
 def test_every_table_draws_a_missing_value_as_a_dash(app, key):
     """Streamlit's grid draws a missing cell as "None" whatever a Styler's na_rep says; the
     tables go through frame.table, whose placeholder is what the browser draws instead."""
-    at = app(frame.SCREENS[key].path, TABLES[key])
+    at = app(screens.SCREENS[key].path, TABLES[key])
     assert at.dataframe, "the page shows a table"
     assert [t.proto.placeholder for t in at.dataframe] == [frame.DASH] * len(at.dataframe)

@@ -8,7 +8,7 @@ import pytest
 
 from core import datasets, metrics, train
 from tests.conftest import per_loss
-from ui import frame, home, player
+from ui import home, player, screens
 
 PAGE = "streamlit_app.py"
 LOSSES = ("cross_entropy", "mse", "mae", "hinge")
@@ -63,9 +63,9 @@ def test_links_to_every_existing_page(app):
     labels = [link.proto.label for link in links]
     existing = [
         s
-        for g in frame.PAGES.values()
+        for g in screens.PAGES.values()
         for s in g
-        if s.key != "home" and (frame.ROOT / s.path).exists()
+        if s.key != "home" and (screens.ROOT / s.path).exists()
     ]
     for s in existing:
         assert s.label in labels

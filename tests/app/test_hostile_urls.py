@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui import frame
+from ui import screens
 
 #: AppTest accessors of the widgets a link can set.
 WIDGETS = (
@@ -39,7 +39,7 @@ HOSTILE = {
     "empty": "",
 }
 
-SCREENS = [s for s in frame.SCREENS.values() if (frame.ROOT / s.path).exists()]
+SCREENS = [s for s in screens.SCREENS.values() if (screens.ROOT / s.path).exists()]
 
 
 def bound_keys(at: AppTest) -> list[str]:

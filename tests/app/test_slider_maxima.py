@@ -18,9 +18,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui import frame
+from ui import frame, screens
 
-SCREENS = [s for s in frame.SCREENS.values() if (frame.ROOT / s.path).exists()]
+SCREENS = [s for s in screens.SCREENS.values() if (screens.ROOT / s.path).exists()]
 #: The AppTest time limit of one run: a slider at its maximum must not start unbounded work.
 TIMEOUT_S = 120
 

@@ -1,4 +1,5 @@
-"""Every page of ``frame.PAGES`` in a real browser: it runs, has its title, and is screenshotted."""
+"""Every page of ``ui.screens.PAGES`` in a real browser: it runs, has its title, and is
+screenshotted."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ import re
 
 import pytest
 
-from ui import frame
+from ui import frame, screens
 
-SCREENS = [s for s in frame.SCREENS.values() if (frame.ROOT / s.path).exists()]
+SCREENS = [s for s in screens.SCREENS.values() if (screens.ROOT / s.path).exists()]
 
 
 def url_path(path: str) -> str:
@@ -33,7 +34,7 @@ def test_page_opens(open_page, screen):
     assert page.title() == frame.page_title(screen)  # "<label> · Loss Lab"; home: "Loss Lab"
     # The grouped sidebar links to every existing page.
     links = page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"]')
-    existing = [s for s in frame.SCREENS.values() if (frame.ROOT / s.path).exists()]
+    existing = [s for s in screens.SCREENS.values() if (screens.ROOT / s.path).exists()]
     assert links.count() == len(existing)
 
 

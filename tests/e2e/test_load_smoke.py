@@ -1,7 +1,7 @@
 """A small classroom against a real ``streamlit run`` (the load benchmark's smoke version).
 
 Five sessions open the app at once, speaking the browser's websocket protocol
-(``benchmarks/load.py``, ``ui.warmup.Session``): three students with their own seed on
+(``benchmarks/load.py``, ``serve.session.Session``): three students with their own seed on
 Decision boundaries, one on the home page, and one hostile link asking for the most work
 every control allows at once. Every session finishes without an error, the hostile link is
 refused with the budget's message (instantly: it never takes a turn in the queue), and the
@@ -16,8 +16,8 @@ import time
 import pytest
 
 from benchmarks import load
+from serve import warmup
 from tests.e2e.conftest import run_async
-from ui import warmup
 
 #: Every control at its maximum at once (losses: eight, the multiselect's limit).
 HOSTILE = (

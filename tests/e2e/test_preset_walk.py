@@ -26,11 +26,11 @@ import pytest
 
 from tests.e2e.conftest import DONE_STATES, wait_for_run
 from tests.e2e.test_all_pages import url_path
-from ui import frame
+from ui import screens
 
 PROJECTOR = {"width": 1280, "height": 720}
 PHONE = {"width": 390, "height": 844}
-SCREENS = [s for s in frame.SCREENS.values() if (frame.ROOT / s.path).exists()]
+SCREENS = [s for s in screens.SCREENS.values() if (screens.ROOT / s.path).exists()]
 
 #: Measured in the page after a run: alerts, the key figure's top, overflow.
 STATE_JS = """() => {
@@ -186,5 +186,5 @@ def test_preset_walk_on_a_projector(browser, app_url, screen):
 @pytest.mark.timeout(900)
 @pytest.mark.parametrize("key", ["home", "decision_boundaries", "training_curves"])
 def test_preset_walk_on_a_phone(browser, app_url, key):
-    found, _ = walk(browser, app_url, frame.SCREENS[key], PHONE)
+    found, _ = walk(browser, app_url, screens.SCREENS[key], PHONE)
     assert not found, "\n".join(found)

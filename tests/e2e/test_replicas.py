@@ -2,7 +2,7 @@
 
 Two tiny Streamlit apps that print their own port stand behind Debian's nginx. Sessions
 connect through the proxy, each from its own loopback address (a student's IP), speaking the
-browser's websocket protocol (ui.warmup.Session): every session renders, a client always
+browser's websocket protocol (serve.session.Session): every session renders, a client always
 reaches the same replica, and the clients are spread over both replicas.
 """
 
@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from deploy import replicas
+from serve.session import Session
 from tests.e2e.conftest import run_async
-from ui.warmup import Session
 
 APP = """import streamlit as st
 from streamlit import config

@@ -1,4 +1,4 @@
-"""Worker processes (ui.workers): same results as in the server, cancellation, a dead worker."""
+"""Worker processes (serve.workers): same results as in the server, cancellation, a dead worker."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 from core import boundaries, datasets, snapshots, train
+from serve import workers
 from tests.conftest import per_loss
-from ui import workers
 
 
 @pytest.fixture
@@ -125,7 +125,7 @@ import os, sys
 sys.path.insert(0, {root!r})
 if __name__ == "__mp_main__":
     print("RE-RAN THE MAIN SCRIPT IN A WORKER", flush=True)
-from ui import workers
+from serve import workers
 if __name__ == "__main__":
     workers.COUNT = 1
     pid = workers.call(os.getpid)
@@ -136,7 +136,7 @@ if __name__ == "__main__":
 def test_workers_never_rerun_the_main_script_from_any_working_directory(tmp_path: Path):
     # Streamlit's __main__ is the last page script; a worker must not run it, also when the
     # server was started from another directory than the repository (the fork server
-    # finds ui.worker_boot through PYTHONPATH, not through this process's sys.path)
+    # finds serve.worker_boot through PYTHONPATH, not through this process's sys.path)
     script = tmp_path / "app.py"
     script.write_text(SCRIPT.format(root=workers.ROOT))
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}

@@ -1,4 +1,4 @@
-"""The fair queue for heavy work (ui.jobs): order, positions, bounds, stalls, the page notice."""
+"""The fair queue for heavy work (serve.jobs): order, positions, bounds, stalls, the page notice."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from ui import jobs, workers
+from serve import jobs, workers
 
 
 @pytest.fixture
@@ -296,7 +296,7 @@ def test_waiting_message_counts_views_and_estimates_time():
 def _page() -> None:
     import streamlit as st
 
-    from ui import jobs
+    from serve import jobs
 
     with jobs.view("test-page"):
         st.write("result 42")
@@ -329,7 +329,7 @@ def test_a_full_queue_stops_the_page_with_a_message(queue, monkeypatch):
 def _page_with_navigation() -> None:
     import streamlit as st
 
-    from ui import jobs
+    from serve import jobs
 
     with jobs.view("test-page", waiting=lambda: st.sidebar.write("navigation")) as drawn:
         st.write(f"navigation drawn while waiting: {drawn}")
@@ -354,7 +354,7 @@ def test_a_view_served_at_once_leaves_the_navigation_to_its_turn(queue):
 def _notice_page() -> None:
     import streamlit as st
 
-    from ui import jobs
+    from serve import jobs
 
     line = jobs.JobQueue(slots=1)
     tickets = [line.enter(f"view {i}") for i in range(3)]

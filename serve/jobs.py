@@ -25,7 +25,7 @@ a package with circular imports at once can be handed a half-imported module ("c
 name 'clone' from partially initialized module 'sklearn.base'"), which the page would show as
 an unexpected problem. Two exceptions, both rare: quick looks go on in their own line (their
 pages have run before), and a stall (no running view used CPU for :data:`STALL_S`) starts the
-next view whatever it is, as it always does. The warm-up (:mod:`ui.warmup`) makes most first
+next view whatever it is, as it always does. The warm-up (:mod:`serve.warmup`) makes most first
 views before anyone comes.
 
 Usage (what ``ui.frame.page`` does; ``waiting`` draws the navigation for a view that waits
@@ -50,11 +50,11 @@ from typing import Any
 
 import streamlit as st
 
-from ui import workers
+from serve import workers
 
 #: Views computing at once per process: one in the server's thread (the GIL serialises Python
 #: work: two would share the core and both finish late) plus one per worker process, whose
-#: training or snapshots run there meanwhile (``ui.workers``).
+#: training or snapshots run there meanwhile (``serve.workers``).
 SLOTS = max(1, int(os.environ.get("LOSSLAB_JOB_SLOTS", 1 + workers.COUNT)))
 #: Waiting views before new ones are refused (a class of 300 on one process, with room).
 MAX_WAITING = 400

@@ -1,28 +1,16 @@
-"""The background warm-up (ui.warmup): which views it visits, and when it runs at all."""
+"""The background warm-up (serve.warmup) and its browser client (serve.session): the message a
+tab sends, which views the warm-up visits, and when it runs at all."""
 
 from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from ui import frame, warmup
-
-
-def test_page_names_are_the_url_paths():
-    assert warmup.page_name("streamlit_app.py") == ""
-    assert warmup.page_name("pages/5_Decision_boundaries.py") == "Decision_boundaries"
-    assert warmup.page_name("pages/8_Loss_reference.py") == "Loss_reference"
-
-
-def test_every_existing_page_is_visited_home_first():
-    names = warmup.pages()
-    existing = [
-        s for group in frame.PAGES.values() for s in group if (frame.ROOT / s.path).exists()
-    ]
-    assert names[0] == "" and len(names) == len(existing) == len(set(names))
+from serve import warmup
+from serve.session import Session
 
 
 def test_the_rerun_message_is_what_a_browser_sends():
-    s = warmup.Session("http://127.0.0.1:1", "Decision_boundaries", "seed=3")
+    s = Session("http://127.0.0.1:1", "Decision_boundaries", "seed=3")
     s.cache["abc"] = None  # a message this tab already holds
     msg = s._rerun_message([("$$ID-1-preset_0", True)])
     cs = msg.rerun_script
@@ -36,7 +24,7 @@ def test_the_rerun_message_is_what_a_browser_sends():
 def _page() -> None:
     import streamlit as st
 
-    from ui import warmup
+    from serve import warmup
 
     st.write(f"enabled {warmup.enabled()}")
 

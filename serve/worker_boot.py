@@ -1,4 +1,4 @@
-"""What the workers' fork server imports (``ui.workers.PRELOAD``), never the app.
+"""What the workers' fork server imports (``serve.workers.PRELOAD``), never the app.
 
 A new worker re-runs its parent's ``__main__`` module before its first call (that is how
 ``multiprocessing`` lets a child unpickle functions defined in a script). In a Streamlit

@@ -17,7 +17,7 @@ another student's page. The results are the same to the last bit: a worker runs 
   gone (:func:`requester`: a closed tab) cancels its work that no worker has taken yet.
   A crashed worker, a pool shut down under a call or a result that never comes
   (:data:`MAX_WAIT_S`) costs no view: the call is computed here, the next starts a new pool.
-* Workers are forked from a *fork server*, a fresh interpreter (:mod:`ui.worker_boot`).
+* Workers are forked from a *fork server*, a fresh interpreter (:mod:`serve.worker_boot`).
   The server itself is never forked: a fork of a process with running threads and open
   websockets can deadlock, and keeps the sockets open. Without the fork server start
   method (Windows) there are no workers.
@@ -44,7 +44,7 @@ __all__ = ["COUNT", "Abandoned", "call", "call_all", "requester", "waiting", "wo
 
 LOG = logging.getLogger("loss_lab")
 #: What the fork server imports before it forks a worker.
-PRELOAD = ["ui.worker_boot"]
+PRELOAD = ["serve.worker_boot"]
 #: How often a waiting call checks whether its requester is still there, s.
 POLL_S = 0.25
 #: Workers that nothing has used for this long are stopped, s.
@@ -52,7 +52,7 @@ IDLE_S = 120.0
 #: A call without a result after this long is computed in the server instead (a lost or
 #: hung worker must not hold a view forever), s.
 MAX_WAIT_S = 300.0
-#: The repository root: how the fork server finds :mod:`ui.worker_boot`.
+#: The repository root: how the fork server finds :mod:`serve.worker_boot`.
 ROOT = str(Path(__file__).resolve().parent.parent)
 
 
@@ -89,15 +89,15 @@ class _PoolFailed(Exception):
 
 def _timed(fn: Callable[..., Any], args: tuple, kwargs: dict) -> tuple[Any, float, bool]:
     """In a worker: ``fn(*args, **kwargs)``, the CPU seconds it took, and whether the worker
-    came from the fork server that :mod:`ui.worker_boot` prepared."""
+    came from the fork server that :mod:`serve.worker_boot` prepared."""
     start = time.process_time()
     value = fn(*args, **kwargs)
-    return value, time.process_time() - start, "ui.worker_boot" in sys.modules
+    return value, time.process_time() - start, "serve.worker_boot" in sys.modules
 
 
 def _context() -> multiprocessing.context.BaseContext:
     # The fork server is a fresh ``python -c`` that ignores this process's sys.path (3.11)
-    # and skips a preload it cannot import: it finds ui.worker_boot through PYTHONPATH.
+    # and skips a preload it cannot import: it finds serve.worker_boot through PYTHONPATH.
     paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
     if ROOT not in paths:
         os.environ["PYTHONPATH"] = os.pathsep.join([ROOT, *paths])
@@ -155,7 +155,7 @@ def requester(
     gone: Callable[[], bool], before_work: Callable[[], None] | None = None
 ) -> Iterator[None]:
     """Within this block, calls from this thread cancel their work when ``gone()`` is true
-    (``ui.jobs.view`` passes "the tab was closed"), and call ``before_work()`` first (a
+    (``serve.jobs.view`` passes "the tab was closed"), and call ``before_work()`` first (a
     quick look that turns out to train takes its turn with the views that compute)."""
     previous = getattr(_local, "gone", None), getattr(_local, "before_work", None)
     _local.gone, _local.before_work = gone, before_work
@@ -166,7 +166,7 @@ def requester(
 
 
 def worker_seconds() -> float:
-    """CPU seconds the workers have spent on this thread's calls so far (``ui.jobs`` counts
+    """CPU seconds the workers have spent on this thread's calls so far (``serve.jobs`` counts
     them as the view's own: a view that trains is not a quick look)."""
     return getattr(_local, "cpu", 0.0)
 
@@ -210,8 +210,8 @@ def call_all(calls: Sequence[tuple[Callable[..., Any], tuple, dict]]) -> list[An
         with _waiting_lock:
             _waiting.discard(me)
     if not all(booted for _, _, booted in results):
-        # a worker that did not come from ui.worker_boot re-ran the last page script
-        LOG.error("workers started without ui.worker_boot: computing in the server from now on")
+        # a worker that did not come from serve.worker_boot re-ran the last page script
+        LOG.error("workers started without serve.worker_boot: computing in the server from now on")
         COUNT = 0
     _local.cpu = worker_seconds() + sum(cpu for _, cpu, _ in results)
     return [value for value, _, _ in results]
