@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from ui import frame, home, screens
+from ui import frame, screens
+from views import home
 
 PITCH = (
     "Loss Lab is a lecture companion for one question: what does the choice of loss do to a "

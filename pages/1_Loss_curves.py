@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui import charts, controls, frame
-from ui import curves as uc
+from views import curves as uc
 
 # Loss pickers show display names while links keep registry names (controls.url_multiselect);
 # the task radio has plain option names (Streamlit 1.67 writes a format_func label into the URL).

@@ -1,10 +1,10 @@
-"""Gradient anatomy: why MSE learns slowly through a sigmoid or a softmax (see ``ui.anatomy``
+"""Gradient anatomy: why MSE learns slowly through a sigmoid or a softmax (see ``views.anatomy``
 for the three articles behind its three parts)."""
 
 import streamlit as st
 
-from ui import anatomy as ua
 from ui import charts, controls, frame
+from views import anatomy as ua
 
 D = ua.DEFAULTS
 #: The bounded number widgets (URL keys; their defaults are ``ua.DEFAULTS``).

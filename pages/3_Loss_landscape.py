@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui import charts, controls, frame, player
-from ui import landscape as ui
+from views import landscape as ui
 
 PLATEAU = {
     "x0": 1.0,

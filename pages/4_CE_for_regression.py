@@ -3,8 +3,8 @@ cross-entropy do regression, can MSE do classification?", its second discussion)
 
 import streamlit as st
 
-from ui import ce_regression as cr
 from ui import charts, controls, frame
+from views import ce_regression as cr
 
 D = cr.DEFAULTS
 #: The bounded number widgets (URL keys; their defaults are ``cr.DEFAULTS``).

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from ui import boundaries as ub
 from ui import comparison, controls, frame, player, reproduce, upload
+from views import boundaries as ub
 
 DEFAULT_LOSSES = ["cross_entropy", "mse", "mae", "hinge"]
 MODEL = {"layers": 2, "width": 32, "act": "tanh", "opt": "adam", "lr": 0.01, "epochs": 150}
@@ -74,17 +74,17 @@ with frame.page("decision_boundaries"):
         st.warning("Choose at least one loss in the sidebar.", icon=":material/info:")
         st.stop()
 
-    key = ub.comparison(data, flip, model, chosen, params)
+    key = comparison.boundary_key(data, flip, model, chosen, params)
     ds = comparison.load(key)
     if not controls.within_budget(ds, model, len(chosen)):
         st.stop()
-    runs = ub.fit_runs(key)
+    runs = comparison.fit_runs(key)
     st.caption(ub.caption(ds, model))
     for note in ub.divergence_notes(runs, model.lr):
         frame.notice(note)
 
     figure = frame.key_figure()  # the key figure, above its scrubber
-    options = ub.epochs(key)
+    options = comparison.epochs(key)
     if "epoch" in st.session_state and st.session_state["epoch"] not in options:
         del st.session_state["epoch"]  # other epochs, other snapshots: start at the end
     c1, c2 = st.columns([3, 1])
@@ -97,7 +97,7 @@ with frame.page("decision_boundaries"):
     )
     drive = controls.toggle(c2, "Who drives learning", "drive", True, help=DRIVE_HELP)
 
-    panels = ub.compute_panels(key, epoch)
+    panels = comparison.compute_panels(key, epoch)
     with figure:
         cells, points = player.boundaries_player(key, epoch, drive)
     st.caption(ub.SHADING_NOTE)
@@ -111,4 +111,4 @@ with frame.page("decision_boundaries"):
         (points, "boundaries_points", "Points + gradients CSV"),
         (cells, "boundaries_grid", "Decision surface CSV"),
     )
-    reproduce.for_comparison(key, ds, ub.configs(key))
+    reproduce.for_comparison(key, ds, comparison.configs(key))

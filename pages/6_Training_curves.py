@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui import charts, comparison, controls, frame, reproduce, upload
-from ui import training as ut
+from views import training as ut
 
 DEFAULT_LOSSES = ["cross_entropy", "mse", "mae", "hinge"]
 MODEL = {"layers": 2, "width": 32, "act": "tanh", "opt": "adam", "lr": 0.01, "epochs": 200}

@@ -5,7 +5,7 @@ from typing import NamedTuple
 import streamlit as st
 
 from ui import charts, comparison, controls, frame, reproduce, upload
-from ui import robustness as ui
+from views import robustness as ui
 
 TASKS = ["regression", "classification"]
 DEFAULTS = {

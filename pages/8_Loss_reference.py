@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui import controls, frame
-from ui import reference as ref
+from views import reference as ref
 
 # Widget defaults, declared on the widgets: Streamlit drops a URL value equal to the widget's
 # own default, so the two must agree (presets still set any key via st.session_state).

@@ -1,7 +1,14 @@
-"""The comparison pages' cached work: one :class:`core.experiment.Comparison` in, data out.
+"""The comparison pages' cached work: one :class:`core.experiment.Comparison` in, runs,
+decision-boundary panels and their frames out.
 
 A comparison (:mod:`core.experiment`) is a frozen, hashable key, so the caches here key on it
-and no cache can be handed results that were trained with other settings.
+and no cache can be handed results that were trained with other settings. Views load a key's
+data with :func:`load` (cached), not ``key.load()``.
+
+What the Decision boundaries page and the home page share with the player (:mod:`ui.player`):
+their key (:func:`boundary_key`), the runs trained with playback's snapshots
+(:func:`fit_runs`), the panels at an epoch (:func:`compute_panels`) and the panels' tables
+(cells and points, made only when a CSV button asks: :func:`lazy_frames`).
 
 Usage::
 
@@ -12,10 +19,24 @@ Usage::
 
 from __future__ import annotations
 
-import streamlit as st
+import base64
+import io
+import itertools
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
-from core import datasets
-from core.experiment import Comparison, Corruption, DataChoice, corrupt
+import numpy as np
+import pandas as pd
+import streamlit as st
+from PIL import Image
+
+from core import boundaries, datasets, snapshots, train
+from core.boundaries import Classifier, Grid, Panel
+from core.datasets import Dataset
+from core.experiment import Comparison, Corruption, DataChoice, ModelChoice, corrupt
+from core.losses import LossParams
+from serve import workers
+from ui import identity
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -27,3 +48,250 @@ def corrupted(data: DataChoice, corruption: Corruption) -> datasets.Dataset:
 def load(key: Comparison) -> datasets.Dataset:
     """``key.load()``, cached: the dataset with the corruption applied to its training split."""
     return corrupted(key.data, key.corruption)
+
+
+#: Grid cells per axis: fine enough for a smooth boundary, small enough to draw quickly.
+RESOLUTION = 60
+#: Training precision for the boundary pictures (float32 is ~2x faster; the picture is the same).
+DTYPE = "float32"
+#: A table made when it is asked for (see :func:`lazy_frames`).
+Table = Callable[[], pd.DataFrame]
+
+
+# --------------------------------------------------------------------------- cached work
+# The trained runs, their panels and the player's frames are cached with st.cache_resource:
+# every session gets the same objects instead of an unpickled copy (st.cache_data pickles a
+# value when stored and unpickles it on every read: 0.07 s of a new view, half of a cached
+# home view's script). Nothing changes these values after they are made;
+# tests/app/test_shared_cache.py checks that pages leave them as trained.
+
+
+def boundary_key(
+    data: DataChoice,
+    flip: float,
+    model: ModelChoice,
+    loss_names: Sequence[str],
+    params: LossParams = (),
+) -> Comparison:
+    """The Decision boundaries page's widgets as one comparison key (the home page's figure
+    is one of them): ``flip`` is symmetric label noise."""
+    corruption = Corruption("symmetric", float(flip)) if flip > 0 else Corruption()
+    return Comparison(data, model, tuple(loss_names), params, corruption)
+
+
+def configs(key: Comparison) -> list[train.TrainConfig]:
+    """One config per loss, same everything else, with the scrubber's snapshot epochs."""
+    snaps = snapshots.schedule(key.model.epochs)  # playback's frames (ui.player)
+    return key.configs(dtype=DTYPE, snapshot_epochs=snaps)
+
+
+#: Trained runs (their snapshots) up to this size are shared (see the note above); larger
+#: ones, e.g. many losses of a 3 x 256 network (up to ~0.5 GB), are cached pickled, under
+#: the byte cap of ``server.maxCacheDataSize``, so no set of links can grow memory unbounded.
+SHARED_BYTES = 16 * 2**20
+_SPINNER = "Training every loss in lockstep from the same initial weights…"
+
+
+def fit_runs(key: Comparison) -> dict[str, train.FitResult]:
+    """Train every loss in lockstep (same initial weights and batch order), keep snapshots.
+
+    Cached functions must not draw (Streamlit replays their elements on a hit), so progress
+    is the cache's own spinner, shown only when training actually runs.
+    """
+    if snapshot_bytes(key) <= SHARED_BYTES:
+        return _fit_runs_shared(key)
+    return _fit_runs_copied(key)
+
+
+def snapshot_bytes(key: Comparison) -> int:
+    """Bytes of the snapshots :func:`fit_runs` keeps: losses x snapshots x parameters."""
+    sizes = train.layer_sizes(load(key), configs(key)[0])
+    n_params = sum((a + 1) * b for a, b in itertools.pairwise(sizes))  # weights and biases
+    n_snapshots = len(snapshots.schedule(key.model.epochs)) + 1  # and the final model
+    return len(key.losses) * n_snapshots * n_params * np.dtype(DTYPE).itemsize
+
+
+def _train(key: Comparison) -> dict[str, train.FitResult]:
+    results = workers.call(train.fit_many, load(key), configs(key))
+    return dict(zip(key.losses, results, strict=True))
+
+
+_fit_runs_shared = st.cache_resource(max_entries=8, show_spinner=_SPINNER)(_train)
+_fit_runs_copied = st.cache_data(max_entries=8, show_spinner=_SPINNER)(_train)
+
+
+def snapshot(result: train.FitResult, epoch: int):
+    """The model at ``epoch``: its snapshot, or the last finite model if the run diverged."""
+    if epoch in result.snapshots:
+        return result.snapshots[epoch]
+    return result.model
+
+
+def epochs(key: Comparison) -> list[int]:
+    """The epochs the scrubber offers (those with a snapshot), ascending."""
+    return sorted(snapshots.schedule(key.model.epochs))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def compute_panels(key: Comparison, epoch: int, resolution: int = RESOLUTION) -> list[Panel]:
+    """One :class:`core.boundaries.Panel` per loss at ``epoch``, from :func:`fit_runs` of
+    the same key (a cache hit: the runs are always those of ``key``)."""
+    ds = load(key)
+    runs = fit_runs(key)
+    grid = boundaries.make_grid(np.vstack([ds.X_train, ds.X_test]), resolution)
+    return [
+        dataset_panel(snapshot(runs[n], epoch), n, epoch, ds, grid, runs[n].config.loss_params)
+        for n in key.losses
+    ]
+
+
+def dataset_panel(
+    model: Classifier,
+    loss_name: str,
+    epoch: int,
+    ds: Dataset,
+    grid: Grid,
+    loss_params: Mapping[str, Any] | None = None,
+) -> Panel:
+    """:func:`core.boundaries.panel` of ``model`` on ``ds``'s splits, the training rows that
+    were corrupted marked as flipped."""
+    return boundaries.panel(
+        model,
+        loss_name,
+        epoch,
+        grid,
+        ds.X_train,
+        ds.y_train,
+        ds.X_test,
+        ds.y_test,
+        loss_params=loss_params,
+        flipped=ds.corrupted,
+    )
+
+
+# --------------------------------------------------------------------------- frames
+
+
+def class_name(k: int, names: Sequence[str] = ()) -> str:
+    """Legend label of class ``k``: its name from an uploaded CSV, else ``class k``."""
+    return str(names[k]) if k < len(names) else f"class {k}"
+
+
+def cells_frame(p: Panel, names: Sequence[str] = ()) -> pd.DataFrame:
+    """One row per grid cell: centre, edges, predicted class, probability, score, shading."""
+    g = p.surface.grid
+    pts = g.points
+    dx, dy = g.step
+    return pd.DataFrame(
+        {
+            "loss": p.loss,
+            "epoch": p.epoch,
+            "x1": pts[:, 0],
+            "x2": pts[:, 1],
+            "x1_lo": pts[:, 0] - dx / 2,
+            "x1_hi": pts[:, 0] + dx / 2,
+            "x2_lo": pts[:, 1] - dy / 2,
+            "x2_hi": pts[:, 1] + dy / 2,
+            "predicted": [class_name(k, names) if k >= 0 else "none" for k in p.surface.label],
+            "probability": p.surface.probability,
+            "score": p.surface.score,
+            "strength": p.surface.strength,
+            "boundary": p.surface.boundary,
+        }
+    )
+
+
+#: Pixels per grid cell side in :func:`surface_image` (60 cells x 4 = a 240-px map's width).
+CELL_PX = 4
+
+
+def surface_image(p: Panel) -> str:
+    r"""The panel's decision surface as one PNG (a ``data:`` URI) instead of a rectangle per
+    grid cell: each cell is its predicted class's colour over white at opacity
+    :math:`0.1 + 0.5\,s` (:math:`s` the cell's strength, darker = more confident), a
+    :data:`CELL_PX`-pixel square, row 0 at the top (largest :math:`x_2`). Cells no class is
+    predicted in (a diverged model) are left white. 3,600 rectangles cost the browser seconds
+    to draw on a projector laptop; one image costs nothing and looks the same."""
+    rows, cols = p.surface.grid.shape
+    label = np.asarray(p.surface.label).reshape(rows, cols)[::-1]
+    alpha = (0.1 + 0.5 * np.asarray(p.surface.strength).reshape(rows, cols)[::-1])[..., None]
+    palette = identity.class_rgb()
+    rgb = 255 + (palette[np.maximum(label, 0) % len(palette)] - 255) * alpha
+    rgb[label < 0] = 255
+    big = np.repeat(np.repeat(rgb.round().astype(np.uint8), CELL_PX, 0), CELL_PX, 1)
+    buf = io.BytesIO()
+    Image.fromarray(big).save(buf, format="PNG", optimize=True)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def surface_extent(p: Panel) -> dict[str, float]:
+    """The outer edges of the panel's grid: where :func:`surface_image` is drawn."""
+    g = p.surface.grid
+    dx, dy = g.step
+    return {
+        "x1_lo": float(g.xs[0] - dx / 2),
+        "x1_hi": float(g.xs[-1] + dx / 2),
+        "x2_lo": float(g.ys[0] - dy / 2),
+        "x2_hi": float(g.ys[-1] + dy / 2),
+    }
+
+
+def points_frame(
+    p: Panel,
+    X_train: np.ndarray,
+    y_train: np.ndarray,
+    X_test: np.ndarray,
+    y_test: np.ndarray,
+    flipped: np.ndarray | None,
+    names: Sequence[str] = (),
+) -> pd.DataFrame:
+    """One row per data point: coordinates, label, split, flipped, correct, gradient magnitude.
+
+    ``weight`` is the gradient magnitude relative to the largest in this panel (what the
+    point size shows); test points have no gradient (they do not drive learning).
+    """
+    g = np.asarray(p.gradient, dtype=float)
+    gmax = np.nanmax(g) if np.isfinite(g).any() else 0.0
+    weight = g / gmax if gmax > 0 else np.zeros_like(g)
+    n_tr, n_te = len(y_train), len(y_test)
+    flip = np.zeros(n_tr, bool) if flipped is None else np.asarray(flipped, bool)
+    return pd.DataFrame(
+        {
+            "loss": p.loss,
+            "epoch": p.epoch,
+            "x1": np.concatenate([X_train[:, 0], X_test[:, 0]]),
+            "x2": np.concatenate([X_train[:, 1], X_test[:, 1]]),
+            "label": [class_name(int(k), names) for k in np.concatenate([y_train, y_test])],
+            "split": ["train"] * n_tr + ["test"] * n_te,
+            "flipped": np.concatenate([flip, np.zeros(n_te, bool)]),
+            "correct": np.concatenate([p.train_correct, p.test_correct]),
+            "grad_norm": np.concatenate([g, np.full(n_te, np.nan)]),
+            "weight": np.concatenate([np.nan_to_num(weight), np.zeros(n_te)]),
+        }
+    )
+
+
+def panel_frames(ds: Dataset, panels: Sequence[Panel]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cells and points frames of ``panels`` on ``ds``, one after another (class names
+    from ``ds``: an uploaded CSV's own)."""
+    return panel_cells(ds, panels), panel_points(ds, panels)
+
+
+def panel_cells(ds: Dataset, panels: Sequence[Panel]) -> pd.DataFrame:
+    """:func:`cells_frame` of every panel, one after another."""
+    return pd.concat([cells_frame(p, ds.class_names) for p in panels], ignore_index=True)
+
+
+def panel_points(ds: Dataset, panels: Sequence[Panel]) -> pd.DataFrame:
+    """:func:`points_frame` of every panel, one after another."""
+    xy = (ds.X_train, ds.y_train, ds.X_test, ds.y_test, ds.corrupted)
+    return pd.concat([points_frame(p, *xy, ds.class_names) for p in panels], ignore_index=True)
+
+
+def lazy_frames(key: Comparison, epoch: int) -> tuple[Table, Table]:
+    """The cells and the points frame at ``epoch`` as two functions that make each when
+    called: a CSV button calls one on its click, so a view builds no grid rows nobody
+    downloads. They hold the view's data and panels (shared, see above), so a click after
+    the caches moved on never trains again outside the page's turn."""
+    ds, panels = load(key), compute_panels(key, epoch)
+    return (lambda: panel_cells(ds, panels)), (lambda: panel_points(ds, panels))

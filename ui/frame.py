@@ -322,7 +322,7 @@ def table(data: Any, *, container: Any = None, **kwargs: Any) -> None:
     Streamlit's grid draws a missing cell as "None" whatever a ``Styler``'s ``na_rep`` says
     (it draws the values, and a missing one has no text); its ``placeholder`` is what it
     draws instead. A missing value that means "did not happen" is written out as "never"
-    by the table's builder (e.g. :func:`ui.training.styled_summary`)."""
+    by the table's builder (e.g. :func:`views.training.styled_summary`)."""
     box = container if container is not None else st
     box.dataframe(data, hide_index=True, placeholder=DASH, **kwargs)
 

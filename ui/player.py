@@ -52,9 +52,7 @@ from PIL import Image, ImageDraw, ImageFont
 from core import boundaries, snapshots, train
 from core.experiment import Comparison
 from serve import workers
-from ui import boundaries as ub
-from ui import identity
-from ui.comparison import load
+from ui import comparison, identity
 
 ASSETS = Path(__file__).resolve().parent / "player"
 #: Grid points per axis evaluated per snapshot; the browser interpolates between them.
@@ -139,12 +137,12 @@ def _curves(runs: dict[str, train.FitResult], frames: Sequence[snapshots.Frames]
     return out
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)  # shared: see ui.boundaries
+@st.cache_resource(max_entries=8, show_spinner=False)  # shared: see ui.comparison
 def boundary_payload(cmp: Comparison) -> tuple[dict, bytes, list[snapshots.Frames]]:
     """Header, compressed frames and the frames themselves for one boundary comparison
-    (trained by :func:`ui.boundaries.fit_runs`, cached)."""
-    ds = load(cmp)
-    _runs = ub.fit_runs(cmp)
+    (trained by :func:`ui.comparison.fit_runs`, cached)."""
+    ds = comparison.load(cmp)
+    _runs = comparison.fit_runs(cmp)
     loss_names = cmp.losses
     grid = boundaries.make_grid(np.vstack([ds.X_train, ds.X_test]), GRID)
     first = _runs[loss_names[0]]
@@ -178,7 +176,7 @@ def boundary_payload(cmp: Comparison) -> tuple[dict, bytes, list[snapshots.Frame
         },
         "classes": [
             {
-                "label": ub.class_name(k, ds.class_names),
+                "label": comparison.class_name(k, ds.class_names),
                 "color": identity.CLASS_COLORS[k % len(identity.CLASS_COLORS)],
             }
             for k in range(ds.n_classes)
@@ -299,7 +297,7 @@ def fallback_image(header: dict, frame: snapshots.Frames, index: int, drive: boo
     return buf.getvalue()
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)  # shared: see ui.boundaries
+@st.cache_resource(max_entries=16, show_spinner=False)  # shared: see ui.comparison
 def _fallback_images(cmp: Comparison, epoch: int, drive: bool) -> list[bytes]:
     header, _, frames = boundary_payload(cmp)
     i = header["epochs"].index(snapshots.nearest(header["epochs"], epoch))
@@ -355,9 +353,9 @@ def boundaries_player(
     *,
     key: str = "player",
     epoch_key: str | None = "epoch",
-) -> tuple[ub.Table, ub.Table]:
+) -> tuple[comparison.Table, comparison.Table]:
     """Draw the playable small multiples at ``epoch``; return the cells and points frames
-    of that epoch, each made when a CSV button asks (:func:`ui.boundaries.lazy_frames`).
+    of that epoch, each made when a CSV button asks (:func:`ui.comparison.lazy_frames`).
 
     ``epoch_key``: the page's epoch widget (bound to the URL); a pause, step or released
     scrubber sets it, so the link names the epoch on screen. ``None``: no link (home).
@@ -390,7 +388,7 @@ def boundaries_player(
         icon=":material/download:",
         key=f"{key}_png",
     )
-    return ub.lazy_frames(cmp, epoch)
+    return comparison.lazy_frames(cmp, epoch)
 
 
 # --------------------------------------------------------------------------- descent paths

@@ -165,3 +165,8 @@ def clean(text: str) -> bool:
     if re.search(r"(?<![\d.])-0(?:\.0+)?(?![\d.])|-0(?:\.0+)?%", text):
         return False
     return not re.search(r"(?<![\d.])1(?:\.0)?×", text)
+
+
+def never(epoch: int | None) -> str:
+    """A table cell for "diverged at epoch": the epoch, or "never" (no ``None`` on screen)."""
+    return "never" if epoch is None else str(int(epoch))

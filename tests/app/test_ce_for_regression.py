@@ -7,7 +7,7 @@ import math
 import pytest
 
 from core import ce_regression as cr
-from ui import ce_regression as ui_cr
+from views import ce_regression as ui_cr
 
 PAGE = "pages/4_CE_for_regression.py"
 

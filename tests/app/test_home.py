@@ -8,7 +8,8 @@ import pytest
 
 from core import datasets, metrics, train
 from tests.conftest import per_loss
-from ui import home, player, screens
+from ui import player, screens
+from views import home
 
 PAGE = "streamlit_app.py"
 LOSSES = ("cross_entropy", "mse", "mae", "hinge")

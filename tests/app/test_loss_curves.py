@@ -10,7 +10,7 @@ import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from core import curves, losses
-from ui import curves as uc
+from views import curves as uc
 
 PAGE = "pages/1_Loss_curves.py"
 

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from core import landscape
-from ui import landscape as ui_landscape
+from views import landscape as ui_landscape
 
 PAGE = "pages/3_Loss_landscape.py"
 SMALL = {"n": "20", "steps": "30", "t": "30", "span": "4", "steps1": "20", "t1": "20"}

@@ -7,7 +7,7 @@ import inspect
 import pytest
 
 from core import losses
-from ui import reference as ref
+from views import reference as ref
 
 PAGE = "pages/8_Loss_reference.py"
 

@@ -171,7 +171,7 @@ def test_too_large_a_sweep_is_refused(app):
 
 def test_sweep_reports_progress_cell_by_cell():
     from core.experiment import DataChoice
-    from ui import robustness as ui
+    from views import robustness as ui
 
     data = DataChoice("linear_1d", (("n_samples", 40), ("noise", 0.5), ("seed", 0)))
     s = ui.comparison(data, "response", 0.3, 8.0, ("mse", "mae"), ui.model_choice(epochs=20))

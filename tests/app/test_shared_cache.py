@@ -8,8 +8,8 @@ import numpy as np
 
 from core import train
 from core.experiment import DataChoice, ModelChoice
-from ui import boundaries as ub
-from ui import home, player
+from ui import comparison, player
+from views import home
 
 PAGE = "pages/5_Decision_boundaries.py"
 
@@ -21,7 +21,7 @@ def _same_model(a, b) -> None:
 
 
 def test_pages_leave_the_shared_runs_frames_and_panels_as_computed(app):
-    key = ub.comparison(DataChoice(home.DEFAULT), 0.0, home.MODEL, home.LOSSES)
+    key = comparison.boundary_key(DataChoice(home.DEFAULT), 0.0, home.MODEL, home.LOSSES)
     app("streamlit_app.py")  # trains the key and draws the player from its frames
     at = app(PAGE, dict(home.deep_link(home.DEFAULT)))  # the same key, opened on the page
     for epoch in (0, 40):  # other epochs: other panels and fallback pictures, same runs
@@ -30,9 +30,9 @@ def test_pages_leave_the_shared_runs_frames_and_panels_as_computed(app):
     at = at.toggle(key="drive").set_value(False).run()
     assert not at.exception
 
-    runs = ub.fit_runs(key)
-    assert ub.fit_runs(key) is runs  # shared, not a copy per read
-    fresh = dict(zip(key.losses, train.fit_many(key.load(), ub.configs(key)), strict=True))
+    runs = comparison.fit_runs(key)
+    assert comparison.fit_runs(key) is runs  # shared, not a copy per read
+    fresh = dict(zip(key.losses, train.fit_many(key.load(), comparison.configs(key)), strict=True))
     for name, run in runs.items():
         again = fresh[name]
         assert run.diverged_epoch == again.diverged_epoch
@@ -53,7 +53,9 @@ def test_pages_leave_the_shared_runs_frames_and_panels_as_computed(app):
 
     for epoch in (0, 40, home.MODEL.epochs):
         for p, q in zip(
-            ub.compute_panels(key, epoch), ub.compute_panels.__wrapped__(key, epoch), strict=True
+            comparison.compute_panels(key, epoch),
+            comparison.compute_panels.__wrapped__(key, epoch),
+            strict=True,
         ):
             np.testing.assert_array_equal(p.surface.label, q.surface.label)
             np.testing.assert_array_equal(p.surface.probability, q.surface.probability)
@@ -62,18 +64,18 @@ def test_pages_leave_the_shared_runs_frames_and_panels_as_computed(app):
 
 
 def test_only_small_runs_are_shared_and_their_size_is_known_before_training(monkeypatch):
-    key = ub.comparison(
+    key = comparison.boundary_key(
         DataChoice("moons", (("n_samples", 120),)),
         0.0,
         ModelChoice(hidden=(8,), epochs=20),
         ("cross_entropy", "hinge"),
     )
-    runs = ub.fit_runs(key)
+    runs = comparison.fit_runs(key)
     models = [m for r in runs.values() for m in (*r.snapshots.values(), r.model)]
-    assert ub.snapshot_bytes(key) == sum(p.nbytes for m in models for p in m.params)
-    assert ub.fit_runs(key) is runs  # small: shared
-    monkeypatch.setattr(ub, "SHARED_BYTES", ub.snapshot_bytes(key) - 1)
-    copied = ub.fit_runs(key)  # too big to share: a pickled copy per read, bytes capped
-    assert copied is not ub.fit_runs(key)
+    assert comparison.snapshot_bytes(key) == sum(p.nbytes for m in models for p in m.params)
+    assert comparison.fit_runs(key) is runs  # small: shared
+    monkeypatch.setattr(comparison, "SHARED_BYTES", comparison.snapshot_bytes(key) - 1)
+    copied = comparison.fit_runs(key)  # too big to share: a pickled copy per read, bytes capped
+    assert copied is not comparison.fit_runs(key)
     for name, run in copied.items():
         np.testing.assert_array_equal(run.history["test_loss"], runs[name].history["test_loss"])

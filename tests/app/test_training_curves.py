@@ -11,7 +11,7 @@ import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from core import compare, datasets, metrics, train
-from ui import training
+from views import training
 
 PAGE = "pages/6_Training_curves.py"
 SMALL = {

@@ -12,7 +12,7 @@ import io
 
 import pytest
 
-from ui import boundaries as ub
+from ui import comparison
 
 pytestmark = pytest.mark.e2e
 
@@ -33,11 +33,11 @@ def test_csv_and_png_are_made_on_click(open_page):
     assert name.endswith(".csv")
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8"))))
     assert rows and "loss" in rows[0]  # one row per loss, named
-    # the grid and points tables are themselves made on the click (ui.boundaries.lazy_frames)
+    # the grid and points tables are themselves made on the click (ui.comparison.lazy_frames)
     name, body = _download(page, "Decision surface CSV")
     cells = list(csv.DictReader(io.StringIO(body.decode("utf-8"))))
     assert name == "boundaries_grid.csv"
-    assert len(cells) == 4 * ub.RESOLUTION**2  # every cell of every loss's map
+    assert len(cells) == 4 * comparison.RESOLUTION**2  # every cell of every loss's map
     assert {r["epoch"] for r in cells} == {"40"}
     name, body = _download(page, "Points + gradients CSV")
     points = list(csv.DictReader(io.StringIO(body.decode("utf-8"))))

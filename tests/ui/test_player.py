@@ -11,8 +11,7 @@ import pytest
 
 from core import boundaries, snapshots, train
 from core.experiment import DataChoice, ModelChoice
-from ui import boundaries as ub
-from ui import identity, player
+from ui import comparison, identity, player
 
 JS = (player.ASSETS / "player.js").read_text(encoding="utf-8")
 
@@ -27,9 +26,9 @@ def view():
     data = DataChoice("moons", (("n_samples", 120),))
     model = ModelChoice(hidden=(8,), epochs=40)
     names = ("cross_entropy", "hinge")
-    cmp = ub.comparison(data, 0.0, model, names)
+    cmp = comparison.boundary_key(data, 0.0, model, names)
     ds = cmp.load()
-    runs = ub.fit_runs(cmp)  # float32, every epoch of snapshots.schedule(40)
+    runs = comparison.fit_runs(cmp)  # float32, every epoch of snapshots.schedule(40)
     assert list(runs[names[0]].config.snapshot_epochs) == list(snapshots.schedule(40))
     header, body, frames = player.boundary_payload.__wrapped__(cmp)
     return ds, runs, header, body, frames
@@ -109,12 +108,14 @@ def test_fallback_picture_matches_the_surface(view):
 
 
 def test_schedule_reaches_training(view):
-    """The page's runs keep playback's snapshots (ui.boundaries.configs)."""
+    """The page's runs keep playback's snapshots (ui.comparison.configs)."""
     moons = DataChoice("moons", (("n_samples", 60),))
-    cfg = ub.configs(ub.comparison(moons, 0.0, ModelChoice(epochs=150), ["mse"]))[0]
+    cfg = comparison.configs(comparison.boundary_key(moons, 0.0, ModelChoice(epochs=150), ["mse"]))[
+        0
+    ]
     assert cfg.snapshot_epochs == snapshots.schedule(150)
-    short = ub.comparison(moons, 0.0, ModelChoice(epochs=3), ["mse"])
-    assert set(train.fit(short.load(), ub.configs(short)[0]).snapshots) == {0, 1, 2, 3}
+    short = comparison.boundary_key(moons, 0.0, ModelChoice(epochs=3), ["mse"])
+    assert set(train.fit(short.load(), comparison.configs(short)[0]).snapshots) == {0, 1, 2, 3}
 
 
 def test_figure_png_is_every_panel_under_its_name(view):
@@ -122,7 +123,7 @@ def test_figure_png_is_every_panel_under_its_name(view):
     from PIL import Image
 
     ds = view[0]
-    cmp = ub.comparison(
+    cmp = comparison.boundary_key(
         DataChoice("moons", (("n_samples", 120),)),
         0.0,
         ModelChoice(hidden=(8,), epochs=40),

@@ -11,7 +11,7 @@ import pytest
 
 from core import snapshots
 from ui import identity, player
-from ui import landscape as ul
+from views import landscape as ul
 
 SMALL = ul.SurfaceConfig(losses=("cross_entropy", "mse"), n=20, steps=120, span=4.0)
 

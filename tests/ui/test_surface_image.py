@@ -1,4 +1,4 @@
-"""``ui.boundaries.surface_image``: a boundary map's surface as one PNG, cell for cell."""
+"""``ui.comparison.surface_image``: a boundary map's surface as one PNG, cell for cell."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from PIL import Image
 
 from core.boundaries import Grid
 from ui import identity
-from ui.boundaries import CELL_PX, surface_extent, surface_image
+from ui.comparison import CELL_PX, surface_extent, surface_image
 
 
 def _panel(label, strength, xs=(0.0, 1.0, 2.0), ys=(10.0, 20.0)):

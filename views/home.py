@@ -17,9 +17,7 @@ from dataclasses import dataclass
 
 from core import datasets
 from core.experiment import DataChoice, ModelChoice
-from ui import boundaries as ub
-from ui import identity, player, wording
-from ui.comparison import load
+from ui import comparison, identity, player, wording
 
 LOSSES = ("cross_entropy", "mse", "mae", "hinge")
 #: Spirals first: the default view is where the loss matters most.
@@ -43,8 +41,12 @@ def _comparison(name: str):
     The one place that calls the boundary page's cached training and panels (through its
     comparison key).
     """
-    key = ub.comparison(DataChoice(name), 0.0, MODEL, LOSSES)
-    return load(key), ub.compute_panels(key, MODEL.epochs), ub.fit_runs(key)
+    key = comparison.boundary_key(DataChoice(name), 0.0, MODEL, LOSSES)
+    return (
+        comparison.load(key),
+        comparison.compute_panels(key, MODEL.epochs),
+        comparison.fit_runs(key),
+    )
 
 
 def outcomes(name: str) -> list[Outcome]:
@@ -99,11 +101,11 @@ def takeaway(results: Sequence[Outcome]) -> str:
     return text
 
 
-def show(name: str) -> ub.Table:
+def show(name: str) -> comparison.Table:
     """Draw the four boundaries as the playback component (one panel per loss on one epoch
     clock, opening on the end of training); return the points table, made when its CSV
     button is clicked."""
-    key = ub.comparison(DataChoice(name), 0.0, MODEL, LOSSES)
+    key = comparison.boundary_key(DataChoice(name), 0.0, MODEL, LOSSES)
     _, points = player.boundaries_player(key, MODEL.epochs, True, epoch_key=None)
     return points
 

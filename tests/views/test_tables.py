@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ui import boundaries, landscape, robustness, training
+from ui import wording
+from views import boundaries, landscape, robustness, training
 
 
 def cells(styler) -> list[str]:
@@ -43,7 +44,7 @@ def test_training_summary_shows_never_and_dash():
 
 
 def test_boundary_and_robustness_tables_have_no_none():
-    assert boundaries.never(None) == "never" and boundaries.never(12) == "12"
+    assert wording.never(None) == "never" and wording.never(12) == "12"
     t = pd.DataFrame(
         {"loss": ["CE"], "test accuracy": [0.85], "gradient share of misclassified": [np.nan]}
     )

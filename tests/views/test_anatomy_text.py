@@ -7,9 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core import losses
-from tests.ui.sentence_checks import assert_clean
-from ui import anatomy as ua
-from ui import reference as ref
+from tests.views.sentence_checks import assert_clean
+from views import anatomy as ua
+from views import reference as ref
 
 MSE_COL = f"{ua.loss_title('mse')} loss"
 CE_COL = f"{ua.loss_title('cross_entropy')} loss"

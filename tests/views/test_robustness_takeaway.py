@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ui.robustness import sweep_takeaway
+from views.robustness import sweep_takeaway
 
 
 def sweep(scores: dict[str, tuple[float, float]], rates=(0.0, 0.3)) -> pd.DataFrame:

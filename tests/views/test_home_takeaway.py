@@ -1,4 +1,4 @@
-"""``ui.home.takeaway``: the winner and the loser, true for ties, one loss and divergence."""
+"""``views.home.takeaway``: the winner and the loser, true for ties, one loss and divergence."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ui import identity, wording
-from ui.home import LOSSES, Outcome, takeaway
+from views.home import LOSSES, Outcome, takeaway
 
 
 def test_names_the_winner_and_the_loser():

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tests.ui.sentence_checks import summary
-from ui import training
+from tests.views.sentence_checks import summary
+from views import training
 
 CROSS = pd.DataFrame({"ECE": [0.03, 0.05]})
 

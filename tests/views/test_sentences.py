@@ -17,8 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core import losses
-from tests.ui.sentence_checks import summary
-from ui import boundaries, identity, landscape, robustness, training, wording
+from tests.views.sentence_checks import summary
+from ui import identity, wording
+from views import boundaries, landscape, robustness, training
 
 CLS = losses.names("classification")
 SETTINGS = settings(max_examples=100, deadline=None)

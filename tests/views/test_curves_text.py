@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core import curves
-from tests.ui.sentence_checks import assert_clean, ratios
-from ui import curves as uc
+from tests.views.sentence_checks import assert_clean, ratios
 from ui.wording import REL_TOL, tied
+from views import curves as uc
 
 NAMES = ["cross_entropy", "mse", "mae", "hinge", "squared_hinge", "focal", "gce", "square_logits"]
 REG_NAMES = ["mse", "mae", "huber", "log_cosh", "mape", "msle", "epsilon_insensitive", "cauchy"]

@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core import ce_regression as core_cr
-from tests.ui.sentence_checks import assert_clean
-from ui import ce_regression as cr
+from tests.views.sentence_checks import assert_clean
+from views import ce_regression as cr
 
 small = st.floats(0.0, 50.0, allow_nan=False)
 vectors = st.lists(st.integers(-5, 5).map(float), min_size=2, max_size=4)

@@ -19,9 +19,15 @@ from core import boundaries, robustness, train
 from core.datasets import Dataset
 from core.experiment import Comparison, Corruption, DataChoice, ModelChoice
 from serve import workers
-from ui import boundaries as ui_boundaries
 from ui import charts, controls, identity, wording
-from ui.comparison import load
+from ui.comparison import (
+    class_name,
+    dataset_panel,
+    load,
+    panel_frames,
+    surface_extent,
+    surface_image,
+)
 
 #: Optimizers offered (SGD can diverge at a large learning rate; Adam's steps are bounded).
 OPTIMIZERS = ("adam", "sgd")
@@ -42,6 +48,8 @@ MAP_NOTE = (
     "coloured by their label as trained on; black ×: a flipped label. Accuracy is on "
     "the clean test split."
 )
+#: An "x" drawn as an SVG path (Vega-Lite's "cross" is a plus sign): a flipped label.
+X_MARK = "M-1,-1L1,1M-1,1L1,-1"
 #: Largest corruption rate a sweep goes to, per task.
 MAX_RATE = {"regression": 0.4, "classification": 0.6}
 KIND_TITLES = {
@@ -232,7 +240,7 @@ def fit_table(key: Comparison) -> pd.DataFrame:
         row[metric_name(t)] = robustness.clean_score(r, ds)
         if t == "regression" and not key.model.hidden and not r.diverged:
             row["slope"], row["intercept"] = robustness.line_fit(r)
-        row["diverged at epoch"] = ui_boundaries.never(r.diverged_epoch)
+        row["diverged at epoch"] = wording.never(r.diverged_epoch)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -274,7 +282,7 @@ ROLE_COLORS = ("#A0A0A0", "#000000", "#4D4D4D")
 def scatter_chart(key: Comparison) -> alt.LayerChart:
     """The data with outliers marked and every loss's fitted curve."""
     points, lines = scatter_frames(key)
-    shapes = alt.Scale(domain=list(ROLES), range=["circle", ui_boundaries.X_MARK, "triangle-up"])
+    shapes = alt.Scale(domain=list(ROLES), range=["circle", X_MARK, "triangle-up"])
     pts = (
         alt.Chart(points)
         .mark_point(size=70, filled=False, strokeWidth=2)
@@ -333,7 +341,7 @@ def panels(key: Comparison) -> list[boundaries.Panel]:
     ds = load(key)
     grid = boundaries.make_grid(np.vstack([ds.X_train, ds.X_test]), RESOLUTION)
     return [
-        ui_boundaries.dataset_panel(r.model, n, r.epochs_run, ds, grid)
+        dataset_panel(r.model, n, r.epochs_run, ds, grid)
         for n, r in zip(key.losses, fits(key), strict=True)
     ]
 
@@ -341,8 +349,8 @@ def panels(key: Comparison) -> list[boundaries.Panel]:
 @st.cache_data(max_entries=8, show_spinner=False)
 def boundary_frames(key: Comparison) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The cells and points of every boundary map (the Decision boundaries page's frames:
-    :func:`ui.boundaries.cells_frame`, :func:`ui.boundaries.points_frame`)."""
-    return ui_boundaries.panel_frames(load(key), panels(key))
+    :func:`ui.comparison.cells_frame`, :func:`ui.comparison.points_frame`)."""
+    return panel_frames(load(key), panels(key))
 
 
 def map_title(loss: str, test_accuracy: float, diverged_epoch: int | None) -> dict:
@@ -365,13 +373,11 @@ def boundary_map(key: Comparison, loss: str) -> alt.LayerChart:
     _, points = boundary_frames(key)
     i = key.losses.index(loss)
     p = panels(key)[i]
-    classes = [ui_boundaries.class_name(k, ds.class_names) for k in range(ds.n_classes)]
+    classes = [class_name(k, ds.class_names) for k in range(ds.n_classes)]
     colors = identity.class_scale(classes)
     pts = points[(points["loss"] == loss) & (points["split"] == "train")]
     # the surface as one image over the grid's extent (not a rectangle per cell)
-    surface = pd.DataFrame(
-        [{"url": ui_boundaries.surface_image(p), **ui_boundaries.surface_extent(p)}]
-    )
+    surface = pd.DataFrame([{"url": surface_image(p), **surface_extent(p)}])
     heat = (
         alt.Chart(surface)
         .mark_image(aspect=False)
@@ -399,7 +405,7 @@ def boundary_map(key: Comparison, loss: str) -> alt.LayerChart:
     )
     flips = (
         alt.Chart(pts[pts["flipped"]])
-        .mark_point(shape=ui_boundaries.X_MARK, size=45, color="black", strokeWidth=1.5)
+        .mark_point(shape=X_MARK, size=45, color="black", strokeWidth=1.5)
         .encode(x="x1:Q", y="x2:Q")
     )
     title = map_title(loss, p.test_accuracy, fits(key)[i].diverged_epoch)
