@@ -36,8 +36,9 @@ For every N the app server starts fresh, the benchmark waits until it is idle (s
 any background warm-up finished; at most ``--idle-timeout`` s) and records the RSS of the
 server with all its child processes. It prints min / median / p95 / max per scenario, the
 errors (a dropped socket, an exception element, a failed run, a timeout), the RSS before and
-after, the load average, and issue 13's targets met or not. ``--repeat`` re-runs the
-boundaries scenario with new seeds on the same server to show whether RSS keeps growing.
+after, the load average, and the classroom targets (``deploy/README.md``) met or not.
+``--repeat`` re-runs the boundaries scenario with new seeds on the same server to show whether
+RSS keeps growing.
 ``--lecturer-first`` has one session open the home page first (the lecturer, before class)
 and waits until the background warm-up (``serve.warmup``) is done before the crowd arrives
 (with replicas every replica is warmed, as ``deploy/replicas.py`` does when it starts them).

@@ -20,7 +20,7 @@ sweeps
     The heaviest views a lecturer starts with one click (``SWEEPS``: many seeds x rates), cold,
     against their own target (<= 15 s; they show progress while they run).
 
-playback (issue 12)
+playback
     The Decision-boundaries view with playback: websocket bytes received per view (and, with
     ``--before DIR``, those of another checkout such as the commit before playback), the
     player's payload, the server time of the view (AppTest, cold and warm), frames per second
@@ -211,7 +211,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(1)
 
 
-# --------------------------------------------------------------------------- playback (issue 12)
+# --------------------------------------------------------------------------- playback
 
 
 def view_bytes(url: str, ready: str | None, repeats: int) -> int:

@@ -27,8 +27,8 @@ __all__ = [
 ]
 
 #: The most work (multiply-adds, :func:`training_cost`) one view may start: about 15x the
-#: default views; the heaviest view it admits (digits, 10 seeds x 4 losses, 60 epochs) takes
-#: 6-8 s on a 2-core machine (``benchmarks/pages.py``, target <= 15 s).
+#: default views; the heaviest view it admits (digits, 10 seeds x 4 losses, 60 epochs) is one
+#: of ``benchmarks/pages.py``'s heavy views, held to their target (<= 15 s).
 MAX_WORK = 6e10
 
 #: Fixed cost of one optimizer step (Python and NumPy call overhead), in multiply-add

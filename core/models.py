@@ -83,8 +83,8 @@ def init_params(
 class Workspace:
     """Preallocated arrays for :func:`forward` and :func:`backward` on ``n`` rows, so a
     training loop allocates nothing per step (a fresh array of a few hundred kB is mapped
-    anew by the allocator and costs its page faults every time: 8% of the training time,
-    measured). What the two functions return are then views of these arrays,
+    anew by the allocator and costs its page faults every time). What the two functions
+    return are then views of these arrays,
     overwritten by the next call.
     """
 

@@ -206,7 +206,7 @@ def _grid_logits(models: Sequence[MLP], grid: Grid) -> NDArray:
     """Logits ``(F, rows * cols, K)`` of every model on the grid, in ``grid.points`` order.
 
     BLAS runs single-threaded here, as in training: these products are small, and a BLAS
-    thread pool competing with other sessions on 2 cores was measured 2-5 times slower.
+    thread pool competing with other sessions on 2 cores is several times slower.
     """
     global _BLAS
     if _BLAS is None:

@@ -64,7 +64,7 @@ POLL_S = 1.0
 STALL_S = 3.0
 #: A view waiting this long shows the page's navigation (``view``'s ``waiting``), s. Not
 #: sooner: the sixty views of a crowd served within a couple of seconds would all draw it at
-#: once and be late (home p95 1.45 -> 2.34 s with 1 s, ``benchmarks/load.py``).
+#: once and be late (measured with ``benchmarks/load.py``: ``benchmarks/README.md``).
 NAVIGATION_AFTER_S = 3.0
 #: A page whose recent runs each took less CPU than this (s) skips the queue (fast lane).
 FAST_S = 0.25

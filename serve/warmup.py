@@ -116,7 +116,7 @@ def _thread_main(pages: Callable[[], Sequence[str]]) -> None:
     STATUS["done"] = True
     # What the warm-up made (imports, cached results, chart specs) lives as long as the
     # process: gc.freeze keeps it out of every later garbage collection, whose full passes
-    # over it otherwise stall the page views of a class (seen as 0.2 s pauses under load).
+    # over it otherwise stall the page views of a class under load.
     gc.collect()  # what is garbage now is freed, not frozen
     gc.freeze()
     LOG.info("Loss Lab warm-up: %s views in %.0f s", STATUS["views"], STATUS["seconds"])

@@ -5,7 +5,7 @@ A new worker re-runs its parent's ``__main__`` module before its first call (tha
 server ``__main__`` is the page script that ran last, so a worker would run a whole page.
 The workers call only importable ``core`` functions, so the fork server, whose children
 inherit this module's state, turns that step off before it forks any of them. It imports
-nothing else: a worker imports ``core`` itself (0.2 s, once), and the fork server stays
+nothing else: a worker imports ``core`` itself (once), and the fork server stays
 small while the workers are retired between lectures.
 """
 

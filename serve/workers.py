@@ -136,7 +136,7 @@ def _drop_pool(pool: ProcessPoolExecutor) -> None:
 
 def _retire_idle(pool: ProcessPoolExecutor) -> None:
     """Stop ``pool``'s workers once nothing has used them for :data:`IDLE_S` (their memory
-    goes back between lectures; a new pool starts in about 0.3 s)."""
+    goes back between lectures; a new pool starts in a fraction of a second)."""
     global _pool
     while True:
         time.sleep(IDLE_S / 4)

@@ -56,7 +56,7 @@ PALETTE: tuple[str, ...] = (
 FONT_SIZE = 16
 TITLE_SIZE = 20
 HEIGHT = 360
-#: Presenter mode: the smallest text on a chart (issue 11: at least 18 px on a projector).
+#: Presenter mode: the smallest text on a chart (at least 18 px, legible on a projector).
 PRESENT_FONT_SIZE = 20
 PRESENT_TITLE_SIZE = 26
 PRESENT_HEIGHT = 440
@@ -357,8 +357,8 @@ def cached_spec(
 ) -> Any:
     """Cache a chart builder as its styled Vega-Lite spec: the one way pages get a chart.
 
-    Building and validating an Altair chart costs 0.1-0.5 s per chart on a busy machine, more
-    than the numbers behind it; cached, a warm rerun only sends the stored dict. The builder
+    Building and validating an Altair chart often costs more than the numbers behind it;
+    cached, a warm rerun only sends the stored dict. The builder
     returns an unstyled chart; :func:`style` is applied here, once, in the sizes of the
     current mode (presenter mode is part of the cache key, see :func:`presenter_spec`).
     Arguments must be hashable (frozen choices) as for ``st.cache_data``. Use as

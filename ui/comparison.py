@@ -52,7 +52,7 @@ def load(key: Comparison) -> datasets.Dataset:
 
 #: Grid cells per axis: fine enough for a smooth boundary, small enough to draw quickly.
 RESOLUTION = 60
-#: Training precision for the boundary pictures (float32 is ~2x faster; the picture is the same).
+#: Training precision for the boundary pictures (float32 is faster; the picture is the same).
 DTYPE = "float32"
 #: A table made when it is asked for (see :func:`lazy_frames`).
 Table = Callable[[], pd.DataFrame]
@@ -61,9 +61,9 @@ Table = Callable[[], pd.DataFrame]
 # --------------------------------------------------------------------------- cached work
 # The trained runs, their panels and the player's frames are cached with st.cache_resource:
 # every session gets the same objects instead of an unpickled copy (st.cache_data pickles a
-# value when stored and unpickles it on every read: 0.07 s of a new view, half of a cached
-# home view's script). Nothing changes these values after they are made;
-# tests/app/test_shared_cache.py checks that pages leave them as trained.
+# value when stored and unpickles it on every read, a cost every cached view would pay again).
+# Nothing changes these values after they are made; tests/app/test_shared_cache.py checks
+# that pages leave them as trained.
 
 
 def boundary_key(
@@ -210,8 +210,8 @@ def surface_image(p: Panel) -> str:
     grid cell: each cell is its predicted class's colour over white at opacity
     :math:`0.1 + 0.5\,s` (:math:`s` the cell's strength, darker = more confident), a
     :data:`CELL_PX`-pixel square, row 0 at the top (largest :math:`x_2`). Cells no class is
-    predicted in (a diverged model) are left white. 3,600 rectangles cost the browser seconds
-    to draw on a projector laptop; one image costs nothing and looks the same."""
+    predicted in (a diverged model) are left white. A rectangle per cell is slow for a
+    browser to draw (a projector laptop's above all); one image is not, and looks the same."""
     rows, cols = p.surface.grid.shape
     label = np.asarray(p.surface.label).reshape(rows, cols)[::-1]
     alpha = (0.1 + 0.5 * np.asarray(p.surface.strength).reshape(rows, cols)[::-1])[..., None]

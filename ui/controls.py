@@ -8,8 +8,9 @@ bounded, so a hostile link cannot start unbounded work. Every widget declares it
 default, so the page default and the widget default must agree or a link showing the widget's
 own default would lose it. Bound selectboxes and multiselects have no ``format_func``: the URL
 holds the displayed option, and the option is the registry name (``?losses=hinge``). Lecture
-presets (``frame.presets``) set these keys in ``st.session_state``. The controls return
-*frozen* choices that are hashable and can key ``st.cache_data``.
+presets (``frame.presets``) set these keys in ``st.session_state``. The controls return the
+frozen choices of :mod:`core.experiment` (``DataChoice``, ``ModelChoice``): hashable, so they
+can key ``st.cache_data``.
 
 Usage::
 

@@ -1,4 +1,4 @@
-"""Playback: every loss panel on one epoch clock, in the browser (issue 12).
+"""Playback: every loss panel on one epoch clock, in the browser.
 
 How, and why this way
 ---------------------

@@ -282,10 +282,11 @@ def step_slider(label: str, steps: int, value: int, *, key: str) -> int:
 
 
 # --------------------------------------------------------------------------- charts
-# A scrub of the step slider must redraw in well under 0.5 s, and building Altair charts from
-# data frames costs ~0.1 s each (schema validation). So the big, step-independent part of each
-# chart (curves, heatmaps) is built once per config through charts.cached_spec; the small
-# descent-path layers for the chosen step are added to that spec as plain Vega-Lite dicts.
+# A scrub of the step slider must redraw within a warm rerun's target (benchmarks/README.md),
+# and building an Altair chart from a data frame is slow (schema validation). So the big,
+# step-independent part of each chart (curves, heatmaps) is built once per config through
+# charts.cached_spec; the small descent-path layers for the chosen step are added to that spec
+# as plain Vega-Lite dicts.
 
 SCALE = {"nice": False, "zero": False}
 

@@ -147,9 +147,9 @@ def within_budget(key: Comparison, n_rates: int, n_seeds: int) -> bool:
     """Whether the sweep stays within the one work budget (:func:`ui.controls.within_budget`).
 
     A sweep cell trains its losses in lockstep, but small models spend their time in
-    per-step overhead that grows with the number of models (measured: 0.41 s for one cell of
-    5 linear losses x 500 epochs on 3,500 points, i.e. ~0.16 ms per model-step, about
-    ``core.cost.STEP_OVERHEAD``), so every model counts as its own group of steps.
+    per-step overhead that grows with the number of models (about
+    ``core.cost.STEP_OVERHEAD`` per model-step: ``benchmarks/README.md``), so every model
+    counts as its own group of steps.
     """
     runs = len(key.losses) * int(n_rates) * int(n_seeds)
     return controls.within_budget(load(key), key.model, runs, runs)

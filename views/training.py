@@ -23,7 +23,7 @@ from serve import workers
 from ui import charts, identity, wording
 from ui.comparison import load
 
-#: Training precision for the curves (float32 is ~2x faster; the curves look the same).
+#: Training precision for the curves (float32 is faster; the curves look the same).
 DTYPE = "float32"
 HEIGHT = 300
 

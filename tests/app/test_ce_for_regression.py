@@ -17,7 +17,7 @@ def metrics(at) -> dict[str, str]:
 
 
 def takeaway(at) -> str:
-    # One takeaway per tab now (figure first, issue 11): the page's sentences, joined.
+    # One takeaway per tab (under its figure): the page's sentences, joined.
     return " ".join(i.value for i in at.info)
 
 
@@ -89,7 +89,7 @@ def test_presets(app):
     assert metrics(at)["MSE loss Σ(z − G)²"] == "30000.0000"
     at.button[labels.index("Learning rate 20: MSE diverges, CE does not")].click().run()
     # Divergence and a zero sum are the presets' lessons: said in a caption and in the takeaway,
-    # not as yellow warnings (which read as faults of the page in a lecture; issue 11).
+    # not as yellow warnings (which read as faults of the page in a lecture).
     assert any("diverged at epoch" in c.value for c in at.caption)
     assert "diverged" in takeaway(at)
     at.button[labels.index("Dividing by the sum: a zero sum")].click().run()
@@ -130,7 +130,7 @@ def test_url_values_at_the_range_ends_are_kept(app):
 
 
 def test_every_slider_at_its_maximum_renders(app):
-    # Epochs past 2,500 used to raise Altair's MaxRowsError (issue 11): the history is thinned.
+    # Epochs past 2,500 would raise Altair's MaxRowsError if the history were not thinned.
     at = app(PAGE, {"epochs": "3000", "noise": "2", "span": "50", "seed": "999", "lr": "50"})
     assert not at.exception and not at.error
     assert at.slider(key="epochs").value == 3000

@@ -309,7 +309,7 @@ def test_preset_sets_the_lecture_moment(app):
     assert at.multiselect(key="losses").value == ["cross_entropy", "hinge", "multi_margin"]
     assert at.select_slider(key="epoch").value == 200
     assert len(table(at)) == 3
-    # issue 11: the label's claim is what the table and the takeaway show
+    # the label's claim is what the table and the takeaway show
     idle = table(at)["zero-gradient points"]
     assert idle[TITLES["cross_entropy"]] == 0
     for n in ("hinge", "multi_margin"):

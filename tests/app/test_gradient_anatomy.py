@@ -112,7 +112,7 @@ def test_sigmoid_controls(app):
     assert metrics(at)["CE dC/dw"] == f"{2 * a:.4f}"
     at.radio(key="axis").set_value("a").run()
     assert not at.exception
-    # Loss and gradient are two charts side by side (they stack on a phone; issue 11).
+    # Loss and gradient are two charts side by side (they stack on a phone).
     assert len(charts(at)) == 2
 
 

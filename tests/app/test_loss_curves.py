@@ -143,7 +143,7 @@ def test_compare_at_slider(app):
     at = app(PAGE, {"cls": ["cross_entropy"]})
     at.slider(key="at").set_value(0.5).run()
     _, g = curves.value_and_grad_at("classification", "cross_entropy", -0.5)
-    # Margin ±0.5 (p_t = 0.38 / 0.62) is not "confident": the old text said so (issue 10).
+    # Margin ±0.5 (p_t = 0.38 / 0.62) is not "confident": the sentence must not call it so.
     assert "margin -0.5 (wrong) vs 0.5 (right)" in infos(at)[0]
     assert g3(g) in infos(at)[0]
 

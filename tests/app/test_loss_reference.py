@@ -37,7 +37,7 @@ def test_hyperparameters_show_defaults_and_intervals(app):
 
 
 def test_survey_table_covers_every_named_loss(app):
-    # The survey was called "article 004" on screen; issue 10 asks for its subject instead.
+    # The survey is named on screen by its subject, not by its file's number.
     at = app(PAGE)
     article = at.table[0].value.reset_index()
     apis = " ".join(article[ref.SURVEY_API])

@@ -142,7 +142,7 @@ def test_target_slider_moves_the_reach_column_and_the_takeaway(app):
         assert float(m.group(1)) == pytest.approx(med[MSE])
         ratio = med[MSE] / med[CE]
         factor = ratio if ratio >= 1 else 1 / ratio
-        if factor < 1.05:  # issue 10: a tie is said in words, never "1.0× later"
+        if factor < 1.05:  # a tie is said in words, never "1.0× later"
             assert "1.0×" not in text and ("same median epoch" in text or "about as" in text)
         else:
             assert f"{factor:.1f}×" in text

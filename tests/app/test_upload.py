@@ -24,7 +24,7 @@ def _rows(n: int, line) -> bytes:
     return ("\n".join(line(i) for i in range(n)) + "\n").encode()
 
 
-# The bad-file cases of issue 14 and the message each must give on the page.
+# Bad files a user may upload, and the message each must give on the page.
 BAD = {
     "empty file": (b"", "The file is empty"),
     "header only": (b"a,b,species\n", "no data rows"),

@@ -1,4 +1,4 @@
-"""Every computed sentence of the comparison pages agrees with its numbers (issue 10).
+"""Every computed sentence of the comparison pages agrees with its numbers.
 
 Property-based tests (hypothesis) for each generator: comparative words (best/worst,
 later/sooner, more/fewer, holds up best/worst, larger) agree with the numbers they summarise;

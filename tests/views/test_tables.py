@@ -1,4 +1,4 @@
-"""Tables on the comparison pages never show ``None`` (issue 11): a missing count reads "never",
+"""Tables on the comparison pages never show ``None``: a missing count reads "never",
 an undefined or diverged score "—", and the scores behind them stay numbers. In the browser a
 missing cell is drawn as ``ui.frame.table``'s placeholder (a dash) whatever the Styler says, so
 a count that never happened is written out as text ("never")."""

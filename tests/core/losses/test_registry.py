@@ -41,7 +41,7 @@ def test_source_shown_on_the_reference_page_is_the_function_alone(loss):
     assert source.startswith(f"def {loss.name}(")
     assert "register(" not in source
     assert loss.formula_latex not in source  # the metadata sits below, not in the function
-    assert len(source.splitlines()) <= 40  # Huber: 7 (was 56 with its metadata)
+    assert len(source.splitlines()) <= 40  # the formula and its gradient only (Huber: 7)
 
 
 def test_every_loss_has_its_equivalence_note_and_no_note_is_orphaned():
