@@ -501,14 +501,18 @@ def runs_fixture() -> dict[str, Any]:
 # ----------------------------------------------------------------------------- files
 
 
+#: Every fixture file and the function that builds its payload.
+BUILDERS = {
+    "losses.json": loss_fixture,
+    "rng.json": rng_fixture,
+    "training.json": training_fixture,
+    "runs.json": runs_fixture,
+}
+
+
 def build() -> dict[str, dict[str, Any]]:
     """Every fixture file's payload, by file name."""
-    return {
-        "losses.json": loss_fixture(),
-        "rng.json": rng_fixture(),
-        "training.json": training_fixture(),
-        "runs.json": runs_fixture(),
-    }
+    return {name: builder() for name, builder in BUILDERS.items()}
 
 
 def main() -> None:
