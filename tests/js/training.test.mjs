@@ -111,6 +111,20 @@ describe("the loop's contracts", () => {
     assert.throws(() => new Lockstep(blobs, [cfg], { theta0: new Float64Array(3) }), /theta0 must have 54 numbers/);
   });
 
+  it("decisionFunction gives the outputs the history scored", () => {
+    const run = new Lockstep(blobs, names.map((loss) => ({ ...base, loss })));
+    while (run.epoch() > 0);
+    run.results().forEach((res, j) => {
+      const out = run.decisionFunction(j, blobs.X_test, blobs.nTest);
+      let correct = 0;
+      for (let r = 0; r < blobs.nTest; r++) {
+        const row = Array.from(out.subarray(3 * r, 3 * r + 3));
+        if (row.indexOf(Math.max(...row)) === blobs.y_test[r]) correct++;
+      }
+      assert.equal(correct / blobs.nTest, res.history.test_accuracy[res.epochsRun - 1], names[j]);
+    });
+  });
+
   it("stops a config at its own epochs, the others go on", () => {
     const run = new Lockstep(blobs, [{ ...base, loss: "mse", epochs: 2 }, { ...base, loss: "gce", epochs: 4 }]);
     assert.equal(run.epoch(), 2);
@@ -128,6 +142,9 @@ describe("the loop's contracts", () => {
     assert.throws(() => trainConfig({ batch_size: 0 }), /batch_size must be null/);
     assert.throws(() => trainConfig({ seed: -1 }), /seed must be an integer/);
     assert.throws(() => trainConfig({ hidden: [0] }), /hidden must be/);
+    assert.throws(() => trainConfig({ dtype: "float32" }), /dtype must be "float64"/);
+    assert.throws(() => trainConfig({ batchSize: 8 }), /unknown config field\(s\) batchSize/);
+    assert.equal(trainConfig({ dtype: "float64", snapshot_epochs: [0, 5] }).epochs, 300);
     assert.throws(() => new Lockstep(blobs, [{ ...base, loss: "mse" }, { ...base, loss: "mse", seed: 9 }]), /must share/);
     assert.throws(() => new Lockstep(blobs, [{ ...base, loss: "huber" }]), /unknown classification loss huber/);
     assert.throws(() => new Lockstep(blobs, [{ ...base, loss: "hinge", loss_params: { margin: -1 } }]), /margin must be in/);

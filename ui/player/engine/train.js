@@ -40,6 +40,21 @@ const MAX_WIDTH = 4096;
 const MAX_LAYERS = 16;
 
 const isInt = (x) => Number.isInteger(x);
+/** core's TrainConfig fields; snapshot_epochs is accepted and ignored (the page draws live). */
+const CONFIG_FIELDS = [
+  "loss",
+  "loss_params",
+  "hidden",
+  "activation",
+  "optimizer",
+  "lr",
+  "epochs",
+  "batch_size",
+  "l2",
+  "seed",
+  "dtype",
+  "snapshot_epochs",
+];
 
 /**
  * A dataset with typed arrays, from core's Dataset fields (nested arrays as JSON gives them,
@@ -102,12 +117,18 @@ export function dataset(d) {
 
 /**
  * A training config with core's defaults and checks (core's TrainConfig); throws an Error
- * naming the field and what is allowed.
+ * naming the field and what is allowed. dtype may only be "float64": the engine has no
+ * float32 mode, so a page that trains in float32 on the server shows other numbers live.
  * @param {object} c
  * @returns {{loss: string, loss_params: object, hidden: number[], activation: string, optimizer: string,
  *   lr: number, epochs: number, batch_size: number|null, l2: number, seed: number}}
  */
 export function trainConfig(c) {
+  const unknown = Object.keys(c).filter((k) => !CONFIG_FIELDS.includes(k));
+  if (unknown.length) throw new Error(`unknown config field(s) ${unknown}; allowed: ${CONFIG_FIELDS}`);
+  if (c.dtype !== undefined && c.dtype !== "float64") {
+    throw new Error(`dtype must be "float64" (the engine computes in JS numbers), got ${c.dtype}`);
+  }
   const cfg = {
     loss: "cross_entropy",
     loss_params: {},
@@ -345,6 +366,21 @@ export class Lockstep {
       if (epoch === m.cfg.epochs) m.active = false;
     }
     return this.active;
+  }
+
+  /**
+   * Raw outputs (logits or predictions) of config j's current weights on n rows of X (n x
+   * n_features, row-major), as core's MLP.decision_function: a view into a buffer kept per n,
+   * overwritten by the next call with the same n (copy it to keep it).
+   * @param {number} j
+   * @param {Float64Array} X
+   * @param {number} n
+   * @returns {Float64Array} n x n_outputs
+   */
+  decisionFunction(j, X, n) {
+    this.surfaces ??= new Map();
+    if (!this.surfaces.has(n)) this.surfaces.set(n, workspace(this.layout, n));
+    return forward(this.layout, this.models[j].theta, X, n, this.activation, this.surfaces.get(n));
   }
 
   /**
