@@ -26,8 +26,8 @@ Files (compact JSON; a non-finite number is written as the string ``"inf"``, ``"
 ``training.json``
     Small data and, for every optimiser x {full batch, mini-batch} x {linear, MLP tanh, MLP
     relu} x {L2 0, L2 > 0} (and the sigmoid and identity activations once), every loss
-    trained in lockstep for 3 epochs: the weights after epoch 1 and the 3-epoch history;
-    runs that diverge.
+    trained in lockstep for 3 epochs: the initial weights, the weights after epoch 1 and the
+    3-epoch history; runs that diverge.
 ``runs.json``
     Whole runs on the default view of Decision boundaries (spirals, MLP 32x32 tanh, 150
     epochs, full batch): every classification loss under Adam (0.01, the default), momentum
@@ -410,11 +410,12 @@ def training_fixture() -> dict[str, Any]:
             "l2": s["l2"],
             "seed": s.get("seed", 0),
         }
-        results = _group(ds, training, names[ds.task], snapshot_epochs=(1,))
+        results = _group(ds, training, names[ds.task], snapshot_epochs=(0, 1))
         cases.append(
             {
                 "dataset": s["dataset"],
                 "training": training,
+                "initial_theta": _theta(results[0].snapshots[0]),
                 "runs": [_run_record(r, snapshot=1) for r in results],
             }
         )

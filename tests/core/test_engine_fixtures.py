@@ -107,6 +107,7 @@ def check_training(old: dict, new: dict) -> None:
     assert len(old["cases"]) == len(new["cases"])
     for i, (a, b) in enumerate(zip(old["cases"], new["cases"], strict=True)):
         assert (a["dataset"], a["training"]) == (b["dataset"], b["training"]), f"case {i}"
+        assert a["initial_theta"] == b["initial_theta"], f"case {i}: initial weights"
         assert len(a["runs"]) == len(b["runs"]), f"case {i}: losses differ"
         for ra, rb in zip(a["runs"], b["runs"], strict=True):
             where = f"case {i} {rb['loss']}"

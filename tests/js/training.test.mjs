@@ -23,7 +23,10 @@ const describeCase = (c) => {
 describe("one epoch, then three, of every loss", () => {
   for (const c of fx.cases) {
     it(describeCase(c), () => {
-      const run = new Lockstep(data[c.dataset], configs(c));
+      const cfgs = configs(c);
+      const sizes = layerSizes(data[c.dataset], trainConfig(cfgs[0]));
+      assert.deepEqual(Array.from(initParams(sizes, c.training.activation, c.training.seed)), c.initial_theta);
+      const run = new Lockstep(data[c.dataset], cfgs, { theta0: Float64Array.from(c.initial_theta) });
       run.epoch();
       const afterOne = run.models.map((m) => Float64Array.from(m.theta));
       while (run.epoch() > 0);
