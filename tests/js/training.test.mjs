@@ -152,7 +152,11 @@ describe("the loop's contracts", () => {
     assert.throws(() => new Lockstep(blobs, [{ ...base, loss: "huber" }]), /unknown classification loss huber/);
     assert.throws(() => new Lockstep(blobs, [{ ...base, loss: "hinge", loss_params: { margin: -1 } }]), /margin must be in/);
     const bad = { ...fx.datasets.blobs3, y_train: fx.datasets.blobs3.y_train.map((y) => y + 1) };
-    assert.throws(() => dataset(bad), /labels must be in 0..2/);
+    assert.throws(() => dataset(bad), /y_train must be integers in 0..2, got 3/);
+    assert.throws(() => dataset({ ...fx.datasets.blobs3, y_test: [0.5] }), /y_test must be integers in 0..2, got 0.5/);
+    assert.throws(() => dataset({ ...fx.datasets.blobs3, X_test: [[0, NaN]] }), /X_test must be finite numbers/);
+    assert.throws(() => dataset({ ...fx.datasets.blobs3, n_classes: 1 }), /n_classes must be an integer >= 2/);
+    assert.throws(() => dataset({ ...fx.datasets.blobs3, y_test: [0, 1] }), /one label or target row per row/);
     const negative = { ...fx.datasets.linear1d, y_train: fx.datasets.linear1d.y_train.map((y) => -y) };
     assert.throws(() => new Lockstep(dataset(negative), [{ ...base, loss: "msle" }]), /msle: y_true must be >= 0/);
   });

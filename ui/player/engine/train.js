@@ -56,49 +56,59 @@ const CONFIG_FIELDS = [
   "snapshot_epochs",
 ];
 
+/** Rows of numbers (nested arrays, or a flat typed array) as one finite Float64Array. */
+function finiteMatrix(x, name) {
+  const out = ArrayBuffer.isView(x) ? Float64Array.from(x) : Float64Array.from(x.flat());
+  if (!out.every(Number.isFinite)) throw new Error(`${name} must be finite numbers`);
+  return out;
+}
+
+/** Class labels as Int32Array, each an integer in 0..K-1. */
+function labels(y, K, name) {
+  for (const t of y) {
+    if (!(Number.isInteger(t) && t >= 0 && t < K)) throw new Error(`${name} must be integers in 0..${K - 1}, got ${t}`);
+  }
+  return Int32Array.from(y);
+}
+
 /**
- * A dataset with typed arrays, from core's Dataset fields (nested arrays as JSON gives them,
- * or typed arrays already flat). X rows are flattened row-major; labels become Int32Array.
- * @param {{task: string, n_classes?: number, X_train: any, y_train: any, X_test: any, y_test: any}} d
- * @returns {{task: string, nFeatures: number, nOutputs: number, nClasses: number, nTrain: number, nTest: number,
- *   X_train: Float64Array, y_train: Int32Array|Float64Array, X_test: Float64Array, y_test: Int32Array|Float64Array,
- *   squeeze: boolean}}
+ * A dataset with typed arrays, from core's Dataset fields: X_train/X_test as rows (nested
+ * arrays, as JSON gives them, or flat typed arrays with n_features), labels with n_classes
+ * (classification), targets (n,) or (n, d) (regression). Throws an Error naming the field.
+ * @param {{task: string, n_classes?: number, n_features?: number, n_outputs?: number,
+ *   X_train: any, y_train: any, X_test: any, y_test: any}} d
+ * @returns {{task: string, nFeatures: number, nOutputs: number, nClasses: number, nTrain: number,
+ *   nTest: number, X_train: Float64Array, y_train: Int32Array|Float64Array, X_test: Float64Array,
+ *   y_test: Int32Array|Float64Array}}
  */
 export function dataset(d) {
   if (d.task !== "classification" && d.task !== "regression") {
     throw new Error(`task must be "classification" or "regression", got ${d.task}`);
   }
   const classification = d.task === "classification";
-  const rows = (X) => (ArrayBuffer.isView(X) ? null : X.length);
-  const nFeatures = d.n_features ?? (Array.isArray(d.X_train[0]) ? d.X_train[0].length : null);
-  if (!isInt(nFeatures) || nFeatures < 1) throw new Error("n_features must be given for flat X arrays");
-  const flat = (X) => (ArrayBuffer.isView(X) ? Float64Array.from(X) : Float64Array.from(X.flat()));
-  const X_train = flat(d.X_train), X_test = flat(d.X_test);
-  const nTrain = rows(d.X_train) ?? X_train.length / nFeatures;
-  const nTest = rows(d.X_test) ?? X_test.length / nFeatures;
-  let nOutputs, y_train, y_test, squeeze = false;
+  const nFeatures = d.n_features ?? (Array.isArray(d.X_train[0]) ? d.X_train[0].length : undefined);
+  if (!(isInt(nFeatures) && nFeatures >= 1)) throw new Error("n_features must be given with flat X arrays");
+  const X_train = finiteMatrix(d.X_train, "X_train"), X_test = finiteMatrix(d.X_test, "X_test");
+  const nTrain = X_train.length / nFeatures, nTest = X_test.length / nFeatures;
+  if (!(isInt(nTrain) && isInt(nTest) && nTrain >= 1 && nTest >= 1)) {
+    throw new Error(`X_train and X_test must be non-empty rows of ${nFeatures} features`);
+  }
+  let nOutputs, y_train, y_test;
   if (classification) {
-    y_train = Int32Array.from(d.y_train);
-    y_test = Int32Array.from(d.y_test);
     nOutputs = d.n_classes;
-    for (const y of [y_train, y_test]) {
-      for (const t of y) {
-        if (t < 0 || t >= nOutputs) throw new Error(`labels must be in 0..${nOutputs - 1}, got ${t}`);
-      }
-    }
+    if (!(isInt(nOutputs) && nOutputs >= 2)) throw new Error(`n_classes must be an integer >= 2, got ${nOutputs}`);
+    y_train = labels(d.y_train, nOutputs, "y_train");
+    y_test = labels(d.y_test, nOutputs, "y_test");
   } else {
-    const nested = !ArrayBuffer.isView(d.y_train) && Array.isArray(d.y_train[0]);
-    nOutputs = d.n_outputs ?? (nested ? d.y_train[0].length : 1);
-    squeeze = !nested && nOutputs === 1;
-    y_train = ArrayBuffer.isView(d.y_train) ? Float64Array.from(d.y_train) : Float64Array.from(d.y_train.flat());
-    y_test = ArrayBuffer.isView(d.y_test) ? Float64Array.from(d.y_test) : Float64Array.from(d.y_test.flat());
+    const rows = !ArrayBuffer.isView(d.y_train) && Array.isArray(d.y_train[0]);
+    nOutputs = d.n_outputs ?? (rows ? d.y_train[0].length : 1);
+    if (!(isInt(nOutputs) && nOutputs >= 1)) throw new Error(`n_outputs must be an integer >= 1, got ${nOutputs}`);
+    y_train = finiteMatrix(d.y_train, "y_train");
+    y_test = finiteMatrix(d.y_test, "y_test");
   }
-  if (!isInt(nOutputs) || nOutputs < (classification ? 2 : 1)) {
-    throw new Error(`${classification ? "n_classes must be >= 2" : "n_outputs must be >= 1"}, got ${nOutputs}`);
-  }
-  if (!isInt(nTrain) || !isInt(nTest) || nTrain < 1 || nTest < 1) throw new Error("X_train and X_test need whole rows");
-  if (y_train.length !== nTrain * (classification ? 1 : nOutputs) || y_test.length !== nTest * (classification ? 1 : nOutputs)) {
-    throw new Error("y_train / y_test must have one entry per row of X_train / X_test");
+  const perRow = classification ? 1 : nOutputs;
+  if (y_train.length !== nTrain * perRow || y_test.length !== nTest * perRow) {
+    throw new Error("y_train and y_test must have one label or target row per row of X_train and X_test");
   }
   return {
     task: d.task,
@@ -111,7 +121,6 @@ export function dataset(d) {
     y_train,
     X_test,
     y_test,
-    squeeze,
   };
 }
 
