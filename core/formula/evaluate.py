@@ -62,6 +62,7 @@ NUMPY_OPS: dict[str, Callable[..., Any]] = {
     "min": np.minimum,
     "sign": np.sign,
     "heaviside": lambda x: np.heaviside(x, 0.5),
+    "expm1": np.expm1,
 }
 
 

@@ -101,6 +101,8 @@ def _tex(node: Node) -> tuple[str, int]:
         return f"{_at(args[0], _ATOM)}^{{{_tex(args[1])[0]}}}", _POWER
     if op == "exp":
         return f"e^{{{_tex(args[0])[0]}}}", _POWER
+    if op == "expm1":
+        return f"e^{{{_tex(args[0])[0]}}} - 1", _SUM
     if op == "sqrt":
         return rf"\sqrt{{{_tex(args[0])[0]}}}", _ATOM
     if op == "abs":

@@ -216,21 +216,29 @@ def _finite(var: str, x: Array, slices: list[dict[str, Any]]) -> Verdict:
     problems = []
     for dtype in ("float64", "float32"):
         for sl in slices:
-            v = sl[dtype]["values"]
+            v, g = sl[dtype]["values"], sl[dtype]["grads"]
             where = f" at y = {fmt(sl['y'])}" if sl["y"] is not None else ""
             nan, inf = np.isnan(v), np.isinf(v)
+            bad_grad = np.isfinite(v) & ~np.isfinite(g)
             if nan.any():
                 problems.append(f"NaN in {dtype}{where} for {_spans(var, x, nan)}")
             if inf.any():
                 problems.append(f"infinite in {dtype}{where} for {_spans(var, x, inf)}")
+            if bad_grad.any():
+                problems.append(
+                    f"its gradient is not finite in {dtype}{where} for "
+                    f"{_spans(var, x, bad_grad)}, where the loss is"
+                )
     if not problems:
         return Verdict(
             "finite",
             True,
-            f"Finite on the whole grid ({var} from {fmt(-X_MAX)} to {fmt(X_MAX)}) in float64 "
-            "and float32.",
+            f"Finite with its gradient on the whole grid ({var} from {fmt(-X_MAX)} to "
+            f"{fmt(X_MAX)}) in float64 and float32.",
         )
-    return Verdict("finite", False, "Not finite everywhere: " + "; ".join(problems) + ".")
+    return Verdict(
+        "finite", False, "Not finite everywhere on the grid: " + "; ".join(problems) + "."
+    )
 
 
 def _overflow(formula: Formula, var: str, x: Array, slices: list[dict[str, Any]]) -> Verdict:
@@ -488,7 +496,7 @@ def _gradient_bound(var: str, x: Array, slices: list[dict[str, Any]]) -> Verdict
     for sl in slices:
         v = sl["float64"]["values"]
         g = np.where(np.isfinite(v), np.abs(sl["float64"]["grads"]), np.nan)
-        partial |= not np.isfinite(v).all()
+        partial |= not np.isfinite(g).all()
         hit = np.flatnonzero(np.isinf(g))
         if hit.size:
             return Verdict(
@@ -526,9 +534,9 @@ def _gradient_bound(var: str, x: Array, slices: list[dict[str, Any]]) -> Verdict
         return Verdict(
             "bounded_gradient",
             None,
-            f"Gradient not decided: the loss is not finite on the whole grid (next to where "
-            f"it is not, the gradient may grow without bound); where it is finite, {symbol} "
-            f"is at most {fmt(top)} (at {_where(var, *top_at)}).",
+            f"Gradient not decided: it is not finite on the whole grid (next to where it is "
+            f"not, it may grow without bound); where it is finite, {symbol} is at most "
+            f"{fmt(top)} (at {_where(var, *top_at)}).",
             data,
         )
     return Verdict(
@@ -641,27 +649,32 @@ def _calibrated(formula: Formula, slices: list[dict[str, Any]], convex: Verdict)
 
 
 def _finite_differences(var: str, slices: list[dict[str, Any]], kinks: Verdict) -> Verdict:
+    """Central differences with steps h and h/2, extrapolated (Richardson); a point counts
+    as a disagreement only when the symbolic gradient is further from the extrapolation than
+    the two differences are from each other (plus a relative 1e-6)."""
     near = [k["at"] for k in kinks.data.get("kinks", [])]
     checked, skipped, worst, bad = 0, 0, 0.0, []
     for sl in slices:
         curve = sl["curve"]
         for x0 in FD_POINTS:
-            h = 1e-5 * max(1.0, abs(x0))
-            if any(abs(x0 - k) <= 4 * h for k in near):
+            h = 1e-4 * max(1.0, abs(x0))
+            if any(abs(x0 - k) <= 2 * h for k in near):
                 skipped += 1
                 continue
-            values, grads = curve(np.array([x0 - h, x0, x0 + h]))
-            if not np.all(np.isfinite(values)) or not np.isfinite(grads[1]):
+            steps = np.array([-h, -h / 2, 0.0, h / 2, h])
+            values, grads = curve(x0 + steps)
+            if not np.all(np.isfinite(values)) or not np.isfinite(grads[2]):
                 skipped += 1
                 continue
-            fd = (values[2] - values[0]) / (2 * h)
-            noise = 1e-15 * np.max(np.abs(values)) / h
-            err = abs(grads[1] - fd)
-            tol = 1e-5 * (1.0 + abs(grads[1])) + 10 * noise
+            coarse = (values[4] - values[0]) / (2 * h)
+            fine = (values[3] - values[1]) / h
+            richardson = (4 * fine - coarse) / 3
+            spread = abs(fine - coarse) + 1e-15 * float(np.max(np.abs(values))) / h
+            err = abs(grads[2] - richardson)
             checked += 1
-            worst = max(worst, float(err / (1.0 + abs(grads[1]))))
-            if err > tol:
-                bad.append((float(x0), sl["y"], float(grads[1]), float(fd)))
+            worst = max(worst, float(err / (1.0 + abs(grads[2]))))
+            if err > 1e-6 * (1.0 + abs(grads[2])) + spread:
+                bad.append((float(x0), sl["y"], float(grads[2]), float(richardson)))
     data = {"checked": checked, "skipped": skipped, "worst": worst, "disagree": bad}
     skip = f"; {skipped} skipped (next to a kink or not finite)" if skipped else ""
     if bad:

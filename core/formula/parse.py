@@ -223,6 +223,28 @@ def _check_characters(text: str) -> None:
         )
 
 
+#: a number written straight against a name: 2m, 1e5x (Python warns, then refuses it); an
+#: imaginary literal (1j) is left for the walk to refuse as a complex number
+_NUMBER_THEN_NAME = re.compile(
+    r"(?<![A-Za-z_\d.])(?>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
+    r"(?=[A-Za-z_])(?![jJ](?![A-Za-z_\d]))"
+)
+
+
+def _check_tokens(text: str) -> None:
+    """Refusals found before Python's parser reads the text, which would warn about them: a
+    backslash (an escape in a string), a number written against a name."""
+    if "\\" in text:
+        i = text.index("\\") + 1
+        raise FormulaError(f"\\ is not allowed (at character {i})", i)
+    match = _NUMBER_THEN_NAME.search(text)
+    if match:
+        i = match.end() + 1
+        raise FormulaError(
+            f"not a formula: write * for products (2*m, not 2m) (at character {i})", i
+        )
+
+
 # --------------------------------------------------------------------------- the walk
 
 _BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow"}
@@ -261,6 +283,12 @@ _REFUSED_NODES = {
 }
 
 
+def _family(op: ast.operator) -> str:
+    return {ast.Add: "sum", ast.Sub: "sum", ast.Mult: "product", ast.Div: "product"}.get(
+        type(op), type(op).__name__
+    )
+
+
 class _Walker:
     def __init__(self, source: str, lead: int, params: dict[str, ParamSpec]) -> None:
         self.source = source  # the text without leading spaces, which Python refuses
@@ -292,7 +320,10 @@ class _Walker:
             op = _BINOPS.get(type(node.op))
             if op is None:
                 raise self.refuse(_REFUSED_BINOPS.get(type(node.op), "operator not allowed"), node)
-            left = self.visit(node.left, level + 1)
+            # a chain a + b - c + ... (or a * b / c ...) is one level, however long: Python
+            # nests it to the left, a reader sees a flat sum
+            chain = isinstance(node.left, ast.BinOp) and _family(node.left.op) == _family(node.op)
+            left = self.visit(node.left, level if chain else level + 1)
             right = self.visit(node.right, level + 1)
             if op == "pow":
                 self.check_exponent(node.right, right, left)
@@ -502,6 +533,7 @@ def parse(text: Any, params: Mapping[str, Any] | None = None, task: str | None =
             f"a formula has at most {MAX_CHARS} characters; this one has {len(text)}"
         )
     _check_characters(text)
+    _check_tokens(text)
     if not text.strip():
         raise FormulaError("the formula is empty: write a loss in m, p or r")
     if task is not None and task not in TASK_VARIABLES:

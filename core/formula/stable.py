@@ -16,6 +16,8 @@ written                                        computed as             why
 ``log(p)``                                     ``log_p``               ``p`` underflows to 0
 ``1 - p``                                      ``one_minus_p``         ``1 - p`` cancels
 ``log1p(-p)``                                  ``log(one_minus_p)``    ``p`` rounds to 1
+``exp(x) - 1``, ``1 - exp(x)``                 ``expm1(x)``, ``-...``  cancels for small ``x``
+``1 - p**x``                                   ``-expm1(x*log_p)``     cancels for ``p`` near 1
 =============================================  ======================  =========================
 
 ``1 + exp(x)`` may be written either way round. ``log_p`` is :math:`\log p_t` from
@@ -84,6 +86,8 @@ _REASONS = {
     "log_exp": "log(exp(x)) is x, and exp({x}) overflows for large {x}",
     "log_p": "log p from the logits, finite where p underflows to 0",
     "one_minus_p": "1 - p from log p, which keeps its digits where p is close to 1",
+    "expm1": "the same function, without the cancellation of exp({x}) against 1 for small {x}",
+    "one_minus_power": "1 - p**{x} from log p, which keeps its digits where p is close to 1",
 }
 
 
@@ -120,6 +124,14 @@ def _rule(node: Apply) -> tuple[Node, str, str] | None:
             return Apply("sigmoid", (_neg(b.args[0]),)), "sigmoid_rest", canonical(b.args[0])
         if b == Var("p"):
             return Var("one_minus_p"), "one_minus_p", "p"
+        if _is(b, "exp"):
+            return _neg(Apply("expm1", b.args)), "expm1", canonical(b.args[0])
+        if _is(b, "pow") and b.args[0] == Var("p"):
+            x = b.args[1]
+            scaled = Apply("mul", (x, Var("log_p")))
+            return _neg(Apply("expm1", (scaled,))), "one_minus_power", canonical(x)
+    if op == "sub" and args[1] == ONE and _is(args[0], "exp"):
+        return Apply("expm1", args[0].args), "expm1", canonical(args[0].args[0])
     return None
 
 

@@ -43,7 +43,7 @@ import sympy as sp
 from core.formula.evaluate import compile_tree
 from core.formula.latex import latex
 from core.formula.parse import FormulaError, ParamSpec, Parsed
-from core.formula.stable import one_minus_p
+from core.formula.stable import one_minus_p, stabilise
 from core.formula.tree import Apply, Node, Num, Param, Var, canonical
 
 __all__ = [
@@ -100,6 +100,7 @@ FUNCTIONS: dict[str, type[_Function]] = {
         "logsigmoid",
         "sign",
         "heaviside",
+        "expm1",
         "max",
         "min",
     )
@@ -120,6 +121,7 @@ def _extreme(sign: int) -> Any:
 
 _DERIVATIVES: dict[str, Any] = {
     "exp": lambda x, i: F["exp"](x),
+    "expm1": lambda x, i: F["exp"](x),
     "log": lambda x, i: 1 / x,
     "log1p": lambda x, i: 1 / (1 + x),
     "sqrt": lambda x, i: 1 / (2 * F["sqrt"](x)),
@@ -225,10 +227,11 @@ _SYMPY_OWN = {sp.Abs: "abs", sp.sign: "sign"}
 
 
 def to_tree(expr: sp.Expr, params: tuple[ParamSpec, ...]) -> Node:
-    """A SymPy expression read back into a tree through the fixed table.
+    r"""A SymPy expression read back into a tree through the fixed table.
 
     ``p`` is read as the variable ``p``, ``exp(s)`` as ``p`` and ``s`` as ``log_p``; nested
-    binary ``max``/``min`` stay binary. Raises :class:`FormulaError` for anything outside
+    binary ``max``/``min`` stay binary; the stable rewrites apply (``log(p)`` is ``log_p``,
+    :math:`c - c\,p` is :math:`c\,(1 - p)`). Raises :class:`FormulaError` for anything outside
     the table (infinities, NaN, functions the table lacks) or a tree larger than
     :data:`MAX_DERIVATIVE_NODES`.
     """
@@ -248,7 +251,7 @@ def to_tree(expr: sp.Expr, params: tuple[ParamSpec, ...]) -> Node:
             value = float(x) if x.is_finite else math.inf
             if not math.isfinite(value):
                 raise FormulaError(
-                    "the formula is infinite or undefined (does it divide by 0 or take log(0)?)"
+                    "the formula is not finite (does it divide by 0 or take log(0)?)"
                 )
             return Num(value)
         if isinstance(x, sp.Symbol):
@@ -300,7 +303,8 @@ def to_tree(expr: sp.Expr, params: tuple[ParamSpec, ...]) -> Node:
             out = Apply("div", (out, den[0] if len(den) == 1 else Apply("mul", tuple(den))))
         return Apply("neg", (out,)) if coeff.is_negative else out
 
-    return one_minus_p(read(expr))
+    tree, _ = stabilise(one_minus_p(read(expr)))  # e.g. log(exp(s)) = log p is log_p
+    return tree
 
 
 # --------------------------------------------------------------------------- derivation
@@ -329,15 +333,13 @@ def _infinite(expr: sp.Expr) -> bool:
 def derive(parsed: Parsed, stable: Node) -> Derivation:
     """The derivative of a checked formula (its ``stable`` form) with ``sympy.diff``.
 
-    Raises :class:`FormulaError` when the formula is infinite or undefined as a whole or its
+    Raises :class:`FormulaError` when the formula is not finite as a whole or its
     derivative falls outside the table.
     """
     params = parsed.params
     expr = to_sympy(fold(stable), params)
     if _infinite(expr):
-        raise FormulaError(
-            "the formula is infinite or undefined (does it divide by 0 or take log(0)?)"
-        )
+        raise FormulaError("the formula is not finite (does it divide by 0 or take log(0)?)")
     if parsed.variable == "m":
         shown = grad = sp.diff(expr, M)
     elif parsed.variable == "p":
@@ -347,7 +349,7 @@ def derive(parsed: Parsed, stable: Node) -> Derivation:
         grad = sp.diff(expr, R) + sp.diff(expr, YHAT)
         shown = grad
     if _infinite(grad) or _infinite(shown):
-        raise FormulaError("the derivative is infinite or undefined somewhere it must not be")
+        raise FormulaError("the derivative is not finite (does it divide by 0?)")
     grad_tree = to_tree(grad, params)
     shown_tree = grad_tree if shown is grad else to_tree(shown, params)
     return Derivation(

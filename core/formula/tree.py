@@ -39,12 +39,14 @@ op             args   value
 ``min``        >= 2   the smallest argument
 ``sign``       1      :math:`\mathrm{sign}(a)`, with :math:`\mathrm{sign}(0) = 0`
 ``heaviside``  1      :math:`H(a)`: 1 for :math:`a > 0`, 0 for :math:`a < 0`, :math:`1/2` at 0
+``expm1``      1      :math:`e^a - 1`, accurate for tiny :math:`a`
 =============  =====  ==================================================================
 
-``sign`` and ``heaviside`` never come from the student's text: they appear in derivatives
-(of ``abs``, ``max`` and ``min``). At a kink the derivative used is the midpoint of the two
-one-sided derivatives: :math:`\mathrm{sign}(0) = 0` for ``abs``, :math:`H(0) = 1/2` for a
-tie of ``max``/``min`` (an n-ary ``max`` is differentiated as nested binary ones).
+``sign``, ``heaviside`` and ``expm1`` never come from the student's text: the first two
+appear in derivatives (of ``abs``, ``max`` and ``min``), ``expm1`` in stable rewrites. At a
+kink the derivative used is the midpoint of the two one-sided derivatives:
+:math:`\mathrm{sign}(0) = 0` for ``abs``, :math:`H(0) = 1/2` for a tie of ``max``/``min``
+(an n-ary ``max`` is differentiated as nested binary ones).
 
 The variables: ``m`` is the margin :math:`z_t - \max_{j \ne t} z_j`; ``p`` is :math:`p_t`,
 the softmax probability of the target, ``log_p`` is :math:`\log p_t` (from ``log_softmax``,
@@ -100,6 +102,7 @@ OPS: dict[str, tuple[int, int | None]] = {
     "min": (2, None),
     "sign": (1, 1),
     "heaviside": (1, 1),
+    "expm1": (1, 1),
 }
 
 #: The functions a student may call, in the order menus and messages list them.
