@@ -121,6 +121,10 @@ class Formula:
         its gradient entry is the stable one."""
         return _loss_fn(self.variable, self.parsed.tree, self.grad)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without the compiled functions (closures), which are rebuilt on use."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("fn", "written_fn")}
+
     def to_json(self) -> dict[str, Any]:
         """The JSON form the browser engine compiles (schema: :mod:`core.formula.tree`)::
 

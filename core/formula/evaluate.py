@@ -132,7 +132,8 @@ def probability_loss(value: Node, grad: Node) -> Callable[..., tuple[Array, Arra
         s = log_p[np.arange(z.shape[0]), y]
         variables = {"log_p": s, "p": np.exp(s), "one_minus_p": one_minus_exp(s)}
         values, ds = _run(f, variables, params, s), _run(g, variables, params, s)
-        return values, _p_minus_one_hot(log_p, y) * (-ds)[:, None]
+        with np.errstate(all="ignore"):  # inf * 0 where the formula is not finite: NaN
+            return values, _p_minus_one_hot(log_p, y) * (-ds)[:, None]
 
     return loss
 
@@ -142,7 +143,8 @@ def regression_loss(value: Node, grad: Node) -> Callable[..., tuple[Array, Array
     f, g = compile_tree(value), compile_tree(grad)
 
     def loss(y: Array, pred: Array, **params: float) -> tuple[Array, Array]:
-        variables = {"r": pred - y, "y": y, "yhat": pred}
+        with np.errstate(all="ignore"):
+            variables = {"r": pred - y, "y": y, "yhat": pred}
         return _run(f, variables, params, pred), _run(g, variables, params, pred)
 
     return loss

@@ -3,8 +3,9 @@ r"""LaTeX of a checked tree, printed by Loss Lab over the fixed op table.
 SymPy's printer orders the terms of a sum by evaluating its numeric parts, which for a
 power of a numeric sum expands it first (a 150-character formula took minutes); this
 printer is one pass over the tree. Variables: ``yhat`` is :math:`\hat y`, ``log_p``
-:math:`\log p`, ``one_minus_p`` :math:`(1 - p)`; a parameter named after a Greek letter is
-that letter (``delta`` :math:`\delta`), any other is set upright.
+:math:`\log p` (and :math:`e^{k \log p}` is :math:`p^k`), ``one_minus_p`` :math:`1 - p`; a
+parameter named after a Greek letter is that letter (``delta`` :math:`\delta`), any other
+is set upright.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ _VARS = {
     "r": "r",
     "y": "y",
     "yhat": r"\hat{y}",
-    "log_p": r"\log p",
-    "one_minus_p": r"(1 - p)",
+    "log_p": r"\log\left(p\right)",
+    "one_minus_p": "1 - p",
 }
 _FUNCTIONS = {
     "log": r"\log",
@@ -68,12 +69,21 @@ def _negated(node: Node) -> Node | None:
     return None
 
 
+def _power_of_p(node: Node) -> Node | None:
+    r"""``k`` when ``node`` is :math:`k \log p` (a product with ``log_p``), else None."""
+    if isinstance(node, Apply) and node.op == "mul" and Var("log_p") in node.args:
+        rest = list(node.args)
+        rest.remove(Var("log_p"))
+        return rest[0] if len(rest) == 1 else Apply("mul", tuple(rest))
+    return None
+
+
 def _tex(node: Node) -> tuple[str, int]:
     if isinstance(node, Num):
         sign = "-" if node.value < 0 else ""
         return sign + _number(node.value), (_UNARY if node.value < 0 else _ATOM)
     if isinstance(node, Var):
-        return _VARS[node.name], _ATOM
+        return _VARS[node.name], (_SUM if node.name == "one_minus_p" else _ATOM)
     if isinstance(node, Param):
         return _param(node.name), _ATOM
     op, args = node.op, node.args
@@ -100,6 +110,9 @@ def _tex(node: Node) -> tuple[str, int]:
     if op == "pow":
         return f"{_at(args[0], _ATOM)}^{{{_tex(args[1])[0]}}}", _POWER
     if op == "exp":
+        power = _power_of_p(args[0])
+        if power is not None:  # exp(k log p) is p^k
+            return f"p^{{{_tex(power)[0]}}}", _POWER
         return f"e^{{{_tex(args[0])[0]}}}", _POWER
     if op == "expm1":
         return f"e^{{{_tex(args[0])[0]}}} - 1", _SUM

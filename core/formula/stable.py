@@ -184,8 +184,9 @@ def _coefficient_of_p(term: Node) -> float | None:
     """``k`` when ``term`` is :math:`k p` (``p``, ``-p`` or ``k*p``), else None."""
     if term == Var("p"):
         return 1.0
-    if term == Apply("neg", (Var("p"),)):
-        return -1.0
+    if _is(term, "neg"):
+        inner = _coefficient_of_p(term.args[0])
+        return None if inner is None else -inner
     if _is(term, "mul") and len(term.args) == 2:
         a, b = term.args
         if isinstance(a, Num) and b == Var("p"):

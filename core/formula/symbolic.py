@@ -156,6 +156,8 @@ R = sp.Symbol("r", real=True)
 Y = sp.Symbol("y", real=True)
 YHAT = sp.Symbol("yhat", real=True)
 _VARS = {"m": M, "p": P, "r": R, "y": Y, "yhat": YHAT, "log_p": F["log"](P), "one_minus_p": 1 - P}
+#: the probability variables written in s = log p_t, for dL/ds: no 1/p can appear in it
+_VARS_IN_S = {"p": F["exp"](S), "log_p": S, "one_minus_p": 1 - F["exp"](S)}
 
 
 def _rational(value: float) -> sp.Rational:
@@ -184,15 +186,17 @@ def fold(tree: Node) -> Node:
     return Num(value)
 
 
-def to_sympy(tree: Node, params: tuple[ParamSpec, ...]) -> sp.Expr:
-    """The SymPy expression of a checked tree, built node by node (no text is parsed)."""
+def to_sympy(tree: Node, params: tuple[ParamSpec, ...], in_s: bool = False) -> sp.Expr:
+    """The SymPy expression of a checked tree, built node by node (no text is parsed);
+    ``in_s``: ``p`` as :math:`e^s`, ``log_p`` as :math:`s`."""
     symbols = {spec.name: _param_symbol(spec) for spec in params}
+    variables = _VARS | _VARS_IN_S if in_s else _VARS
 
     def build(node: Node) -> sp.Expr:
         if isinstance(node, Num):
             return _rational(node.value)
         if isinstance(node, Var):
-            return _VARS[node.name]
+            return variables[node.name]
         if isinstance(node, Param):
             return symbols[node.name]
         args = [build(a) for a in node.args]
@@ -337,14 +341,16 @@ def derive(parsed: Parsed, stable: Node) -> Derivation:
     derivative falls outside the table.
     """
     params = parsed.params
-    expr = to_sympy(fold(stable), params)
+    expr = to_sympy(fold(stable), params, in_s=parsed.variable == "p")
     if _infinite(expr):
         raise FormulaError("the formula is not finite (does it divide by 0 or take log(0)?)")
     if parsed.variable == "m":
         shown = grad = sp.diff(expr, M)
     elif parsed.variable == "p":
-        shown = sp.diff(expr, P)
-        grad = sp.diff(expr.subs(P, F["exp"](S)), S)
+        grad = sp.diff(expr, S)
+        # dL/dp = (dL/ds)/p, for display: distributed over the top sum so p cancels
+        shown = sp.expand(grad / F["exp"](S), deep=False, mul=True, multinomial=False,
+                          power_exp=False, power_base=False, log=False)  # fmt: skip
     else:
         grad = sp.diff(expr, R) + sp.diff(expr, YHAT)
         shown = grad

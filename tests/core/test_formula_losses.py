@@ -143,6 +143,15 @@ def test_gradient_matches_finite_differences_for_smooth_formulas(text, a, seed) 
     np.testing.assert_allclose(g[ok], fd[ok], rtol=1e-4, atol=1e-6 * (1 + np.max(np.abs(v))))
 
 
+def test_a_formula_pickles_after_use() -> None:
+    f = formula.check("max(0, 1 - m)")
+    y, z = _inputs("classification", 3, 2.0)
+    values, _ = f.fn(y, z)
+    again = pickle.loads(pickle.dumps(f))
+    assert again == f
+    np.testing.assert_array_equal(again.fn(y, z)[0], values)
+
+
 def test_loss_record_of_a_formula() -> None:
     f = formula.check("abs(r) - delta*0", {"delta": (0.1, 5, 1)})
     loss = losses.get(f.name, "regression")
