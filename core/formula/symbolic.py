@@ -251,6 +251,11 @@ def to_tree(expr: sp.Expr, params: tuple[ParamSpec, ...]) -> Node:
                 f"the derivative is too large (more than {MAX_DERIVATIVE_NODES} terms); "
                 "write a shorter formula"
             )
+        if x is sp.I:  # SymPy writes (-delta)**0.5 as I*sqrt(delta) for delta > 0
+            raise FormulaError(
+                "the formula is not real: it takes a square root or fractional power of a "
+                "quantity that is never positive"
+            )
         if x.is_Number:
             value = float(x) if x.is_finite else math.inf
             if not math.isfinite(value):

@@ -67,6 +67,8 @@ HOSTILE: list[tuple[str, str]] = [
     ("m; import os", "Python cannot read it"),
     ("log(0) * m", "not finite"),
     ("m / (2 - 2)", "not finite"),
+    ("m*(-2)**0.5", "not finite"),
+    ("(-r**2/2)**0.5", "the formula is not real"),
 ]
 
 #: A built-in loss and the formula that is the same function: (task, registry name, its
