@@ -18,8 +18,9 @@ checked tree (:mod:`~core.formula.symbolic`), under a hard time limit in a helpe
 (:mod:`~core.formula.deadline`); NumPy evaluates the trees through a fixed op table
 (:mod:`~core.formula.evaluate`). Modules: :mod:`~core.formula.tree` (nodes, canonical text,
 JSON schema), :mod:`~core.formula.stable` (overflow-free rewrites),
-:mod:`~core.formula.check` (:class:`Formula`, the loss), :mod:`~core.formula.numerics`
-(verdicts). Nothing here caches: the app caches by :attr:`Formula.key`.
+:mod:`~core.formula.latex` (LaTeX from a tree), :mod:`~core.formula.check`
+(:class:`Formula`, the loss), :mod:`~core.formula.numerics` (verdicts). Nothing here
+caches: the app caches by :attr:`Formula.key`.
 """
 
 from core.formula.check import (

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
+from core.formula.parse import FormulaError, parse
 from core.formula.tree import Apply, Node, Num, Param, Var, canonical, names_in
 
 #: (hostile text, a fragment of the message refusing it); ids are the texts' first chars
@@ -179,8 +180,18 @@ def formula_texts(variable: str, smooth: bool = False) -> st.SearchStrategy[str]
         trees(variable, smooth)
         .filter(lambda tree: variable in names_in(tree)[0])
         .map(canonical)
-        .filter(lambda text: len(text) <= 200)
+        .filter(_parses)
     )
+
+
+def _parses(text: str) -> bool:
+    """Whether the parser takes ``text`` (random trees can exceed the bounds: length,
+    compounded exponents)."""
+    try:
+        parse(text, PARAMS)
+    except FormulaError:
+        return False
+    return True
 
 
 PARAMS = {"a": (0.5, 2.0, 1.0)}
