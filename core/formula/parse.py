@@ -355,10 +355,10 @@ class _Walker:
         if isinstance(v, complex):
             raise self.refuse("complex numbers are not allowed", node)
         if isinstance(v, int) and abs(v) > MAX_NUMBER:
-            raise self.refuse(f"numbers must be at most {MAX_NUMBER:g} in size", node)
+            raise self.refuse(f"numbers must be at most {MAX_NUMBER:,.0f} in size", node)
         x = float(v)
         if not math.isfinite(x) or abs(x) > MAX_NUMBER:
-            raise self.refuse(f"numbers must be at most {MAX_NUMBER:g} in size", node)
+            raise self.refuse(f"numbers must be at most {MAX_NUMBER:,.0f} in size", node)
         if x == 0 and isinstance(v, float) and not self.is_zero_text(node):
             raise self.refuse(f"numbers other than 0 must be at least {MIN_NUMBER:g}", node)
         if x != 0 and abs(x) < MIN_NUMBER:
