@@ -15,7 +15,7 @@ each call parses and derives again (the app caches by the key).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -189,13 +189,41 @@ def is_formula_name(name: Any) -> bool:
     return isinstance(name, str) and name.startswith(PREFIX)
 
 
+class _Flags(Mapping[str, bool]):
+    """The property flags of a formula's loss, from the numerics verdicts on the grid,
+    computed when first read (training never reads them)."""
+
+    def __init__(self, formula: Formula) -> None:
+        self._formula = formula
+        self._flags: dict[str, bool] | None = None
+
+    def _read(self) -> dict[str, bool]:
+        if self._flags is None:
+            from core.formula.numerics import numerics
+
+            self._flags = numerics(self._formula).properties
+        return self._flags
+
+    def __getitem__(self, key: str) -> bool:
+        return self._read()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._read())
+
+    def __len__(self) -> int:
+        return len(self._read())
+
+    def __repr__(self) -> str:
+        return repr(self._read())
+
+
 def as_loss(formula: Formula) -> Any:
     """The formula as a registry :class:`~core.losses.Loss` named ``formula.name``.
 
     Its hyperparameters are the declared parameters; its property flags come from the
-    numerics verdicts on the grid (:func:`core.formula.numerics.numerics`).
+    numerics verdicts on the grid (:func:`core.formula.numerics.numerics`), computed when
+    first read.
     """
-    from core.formula.numerics import numerics
     from core.losses.registry import Hyperparameter, Loss
 
     hyper = tuple(
@@ -219,7 +247,7 @@ def as_loss(formula: Formula) -> Any:
         formula_latex=formula.latex,
         grad_latex=formula.grad_latex,
         equivalents={},
-        properties=numerics(formula).properties,
+        properties=_Flags(formula),
         hyperparameters=hyper,
         reference="",
     )

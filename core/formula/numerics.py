@@ -83,10 +83,12 @@ class Verdict:
 
 @dataclass(frozen=True)
 class Numerics:
-    """Every verdict on a formula, in display order."""
+    """Every verdict on a formula, in display order, and the registry's property flags as
+    the grid establishes them (:attr:`properties`)."""
 
     variable: str
     verdicts: tuple[Verdict, ...]
+    properties: Mapping[str, bool] = field(default_factory=dict)
 
     def __getitem__(self, topic: str) -> Verdict:
         for v in self.verdicts:
@@ -97,21 +99,6 @@ class Numerics:
     @property
     def sentences(self) -> list[str]:
         return [v.sentence for v in self.verdicts]
-
-    @property
-    def properties(self) -> dict[str, bool]:
-        """The registry's property flags as the grid decides them; ``calibrated`` (a
-        strictly proper scoring rule) is not decided here and is False."""
-        kinks = self["kinks"].data.get("kinks", [])
-        regression = self.variable == "r"
-        robust_topic = "bounded_gradient" if regression else "bounded_above"
-        return {
-            "convex": bool(self["convex"].holds),
-            "differentiable": bool(self["finite"].holds) and not any(k["kink"] for k in kinks),
-            "bounded_gradient": bool(self["bounded_gradient"].holds),
-            "robust": bool(self[robust_topic].holds),
-            "calibrated": False,
-        }
 
 
 # --------------------------------------------------------------------------- formatting
@@ -550,27 +537,44 @@ def _gradient_bound(var: str, x: Array, slices: list[dict[str, Any]]) -> Verdict
     )
 
 
+def _slopes(xs: Array, vs: Array) -> tuple[Array, Array]:
+    """Slopes between neighbouring points (``xs`` increasing) and how far each may be off
+    from rounding: about eps |f| / dx for rounded values; 64 times that is allowed."""
+    dx = np.diff(xs)
+    scale = np.maximum(np.abs(vs[:-1]), np.abs(vs[1:]))
+    return np.diff(vs) / dx, 64 * EPS * scale / dx
+
+
+def _not_convex_at(xs: Array, vs: Array) -> int | None:
+    """The index of the middle point of the worst decrease of slope, or None if the slopes
+    never decrease (beyond rounding) over points with finite values."""
+    worst, at = 0.0, None
+    for i, j in _runs(np.isfinite(vs)):
+        if j - i < 2:
+            continue
+        slope, tol = _slopes(xs[i : j + 1], vs[i : j + 1])
+        drop = slope[:-1] - slope[1:] - np.maximum(tol[:-1], tol[1:])
+        k = int(np.argmax(drop))
+        if drop[k] > worst:
+            worst, at = float(drop[k]), i + k + 1
+    return at
+
+
+def _nonincreasing(xs: Array, vs: Array) -> bool:
+    """Whether the values never rise (beyond rounding) between neighbouring finite points."""
+    ok = np.isfinite(vs)
+    slope, tol = _slopes(xs[ok], vs[ok])
+    return bool(np.all(slope <= tol))
+
+
 def _convex(var: str, x: Array, slices: list[dict[str, Any]]) -> Verdict:
     witness, partial = None, False
     for sl in slices:
         v = sl["float64"]["values"]
-        ok = np.isfinite(v)
-        partial |= not ok.all()
-        for i, j in _runs(ok):
-            if j - i < 2:
-                continue
-            xs, vs = x[i : j + 1], v[i : j + 1]
-            dx = np.diff(xs)
-            slope = np.diff(vs) / dx
-            scale = np.maximum(np.abs(vs[:-2]), np.maximum(np.abs(vs[1:-1]), np.abs(vs[2:])))
-            # a slope from rounded values is off by about eps |f| / dx: allow 64 times that
-            tol = 64 * EPS * scale / np.minimum(dx[:-1], dx[1:])
-            drop = slope[:-1] - slope[1:] - tol
-            k = int(np.argmax(drop))
-            if drop[k] > 0:
-                witness = _chord_witness(sl["curve"], float(xs[k + 1]), sl["y"])
-                break
-        if witness is not None:
+        partial |= not np.isfinite(v).all()
+        k = _not_convex_at(x, v)
+        if k is not None:
+            witness = _chord_witness(sl["curve"], float(x[k]), sl["y"])
             break
     where = " where it is finite" if partial else ""
     if witness is None:
@@ -710,6 +714,43 @@ def _finite_differences(var: str, slices: list[dict[str, Any]], kinks: Verdict) 
     )
 
 
+def _flags(formula: Formula, x: Array, slices: list[dict[str, Any]], verdicts: dict) -> dict:
+    r"""The registry's property flags (:data:`core.losses.PROPERTIES`), True where the grid
+    establishes them for every number of classes, False otherwise (``calibrated``, a
+    strictly proper scoring rule, is never established here).
+
+    Classification, by composition (:math:`m` and :math:`\log p_t` are concave in the
+    logits, :math:`p_t` is smooth): a loss of :math:`m` is convex in the logits when it is
+    convex and non-increasing in :math:`m`, and never differentiable everywhere (the
+    runner-up :math:`\max_{j \ne t} z_j` has kinks where wrong classes tie); a loss of
+    :math:`p` is convex when it is convex and non-increasing in :math:`s = \log p_t`. Its
+    gradient is bounded for every K exactly when it is for two classes
+    (:math:`\lVert e_t - p\rVert \le \sqrt{2}(1 - p_t)`). Robust: a bounded loss
+    (classification), a bounded gradient (regression).
+    """
+    finite = bool(verdicts["finite"].holds)
+    smooth = finite and not any(k["kink"] for k in verdicts["kinks"].data.get("kinks", []))
+    v = slices[0]["float64"]["values"]
+    if formula.variable == "m":
+        convex = bool(verdicts["convex"].holds) and _nonincreasing(x, v)
+        smooth = False
+    elif formula.variable == "p":
+        s = log_sigmoid(x)  # log p_t of the grid's two-class margins, increasing
+        keep = np.concatenate([[True], np.diff(s) > 0])
+        convex = _not_convex_at(s[keep], v[keep]) is None and _nonincreasing(s[keep], v[keep])
+        convex &= finite
+    else:
+        convex = bool(verdicts["convex"].holds)
+    robust = verdicts["bounded_gradient" if formula.task == "regression" else "bounded_above"]
+    return {
+        "convex": convex,
+        "differentiable": smooth,
+        "bounded_gradient": bool(verdicts["bounded_gradient"].holds),
+        "robust": bool(robust.holds),
+        "calibrated": False,
+    }
+
+
 def numerics(formula: Formula) -> Numerics:
     """Every verdict on ``formula`` at its parameters' defaults (see the module docstring)."""
     var = "m" if formula.task == "classification" else "r"
@@ -756,4 +797,5 @@ def numerics(formula: Formula) -> Numerics:
                 ),
             )
         verdicts.append(_finite_differences(var, slices, kinks))
-    return Numerics(var, tuple(verdicts))
+        flags = _flags(formula, x, slices, {v.topic: v for v in verdicts})
+    return Numerics(formula.variable, tuple(verdicts), flags)

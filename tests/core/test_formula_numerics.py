@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from formula_cases import PARAMS, formula_texts
+from formula_cases import BUILTINS, PARAMS, formula_texts
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from core import formula
+from core import formula, losses
 from core.formula.numerics import GRID, X_MAX, fmt, fmt_bound, numerics
 
 
@@ -203,3 +203,41 @@ def test_every_verdict_is_true_of_its_numbers(text: str) -> None:
 def test_symbolic_gradient_and_finite_differences_agree_without_kinks(text: str) -> None:
     fd = numerics(_checked(text))["finite_differences"]
     assert fd.holds, fd.sentence
+
+
+#: where a formula's flags differ from the built-in it reproduces, and why: softplus(-m) is
+#: cross-entropy for two classes only (for more, the runner-up max has kinks where wrong
+#: classes tie); the grid never establishes a strictly proper scoring rule
+FLAG_DIFFERENCES = {
+    "softplus(-m)": {"differentiable", "calibrated"},
+    "log(1 + exp(-m))": {"differentiable", "calibrated"},
+    "-log(p)": {"calibrated"},
+}
+
+
+@pytest.mark.parametrize(
+    ("task", "name", "text", "declared"),
+    [(c[0], c[1], c[3], c[4]) for c in BUILTINS],
+    ids=[f"{c[1]}:{c[3]}" for c in BUILTINS],
+)
+def test_flags_of_a_formula_match_its_builtin(task, name, text, declared) -> None:
+    mine = losses.get(formula.check(text, declared, task).name, task).properties
+    builtin = losses.get(name, task).properties
+    differ = {k for k in builtin if mine[k] != builtin[k]}
+    assert differ == FLAG_DIFFERENCES.get(text, set())
+
+
+@pytest.mark.parametrize(
+    ("text", "convex"),
+    [("m**2", False), ("max(0, 1 - m)**2", True), ("-log(p)", True), ("(1 - p)**2", False)],
+    ids=["m-squared", "squared-hinge", "log-p", "one-minus-p-squared"],
+)
+def test_convex_flag_holds_for_every_number_of_classes(text, convex) -> None:
+    """m**2 is convex in m but not in the logits for three classes (m is concave there):
+    z = (2, 1, -1) and (2, -1, 1) both give m = 1, their midpoint m = 2."""
+    assert numerics(formula.check(text)).properties["convex"] is convex
+    if text == "m**2":
+        loss = losses.get(formula.check(text).name, "classification")
+        a, b = np.array([[2.0, 1.0, -1.0]]), np.array([[2.0, -1.0, 1.0]])
+        values = [loss(np.array([0]), z)[0][0] for z in (a, b, (a + b) / 2)]
+        assert values[2] > (values[0] + values[1]) / 2
