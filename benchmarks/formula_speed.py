@@ -186,11 +186,13 @@ def main() -> None:
     print("| pair | dtype | formula CPU ms | ratio to built-in |\n|---|---|---:|---:|")
     for pair, dtype, ms, ratio in evaluation_ratios(args.repeats):
         print(f"| {pair} | {dtype} | {ms:.3f} | {ratio:.2f}x |")
-    target = max(
-        row[1] for v in ("r", "m", "p") for row in stages(v, 5) if row[0].startswith("parse +")
+    cold = [row for v in ("r", "m", "p") for row in stages(v, 5) if row[0].startswith("parse +")]
+    wall, cpu = max(row[1] for row in cold), max(row[2] for row in cold)
+    print(
+        f"\ntarget: parse + derive + compile <= 50 ms for 200 characters; worst median CPU "
+        f"{cpu:.1f} ms ({'met' if cpu <= 50 else 'NOT met'}), wall {wall:.1f} ms (wall grows "
+        "with the machine's load; CPU time is this process's own work)"
     )
-    print(f"\ntarget: parse + derive + compile <= 50 ms; worst median here {target:.1f} ms "
-          f"(wall, busy-machine caveat): {'met' if target <= 50 else 'NOT met'}")  # fmt: skip
 
 
 if __name__ == "__main__":
