@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from core._numerics import log_sigmoid, one_minus_exp
 from core.formula.check import Formula
@@ -168,9 +168,6 @@ class _Curve:
             return values, grad[:, 1]
         y = np.full_like(x, self.y)
         return self.fn(y, y + x, **self.params)
-
-
-ArrayLike = Any
 
 
 def _variables(formula: Formula, x: Array, y: float) -> dict[str, Array]:
