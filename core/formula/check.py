@@ -178,8 +178,11 @@ def check(
     return _derived(parse(text, params, task), time_limit)
 
 
-def from_key(key: Any, task: str | None = None, *, time_limit: float | None = None) -> Formula:
-    """The formula of a key (:attr:`Formula.key`), checked like :func:`check`."""
+def from_key(
+    key: Any, task: str | None = None, *, time_limit: float | None = deadline.TIME_LIMIT_S
+) -> Formula:
+    """The formula of a key (:attr:`Formula.key`, e.g. from a link), checked like
+    :func:`check`, under the same time limit by default."""
     return _derived(parse_key(key, task), time_limit)
 
 
@@ -257,7 +260,7 @@ def loss_from_name(name: str, task: str | None = None) -> Any:
     """The :class:`~core.losses.Loss` of a formula's loss name (``core.losses.get``'s path for
     ``"formula:..."`` names). Derives in the calling thread: the app checks a formula with
     :func:`check` (under the time limit) before it builds its name."""
-    return as_loss(from_key(check_name(name), task))
+    return as_loss(from_key(check_name(name), task, time_limit=None))
 
 
 def check_name(name: Any) -> str:
