@@ -119,8 +119,15 @@ class TrainConfig(Training, _Loss):
 
     def __post_init__(self) -> None:
         known = sorted({n for t in losses.TASKS for n in losses.names(t)})
-        if self.loss not in known:
-            raise ValueError(f"loss must be one of {known}, got {self.loss!r}")
+        if isinstance(self.loss, str) and self.loss.startswith(losses.FORMULA_PREFIX):
+            from core.formula.check import check_name  # checks the text only: no SymPy
+
+            try:
+                check_name(self.loss)
+            except ValueError as err:
+                raise ValueError(f"loss {self.loss!r:.80}: {err}") from None
+        elif self.loss not in known:
+            raise ValueError(f"loss must be one of {known} or a formula, got {self.loss!r}")
         if not isinstance(self.loss_params, dict) or not all(
             isinstance(k, str) for k in self.loss_params
         ):

@@ -26,6 +26,7 @@ results without a floating-point warning.
 from core.losses import classification, regression
 from core.losses.checks import check_classification, check_regression
 from core.losses.registry import (
+    FORMULA_PREFIX,
     PROPERTIES,
     TASKS,
     Hyperparameter,
@@ -41,6 +42,7 @@ from core.losses.registry import (
 from core.losses.regression import MAPE_EPSILON
 
 __all__ = [
+    "FORMULA_PREFIX",
     "MAPE_EPSILON",
     "PROPERTIES",
     "TASKS",

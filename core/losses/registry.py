@@ -26,6 +26,9 @@ from core.losses.equivalents import EQUIVALENTS
 
 Task = Literal["classification", "regression"]
 TASKS: tuple[str, ...] = ("classification", "regression")
+#: A loss name starting with this is a formula typed by a student (:mod:`core.formula`):
+#: :func:`get` builds its :class:`Loss` on demand from the rest of the name, its key.
+FORMULA_PREFIX = "formula:"
 
 #: The property flags every loss declares, in display order, with their meaning.
 #: Flags hold for the default hyperparameters; the loss's docstring says where others differ.
@@ -260,8 +263,13 @@ def get(name: str, task: str | None = None) -> Loss:
     """The registered loss ``name`` for ``task``.
 
     ``task`` may be omitted when the name is unique across tasks (``mse`` and ``mae`` are not).
-    Raises ``ValueError`` listing the valid names for an unknown name.
+    Raises ``ValueError`` listing the valid names for an unknown name. A name starting with
+    :data:`FORMULA_PREFIX` is a formula, checked and derived at each call (not cached).
     """
+    if isinstance(name, str) and name.startswith(FORMULA_PREFIX):
+        from core.formula.check import loss_from_name  # SymPy loads only for a formula
+
+        return loss_from_name(name, task if task is None else _check_task(task))
     if task is not None:
         _check_task(task)
         loss = _REGISTRY.get((task, name))
