@@ -353,7 +353,9 @@ def margin_title(task: str) -> str:
 #: Margin losses: trained on scores (logits), never asked for probabilities.
 MARGIN_LOSSES = frozenset(losses.names("classification", output="margin"))
 #: Losses measured in percent of the target, not in the target's units.
-PERCENT_LOSSES = frozenset({"mape"})
+PERCENT_LOSSES = frozenset(
+    n for n in losses.names("regression") if losses.get(n, "regression").percent
+)
 #: From this margin on, a point is called "confidently" right or wrong (p_t = σ(2) = 0.88).
 CONFIDENT_MARGIN = 2.0
 

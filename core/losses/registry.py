@@ -193,6 +193,8 @@ class Loss:
     grid: tuple[Mapping[str, float], ...] = ({},)
     #: hand-computed values with their source
     examples: tuple[Example, ...] = field(default=(), repr=False)
+    #: regression: its values are percentages of |y| (MAPE), not in the target's units
+    percent: bool = False
 
     @property
     def surface(self) -> str:
@@ -304,6 +306,7 @@ def register(
     torch: str | None = None,
     grid: tuple[Mapping[str, float], ...] = ({},),
     examples: tuple[Example, ...] = (),
+    percent: bool = False,
     hyperparameters: tuple[Hyperparameter, ...] = (),
     soft_targets: bool = False,
     elementwise: bool = True,
@@ -354,6 +357,7 @@ def register(
         torch=inspect.cleandoc(torch) if torch else None,
         grid=tuple(dict(g) for g in grid),
         examples=tuple(examples),
+        percent=percent,
     )
     _REGISTRY[(task, name)] = loss
     return loss

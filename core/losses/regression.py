@@ -330,6 +330,7 @@ register(
         ),
     },
     torch=f"return 100 * (z - y).abs() / y.abs().clamp(min={MAPE_EPSILON!r})",
+    percent=True,
     examples=(
         Example(4.0, 5.0, 25.0, "100 * 1 / 4 percent"),
         Example(0.0, 1e-7, 100.0, "floor: 100 * 1e-7 / 1e-7"),

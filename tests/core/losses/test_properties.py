@@ -552,3 +552,48 @@ def test_finite_at_every_slider_corner_and_allowed_limit(loss):
             else:
                 values, grad = loss(EXTREME_Y.reshape(3, 2), EXTREME_PRED.reshape(3, 2))
             assert np.all(np.isfinite(values)) and np.all(np.isfinite(grad)), params
+
+
+def _kink_candidates(loss: losses.Loss) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """(y, raw, direction): points where some loss has a kink (residual 0, every residual
+    scale, a Crammer–Singer slack of 0, tied logits, a zero row, a prediction at 0)."""
+    if loss.task == "classification":
+        rows = [
+            ([1.0, 0.0, -2.0], 0),
+            ([0.5, 0.0, 0.0], 0),
+            ([0.0, 0.0, 0.0], 1),
+            ([2.0, 1.0, 0.5], 0),
+        ]
+        out = []
+        for z, t in rows:
+            for d in ([-1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [1.0, -1.0, 0.5]):
+                out.append((np.array([t]), np.array([z]), np.array([d])))
+        return out
+    if not loss.elementwise:
+        y = np.array([[1.0, 2.0]])
+        return [(y, np.array([[0.0, 0.0]]), np.array([d])) for d in ([1.0, 0.0], [0.3, -1.0])]
+    scales = {v for g in loss.grid for v in g.values() if math.isfinite(v) and v > 0}
+    scales |= {1.0, math.sqrt(2.0)} | {h.default for h in loss.hyperparameters if h.default > 0}
+    return [
+        (np.array([1.0]), np.array([1.0 + s * e]), np.array([1.0]))
+        for e in (-1.0, 0.0, 1.0)
+        for s in sorted(scales)
+    ] + [(np.array([1.0]), np.array([0.0]), np.array([1.0]))]  # MSLE's clip at prediction 0
+
+
+@pytest.mark.parametrize("loss", losses.all_losses(), ids=lambda x: f"{x.task}/{x.name}")
+def test_differentiable_flag_is_honest(loss):
+    # PROPERTIES: differentiable everywhere (no kink): one-sided slopes agree at every point
+    # where any loss has a kink; not differentiable: they differ (or blow up) at one of them
+    jumps = []
+    for y, raw, d in _kink_candidates(loss):
+        h = 1e-7
+        f0 = loss(y, raw)[0][0]
+        right = (loss(y, raw + h * d)[0][0] - f0) / h
+        left = (f0 - loss(y, raw - h * d)[0][0]) / h
+        blows_up = max(abs(left), abs(right)) > 1e5  # no finite slope (cosine at a zero row)
+        jumps.append(1.0 if blows_up else abs(right - left) / (1.0 + abs(right)))
+    if loss.properties["differentiable"]:
+        assert max(jumps) < 1e-4
+    else:
+        assert max(jumps) > 0.05

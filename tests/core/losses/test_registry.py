@@ -184,3 +184,13 @@ def test_scipy_least_squares_cauchy_cost_is_c_squared_times_the_sum_of_ours():
     ours = losses.get("cauchy", "regression")(y, fit.x[0] * x, scale=c)[0]
     assert fit.cost == pytest.approx(c**2 * ours.sum(), rel=1e-12)
     assert "c² times the sum of ours" in losses.get("cauchy", "regression").equivalents["sklearn"]
+
+
+@pytest.mark.parametrize(
+    "loss", [x for x in EVERY if x.task == "regression"], ids=lambda x: f"regression/{x.name}"
+)
+def test_percent_flag_means_values_in_percent_of_the_target(loss):
+    # a 1% error costs 1 whatever the target's size, for a loss whose card says "percent"
+    y = np.array([[2.0, 50.0], [0.5, 7.0]])
+    values = loss(y, 1.01 * y)[0]
+    assert np.allclose(values, 1.0, rtol=1e-9) == loss.percent

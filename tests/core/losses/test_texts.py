@@ -374,3 +374,16 @@ def test_crammer_singer_svc_minimises_half_norm_plus_c_times_the_sum_intercept_p
     v = np.concatenate([fit.coef_.T.ravel(), fit.intercept_])
     assert _no_descent(lambda u: objective(u, True), v, tries=2000) <= 1e-9
     assert _no_descent(lambda u: objective(u, False), v, tries=2000) > 1e-5
+
+
+def test_tukey_default_c_keeps_95_percent_efficiency_under_normal_noise():
+    # the hyperparameter's help: asymptotic efficiency (E ψ')² / E ψ² at N(0, 1), ψ = dL/de
+    tukey = card("tukey")
+    c = tukey.defaults["c"]
+    e = np.linspace(-c, c, 400_001)
+    psi = tukey(np.zeros(len(e)), e)[1]
+    dpsi = np.gradient(psi, e)
+    density = np.exp(-0.5 * e * e) / math.sqrt(2 * math.pi)
+    efficiency = np.trapezoid(dpsi * density, e) ** 2 / np.trapezoid(psi**2 * density, e)
+    assert efficiency == pytest.approx(0.95, abs=0.001)
+    assert "4.685 keeps 95% efficiency" in tukey.hyperparameters[0].help
