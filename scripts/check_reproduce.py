@@ -11,7 +11,8 @@ each preset clicked in a fresh session. The script records what the page passed 
 ``ui.reproduce`` (data, configs, corruption, seeds, table, epoch), the numbers its table
 shows, and both snippets exactly as the page shows them; then it runs each snippet verbatim
 (``exec``, stdout captured) and writes ``tests/fixtures/reproduce.json``: per view the
-snippets' SHA-256, what each printed, its ``scores`` and the table's numbers.
+snippets' SHA-256, what each printed, its ``scores`` and the table's numbers; and the same
+view in float64 (``float64``: both snippets' scores), where the two must agree exactly.
 ``tests/ui/test_reproduce_fixture.py`` (NumPy only) checks the fixture is current for
 today's snippets, runs the core snippets again and compares all three.
 """
@@ -103,6 +104,11 @@ def snippets(s: dict[str, Any]) -> tuple[str, str]:
     )
 
 
+def float64_twin(s: dict[str, Any]) -> dict[str, Any]:
+    """The same view trained in float64 (where both snippets must print identical numbers)."""
+    return {**s, "configs": [{**c, "dtype": "float64"} for c in s["configs"]]}
+
+
 def sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -173,6 +179,13 @@ def main() -> None:
             assert shown == (core.rstrip("\n"), torch_code.rstrip("\n")), f"{page} {label}"
             core_printed, core_scores = run_snippet(core)
             torch_printed, torch_scores = run_snippet(torch_code)
+            twin_core, twin_torch = snippets(float64_twin(s))
+            twin = {
+                "core_sha256": sha(twin_core),
+                "torch_sha256": sha(twin_torch),
+                "core_scores": run_snippet(twin_core)[1],
+                "torch_scores": run_snippet(twin_torch)[1],
+            }
             records.append(
                 {
                     "page": page,
@@ -185,9 +198,11 @@ def main() -> None:
                     "core_scores": core_scores,
                     "torch_printed": torch_printed,
                     "torch_scores": torch_scores,
+                    "float64": twin,
                 }
             )
             print(f"{page} | {label}\n  core:  {core_scores}\n  torch: {torch_scores}", flush=True)
+            print(f"  float64 core {twin['core_scores']}\n  float64 torch {twin['torch_scores']}")
         print(f"{path}: {time.perf_counter() - t0:.0f} s", flush=True)
     doc = {
         "created_by": "scripts/check_reproduce.py",
