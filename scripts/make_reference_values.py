@@ -49,7 +49,8 @@ torch.set_default_dtype(torch.float64)
 
 
 def classification_inputs(k: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """8 random rows (logits ~ N(0, 3^2)) plus extreme rows: p_t = 1, p_t ~ 0, a big margin."""
+    """8 random rows (logits ~ N(0, 3^2)), extreme rows (p_t = 1, p_t ~ 0, a big margin) and
+    rows at the hinge losses' kinks."""
     rng = np.random.default_rng(seed)
     z = rng.normal(0.0, 3.0, size=(8, k))
     y = rng.integers(0, k, size=8)
@@ -59,8 +60,14 @@ def classification_inputs(k: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     wrong[0, 0] = -1e4  # target 0 hopeless: log p_t = -1e4
     near = rng.normal(0.0, 1.0, size=(1, k))
     near[0, k - 1] += 6.0  # confident and right: 1 - p_t ~ 1e-3 (closer: see high_precision)
-    z = np.vstack([z, big, wrong, near])
-    y = np.concatenate([y, [0, 0, k - 1]])
+    # kinks, where the card's code must take core's subgradients: a Crammer–Singer slack of
+    # exactly 0 at margins 1, 2 and 0.5, and (K >= 3) wrong classes tied for the maximum
+    kinks = np.full((4, k), -5.0)
+    kinks[:, :2] = [[1.0, 0.0], [2.0, 0.0], [0.5, 0.0], [0.0, 1.0]]
+    if k >= 3:
+        kinks[2:, 2] = [0.0, 1.0]
+    z = np.vstack([z, big, wrong, near, kinks])
+    y = np.concatenate([y, [0, 0, k - 1, 0, 0, 0, 0]])
     return z, y
 
 
@@ -73,7 +80,8 @@ def soft_targets(k: int, n: int, seed: int) -> np.ndarray:
 
 
 def regression_inputs(seed: int, nonnegative: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Residuals of size 0.1..3 (away from kinks) plus residuals of ±1e6 and ±1e3."""
+    """Residuals of size 0.1..3 (away from kinks), residuals of ±1e6 and ±1e3, and residuals
+    exactly at the kinks (0 and the grids' thresholds)."""
     rng = np.random.default_rng(seed)
     y = rng.uniform(0.5, 4.0, size=10) if nonnegative else rng.normal(0.0, 2.0, size=10)
     e = rng.choice([-1.0, 1.0], size=10) * rng.uniform(0.1, 3.0, size=10)
@@ -83,6 +91,10 @@ def regression_inputs(seed: int, nonnegative: bool = False) -> tuple[np.ndarray,
     if nonnegative:  # msle: a prediction below 0 (clipped) and one exactly at 0
         pred[-1], pred[-3] = -2.0, 0.0
         y[-3] = 1e6
+    # kinks, where the card's code must take core's subgradients: e = 0, and |e| exactly at
+    # the grids' thresholds (0.1, 0.5, 0.7, 1, 2)
+    y = np.concatenate([y, [2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]])
+    pred = np.concatenate([pred, [2.0, 1.0, -1.0, 0.1, 0.5, 2.0, 0.7]])
     return y, pred
 
 
