@@ -25,11 +25,9 @@ from numpy.typing import ArrayLike, NDArray
 from core import losses
 from core._numerics import softmax
 
-#: Classification losses that never pass the logits through a softmax: their surface shows a
-#: score (margin), not a probability. (Hinge does not estimate probabilities.)
-SCORE_LOSSES: frozenset[str] = frozenset(
-    {"hinge", "squared_hinge", "multi_margin", "square_logits"}
-)
+#: Classification losses that never pass the logits through a softmax (each card's ``output``
+#: is ``"margin"`` or ``"raw"``): their surface shows a score, not a probability.
+SCORE_LOSSES: frozenset[str] = frozenset(losses.names("classification", output=("margin", "raw")))
 
 #: Maximum grid resolution per axis (a URL cannot ask for more work than this).
 MAX_RESOLUTION = 200
@@ -132,9 +130,9 @@ class DecisionSurface:
 
 
 def surface_kind(loss_name: str) -> str:
-    """``"score"`` for losses that never form a softmax (:data:`SCORE_LOSSES`), else
-    ``"probability"``."""
-    return "score" if loss_name in SCORE_LOSSES else "probability"
+    """``"score"`` for losses that never form a softmax, else ``"probability"``: the loss's card
+    (``core.losses.Loss.surface``)."""
+    return losses.get(loss_name, "classification").surface
 
 
 def top_two_margin(z: ArrayLike) -> NDArray[np.floating]:

@@ -42,10 +42,10 @@ with frame.page("gradient_anatomy"):
         m = st.columns(4)
         m[0].metric("a = σ(z)", ua.fmt(p["a"], 4))
         m[1].metric("σ'(z)", ua.fmt(p["sigma_prime"], 4))
-        m[2].metric("MSE dC/dw", ua.fmt(p["mse_dw"], 4))
+        m[2].metric("½(y − a)² dC/dw", ua.fmt(p["mse_dw"], 4))
         m[3].metric("CE dC/dw", ua.fmt(p["ce_dw"], 4))
         st.latex(
-            r"a = \sigma(z),\ z = w x + b:\quad C_{\text{MSE}} = \tfrac12 (y-a)^2:\ "
+            r"a = \sigma(z),\ z = w x + b:\quad C_{\text{SE}} = \tfrac12 (y-a)^2:\ "
             r"\frac{\partial C}{\partial w} = (a-y)\,\sigma'(z)\,x \qquad "
             r"C_{\text{CE}} = -y\log a-(1-y)\log(1-a):\ \frac{\partial C}{\partial w} = (a-y)\,x"
         )

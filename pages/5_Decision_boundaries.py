@@ -111,4 +111,4 @@ with frame.page("decision_boundaries"):
         (points, "boundaries_points", "Points + gradients CSV"),
         (cells, "boundaries_grid", "Decision surface CSV"),
     )
-    reproduce.for_comparison(key, ds, comparison.configs(key))
+    reproduce.for_comparison(key, ds, comparison.configs(key), table="boundaries", epoch=epoch)

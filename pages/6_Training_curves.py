@@ -130,5 +130,5 @@ with frame.page("training_curves"):
 
     frame.takeaway(ut.takeaway(summary, cross, chosen, target))
     reproduce.for_comparison(
-        key, comparison.load(key), key.configs(dtype=ut.DTYPE), n_seeds=n_seeds
+        key, comparison.load(key), key.configs(dtype=ut.DTYPE), n_seeds=n_seeds, table="training"
     )

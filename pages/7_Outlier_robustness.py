@@ -185,7 +185,7 @@ with frame.page("outlier_robustness"):
     frame.table(ui.styled_table(table), width="stretch")
     frame.csv_download(table, f"{task}_scores", label="Scores (CSV)")
     frame.takeaway(ui.fit_takeaway(key, table))
-    reproduce.for_comparison(key, comparison.load(key), ui.configs(key))
+    reproduce.for_comparison(key, comparison.load(key), ui.configs(key), table="robustness")
 
     # ------------------------------------------------------------------ sweep over rates and seeds
     st.subheader("Sweep: clean-test score against the corruption rate")

@@ -51,7 +51,8 @@ with frame.page("loss_reference"):
         st.warning("No registered loss matches these filters; clear the search or a filter.")
 
     for loss in shown:
-        with st.expander(f"**{loss.title}** · `{loss.task}/{loss.name}`", expanded=expand):
+        head = f"**{loss.title}** · short label {loss.short} · `{loss.task}/{loss.name}`"
+        with st.expander(head, expanded=expand):
             st.markdown(ref.badges(loss))
             maths, names, code = st.tabs(["Formula & gradient", "Frameworks", "Source"])
             with maths:
@@ -61,10 +62,19 @@ with frame.page("loss_reference"):
                     frame.table(ref.hyper_table(loss), width="stretch")
                 else:
                     st.caption("No hyperparameters.")
+                st.caption(f"Reads its output: {ref.output_text(loss)}")
                 st.caption(f"Reference: {loss.reference or '—'}")
             with names:
                 for k, title in ref.FRAMEWORKS.items():
                     st.markdown(f"**{title}:** {loss.equivalents.get(k, '—')}")
+                code_text = ref.torch_code(loss)
+                if code_text is None:
+                    st.caption(
+                        "No PyTorch code: Reproduce this view trains this loss with core only."
+                    )
+                else:
+                    st.caption("PyTorch per-sample loss, as Reproduce this view runs it:")
+                    st.code(code_text, language="python")
             with code:
                 st.code(ref.source(loss.task, loss.name), language="python")
 

@@ -125,10 +125,13 @@ def dumps(payload: dict) -> str:
 
 
 def _hyper_settings(loss: losses.Loss) -> list[dict[str, float]]:
-    """Defaults first, then each hyperparameter at each of its non-default values alone."""
+    """Defaults first, then each hyperparameter at each of its non-default values alone
+    (:data:`NON_DEFAULT`, or for a hyperparameter not listed there the values its loss's card
+    tests: ``Loss.grid``)."""
     settings = [dict(loss.defaults)]
     for h in loss.hyperparameters:
-        for v in NON_DEFAULT[h.name]:
+        card = sorted({g[h.name] for g in loss.grid if h.name in g} - {h.default})
+        for v in NON_DEFAULT.get(h.name, card):
             settings.append({**loss.defaults, h.name: v})
     return settings
 

@@ -4,21 +4,22 @@ Run with the PyTorch environment (torch is never needed by the app or the tests)
 
     .venv-torch/bin/python scripts/make_reference_values.py
 
-For every loss that PyTorch has, or that is a few lines of PyTorch ops, the script evaluates the
-per-sample values (``reduction='none'``, summed over classes where the torch loss is
-elementwise) in float64 on fixed seeded inputs, including extreme ones (logits of ±1e4,
-residuals of ±1e6), and the gradient of each sample's value w.r.t. its raw output by autograd
-(of the sum, since sample ``i`` depends only on row ``i``). The inputs are stored with the
-results, so ``tests/core/losses/test_reference.py`` needs NumPy only.
+Every loss whose card has PyTorch code (``Loss.torch``, written out by
+``core.losses.torch_source``: the same code the "Reproduce this view" loop runs and the Loss
+reference page shows) is evaluated in float64 at every hyperparameter setting of its card's
+``grid``, on fixed seeded inputs including extreme ones (logits of ±1e4, residuals of ±1e6);
+the gradient of each sample's value w.r.t. its raw output comes from autograd (of the sum,
+since sample ``i`` depends only on row ``i``). The inputs and the code are stored with the
+results, so ``tests/core/losses/test_reference.py`` needs NumPy only and can tell when a
+card's code changed after the fixture was written. A loss without PyTorch code needs no
+PyTorch at all: its reference values are the hand values on its card (``Loss.examples``).
 
-Each torch expression is written from the loss's definition, not from ``core.losses``; where
-it is a built-in (``cross_entropy``, ``kl_div``, ``multi_margin_loss``, ``mse_loss``,
-``l1_loss``, ``huber_loss``, ``smooth_l1_loss``, ``cosine_similarity``) the built-in is used.
-``log_cosh`` values come from mpmath at 50 digits, because every float64 formula loses digits
-somewhere (``log(cosh(e))`` for tiny ``e``, ``|e| + softplus(-2|e|) - log 2`` near 0).
 Rows where torch itself returns a non-finite value or gradient (e.g. focal with gamma < 1 at
 p_t = 1, where autograd forms 0 * inf) are dropped from that case and counted in
-``dropped_rows``.
+``dropped_rows``. The file also records the PyTorch behaviour the cards' texts state
+(``torch_facts``: subgradients at kinks, ties, the naive log-cosh's overflow points, the
+cosine similarity's gradient at a zero row), and 50-digit mpmath values where float64
+formulas lose digits (``high_precision``).
 """
 
 from __future__ import annotations
@@ -33,7 +34,14 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-OUT = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "torch_reference.json"
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from core import losses  # noqa: E402
+
+OUT = ROOT / "tests" / "fixtures" / "torch_reference.json"
+#: PyTorch's own default dtype (what a user's tensors are), before this script switches to float64
+TORCH_DEFAULT_DTYPE = str(torch.get_default_dtype()).removeprefix("torch.")
 torch.set_default_dtype(torch.float64)
 
 
@@ -41,7 +49,8 @@ torch.set_default_dtype(torch.float64)
 
 
 def classification_inputs(k: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """8 random rows (logits ~ N(0, 3^2)) plus extreme rows: p_t = 1, p_t ~ 0, a big margin."""
+    """8 random rows (logits ~ N(0, 3^2)), extreme rows (p_t = 1, p_t ~ 0, a big margin) and
+    rows at the hinge losses' kinks."""
     rng = np.random.default_rng(seed)
     z = rng.normal(0.0, 3.0, size=(8, k))
     y = rng.integers(0, k, size=8)
@@ -51,8 +60,14 @@ def classification_inputs(k: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     wrong[0, 0] = -1e4  # target 0 hopeless: log p_t = -1e4
     near = rng.normal(0.0, 1.0, size=(1, k))
     near[0, k - 1] += 6.0  # confident and right: 1 - p_t ~ 1e-3 (closer: see high_precision)
-    z = np.vstack([z, big, wrong, near])
-    y = np.concatenate([y, [0, 0, k - 1]])
+    # kinks, where the card's code must take core's subgradients: a Crammer–Singer slack of
+    # exactly 0 at margins 1, 2 and 0.5, and (K >= 3) wrong classes tied for the maximum
+    kinks = np.full((4, k), -5.0)
+    kinks[:, :2] = [[1.0, 0.0], [2.0, 0.0], [0.5, 0.0], [0.0, 1.0]]
+    if k >= 3:
+        kinks[2:, 2] = [0.0, 1.0]
+    z = np.vstack([z, big, wrong, near, kinks])
+    y = np.concatenate([y, [0, 0, k - 1, 0, 0, 0, 0]])
     return z, y
 
 
@@ -65,7 +80,8 @@ def soft_targets(k: int, n: int, seed: int) -> np.ndarray:
 
 
 def regression_inputs(seed: int, nonnegative: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Residuals of size 0.1..3 (away from kinks) plus residuals of ±1e6 and ±1e3."""
+    """Residuals of size 0.1..3 (away from kinks), residuals of ±1e6 and ±1e3, and residuals
+    exactly at the kinks (0 and the grids' thresholds)."""
     rng = np.random.default_rng(seed)
     y = rng.uniform(0.5, 4.0, size=10) if nonnegative else rng.normal(0.0, 2.0, size=10)
     e = rng.choice([-1.0, 1.0], size=10) * rng.uniform(0.1, 3.0, size=10)
@@ -75,202 +91,41 @@ def regression_inputs(seed: int, nonnegative: bool = False) -> tuple[np.ndarray,
     if nonnegative:  # msle: a prediction below 0 (clipped) and one exactly at 0
         pred[-1], pred[-3] = -2.0, 0.0
         y[-3] = 1e6
+    # kinks, where the card's code must take core's subgradients: e = 0, and |e| exactly at
+    # the grids' thresholds (0.1, 0.5, 0.7, 1, 2)
+    y = np.concatenate([y, [2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]])
+    pred = np.concatenate([pred, [2.0, 1.0, -1.0, 0.1, 0.5, 2.0, 0.7]])
     return y, pred
 
 
-# ----------------------------------------------------------------------------- torch losses
+# ----------------------------------------------------------------------------- the cards' code
 
 
-def one_hot(y: torch.Tensor, k: int) -> torch.Tensor:
-    return F.one_hot(y, k).to(torch.float64)
+def card_function(loss: losses.Loss, params: dict):
+    """The card's PyTorch code (``losses.torch_source``) as a callable, and its source."""
+    source = losses.torch_source(loss, params, name="per_sample")
+    namespace = {"torch": torch, "F": F, "math": math}
+    exec(compile(source, f"<{loss.task}/{loss.name}>", "exec"), namespace)
+    return namespace["per_sample"], source
 
 
-def smoothed(y: torch.Tensor, k: int, eps: float) -> torch.Tensor:
-    return (1 - eps) * one_hot(y, k) + eps / k
+def classification_case(loss: losses.Loss, params: dict, y_np, z_np) -> dict:
+    fn, source = card_function(loss, params)
+    z = torch.tensor(z_np, requires_grad=True)
+    if np.ndim(y_np) == 2:  # a target distribution: both y and Y are it
+        y = Y = torch.tensor(y_np)
+    else:
+        y = torch.tensor(y_np)
+        Y = F.one_hot(y, z_np.shape[1]).to(torch.float64)
+    values, grad = evaluate(fn(z, y, Y), z)
+    return finite_case("classification", loss.name, params, source, y_np, z_np, values, grad)
 
 
-def crammer_singer(z: torch.Tensor, y: torch.Tensor, margin: float) -> torch.Tensor:
-    z_t = z.gather(1, y[:, None])[:, 0]
-    others = z.masked_fill(one_hot(y, z.shape[1]).bool(), -math.inf)
-    return (margin - z_t + others.max(dim=1).values).clamp(min=0)
-
-
-def wrong_mass(z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """1 - p_t as the sum of the wrong-class probabilities (no cancellation)."""
-    return (z.softmax(1) * (1 - one_hot(y, z.shape[1]))).sum(1)
-
-
-def log_p_t(z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    return F.log_softmax(z, dim=1).gather(1, y[:, None])[:, 0]
-
-
-CLASSIFICATION = {
-    "cross_entropy": (
-        [{"label_smoothing": 0.0}, {"label_smoothing": 0.1}, {"label_smoothing": 0.3}],
-        "F.cross_entropy(z, y, label_smoothing=ε, reduction='none')",
-        lambda z, y, label_smoothing: F.cross_entropy(
-            z, y, label_smoothing=label_smoothing, reduction="none"
-        ),
-    ),
-    "kl_div": (
-        [{"label_smoothing": 0.0}, {"label_smoothing": 0.2}],
-        "F.kl_div(F.log_softmax(z, 1), q, reduction='none').sum(1), q smoothed one-hot",
-        lambda z, y, label_smoothing: F.kl_div(
-            F.log_softmax(z, 1), smoothed(y, z.shape[1], label_smoothing), reduction="none"
-        ).sum(1),
-    ),
-    "multi_margin": (
-        [{"margin": 1.0}, {"margin": 0.5}, {"margin": 2.0}],
-        "F.multi_margin_loss(z, y, p=1, margin=Δ, reduction='none')",
-        lambda z, y, margin: F.multi_margin_loss(z, y, p=1, margin=margin, reduction="none"),
-    ),
-    "mse": (
-        [{}],
-        "((p - Y) ** 2).sum(1) with the target term (1 - p_t)^2 written as (sum_{k≠t} p_k)^2 "
-        "(1 - p_t in float64 cancels when p_t ≈ 1)",
-        lambda z, y: (
-            (wrong_mass(z, y)) ** 2 + (z.softmax(1) * (1 - one_hot(y, z.shape[1]))).pow(2).sum(1)
-        ),
-    ),
-    "mae": (
-        [{}],
-        "|p - Y|.sum(1) = 2 sum_{k≠t} p_k (summing the wrong classes keeps the digits of "
-        "1 - p_t that |p_t - 1| cancels)",
-        lambda z, y: 2 * wrong_mass(z, y),
-    ),
-    "hinge": (
-        [{"margin": 1.0}, {"margin": 0.5}, {"margin": 2.0}],
-        "(Δ - z_t + max_{j≠t} z_j).clamp(min=0)",
-        lambda z, y, margin: crammer_singer(z, y, margin),
-    ),
-    "squared_hinge": (
-        [{"margin": 1.0}, {"margin": 2.0}],
-        "(Δ - z_t + max_{j≠t} z_j).clamp(min=0) ** 2",
-        lambda z, y, margin: crammer_singer(z, y, margin) ** 2,
-    ),
-    "focal": (
-        [{"gamma": 0.0}, {"gamma": 0.5}, {"gamma": 2.0}, {"gamma": 5.0}],
-        "-(-expm1(log p_t)) ** γ * log p_t, log p_t from F.log_softmax",
-        lambda z, y, gamma: -((-torch.expm1(log_p_t(z, y))) ** gamma) * log_p_t(z, y),
-    ),
-    "square_logits": (
-        [{}],
-        "((z - one_hot(y)) ** 2).sum(1)",
-        lambda z, y: ((z - one_hot(y, z.shape[1])) ** 2).sum(1),
-    ),
-    "gce": (
-        [{"q": 0.1}, {"q": 0.7}, {"q": 1.0}],
-        "(1 - exp(log p_t) ** q) / q",
-        lambda z, y, q: (1 - torch.exp(log_p_t(z, y)) ** q) / q,
-    ),
-}
-
-SOFT = {
-    "cross_entropy": (
-        [{"label_smoothing": 0.0}, {"label_smoothing": 0.1}],
-        "F.cross_entropy(z, q, label_smoothing=ε, reduction='none') with probability targets q",
-        lambda z, q, label_smoothing: F.cross_entropy(
-            z, q, label_smoothing=label_smoothing, reduction="none"
-        ),
-    ),
-    "kl_div": (
-        [{"label_smoothing": 0.0}],
-        "F.kl_div(F.log_softmax(z, 1), q, reduction='none').sum(1) with probability targets q",
-        lambda z, q, label_smoothing: F.kl_div(F.log_softmax(z, 1), q, reduction="none").sum(1),
-    ),
-}
-
-
-def barron_torch(e: torch.Tensor, alpha: float, scale: float) -> torch.Tensor:
-    x2 = (e / scale) ** 2
-    if alpha == 2:
-        return 0.5 * x2
-    if alpha == 0:
-        return torch.log(0.5 * x2 + 1)
-    if alpha == -math.inf:
-        return 1 - torch.exp(-0.5 * x2)
-    b = abs(alpha - 2)
-    return b / alpha * ((x2 / b + 1) ** (alpha / 2) - 1)
-
-
-REGRESSION = {
-    "mse": (
-        [{}],
-        "F.mse_loss(pred, y, reduction='none')",
-        lambda y, p: F.mse_loss(p, y, reduction="none"),
-    ),
-    "mae": (
-        [{}],
-        "F.l1_loss(pred, y, reduction='none')",
-        lambda y, p: F.l1_loss(p, y, reduction="none"),
-    ),
-    "huber": (
-        [{"delta": 0.5}, {"delta": 1.0}, {"delta": 2.0}],
-        "F.huber_loss(pred, y, delta=δ, reduction='none')",
-        lambda y, p, delta: F.huber_loss(p, y, delta=delta, reduction="none"),
-    ),
-    "smooth_l1": (
-        [{"beta": 0.5}, {"beta": 1.0}, {"beta": 2.0}],
-        "F.smooth_l1_loss(pred, y, beta=β, reduction='none')",
-        lambda y, p, beta: F.smooth_l1_loss(p, y, beta=beta, reduction="none"),
-    ),
-    "log_cosh": (
-        [{}],
-        "values: mpmath log(cosh(e)) at 50 digits; gradient: autograd of "
-        "|e| + F.softplus(-2|e|) - log 2",
-        lambda y, p: (p - y).abs() + F.softplus(-2 * (p - y).abs()) - math.log(2),
-    ),
-    "msle": (
-        [{}],
-        "(log1p(pred.clamp(min=0)) - log1p(y)) ** 2",
-        lambda y, p: (torch.log1p(p.clamp(min=0)) - torch.log1p(y)) ** 2,
-    ),
-    "mape": (
-        [{}],
-        "100 * |pred - y| / |y|.clamp(min=1e-7)",
-        lambda y, p: 100 * (p - y).abs() / y.abs().clamp(min=1e-7),
-    ),
-    "pinball": (
-        [{"quantile": 0.1}, {"quantile": 0.5}, {"quantile": 0.9}],
-        "torch.maximum(τ (y - pred), (τ - 1) (y - pred))",
-        lambda y, p, quantile: torch.maximum(quantile * (y - p), (quantile - 1) * (y - p)),
-    ),
-    "epsilon_insensitive": (
-        [{"epsilon": 0.0}, {"epsilon": 0.1}, {"epsilon": 1.0}],
-        "((pred - y).abs() - ε).clamp(min=0)",
-        lambda y, p, epsilon: ((p - y).abs() - epsilon).clamp(min=0),
-    ),
-    "cauchy": (
-        [{"scale": 0.5}, {"scale": 1.0}, {"scale": 3.0}],
-        "torch.log(1 + ((pred - y) / c) ** 2 / 2)",
-        lambda y, p, scale: torch.log(1 + ((p - y) / scale) ** 2 / 2),
-    ),
-    "barron": (
-        [
-            {"alpha": a, "scale": c}
-            for a, c in [
-                (-math.inf, 1.0),
-                (-2.0, 1.0),
-                (-0.5, 2.0),
-                (0.0, 1.0),
-                (0.5, 1.0),
-                (1.0, 1.0),
-                (1.0, 0.3),
-                (1.5, 1.0),
-                (2.0, 1.0),
-                (4.0, 1.0),
-            ]
-        ],
-        "|α-2|/α (((e/c)^2/|α-2| + 1)^(α/2) - 1) with torch.pow; limits 0, 2, -inf by their "
-        "closed forms",
-        lambda y, p, alpha, scale: barron_torch(p - y, alpha, scale),
-    ),
-}
-
-
-def log_cosh_mpmath(e: np.ndarray) -> list[float]:
-    mpmath.mp.dps = 50
-    return [float(mpmath.log(mpmath.cosh(mpmath.mpf(float(x))))) for x in e]
+def regression_case(loss: losses.Loss, params: dict, y_np, p_np) -> dict:
+    fn, source = card_function(loss, params)
+    p = torch.tensor(p_np, requires_grad=True)
+    values, grad = evaluate(fn(p, torch.tensor(y_np)), p)
+    return finite_case("regression", loss.name, params, source, y_np, p_np, values, grad)
 
 
 # ----------------------------------------------------------------------------- mpmath cases
@@ -393,8 +248,7 @@ def high_precision_cases() -> list[dict]:
 # ----------------------------------------------------------------------------- evaluation
 
 
-def evaluate(fn, *args: torch.Tensor, raw: torch.Tensor, **params):
-    values = fn(*args, **params)
+def evaluate(values: torch.Tensor, raw: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:
     (grad,) = torch.autograd.grad(values.sum(), raw)
     return values.detach().numpy(), grad.numpy()
 
@@ -416,59 +270,88 @@ def finite_case(task: str, loss: str, params: dict, expression: str, y, raw, val
     }
 
 
-def logit_cases(table: dict, y_np: np.ndarray, z_np: np.ndarray) -> list[dict]:
-    """A case for every loss of ``table`` and each of its settings, on logits ``z_np``."""
-    cases = []
-    for name, (settings, expression, fn) in table.items():
-        for params in settings:
-            z = torch.tensor(z_np, requires_grad=True)
-            values, grad = evaluate(fn, z, torch.tensor(y_np), raw=z, **params)
-            cases.append(
-                finite_case("classification", name, params, expression, y_np, z_np, values, grad)
-            )
-    return cases
+def with_torch(task: str) -> list[losses.Loss]:
+    return [x for x in losses.all_losses() if x.task == task and x.torch is not None]
 
 
 def classification_cases() -> list[dict]:
     cases = []
     for k, seed in [(2, 1), (3, 2), (5, 3)]:
         z_np, y_np = classification_inputs(k, seed)
-        cases += logit_cases(CLASSIFICATION, y_np, z_np)
-        cases += logit_cases(SOFT, soft_targets(k, len(z_np), seed + 10), z_np)
+        q_np = soft_targets(k, len(z_np), seed + 10)
+        for loss in with_torch("classification"):
+            for params in loss.grid:
+                cases.append(classification_case(loss, dict(params), y_np, z_np))
+                if loss.soft_targets:
+                    cases.append(classification_case(loss, dict(params), q_np, z_np))
     return cases
 
 
 def regression_cases() -> list[dict]:
     cases = []
-    for name, (settings, expression, fn) in REGRESSION.items():
-        y_np, p_np = regression_inputs(seed=len(name), nonnegative=name == "msle")
-        for params in settings:
-            p = torch.tensor(p_np, requires_grad=True)
-            values, grad = evaluate(fn, torch.tensor(y_np), p, raw=p, **params)
-            if name == "log_cosh":
-                values = np.array(log_cosh_mpmath(p_np - y_np))
-            cases.append(
-                finite_case("regression", name, params, expression, y_np, p_np, values, grad)
-            )
-    # cosine similarity on vectors (n, d); Keras's sign: value = -cos
-    for d, seed in [(2, 4), (3, 5), (5, 6)]:
-        rng = np.random.default_rng(seed)
-        y_np = rng.normal(size=(8, d))
-        p_np = rng.normal(size=(8, d))
-        y_np[0], p_np[0] = 1e6 * y_np[0], -3e5 * y_np[0] / 1e6 + 1e-3  # huge, nearly opposite
-        p_np[1] = 2.5 * y_np[1]  # same direction: -1
-        p = torch.tensor(p_np, requires_grad=True)
-        values, grad = evaluate(
-            lambda y, p: -F.cosine_similarity(p, y, dim=1), torch.tensor(y_np), p, raw=p
-        )
-        expression = "-F.cosine_similarity(pred, y, dim=1)"
-        cases.append(finite_case("regression", "cosine", {}, expression, y_np, p_np, values, grad))
+    for loss in with_torch("regression"):
+        if not loss.elementwise:  # cosine: rows (n, d)
+            for d, seed in [(2, 4), (3, 5), (5, 6)]:
+                rng = np.random.default_rng(seed)
+                y_np = rng.normal(size=(8, d))
+                p_np = rng.normal(size=(8, d))
+                y_np[0], p_np[0] = 1e6 * y_np[0], -3e5 * y_np[0] / 1e6 + 1e-3  # huge, opposite
+                p_np[1] = 2.5 * y_np[1]  # same direction: -1
+                p_np[2] = 0.0  # a zero prediction row: value 0, gradient 0 (core's convention)
+                for params in loss.grid:
+                    cases.append(regression_case(loss, dict(params), y_np, p_np))
+            continue
+        y_np, p_np = regression_inputs(seed=len(loss.name), nonnegative=loss.name == "msle")
+        for params in loss.grid:
+            cases.append(regression_case(loss, dict(params), y_np, p_np))
     return cases
+
+
+# ----------------------------------------------------------------------------- torch facts
+
+
+def first_overflow(dtype: torch.dtype, start: float, stop: float) -> float:
+    """The smallest e on a 0.001 grid from ``start`` where torch.log(torch.cosh(e)) is inf."""
+    e = torch.arange(int(start * 1000), int(stop * 1000), dtype=torch.float64) / 1000
+    naive = torch.log(torch.cosh(e.to(dtype)))
+    return float(e[torch.isinf(naive)][0])
+
+
+def grad_of(f, x: list) -> list:
+    t = torch.tensor(x, requires_grad=True)
+    f(t).sum().backward()
+    return t.grad.tolist()
+
+
+def torch_facts() -> dict:
+    """PyTorch's behaviour that the cards' texts state, measured."""
+    zero_row = torch.tensor([[0.0, 0.0]], requires_grad=True)
+    (-F.cosine_similarity(zero_row, torch.tensor([[1.0, 1.0]]), dim=1)).sum().backward()
+    return {
+        "relu_grad_at_0": grad_of(F.relu, [0.0])[0],
+        "clamp_min_grad_at_0": grad_of(lambda t: t.clamp(min=0), [0.0])[0],
+        "amax_grad_on_a_tie": grad_of(lambda t: t.amax(1), [[0.0, 2.0, 2.0]])[0],
+        "argmax_on_a_tie": int(torch.tensor([[0.0, 2.0, 2.0]]).argmax(1)[0]),
+        "l1_loss_grad_at_0": grad_of(
+            lambda t: F.l1_loss(t, torch.zeros(1), reduction="sum"), [0.0]
+        )[0],
+        "cosine_similarity_grad_at_zero_row": {
+            "pred": [0.0, 0.0],
+            "y": [1.0, 1.0],
+            "grad_of_minus_cos": zero_row.grad[0].tolist(),
+        },
+        "log_cosh_naive_first_inf": {
+            "float32": first_overflow(torch.float32, 85.0, 95.0),
+            "float64": first_overflow(torch.float64, 705.0, 715.0),
+            "torch_default_dtype": TORCH_DEFAULT_DTYPE,
+        },
+    }
 
 
 def main() -> None:
     cases = classification_cases() + regression_cases()
     high_precision = high_precision_cases()
+    facts = torch_facts()
     for case in cases:  # JSON has no -inf literal: store alpha = -inf as the string "-inf"
         case["params"] = {k: ("-inf" if v == -math.inf else v) for k, v in case["params"].items()}
     doc = {
@@ -480,9 +363,10 @@ def main() -> None:
         "python": sys.version.split()[0],
         "dtype": "float64",
         "note": "values: per-sample losses (no reduction); grad: d values[i] / d raw[i] by "
-        "autograd. Compare with rtol 1e-10.",
+        "autograd of each card's PyTorch code (expression). Compare with rtol 1e-10.",
         "cases": cases,
         "high_precision": high_precision,
+        "torch_facts": facts,
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(doc, indent=1) + "\n")

@@ -1,7 +1,10 @@
 """One identity per loss: display name, short label and colour, used by every page.
 
 Every picker, legend, table, sentence and chart asks this module how to show a loss, so
-"cross-entropy" looks the same everywhere in a lecture. Loss colours come from a
+"cross-entropy" looks the same everywhere in a lecture. The three are written on the loss's
+card (``core.losses``: ``Loss.title``, ``Loss.short``, ``Loss.color``); the title contains the
+short label ("Cross-entropy (CE)" and "CE"), so a table and a figure name one loss. Loss
+colours come from a
 colour-blind-safe set (Okabe & Ito 2008, extended with Paul Tol's muted scheme); classes use a
 separate palette of greys and earth tones that no loss uses, and train/test are told apart by
 line style (solid / dashed), never by colour.
@@ -36,53 +39,21 @@ class Identity:
     color: str
 
 
-#: Colour per registered name. A name shared by both tasks (``mse``, ``mae``) keeps its colour.
-COLORS: dict[str, str] = {
-    "cross_entropy": "#0072B2",  # blue
-    "mse": "#D55E00",  # vermillion
-    "mae": "#009E73",  # bluish green
-    "hinge": "#CC79A7",  # reddish purple
-    "squared_hinge": "#882255",  # wine
-    "multi_margin": "#E69F00",  # orange
-    "focal": "#56B4E9",  # sky blue
-    "square_logits": "#999933",  # olive
-    "gce": "#332288",  # indigo
-    "kl_div": "#44AA99",  # teal
-    "huber": "#E69F00",
-    "smooth_l1": "#CC79A7",
-    "log_cosh": "#56B4E9",
-    "msle": "#882255",
-    "mape": "#999933",
-    "pinball": "#332288",
-    "epsilon_insensitive": "#44AA99",
-    "cauchy": "#0072B2",
-    "barron": "#AA4499",
-    "cosine": "#117733",  # Tol green
-}
+def _card(name: str, task: str | None = None) -> losses.Loss | None:
+    """The registered loss ``name`` (of ``task``, or of either task: a name shared by both
+    tasks, ``mse`` and ``mae``, has one short label and one colour), or ``None``."""
+    for t in (task,) if task else TASKS:
+        try:
+            return losses.get(name, t)
+        except ValueError:
+            continue
+    return None
 
-#: Short labels for legends of many series and for sentences.
-SHORT: dict[str, str] = {
-    "cross_entropy": "CE",
-    "mse": "MSE",
-    "mae": "MAE",
-    "hinge": "hinge",
-    "squared_hinge": "squared hinge",
-    "multi_margin": "multi-margin",
-    "focal": "focal",
-    "square_logits": "square loss on logits",
-    "gce": "GCE",
-    "kl_div": "KL",
-    "huber": "Huber",
-    "smooth_l1": "Smooth L1",
-    "log_cosh": "log-cosh",
-    "msle": "MSLE",
-    "mape": "MAPE",
-    "pinball": "pinball",
-    "epsilon_insensitive": "ε-insensitive",
-    "cauchy": "Cauchy",
-    "barron": "Barron",
-    "cosine": "cosine",
-}
+
+#: Colour per registered name, read from each loss's card (``Loss.color``).
+COLORS: dict[str, str] = {x.name: x.color for x in losses.all_losses() if x.color}
+#: Short label per registered name (figures, crowded legends, sentences): ``Loss.short``.
+SHORT: dict[str, str] = {x.name: x.short for x in losses.all_losses()}
 
 #: Classes (decision-boundary shading, scatter points): no colour here is a loss colour.
 CLASS_COLORS: tuple[str, ...] = (
@@ -98,11 +69,10 @@ NEUTRAL = "#666666"
 
 def get(name: str, task: str = "classification") -> Identity:
     """The identity of a registered loss; an unknown name is shown as itself, in grey."""
-    try:
-        title = losses.get(name, task).title
-    except ValueError:
-        title = name
-    return Identity(name, task, title, SHORT.get(name, name), COLORS.get(name, NEUTRAL))
+    card = _card(name, task)
+    if card is None:
+        return Identity(name, task, name, short(name), color(name))
+    return Identity(name, task, card.title, card.short, card.color or NEUTRAL)
 
 
 def title(name: str, task: str = "classification") -> str:
@@ -112,12 +82,14 @@ def title(name: str, task: str = "classification") -> str:
 
 def short(name: str) -> str:
     """Short label for sentences and crowded legends (e.g. ``CE``)."""
-    return SHORT.get(name, name)
+    card = _card(name)
+    return card.short if card is not None else name
 
 
 def color(name: str) -> str:
     """The loss's colour, the same on every page."""
-    return COLORS.get(name, NEUTRAL)
+    card = _card(name)
+    return card.color if card is not None and card.color else NEUTRAL
 
 
 def scale(names: Sequence[str], task: str = "classification", *, short_labels: bool = False):

@@ -34,18 +34,23 @@ SOURCES = {
     "softmaxk": "“Why classification uses cross-entropy, not MSE, intuitively” (K classes)",
 }
 
-#: Series names, fixed so that a loss keeps its colour across every chart of the page.
-MSE, CE = "MSE", "CE"
+#: Series names, fixed so that a loss keeps its colour across every chart of the page. The
+#: softmax parts' MSE is the registry's (squared error summed over the classes, up to 2); the
+#: sigmoid neuron's squared error is another quantity, ½(y − a)² on one output (up to 0.5),
+#: and its name says so.
+MSE, CE = identity.short("mse"), identity.short("cross_entropy")
+SIGMOID_SE = "squared error ½(y − a)²"
 MSE_TARGET_PATH, MSE_FULL = (
     "MSE, through a_t only (the article's formula)",
     "MSE, full (all K outputs)",
 )
-SIGMA_PRIME = "σ'(z)·x (the factor MSE adds)"
+SIGMA_PRIME = "σ'(z)·x (the factor the squared error adds)"
 #: Legend title (the series names say what they are; a non-empty title keeps Altair's default out).
 LEGEND = "curve"
 #: Colours: CE blue and MSE vermillion as on every page; partial paths and factors are neutral.
 COLORS = {
     MSE: identity.color("mse"),
+    SIGMOID_SE: identity.color("mse"),
     CE: identity.color("cross_entropy"),
     MSE_FULL: identity.color("mse"),
     MSE_TARGET_PATH: identity.NEUTRAL,
@@ -178,40 +183,41 @@ def sigmoid_point(z0: float, y: int, x: float) -> dict[str, float]:
 
 @charts.cached_spec
 def sigmoid_loss_chart(y: int, x: float, z0: float, axis: str) -> alt.TopLevelMixin:
-    """Loss C of MSE and CE against ``z`` or ``a``, the chosen neuron marked."""
+    """Loss C of the squared error ½(y − a)² and CE against ``z`` or ``a``, the neuron marked."""
     df, point = sigmoid_curves(y, x), sigmoid_point(z0, y, x)
     xcol, xtitle, x0 = _sigmoid_axis(axis, z0, point)
     return _curves(
         df,
         xcol,
-        {MSE: "mse_loss", CE: "ce_loss"},
+        {SIGMOID_SE: "mse_loss", CE: "ce_loss"},
         "Loss C",
         x_title=xtitle,
         y_title="loss C",
-        at=(x0, {MSE: point["mse"], CE: point["ce"]}),
+        at=(x0, {SIGMOID_SE: point["mse"], CE: point["ce"]}),
     )
 
 
 @charts.cached_spec
 def sigmoid_gradient_chart(y: int, x: float, z0: float, axis: str) -> alt.TopLevelMixin:
-    """dC/dw of MSE and CE (and the factor σ'(z)·x), the neuron and its MSE twin marked."""
+    """dC/dw of the squared error and CE (and the factor σ'(z)·x), the neuron and its twin
+    (the same squared-error gradient) marked."""
     df, point = sigmoid_curves(y, x), sigmoid_point(z0, y, x)
     xcol, xtitle, x0 = _sigmoid_axis(axis, z0, point)
     chart = _curves(
         df.assign(factor=df["sigma_prime"] * x),
         xcol,
-        {MSE: "mse_dC_dw", CE: "ce_dC_dw", SIGMA_PRIME: "factor"},
+        {SIGMOID_SE: "mse_dC_dw", CE: "ce_dC_dw", SIGMA_PRIME: "factor"},
         "Gradient dC/dw",
         x_title=xtitle,
         y_title="dC/dw",
-        at=(x0, {MSE: point["mse_dw"], CE: point["ce_dw"]}),
+        at=(x0, {SIGMOID_SE: point["mse_dw"], CE: point["ce_dw"]}),
     )
-    # The twin: the other neuron state with exactly the same MSE gradient.
+    # The twin: the other neuron state with exactly the same squared-error gradient.
     twin = pd.DataFrame(
         {
             xcol: [point["twin_z"] if axis == "z" else point["twin_a"]],
             "value": [point["twin_mse_dw"]],
-            "text": ["same MSE gradient"],
+            "text": ["same squared-error gradient"],
         }
     )
     ring = alt.Chart(twin).mark_point(size=220, strokeWidth=3, color="#222")
@@ -259,29 +265,32 @@ def sigmoid_sentence(p: Mapping[str, float], y: int, z0: float, x: float) -> str
             "choose x ≠ 0 to compare the losses."
         )
     text += (
-        f"CE's dC/dw is {fmt(p['ce_dw'], 4)}; MSE's is {fmt(p['mse_dw'], 4)}, CE's times "
+        f"CE's dC/dw is {fmt(p['ce_dw'], 4)}; the squared error's is {fmt(p['mse_dw'], 4)}, "
+        "CE's times "
         f"σ'(z) = {num(p['sigma_prime'])}. "
     )
     if abs(p["twin_a"] - p["a"]) < 1e-3:
         return text + (
-            f"Here MSE's gradient is at its largest (a = {num(p['peak_a'], '.3f')}); every "
-            "smaller size occurs twice, once far from the target and once near it."
+            "Here the squared error's gradient is at its largest "
+            f"(a = {num(p['peak_a'], '.3f')}); every smaller size occurs twice, once far from "
+            "the target and once near it."
         )
     twin_state = neuron_state(p["twin_a"], y)
     text += (
-        f"MSE's gradient is exactly as large at a = {num(p['twin_a'])}, where the neuron is "
-        f"{twin_state} (CE's there: {fmt(p['twin_ce_dw'], 4)})"
+        f"The squared error's gradient is exactly as large at a = {num(p['twin_a'])}, where "
+        f"the neuron is {twin_state} (CE's there: {fmt(p['twin_ce_dw'], 4)})"
     )
     far = abs(p["a"] - y) > 0.5
     if far != (abs(p["twin_a"] - y) > 0.5):
-        return text + ": a small MSE gradient cannot tell far from near."
+        return text + ": a small squared-error gradient cannot tell far from near."
     return text + "."
 
 
 def sigmoid_caption(p: Mapping[str, float], y: int) -> str:
     """The sigmoid article's "small either way", made precise."""
     return (
-        f"The article {SOURCES['sigmoid']} says MSE's gradient is small 'either way'. "
+        f"The article {SOURCES['sigmoid']} says the squared error's gradient is small 'either "
+        "way'. "
         f"Precisely: for y = {y} |dC/dz| = |a − y|·a·(1 − a) peaks at a = "
         f"{num(p['peak_a'], '.3f')} (|dC/dw| = {fmt(abs(p['peak_mse_dw']), 4)} here) and falls "
         "to 0 at both ends, so every smaller value occurs twice — once badly wrong, once nearly "

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core import train
+from core import losses, train
 from core.boundaries import Panel
 from core.experiment import ModelChoice
 from ui import identity, wording
@@ -22,7 +22,7 @@ from ui import identity, wording
 
 
 #: Losses whose exact zeros come from a margin (a point beyond it gives no gradient).
-MARGIN_LOSSES = frozenset({"hinge", "squared_hinge", "multi_margin"})
+MARGIN_LOSSES = frozenset(losses.names("classification", output="margin"))
 
 
 def _extremes(values: dict[str, float], fmt: str) -> tuple[list[str], list[str]] | None:

@@ -6,6 +6,7 @@ them, shapes them into tidy tables for Altair and CSV, and words the takeaways.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -116,7 +117,7 @@ def slider_range(h: losses.Hyperparameter) -> tuple[float, float, float]:
 
 
 def label(task: str, name: str, params: Mapping[str, float]) -> str:
-    """Legend label: the loss's short title with non-default hyperparameters, e.g.
+    """Legend label: the loss's short label with non-default hyperparameters, e.g.
     ``Huber (delta=2)``."""
     loss = losses.get(name, task=task)
     short = short_title(task, name)
@@ -132,11 +133,14 @@ def title(task: str, name: str) -> str:
 
 
 def short_title(task: str, name: str) -> str:
-    """The title without its parenthesis, unless that would clash with another loss's."""
-    title = losses.get(name, task=task).title
-    short = title.split(" (")[0]
-    others = [losses.get(n, task=task).title.split(" (")[0] for n in losses.names(task)]
-    return short if others.count(short) == 1 else title
+    """The loss's short label (``ui.identity``: the one figures and sentences use)."""
+    return identity.get(name, task).short
+
+
+def _sentence_case(text: str) -> str:
+    """``text`` with each sentence's first letter upper case: a short label such as "hinge"
+    or "log-cosh" may open a sentence (letters outside a-z, e.g. "ε-insensitive", stay)."""
+    return re.sub(r"(^|[.!?] )([a-z])", lambda m: m.group(1) + m.group(2).upper(), text)
 
 
 def labels(task: str, params: LossParams) -> list[str]:
@@ -347,9 +351,11 @@ def margin_title(task: str) -> str:
 # --------------------------------------------------------------------------- takeaways
 
 #: Margin losses: trained on scores (logits), never asked for probabilities.
-MARGIN_LOSSES = frozenset({"hinge", "squared_hinge", "multi_margin"})
+MARGIN_LOSSES = frozenset(losses.names("classification", output="margin"))
 #: Losses measured in percent of the target, not in the target's units.
-PERCENT_LOSSES = frozenset({"mape"})
+PERCENT_LOSSES = frozenset(
+    n for n in losses.names("regression") if losses.get(n, "regression").percent
+)
 #: From this margin on, a point is called "confidently" right or wrong (p_t = σ(2) = 0.88).
 CONFIDENT_MARGIN = 2.0
 
@@ -537,7 +543,7 @@ def classification_sentence(probes: Sequence[MarginProbe], at: float) -> str:
             f" {join(names)} {verb(names, 'pushes', 'push')} the right point back (positive "
             "gradient: its optimum is at a finite margin)."
         )
-    return text
+    return _sentence_case(text)
 
 
 def regression_sentence(probes: Sequence[ResidualProbe], at: float) -> str:
@@ -578,7 +584,7 @@ def regression_sentence(probes: Sequence[ResidualProbe], at: float) -> str:
             f" ({join(percent)} {verb(percent, 'is', 'are')} a percentage of |y|, so "
             f"{verb(percent, 'it is', 'they are')} not compared with the others.)"
         )
-    return text
+    return _sentence_case(text)
 
 
 def weights_takeaway(weights: pd.DataFrame) -> str:

@@ -1,9 +1,11 @@
 """The Loss reference page's content: registry metadata as tables and cards, and the losses
 named in DengBoCong's survey of loss functions (:data:`SURVEY`) mapped onto the registry.
 
-Everything shown is read from ``core.losses`` (formulas, gradients, properties, framework
-equivalents, hyperparameters, references and the source of each loss function); the worked
-examples in the survey table are computed by the registered losses when the page runs.
+Everything shown is read from each loss's card in ``core.losses`` (formulas, gradients,
+properties, what the loss reads its output as, framework equivalents, the PyTorch code the
+"Reproduce this view" loops run, hyperparameters, references and the source of each loss
+function); the worked examples in the survey table are computed by the registered losses when
+the page runs.
 """
 
 from __future__ import annotations
@@ -100,6 +102,17 @@ def reference_sentence(
     return text
 
 
+def output_text(loss: losses.Loss) -> str:
+    """What the loss reads its raw output as (the card's ``output``), for its card."""
+    text = losses.OUTPUTS[loss.output].split(": ", 1)[1]
+    return text[0].upper() + text[1:] + "."
+
+
+def torch_code(loss: losses.Loss) -> str | None:
+    """The card's PyTorch per-sample loss as a function (``None``: no PyTorch counterpart)."""
+    return losses.torch_source(loss, name=loss.name)
+
+
 def hyper_text(loss: losses.Loss) -> str:
     """``"delta = 1 in (0, inf)"`` for each hyperparameter, or ``"—"``."""
     return (
@@ -113,7 +126,7 @@ def matches(loss: losses.Loss, query: str, tasks: Sequence[str], props: Sequence
     if loss.task not in tasks or not all(loss.properties.get(p, False) for p in props):
         return False
     text = " ".join(
-        [loss.name, loss.title, loss.task, loss.reference, *loss.equivalents.values()]
+        [loss.name, loss.title, loss.short, loss.task, loss.reference, *loss.equivalents.values()]
     ).lower()
     return all(word in text for word in query.lower().split())
 

@@ -360,7 +360,7 @@ def map_title(loss: str, test_accuracy: float, diverged_epoch: int | None) -> di
         if diverged_epoch is not None
         else f"clean-test accuracy {wording.pct(test_accuracy)}"
     )
-    # the short label: a full title ("Squared error on probabilities (Brier)") is cut off
+    # the short label: a full title ("Squared error on probabilities (MSE, Brier)") is cut off
     # above a 240-px map; the table below gives the full names
     return {"text": identity.short(loss), "subtitle": sub}
 

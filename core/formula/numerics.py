@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from core._numerics import log_sigmoid, one_minus_exp
+from core._numerics import log_sigmoid, one_minus_exp, sigmoid
 from core.formula.check import Formula
 from core.formula.evaluate import compile_tree
 from core.formula.tree import Apply, Node, canonical, names_in, walk
@@ -557,6 +557,17 @@ def _not_convex_at(xs: Array, vs: Array) -> int | None:
     return at
 
 
+def _affine(xs: Array, vs: Array) -> bool:
+    """Whether the finite values lie on one straight line in ``xs`` (to rounding)."""
+    ok = np.isfinite(vs)
+    if ok.sum() < 3:
+        return False
+    A = np.column_stack([np.ones(ok.sum()), xs[ok]])
+    coef, *_ = np.linalg.lstsq(A, vs[ok], rcond=None)
+    scale = 1.0 + float(np.max(np.abs(vs[ok])))
+    return bool(np.max(np.abs(A @ coef - vs[ok])) <= 1e-9 * scale)
+
+
 def _nonincreasing(xs: Array, vs: Array) -> bool:
     """Whether the values never rise (beyond rounding) between neighbouring finite points."""
     ok = np.isfinite(vs)
@@ -722,8 +733,12 @@ def _flags(formula: Formula, x: Array, slices: list[dict[str, Any]], verdicts: d
     runner-up :math:`\max_{j \ne t} z_j` has kinks where wrong classes tie); a loss of
     :math:`p` is convex when it is convex and non-increasing in :math:`s = \log p_t`. Its
     gradient is bounded for every K exactly when it is for two classes
-    (:math:`\lVert e_t - p\rVert \le \sqrt{2}(1 - p_t)`). Robust: a bounded loss
-    (classification), a bounded gradient (regression).
+    (:math:`\lVert e_t - p\rVert \le \sqrt{2}(1 - p_t)`). Robust, as the registry
+    defines it: a bounded gradient (regression); symmetric (classification, Ghosh, Kumar &
+    Sastry 2017: :math:`\sum_k L(z, k)` the same for all logits), which for every K holds
+    exactly for a loss affine in :math:`p_t` (:math:`\sum_k p_k = 1`); a loss of :math:`m`
+    is never symmetric for three classes or more unless it is constant (only the top class
+    has a positive margin), so it is not claimed.
     """
     finite = bool(verdicts["finite"].holds)
     smooth = finite and not any(k["kink"] for k in verdicts["kinks"].data.get("kinks", []))
@@ -738,12 +753,17 @@ def _flags(formula: Formula, x: Array, slices: list[dict[str, Any]], verdicts: d
         convex &= finite
     else:
         convex = bool(verdicts["convex"].holds)
-    robust = verdicts["bounded_gradient" if formula.task == "regression" else "bounded_above"]
+    if formula.task == "regression":
+        robust = bool(verdicts["bounded_gradient"].holds)
+    elif formula.variable == "p":
+        robust = finite and _affine(sigmoid(x), v)
+    else:
+        robust = False
     return {
         "convex": convex,
         "differentiable": smooth,
         "bounded_gradient": bool(verdicts["bounded_gradient"].holds),
-        "robust": bool(robust.holds),
+        "robust": robust,
         "calibrated": False,
     }
 

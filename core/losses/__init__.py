@@ -9,8 +9,10 @@ Layout: :mod:`~core.losses.registry` (the :class:`Loss` record, :func:`register`
 :func:`names`), :mod:`~core.losses.checks` (input checks), the losses by task in
 :mod:`~core.losses.classification` (logits ``(n, K)``) and :mod:`~core.losses.regression`
 (predictions ``(n,)`` or ``(n, d)``), each function named by its registered name
-(``classification.mse``, ``regression.huber``), and the PyTorch/Keras/scikit-learn
-equivalents in :mod:`~core.losses.equivalents`.
+(``classification.mse``, ``regression.huber``) and followed by its ``register`` call: the
+loss's card, with every fact about it (formula, gradient, reference, property flags, display
+name, short label, colour, output kind, PyTorch/Keras/scikit-learn equivalents, its PyTorch
+per-sample loss as code, its test grid and hand values).
 
 ``values[i]`` is the loss of sample ``i`` (no reduction); ``grad[i]`` is
 :math:`\partial\, \mathrm{values}_i / \partial\, \mathrm{raw}_i`. The functions assume checked,
@@ -27,8 +29,10 @@ from core.losses import classification, regression
 from core.losses.checks import check_classification, check_regression
 from core.losses.registry import (
     FORMULA_PREFIX,
+    OUTPUTS,
     PROPERTIES,
     TASKS,
+    Example,
     Hyperparameter,
     Loss,
     LossFn,
@@ -38,14 +42,17 @@ from core.losses.registry import (
     hyperparameter,
     names,
     register,
+    torch_source,
 )
 from core.losses.regression import MAPE_EPSILON
 
 __all__ = [
     "FORMULA_PREFIX",
     "MAPE_EPSILON",
+    "OUTPUTS",
     "PROPERTIES",
     "TASKS",
+    "Example",
     "Hyperparameter",
     "Loss",
     "LossFn",
@@ -59,4 +66,5 @@ __all__ = [
     "names",
     "register",
     "regression",
+    "torch_source",
 ]

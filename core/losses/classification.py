@@ -22,6 +22,13 @@ from numpy.typing import NDArray
 from core._numerics import log_or_zero, log_softmax, one_hot, one_minus_exp
 from core.losses.registry import hyperparameter, register
 
+#: PyTorch: log p_t of every row, from ``F.log_softmax`` (the card's ``torch`` code reuses it).
+_TORCH_LOG_P_T = "log_p_t = F.log_softmax(z, 1).gather(1, y[:, None])[:, 0]"
+#: PyTorch: the Crammer–Singer slack with core's subgradients: the first wrong class on ties
+#: (``argmax``), and ``F.relu``, whose derivative at 0 is 0 (``clamp(min=0)`` passes 1 there).
+_TORCH_SLACK = """j = z.masked_fill(Y.bool(), -torch.inf).argmax(1, keepdim=True)  # first on ties
+slack = margin - (z.gather(1, y[:, None]) - z.gather(1, j))[:, 0]"""
+
 __all__ = [
     "cross_entropy",
     "focal",
@@ -117,7 +124,9 @@ def cross_entropy(y: NDArray, z: Array, *, label_smoothing: float = 0.0) -> tupl
 register(
     cross_entropy,
     "classification",
-    title="Cross-entropy (softmax)",
+    title="Cross-entropy (CE)",
+    short="CE",
+    color="#0072B2",  # blue
     formula=r"L = -\sum_k q_k \log p_k,\quad q = (1-\varepsilon)\,Y + \varepsilon/K",
     grad=r"\frac{\partial L}{\partial z_k} = p_k - q_k",
     properties=("convex", "differentiable", "bounded_gradient", "calibrated"),
@@ -126,6 +135,27 @@ register(
     "smoothing: Szegedy et al., Rethinking the Inception architecture for computer vision, "
     "CVPR 2016",
     soft_targets=True,
+    output="softmax",
+    equivalents={
+        "pytorch": (
+            "torch.nn.CrossEntropyLoss(label_smoothing=ε, reduction='none') on logits (default "
+            "reduction='mean'); same smoothing convention q = (1-ε)Y + ε/K; also takes class "
+            "probabilities as the target"
+        ),
+        "keras": (
+            "keras.losses.CategoricalCrossentropy(from_logits=True, label_smoothing=ε) on one-hot"
+            " targets, same smoothing convention (SparseCategoricalCrossentropy for integer "
+            "labels has no label smoothing); Keras's default from_logits=False expects "
+            "probabilities and clips them to [1e-7, 1 - 1e-7]; default reduction averages"
+        ),
+        "sklearn": (
+            "sklearn.metrics.log_loss (takes probabilities, returns the mean, clips them); "
+            "LogisticRegression(C=np.inf) minimises its sum over a linear model (for two classes "
+            "on the logits [0, f]); the default C=1.0 adds an L2 penalty ‖w‖²/2"
+        ),
+    },
+    torch='return F.cross_entropy(z, y, label_smoothing=label_smoothing, reduction="none")',
+    grid=({}, {"label_smoothing": 0.1}, {"label_smoothing": 0.3}, {"label_smoothing": 0.4}),
 )
 
 
@@ -176,7 +206,9 @@ def mse(y: NDArray, z: Array) -> tuple[Array, Array]:
 register(
     mse,
     "classification",
-    title="Squared error on probabilities (Brier)",
+    title="Squared error on probabilities (MSE, Brier)",
+    short="MSE",
+    color="#D55E00",  # vermillion
     formula=r"L = \sum_k (p_k - Y_k)^2",
     grad=r"\frac{\partial L}{\partial z_j} = p_j \Big(g_j - \sum_k p_k g_k\Big),"
     r"\quad g_k = 2 (p_k - Y_k)",
@@ -184,6 +216,22 @@ register(
     reference="Brier, Verification of forecasts expressed in terms of probability, Monthly "
     "Weather Review 78 (1950); for its gradient through the softmax, the article “Intuition: "
     "why cross-entropy and not MSE for classification”",
+    output="softmax",
+    equivalents={
+        "pytorch": (
+            "no single loss: torch.nn.functional.mse_loss(z.softmax(1), one_hot(y), "
+            "reduction='none').sum(1); MSELoss's default reduction='mean' also divides by K"
+        ),
+        "keras": (
+            "keras.losses.MeanSquaredError on softmax probabilities and one-hot targets averages "
+            "over the K classes: it equals ours / K"
+        ),
+        "sklearn": (
+            "sklearn.metrics.brier_score_loss(y, proba, scale_by_half=False) is the mean of ours "
+            "(its default halves the binary case)"
+        ),
+    },
+    torch="return ((z.softmax(1) - Y) ** 2).sum(1)",
 )
 
 
@@ -205,12 +253,29 @@ def mae(y: NDArray, z: Array) -> tuple[Array, Array]:
 register(
     mae,
     "classification",
-    title="Absolute error on probabilities",
+    title="Absolute error on probabilities (MAE)",
+    short="MAE",
+    color="#009E73",  # bluish green
     formula=r"L = \sum_k |p_k - Y_k| = 2\,(1 - p_t)",
     grad=r"\frac{\partial L}{\partial z_k} = 2\,p_t\,(p_k - Y_k)",
     properties=("differentiable", "bounded_gradient", "robust"),
     reference="Ghosh, Kumar & Sastry, Robust loss functions under label noise for deep "
     "neural networks, AAAI 2017",
+    output="softmax",
+    equivalents={
+        "pytorch": (
+            "no single loss: torch.nn.functional.l1_loss(z.softmax(1), one_hot(y), "
+            "reduction='none').sum(1), or 2(1 - p_t) as -2·expm1(log p_t), which keeps its "
+            "digits when p_t ≈ 1"
+        ),
+        "keras": (
+            "keras.losses.MeanAbsoluteError on softmax probabilities and one-hot targets averages"
+            " over the K classes: it equals ours / K"
+        ),
+        "sklearn": "none (sklearn.metrics.mean_absolute_error on the one-hot matrix is ours / K)",
+    },
+    torch=f"""{_TORCH_LOG_P_T}
+return -2 * torch.expm1(log_p_t)  # 2 (1 - p_t)""",
 )
 
 
@@ -237,6 +302,8 @@ register(
     hinge,
     "classification",
     title="Multiclass hinge (Crammer–Singer)",
+    short="hinge",
+    color="#CC79A7",  # reddish purple
     formula=r"L = \max(0,\ \Delta - m),\quad m = z_t - \max_{j \ne t} z_j",
     grad=r"\frac{\partial L}{\partial z_t} = -[m < \Delta],\quad "
     r"\frac{\partial L}{\partial z_{j^*}} = [m < \Delta],\quad j^* = \arg\max_{j \ne t} z_j",
@@ -244,6 +311,31 @@ register(
     hyperparameters=(MARGIN,),
     reference="Crammer & Singer, On the algorithmic implementation of multiclass kernel-based "
     "vector machines, JMLR 2 (2001)",
+    output="margin",
+    equivalents={
+        "pytorch": (
+            "no built-in (torch.nn.MultiMarginLoss is the Weston–Watkins variant, our "
+            "multi_margin); write it as relu(Δ - z_t + z_j*) with j* = argmax_{j≠t} z_j: relu "
+            "and argmax give our subgradients (clamp(min=0) passes 1 at slack 0, amax splits "
+            "ties)"
+        ),
+        "keras": (
+            "keras.losses.CategoricalHinge on raw scores is max(0, 1 + max_{j≠t} (1-Y_j) z_j - "
+            "z_t): the same as ours with Δ = 1 except that the masked target counts as 0, so it "
+            "differs when all wrong-class scores are negative; keras.losses.Hinge is binary with "
+            "labels ±1 (0/1 are mapped to ±1)"
+        ),
+        "sklearn": (
+            "sklearn.metrics.hinge_loss (multiclass: exactly this with Δ = 1, mean over samples; "
+            "binary: max(0, 1 - y·f) on one decision value f = z_1 - z_0); "
+            "LinearSVC(multi_class='crammer_singer', C=C) minimises ‖W‖²/2 + C·Σ ours over a "
+            "linear model, its intercept penalised as a weight: an L2 penalty no argument "
+            "removes (a large C comes close)"
+        ),
+    },
+    torch=f"""{_TORCH_SLACK}
+return F.relu(slack)""",
+    grid=({}, {"margin": 0.5}, {"margin": 2.0}),
 )
 
 
@@ -261,7 +353,9 @@ def squared_hinge(y: NDArray, z: Array, *, margin: float = 1.0) -> tuple[Array, 
 register(
     squared_hinge,
     "classification",
-    title="Squared multiclass hinge",
+    title="Squared hinge (Crammer–Singer)",
+    short="squared hinge",
+    color="#882255",  # wine
     formula=r"L = \max(0,\ \Delta - m)^2,\quad m = z_t - \max_{j \ne t} z_j",
     grad=r"\frac{\partial L}{\partial z_t} = -2\max(0, \Delta - m),\quad "
     r"\frac{\partial L}{\partial z_{j^*}} = 2\max(0, \Delta - m)",
@@ -269,6 +363,21 @@ register(
     hyperparameters=(MARGIN,),
     reference="Crammer & Singer, JMLR 2 (2001); squared hinge: Lee & Lin, A study on L2-loss "
     "(squared hinge-loss) multiclass SVM, Neural Computation 25 (2013)",
+    output="margin",
+    equivalents={
+        "pytorch": (
+            "no built-in (MultiMarginLoss(p=2) squares each Weston–Watkins term instead); write "
+            "it as relu(Δ - z_t + z_j*) ** 2 with j* = argmax_{j≠t} z_j"
+        ),
+        "keras": "keras.losses.SquaredHinge is the binary version with labels ±1",
+        "sklearn": (
+            "LinearSVC(loss='squared_hinge') (its default) trains it one-vs-rest (binary per "
+            "class), not on the multiclass margin, with an L2 penalty (C)"
+        ),
+    },
+    torch=f"""{_TORCH_SLACK}
+return F.relu(slack) ** 2""",
+    grid=({}, {"margin": 2.0}),
 )
 
 
@@ -289,7 +398,9 @@ def multi_margin(y: NDArray, z: Array, *, margin: float = 1.0) -> tuple[Array, A
 register(
     multi_margin,
     "classification",
-    title="Multiclass hinge (Weston–Watkins)",
+    title="Multi-margin hinge (Weston–Watkins)",
+    short="multi-margin",
+    color="#E69F00",  # orange
     formula=r"L = \frac{1}{K} \sum_{j \ne t} \max(0,\ \Delta - z_t + z_j)",
     grad=r"\frac{\partial L}{\partial z_j} = \frac{[\Delta - z_t + z_j > 0]}{K}\ (j \ne t),"
     r"\quad \frac{\partial L}{\partial z_t} = -\sum_{j \ne t} \frac{[\Delta - z_t + z_j > 0]}{K}",
@@ -297,6 +408,20 @@ register(
     hyperparameters=(MARGIN,),
     reference="Weston & Watkins, Support vector machines for multi-class pattern recognition, "
     "ESANN 1999",
+    output="margin",
+    equivalents={
+        "pytorch": (
+            "torch.nn.MultiMarginLoss(p=1, margin=Δ, reduction='none') exactly (default "
+            "reduction='mean')"
+        ),
+        "keras": "none",
+        "sklearn": (
+            "none (sklearn's multiclass hinge_loss is Crammer–Singer); Weston & Watkins sum the "
+            "terms without the 1/K"
+        ),
+    },
+    torch='return F.multi_margin_loss(z, y, margin=margin, reduction="none")',
+    grid=({}, {"margin": 0.3}, {"margin": 0.5}, {"margin": 2.0}, {"margin": 2.5}),
 )
 
 
@@ -323,6 +448,8 @@ register(
     focal,
     "classification",
     title="Focal loss",
+    short="focal",
+    color="#56B4E9",  # sky blue
     formula=r"L = -(1 - p_t)^\gamma \log p_t",
     grad=r"\frac{\partial L}{\partial z_k} = (1-p_t)^\gamma"
     r"\Big(1 - \frac{\gamma\, p_t \log p_t}{1 - p_t}\Big)(p_k - Y_k)",
@@ -338,14 +465,31 @@ register(
         ),
     ),
     reference="Lin, Goyal, Girshick, He & Dollár, Focal loss for dense object detection, ICCV 2017",
+    output="softmax",
+    equivalents={
+        "pytorch": (
+            "no multiclass built-in: torchvision.ops.sigmoid_focal_loss is the binary, per-logit "
+            "sigmoid version with an extra class weight alpha"
+        ),
+        "keras": (
+            "keras.losses.CategoricalFocalCrossentropy(alpha=1.0, gamma=γ, from_logits=True) on "
+            "one-hot targets; its default alpha=0.25 scales ours by 0.25"
+        ),
+        "sklearn": "none",
+    },
+    torch=f"""{_TORCH_LOG_P_T}
+return -((-torch.expm1(log_p_t)) ** gamma) * log_p_t  # (1 - p_t)^γ (-log p_t)""",
+    grid=({}, {"gamma": 0.0}, {"gamma": 0.5}, {"gamma": 4.0}, {"gamma": 5.0}),
 )
 
 
 def square_logits(y: NDArray, z: Array) -> tuple[Array, Array]:
     r"""Square loss straight on the logits, no softmax (Hui & Belkin with :math:`k = M = 1`).
 
-    The prediction is :math:`\arg\max_k z_k`; the logits are not probabilities, so the
-    softmax of the minimiser is not calibrated.
+    The prediction is :math:`\arg\max_k z_k`. The minimiser of the expected loss is
+    :math:`z_k = P(k \mid x)`: the raw outputs themselves estimate the class probabilities
+    (the Brier score of raw outputs is strictly proper), while their softmax, of numbers in
+    :math:`[0, 1]`, is close to uniform and calibrated only by accident.
     """
     e = z - one_hot(y, z.shape[1], dtype=z.dtype)
     return np.sum(e * e, axis=1), 2.0 * e
@@ -354,12 +498,30 @@ def square_logits(y: NDArray, z: Array) -> tuple[Array, Array]:
 register(
     square_logits,
     "classification",
-    title="Squared error on logits",
+    title="Square loss on logits (Hui & Belkin)",
+    short="square loss on logits",
+    color="#999933",  # olive
     formula=r"L = \sum_k (z_k - Y_k)^2",
     grad=r"\frac{\partial L}{\partial z_k} = 2 (z_k - Y_k)",
-    properties=("convex", "differentiable"),
+    properties=("convex", "differentiable", "calibrated"),
     reference="Hui & Belkin, Evaluation of neural architectures trained with square loss vs "
     "cross-entropy in classification tasks, ICLR 2021 (their k = M = 1)",
+    output="raw",
+    equivalents={
+        "pytorch": (
+            "torch.nn.functional.mse_loss(z, one_hot(y), reduction='none').sum(1) (no softmax)"
+        ),
+        "keras": (
+            "keras.losses.MeanSquaredError on logits and one-hot targets averages over the K "
+            "classes: it equals ours / K"
+        ),
+        "sklearn": (
+            "RidgeClassifier(alpha=0) minimises the sum of squared errors of raw outputs over a "
+            "linear model, with targets ±1 instead of 1/0 (its fit is 2× ours - 1: the same "
+            "argmax); the default alpha=1.0 adds an L2 penalty"
+        ),
+    },
+    torch="return ((z - Y) ** 2).sum(1)",
 )
 
 
@@ -367,7 +529,10 @@ def gce(y: NDArray, z: Array, *, q: float = 0.7) -> tuple[Array, Array]:
     r"""Generalized cross-entropy (the negative Box–Cox transform of :math:`p_t`).
 
     :math:`q \to 0` gives cross-entropy, :math:`q = 1` gives :math:`1 - p_t` (MAE / 2). Bounded
-    by :math:`1/q`, hence tolerant to label noise. Computed as
+    by :math:`1/q`, which caps what a mislabelled point can cost (Zhang & Sabuncu bound its
+    excess risk under label noise); but for :math:`q < 1` it is not symmetric
+    (:math:`\sum_t L(t, z)` depends on :math:`z`), so Ghosh et al.'s noise tolerance, the
+    ``robust`` flag's definition, does not hold. Computed as
     :math:`-\mathrm{expm1}(q \log p_t)/q`, exact for tiny :math:`q \log p_t`.
     """
     log_p = log_softmax(z)
@@ -379,10 +544,12 @@ def gce(y: NDArray, z: Array, *, q: float = 0.7) -> tuple[Array, Array]:
 register(
     gce,
     "classification",
-    title="Generalized cross-entropy",
+    title="Generalized cross-entropy (GCE)",
+    short="GCE",
+    color="#332288",  # indigo
     formula=r"L = \frac{1 - p_t^{\,q}}{q}",
     grad=r"\frac{\partial L}{\partial z_k} = p_t^{\,q}\,(p_k - Y_k)",
-    properties=("differentiable", "bounded_gradient", "robust"),
+    properties=("differentiable", "bounded_gradient"),
     hyperparameters=(
         hyperparameter(
             "q",
@@ -395,6 +562,15 @@ register(
     ),
     reference="Zhang & Sabuncu, Generalized cross entropy loss for training deep neural "
     "networks with noisy labels, NeurIPS 2018",
+    output="softmax",
+    equivalents={
+        "pytorch": "none built in (Zhang & Sabuncu's reference code)",
+        "keras": "none",
+        "sklearn": "none",
+    },
+    torch=f"""{_TORCH_LOG_P_T}
+return -torch.expm1(q * log_p_t) / q  # (1 - p_t^q) / q""",
+    grid=({}, {"q": 0.05}, {"q": 0.1}, {"q": 1.0}),
 )
 
 
@@ -416,11 +592,29 @@ def kl_div(y: NDArray, z: Array, *, label_smoothing: float = 0.0) -> tuple[Array
 register(
     kl_div,
     "classification",
-    title="Kullback–Leibler divergence",
+    title="Kullback–Leibler divergence (KL)",
+    short="KL",
+    color="#44AA99",  # teal
     formula=r"L = \sum_k q_k \log \frac{q_k}{p_k},\quad 0 \log 0 = 0",
     grad=r"\frac{\partial L}{\partial z_k} = p_k - q_k",
     properties=("convex", "differentiable", "bounded_gradient", "calibrated"),
     hyperparameters=(LABEL_SMOOTHING,),
     reference="Kullback & Leibler, On information and sufficiency, Ann. Math. Statist. 22 (1951)",
     soft_targets=True,
+    output="softmax",
+    equivalents={
+        "pytorch": (
+            "torch.nn.KLDivLoss(reduction='batchmean') with input = log_softmax(z) "
+            "(log-probabilities!) and target = q (probabilities, log_target=False); "
+            "reduction='none' gives the K terms per sample, 'batchmean' the mean of ours, and "
+            "'mean' (the default) divides by n·K, which is not the KL divergence"
+        ),
+        "keras": (
+            "keras.losses.KLDivergence on probabilities (not logits), both clipped to [1e-7, 1]"
+        ),
+        "sklearn": "none (scipy.special.rel_entr gives the terms)",
+    },
+    torch="""q = (1 - label_smoothing) * Y + label_smoothing / z.shape[1]
+return F.kl_div(F.log_softmax(z, 1), q, reduction="none").sum(1)""",
+    grid=({}, {"label_smoothing": 0.2}),
 )

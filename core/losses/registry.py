@@ -1,11 +1,22 @@
-r"""The loss registry: the :class:`Loss` record, :func:`register`, :func:`get` and :func:`names`.
+r"""The loss registry: the :class:`Loss` record (a loss's card), :func:`register`, :func:`get`
+and :func:`names`.
 
 A loss is a small pure function ``f(y_true, raw, *, hyper...) -> (values, grad)`` in
 :mod:`core.losses.classification` or :mod:`core.losses.regression`, named by its registered
-name and registered right below its definition with its metadata. The formula, the gradient
-and the reference are written once, in that ``register`` call: the function's docstring (what
-``help`` shows) gets them appended from there, and the reference page reads them from the
-registry.
+name and registered right below its definition. That ``register`` call is the loss's card,
+the one place each fact about it is written:
+
+- the maths: ``formula``, ``grad`` (LaTeX), ``reference`` (appended to the function's
+  docstring here, so ``help`` shows them) and the property flags (:data:`PROPERTIES`);
+- how pages show it: ``title`` (the display name), ``short`` (the label in figures and
+  sentences, contained in the title), ``color`` and ``output`` (:data:`OUTPUTS`: what the raw
+  output is read as, which decides a probability or a score surface and whether it is a
+  margin loss);
+- its framework spellings (``equivalents``) and its PyTorch per-sample loss as code
+  (``torch``: the body of a function of ``z``, ``y``, ``Y`` and the hyperparameters;
+  :func:`torch_source` writes it out; ``None``: no PyTorch counterpart, core only);
+- how it is tested: ``grid`` (hyperparameter settings every parametrised test runs) and
+  ``examples`` (hand-computed values with their source).
 
 The package :mod:`core.losses` re-exports the public names (its ``__all__`` is the one list).
 """
@@ -21,8 +32,8 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from core._numerics import softmax
 from core.losses.checks import check_classification, check_regression
-from core.losses.equivalents import EQUIVALENTS
 
 Task = Literal["classification", "regression"]
 TASKS: tuple[str, ...] = ("classification", "regression")
@@ -39,10 +50,23 @@ PROPERTIES: dict[str, str] = {
     "bounded_gradient": "gradient w.r.t. the raw output stays bounded over every target and "
     "every raw output (logits or prediction)",
     "robust": "robust to outliers (regression: an outlier's pull on the prediction is bounded "
-    "whatever its target) or to label noise (classification: a bounded, noise-tolerant loss, "
-    "Ghosh et al. 2017)",
+    "whatever its target) or to label noise (classification: symmetric, i.e. the loss summed "
+    "over every possible label is the same for all logits, which makes its minimiser tolerant "
+    "to uniform label noise: Ghosh, Kumar & Sastry 2017)",
     "calibrated": "classification: the minimiser of the expected loss is the true class "
-    "probability, so softmax outputs are calibrated (a strictly proper scoring rule)",
+    "probability, read as the loss reads its output (the softmax, or the raw outputs for "
+    "output 'raw'): a strictly proper scoring rule",
+}
+
+#: What a loss reads its model's raw output as (the card's ``output``).
+OUTPUTS: dict[str, str] = {
+    "softmax": "classification: the loss reads the softmax of the logits, so the model's class "
+    "probabilities are the softmax (its decision surface shows a probability)",
+    "raw": "classification: the loss reads the raw outputs themselves; they estimate the class "
+    "probabilities directly (its decision surface shows the score)",
+    "margin": "classification: the loss reads margins between logits and is 0 once the true "
+    "class wins by the margin; scores, no probabilities (its decision surface shows the score)",
+    "prediction": "regression: the raw output is the prediction",
 }
 
 Array = NDArray[np.floating]
@@ -113,6 +137,22 @@ def hyperparameter(
     )
 
 
+@dataclass(frozen=True)
+class Example:
+    """A hand-computed value of a loss at one input, with where the number comes from.
+
+    ``y`` and ``raw`` are one sample's target and raw output (a label and a logit row, or a
+    target and a prediction); ``grad`` is the gradient w.r.t. ``raw`` when it was computed too.
+    """
+
+    y: Any
+    raw: Any
+    value: float
+    source: str
+    params: Mapping[str, float] = field(default_factory=dict)
+    grad: Any = None
+
+
 def _fmt(x: float) -> str:
     if math.isinf(x):
         return "inf" if x > 0 else "-inf"
@@ -121,7 +161,8 @@ def _fmt(x: float) -> str:
 
 @dataclass(frozen=True)
 class Loss:
-    """A registered loss: the function plus what menus, checks and the reference page need.
+    """A registered loss, its card: the function plus every fact about it (see the module
+    docstring).
 
     Calling it checks the inputs and hyperparameters, then returns ``(values, grad)``.
     """
@@ -142,6 +183,57 @@ class Loss:
     elementwise: bool = True
     #: regression: extra check on the targets (e.g. MSLE needs ``y >= 0``)
     check_targets: Callable[[Array], None] | None = field(default=None, repr=False)
+    #: the label in figures and sentences (e.g. ``CE``); the title contains it
+    short: str = ""
+    #: the loss's colour on every page (``#rrggbb``), distinct within its task
+    color: str = ""
+    #: what the loss reads its raw output as, a key of :data:`OUTPUTS`
+    output: str = "prediction"
+    #: PyTorch per-sample loss: a function body of ``z``, ``y``, ``Y`` and the hyperparameters
+    #: (:func:`torch_source`); ``None`` when there is no PyTorch counterpart
+    torch: str | None = field(default=None, repr=False)
+    #: hyperparameter settings every parametrised test runs (defaults first)
+    grid: tuple[Mapping[str, float], ...] = ({},)
+    #: hand-computed values with their source
+    examples: tuple[Example, ...] = field(default=(), repr=False)
+    #: regression: its values are percentages of |y| (MAPE), not in the target's units
+    percent: bool = False
+
+    @property
+    def surface(self) -> str:
+        """What its decision surface shows: ``"probability"`` (the loss reads the softmax),
+        ``"score"`` (raw outputs or margins) or ``"prediction"`` (regression)."""
+        if self.task == "regression":
+            return "prediction"
+        return "probability" if self.output == "softmax" else "score"
+
+    @property
+    def is_margin(self) -> bool:
+        """A margin loss: 0 once the true class wins by the margin (hinge and its relatives)."""
+        return self.output == "margin"
+
+    def probabilities(self, raw: ArrayLike) -> Array:
+        r"""The class probabilities a model trained with this loss estimates, read from its raw
+        outputs ``(n, K)`` as the loss reads them.
+
+        ``"softmax"``: :math:`\mathrm{softmax}(z)`. ``"raw"``: the raw outputs themselves
+        (their expected-loss minimiser is :math:`z_k = P(k \mid x)`), clipped to
+        :math:`[0, 1]` and renormalised so each row is a distribution (a uniform row where
+        every entry clips to 0). Raises ``ValueError`` for a margin or regression loss, whose
+        outputs estimate no probability.
+        """
+        if self.output not in ("softmax", "raw"):
+            raise ValueError(
+                f"{self.name}: output {self.output!r} estimates no class probabilities; "
+                "only losses with output 'softmax' or 'raw' do"
+            )
+        z = np.asarray(raw, dtype=float)
+        if self.output == "softmax":
+            return softmax(z, axis=-1)
+        clipped = np.clip(z, 0.0, 1.0)
+        total = clipped.sum(axis=-1, keepdims=True)
+        uniform = np.full_like(clipped, 1.0 / clipped.shape[-1])
+        return np.divide(clipped, total, out=uniform, where=total > 0)
 
     @property
     def defaults(self) -> dict[str, float]:
@@ -198,6 +290,9 @@ class Loss:
 _REGISTRY: dict[tuple[str, str], Loss] = {}
 
 
+_NO_EQUIVALENT = {"pytorch": "none", "keras": "none", "sklearn": "none"}
+
+
 def register(
     fn: LossFn,
     task: Task,
@@ -207,22 +302,39 @@ def register(
     grad: str,
     properties: tuple[str, ...],
     reference: str,
+    short: str = "",
+    color: str = "",
+    output: str | None = None,
+    equivalents: Mapping[str, str] | None = None,
+    torch: str | None = None,
+    grid: tuple[Mapping[str, float], ...] = ({},),
+    examples: tuple[Example, ...] = (),
+    percent: bool = False,
     hyperparameters: tuple[Hyperparameter, ...] = (),
     soft_targets: bool = False,
     elementwise: bool = True,
     check_targets: Callable[[Array], None] | None = None,
 ) -> Loss:
-    """Register ``fn`` under ``(task, fn.__name__)`` and return its :class:`Loss`.
+    """Register ``fn`` under ``(task, fn.__name__)`` with its card and return its :class:`Loss`.
 
     ``properties`` names the flags of :data:`PROPERTIES` that hold (the others do not).
-    ``formula`` and ``grad`` (LaTeX) and ``reference`` are the one place each is written:
-    they are appended to ``fn``'s docstring here, and the pages read them from the registry.
-    The framework equivalents come from :data:`core.losses.equivalents.EQUIVALENTS`.
+    ``formula`` and ``grad`` (LaTeX) and ``reference`` are appended to ``fn``'s docstring here.
+    ``short`` defaults to the title; ``output`` to ``"softmax"`` (classification) or
+    ``"prediction"`` (regression); ``equivalents`` (``{"pytorch", "keras", "sklearn"}``) to
+    "none" for each framework. Raises ``ValueError`` for an unknown property or output, a
+    short label the title does not contain.
     """
     name = fn.__name__
     unknown = set(properties) - set(PROPERTIES)
     if unknown:
         raise ValueError(f"{name}: unknown properties {sorted(unknown)}; known: {list(PROPERTIES)}")
+    output = output or ("softmax" if task == "classification" else "prediction")
+    allowed = ["prediction"] if task == "regression" else ["softmax", "raw", "margin"]
+    if output not in allowed:
+        raise ValueError(f"{name}: output must be one of {allowed} for {task}, got {output!r}")
+    short = short or title
+    if short.lower() not in title.lower():
+        raise ValueError(f"{name}: the title {title!r} must contain the short label {short!r}")
     fn.__doc__ = (
         f"{inspect.cleandoc(fn.__doc__ or '')}\n\n"
         f"Notes\n-----\n.. math:: {formula}\n\n.. math:: {grad}\n\n"
@@ -235,16 +347,50 @@ def register(
         fn=fn,
         formula_latex=formula,
         grad_latex=grad,
-        equivalents=dict(EQUIVALENTS[(task, name)]),
+        equivalents={**_NO_EQUIVALENT, **(equivalents or {})},
         properties={k: k in properties for k in PROPERTIES},
         hyperparameters=hyperparameters,
         reference=reference,
         soft_targets=soft_targets,
         elementwise=elementwise,
         check_targets=check_targets,
+        short=short,
+        color=color,
+        output=output,
+        torch=inspect.cleandoc(torch) if torch else None,
+        grid=tuple(dict(g) for g in grid),
+        examples=tuple(examples),
+        percent=percent,
     )
     _REGISTRY[(task, name)] = loss
     return loss
+
+
+def torch_source(
+    loss: Loss, params: Mapping[str, float] | None = None, name: str = "per_sample"
+) -> str | None:
+    """The card's PyTorch per-sample loss written out as ``def name(z, y, Y, **hyper)``.
+
+    ``z``: logits ``(n, K)`` or predictions; ``y``: integer labels (``torch.long``) or targets;
+    ``Y``: the one-hot labels (or the target distribution) in ``z``'s dtype, classification
+    only. The hyperparameters are keyword arguments whose defaults are ``params`` over the
+    loss's defaults. The code uses ``torch``, ``F`` (``torch.nn.functional``) and ``math``.
+    ``None`` when the loss has no PyTorch counterpart.
+    """
+    if loss.torch is None:
+        return None
+    hyper = {**loss.defaults, **dict(params or {})}
+    args = ["z", "y", "Y"] if loss.task == "classification" else ["z", "y"]
+    args += [f"{k}={_literal(v)}" for k, v in hyper.items()]
+    body = "\n".join(f"    {line}" if line else "" for line in loss.torch.splitlines())
+    return f"def {name}({', '.join(args)}):\n{body}\n"
+
+
+def _literal(x: float) -> str:
+    """A hyperparameter as Python source (``-math.inf`` for minus infinity)."""
+    if math.isinf(x):
+        return "math.inf" if x > 0 else "-math.inf"
+    return repr(float(x))
 
 
 def _check_task(task: str) -> str:
@@ -253,10 +399,16 @@ def _check_task(task: str) -> str:
     return task
 
 
-def names(task: str) -> list[str]:
-    """Registered loss names for ``task``, in registry order."""
+def names(task: str, *, output: str | tuple[str, ...] | None = None) -> list[str]:
+    """Registered loss names for ``task``, in registry order; with ``output``, only the losses
+    that read their raw output that way (a key of :data:`OUTPUTS`, or several)."""
     _check_task(task)
-    return [n for (t, n) in _REGISTRY if t == task]
+    wanted = (output,) if isinstance(output, str) else output
+    return [
+        n
+        for (t, n), loss in _REGISTRY.items()
+        if t == task and (wanted is None or loss.output in wanted)
+    ]
 
 
 def get(name: str, task: str | None = None) -> Loss:

@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from core import _numerics
-from core.losses.registry import Hyperparameter, hyperparameter, register
+from core.losses.registry import Example, Hyperparameter, hyperparameter, register
 
 __all__ = [
     "MAPE_EPSILON",
@@ -32,6 +32,7 @@ __all__ = [
     "msle",
     "pinball",
     "smooth_l1",
+    "tukey",
 ]
 
 Array = NDArray[np.floating]
@@ -64,11 +65,22 @@ def mse(y: Array, pred: Array) -> tuple[Array, Array]:
 register(
     mse,
     "regression",
-    title="Squared error (L2)",
+    title="Squared error (MSE)",
+    short="MSE",
+    color="#D55E00",  # vermillion
     formula=r"L = e^2,\quad e = \hat y - y",
     grad=r"\frac{\partial L}{\partial \hat y} = 2e",
     properties=("convex", "differentiable"),
     reference=f"Gauss (1809); {_ESL}, §2.4: its minimiser is the conditional mean",
+    equivalents={
+        "pytorch": "torch.nn.MSELoss(reduction='none') (default reduction='mean')",
+        "keras": "keras.losses.MeanSquaredError (averages over the last axis, like ours on (n, d))",
+        "sklearn": (
+            "sklearn.metrics.mean_squared_error (the mean over samples and outputs); "
+            "LinearRegression minimises its sum over a linear model"
+        ),
+    },
+    torch='return F.mse_loss(z, y, reduction="none")',
 )
 
 
@@ -81,11 +93,23 @@ def mae(y: Array, pred: Array) -> tuple[Array, Array]:
 register(
     mae,
     "regression",
-    title="Absolute error (L1)",
+    title="Absolute error (MAE)",
+    short="MAE",
+    color="#009E73",  # bluish green
     formula=r"L = |e|,\quad e = \hat y - y",
     grad=r"\frac{\partial L}{\partial \hat y} = \mathrm{sign}(e),\quad \mathrm{sign}(0) = 0",
     properties=("convex", "bounded_gradient", "robust"),
     reference=f"Laplace (1774); {_ESL}, §10.6: its minimiser is the conditional median",
+    equivalents={
+        "pytorch": "torch.nn.L1Loss(reduction='none') (its gradient at e = 0 is also 0)",
+        "keras": "keras.losses.MeanAbsoluteError (averages over the last axis)",
+        "sklearn": (
+            "sklearn.metrics.mean_absolute_error; QuantileRegressor(quantile=0.5, alpha=0) "
+            "minimises it over a linear model (its pinball loss is half of ours); the default "
+            "alpha=1.0 adds an L1 penalty on the coefficients"
+        ),
+    },
+    torch='return F.l1_loss(z, y, reduction="none")',
 )
 
 
@@ -102,12 +126,33 @@ register(
     huber,
     "regression",
     title="Huber",
+    short="Huber",
+    color="#E69F00",  # orange
     formula=r"L = \begin{cases} e^2/2 & |e| \le \delta \\ \delta\,(|e| - \delta/2) & "
     r"\text{otherwise} \end{cases}",
     grad=r"\frac{\partial L}{\partial \hat y} = \mathrm{clip}(e, -\delta, \delta)",
     properties=("convex", "differentiable", "bounded_gradient", "robust"),
     hyperparameters=(DELTA,),
     reference="Huber, Robust estimation of a location parameter, Ann. Math. Statist. 35 (1964)",
+    equivalents={
+        "pytorch": (
+            "torch.nn.HuberLoss(delta=δ, reduction='none') exactly; Huber(δ) = δ · "
+            "SmoothL1Loss(beta=δ)"
+        ),
+        "keras": "keras.losses.Huber(delta=δ) (averages over the last axis)",
+        "sklearn": (
+            "SGDRegressor(loss='huber', epsilon=δ, penalty=None) minimises the mean over a "
+            "linear model by stochastic gradient steps (the default penalty='l2', alpha=1e-4 "
+            "adds an L2 penalty); HuberRegressor(epsilon=...) also estimates a scale, so its "
+            "epsilon is in units of that scale"
+        ),
+    },
+    torch='return F.huber_loss(z, y, delta=delta, reduction="none")',
+    grid=({}, {"delta": 0.5}, {"delta": 2.0}),
+    examples=(
+        Example(0.0, 3.0, 2.5, "delta (|e| - delta/2) = 3 - 0.5", {"delta": 1.0}),
+        Example(0.0, 0.5, 0.125, "e^2 / 2", {"delta": 1.0}),
+    ),
 )
 
 
@@ -123,12 +168,28 @@ register(
     smooth_l1,
     "regression",
     title="Smooth L1",
+    short="Smooth L1",
+    color="#CC79A7",  # reddish purple
     formula=r"L = \begin{cases} e^2/(2\beta) & |e| < \beta \\ |e| - \beta/2 & "
     r"\text{otherwise} \end{cases}",
     grad=r"\frac{\partial L}{\partial \hat y} = \mathrm{clip}(e/\beta, -1, 1)",
     properties=("convex", "differentiable", "bounded_gradient", "robust"),
     hyperparameters=(BETA,),
     reference="Girshick, Fast R-CNN, ICCV 2015",
+    equivalents={
+        "pytorch": (
+            "torch.nn.SmoothL1Loss(beta=β, reduction='none') exactly (PyTorch also allows β = 0, "
+            "which is L1: use mae)"
+        ),
+        "keras": "none: keras.losses.Huber(delta=β) divided by β",
+        "sklearn": "none",
+    },
+    torch='return F.smooth_l1_loss(z, y, beta=beta, reduction="none")',
+    grid=({}, {"beta": 0.5}, {"beta": 2.0}),
+    examples=(
+        Example(0.0, 3.0, 2.0, "|e| - beta/2 = 3 - 1", {"beta": 2.0}),
+        Example(0.0, 1.0, 0.25, "e^2 / (2 beta) = 1/4", {"beta": 2.0}),
+    ),
 )
 
 
@@ -143,11 +204,30 @@ register(
     log_cosh,
     "regression",
     title="Log-cosh",
+    short="log-cosh",
+    color="#56B4E9",  # sky blue
     formula=r"L = \log\cosh(e)",
     grad=r"\frac{\partial L}{\partial \hat y} = \tanh(e)",
     properties=("convex", "differentiable", "bounded_gradient", "robust"),
     reference="Chen, Tan & Lu, Log hyperbolic cosine loss for variational autoencoders (2019); "
     "Barron, CVPR 2019 (a smooth Huber)",
+    equivalents={
+        "pytorch": (
+            "none built in: torch.log(torch.cosh(e)) overflows to inf beyond |e| ≈ 89 in float32 "
+            "(PyTorch's default dtype) and beyond |e| ≈ 710 in float64; e + softplus(-2e) - "
+            "log 2 does not"
+        ),
+        "keras": (
+            "keras.losses.LogCosh (computes e + softplus(-2e) - log 2, averages over the last axis)"
+        ),
+        "sklearn": "none",
+    },
+    torch="""e = z - y
+return e + F.softplus(-2 * e) - math.log(2.0)  # log cosh e without overflow""",
+    examples=(
+        Example(0.0, 1.0, 0.4337808304830272, "ln cosh 1 (mpmath, 40 digits)"),
+        Example(0.0, 1e-8, 5e-17, "e^2/2 for tiny e (log(cosh) would give 0)"),
+    ),
 )
 
 
@@ -164,9 +244,12 @@ def msle(y: Array, pred: Array) -> tuple[Array, Array]:
     Needs :math:`y \ge 0`. Predictions below 0 are clipped to 0, where the gradient is 0
     (at :math:`\hat y = 0` the right-hand derivative is used, as PyTorch's ``clamp`` does).
     Not convex (the log flattens large predictions); the kink at 0 makes it non-smooth. For a
-    fixed target the gradient is bounded by :math:`2\log(1 + y)`, but that bound grows with
-    the target, so the gradient is not bounded over all targets and a huge target (an
-    outlier) pulls harder: neither bounded-gradient nor robust.
+    fixed target the gradient's size is at most
+    :math:`\max\big(2\log(1 + y),\ 2 / (e\,(1 + y))\big)`: the first at :math:`\hat y = 0`,
+    the second where :math:`\log(1 + \hat y) = 1 + \log(1 + y)`, the larger one for
+    :math:`y < 0.3211`. The first grows with the target, so the gradient is not bounded over
+    all targets and a huge target (an outlier) pulls harder: neither bounded-gradient nor
+    robust.
     """
     clipped = np.maximum(pred, 0.0)
     d = np.log1p(clipped) - np.log1p(y)
@@ -176,7 +259,9 @@ def msle(y: Array, pred: Array) -> tuple[Array, Array]:
 register(
     msle,
     "regression",
-    title="Squared log error",
+    title="Squared log error (MSLE)",
+    short="MSLE",
+    color="#882255",  # wine
     formula=r"L = \big(\log(1 + \max(\hat y, 0)) - \log(1 + y)\big)^2,\quad y \ge 0",
     grad=r"\frac{\partial L}{\partial \hat y} = \frac{2\,(\log(1+\hat y) - \log(1+y))}"
     r"{1 + \hat y}\ \ (\hat y \ge 0),\quad 0\ \ (\hat y < 0)",
@@ -184,6 +269,20 @@ register(
     reference="Hyndman & Koehler, Another look at measures of forecast accuracy, "
     "Int. J. Forecasting 22 (2006)",
     check_targets=_check_msle_targets,
+    equivalents={
+        "pytorch": "none built in: mse_loss(log1p(pred.clamp(min=0)), log1p(y))",
+        "keras": (
+            "keras.losses.MeanSquaredLogarithmicError clips both y and the prediction at 1e-7 "
+            "instead of 0 and averages over the last axis"
+        ),
+        "sklearn": (
+            "sklearn.metrics.mean_squared_log_error (the mean; raises for values <= -1 instead of"
+            " clipping)"
+        ),
+    },
+    torch="""# clamp's derivative at 0 is 1: the right-hand derivative, as core takes it
+return (torch.log1p(z.clamp(min=0)) - torch.log1p(y)) ** 2""",
+    examples=(Example(3.0, 7.0, math.log(2.0) ** 2, "(ln 8 - ln 4)^2"),),
 )
 
 #: MAPE's floor on |y| (Keras's epsilon): keeps y = 0 finite instead of dividing by 0.
@@ -193,11 +292,14 @@ MAPE_EPSILON = 1e-7
 def mape(y: Array, pred: Array) -> tuple[Array, Array]:
     r"""Absolute percentage error: an L1 loss weighted by :math:`100 / |y|`, in percent.
 
-    :math:`\mathrm{sign}(0) = 0` at the kink. The gradient is :math:`100/|y|` in size: bounded
-    for each target but growing without bound as :math:`y \to 0` (up to :math:`10^9` at the
-    floor), so neither bounded-gradient nor robust: a target near 0 pulls far harder than
-    the rest. It charges over-prediction of a positive target more than under-prediction
-    (which is capped at 100 %).
+    :math:`\mathrm{sign}(0) = 0` at the kink. For a fixed target it is symmetric in the
+    residual (:math:`\hat y = y + e` and :math:`y - e` cost the same); the asymmetry is across
+    targets: a smaller :math:`|y|` weighs more, which pulls the minimiser over a spread of
+    targets low. Under-prediction of a positive target costs at most 100 % only for
+    non-negative predictions (nothing clips them: :math:`y = 1`, :math:`\hat y = -1` costs
+    200 %). The gradient is :math:`100/|y|` in size: bounded for each target but growing
+    without bound as :math:`y \to 0` (up to :math:`10^9` at the floor), so neither
+    bounded-gradient nor robust: a target near 0 pulls far harder than the rest.
     """
     e = pred - y
     w = 100.0 / np.maximum(np.abs(y), MAPE_EPSILON)
@@ -207,13 +309,32 @@ def mape(y: Array, pred: Array) -> tuple[Array, Array]:
 register(
     mape,
     "regression",
-    title="Absolute percentage error",
+    title="Absolute percentage error (MAPE)",
+    short="MAPE",
+    color="#999933",  # olive
     formula=r"L = 100\,\frac{|e|}{\max(|y|,\ 10^{-7})}",
     grad=r"\frac{\partial L}{\partial \hat y} = \frac{100\,\mathrm{sign}(e)}{\max(|y|,\ 10^{-7})}",
     properties=("convex",),
     reference="de Myttenaere, Golden, Le Grand & Rossi, Mean absolute percentage error for "
     "regression models, Neurocomputing 192 (2016); Hyndman & Koehler, Int. J. Forecasting 22 "
     "(2006)",
+    equivalents={
+        "pytorch": "none built in",
+        "keras": (
+            "keras.losses.MeanAbsolutePercentageError: the same percent and the same floor 1e-7 "
+            "on |y|, averaged over the last axis"
+        ),
+        "sklearn": (
+            "sklearn.metrics.mean_absolute_percentage_error is a fraction, not a percent (ours / "
+            "100), and floors |y| at machine epsilon 2.2e-16 instead of 1e-7"
+        ),
+    },
+    torch=f"return 100 * (z - y).abs() / y.abs().clamp(min={MAPE_EPSILON!r})",
+    percent=True,
+    examples=(
+        Example(4.0, 5.0, 25.0, "100 * 1 / 4 percent"),
+        Example(0.0, 1e-7, 100.0, "floor: 100 * 1e-7 / 1e-7"),
+    ),
 )
 
 
@@ -229,6 +350,8 @@ register(
     pinball,
     "regression",
     title="Pinball (quantile)",
+    short="pinball",
+    color="#332288",  # indigo
     formula=r"L = \max\big(\tau (y - \hat y),\ (\tau - 1)(y - \hat y)\big)",
     grad=r"\frac{\partial L}{\partial \hat y} = \begin{cases} -\tau & \hat y < y \\ "
     r"1 - \tau & \hat y > y \\ 1/2 - \tau & \hat y = y \end{cases}",
@@ -244,6 +367,24 @@ register(
         ),
     ),
     reference="Koenker & Bassett, Regression quantiles, Econometrica 46 (1978)",
+    equivalents={
+        "pytorch": "none built in",
+        "keras": "none built in (TensorFlow Addons had PinballLoss)",
+        "sklearn": (
+            "sklearn.metrics.mean_pinball_loss(alpha=τ) (the mean); QuantileRegressor("
+            "quantile=τ, alpha=0) minimises it over a linear model (the default alpha=1.0 adds "
+            "an L1 penalty on the coefficients); GradientBoostingRegressor(loss='quantile', "
+            "alpha=τ) boosts on it: stagewise steps that lower it, not a minimiser over a model "
+            "class"
+        ),
+    },
+    torch="""r = y - z
+return 0.5 * r.abs() + (quantile - 0.5) * r  # the max form, with core's 1/2 - τ at r = 0""",
+    grid=({}, {"quantile": 0.1}, {"quantile": 0.9}),
+    examples=(
+        Example(10.0, 8.0, 1.8, "under-prediction: tau * 2", {"quantile": 0.9}),
+        Example(10.0, 12.0, 0.2, "over-prediction: (1 - tau) * 2", {"quantile": 0.9}),
+    ),
 )
 
 
@@ -259,6 +400,8 @@ register(
     epsilon_insensitive,
     "regression",
     title="ε-insensitive",
+    short="ε-insensitive",
+    color="#44AA99",  # teal
     formula=r"L = \max(0,\ |e| - \epsilon)",
     grad=r"\frac{\partial L}{\partial \hat y} = \mathrm{sign}(e)\,[|e| > \epsilon]",
     properties=("convex", "bounded_gradient", "robust"),
@@ -274,6 +417,19 @@ register(
     ),
     reference="Vapnik, The Nature of Statistical Learning Theory (1995); Smola & Schölkopf, "
     "A tutorial on support vector regression, Statistics and Computing 14 (2004)",
+    equivalents={
+        "pytorch": "none built in",
+        "keras": "none built in",
+        "sklearn": (
+            "SGDRegressor(loss='epsilon_insensitive', epsilon=ε, penalty=None) minimises the mean "
+            "over a linear model by stochastic gradient steps; SVR(kernel='linear', epsilon=ε, "
+            "C=C) and LinearSVR(epsilon=ε, C=C) minimise ‖w‖²/2 + C·Σ ours (LinearSVR penalises "
+            "its intercept too): an L2 penalty no argument removes (a large C comes close)"
+        ),
+    },
+    torch="return F.relu((z - y).abs() - epsilon)  # relu'(0) = 0: 0 at the tube's edge",
+    grid=({}, {"epsilon": 0.0}, {"epsilon": 0.7}, {"epsilon": 1.0}),
+    examples=(Example(1.0, 3.0, 1.5, "|e| - eps = 2 - 0.5", {"epsilon": 0.5}),),
 )
 
 
@@ -291,12 +447,26 @@ register(
     cauchy,
     "regression",
     title="Cauchy (Lorentzian)",
+    short="Cauchy",
+    color="#0072B2",  # blue
     formula=r"L = \log\Big(1 + \tfrac12 (e/c)^2\Big)",
     grad=r"\frac{\partial L}{\partial \hat y} = \frac{e}{c^2 + e^2/2}",
     properties=("differentiable", "bounded_gradient", "robust"),
     hyperparameters=(SCALE,),
     reference=f"{_BARRON} (alpha = 0); Black & Anandan, The robust estimation of multiple "
     "motions, CVIU 63 (1996)",
+    equivalents={
+        "pytorch": "none built in (Barron's robust_loss_pytorch with alpha = 0)",
+        "keras": "none built in",
+        "sklearn": (
+            "none; scipy.optimize.least_squares(loss='cauchy', f_scale=√2·c) minimises F = ½ Σ C²"
+            " ln(1 + e²/C²) with C = f_scale, which is c² times the sum of ours (the ½ in its "
+            "cost halves the 2c² of C²)"
+        ),
+    },
+    torch="return torch.log1p(0.5 * ((z - y) / scale) ** 2)",
+    grid=({}, {"scale": 0.5}, {"scale": 3.0}),
+    examples=(Example(0.0, 2.0, math.log(3.0), "log(1 + 4/2)", {"scale": 1.0}),),
 )
 
 
@@ -306,9 +476,11 @@ def barron(y: Array, pred: Array, *, alpha: float = 1.0, scale: float = 1.0) -> 
     The limits are taken exactly: :math:`\alpha = 2`: :math:`x^2/2`; :math:`\alpha = 0`:
     :math:`\log(1 + x^2/2)` (Cauchy); :math:`\alpha = -\infty`: :math:`1 - e^{-x^2/2}`
     (Welsch). :math:`\alpha = 1` is pseudo-Huber / Charbonnier :math:`\sqrt{x^2+1} - 1`,
-    :math:`\alpha = -2` Geman–McClure. Convex for :math:`\alpha \ge 1`, bounded gradient for
-    :math:`\alpha \le 1`, redescending (robust) for :math:`\alpha < 1`; the flags describe the
-    default :math:`\alpha = 1`. Evaluated as ``expm1``/``log1p`` so every :math:`\alpha` near a
+    :math:`\alpha = -2` Geman–McClure. Convex for :math:`\alpha \ge 1`; bounded gradient, so
+    an outlier's pull is bounded (robust by this page's definition), for :math:`\alpha \le 1`;
+    redescending (a far outlier's pull tends to 0) for :math:`\alpha < 1`. The flags describe
+    the default :math:`\alpha = 1`: convex, bounded pull, not redescending. Evaluated as
+    ``expm1``/``log1p`` so every :math:`\alpha` near a
     limit stays accurate; :math:`\alpha \le 10` keeps residuals of :math:`10^6` finite.
     """
     x = (pred - y) / scale
@@ -330,6 +502,8 @@ register(
     barron,
     "regression",
     title="Barron's general robust loss",
+    short="Barron",
+    color="#AA4499",  # Tol purple
     formula=r"L = \frac{|\alpha-2|}{\alpha}\Big(\Big(\frac{(e/c)^2}{|\alpha-2|} + 1\Big)"
     r"^{\alpha/2} - 1\Big)",
     grad=r"\frac{\partial L}{\partial \hat y} = \frac{e}{c^2}\Big(\frac{(e/c)^2}{|\alpha-2|} "
@@ -347,6 +521,47 @@ register(
         SCALE,
     ),
     reference=_BARRON,
+    equivalents={
+        "pytorch": (
+            "none built in (Barron's robust_loss_pytorch.general.lossfun, same formula and limits)"
+        ),
+        "keras": "none built in",
+        "sklearn": "none",
+    },
+    torch="""x2 = ((z - y) / scale) ** 2
+if alpha == 2:
+    return 0.5 * x2
+if alpha == 0:
+    return torch.log1p(0.5 * x2)
+if alpha == -math.inf:
+    return -torch.expm1(-0.5 * x2)
+b = abs(alpha - 2)
+return b / alpha * torch.expm1(0.5 * alpha * torch.log1p(x2 / b))""",
+    grid=(
+        {},
+        {"alpha": -math.inf},
+        {"alpha": -2.0},
+        {"alpha": 0.0},
+        {"alpha": 0.5},
+        {"alpha": 2.0},
+        {"alpha": 4.0},
+        {"alpha": 1.0, "scale": 0.4},
+        {"alpha": -0.5, "scale": 2.0},
+        {"alpha": 1.5},
+    ),
+    examples=(
+        Example(0.0, math.sqrt(3.0), 1.0, "Barron eq. 1, alpha 1: sqrt(x^2+1) - 1", {"alpha": 1.0}),
+        Example(0.0, 2.0, 1.0, "Geman-McClure 2 x^2 / (x^2 + 4) = 8/8", {"alpha": -2.0}),
+        Example(
+            0.0,
+            math.sqrt(2 * math.log(2.0)),
+            0.5,
+            "Welsch 1 - exp(-x^2/2) = 1 - 1/2",
+            {"alpha": -math.inf},
+        ),
+        Example(0.0, 4.0, 2.0, "L2 limit (x/c)^2 / 2 = 4/2", {"alpha": 2.0, "scale": 2.0}),
+        Example(0.0, 4.0, math.log(3.0), "Cauchy limit log(1 + 2)", {"alpha": 0.0, "scale": 2.0}),
+    ),
 )
 
 
@@ -377,6 +592,8 @@ register(
     cosine,
     "regression",
     title="Negative cosine similarity",
+    short="cosine",
+    color="#117733",  # Tol green
     formula=r"L = -\frac{y \cdot \hat y}{\|y\|\,\|\hat y\|}",
     grad=r"\frac{\partial L}{\partial \hat y} = -\frac{1}{\|\hat y\|}\Big(\frac{y}{\|y\|} - "
     r"\cos(y, \hat y)\,\frac{\hat y}{\|\hat y\|}\Big)",
@@ -384,4 +601,99 @@ register(
     reference="Salton & McGill, Introduction to Modern Information Retrieval (1983); "
     "Keras CosineSimilarity",
     elementwise=False,
+    equivalents={
+        "pytorch": (
+            "-torch.nn.functional.cosine_similarity(pred, y, dim=1) (it returns +cos); it clamps "
+            "each norm at eps=1e-8, so at a zero prediction row its gradient is huge (-7.07e7 "
+            "for ŷ = [0, 0], y = [1, 1]) where ours is 0; CosineEmbeddingLoss uses 1 - cos"
+        ),
+        "keras": (
+            "keras.losses.CosineSimilarity(axis=-1) has our sign (-cos); it l2-normalises with x "
+            "/ sqrt(max(sum x², 1e-12)), so a zero vector gives 0 like ours, but its gradient "
+            "there is huge (the epsilon), ours 0"
+        ),
+        "sklearn": (
+            "sklearn.metrics.pairwise.cosine_similarity gives +cos for all pairs; ours is minus "
+            "its diagonal"
+        ),
+    },
+    torch="""# value 0 and gradient 0 where a row is 0, as core (F.cosine_similarity: huge gradient)
+norm_z, norm_y = z.norm(dim=1, keepdim=True), y.norm(dim=1, keepdim=True)
+ok = (norm_z > 0) & (norm_y > 0)
+tiny = torch.finfo(z.dtype).tiny
+u = torch.where(ok, y / norm_y.clamp_min(tiny), torch.zeros_like(y))
+v = torch.where(ok, z / norm_z.clamp_min(tiny), torch.zeros_like(z))
+return -(u * v).sum(1).clamp(-1.0, 1.0)""",
+)
+
+
+def tukey(y: Array, pred: Array, *, c: float = 4.685) -> tuple[Array, Array]:
+    r"""Tukey's biweight (bisquare): about :math:`e^2/2` near 0, flat at :math:`c^2/6` beyond
+    :math:`|e| = c`.
+
+    Redescending: the gradient :math:`e\,(1 - (e/c)^2)^2` rises, falls back and is exactly 0
+    for :math:`|e| \ge c`, so a far outlier does not pull at all. Twice continuously
+    differentiable; not convex. With :math:`u = \min((e/c)^2, 1)` the value is computed as
+    :math:`\tfrac{c^2}{6}\,u\,(3 - 3u + u^2)`, which equals the formula and keeps
+    :math:`e^2/2` for tiny residuals (:math:`1 - (1-u)^3` would cancel to 0).
+    """
+    e = pred - y
+    u = np.minimum((e / c) ** 2, 1.0)
+    w = 1.0 - u  # 1 - (e/c)^2 inside the cutoff, 0 beyond
+    return (c * c / 6.0) * u * (3.0 - u * (3.0 - u)), e * w * w
+
+
+register(
+    tukey,
+    "regression",
+    title="Tukey's biweight",
+    short="Tukey",
+    color="#CC6677",  # Tol rose
+    formula=r"L = \begin{cases} \frac{c^2}{6}\Big(1 - \big(1 - (e/c)^2\big)^3\Big) & |e| \le c "
+    r"\\ c^2/6 & \text{otherwise} \end{cases}",
+    grad=r"\frac{\partial L}{\partial \hat y} = e\,\big(1 - (e/c)^2\big)^2\,[|e| < c]",
+    properties=("differentiable", "bounded_gradient", "robust"),
+    hyperparameters=(
+        hyperparameter(
+            "c",
+            4.685,
+            "(0, inf)",
+            "c",
+            (0.5, 10.0),
+            "residual beyond which the loss is flat (no pull); 4.685 keeps 95% efficiency "
+            "under normal noise",
+        ),
+    ),
+    reference="Beaton & Tukey, The fitting of power series, meaning polynomials, illustrated on "
+    "band-spectroscopic data, Technometrics 16 (1974); c = 4.685: Holland & Welsch, Robust "
+    "regression using iteratively reweighted least-squares, Comm. Statist. 6 (1977)",
+    equivalents={
+        "pytorch": "none built in",
+        "keras": "none built in",
+        "sklearn": "none (statsmodels' robust norms have TukeyBiweight, the same ρ with c)",
+    },
+    grid=({}, {"c": 1.0}, {"c": 2.5}),
+    examples=(
+        Example(
+            0.0,
+            1.0,
+            37 / 96,
+            "c²/6 (1 - (1 - 1/4)³) = (2/3)(37/64) at e = 1, c = 2",
+            {"c": 2.0},
+            grad=9 / 16,
+        ),
+        Example(
+            1.0,
+            0.0,
+            37 / 96,
+            "symmetric: e = -1 costs as e = 1; gradient -9/16",
+            {"c": 2.0},
+            grad=-9 / 16,
+        ),
+        Example(
+            0.0, 3.0, 2 / 3, "beyond c = 2: flat at c²/6 = 4/6, gradient 0", {"c": 2.0}, grad=0.0
+        ),
+        Example(0.0, 4.685, 4.685**2 / 6, "at e = c (default 4.685): c²/6, gradient 0", grad=0.0),
+        Example(0.0, 1e-8, 5e-17, "e²/2 for a tiny residual (Taylor), gradient e", grad=1e-8),
+    ),
 )

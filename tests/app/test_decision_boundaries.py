@@ -25,11 +25,11 @@ SMALL = {
     "lr": 0.05,
 }
 TITLES = {
-    "cross_entropy": "Cross-entropy (softmax)",
-    "mse": "Squared error on probabilities (Brier)",
-    "mae": "Absolute error on probabilities",
+    "cross_entropy": "Cross-entropy (CE)",
+    "mse": "Squared error on probabilities (MSE, Brier)",
+    "mae": "Absolute error on probabilities (MAE)",
     "hinge": "Multiclass hinge (Crammer–Singer)",
-    "multi_margin": "Multiclass hinge (Weston–Watkins)",
+    "multi_margin": "Multi-margin hinge (Weston–Watkins)",
 }
 
 
@@ -252,8 +252,10 @@ def test_diverging_run_is_reported_not_crashed(app):
     assert not at.warning
     assert any(f"diverged at epoch {r.diverged_epoch}" in i for i in infos), infos
     t = at.dataframe[0].value.set_index("loss")
-    assert t.loc["Squared error on logits", "diverged at epoch"] == str(r.diverged_epoch)
-    assert t.loc["Cross-entropy (softmax)", "diverged at epoch"] == "never"
+    assert t.loc["Square loss on logits (Hui & Belkin)", "diverged at epoch"] == str(
+        r.diverged_epoch
+    )
+    assert t.loc["Cross-entropy (CE)", "diverged at epoch"] == "never"
 
 
 def test_hostile_url_values_are_refused_with_a_notice(app):

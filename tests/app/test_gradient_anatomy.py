@@ -95,7 +95,7 @@ def test_sigmoid_neuron_confidently_wrong(app):
     assert m["a = σ(z)"] == f"{a:.4f}"
     assert m["σ'(z)"] == f"{a * (1 - a):.4f}"
     assert m["CE dC/dw"] == f"{a - 1:.4f}"
-    assert m["MSE dC/dw"] == f"{(a - 1) * a * (1 - a):.4f}"
+    assert m["½(y − a)² dC/dw"] == f"{(a - 1) * a * (1 - a):.4f}"
     assert "confidently wrong" in takeaway(at)
     assert "cannot tell far from near" in takeaway(at)
 
@@ -142,7 +142,7 @@ def test_k_classes_article_002_numbers(app):
 def test_k_classes_controls(app):
     at = app(PAGE, {"part": "Softmax, K classes"})
     at.multiselect(key="maps").set_value(["cross_entropy", "mse", "mae"]).run()
-    assert "Absolute error on probabilities loss" in at.dataframe[0].value.columns
+    assert "Absolute error on probabilities (MAE) loss" in at.dataframe[0].value.columns
     at.text_input(key="a").set_value("0.6, 0.3, 0.1").run()
     assert metrics(at)["CE(a)"] == f"{-math.log(0.6):.3f}"
     at.selectbox(key="t").set_value("2").run()

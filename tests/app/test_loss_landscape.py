@@ -41,12 +41,13 @@ def test_default_view_shows_the_plateau_with_core_numbers(app):
     assert "did not within 100 steps" in one
     # the plateau delays rather than traps: with the page's largest budget MSE gets there
     late = landscape.one_sample("mse", **(kw | {"steps": ui_landscape.LONG_STEPS}))
-    assert f"Squared error on probabilities (Brier) gets there after {late.steps}" in one
+    assert f"Squared error on probabilities (MSE, Brier) gets there after {late.steps}" in one
     assert late.steps == 249
     assert f"ending at p_t = {mse.p_target[-1]:.3f}" in one
     table = summary(at, 0)
-    assert table.loc["Cross-entropy (softmax)", "steps to p_t ≥ 0.9"] == "34"  # a count or "never"
-    assert table.loc["Squared error on probabilities (Brier)", "|slope| at start"] == pytest.approx(
+    assert table.loc["Cross-entropy (CE)", "steps to p_t ≥ 0.9"] == "34"  # a count or "never"
+    brier = "Squared error on probabilities (MSE, Brier)"
+    assert table.loc[brier, "|slope| at start"] == pytest.approx(
         abs(mse.slope[np.argmin(np.abs(kw["w"] - 6.0))]), rel=1e-9
     )
     # the (w, b) surfaces: CE converges in 13 steps, MSE stalls; convexity check
@@ -54,16 +55,15 @@ def test_default_view_shows_the_plateau_with_core_numbers(app):
     g = np.linspace(-10, 10, ui_landscape.RESOLUTION)
     ce2 = landscape.study("cross_entropy", x, y, w=g, b=g, start=(-8.0, 0.0), lr=1.0, steps=300)
     mse2 = landscape.study("mse", x, y, w=g, b=g, start=(-8.0, 0.0), lr=1.0, steps=300)
-    assert f"Cross-entropy (softmax) did in {ce2.steps} steps" in surface
-    assert "Squared error on probabilities (Brier) did not within 300 steps" in surface
-    assert "Cross-entropy (softmax) has no negative Hessian eigenvalue on the grid" in surface
+    assert f"Cross-entropy (CE) did in {ce2.steps} steps" in surface
+    assert "Squared error on probabilities (MSE, Brier) did not within 300 steps" in surface
+    assert "Cross-entropy (CE) has no negative Hessian eigenvalue on the grid" in surface
     assert f"(most negative λ_min {mse2.convexity.most_negative:.3g})" in surface
     table = summary(at, 1)
-    assert table.loc["Cross-entropy (softmax)", "grid points with λ_min < 0"] == 0
-    assert table.loc["Squared error on probabilities (Brier)", "grid points with λ_min < 0"] == (
-        mse2.convexity.n_negative
-    )
-    assert table.loc["Cross-entropy (softmax)", "optimum w*"] == pytest.approx(ce2.optimum[0])
+    assert table.loc["Cross-entropy (CE)", "grid points with λ_min < 0"] == 0
+    brier = "Squared error on probabilities (MSE, Brier)"
+    assert table.loc[brier, "grid points with λ_min < 0"] == mse2.convexity.n_negative
+    assert table.loc["Cross-entropy (CE)", "optimum w*"] == pytest.approx(ce2.optimum[0])
     assert charts(at) == 1 + 2 * 2
     assert not at.warning and not at.error
 
@@ -76,7 +76,7 @@ def test_url_restores_a_small_configuration(app):
     mse = landscape.study("mse", x, y, w=g, b=g, start=(-2.0, 1.5), lr=0.5, steps=30)
     assert "from (w, b) = (-2, 1.5) with learning rate 0.5" in surface
     table = summary(at, 1)
-    row = table.loc["Squared error on probabilities (Brier)"]
+    row = table.loc["Squared error on probabilities (MSE, Brier)"]
     assert row["loss after last step"] == pytest.approx(mse.path.loss[-1], rel=1e-12)
     assert row["optimum loss"] == pytest.approx(mse.optimum[2], rel=1e-12)
     assert not at.warning
@@ -99,13 +99,13 @@ def test_every_kind_of_control_changes_the_numbers(app):
         "cross_entropy", x0=-1.0, y0=1, w=np.linspace(-10, 10, 401), w0=0.0, lr=2.0, steps=20
     )
     assert (
-        f"Cross-entropy (softmax) (|slope| {abs(r.slope[200]):.3g} at the start) did in {r.steps}"
+        f"Cross-entropy (CE) (|slope| {abs(r.slope[200]):.3g} at the start) did in {r.steps}"
         in (takeaways(at)[0])
     )
     # multiselect: add MAE -> a third pair of maps and a third row
     at.multiselect(key="losses").select("mae").run()
     assert charts(at) == 1 + 2 * 3
-    assert "Absolute error on probabilities" in summary(at, 1).index
+    assert "Absolute error on probabilities (MAE)" in summary(at, 1).index
     # step scrubber: the chart title follows the step
     at.slider(key="t1").set_value(5).run()
     title = at.get("vega_lite_chart")[0].proto.spec
@@ -118,7 +118,7 @@ def test_preset_sets_the_view(app):
     assert at.slider(key="w").value == 0.0 and at.slider(key="w0").value == 0.0
     surface = takeaways(at)[1]
     assert "from (w, b) = (0, 0) with learning rate 1" in surface
-    assert "Squared error on probabilities (Brier) did in" in surface
+    assert "Squared error on probabilities (MSE, Brier) did in" in surface
 
 
 def test_no_loss_chosen_is_a_notice_not_a_crash(app):
@@ -145,11 +145,11 @@ def test_the_surface_losses_show_their_names_and_the_link_keeps_the_registry_nam
     at = app(PAGE, {**SMALL, "losses": ["mae", "cross_entropy"]})
     picker = at.multiselect(key="losses")
     assert picker.value == ["mae", "cross_entropy"]  # the link's order, as before
-    assert "Absolute error on probabilities" in picker.options
+    assert "Absolute error on probabilities (MAE)" in picker.options
     assert "cross_entropy" not in picker.options
     assert list(summary(at, 1).index) == [
-        "Absolute error on probabilities",
-        "Cross-entropy (softmax)",
+        "Absolute error on probabilities (MAE)",
+        "Cross-entropy (CE)",
     ]
     picker.select("mse").run()
     assert at.query_params["losses"] == ["mae", "cross_entropy", "mse"]

@@ -129,3 +129,22 @@ def test_preset_robust_regression(app):
 def test_matches_finds_each_loss_by_name(loss):
     assert ref.matches(loss, loss.name, list(losses.TASKS), [])
     assert not ref.matches(loss, loss.name + " zzz", list(losses.TASKS), [])
+
+
+def test_each_card_shows_its_pytorch_code_or_says_core_only(app):
+    # the same code the Reproduce loops run (one place: the card), shown as code
+    at = app(PAGE, {"open": "true"})
+    shown = {c.value for c in at.code}
+    for loss in losses.all_losses():
+        code = ref.torch_code(loss)
+        if code is None:
+            assert any("trains this loss with core only" in c.value for c in at.caption), loss.name
+        else:
+            assert code.rstrip("\n") in shown, loss.name
+    outputs = [c.value for c in at.caption if c.value.startswith("Reads its output: ")]
+    assert len(outputs) == len(losses.all_losses())
+
+
+@pytest.mark.parametrize("loss", losses.all_losses(), ids=lambda x: f"{x.task}/{x.name}")
+def test_matches_finds_each_loss_by_its_short_label(loss):
+    assert ref.matches(loss, loss.short, [loss.task], [])

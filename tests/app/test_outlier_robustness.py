@@ -57,12 +57,12 @@ def test_default_view_outliers_wreck_mse(app):
         assert row[RMSE] == pytest.approx(robustness.clean_score(res, ds), rel=1e-12)
         slope, _ = robustness.line_fit(res)
         assert row["slope"] == pytest.approx(slope, rel=1e-9)
-    mse, mae = t.loc["Squared error (L2)", RMSE], t.loc["Absolute error (L1)", RMSE]
+    mse, mae = t.loc["Squared error (MSE)", RMSE], t.loc["Absolute error (MAE)", RMSE]
     assert mse > 3 * mae
     fit_text, sweep_text = takeaways(at)
     assert "With 20% response (y shifted) outliers of size 8" in fit_text
-    assert f"worst Squared error (L2) ({mse:.3f}" in fit_text
-    assert "worst for Squared error (L2)" in sweep_text
+    assert f"worst Squared error (MSE) ({mse:.3f}" in fit_text
+    assert "worst for Squared error (MSE)" in sweep_text
     # the sweep: 0..40% in 5 rates, 3 seeds; MSE's mean RMSE at 40% matches core
     runs = robustness.sweep(
         lambda s: datasets.load("linear_1d", n_samples=100, noise=0.5, seed=s),
@@ -73,7 +73,7 @@ def test_default_view_outliers_wreck_mse(app):
         magnitude=8.0,
     )
     mean = {p.rate: p.mean for p in robustness.aggregate(runs)}
-    assert f"Squared error (L2) ({mean[0.0]:.3f} → {mean[0.4]:.3f}" in sweep_text
+    assert f"Squared error (MSE) ({mean[0.0]:.3f} → {mean[0.4]:.3f}" in sweep_text
     assert charts(at) == 2
     assert not at.warning and not at.error
 
@@ -101,12 +101,12 @@ def test_every_kind_of_control_regression(app):
     t = table(at)
     assert "slope" not in t.columns
     ds, results = fit("linear_1d", "leverage", 0.1, 5.0, ["mse"], hidden=(16,), lr=0.05, epochs=40)
-    assert t.loc["Squared error (L2)", RMSE] == pytest.approx(
+    assert t.loc["Squared error (MSE)", RMSE] == pytest.approx(
         robustness.clean_score(results[0], ds), rel=1e-9
     )
     # multiselect: fewer losses -> fewer rows
     at.multiselect(key="rlosses").set_value(["mse", "mae"]).run()
-    assert list(table(at).index) == ["Squared error (L2)", "Absolute error (L1)"]
+    assert list(table(at).index) == ["Squared error (MSE)", "Absolute error (MAE)"]
 
 
 def test_label_noise_view_and_sweep(app):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -89,3 +93,34 @@ def test_uploaded_csv_snippet_reads_the_file_by_name(app, tmp_path, monkeypatch)
     np.testing.assert_allclose(
         list(namespace["scores"].values()), _column(at, "test accuracy"), atol=1e-12
     )
+
+
+# --------------------------------------------------------------------------- the fixture's views
+
+_check_spec = importlib.util.spec_from_file_location(
+    "check_reproduce", Path(__file__).resolve().parents[2] / "scripts" / "check_reproduce.py"
+)
+check = importlib.util.module_from_spec(_check_spec)
+_check_spec.loader.exec_module(check)
+FIXTURE = json.loads(check.OUT.read_text(encoding="utf-8"))["views"]
+
+
+@pytest.mark.parametrize(
+    "view", FIXTURE, ids=[f"{Path(v['page']).stem[2:]}:{v['view']}" for v in FIXTURE]
+)
+def test_each_page_still_shows_the_views_the_reproduce_fixture_checks(app, monkeypatch, view):
+    # tests/ui/test_reproduce_fixture.py runs these views' snippets; here the page must still
+    # train exactly that view (a changed preset means: rerun scripts/check_reproduce.py) and
+    # its table must show the numbers the snippets are compared with
+    check.RECORDED.clear()
+    monkeypatch.setattr(check.reproduce, "expander", check.reproduce.expander)
+    check.record_expander()
+    at = app(view["page"], timeout=600)
+    if view["view"] != "default":
+        labels = [b.label for b in at.button]
+        at = at.button[labels.index(view["view"])].click().run()
+        assert not at.exception
+    assert check.RECORDED[-1] == view["spec"]
+    assert check.table_numbers(at, view["spec"]) == view["table"]
+    shown = check.shown_snippets(at)
+    assert [check.sha(s + "\n") for s in shown] == [view["core_sha256"], view["torch_sha256"]]

@@ -25,7 +25,7 @@ SMALL = {
     "target": 0.8,
     "losses": ["cross_entropy", "mse"],
 }
-CE, MSE = "Cross-entropy (softmax)", "Squared error on probabilities (Brier)"
+CE, MSE = "Cross-entropy (CE)", "Squared error on probabilities (MSE, Brier)"
 
 
 def core_runs(losses, seeds, *, name="moons", data=None, **kw):
@@ -175,11 +175,13 @@ def test_diverging_learning_rate_is_reported(app):
     assert all(r[0].diverged for r in runs)
     infos = [i.value for i in at.info]  # a diverged run is a result: frame.notice, not a warning
     assert not at.warning
-    assert any("Squared error on logits diverged in 2 of 2 seeds" in i for i in infos), infos
-    assert summary(at).loc["Squared error on logits", "diverged"] == "2 of 2"
+    assert any(
+        "Square loss on logits (Hui & Belkin) diverged in 2 of 2 seeds" in i for i in infos
+    ), infos
+    assert summary(at).loc["Square loss on logits (Hui & Belkin)", "diverged"] == "2 of 2"
     assert any("Diverged: square loss on logits in 2 of 2 seeds" in i for i in infos), infos
     cr = cross(at)  # a diverged model is no trained result: left out of the cross-evaluation
-    assert cr.loc["Squared error on logits"].isna().all()
+    assert cr.loc["Square loss on logits (Hui & Belkin)"].isna().all()
     assert cr.loc[CE, "Accuracy"] > 0.5
     # the loss panel whose curve was cut says so; CE's does not
     specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
@@ -235,7 +237,7 @@ def test_default_view(app):
     at = app(PAGE)
     t = summary(at)
     assert len(t) == 4
-    assert t.loc["Absolute error on probabilities", "seeds reaching it"] == "0 of 3"
+    assert t.loc["Absolute error on probabilities (MAE)", "seeds reaching it"] == "0 of 3"
     assert t.loc[CE, "seeds reaching it"] == "3 of 3"
     assert "MAE: not reached in any seed." in at.info[0].value
     assert len([d for d in at.get("download_button") if d.label != "SVG"]) == 6  # CSVs

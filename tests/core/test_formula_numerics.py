@@ -50,7 +50,7 @@ def test_softplus_written_as_a_log_overflows_where_the_issue_says() -> None:
     assert "slope -0.5 < 0" in report["calibrated"].sentence
 
 
-def test_one_minus_tanh_is_bounded_robust_and_not_convex() -> None:
+def test_one_minus_tanh_is_bounded_and_not_convex() -> None:
     report = numerics(formula.check("1 - tanh(m)"))
     assert report["overflow"].holds is None
     assert report["bounded_below"].holds and report["bounded_below"].data["extreme"] == 0
@@ -61,7 +61,19 @@ def test_one_minus_tanh_is_bounded_robust_and_not_convex() -> None:
     )
     assert report["calibrated"].holds is None
     assert report["calibrated"].sentence.startswith("Not decided by Bartlett")
-    assert report.properties["robust"] and not report.properties["convex"]
+    # bounded, but a loss of m is not symmetric for three classes or more (the registry's
+    # "robust" for classification), so the flag is not claimed
+    assert not report.properties["robust"] and not report.properties["convex"]
+
+
+@pytest.mark.parametrize(
+    ("text", "robust"),
+    [("2*(1 - p)", True), ("1 - p", True), ("-log(p)", False), ("(1 - p)**2", False)],
+    ids=["mae", "one-minus-p", "log-p", "one-minus-p-squared"],
+)
+def test_robust_flag_is_symmetry_in_p(text, robust) -> None:
+    """Symmetric (Ghosh et al. 2017) for every K exactly when the loss is affine in p_t."""
+    assert numerics(formula.check(text)).properties["robust"] is robust
 
 
 def test_absolute_error_has_one_kink_with_the_zero_subgradient() -> None:

@@ -44,7 +44,7 @@ def test_link_restores_the_loss_curves_view(open_page):
     page = open_page("Loss_curves", query, screenshot="loss_curves_link")
     takeaway = page.locator('[data-testid="stAlertContentInfo"]').first.inner_text()
     assert "Huber (delta=2) charges 6 and pulls with 2" in takeaway
-    assert "Squared error charges 16 and pulls with 8" in takeaway
+    assert "MSE charges 16 and pulls with 8" in takeaway
     assert page.get_by_role("radio", name="regression").is_checked()
     assert page.locator('[data-testid="stVegaLiteChart"]').count() == 2
     assert "huber_delta=2" in page.url  # the state stays in the address bar

@@ -25,7 +25,7 @@ DEFAULT_VIEWS = {
         "Loss_landscape",
         [
             [
-                "Cross-entropy (softmax) (|slope| 0.998 at the start) did in 34 steps",
+                "Cross-entropy (CE) (|slope| 0.998 at the start) did in 34 steps",
                 "did not within 100 steps",
             ],
             ["did not within 300 steps", "no negative Hessian eigenvalue"],
@@ -35,8 +35,8 @@ DEFAULT_VIEWS = {
     "outliers wreck mse": (
         "Outlier_robustness",
         [
-            ["With 20% response (y shifted) outliers of size 8", "worst Squared error (L2)"],
-            ["worst for Squared error (L2)"],
+            ["With 20% response (y shifted) outliers of size 8", "worst Squared error (MSE)"],
+            ["worst for Squared error (MSE)"],
         ],
         2,
     ),

@@ -147,19 +147,19 @@ def _probes(task, names, params, at, target=1.0):
 
 def test_issue10_ce_and_focal_at_gamma_0_coincide_not_1x():
     text = _probes("classification", ["cross_entropy", "focal"], {"focal_gamma": 0.0}, 3.0)
-    assert "1×" not in text and "as hard as Cross-entropy" not in text
-    assert "Cross-entropy and Focal loss (gamma=0) coincide here" in text
+    assert "1×" not in text and "as hard as CE" not in text
+    assert "CE and focal (gamma=0) coincide here" in text
 
 
 def test_issue10_three_losses_name_the_extremes_and_the_ties():
     text = _probes("regression", ["mse", "mae", "huber", "log_cosh"], {}, 3.0)
-    assert "Squared error pulls 6.03× as hard as Log-cosh" in text
-    assert "Absolute error and Huber pull about as hard as Log-cosh (within 1%)" in text
+    assert "MSE pulls 6.03× as hard as log-cosh" in text
+    assert "MAE and Huber pull about as hard as log-cosh (within 1%)" in text
 
 
 def test_mape_is_a_percentage_and_not_compared():
     text = _probes("regression", ["mse", "mape"], {}, 1.0, target=2.0)
-    assert "Absolute percentage error (in % of |y|) charges 50" in text
+    assert "MAPE (in % of |y|) charges 50" in text
     assert "as hard as" not in text
     assert "is a percentage of |y|, so it is not compared" in text
 
@@ -174,5 +174,5 @@ def test_hinge_family_tie_on_the_right_point_is_equal_not_1x():
     # K = 2: Crammer-Singer -1 and Weston-Watkins -1/2 inside the margin: 2x, not a tie.
     assert "pushes 2× as hard as" in text
     text = _probes("classification", ["hinge", "squared_hinge"], {}, 0.5)
-    assert "Squared multiclass hinge pushes the wrong point" not in text
+    assert "Squared hinge (Crammer–Singer) pushes the wrong point" not in text
     assert_clean(text)

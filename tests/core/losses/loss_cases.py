@@ -1,50 +1,20 @@
 """Shared helpers for the loss tests (imported, not a conftest): grid, readable ids, inputs.
 
-Every registered loss appears in ``GRID`` (``test_grid_covers_every_loss`` checks it), so a new
-loss cannot be registered without being gradient-checked.
+The grid is read from the cards, so every registered loss is gradient-checked at every
+setting its card lists (``test_grid_covers_every_loss_and_every_hyperparameter`` checks that
+each hyperparameter is varied).
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 
 from core import losses
 
-#: Hyperparameter settings per loss (defaults first); gradient checks and identities use them.
+#: Hyperparameter settings per loss (defaults first), from each loss's card (``Loss.grid``):
+#: gradient checks, properties and identities run every one of them.
 GRID: dict[tuple[str, str], list[dict[str, float]]] = {
-    ("classification", "cross_entropy"): [{}, {"label_smoothing": 0.1}, {"label_smoothing": 0.4}],
-    ("classification", "mse"): [{}],
-    ("classification", "mae"): [{}],
-    ("classification", "hinge"): [{}, {"margin": 0.5}, {"margin": 2.0}],
-    ("classification", "squared_hinge"): [{}, {"margin": 2.0}],
-    ("classification", "multi_margin"): [{}, {"margin": 0.3}, {"margin": 2.5}],
-    ("classification", "focal"): [{}, {"gamma": 0.0}, {"gamma": 0.5}, {"gamma": 4.0}],
-    ("classification", "square_logits"): [{}],
-    ("classification", "gce"): [{}, {"q": 0.05}, {"q": 1.0}],
-    ("classification", "kl_div"): [{}, {"label_smoothing": 0.2}],
-    ("regression", "mse"): [{}],
-    ("regression", "mae"): [{}],
-    ("regression", "huber"): [{}, {"delta": 0.5}, {"delta": 2.0}],
-    ("regression", "smooth_l1"): [{}, {"beta": 0.5}, {"beta": 2.0}],
-    ("regression", "log_cosh"): [{}],
-    ("regression", "msle"): [{}],
-    ("regression", "mape"): [{}],
-    ("regression", "pinball"): [{}, {"quantile": 0.1}, {"quantile": 0.9}],
-    ("regression", "epsilon_insensitive"): [{}, {"epsilon": 0.0}, {"epsilon": 0.7}],
-    ("regression", "cauchy"): [{}, {"scale": 0.5}, {"scale": 3.0}],
-    ("regression", "barron"): [
-        {},
-        {"alpha": -math.inf},
-        {"alpha": -2.0},
-        {"alpha": 0.0},
-        {"alpha": 0.5},
-        {"alpha": 2.0},
-        {"alpha": 4.0},
-        {"alpha": 1.0, "scale": 0.4},
-    ],
-    ("regression", "cosine"): [{}],
+    (loss.task, loss.name): [dict(g) for g in loss.grid] for loss in losses.all_losses()
 }
 
 

@@ -24,7 +24,8 @@ def test_registry_order_used_for_page_defaults():
 
 
 def test_every_loss_of_the_design_table_is_registered():
-    assert set(losses.names("classification")) == {
+    # the design's loss table, each by its registered name (more may be registered)
+    assert set(losses.names("classification")) >= {
         "cross_entropy",
         "mse",
         "mae",
@@ -36,7 +37,7 @@ def test_every_loss_of_the_design_table_is_registered():
         "gce",
         "kl_div",
     }
-    assert set(losses.names("regression")) == {
+    assert set(losses.names("regression")) >= {
         "mse",
         "mae",
         "huber",

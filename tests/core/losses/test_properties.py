@@ -437,19 +437,75 @@ def test_classification_robust_only_if_bounded(loss):
     [x for x in losses.all_losses() if x.task == "classification"],
     ids=lambda x: f"classification/{x.name}",
 )
+def test_classification_robust_flag_is_ghosh_symmetry(loss):
+    # PROPERTIES: robust (classification) = symmetric in Ghosh et al.'s sense: the loss summed
+    # over every possible label is one constant for all logits. GCE is bounded but not
+    # symmetric (the sum moves with z), so it is not flagged; CE is not even bounded
+    rng = np.random.default_rng(3)
+    z = np.vstack([rng.normal(0, 3, size=(200, 3)), [[0.0, 0.0, 0.0], [8.0, -8.0, 0.0]]])
+    totals = sum(loss(np.full(len(z), t), z)[0] for t in range(3))
+    spread = float(totals.max() - totals.min())
+    if loss.properties["robust"]:
+        assert spread < 1e-12 * max(1.0, float(totals.max()))
+    else:
+        assert spread > 0.1
+
+
+def test_gce_is_bounded_by_one_over_q_but_not_symmetric():
+    # its docstring: bounded by 1/q (a mislabelled point costs at most that), not symmetric
+    gce = losses.get("gce", "classification")
+    z = np.array([[-1e4, 1e4, 0.0], [0.0, 0.0, 0.0], [5.0, -5.0, 0.0]])
+    for q in (0.05, 0.7):
+        assert gce(np.zeros(3, dtype=int), z, q=q)[0].max() <= 1 / q
+        totals = sum(gce(np.full(3, t), z, q=q)[0] for t in range(3))
+        assert totals.max() - totals.min() > 0.05
+
+
+@pytest.mark.parametrize(
+    "loss",
+    [x for x in losses.all_losses() if x.task == "classification"],
+    ids=lambda x: f"classification/{x.name}",
+)
 def test_calibrated_flag_is_honest(loss):
     # minimise the expected loss sum_t eta_t L(t, z) over z by gradient descent: a strictly
-    # proper loss lands on softmax(z) = eta; the others land elsewhere
+    # proper loss lands on eta, read as the loss reads its output (the softmax, or the raw
+    # outputs for square loss on logits); the others land elsewhere
     eta = np.array([0.6, 0.3, 0.1])
     z = np.zeros(3)
     labels = np.arange(3)  # one row per possible label, all with the same logits
     for _ in range(1000):
         z = z - 0.5 * eta @ loss.evaluate(labels, np.tile(z, (3, 1)))[1]
-    error = float(np.abs(softmax(z) - eta).max())
+    read = softmax(z) if loss.is_margin else loss.probabilities(z[None, :])[0]
+    error = float(np.abs(read - eta).max())
     if loss.properties["calibrated"]:
         assert error < 1e-3
     else:
         assert error > 0.02
+
+
+def test_square_loss_on_logits_is_calibrated_raw_and_not_through_a_softmax():
+    # its expected-loss minimiser is z = eta itself; the softmax of those numbers in [0, 1]
+    # is pulled towards uniform, so reading it through a softmax misstates every probability
+    loss = losses.get("square_logits", "classification")
+    eta = np.array([0.6, 0.3, 0.1])
+    z = np.zeros(3)
+    for _ in range(200):
+        z = z - 0.25 * eta @ loss.evaluate(np.arange(3), np.tile(z, (3, 1)))[1]
+    np.testing.assert_allclose(z, eta, atol=1e-12)
+    np.testing.assert_allclose(loss.probabilities(z[None])[0], eta, atol=1e-12)
+    through_softmax = softmax(z)
+    assert through_softmax.max() < 0.45 and through_softmax.min() > 0.25  # near 1/3 each
+
+
+def test_focal_minimiser_is_under_confident():
+    # its docstring: not strictly proper, its minimiser under-confident
+    loss = losses.get("focal", "classification")
+    eta = np.array([0.6, 0.3, 0.1])
+    z = np.zeros(3)
+    for _ in range(3000):
+        z = z - 0.5 * eta @ loss.evaluate(np.arange(3), np.tile(z, (3, 1)))[1]
+    p = softmax(z)
+    assert p.max() < eta.max() - 0.02 and p.min() > eta.min() + 0.02
 
 
 def test_regression_losses_never_claim_calibration():
@@ -496,3 +552,48 @@ def test_finite_at_every_slider_corner_and_allowed_limit(loss):
             else:
                 values, grad = loss(EXTREME_Y.reshape(3, 2), EXTREME_PRED.reshape(3, 2))
             assert np.all(np.isfinite(values)) and np.all(np.isfinite(grad)), params
+
+
+def _kink_candidates(loss: losses.Loss) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """(y, raw, direction): points where some loss has a kink (residual 0, every residual
+    scale, a Crammer–Singer slack of 0, tied logits, a zero row, a prediction at 0)."""
+    if loss.task == "classification":
+        rows = [
+            ([1.0, 0.0, -2.0], 0),
+            ([0.5, 0.0, 0.0], 0),
+            ([0.0, 0.0, 0.0], 1),
+            ([2.0, 1.0, 0.5], 0),
+        ]
+        out = []
+        for z, t in rows:
+            for d in ([-1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [1.0, -1.0, 0.5]):
+                out.append((np.array([t]), np.array([z]), np.array([d])))
+        return out
+    if not loss.elementwise:
+        y = np.array([[1.0, 2.0]])
+        return [(y, np.array([[0.0, 0.0]]), np.array([d])) for d in ([1.0, 0.0], [0.3, -1.0])]
+    scales = {v for g in loss.grid for v in g.values() if math.isfinite(v) and v > 0}
+    scales |= {1.0, math.sqrt(2.0)} | {h.default for h in loss.hyperparameters if h.default > 0}
+    return [
+        (np.array([1.0]), np.array([1.0 + s * e]), np.array([1.0]))
+        for e in (-1.0, 0.0, 1.0)
+        for s in sorted(scales)
+    ] + [(np.array([1.0]), np.array([0.0]), np.array([1.0]))]  # MSLE's clip at prediction 0
+
+
+@pytest.mark.parametrize("loss", losses.all_losses(), ids=lambda x: f"{x.task}/{x.name}")
+def test_differentiable_flag_is_honest(loss):
+    # PROPERTIES: differentiable everywhere (no kink): one-sided slopes agree at every point
+    # where any loss has a kink; not differentiable: they differ (or blow up) at one of them
+    jumps = []
+    for y, raw, d in _kink_candidates(loss):
+        h = 1e-7
+        f0 = loss(y, raw)[0][0]
+        right = (loss(y, raw + h * d)[0][0] - f0) / h
+        left = (f0 - loss(y, raw - h * d)[0][0]) / h
+        blows_up = max(abs(left), abs(right)) > 1e5  # no finite slope (cosine at a zero row)
+        jumps.append(1.0 if blows_up else abs(right - left) / (1.0 + abs(right)))
+    if loss.properties["differentiable"]:
+        assert max(jumps) < 1e-4
+    else:
+        assert max(jumps) > 0.05

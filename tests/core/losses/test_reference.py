@@ -1,8 +1,11 @@
-"""Every loss that PyTorch has (or that is a few torch ops) against PyTorch 2.13 autograd.
+"""Every loss whose card has PyTorch code against that code under PyTorch 2.13 autograd.
 
 The fixture ``tests/fixtures/torch_reference.json`` was written by
-``scripts/make_reference_values.py`` (torch version and command inside); it holds the inputs,
-so this test needs NumPy only. Values and gradients must agree to 1e-10 relative.
+``scripts/make_reference_values.py`` (torch version and command inside) from each card's
+``torch`` code at each setting of its ``grid``; it holds the inputs and the code, so this test
+needs NumPy only and fails when a card's code changed after the fixture was written. Values
+and gradients must agree to 1e-10 relative. A loss without PyTorch code is checked against the
+hand values on its card (``test_values.py``).
 """
 
 from __future__ import annotations
@@ -39,11 +42,31 @@ def test_fixture_documents_its_origin():
     assert DOC["dtype"] == "float64"
 
 
-def test_fixture_covers_every_loss_torch_can_express():
-    # gce, focal, msle, mape, pinball, ... are torch ops; only nothing is left out on purpose
-    covered = {(c["task"], c["loss"]) for c in CASES}
-    registered = {(loss.task, loss.name) for loss in losses.all_losses()}
-    assert registered == covered
+def test_fixture_covers_every_card_with_torch_code_at_every_grid_setting():
+    covered = {(c["task"], c["loss"], json.dumps(c["params"], sort_keys=True)) for c in CASES}
+    wanted = {
+        (x.task, x.name, json.dumps(_stored(g), sort_keys=True))
+        for x in losses.all_losses()
+        if x.torch is not None
+        for g in x.grid
+    }
+    assert wanted == covered
+
+
+def _stored(params) -> dict:
+    return {k: ("-inf" if v == -math.inf else v) for k, v in params.items()}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[_id(c) for c in CASES])
+def test_fixture_was_made_with_the_cards_current_torch_code(case):
+    loss = losses.get(case["loss"], case["task"])
+    assert case["expression"] == losses.torch_source(loss, _params(case), name="per_sample")
+
+
+def test_losses_without_torch_code_have_hand_values_instead():
+    for loss in losses.all_losses():
+        if loss.torch is None:
+            assert loss.examples, f"{loss.task}/{loss.name}: no reference values at all"
 
 
 def test_extreme_inputs_are_in_the_fixture():

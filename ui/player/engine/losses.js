@@ -495,6 +495,19 @@ function barron(y, yhat, h, g, i) {
   return (b / alpha) * Math.expm1(0.5 * alpha * logBase);
 }
 
+/**
+ * Tukey's biweight, u = min((e/c)^2, 1): L = (c^2/6) u (3 - 3u + u^2) (= c^2/6 (1 - (1 - u)^3),
+ * without its cancellation for tiny e), flat beyond |e| = c; dL/dyhat = e (1 - u)^2.
+ */
+function tukey(y, yhat, h, g, i) {
+  const e = yhat - y;
+  const x = e / h.c;
+  const u = Math.min(x * x, 1.0);
+  const w = 1.0 - u;
+  g[i] = e * w * w;
+  return ((h.c * h.c) / 6.0) * u * (3.0 - u * (3.0 - u));
+}
+
 /** MSLE takes log(1 + y): targets must be >= 0 (core's _check_msle_targets). */
 function nonNegativeTargets(y) {
   let lo = Infinity;
@@ -519,6 +532,7 @@ const REGRESSION = [
     barron,
     [hyperparameter("alpha", 1.0, "[-inf, 10]"), residualScale("scale")],
   ],
+  ["tukey", "Tukey's biweight", tukey, [hyperparameter("c", 4.685, "(0, inf)")]],
 ];
 for (const [name, title, element, hyperparameters, checkTargets] of REGRESSION) {
   registerLoss({ name, task: "regression", title, element, hyperparameters, checkTargets });
