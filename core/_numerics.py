@@ -20,6 +20,8 @@ __all__ = [
     "logsumexp",
     "one_hot",
     "one_minus_exp",
+    "p_minus_one_hot",
+    "runner_up",
     "sigmoid",
     "softmax",
     "softplus",
@@ -161,3 +163,26 @@ def one_hot(y: ArrayLike, n_classes: int, dtype: type = np.float64) -> NDArray[n
     out = np.zeros((y.shape[0], n_classes), dtype=dtype)
     out[np.arange(y.shape[0]), y] = 1
     return out
+
+
+def p_minus_one_hot(log_p: NDArray, y: NDArray) -> NDArray[np.floating]:
+    r""":math:`p - Y` (rows of softmax probabilities minus the one-hot labels ``y``) from
+    log-probabilities.
+
+    Stable: the target entry :math:`p_t - 1` is :math:`-(1 - p_t)` by :func:`one_minus_exp`,
+    so it keeps its digits when :math:`p_t \approx 1`, where ``p - 1`` would cancel.
+    """
+    rows = np.arange(log_p.shape[0])
+    out = np.exp(log_p)
+    out[rows, y] = -one_minus_exp(log_p[rows, y])
+    return out
+
+
+def runner_up(z: NDArray, y: NDArray) -> tuple[NDArray[np.floating], NDArray[np.intp]]:
+    r"""The largest wrong-class logit :math:`\max_{j \ne t} z_j` of each row and its index
+    (the first on ties: the subgradient convention of the margin losses)."""
+    rows = np.arange(z.shape[0])
+    others = z.copy()
+    others[rows, y] = -np.inf
+    j = np.argmax(others, axis=1)
+    return others[rows, j], j

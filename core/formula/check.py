@@ -227,7 +227,7 @@ def as_loss(formula: Formula) -> Any:
     numerics verdicts on the grid (:func:`core.formula.numerics.numerics`), computed when
     first read.
     """
-    from core.losses.registry import Hyperparameter, Loss
+    from core.losses.record import Hyperparameter, Loss
 
     hyper = tuple(
         Hyperparameter(

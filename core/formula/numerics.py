@@ -35,15 +35,17 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from core._numerics import log_sigmoid, one_minus_exp, sigmoid
-from core.formula.check import Formula
 from core.formula.evaluate import compile_tree
 from core.formula.tree import Apply, Node, canonical, names_in, walk
+
+if TYPE_CHECKING:  # annotations only: a Formula computes its flags from this module
+    from core.formula.check import Formula
 
 __all__ = ["GRID", "X_MAX", "Y_SLICES", "Numerics", "Verdict", "numerics"]
 

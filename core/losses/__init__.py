@@ -27,7 +27,7 @@ results without a floating-point warning.
 
 from core.losses import classification, regression
 from core.losses.checks import check_classification, check_regression
-from core.losses.registry import (
+from core.losses.record import (
     FORMULA_PREFIX,
     OUTPUTS,
     PROPERTIES,
@@ -37,13 +37,9 @@ from core.losses.registry import (
     Loss,
     LossFn,
     LossParams,
-    all_losses,
-    get,
     hyperparameter,
-    names,
-    register,
-    torch_source,
 )
+from core.losses.registry import all_losses, get, names, register, torch_source
 from core.losses.regression import MAPE_EPSILON
 
 __all__ = [

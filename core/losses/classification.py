@@ -19,8 +19,16 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from core._numerics import log_or_zero, log_softmax, one_hot, one_minus_exp
-from core.losses.registry import hyperparameter, register
+from core._numerics import (
+    log_or_zero,
+    log_softmax,
+    one_hot,
+    one_minus_exp,
+    p_minus_one_hot,
+    runner_up,
+)
+from core.losses.record import hyperparameter
+from core.losses.registry import register
 
 #: PyTorch: log p_t of every row, from ``F.log_softmax`` (the card's ``torch`` code reuses it).
 _TORCH_LOG_P_T = "log_p_t = F.log_softmax(z, 1).gather(1, y[:, None])[:, 0]"
@@ -75,32 +83,15 @@ def _rows(z: Array) -> NDArray[np.intp]:
     return np.arange(z.shape[0])
 
 
-def _p_minus_one_hot(log_p: Array, y: NDArray) -> Array:
-    r""":math:`p - Y` from log-probabilities, the target entry :math:`p_t - 1` as
-    :math:`-(1 - p_t)` by ``one_minus_exp`` so it keeps its digits when :math:`p_t \approx 1`."""
-    rows = _rows(log_p)
-    out = np.exp(log_p)
-    out[rows, y] = -one_minus_exp(log_p[rows, y])
-    return out
-
-
 def _p_minus_targets(log_p: Array, y: NDArray, label_smoothing: float) -> Array:
     r""":math:`p - q` with :math:`q = (1-\varepsilon) Y + \varepsilon/K` (or given rows)."""
     if y.ndim == 2:
         return np.exp(log_p) - _targets(y, log_p.shape[1], log_p.dtype, label_smoothing)
-    diff = _p_minus_one_hot(log_p, y)
+    diff = p_minus_one_hot(log_p, y)
     if label_smoothing:  # p - q = (p - Y) + eps (Y - 1/K)
         diff -= label_smoothing / log_p.shape[1]
         diff[_rows(log_p), y] += label_smoothing
     return diff
-
-
-def _runner_up(z: Array, y: NDArray) -> tuple[Array, NDArray[np.intp]]:
-    r"""Largest wrong-class logit :math:`\max_{j \ne t} z_j` and its index (first on ties)."""
-    others = z.copy()
-    others[_rows(z), y] = -np.inf
-    j = np.argmax(others, axis=1)
-    return others[_rows(z), j], j
 
 
 # --------------------------------------------------------------------------- losses
@@ -182,7 +173,7 @@ def mse(y: NDArray, z: Array) -> tuple[Array, Array]:
     log_p = log_softmax(z)
     rows = _rows(z)
     p = np.exp(log_p)
-    d = _p_minus_one_hot(log_p, y)
+    d = p_minus_one_hot(log_p, y)
     values = np.sum(d * d, axis=1)
     # sum_k p_k d_k = sum_{k != t} p_k^2 - p_t (1 - p_t), summed without the target's p_t^2
     wrong = p.copy()
@@ -246,7 +237,7 @@ def mae(y: NDArray, z: Array) -> tuple[Array, Array]:
     """
     log_p = log_softmax(z)
     log_p_t = log_p[_rows(z), y]
-    grad = _p_minus_one_hot(log_p, y) * (2.0 * np.exp(log_p_t))[:, None]
+    grad = p_minus_one_hot(log_p, y) * (2.0 * np.exp(log_p_t))[:, None]
     return 2.0 * one_minus_exp(log_p_t), grad
 
 
@@ -289,8 +280,8 @@ def hinge(y: NDArray, z: Array, *, margin: float = 1.0) -> tuple[Array, Array]:
     :math:`\max(0, \Delta - y f)` on :math:`f = z_1 - z_0`, :math:`y = \pm 1`.
     """
     rows = _rows(z)
-    runner_up, j = _runner_up(z, y)
-    slack = margin - (z[rows, y] - runner_up)
+    z_j, j = runner_up(z, y)
+    slack = margin - (z[rows, y] - z_j)
     active = (slack > 0).astype(z.dtype)
     grad = np.zeros_like(z)
     grad[rows, y] = -active
@@ -441,7 +432,7 @@ def focal(y: NDArray, z: Array, *, gamma: float = 2.0) -> tuple[Array, Array]:
     # r = log p_t / (1 - p_t) -> -1 as p_t -> 1 (and where 1 - p_t rounds to 0)
     r = np.divide(log_p_t, u, out=np.full_like(u, -1.0), where=u > 0)
     scale = weight * (1.0 - gamma * np.exp(log_p_t) * r)
-    return -weight * log_p_t, _p_minus_one_hot(log_p, y) * scale[:, None]
+    return -weight * log_p_t, p_minus_one_hot(log_p, y) * scale[:, None]
 
 
 register(
@@ -537,7 +528,7 @@ def gce(y: NDArray, z: Array, *, q: float = 0.7) -> tuple[Array, Array]:
     """
     log_p = log_softmax(z)
     q_log_p_t = q * log_p[_rows(z), y]
-    grad = _p_minus_one_hot(log_p, y) * np.exp(q_log_p_t)[:, None]
+    grad = p_minus_one_hot(log_p, y) * np.exp(q_log_p_t)[:, None]
     return one_minus_exp(q_log_p_t) / q, grad
 
 

@@ -16,7 +16,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from core import _numerics
-from core.losses.registry import Example, Hyperparameter, hyperparameter, register
+from core.losses.record import Example, Hyperparameter, hyperparameter
+from core.losses.registry import register
 
 __all__ = [
     "MAPE_EPSILON",
