@@ -2,13 +2,17 @@
 
 import streamlit as st
 
-from ui import frame, lecture
+from ui import controls, frame, lecture
 from ui.default_path import DEFAULT
 from ui.paths import LIMITS, Path, PathError, Stop
 from views import lecture as lv
 
 #: The stops being written (session only: the link is the path, nothing is stored).
 STOPS = "_lecture_editor_stops"
+#: The start the stops were last set from (the ``start`` control, bound to the link).
+STARTED = "_lecture_editor_start"
+EMPTY = "empty"
+STARTS = {EMPTY: (), "default": DEFAULT.stops}
 HOW = (
     "Paste Loss Lab links below (one per line; a lecture path's link brings all its stops), "
     "or add views from any page's **QR code** button, or start from the default lecture. "
@@ -25,8 +29,14 @@ with frame.page("lecture_path"):
     base = lv.base_path(address)
 
     c1, c2, c3 = st.columns(3)
-    if c1.button("Start from the default lecture", icon=":material/school:"):
-        stops = list(DEFAULT.stops)
+    # a link can open the editor on a built-in path (``?start=default``)
+    start = controls.select(
+        c1, "Start from", list(STARTS), "start", EMPTY, help="empty, or the default lecture"
+    )
+    if st.session_state.get(STARTED) != start:
+        st.session_state[STARTED] = start
+        if start != EMPTY or STOPS not in st.session_state:
+            stops = list(STARTS[start])
     added = st.session_state.get(lecture.DRAFT, [])
     if c2.button(
         f"Take the {len(added)} view(s) you added",
@@ -53,38 +63,36 @@ with frame.page("lecture_path"):
                 st.warning(lv.escape(line), icon=":material/link_off:")
     stops = stops[: LIMITS["stops"]]
 
+    st.session_state[STOPS] = stops
     if not stops:
         st.info("No stops yet.", icon=":material/info:")
-        st.session_state[STOPS] = []
-        st.stop()
-
-    st.subheader(f"{len(stops)} stop(s)")
-    edited = st.data_editor(
-        lv.rows(stops),
-        key=f"lecture_table_{lv.fingerprint(stops)}",  # new stops: a fresh table
-        num_rows="delete",
-        hide_index=True,
-        width="stretch",
-        disabled=["page", "link"],
-        column_config={
-            "order": st.column_config.NumberColumn("Order", min_value=1, step=1, width="small"),
-            "title": st.column_config.TextColumn("Title", max_chars=LIMITS["title"]),
-            "claim": st.column_config.TextColumn("Claim", max_chars=LIMITS["claim"]),
-            "page": st.column_config.TextColumn("Page", width="small"),
-            "link": st.column_config.TextColumn("View"),
-        },
-    )
-    try:
-        stops = lv.from_rows(edited, stops)
-        path = Path(tuple(stops))
+    else:
+        st.subheader(f"{len(stops)} stop(s)")
+        edited = st.data_editor(
+            lv.rows(stops),
+            key=f"lecture_table_{lv.fingerprint(stops)}",  # new stops: a fresh table
+            num_rows="delete",
+            hide_index=True,
+            width="stretch",
+            disabled=["page", "link"],
+            column_config={
+                "order": st.column_config.NumberColumn("Order", min_value=1, step=1),
+                "title": st.column_config.TextColumn("Title", max_chars=LIMITS["title"]),
+                "claim": st.column_config.TextColumn("Claim", max_chars=LIMITS["claim"]),
+                "page": st.column_config.TextColumn("Page", width="small"),
+                "link": st.column_config.TextColumn("View"),
+            },
+        )
         present = st.toggle("Open in presenter mode", value=True, key="_lecture_present")
-        link = lv.path_link(address, path, present=present)
-    except PathError as err:
-        st.session_state[STOPS] = stops
-        st.error(lv.escape(str(err)), icon=":material/error:")
-        st.stop()
-    st.session_state[STOPS] = stops
-    st.markdown("**Your lecture path's link** (copy it into your slides or notes):")
-    st.code(link, language=None, wrap_lines=True)
-    st.link_button("Open the path", link, icon=":material/play_arrow:")
-    frame.takeaway(lv.summary(path, len(link)))
+        try:
+            stops = lv.from_rows(edited, stops)
+            st.session_state[STOPS] = stops
+            path = Path(tuple(stops))
+            link = lv.path_link(address, path, present=present)
+        except PathError as err:
+            st.error(lv.escape(str(err)), icon=":material/error:")
+        else:
+            st.markdown("**Your lecture path's link** (copy it into your slides or notes):")
+            st.code(link, language=None, wrap_lines=True)
+            st.link_button("Open the path", link, icon=":material/play_arrow:")
+            frame.takeaway(lv.summary(path, len(link)))

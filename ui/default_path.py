@@ -109,8 +109,8 @@ DEFAULT = Path(
         stop(
             "Training_curves",
             "Trained: MSE reaches 90% later",
-            "Digits, linear model, plain SGD: MSE reaches 90% test accuracy 2 to 3 times later "
-            "than CE, in 10 of 10 seeds.",
+            "Digits, linear model, plain SGD: MSE needs more than twice CE's epochs "
+            "(2.3–3.3×) to reach 90% test accuracy, in 10 of 10 seeds.",
             # audit tc_mse_slow: 10/10 model seeds, 10/10 data seeds (2.3-3.3x)
             marks=(Mark("90%: CE gets there first", y=0.9),),
             dataset="digits",
@@ -192,9 +192,9 @@ DEFAULT = Path(
         stop(
             "Outlier_robustness",
             "Outliers pull the MSE line",
-            "20% of targets shifted by 8: MSE's line is pulled toward them and its clean-test "
-            "error is the worst, 3.8× the best, in 10 of 10 seeds.",
-            # audit or_default: MSE worst 10/10 model and data seeds; 3.77x
+            "20% of targets shifted by 8 pull MSE's line toward them; its clean-test error is "
+            "the worst in 10 of 10 seeds (here 3.8× the best).",
+            # audit or_default: MSE worst 10/10 model and data seeds; 3.77x at seed 0
             marks=(
                 Mark("outliers (×)", x=-0.03, y=7.61),
                 Mark("MSE's line, pulled up", x=-1.0, y=0.79),
@@ -213,8 +213,8 @@ DEFAULT = Path(
         stop(
             "CE_for_regression",
             "CE cannot do regression: softmax forgets shifts",
-            "z = [2, 3] and G = [1, 2] have the same softmax, so CE's gradient is 0 although "
-            "z ≠ G; MSE's is 2 on each entry.",
+            "z = [2, 3] and G = [1, 2] share one softmax, so CE's gradient is 0 while z ≠ G; "
+            "MSE's is 2 per entry.",
             marks=(Mark("z₁ = 2: CE's gradient 0, z ≠ G", x=2.0),),
             part="Softmax + CE",
             G="1, 2",
