@@ -446,7 +446,7 @@ def annotate(spec: Spec, marks: Sequence[Mapping[str, Any]], present: bool = Fal
         else:
             at = {"x": {"value": 6}, "y": {"value": 4}}
             align = {"baseline": "top", "dx": 0}
-        align = {**align, "align": side["align"], "dx": side["dx"] * align["dx"]}
+        align = {**align, "align": side["align"], "dx": side["dx"] * align.get("dx", 0)}
         text = {"type": "text", "text": str(m.get("text", "")), "fontSize": size,
                 "fontWeight": "bold", **align}  # fmt: skip
         halo = {**text, "stroke": "white", "strokeWidth": 5, "strokeJoin": "round"}

@@ -164,6 +164,8 @@ def test_annotate_layers_marks_on_the_charts_own_scales():
     marks = [
         {"text": "rule", "x": 2.0, "y": None},
         {"text": "ring", "x": 1.0, "y": 3.0, "side": "left"},
+        {"text": "level", "x": None, "y": 0.9},
+        {"text": "corner"},
     ]
     out = charts.annotate(spec, marks, present=True)
     assert out["title"] == "t" and out["layer"][0]["mark"] == "line"
@@ -172,7 +174,7 @@ def test_annotate_layers_marks_on_the_charts_own_scales():
         for layer in out["layer"]
         if isinstance(layer["mark"], dict) and layer["mark"].get("type") == "text"
     ]
-    assert {t["mark"]["text"] for t in texts_} == {"rule", "ring"}
+    assert {t["mark"]["text"] for t in texts_} == {"rule", "ring", "level", "corner"}
     assert all(t["mark"]["fontSize"] >= 18 for t in texts_)
     assert out["layer"][1]["encoding"] == {"x": {"datum": 2.0}}
     ring = next(t for t in texts_ if t["mark"]["text"] == "ring")
