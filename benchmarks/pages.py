@@ -427,9 +427,15 @@ def lecture_main(argv: list[str] | None = None) -> None:
         streamlit_run(port=args.port, server_args=HEADLESS) as server,
         sync_playwright() as p,
     ):
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+        # the first page view starts the server's warm-up; the walks begin when it is done
+        first = browser.new_page(viewport=PROJECTOR)
+        first.goto(server.url, timeout=90_000)
+        wait_for_run(first)
+        first.close()
+        time.sleep(5)
         waited = wait_idle([server.proc.pid], timeout=1800)
         print(f"server idle (warm-up done) after {waited:.0f} s; load average {os.getloadavg()}")
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
         for _ in range(args.rounds):
             context = browser.new_context(viewport=PROJECTOR, device_scale_factor=1)
             page = context.new_page()

@@ -149,8 +149,8 @@ DEFAULT = Path(
             "Past the margin (m ≥ 1) hinge charges nothing and its gradient is 0: such a point "
             "stops pulling. CE's never reaches 0.",
             marks=(
-                Mark("m = 1: hinge flat from here", x=1.0, chart=0),
-                Mark("hinge's gradient = 0 for m ≥ 1", x=1.0, chart=1),
+                Mark("m ≥ 1: hinge = 0 →", x=1.0, chart=0, side="left"),
+                Mark("m ≥ 1: gradient 0 →", x=1.0, chart=1, side="left"),
             ),
             task="classification",
             cls=["cross_entropy", "hinge"],

@@ -506,9 +506,9 @@ _CSS = """
 <style>
 .st-key-lecture_bar {gap: 0.35rem; margin-bottom: 0.25rem;}
 .st-key-lecture_claim, .st-key-lecture_off {
-  border-left: 6px solid #4e79a7; background: #f0f4fa; padding: 0.35rem 0.75rem;
+  border-left: 6px solid #4e79a7; background: #f0f4fa; padding: 0.35rem 0.75rem 0.5rem;
 }
-.st-key-lecture_claim p {font-size: 1.2rem; line-height: 1.35; margin: 0;}
+.st-key-lecture_claim p {font-size: 1.2rem; line-height: 1.35; margin: 0 !important;}
 </style>
 """
 #: Presenter mode: the stop's title and claim in projector sizes; the page's question gives
@@ -518,9 +518,9 @@ _CSS_PRESENT = """
 .st-key-lecture_bar {gap: 0.35rem; margin-bottom: 0.25rem;}
 .st-key-lecture_row [data-testid="stMarkdownContainer"] p {font-size: 1.45rem;}
 .st-key-lecture_claim, .st-key-lecture_off {
-  border-left: 8px solid #4e79a7; background: #f0f4fa; padding: 0.35rem 0.9rem;
+  border-left: 8px solid #4e79a7; background: #f0f4fa; padding: 0.35rem 0.9rem 0.6rem;
 }
-.st-key-lecture_claim p {font-size: 1.6rem; line-height: 1.3; margin: 0;}
+.st-key-lecture_claim p {font-size: 1.6rem; line-height: 1.3; margin: 0 !important;}
 .st-key-header {display: none;}
 </style>
 """

@@ -83,7 +83,8 @@ def problems(state: dict, i: int, base: str) -> list[str]:
 
 
 def arrive(page, i: int) -> None:
-    """Wait until stop ``i`` (0-based) is shown and drawn."""
+    """Wait until stop ``i`` (0-based) is shown, drawn and its claim checked (a claim is shown
+    at the end of the stop's run, once its view is confirmed); the checks follow."""
     page.wait_for_function(
         "(n) => new URL(location.href).searchParams.get('stop') === n",
         arg=str(i + 1),
@@ -91,7 +92,18 @@ def arrive(page, i: int) -> None:
         polling=50,
     )
     page.wait_for_function(DRAWN_JS, arg=list(DONE_STATES), timeout=TIMEOUT_MS, polling=50)
-    page.wait_for_selector(".st-key-lecture_claim", timeout=TIMEOUT_MS)
+    try:
+        page.wait_for_function(
+            """(claim) => {
+              const box = document.querySelector('.st-key-lecture_claim');
+              return box && box.innerText.trim() === claim;
+            }""",
+            arg=DEFAULT.stops[i].claim,
+            timeout=30_000,
+            polling=50,
+        )
+    except Exception:  # reported by problems() with what is shown instead
+        pass
 
 
 @pytest.fixture
