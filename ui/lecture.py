@@ -34,7 +34,7 @@ import io
 import math
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
@@ -65,7 +65,7 @@ _VIEW = "_lecture_view"  # (path, stop, page, {key: value}) of the last run show
 _MARKS = "_lecture_marks"  # this run's marks and the number of charts drawn so far
 _QR = "_lecture_qr"  # open the QR dialog in this run
 _BASE = "_lecture_base"  # the room's address the lecturer set
-DRAFT = "_lecture_draft"  # [(page, query), ...]: views added to a path being written
+DRAFT = "_lecture_draft"  # [(page, query, title), ...]: views added to a path being written
 #: Widgets that move through time on one view (a scrubber, a step slider): playing or
 #: scrubbing a stop's figure does not leave the path.
 PLAYHEADS = frozenset({"epoch", "t", "t1"})
@@ -73,15 +73,13 @@ PLAYHEADS = frozenset({"epoch", "t", "t1"})
 NEXT, PREV = "lecture_next", "lecture_prev"
 
 PAGES: dict[str, str] = {screens.page_name(s.path): s.path for s in screens.SCREENS.values()}
+#: The path editor's URL name (it is a page, not a view to stop at).
+EDITOR = "Lecture_path"
 
 
 def page_names() -> list[str]:
     """URL names of the pages a stop may show (every page that exists but the editor)."""
     return [n for n in screens.url_names() if n != EDITOR]
-
-
-#: The path editor's URL name (it is a page, not a view to stop at).
-EDITOR = "Lecture_path"
 
 
 # --------------------------------------------------------------------------- the path shown
@@ -202,9 +200,8 @@ class Trail:
     path: Path | None = None
     index: int = 0
     claim: Any = None  # the placeholder of the claim (or of "back to the stop")
-    marks: bool = False
+    marks: bool = False  # whether this run draws the stop's marks
     page: str = ""
-    extra: dict = field(default_factory=dict)
 
     def finish(self) -> None:
         """Check the view against the stop, show the claim or "back to the stop", remember

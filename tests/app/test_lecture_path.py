@@ -59,6 +59,14 @@ def test_after_a_widget_change_the_claim_gives_way_to_back_to_the_stop():
     assert at.number_input(key="a1").value == 0.3  # the lecturer's own view stays
 
 
+def test_leaving_the_path_keeps_the_view():
+    at = open_stop(1)
+    at.button(key="lecture_leave").click().run()
+    assert paths.PATH not in at.query_params and paths.STOP not in at.query_params
+    assert lecture.NEXT not in {b.key for b in at.button}
+    assert at.number_input(key="a1").value == 0.8 and at.radio(key="y1").value == "0"
+
+
 def test_the_first_and_last_stops_cannot_go_further():
     first = open_stop(0)
     assert first.button(key=lecture.PREV).disabled
