@@ -406,7 +406,8 @@ def lecture_main(argv: list[str] | None = None) -> None:
     as the lecturer and the room open it) has finished: Page Down -> the next stop's URL, its
     figure drawn and its claim shown (``tests/e2e/test_lecture.py``'s ``arrive``, polled every
     50 ms), ``--rounds`` walks, the median per step; target <= 1 s on a quiet machine. The
-    load average is printed with it (on a busy machine the times are not a result)."""
+    load average is printed with it (on a busy machine the times are not a result), and the
+    server's CPU seconds per step (its share of the step, whatever the load)."""
     import os
     import shutil
 
@@ -419,10 +420,11 @@ def lecture_main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8598)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args(argv)
-    from benchmarks.load import wait_idle
+    from benchmarks.load import cpu_seconds, wait_idle
     from deploy.serve import HEADLESS, streamlit_run
 
     steps: dict[int, list[float]] = {}
+    cpu: dict[int, list[float]] = {}
     with (
         streamlit_run(port=args.port, server_args=HEADLESS) as server,
         sync_playwright() as p,
@@ -443,21 +445,28 @@ def lecture_main(argv: list[str] | None = None) -> None:
             wait_for_run(page)
             arrive(page, 0)
             for i in range(1, len(DEFAULT)):
-                start = time.monotonic()
+                start, used = time.monotonic(), cpu_seconds([server.proc.pid])
                 page.keyboard.press("PageDown")
                 arrive(page, i)
                 steps.setdefault(i, []).append(time.monotonic() - start)
+                cpu.setdefault(i, []).append(cpu_seconds([server.proc.pid]) - used)
                 wait_for_run(page)
             context.close()
         browser.close()
     load = os.getloadavg()
     print(f"\nLoad average at the end (1, 5, 15 min): {load[0]:.1f}, {load[1]:.1f}, {load[2]:.1f}")
-    print("\n| step (Page Down) | median (s) | all (s) |\n|---|---:|---|")
+    print(
+        "\n| step (Page Down) | median (s) | all (s) | server CPU (s, median) |"
+        "\n|---|---:|---|---:|"
+    )
     for i, took in steps.items():
         s0, s1 = DEFAULT.stops[i - 1], DEFAULT.stops[i]
         shown = ", ".join(f"{t:.2f}" for t in took)
         label = f"{i} -> {i + 1}: {s0.page or 'home'} -> {s1.page or 'home'}"
-        print(f"| {label} | {statistics.median(took):.2f} | {shown} |")
+        print(
+            f"| {label} | {statistics.median(took):.2f} | {shown} | "
+            f"{statistics.median(cpu[i]):.2f} |"
+        )
     every = [statistics.median(t) for t in steps.values()]
     print(f"\nMedian step {statistics.median(every):.2f} s, slowest {max(every):.2f} s.")
 

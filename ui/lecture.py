@@ -13,7 +13,7 @@ carries the stop's values, presenter mode and the path, nothing else.
 Keyboard contract (with the player, which yields these keys while a path is open): while a
 path is shown, ``document.body.dataset.llPath`` is set, and Page Down / → click "next",
 Page Up / ← click "previous" (a presentation clicker sends the Page keys); keys typed into a
-field, a slider or with a modifier are left alone.
+text field or with a modifier are left alone, and a focused slider keeps the arrow keys.
 
 QR codes: every view has a "QR code" button in its header (a stop: in the bar) opening a
 dialog with a large QR code of the view's link as the room opens it — the app's own address
@@ -469,12 +469,19 @@ _KEYS_JS = """
   window.llPathKeys = true;
   document.addEventListener("keydown", function (e) {
     if (!document.body.dataset.llPath || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    const page = e.key === "PageDown" || e.key === "PageUp";
     const next = e.key === "PageDown" || e.key === "ArrowRight";
     const prev = e.key === "PageUp" || e.key === "ArrowLeft";
     if (!next && !prev) return;
-    const t = e.target;
-    const fields = "input, textarea, select, [role='slider'], [role='listbox'], [role='dialog']";
-    if (t && t.closest && (t.isContentEditable || t.closest(fields))) return;
+    /* the element the key was typed in, inside a component's shadow root too */
+    const t = (e.composedPath && e.composedPath()[0]) || e.target;
+    if (t && t.closest) {
+      const text = t.isContentEditable || t.closest("textarea, select, [role='listbox'], "
+        + "[role='dialog']") || (t.tagName === "INPUT" && t.type !== "range");
+      /* a slider keeps the arrow keys; a clicker's Page keys still move the path */
+      const slider = t.closest("input[type='range'], [role='slider']");
+      if (text || (slider && !page)) return;
+    }
     const b = document.querySelector(".st-key-%(next)s button");
     const a = document.querySelector(".st-key-%(prev)s button");
     const button = next ? b : a;

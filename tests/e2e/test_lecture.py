@@ -2,12 +2,14 @@
 from a lecturer's own link, and its QR code read back from a screenshot.
 
 At 1280x720 in presenter mode the default path is walked with Page Down (one step back with
-←, then on with →), as a presentation clicker sends them. At each stop: the URL is the stop's
-(its page, ``lecture=default&stop=n&present=1``, and no parameter with another value than the
-stop's: values at their defaults may be left out by Streamlit), the claim and the top of the
-figure are on the first screen, and there is no warning, error or exception. Every problem is
-collected and the test fails with the whole list; the seconds from the key to the stop's
-figure drawn are printed (a busy machine's; benchmarks/pages.py measures them).
+←, then on with →), as a presentation clicker sends them; once, an arrow key on a focused
+slider moves the slider (the view becomes the lecturer's own) and Page Down still goes on.
+At each stop: the URL is the stop's (its page, ``lecture=default&stop=n&present=1``, and no
+parameter with another value than the stop's: values at their defaults may be left out by
+Streamlit), the claim and the top of the figure are on the first screen, and there is no
+warning, error or exception. Every problem is collected and the test fails with the whole
+list; the seconds from the key to the stop's figure drawn are printed (a busy machine's;
+benchmarks/pages.py measures them).
 """
 
 from __future__ import annotations
@@ -132,6 +134,12 @@ def test_the_default_path_walked_with_the_keyboard(app_url, projector):
             arrive(page, 1)
             page.keyboard.press("ArrowRight")
             arrive(page, 2)
+        if i == 3:  # a focused slider keeps the arrow keys: the view becomes the lecturer's
+            page.locator('[data-testid="stSlider"] input[type="range"]').first.focus()
+            page.keyboard.press("ArrowRight")
+            page.wait_for_selector(".st-key-lecture_off", timeout=TIMEOUT_MS)
+            if "stop=4" not in page.url:
+                found.append(f"an arrow key on a slider moved the path: {page.url}")
     print("seconds from the key to the stop drawn (busy machine):", [f"{t:.1f}" for t in took])
     # the last stop: the next key does nothing (the path ends there)
     page.keyboard.press("PageDown")
@@ -169,8 +177,9 @@ def test_a_lecturers_path_link_opened_cold(app_url, projector):
     # leaving the path by a widget change keeps the view and offers the way back
     page.locator('[data-testid="stRadio"] label').filter(has_text="classification").first.click()
     wait_for_run(page)
+    page.locator(".st-key-lecture_back button").wait_for(timeout=TIMEOUT_MS)
     assert page.locator(".st-key-lecture_claim").count() == 0
-    assert page.get_by_role("button", name="Back to stop 2").is_visible()
+    assert "Back to stop 2" in page.locator(".st-key-lecture_back button").inner_text()
     assert "Loss_curves" in page.url
 
 
