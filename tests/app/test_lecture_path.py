@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -198,3 +199,40 @@ def test_a_stop_marks_its_chart_and_nothing_else():
     assert "MSE: 0.512" in spec and "CE: 0.8" in spec
     off = page("pages/2_Gradient_anatomy.py", DEFAULT.stops[1].params())
     assert all("MSE: 0.512" not in c.proto.spec for c in off.get("vega_lite_chart"))
+
+
+# --------------------------------------------------------------------------- the editor
+
+
+def test_the_editor_turns_pasted_links_into_one_path_link():
+    at = page("pages/9_Lecture_path.py")
+    lines = "\n".join(
+        [
+            "/Decision_boundaries?dataset=moons&flip=0.2&present=1",
+            "https://evil.example/Loss_curves",
+            "javascript:alert(1)",
+            "/Loss_curves?task=regression",
+        ]
+    )
+    at.text_area(key="_lecture_paste").input(lines)
+    at.button[-1].click().run()  # the form's "Add these links"
+    refused = [w.value for w in at.warning]
+    assert any("Line 2" in w and "another site" in w for w in refused)
+    assert any("Line 3" in w and "Only http and https" in w for w in refused)
+    (link,) = [c.value for c in at.code]
+    token = dict(parse_qsl(urlsplit(link).query))[paths.PATH]
+    path = paths.decode(token, lecture.page_names())
+    assert [(s.page, s.query) for s in path.stops] == [
+        ("Decision_boundaries", (("dataset", "moons"), ("flip", "0.2"))),
+        ("Loss_curves", (("task", "regression"),)),
+    ]
+    assert urlsplit(link).path.endswith("/Decision_boundaries") and "stop=1" in link
+
+
+def test_the_editor_opens_on_the_default_lecture_from_its_link():
+    at = page("pages/9_Lecture_path.py", {"start": "default"})
+    (link,) = [c.value for c in at.code]
+    token = dict(parse_qsl(urlsplit(link).query))[paths.PATH]
+    assert paths.decode(token, lecture.page_names()).stops == tuple(
+        paths.Stop(s.page, s.query, s.title, s.claim) for s in DEFAULT.stops
+    )
