@@ -4,6 +4,7 @@ Run from the repository root::
 
     python benchmarks/pages.py [--repeats 3] [--only loss_curves,decision_boundaries]
     python benchmarks/pages.py playback [--repeats 3] [--heap-seconds 60] [--before DIR]
+    python benchmarks/pages.py lecture [--rounds 3]
 
 For each page of ``ui.screens.PAGES`` whose file exists, in one process (imports are paid once,
 by a warm-up run of the home page, not by the first page measured):
@@ -26,6 +27,10 @@ playback
     player's payload, the server time of the view (AppTest, cold and warm), frames per second
     and draw time per frame in headless Chromium, the scrubber's answer time, and the JS heap
     after a minute of looping playback, at 1280x720 and 390x844.
+
+lecture
+    Each step of the default lecture path (Page Down to the next stop drawn with its claim)
+    in headless Chromium at 1280x720 in presenter mode, after the server's warm-up.
 
 Prints the medians over ``--repeats`` as markdown tables against the targets
 (cold <= 3 s, warm <= 0.5 s, sweeps <= 15 s). Times are wall-clock on this machine, under
@@ -395,9 +400,82 @@ def clicks_main(argv: list[str] | None = None) -> None:
         print(f"- {line}")
 
 
+def lecture_main(argv: list[str] | None = None) -> None:
+    """Each step of the default lecture path in headless Chromium at 1280x720 in presenter
+    mode, against a fresh ``streamlit run`` whose background warm-up (which renders every stop
+    as the lecturer and the room open it) has finished: Page Down -> the next stop's URL, its
+    figure drawn and its claim shown (``tests/e2e/test_lecture.py``'s ``arrive``, polled every
+    50 ms), ``--rounds`` walks, the median per step; target <= 1 s on a quiet machine. The
+    load average is printed with it (on a busy machine the times are not a result), and the
+    server's CPU seconds per step (its share of the step, whatever the load)."""
+    import os
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import wait_for_run
+    from tests.e2e.test_lecture import DEFAULT, PROJECTOR, arrive
+
+    parser = argparse.ArgumentParser(description="lecture path step timing in a browser")
+    parser.add_argument("--port", type=int, default=8598)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args(argv)
+    from benchmarks.load import cpu_seconds, wait_idle
+    from deploy.serve import HEADLESS, streamlit_run
+
+    steps: dict[int, list[float]] = {}
+    cpu: dict[int, list[float]] = {}
+    with (
+        streamlit_run(port=args.port, server_args=HEADLESS) as server,
+        sync_playwright() as p,
+    ):
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+        # the first page view starts the server's warm-up; the walks begin when it is done
+        first = browser.new_page(viewport=PROJECTOR)
+        first.goto(server.url, timeout=90_000)
+        wait_for_run(first)
+        first.close()
+        time.sleep(5)
+        waited = wait_idle([server.proc.pid], timeout=1800)
+        print(f"server idle (warm-up done) after {waited:.0f} s; load average {os.getloadavg()}")
+        for _ in range(args.rounds):
+            context = browser.new_context(viewport=PROJECTOR, device_scale_factor=1)
+            page = context.new_page()
+            page.goto(f"{server.url}/?lecture=default&stop=1&present=1", timeout=90_000)
+            wait_for_run(page)
+            arrive(page, 0)
+            for i in range(1, len(DEFAULT)):
+                start, used = time.monotonic(), cpu_seconds([server.proc.pid])
+                page.keyboard.press("PageDown")
+                arrive(page, i)
+                steps.setdefault(i, []).append(time.monotonic() - start)
+                cpu.setdefault(i, []).append(cpu_seconds([server.proc.pid]) - used)
+                wait_for_run(page)
+            context.close()
+        browser.close()
+    load = os.getloadavg()
+    print(f"\nLoad average at the end (1, 5, 15 min): {load[0]:.1f}, {load[1]:.1f}, {load[2]:.1f}")
+    print(
+        "\n| step (Page Down) | median (s) | all (s) | server CPU (s, median) |"
+        "\n|---|---:|---|---:|"
+    )
+    for i, took in steps.items():
+        s0, s1 = DEFAULT.stops[i - 1], DEFAULT.stops[i]
+        shown = ", ".join(f"{t:.2f}" for t in took)
+        label = f"{i} -> {i + 1}: {s0.page or 'home'} -> {s1.page or 'home'}"
+        print(
+            f"| {label} | {statistics.median(took):.2f} | {shown} | "
+            f"{statistics.median(cpu[i]):.2f} |"
+        )
+    every = [statistics.median(t) for t in steps.values()]
+    print(f"\nMedian step {statistics.median(every):.2f} s, slowest {max(every):.2f} s.")
+
+
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "playback":
         playback_main(sys.argv[2:])
+    elif len(sys.argv) > 1 and sys.argv[1] == "lecture":
+        lecture_main(sys.argv[2:])
     elif len(sys.argv) > 1 and sys.argv[1] == "clicks":
         clicks_main(sys.argv[2:])
     else:

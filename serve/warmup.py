@@ -42,20 +42,23 @@ STATUS: dict[str, object] = {"views": 0, "errors": [], "seconds": None, "done": 
 
 async def warm(base_url: str, names: Sequence[str], timeout: float = RENDER_TIMEOUT_S) -> int:
     """Render each page's default view and each of its presets (one at a time); return the
-    number of views rendered. Errors are logged and recorded in :data:`STATUS`."""
+    number of views rendered. A name with a query (``Page?k=v``) is that one view, without
+    its presets. Errors are logged and recorded in :data:`STATUS`."""
     done = 0
     for name in names:
         presets: list[str] = []
+        page, view, query = name.partition("?")
         try:
-            async with Session(base_url, name, timeout=timeout) as s:
+            async with Session(base_url, page, query, timeout=timeout) as s:
                 await s.render()
                 done += 1
-                presets = sorted(k for k in s.buttons if PRESET_KEY.match(k))
+                if not view:
+                    presets = sorted(k for k in s.buttons if PRESET_KEY.match(k))
         except Exception as err:  # one failing view must not stop the others
             _record(name, err)
         for key in presets:
             try:
-                async with Session(base_url, name, timeout=timeout) as s:
+                async with Session(base_url, page, timeout=timeout) as s:
                     await s.render()
                     await s.render([(s.buttons[key], True)])
                     done += 1

@@ -37,7 +37,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.elements.vega_charts import _altair_globals_lock as ALTAIR_LOCK
 
-from ui import identity, state
+from ui import identity, lecture, state
 
 #: Colour-blind-friendly categorical palette (Tableau 10), in the order series are listed.
 PALETTE: tuple[str, ...] = (
@@ -404,14 +404,67 @@ def to_spec(chart: alt.TopLevelMixin) -> Spec:
         return chart.to_dict()
 
 
+#: Spec keys that belong to a single view (they move into its layer when marks are added).
+_VIEW_KEYS = ("mark", "encoding", "data", "transform", "params", "projection")
+
+
+def annotate(spec: Spec, marks: Sequence[Mapping[str, Any]], present: bool = False) -> Spec:
+    """``spec`` with ``marks`` drawn on top: ``{"text", "x", "y", "side"}`` in the chart's
+    data coordinates (``x`` alone: a dashed vertical rule, ``y`` alone: a horizontal one, both:
+    a ringed point), each labelled on its ``side`` (``"left"`` or right) in bold at the font
+    size of the mode plus 2 px (at least 18 px), white-haloed. The marks use ``datum``
+    encodings, so they share the chart's scales whatever its fields are called. Composite
+    specs are returned unchanged."""
+    if not marks or any(k in spec for k in ("facet", "hconcat", "vconcat", "concat", "repeat")):
+        return spec
+    out = dict(spec)
+    if "layer" not in out:
+        out["layer"] = [{k: out.pop(k) for k in _VIEW_KEYS if k in out}]
+    else:
+        out["layer"] = list(out["layer"])
+    size = sizes(present)["font"] + 2
+    one = {"values": [{}]}  # one mark per layer, whatever data the chart has
+    for m in marks:
+        x = {"datum": m["x"]} if m.get("x") is not None else None
+        y = {"datum": m["y"]} if m.get("y") is not None else None
+        left = m.get("side") == "left"
+        side = {"align": "right", "dx": -1} if left else {"align": "left", "dx": 1}
+        rule = {"type": "rule", "color": "#111", "strokeWidth": 3, "strokeDash": [8, 5]}
+        if x and not y:
+            out["layer"].append({"data": one, "mark": rule, "encoding": {"x": x}})
+            at = {"x": x, "y": {"value": 4}}
+            align = {"baseline": "top", "dx": 6}
+        elif y and not x:
+            out["layer"].append({"data": one, "mark": rule, "encoding": {"y": y}})
+            at = {"x": {"value": 6}, "y": y}
+            align = {"baseline": "bottom", "dy": -4}
+        elif x and y:
+            ring = {"type": "point", "size": 900, "strokeWidth": 3, "color": "#111"}
+            out["layer"].append({"data": one, "mark": ring, "encoding": {"x": x, "y": y}})
+            at = {"x": x, "y": y}
+            align = {"baseline": "middle", "dx": 22}
+        else:
+            at = {"x": {"value": 6}, "y": {"value": 4}}
+            align = {"baseline": "top", "dx": 0}
+        align = {**align, "align": side["align"], "dx": side["dx"] * align.get("dx", 0)}
+        text = {"type": "text", "text": str(m.get("text", "")), "fontSize": size,
+                "fontWeight": "bold", **align}  # fmt: skip
+        halo = {**text, "stroke": "white", "strokeWidth": 5, "strokeJoin": "round"}
+        out["layer"].append({"data": one, "mark": halo, "encoding": at})
+        out["layer"].append({"data": one, "mark": {**text, "color": "#111"}, "encoding": at})
+    return out
+
+
 def show(spec: Spec, *, container: Any = None, height: int | str | None = "content") -> None:
     """Draw a spec from :func:`cached_spec` as wide as its container.
 
     Composite specs (facets, concatenations) keep their panels' sizes and are drawn at their
     own width (stretching them leaves them blank in a browser); prefer :func:`panels`.
-    ``height`` is Streamlit's: ``"content"`` (the spec's own height) or pixels.
+    ``height`` is Streamlit's: ``"content"`` (the spec's own height) or pixels. On a lecture
+    stop's own view the stop's marks for this chart are drawn on it (:func:`annotate`).
     """
     box = container if container is not None else st
+    spec = annotate(spec, lecture.chart_marks(), presenting())
     composite = any(k in spec for k in ("facet", "hconcat", "vconcat", "concat"))
     # Streamlit 1.67 refuses height=None: None means the spec's own height, as "content" does.
     box.vega_lite_chart(

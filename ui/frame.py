@@ -44,7 +44,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from serve import jobs, warmup
-from ui import screens, state
+from ui import lecture, screens, state
 
 ABOUT = (
     "Loss Lab shows how cross-entropy, squared, absolute and hinge losses (and their "
@@ -205,8 +205,9 @@ def page(key: str, *, wide: bool = True) -> Iterator[None]:
     header.markdown(f"**{screen.question}**", width="stretch")
     st.session_state[_SLOT] = header.container(width="content")
     notices = st.empty()
+    trail = lecture.bar(screens.page_name(screen.path), header, control_defaults)
     before = _query_params()
-    warmup.start(screens.url_names)  # once per process: every default view and preset
+    warmup.start(lecture.warm_up_urls)  # once per process: every default view, preset, stop
     try:
         # the page waits its turn here, with its place in line shown and, after a few
         # seconds, the navigation (a student in line can go elsewhere)
@@ -234,6 +235,7 @@ def page(key: str, *, wide: bool = True) -> Iterator[None]:
         if refusals:
             notices.warning(state.describe(refusals), icon=":material/link_off:")
         _scroll_to_key_figure()
+        trail.finish()
 
 
 def _query_params() -> dict[str, list[str]]:

@@ -52,7 +52,7 @@ from PIL import Image, ImageDraw, ImageFont
 from core import boundaries, snapshots, train
 from core.experiment import Comparison
 from serve import workers
-from ui import comparison, identity
+from ui import comparison, identity, lecture
 
 ASSETS = Path(__file__).resolve().parent / "player"
 #: Grid points per axis evaluated per snapshot; the browser interpolates between them.
@@ -75,7 +75,8 @@ def _component(name: str, script: str):
     """A components v2 player: ``transport.js`` (the bar and the clock both players share)
     followed by its own script, as one module text (v2 takes the module as text and loads it
     from a ``blob:`` URL, where a relative ``import`` would have nothing to resolve against)."""
-    js = "\n".join((ASSETS / f).read_text(encoding="utf-8") for f in ("transport.js", script))
+    files = ("transport.js", "annotate.js", script)  # annotate.js: a lecture stop's marks
+    js = "\n".join((ASSETS / f).read_text(encoding="utf-8") for f in files)
     return st.components.v2.component(
         name, css=(ASSETS / "player.css").read_text(encoding="utf-8"), js=js
     )
@@ -369,6 +370,7 @@ def boundaries_player(
         "link": epoch_key,
         "fallback": fallback,
     }
+    view |= lecture.player_marks()  # a lecture stop's marks on the canvas (annotate.js)
     callbacks = {}
     if epoch_key is not None:
         callbacks["on_epoch_change"] = lambda: _sync(key, epoch_key)
@@ -479,7 +481,7 @@ def descent_player(
     """Play the descent paths on their curves: one ball per loss on one step clock, in the
     browser, opening at ``step`` (a link's ``t1``; ``None``: the last). See
     :func:`descent_payload` for the frames."""
-    _mount(_descent, key, descent_payload(curves, paths, step))
+    _mount(_descent, key, descent_payload(curves, paths, step) | lecture.player_marks())
 
 
 # --------------------------------------------------------------------------- (w, b) maps

@@ -63,6 +63,9 @@ PAGES: dict[str, list[Screen]] = {
                ":material/menu_book:",
                "Every loss: formula, gradient, properties and its names in PyTorch, Keras and "
                "scikit-learn."),
+        Screen("lecture_path", "pages/9_Lecture_path.py", "Lecture path",
+               ":material/route:",
+               "Which views, in which order, with which claims? One link carries the path."),
     ],
 }
 # fmt: on

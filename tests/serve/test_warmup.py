@@ -39,3 +39,29 @@ def test_no_warm_up_under_apptest(monkeypatch):
 def test_switched_off_by_the_environment(monkeypatch):
     monkeypatch.setenv("LOSSLAB_WARMUP", "0")
     assert not warmup.enabled()
+
+
+def test_a_name_with_a_query_is_one_view_without_its_presets(monkeypatch):
+    opened: list[tuple[str, str]] = []
+
+    class FakeSession:
+        def __init__(self, base_url, page="", query="", timeout=0.0):
+            opened.append((page, query))
+            self.buttons = {"preset_0": "$$ID-1-preset_0"}
+
+        async def __aenter__(self):
+            return self
+
+        async def __aexit__(self, *exc):
+            return None
+
+        async def render(self, widgets=()):
+            return 0.0, 0.0
+
+    monkeypatch.setattr(warmup, "Session", FakeSession)
+    from tests.e2e.conftest import run_async
+
+    done = run_async(warmup.warm("http://127.0.0.1:1", ["Loss_curves", "Loss_curves?cls=hinge"]))
+    # the page, its preset in a fresh session, then the one view of the link
+    assert opened == [("Loss_curves", ""), ("Loss_curves", ""), ("Loss_curves", "cls=hinge")]
+    assert done == 3

@@ -88,6 +88,7 @@ function curveView(data) {
       const w = l.path.w[f], v = l.path.v[f];
       if (w !== null && v !== null) ball(ctx, X(w), Y(Math.min(Math.max(v, lo), hi)), 9 * dpr, l.color, dpr);
     }
+    drawAnnotations(ctx, data.annotations, X, Y, { l: m.l, t: m.t, r: W - m.r, b: H - m.b }, 20 * dpr);
   }
 
   return {

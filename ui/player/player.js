@@ -362,6 +362,7 @@ export default function (component) {
       const t2 = performance.now();
       const woff = base + F * perValues + f * nTrain;
       drawPoints(q.ctx, size, header.points, header.grid, frames, woff, header.drive, classHex);
+      drawAnnotations(q.ctx, annotationsFor(header.annotations, p.name), scaler(size, header.grid).sx, scaler(size, header.grid).sy, { l: 0, t: 0, r: size, b: size }, (20 * size) / Math.max(1, q.ctx.canvas.clientWidth));
       tSurface += t2 - t1;
       tPoints += performance.now() - t2;
     });
