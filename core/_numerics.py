@@ -161,3 +161,27 @@ def one_hot(y: ArrayLike, n_classes: int, dtype: type = np.float64) -> NDArray[n
     out = np.zeros((y.shape[0], n_classes), dtype=dtype)
     out[np.arange(y.shape[0]), y] = 1
     return out
+
+
+def p_minus_one_hot(log_p: NDArray, y: ArrayLike) -> NDArray[np.floating]:
+    r""":math:`p - Y` from log-probabilities ``(n, K)`` and labels ``y``, the target entry
+    :math:`p_t - 1` as :math:`-(1 - p_t)`.
+
+    Stable: ``one_minus_exp`` keeps every digit of :math:`1 - p_t` when :math:`p_t \approx 1`
+    (the gradient of cross-entropy, and of every loss of :math:`p_t`, is a multiple of it).
+    """
+    rows = np.arange(log_p.shape[0])
+    out = np.exp(log_p)
+    out[rows, y] = -one_minus_exp(log_p[rows, y])
+    return out
+
+
+def runner_up(z: NDArray, y: ArrayLike) -> tuple[NDArray[np.floating], NDArray[np.intp]]:
+    r"""Largest wrong-class logit :math:`\max_{j \ne t} z_j` of each row and its index
+    (the first on ties, as ``np.argmax``): the margin :math:`m = z_t - \max_{j \ne t} z_j`
+    and the class its gradient goes to."""
+    rows = np.arange(z.shape[0])
+    others = z.copy()
+    others[rows, y] = -np.inf
+    j = np.argmax(others, axis=1)
+    return others[rows, j], j

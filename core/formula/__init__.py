@@ -25,13 +25,14 @@ caches: the app caches by :attr:`Formula.key`.
 
 from core.formula.check import (
     PREFIX,
+    TITLE,
     Formula,
-    as_loss,
+    PropertyFlags,
     check,
     check_name,
     from_key,
     is_formula_name,
-    loss_from_name,
+    with_defaults,
 )
 from core.formula.deadline import TIME_LIMIT_S
 from core.formula.numerics import Numerics, Verdict, numerics
@@ -42,22 +43,23 @@ __all__ = [
     "FUNCTIONS",
     "PREFIX",
     "TIME_LIMIT_S",
+    "TITLE",
     "Formula",
     "FormulaError",
     "Numerics",
     "ParamSpec",
     "Parsed",
+    "PropertyFlags",
     "Verdict",
-    "as_loss",
     "canonical",
     "check",
     "check_name",
     "from_json",
     "from_key",
     "is_formula_name",
-    "loss_from_name",
     "numerics",
     "parse",
     "parse_key",
     "to_json",
+    "with_defaults",
 ]

@@ -26,9 +26,16 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from core._numerics import log_sigmoid, log_softmax, one_minus_exp, sigmoid, softplus
+from core._numerics import (
+    log_sigmoid,
+    log_softmax,
+    one_minus_exp,
+    p_minus_one_hot,
+    runner_up,
+    sigmoid,
+    softplus,
+)
 from core.formula.tree import Apply, Node, Num, Param, Var
-from core.losses.classification import _p_minus_one_hot, _runner_up
 
 __all__ = [
     "NUMPY_OPS",
@@ -111,8 +118,8 @@ def margin_loss(value: Node, grad: Node) -> Callable[..., tuple[Array, Array]]:
 
     def loss(y: NDArray, z: Array, **params: float) -> tuple[Array, Array]:
         rows = np.arange(z.shape[0])
-        runner_up, j = _runner_up(z, y)
-        m = z[rows, y] - runner_up
+        second, j = runner_up(z, y)
+        m = z[rows, y] - second
         values, dm = _run(f, {"m": m}, params, m), _run(g, {"m": m}, params, m)
         out = np.zeros_like(z)
         out[rows, y] = dm
@@ -133,7 +140,7 @@ def probability_loss(value: Node, grad: Node) -> Callable[..., tuple[Array, Arra
         variables = {"log_p": s, "p": np.exp(s), "one_minus_p": one_minus_exp(s)}
         values, ds = _run(f, variables, params, s), _run(g, variables, params, s)
         with np.errstate(all="ignore"):  # inf * 0 where the formula is not finite: NaN
-            return values, _p_minus_one_hot(log_p, y) * (-ds)[:, None]
+            return values, p_minus_one_hot(log_p, y) * (-ds)[:, None]
 
     return loss
 

@@ -35,17 +35,19 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from core._numerics import log_sigmoid, one_minus_exp
-from core.formula.check import Formula
 from core.formula.evaluate import compile_tree
 from core.formula.tree import Apply, Node, canonical, names_in, walk
 
 __all__ = ["GRID", "X_MAX", "Y_SLICES", "Numerics", "Verdict", "numerics"]
+
+if TYPE_CHECKING:  # the formula module imports this one when a loss's flags are read
+    from core.formula.check import Formula
 
 Array = NDArray[np.floating]
 

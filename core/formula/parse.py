@@ -385,7 +385,13 @@ class _Walker:
             return Param(name)
         if name in FUNCTIONS:
             raise self.refuse(f"{name} is a function: write {name}(...)", node)
-        raise self.refuse(f"unknown name {name!r}; allowed: " + self.allowed_names(), node)
+        declare = ""
+        if _PARAM_NAME.fullmatch(name) and not keyword.iskeyword(name):
+            declare = (
+                f"; to make {name} a parameter with a slider, declare it after a semicolon: "
+                f"'; {name} = 1 in [0, 2]' (default 1, range 0 to 2)"
+            )
+        raise self.refuse(f"unknown name {name!r}{declare}; allowed: " + self.allowed_names(), node)
 
     def call(self, node: ast.Call, level: int) -> Node:
         if not isinstance(node.func, ast.Name):

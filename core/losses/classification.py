@@ -20,6 +20,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from core._numerics import log_or_zero, log_softmax, one_hot, one_minus_exp
+from core._numerics import p_minus_one_hot as _p_minus_one_hot
+from core._numerics import runner_up as _runner_up
 from core.losses.registry import hyperparameter, register
 
 __all__ = [
@@ -68,15 +70,6 @@ def _rows(z: Array) -> NDArray[np.intp]:
     return np.arange(z.shape[0])
 
 
-def _p_minus_one_hot(log_p: Array, y: NDArray) -> Array:
-    r""":math:`p - Y` from log-probabilities, the target entry :math:`p_t - 1` as
-    :math:`-(1 - p_t)` by ``one_minus_exp`` so it keeps its digits when :math:`p_t \approx 1`."""
-    rows = _rows(log_p)
-    out = np.exp(log_p)
-    out[rows, y] = -one_minus_exp(log_p[rows, y])
-    return out
-
-
 def _p_minus_targets(log_p: Array, y: NDArray, label_smoothing: float) -> Array:
     r""":math:`p - q` with :math:`q = (1-\varepsilon) Y + \varepsilon/K` (or given rows)."""
     if y.ndim == 2:
@@ -86,14 +79,6 @@ def _p_minus_targets(log_p: Array, y: NDArray, label_smoothing: float) -> Array:
         diff -= label_smoothing / log_p.shape[1]
         diff[_rows(log_p), y] += label_smoothing
     return diff
-
-
-def _runner_up(z: Array, y: NDArray) -> tuple[Array, NDArray[np.intp]]:
-    r"""Largest wrong-class logit :math:`\max_{j \ne t} z_j` and its index (first on ties)."""
-    others = z.copy()
-    others[_rows(z), y] = -np.inf
-    j = np.argmax(others, axis=1)
-    return others[_rows(z), j], j
 
 
 # --------------------------------------------------------------------------- losses

@@ -267,9 +267,7 @@ def get(name: str, task: str | None = None) -> Loss:
     :data:`FORMULA_PREFIX` is a formula, checked and derived at each call (not cached).
     """
     if isinstance(name, str) and name.startswith(FORMULA_PREFIX):
-        from core.formula.check import loss_from_name  # SymPy loads only for a formula
-
-        return loss_from_name(name, task if task is None else _check_task(task))
+        return _formula_loss(name, task if task is None else _check_task(task))
     if task is not None:
         _check_task(task)
         loss = _REGISTRY.get((task, name))
@@ -283,6 +281,41 @@ def get(name: str, task: str | None = None) -> Loss:
         all_names = sorted({n for (_, n) in _REGISTRY})
         raise ValueError(f"unknown loss {name!r}; choose one of {all_names}")
     raise ValueError(f"loss {name!r} exists for several tasks; pass task= one of {list(TASKS)}")
+
+
+def _formula_loss(name: str, task: str | None) -> Loss:
+    """The :class:`Loss` of a formula's name (:data:`FORMULA_PREFIX` + key,
+    :mod:`core.formula`), checked and derived in this thread (the app checks a formula under
+    the time limit before it names it). Titled ``core.formula.TITLE``; its hyperparameters are
+    the declared parameters over their declared ranges; its property flags come from the
+    numerics on the grid, computed when first read."""
+    from core import formula  # SymPy loads only for a formula
+
+    f = formula.from_key(formula.check_name(name), task, time_limit=None)
+    hyper = tuple(
+        Hyperparameter(
+            p.name,
+            p.default,
+            p.low,
+            p.high,
+            symbol=p.name,
+            help="a parameter declared with the formula",
+            ui_low=p.low,
+            ui_high=p.high,
+        )
+        for p in f.params
+    )
+    return Loss(
+        name=f.name,
+        task=f.task,
+        title=formula.TITLE,
+        fn=f.fn,
+        formula_latex=f.latex,
+        grad_latex=f.grad_latex,
+        equivalents={},
+        properties=formula.PropertyFlags(f),
+        hyperparameters=hyper,
+    )
 
 
 def all_losses() -> list[Loss]:

@@ -288,3 +288,16 @@ def test_latex_of_a_tree(tree, tex) -> None:
 def test_sizes_of_a_tree() -> None:
     tree = parse("max(0, 1 - m)").tree
     assert (size(tree), depth(tree)) == (5, 3)
+
+
+def test_an_undeclared_name_says_how_to_declare_it() -> None:
+    with pytest.raises(formula.FormulaError) as refused:
+        formula.parse_key("abs(r) - delta")
+    message = str(refused.value)
+    assert "unknown name 'delta'" in message
+    assert "'; delta = 1 in [0, 2]'" in message
+    # the declaration it suggests is accepted as written
+    assert formula.parse_key("abs(r) - delta; delta = 1 in [0, 2]").params[0].high == 2
+    with pytest.raises(formula.FormulaError) as refused:
+        formula.parse("m + lambda_")  # a name that could be declared: the hint is given
+    assert "declare it" in str(refused.value)
