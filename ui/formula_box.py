@@ -318,7 +318,9 @@ def card(own: Own, *, badges: Any = None, expanded: bool = True) -> None:
             st.markdown(FRAMEWORKS_NOTE)
         with forms:
             st.caption(
-                "As written (canonical form, with its parameters), as computed, and its gradient:"
+                "Its name (the canonical form and its parameters), the form computed and its "
+                "gradient, in Loss Lab's variables: log_p = log p_t from log-softmax, "
+                "one_minus_p = 1 − p_t by expm1, yhat = ŷ."
             )
             st.code(
                 f"loss name: {f.name}\n"
