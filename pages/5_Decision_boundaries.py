@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import comparison, controls, frame, player, reproduce, upload
+from ui import comparison, controls, formula_box, frame, player, reproduce, upload
 from views import boundaries as ub
 
 DEFAULT_LOSSES = ["cross_entropy", "mse", "mae", "hinge"]
@@ -70,6 +70,8 @@ with frame.page("decision_boundaries"):
     model = controls.model_controls(MODEL)
     chosen = controls.loss_controls(DEFAULT_LOSSES)
     params = controls.loss_param_controls(chosen)
+    own = formula_box.box("classification", container=st.sidebar)  # the student's formula
+    chosen, params = formula_box.add(chosen, params, own)
     if not chosen:
         st.warning("Choose at least one loss in the sidebar.", icon=":material/info:")
         st.stop()
