@@ -176,9 +176,23 @@ def box(
     slider_width: int | str = "stretch",
 ) -> Own | None:
     """:func:`field` and, under it, :func:`sliders`, in ``container`` (default: the main
-    column). Returns ``None`` when the field is empty or refused."""
+    column). In the sidebar, the formula is also written above the page's figure (what "your
+    loss" is must be seen where it is drawn). Returns ``None`` when the field is empty or
+    refused."""
     where = container if container is not None else st
-    return sliders(field(task, key=key, container=where), where, key=key, width=slider_width)
+    own = sliders(field(task, key=key, container=where), where, key=key, width=slider_width)
+    if own is not None and where is st.sidebar:
+        st.caption(echo(own))
+    return own
+
+
+def echo(own: Own) -> str:
+    """One line naming the student's formula, for above a figure: its LaTeX (built from the
+    checked tree: nothing typed reaches it as text) and its parameters' values."""
+    values = ", ".join(f"{n} = {v:g}" for n, v in own.values)
+    return f"**{formula.TITLE}** (black): ${own.formula.latex}$" + (
+        f" at {escape(values)}" if values else ""
+    )
 
 
 def field(task: str | None, *, key: str = KEY, container: Any = None) -> formula.Formula | None:
