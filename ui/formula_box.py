@@ -204,7 +204,8 @@ def field(task: str | None, *, key: str = KEY, container: Any = None) -> formula
     (so call it before the page's figure). Returns the checked formula, or ``None``.
     """
     where = container if container is not None else st
-    from_link = key not in st.session_state and bool(st.query_params.get_all(key))
+    raw = st.query_params.get_all(key)
+    from_link = key not in st.session_state and bool(raw)
     text = where.text_input(
         LABEL,
         value="",
@@ -217,6 +218,13 @@ def field(task: str | None, *, key: str = KEY, container: Any = None) -> formula
     if not text.strip():
         return None
     outcome = check(text, task)
+    if from_link and len(raw[-1]) > MAX_TEXT:
+        # the field keeps its first MAX_TEXT characters and the frame's link notice names the
+        # parameter; the field's message says how long the link's text was
+        outcome = Outcome(
+            refusal=f"a formula has at most {MAX_TEXT} characters; the link's has {len(raw[-1])}"
+        )
+        from_link = False
     if outcome.formula is not None:
         return outcome.formula
     message = escape(outcome.refusal or "not a formula")
