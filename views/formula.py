@@ -1,9 +1,10 @@
 """Your loss on the pages: the lecture presets that make a student's formula the lesson.
 
 Each preset sets the formula box (:mod:`ui.formula_box`, URL key ``formula``) with every
-other control its point depends on; its label is a claim its figure shows. The claims are
-about curves (true of the curve on screen, which ``tests/views/test_formula_presets.py``
-checks with ``core``), not about trained models.
+other control its point depends on; its label is a claim its figure shows. Loss curves'
+claims are about the curves on screen; Decision boundaries' one is about trained models and
+holds in every one of 10 seeds. ``tests/views/test_formula_presets.py`` checks each with
+``core``.
 """
 
 from __future__ import annotations
@@ -45,5 +46,30 @@ def curve_presets() -> dict[str, dict[str, object]]:
             "range": 20.0,
             "at": 10.0,
             "log": False,
+        },
+    }
+
+
+#: Decision boundaries' preset: the seeds over which its claim is checked.
+SEEDS = 10
+
+
+def boundary_presets() -> dict[str, dict[str, object]]:
+    """Decision boundaries' preset with a formula: hinge written by hand trains to the built-in
+    hinge's weights (the same arithmetic from the same start: identical in 10 of 10 seeds)."""
+    return {
+        "Hinge by hand, max(0, 1 − m), draws hinge's boundary (identical in 10 of 10 seeds)": {
+            "dataset": "moons",
+            "losses": ["cross_entropy", "hinge"],
+            "hinge_margin": 1.0,
+            "formula": HINGE_BY_HAND,
+            "layers": 1,
+            "width": 32,
+            "act": "tanh",
+            "opt": "adam",
+            "lr": 0.01,
+            "epochs": 300,
+            "flip": 0.0,
+            "drive": True,
         },
     }

@@ -294,3 +294,15 @@ def test_the_reference_names_a_hostile_formula_from_a_link(app) -> None:
     at = app(REFERENCE, {"formula": "open('/etc/passwd')"})
     assert "unknown function 'open'" in shown(at.warning[0].value)
     assert at.expander[0].label.startswith("**Cross-entropy")
+
+
+def test_the_boundaries_preset_trains_hinge_by_hand_beside_hinge(app) -> None:
+    at = app(BOUNDARIES, {"epochs": "20"})
+    (i,) = [j for j, b in enumerate(at.button) if b.label.startswith("Hinge by hand")]
+    at.button[i].click().run()
+    assert not at.exception and not at.error
+    assert at.sidebar.text_input(key="formula").value == "max(0, 1 - m)"
+    rows = frame_rows(at, "test accuracy")
+    hinge, mine = rows["Multiclass hinge (Crammer–Singer)"], rows["Your loss"]
+    assert mine["test accuracy"] == hinge["test accuracy"]
+    assert mine["zero-gradient points"] == hinge["zero-gradient points"] > 0
