@@ -199,9 +199,10 @@ def field(task: str | None, *, key: str = KEY, container: Any = None) -> formula
     """The formula's text field, bound to the URL key ``key``, checked for ``task`` (the
     page's; ``None``: either; a formula of the other task is refused, saying so).
 
-    A refusal is shown under the field, escaped; a refused formula that came from the link
-    is also named in the main column at the point of the call, like any refused link value
-    (so call it before the page's figure). Returns the checked formula, or ``None``.
+    A refusal is shown escaped: under the field in the sidebar, else in the main column after
+    the field's row; a refused formula from the link is named there as a link notice (from a
+    sidebar field, both), like any refused link value. Call it before the page's figure.
+    Returns the checked formula, or ``None``.
     """
     where = container if container is not None else st
     raw = st.query_params.get_all(key)
@@ -228,13 +229,18 @@ def field(task: str | None, *, key: str = KEY, container: Any = None) -> formula
     if outcome.formula is not None:
         return outcome.formula
     message = escape(outcome.refusal or "not a formula")
-    where.error(f"Your loss is not used: {message}", icon=":material/function:")
     if from_link:
         st.warning(
             f"The link's formula (`{key}`) cannot be used, so the page shows the other losses: "
             f"{message}",
             icon=":material/link_off:",
         )
+    if from_link and where is not st.sidebar:
+        return None  # the notice above is under the field already
+    # under the field: in the sidebar, or in the main column after the field's row (a narrow
+    # column would stretch its row)
+    box_ = where if where is st.sidebar else st
+    box_.error(f"Your loss is not used: {message}", icon=":material/function:")
     return None
 
 

@@ -46,7 +46,7 @@ HOSTILE_LINKS = [
     ("m" * 10_000, "at most 520 characters"),
     ("1 - tanh(m\u0435)", "U+0435 CYRILLIC SMALL LETTER IE"),
     ("abs(r)\x00", "a control character (U+0000)"),
-    ("m; [click](https://example.com) = 1 in [0, 1]", "a parameter is declared as"),
+    ("m; [click](https://example.com) = 1 in [0, 1]", "declaration 1 (after ';' number 1"),
     ("<img src=x onerror=alert(1)>", "not a formula"),
 ]
 
@@ -120,7 +120,7 @@ def test_a_typed_refusal_is_shown_and_the_page_keeps_working(app) -> None:
 
 def test_a_formula_of_the_other_task_says_so(app) -> None:
     at = app(CURVES, {"formula": "abs(r)"})
-    assert "this formula is for regression" in shown(at.error[0].value)
+    assert "this formula is for regression" in shown(at.warning[0].value)  # a link: its notice
     at.radio(key="task").set_value("regression").run()
     assert not at.error
     assert formula.TITLE in set(chart_data(at, 0)["loss"])
@@ -157,21 +157,22 @@ def test_a_hostile_formula_in_a_link_opens_the_page_with_its_notice(app, text, f
     if len(text) > formula_box.MAX_TEXT:  # the field took only its first characters: the
         assert notices[0].startswith("The link asked for values")  # frame's notice names it
         assert "`formula=mmmm" in notices[0]
+        assert fragment in shown(at.error[0].value)
     else:
         assert notices[0].startswith("The link's formula (`formula`) cannot be used")
         assert fragment in notices[0]
-    assert fragment in shown(at.error[0].value)
+        assert not at.error  # the notice is the message, once
     # the page works: the built-ins are drawn, the takeaway computed
     assert len(at.get("vega_lite_chart")) >= 2
     assert at.info[0].value.startswith("Gradient dL/dm at margin -3")
 
 
-def test_markup_in_a_refusal_is_shown_as_text(app) -> None:
+def test_a_refusal_quotes_nothing_typed_and_escapes_what_it_shows(app) -> None:
     at = app(CURVES, {"formula": "m; [click](https://example.com) = 1 in [0, 1]"})
-    raw = at.error[0].value
-    # every character Markdown would read as a link, emphasis or tag is escaped
-    assert "\\[click\\]\\(https\\:\\/\\/example\\.com\\)" in raw
-    assert "[click](https://example.com)" in shown(raw)
+    raw = at.warning[0].value
+    assert "example" not in raw and "click" not in raw
+    # the message's own characters that Markdown would read are escaped
+    assert "\\[low, high\\]" in raw and "[low, high]" in shown(raw)
 
 
 def test_nothing_in_a_link_runs(app, monkeypatch: pytest.MonkeyPatch) -> None:
