@@ -307,3 +307,25 @@ def test_the_boundaries_preset_trains_hinge_by_hand_beside_hinge(app) -> None:
     hinge, mine = rows["Multiclass hinge (Crammer–Singer)"], rows["Your loss"]
     assert mine["test accuracy"] == hinge["test accuracy"]
     assert mine["zero-gradient points"] == hinge["zero-gradient points"] > 0
+
+
+def test_a_typed_refusal_in_the_sidebar_is_shown_there(app) -> None:
+    at = app(BOUNDARIES, FAST_BOUNDARIES)
+    at.sidebar.text_input(key="formula").input("m^2").run()
+    assert not at.warning  # typed, not from a link
+    assert "write ** for powers" in shown(at.sidebar.error[0].value)
+    assert len(frame_rows(at, "test accuracy")) == 4  # the default losses, trained
+
+
+def test_reproduce_this_view_trains_the_formula_by_its_name(app) -> None:
+    """The page's core snippet names the formula's loss and gives the page's numbers."""
+    query = {**FAST_BOUNDARIES, "losses": ["cross_entropy"], "formula": "1 - tanh(m)"}
+    at = app(BOUNDARIES, query)
+    (code,) = [c.value for c in at.code if "fit_many" in c.value]
+    assert "loss='formula:1 - tanh(m)'" in code
+    namespace: dict = {}
+    exec(compile(code, "<snippet>", "exec"), namespace)
+    rows = frame_rows(at, "test accuracy")
+    assert namespace["scores"]["formula:1 - tanh(m)"] == pytest.approx(
+        rows["Your loss"]["test accuracy"], abs=1e-12
+    )
