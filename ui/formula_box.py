@@ -367,3 +367,17 @@ FRAMEWORKS_NOTE = (
 )
 #: What the gradient tree is the derivative with respect to, as the card writes it.
 GRAD_WRT = {"m": "m", "p": "log p", "r": "yhat"}
+
+
+def engine_formulas(names: Sequence[str]) -> list[dict[str, Any]]:
+    """The JSON forms (:meth:`core.formula.Formula.to_json`) of the formula losses among
+    ``names``, for a player that trains in the browser: it registers each with the engine's
+    ``registerFormula(json)`` (``ui/player/engine/formula.js``) before it trains the configs
+    that name them. Empty when no name is a formula's."""
+    out = []
+    for name in names:
+        if formula.is_formula_name(name):
+            f = check(formula.check_name(name), None).formula
+            if f is not None:  # a loss name comes from a checked formula
+                out.append(f.to_json())
+    return out

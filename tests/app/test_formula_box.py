@@ -329,3 +329,9 @@ def test_reproduce_this_view_trains_the_formula_by_its_name(app) -> None:
     assert namespace["scores"]["formula:1 - tanh(m)"] == pytest.approx(
         rows["Your loss"]["test accuracy"], abs=1e-12
     )
+
+
+def test_the_engine_gets_the_formulas_json_by_loss_name() -> None:
+    f = formula.from_key("max(0, margin - m); margin = 1 in [0.1, 3]")
+    assert formula_box.engine_formulas(["cross_entropy", f.name, "hinge"]) == [f.to_json()]
+    assert formula_box.engine_formulas(["cross_entropy", "mse"]) == []
