@@ -8,8 +8,9 @@ that opens a websocket session to this same server, like a browser tab
 session each, every preset button (``preset_<i>``) the page draws. Because it goes through
 the real pages, it fills exactly the cache entries the students' sessions will ask for,
 whatever the pages compute. Before the pages, it starts :mod:`core.formula`'s helper process
-(a student's formula is derived there, under a time limit). Its views take turns in :mod:`serve.jobs`'s queue like everyone
-else's, one at a time, so a student never waits for more than one warm-up view.
+(a student's formula is derived there, under a time limit). Its views take turns in
+:mod:`serve.jobs`'s queue like everyone else's, one at a time, so a student never waits for
+more than one warm-up view.
 
 The pages to visit are passed in by the caller (``ui.frame`` passes the URL names of the app's
 screens), so this module knows nothing of the app's pages. Set ``LOSSLAB_WARMUP=0`` to switch
