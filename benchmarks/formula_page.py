@@ -1,18 +1,19 @@
-"""What a student's formula costs through the page: the formula box's entry point, cold and
-cached, its numerics, and a whole Loss & gradient curves run with and without a formula.
+"""What a student's formula costs through the page: what the formula box's entry point runs
+(cold), its numerics, and whole Loss & gradient curves runs with and without a formula, cold
+and cached.
 
 Stages (median over ``--repeats`` runs; wall and CPU time of this process — the derivation's
 own CPU is spent in the helper process and shows in wall time only):
 
-* ``entry point, cold``: :func:`ui.formula_box.check` with its cache cleared: parse, stable
-  rewrites, the derivation in the helper process (its SymPy cache warm: a formula seen before
-  by the helper, as on a server where one student's formula is opened by the room) and the
-  JSON-free ``Formula`` back; ``entry point, cold, SymPy cold``: the helper's SymPy cache
-  cleared too (a formula nobody typed before);
-* ``entry point, cached``: the same call again (``st.cache_data`` hit: the pickled formula);
-* ``numerics, cold`` / ``cached``: :func:`ui.formula_box.verdicts` (every verdict on the grid);
-* ``Loss curves, no formula`` / ``with a formula, cold`` / ``with a formula, cached``: a whole
-  page run under ``AppTest`` (every cache cleared before a cold run).
+* ``entry point's work, cold``: what ``ui.formula_box.check`` runs on a cache miss,
+  :func:`core.formula.from_key` under the time limit: parse, stable rewrites, the derivation
+  in the helper process (its SymPy cache warm: a formula the helper has seen, as on a server
+  where one student's link is opened by the room); ``..., SymPy cold``: a fresh helper (a
+  formula nobody typed before);
+* ``numerics``: :func:`core.formula.numerics` (every verdict on the grid; the box caches it);
+* ``Loss curves, no formula`` / ``with the formula, cold`` / ``with the formula, cached``: a
+  whole page run under ``AppTest`` (every ``st.cache_data`` entry cleared before a cold run;
+  the cached run is the entry point's cache hit and every other cache hit).
 
 Run from the repository root (results in benchmarks/README.md, "Formula through the page")::
 
@@ -34,8 +35,8 @@ sys.path.insert(0, str(ROOT))
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from core import formula  # noqa: E402
 from core.formula import deadline  # noqa: E402
-from ui import formula_box  # noqa: E402
 
 #: A 200-character formula in m with two parameters (benchmarks/formula_speed.py's), as typed.
 LONG_M = (
@@ -61,7 +62,7 @@ def timed(fn: Callable[[], object], repeats: int, before: Callable[[], object] =
 def _clear_sympy_in_helper() -> None:
     """A fresh helper process: its SymPy cache empty (the start itself is not timed)."""
     deadline.stop()
-    formula_box.formula.check("m")  # starts the helper, derives a trivial formula
+    formula.check("m")  # starts the helper, derives a trivial formula
 
 
 def page_run(query: dict[str, str]) -> Callable[[], None]:
@@ -81,27 +82,14 @@ def main() -> None:
     args = parser.parse_args()
     n = args.repeats
     text, task = LONG_M, "classification"
-    formula_box.check(text, task)  # helper started, SymPy imported in it
-    key = formula_box.check(text, task).formula.key
+    f = formula.from_key(text, task)  # helper started, SymPy imported in it
     rows = [
+        ("entry point's work, cold", *timed(lambda: formula.from_key(text, task), n)),
         (
-            "entry point, cold",
-            *timed(lambda: formula_box.check(text, task), n, formula_box.checked.clear),
+            "entry point's work, cold, SymPy cold",
+            *timed(lambda: formula.from_key(text, task), n, _clear_sympy_in_helper),
         ),
-        (
-            "entry point, cold, SymPy cold",
-            *timed(
-                lambda: formula_box.check(text, task),
-                n,
-                lambda: (formula_box.checked.clear(), _clear_sympy_in_helper()),
-            ),
-        ),
-        ("entry point, cached", *timed(lambda: formula_box.check(text, task), n)),
-        (
-            "numerics, cold",
-            *timed(lambda: formula_box.verdicts(key), n, formula_box.verdicts.clear),
-        ),
-        ("numerics, cached", *timed(lambda: formula_box.verdicts(key), n)),
+        ("numerics (every verdict)", *timed(lambda: formula.numerics(f), n)),
     ]
     plain, mine = page_run({}), page_run({"formula": text})
     plain()  # imports, registry, charts' first specs
