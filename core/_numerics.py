@@ -20,8 +20,6 @@ __all__ = [
     "logsumexp",
     "one_hot",
     "one_minus_exp",
-    "p_minus_one_hot",
-    "runner_up",
     "sigmoid",
     "softmax",
     "softplus",
@@ -165,12 +163,12 @@ def one_hot(y: ArrayLike, n_classes: int, dtype: type = np.float64) -> NDArray[n
     return out
 
 
-def p_minus_one_hot(log_p: NDArray, y: NDArray) -> NDArray[np.floating]:
-    r""":math:`p - Y` (rows of softmax probabilities minus the one-hot labels ``y``) from
-    log-probabilities.
+def p_minus_one_hot(log_p: NDArray, y: ArrayLike) -> NDArray[np.floating]:
+    r""":math:`p - Y` from log-probabilities ``(n, K)`` and labels ``y``, the target entry
+    :math:`p_t - 1` as :math:`-(1 - p_t)`.
 
-    Stable: the target entry :math:`p_t - 1` is :math:`-(1 - p_t)` by :func:`one_minus_exp`,
-    so it keeps its digits when :math:`p_t \approx 1`, where ``p - 1`` would cancel.
+    Stable: ``one_minus_exp`` keeps every digit of :math:`1 - p_t` when :math:`p_t \approx 1`
+    (the gradient of cross-entropy, and of every loss of :math:`p_t`, is a multiple of it).
     """
     rows = np.arange(log_p.shape[0])
     out = np.exp(log_p)
@@ -178,9 +176,10 @@ def p_minus_one_hot(log_p: NDArray, y: NDArray) -> NDArray[np.floating]:
     return out
 
 
-def runner_up(z: NDArray, y: NDArray) -> tuple[NDArray[np.floating], NDArray[np.intp]]:
-    r"""The largest wrong-class logit :math:`\max_{j \ne t} z_j` of each row and its index
-    (the first on ties: the subgradient convention of the margin losses)."""
+def runner_up(z: NDArray, y: ArrayLike) -> tuple[NDArray[np.floating], NDArray[np.intp]]:
+    r"""Largest wrong-class logit :math:`\max_{j \ne t} z_j` of each row and its index
+    (the first on ties, as ``np.argmax``): the margin :math:`m = z_t - \max_{j \ne t} z_j`
+    and the class its gradient goes to."""
     rows = np.arange(z.shape[0])
     others = z.copy()
     others[rows, y] = -np.inf

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from ui import charts, controls, frame
+from ui import charts, controls, formula_box, frame
 from views import curves as uc
+from views import formula as uf
 
 # Loss pickers show display names while links keep registry names (controls.url_multiselect);
 # the task radio has plain option names (Streamlit 1.67 writes a format_func label into the URL).
@@ -25,12 +26,12 @@ LOG_HELP = "Symmetric log y axis: logarithmic for large magnitudes, linear near 
 
 with frame.page("loss_curves"):
     cls_names, reg_names = uc.curve_names("classification"), uc.curve_names("regression")
-    frame.presets(uc.presets())
+    frame.presets(uc.presets() | uf.curve_presets())
 
     # Every widget declares its default (value=/index=/default=): Streamlit 1.67 drops a URL value
     # equal to the widget's *declared* default, so a default set only in session state would
     # make links to the slider minimum or the first option lose their value.
-    c_task, c_losses = st.columns([1, 3], vertical_alignment="bottom")
+    c_task, c_losses, c_own = st.columns([1, 3, 2], vertical_alignment="bottom")
     task = controls.radio(c_task, "Task", TASKS, "task", help=TASKS_HELP)
     # Display names in the picker, registry names in the link (controls.url_multiselect).
     names = controls.url_multiselect(
@@ -41,13 +42,16 @@ with frame.page("loss_curves"):
         key=LOSS_KEY[task],
         container=c_losses,
     )
+    yours = formula_box.field(task, container=c_own)  # before the figure: a link's refusal
     # Figure first: the curves come right under the loss picker; the view settings and each
     # loss's hyperparameters sit in one wrapping row of fixed-width sliders below them.
     # ``key_figure``: where a preset click brings the view (see frame.presets).
     curves_area = st.container(key="key_figure")
     sliders = st.container(horizontal=True, wrap=True, gap="medium", vertical_alignment="center")
+    own_area = st.container()  # the student's formula: LaTeX, gradient, numerics
     x_max, at = controls.numbers(sliders, VIEW_WIDGETS, DEFAULTS, width=SLIDER_PX)
     log_y = controls.toggle(sliders, "Log scale", "log", False, help=LOG_HELP)
+    own = formula_box.sliders(yours, sliders, width=SLIDER_PX)
 
     # Display order: curves, sliders, "who gets the gradient"; the "who" menu runs first so the
     # sliders cover its losses too (on a first load the URL's value is known only after it ran).
@@ -81,14 +85,14 @@ with frame.page("loss_curves"):
             value = min(max(h.default, spec.low), spec.high)
             controls.number(sliders, uc.param_key(n, h.name), spec, value, width=SLIDER_PX)
     target = DEFAULTS["y"]
-    if uc.needs_target(task, names):
+    if uc.needs_target(task, [*names, *([own.name] if own else [])]):
         target = controls.number(sliders, "y", TARGET, DEFAULTS["y"], width=SLIDER_PX)
 
     with curves_area:
-        if not names:
+        if not names and own is None:
             st.warning("Choose at least one loss to draw.", icon=":material/touch_app:")
         else:
-            params = uc.frozen(task, names, st.session_state)
+            params = uc.frozen(task, names, st.session_state) + (own.all_params if own else ())
             left, right = st.columns(2)
             charts.show(uc.value_chart(task, params, x_max, target, log_y), container=left)
             charts.show(uc.gradient_chart(task, params, x_max, target, log_y), container=right)
@@ -96,6 +100,8 @@ with frame.page("loss_curves"):
             frame.takeaway(uc.curves_takeaway(task, probes, at))
             table = uc.curve_table(task, params, x_max, target)
             frame.csv_download(table, f"loss_curves_{task}", label="Download the curves (CSV)")
+    if own is not None:
+        formula_box.details(own, container=own_area)
     if names:
         with st.expander("Formulas", expanded=True, icon=":material/function:"):
             for name in names:

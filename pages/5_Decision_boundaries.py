@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from ui import comparison, controls, frame, player, reproduce, upload
+from ui import comparison, controls, formula_box, frame, player, reproduce, upload
 from views import boundaries as ub
+from views import formula as uf
 
 DEFAULT_LOSSES = ["cross_entropy", "mse", "mae", "hinge"]
 MODEL = {"layers": 2, "width": 32, "act": "tanh", "opt": "adam", "lr": 0.01, "epochs": 150}
@@ -55,7 +56,7 @@ def _reset_scrubber(_values) -> None:
 
 
 with frame.page("decision_boundaries"):
-    frame.presets(PRESETS, apply=_reset_scrubber)
+    frame.presets(PRESETS | uf.boundary_presets(), apply=_reset_scrubber)
     data = upload.dataset_controls(controls.datasets_2d(), default="spirals", dims=2)
     flip = st.sidebar.slider(
         "Flip training labels (fraction)",
@@ -70,6 +71,8 @@ with frame.page("decision_boundaries"):
     model = controls.model_controls(MODEL)
     chosen = controls.loss_controls(DEFAULT_LOSSES)
     params = controls.loss_param_controls(chosen)
+    own = formula_box.box("classification", container=st.sidebar)  # the student's formula
+    chosen, params = formula_box.add(chosen, params, own)
     if not chosen:
         st.warning("Choose at least one loss in the sidebar.", icon=":material/info:")
         st.stop()

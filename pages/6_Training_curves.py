@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import charts, comparison, controls, frame, reproduce, upload
+from ui import charts, comparison, controls, formula_box, frame, reproduce, upload
 from views import training as ut
 
 DEFAULT_LOSSES = ["cross_entropy", "mse", "mae", "hinge"]
@@ -76,6 +76,8 @@ with frame.page("training_curves"):
     model = controls.model_controls(MODEL, max_epochs=TRAINING_CURVES_MAX_EPOCHS)
     chosen = controls.loss_controls(DEFAULT_LOSSES)
     params = controls.loss_param_controls(chosen)
+    own = formula_box.box("classification", container=st.sidebar)  # the student's formula
+    chosen, params = formula_box.add(chosen, params, own)
     st.sidebar.markdown("**Seeds and yardstick**")
     n_seeds = controls.number(st.sidebar, "seeds", SEEDS, 3)
     spread = controls.select(st.sidebar, "Band over seeds", BANDS, "band", "minmax", help=BAND_HELP)

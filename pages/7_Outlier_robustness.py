@@ -4,7 +4,7 @@ from typing import NamedTuple
 
 import streamlit as st
 
-from ui import charts, comparison, controls, frame, reproduce, upload
+from ui import charts, comparison, controls, formula_box, frame, reproduce, upload
 from views import robustness as ui
 
 TASKS = ["regression", "classification"]
@@ -148,6 +148,8 @@ with frame.page("outlier_robustness"):
     rate = values[0]
     magnitude = values[1] if len(values) > 1 else 0.0  # flipped labels have no magnitude
     names = controls.loss_controls(cor.losses, task=task, key=f"{prefix}losses", container=sb)
+    own = formula_box.box(task, key=f"{prefix}formula", container=sb)  # the student's formula
+    names, params = formula_box.add(names, (), own)
     sb.markdown("**Model** (full batch, float32)")
     model = ui.model_choice(
         controls.select(sb, "Hidden layers", ui.MODELS, f"{prefix}model", D[f"{prefix}model"]),
@@ -160,6 +162,7 @@ with frame.page("outlier_robustness"):
         st.warning("Choose at least one loss in the sidebar.")
         st.stop()
     key = ui.comparison(data, kind, rate, magnitude, names, model)
+    key = key.replace(params=params)
 
     # ------------------------------------------------------------------ fits at the chosen rate
     with st.spinner("Training one model per loss…"):

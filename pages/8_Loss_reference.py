@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import controls, frame
+from ui import controls, formula_box, frame
 from views import reference as ref
 
 # Widget defaults, declared on the widgets: Streamlit drops a URL value equal to the widget's
@@ -50,6 +50,9 @@ with frame.page("loss_reference"):
     else:
         st.warning("No registered loss matches these filters; clear the search or a filter.")
 
+    own = formula_box.box(None)  # the student's formula, as a card before the others
+    if own is not None:
+        formula_box.card(own, badges=ref.badges)
     for loss in shown:
         head = f"**{loss.title}** · short label {loss.short} · `{loss.task}/{loss.name}`"
         with st.expander(head, expanded=expand):

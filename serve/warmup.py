@@ -7,8 +7,10 @@ that opens a websocket session to this same server, like a browser tab
 (:class:`serve.session.Session`), and renders every page's default view and, in a fresh
 session each, every preset button (``preset_<i>``) the page draws. Because it goes through
 the real pages, it fills exactly the cache entries the students' sessions will ask for,
-whatever the pages compute. Its views take turns in :mod:`serve.jobs`'s queue like everyone
-else's, one at a time, so a student never waits for more than one warm-up view.
+whatever the pages compute. Before the pages, it starts :mod:`core.formula`'s helper process
+(a student's formula is derived there, under a time limit). Its views take turns in
+:mod:`serve.jobs`'s queue like everyone else's, one at a time, so a student never waits for
+more than one warm-up view.
 
 The pages to visit are passed in by the caller (``ui.frame`` passes the URL names of the app's
 screens), so this module knows nothing of the app's pages. Set ``LOSSLAB_WARMUP=0`` to switch
@@ -106,9 +108,21 @@ def start(pages: Callable[[], Sequence[str]]) -> None:
     threading.Thread(target=_thread_main, args=(pages,), name="losslab-warmup", daemon=True).start()
 
 
+def _warm_formula() -> None:
+    """Start the formula helper process (:mod:`core.formula.deadline`, SymPy imported in it)
+    with a derivation, so the first student to type a formula does not wait for it."""
+    try:
+        from core import formula
+
+        formula.check("softplus(-m)")
+    except Exception as err:  # no helper here: derivations run in their thread
+        _record("formula helper", err)
+
+
 def _thread_main(pages: Callable[[], Sequence[str]]) -> None:
     t0 = time.monotonic()
     url = server_url()
+    _warm_formula()
     try:
         with urllib.request.urlopen(f"{url}/_stcore/health", timeout=30) as r:
             r.read()

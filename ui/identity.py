@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import altair as alt
 import numpy as np
 
-from core import losses
+from core import formula, losses
 
 TASKS = ("classification", "regression")
 
@@ -65,10 +65,23 @@ CLASS_COLORS: tuple[str, ...] = (
 )
 #: Neutral colour for references that are not a loss (targets, ideal curves, y = 0).
 NEUTRAL = "#666666"
+#: The student's own formula ("your loss", :mod:`ui.formula_box`): black, which no loss, no
+#: class and no reference line uses, and which every kind of colour vision tells apart.
+FORMULA_COLOR = formula.COLOR
+
+
+def _formula(name: str, task: str) -> Identity | None:
+    """The identity of a formula's loss name (``formula:...``): "Your loss", in black; one
+    formula is shown per view, its expression beside the figure."""
+    if not formula.is_formula_name(name):
+        return None
+    return Identity(name, task, formula.TITLE, formula.SHORT, FORMULA_COLOR)
 
 
 def get(name: str, task: str = "classification") -> Identity:
     """The identity of a registered loss; an unknown name is shown as itself, in grey."""
+    if (own := _formula(name, task)) is not None:
+        return own
     card = _card(name, task)
     if card is None:
         return Identity(name, task, name, short(name), color(name))
@@ -82,12 +95,16 @@ def title(name: str, task: str = "classification") -> str:
 
 def short(name: str) -> str:
     """Short label for sentences and crowded legends (e.g. ``CE``)."""
+    if (own := _formula(name, "")) is not None:
+        return own.short
     card = _card(name)
     return card.short if card is not None else name
 
 
 def color(name: str) -> str:
     """The loss's colour, the same on every page."""
+    if (own := _formula(name, "")) is not None:
+        return own.color
     card = _card(name)
     return card.color if card is not None and card.color else NEUTRAL
 

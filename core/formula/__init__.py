@@ -24,14 +24,19 @@ caches: the app caches by :attr:`Formula.key`.
 """
 
 from core.formula.check import (
+    COLOR,
     PREFIX,
+    SHORT,
+    TITLE,
     Formula,
+    PropertyFlags,
     as_loss,
     check,
     check_name,
     from_key,
     is_formula_name,
     loss_from_name,
+    with_defaults,
 )
 from core.formula.deadline import TIME_LIMIT_S
 from core.formula.numerics import Numerics, Verdict, numerics
@@ -39,14 +44,18 @@ from core.formula.parse import FormulaError, ParamSpec, Parsed, parse, parse_key
 from core.formula.tree import FUNCTIONS, canonical, from_json, to_json
 
 __all__ = [
+    "COLOR",
     "FUNCTIONS",
     "PREFIX",
+    "SHORT",
     "TIME_LIMIT_S",
+    "TITLE",
     "Formula",
     "FormulaError",
     "Numerics",
     "ParamSpec",
     "Parsed",
+    "PropertyFlags",
     "Verdict",
     "as_loss",
     "canonical",
@@ -60,4 +69,5 @@ __all__ = [
     "parse",
     "parse_key",
     "to_json",
+    "with_defaults",
 ]

@@ -8,13 +8,16 @@ the JSON form for the browser.
 
 A formula is a loss like any other under the name ``"formula:" + key``
 (:data:`PREFIX`, :attr:`Formula.key`): ``core.losses.get(name, task)`` builds its
-:class:`~core.losses.Loss` (:func:`loss_from_name`), so ``TrainConfig(loss=name,
-loss_params={...})`` trains it, pickles and hashes like any config. Nothing here caches:
-each call parses and derives again (the app caches by the key).
+:class:`~core.losses.Loss` (titled :data:`TITLE`, flagged by :class:`PropertyFlags`), so
+``TrainConfig(loss=name, loss_params={...})`` trains it, pickles and hashes like any config.
+``core.formula`` imports nothing of ``core.losses`` (the registry knows formula names, not the
+other way round). Nothing here caches: each call parses and derives again (the app caches
+by the key).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -22,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.formula import deadline
 from core.formula.evaluate import margin_loss, probability_loss, regression_loss
-from core.formula.parse import FormulaError, ParamSpec, Parsed, parse, parse_key
+from core.formula.parse import FormulaError, ParamSpec, Parsed, check_params, parse, parse_key
 from core.formula.stable import Rewrite, stabilise
 from core.formula.tree import Node, to_json
 
@@ -30,19 +33,32 @@ if TYPE_CHECKING:  # SymPy is imported only when a formula is derived
     from core.formula.symbolic import Derivation
 
 __all__ = [
+    "COLOR",
     "JSON_VERSION",
     "PREFIX",
+    "SHORT",
+    "TITLE",
     "Formula",
+    "PropertyFlags",
     "as_loss",
     "check",
     "check_name",
     "from_key",
     "is_formula_name",
     "loss_from_name",
+    "with_defaults",
 ]
 
 #: the prefix of a formula's loss name: ``"formula:" + key``
 PREFIX = "formula:"
+#: the display name of a formula's loss: one formula is shown per view, as the student's own
+#: (its expression is in its name and its LaTeX)
+TITLE = "Your loss"
+#: Its label in figures and sentences, and its colour (black: no loss and no class uses it).
+SHORT = "your loss"
+COLOR = "#000000"
+#: What a formula in each variable reads the model's raw output as (the card's ``output``).
+OUTPUT = {"m": "margin", "p": "softmax", "r": "prediction"}
 JSON_VERSION = 1
 #: what the gradient tree is the derivative with respect to, per variable
 GRAD_WRT = {"m": "m", "p": "log_p", "r": "yhat"}
@@ -186,15 +202,34 @@ def from_key(
     return _derived(parse_key(key, task), time_limit)
 
 
+def with_defaults(formula: Formula, values: Mapping[str, float]) -> Formula:
+    """``formula`` with its parameters' defaults set to ``values`` (the others kept): what
+    :func:`~core.formula.numerics.numerics` judges at a slider's setting. The derivation is
+    the same (it depends on the parameters' ranges, never on their defaults); the key, which
+    names the defaults, changes. Raises :class:`FormulaError` for an unknown parameter or a
+    value outside its range."""
+    specs = {p.name: p for p in formula.params}
+    unknown = sorted(set(values) - set(specs))
+    if unknown:
+        raise FormulaError(f"unknown parameter(s) {', '.join(unknown)}; declared: {list(specs)}")
+    new = dict(specs)
+    for name, value in values.items():
+        spec = check_params({name: (specs[name].low, specs[name].high, value)})[name]
+        new[name] = spec
+    parsed = dataclasses.replace(formula.parsed, params=tuple(new.values()))
+    return dataclasses.replace(formula, parsed=parsed)
+
+
 def is_formula_name(name: Any) -> bool:
     """Whether ``name`` is a formula's loss name (``"formula:..."``); says nothing of its
     validity."""
     return isinstance(name, str) and name.startswith(PREFIX)
 
 
-class _Flags(Mapping[str, bool]):
-    """The property flags of a formula's loss, from the numerics verdicts on the grid,
-    computed when first read (training never reads them)."""
+class PropertyFlags(Mapping[str, bool]):
+    """The property flags of a formula's loss (:data:`core.losses.PROPERTIES`), from the
+    numerics verdicts on the grid (:func:`core.formula.numerics.numerics`), computed when
+    first read (training never reads them)."""
 
     def __init__(self, formula: Formula) -> None:
         self._formula = formula
@@ -245,14 +280,17 @@ def as_loss(formula: Formula) -> Any:
     return Loss(
         name=formula.name,
         task=formula.task,
-        title=formula.expression,
+        title=TITLE,
         fn=formula.fn,
         formula_latex=formula.latex,
         grad_latex=formula.grad_latex,
         equivalents={},
-        properties=_Flags(formula),
+        properties=PropertyFlags(formula),
         hyperparameters=hyper,
         reference="",
+        short=SHORT,
+        color=COLOR,
+        output=OUTPUT[formula.variable],
     )
 
 

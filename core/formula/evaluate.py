@@ -118,8 +118,8 @@ def margin_loss(value: Node, grad: Node) -> Callable[..., tuple[Array, Array]]:
 
     def loss(y: NDArray, z: Array, **params: float) -> tuple[Array, Array]:
         rows = np.arange(z.shape[0])
-        z_j, j = runner_up(z, y)
-        m = z[rows, y] - z_j
+        second, j = runner_up(z, y)
+        m = z[rows, y] - second
         values, dm = _run(f, {"m": m}, params, m), _run(g, {"m": m}, params, m)
         out = np.zeros_like(z)
         out[rows, y] = dm

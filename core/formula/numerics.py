@@ -44,10 +44,10 @@ from core._numerics import log_sigmoid, one_minus_exp, sigmoid
 from core.formula.evaluate import compile_tree
 from core.formula.tree import Apply, Node, canonical, names_in, walk
 
-if TYPE_CHECKING:  # annotations only: a Formula computes its flags from this module
-    from core.formula.check import Formula
-
 __all__ = ["GRID", "X_MAX", "Y_SLICES", "Numerics", "Verdict", "numerics"]
+
+if TYPE_CHECKING:  # the formula module imports this one when a loss's flags are read
+    from core.formula.check import Formula
 
 Array = NDArray[np.floating]
 

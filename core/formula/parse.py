@@ -385,7 +385,13 @@ class _Walker:
             return Param(name)
         if name in FUNCTIONS:
             raise self.refuse(f"{name} is a function: write {name}(...)", node)
-        raise self.refuse(f"unknown name {name!r}; allowed: " + self.allowed_names(), node)
+        declare = ""
+        if _PARAM_NAME.fullmatch(name) and not keyword.iskeyword(name):
+            declare = (
+                f"; to make {name} a parameter with a slider, declare it after a semicolon: "
+                f"'; {name} = 1 in [0, 2]' (default 1, range 0 to 2)"
+            )
+        raise self.refuse(f"unknown name {name!r}{declare}; allowed: " + self.allowed_names(), node)
 
     def call(self, node: ast.Call, level: int) -> Node:
         if not isinstance(node.func, ast.Name):
@@ -570,16 +576,23 @@ def parse_key(key: Any, task: str | None = None) -> Parsed:
     _check_characters(key)
     expression, *declarations = key.split(";")
     params: dict[str, tuple[float, float, float]] = {}
-    for text in declarations:
+    start = len(expression) + 2  # where the declaration after each ';' starts, 1-based
+    for i, text in enumerate(declarations, start=1):
+        # the messages name the declaration by its place, never quote it: a refusal shows
+        # nothing typed but names, numbers and single characters
+        where = f"declaration {i} (after ';' number {i}, at character {start})"
         match = _DECLARATION.fullmatch(text)
         if match is None:
             raise FormulaError(
-                f"a parameter is declared as 'name = default in [low, high]', got {text.strip()!r}"
+                f"{where} is not of the form 'name = default in [low, high]', "
+                "e.g. 'delta = 1 in [0.1, 5]'",
+                start,
             )
         try:
             low, high, default = (float(match[k]) for k in ("low", "high", "default"))
         except ValueError:
-            raise FormulaError(f"not a number in the declaration {text.strip()!r}") from None
+            raise FormulaError(f"{where} has a number Python cannot read", start) from None
+        start += len(text) + 1
         if match["name"] in params:
             raise FormulaError(f"parameter {match['name']} is declared twice")
         params[match["name"]] = (low, high, default)

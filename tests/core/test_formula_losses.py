@@ -156,7 +156,7 @@ def test_loss_record_of_a_formula() -> None:
     f = formula.check("abs(r) - delta*0", {"delta": (0.1, 5, 1)})
     loss = losses.get(f.name, "regression")
     assert loss.name == f.name == "formula:abs(r) - delta*0; delta = 1 in [0.1, 5]"
-    assert loss.task == "regression" and loss.title == "abs(r) - delta*0"
+    assert loss.task == "regression" and loss.title == formula.TITLE
     assert loss.defaults == {"delta": 1.0}
     assert loss.formula_latex == r"L = \left|r\right| - \delta \cdot 0"
     assert loss.grad_latex.startswith(r"\frac{\partial L}{\partial \hat y} = ")

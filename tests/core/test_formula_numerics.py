@@ -253,3 +253,16 @@ def test_convex_flag_holds_for_every_number_of_classes(text, convex) -> None:
         a, b = np.array([[2.0, 1.0, -1.0]]), np.array([[2.0, -1.0, 1.0]])
         values = [loss(np.array([0]), z)[0][0] for z in (a, b, (a + b) / 2)]
         assert values[2] > (values[0] + values[1]) / 2
+
+
+def test_numerics_at_other_parameter_values() -> None:
+    f = formula.from_key("abs(r) - delta; delta = 1 in [0.1, 5]")
+    at = formula.with_defaults(f, {"delta": 2.5})
+    assert at.defaults == {"delta": 2.5} and at.grad == f.grad and at.stable == f.stable
+    assert at.key == "abs(r) - delta; delta = 2.5 in [0.1, 5]"
+    assert formula.numerics(at)["bounded_below"].data["extreme"] == -2.5
+    assert formula.numerics(f)["bounded_below"].data["extreme"] == -1.0
+    with pytest.raises(formula.FormulaError, match=r"must be in \[0.1, 5\]"):
+        formula.with_defaults(f, {"delta": 9.0})
+    with pytest.raises(formula.FormulaError, match="unknown parameter"):
+        formula.with_defaults(f, {"gamma": 1.0})

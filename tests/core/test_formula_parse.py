@@ -288,3 +288,37 @@ def test_latex_of_a_tree(tree, tex) -> None:
 def test_sizes_of_a_tree() -> None:
     tree = parse("max(0, 1 - m)").tree
     assert (size(tree), depth(tree)) == (5, 3)
+
+
+def test_an_undeclared_name_says_how_to_declare_it() -> None:
+    with pytest.raises(formula.FormulaError) as refused:
+        formula.parse_key("abs(r) - delta")
+    message = str(refused.value)
+    assert "unknown name 'delta'" in message
+    assert "'; delta = 1 in [0, 2]'" in message
+    # the declaration it suggests is accepted as written
+    assert formula.parse_key("abs(r) - delta; delta = 1 in [0, 2]").params[0].high == 2
+    with pytest.raises(formula.FormulaError) as refused:
+        formula.parse("m + lambda_")  # a name that could be declared: the hint is given
+    assert "declare it" in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "m; [click](https://example.com) = 1 in [0, 1]",
+        "m*a; a = 1 in [0, 2]; <b>bold</b> = 1 in [0, 1]",
+        "m*a; a = 1 in [0, 2]; b = 1.2.3e in [0, 2]",
+    ],
+    ids=["link", "markup-second", "bad-number"],
+)
+def test_a_refused_declaration_is_named_by_its_place_not_quoted(key) -> None:
+    """What a refusal shows of the text is names, numbers and single characters: a declaration
+    is named by its place (a link's declaration could hold any printable text)."""
+    with pytest.raises(formula.FormulaError) as refused:
+        formula.parse_key(key)
+    message = str(refused.value)
+    bad = key.split(";")[-1].strip()
+    assert bad not in message and "declaration" in message
+    assert refused.value.position == key.rindex(";") + 2
+    assert f"at character {refused.value.position}" in message
