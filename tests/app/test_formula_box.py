@@ -87,15 +87,15 @@ def test_a_typed_formula_is_drawn_beside_the_built_ins_with_its_gradient(app) ->
     at.text_input(key="formula").input("1 - tanh(m)").run()
     assert not at.exception and not at.error
     values, grads = chart_data(at, 0), chart_data(at, 1)
-    mine = values[values["loss"] == formula.TITLE]
+    mine = values[values["loss"] == formula.SHORT]
     x = mine["x"].to_numpy()
     np.testing.assert_allclose(mine["value"], 1 - np.tanh(x), rtol=1e-12)
-    slope = grads[grads["loss"] == formula.TITLE]["gradient"].to_numpy()
+    slope = grads[grads["loss"] == formula.SHORT]["gradient"].to_numpy()
     np.testing.assert_allclose(slope, -(1 - np.tanh(x) ** 2), rtol=1e-9, atol=1e-15)
-    assert {"Cross-entropy", formula.TITLE} <= set(values["loss"])
+    assert {identity.short("cross_entropy"), formula.SHORT} <= set(values["loss"])
     spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
     assert identity.FORMULA_COLOR in json.dumps(spec)  # drawn in its own colour
-    assert "Your loss -0.00987 vs -0.00987" in at.info[0].value  # 1 - tanh(3)^2, both sides
+    assert "your loss -0.00987 vs -0.00987" in at.info[0].value  # 1 - tanh(3)^2, both sides
     latex = [e.value for e in at.get("latex")]
     assert any(r"1 - \tanh" in t for t in latex) and any(
         r"\tanh\left(m\right)^{2}" in t for t in latex
@@ -115,7 +115,7 @@ def test_a_typed_refusal_is_shown_and_the_page_keeps_working(app) -> None:
     ]
     assert not at.warning  # typed, not from a link: no link notice
     assert len(at.get("vega_lite_chart")) >= 2
-    assert formula.TITLE not in set(chart_data(at, 0)["loss"])
+    assert formula.SHORT not in set(chart_data(at, 0)["loss"])
 
 
 def test_a_formula_of_the_other_task_says_so(app) -> None:
@@ -123,7 +123,7 @@ def test_a_formula_of_the_other_task_says_so(app) -> None:
     assert "this formula is for regression" in shown(at.warning[0].value)  # a link: its notice
     at.radio(key="task").set_value("regression").run()
     assert not at.error
-    assert formula.TITLE in set(chart_data(at, 0)["loss"])
+    assert formula.SHORT in set(chart_data(at, 0)["loss"])
 
 
 def test_the_parameter_slider_has_the_students_range_and_moves_the_curve(app) -> None:
@@ -133,7 +133,7 @@ def test_the_parameter_slider_has_the_students_range_and_moves_the_curve(app) ->
     assert (slider.min, slider.max, slider.value) == (0.1, 5.0, 1.0)
     slider.set_value(3.0).run()
     values = chart_data(at, 0)
-    mine = values[values["loss"] == f"{formula.TITLE} (delta=3)"]
+    mine = values[values["loss"] == f"{formula.SHORT} (delta=3)"]
     np.testing.assert_allclose(mine["value"], np.abs(mine["x"]) - 3.0, rtol=1e-12, atol=1e-12)
     found = shown(next(m.value for m in at.markdown if "**Bounded below:**" in m.value))
     assert "its smallest value there is -3 (at r = 0)" in found  # judged at the slider's value
@@ -228,12 +228,9 @@ def test_decision_boundaries_trains_the_formula_beside_the_built_ins(app) -> Non
     at.sidebar.text_input(key="formula").input("max(0, 1 - m)").run()
     assert not at.exception and not at.error
     rows = frame_rows(at, "test accuracy")
-    assert list(rows) == [
-        "Cross-entropy (softmax)",
-        "Multiclass hinge (Crammer–Singer)",
-        "Your loss",
-    ]
-    hinge, mine = rows["Multiclass hinge (Crammer–Singer)"], rows["Your loss"]
+    ce, hinge = identity.title("cross_entropy"), identity.title("hinge")
+    assert list(rows) == [ce, hinge, formula.TITLE]
+    hinge, mine = rows[hinge], rows[formula.TITLE]
     for column in ("test accuracy", "train accuracy", "zero-gradient points"):
         assert mine[column] == hinge[column], column
     assert any("$L = \\max\\left(0, 1 - m\\right)$" in c.value for c in at.main.caption)
@@ -252,19 +249,19 @@ def test_training_curves_trains_the_formula_with_its_parameter(app) -> None:
     assert not at.error
     rows = frame_rows(at, "final test accuracy")
     assert (
-        rows["Your loss"]["final test accuracy"]
-        == rows["Multiclass hinge (Crammer–Singer)"]["final test accuracy"]
+        rows[formula.TITLE]["final test accuracy"]
+        == rows[identity.title("hinge")]["final test accuracy"]
     )
     at.sidebar.slider(key="formula_margin").set_value(2.0).run()
     assert not at.exception and not at.error
-    assert "Your loss" in frame_rows(at, "final test accuracy")
+    assert formula.TITLE in frame_rows(at, "final test accuracy")
 
 
 def test_outlier_robustness_trains_a_regression_formula(app) -> None:
     at = app(ROBUSTNESS, {**FAST_ROBUSTNESS, "rlosses": ["mae"], "rformula": "abs(r)"})
     assert not at.error
     rows = frame_rows(at, "clean-test RMSE (std. units)")
-    mae, mine = rows["Absolute error (L1)"], rows["Your loss"]
+    mae, mine = rows[identity.title("mae", "regression")], rows[formula.TITLE]
     assert mine["clean-test RMSE (std. units)"] == mae["clean-test RMSE (std. units)"]
     assert mine["slope"] == mae["slope"]
 
