@@ -497,7 +497,7 @@ class NotBehind:
         return self.margin(o) >= 0 or same_printed(self.margin(o), 0.0, ".4f")
 
     def compared(self, outcomes: Sequence[Outcome]) -> tuple[str, ...]:
-        return (self.x, self.y)
+        return ()  # a tolerance, not a ranking
 
 
 @dataclass(frozen=True)
@@ -533,7 +533,8 @@ class Top:
         return True
 
     def compared(self, outcomes: Sequence[Outcome]) -> tuple[str, ...]:
-        return _nearest(outcomes, self.metric, self.x)
+        # a ranking that allows ties is no strict ranking: rounding noise cannot reverse it
+        return _nearest(outcomes, self.metric, self.x) if self.alone else ()
 
 
 @dataclass(frozen=True)
@@ -566,7 +567,8 @@ class Bottom:
         return True
 
     def compared(self, outcomes: Sequence[Outcome]) -> tuple[str, ...]:
-        return _nearest(outcomes, self.metric, self.x)
+        # a ranking that allows ties is no strict ranking: rounding noise cannot reverse it
+        return _nearest(outcomes, self.metric, self.x) if self.alone else ()
 
 
 _OPS: dict[str, Callable[[float, float], bool]] = {
@@ -772,12 +774,14 @@ class Verdict:
 
     @property
     def median_margin(self) -> float:
-        return float(np.median(np.array(self.margins, dtype=float)))
+        """The lower median of the margins (the representative seed's margin)."""
+        return sorted(self.margins)[(self.n - 1) // 2]
 
     @property
     def within_noise(self) -> bool:
-        """Whether the claim compares losses and its median margin is no larger than the
-        measured rounding noise of the losses it compares."""
+        """Whether the claim ranks losses strictly (:class:`Ahead`, :class:`Top` or
+        :class:`Bottom` alone) and its median margin is no larger than the measured rounding
+        noise of the losses it compares."""
         return self.noise > 0 and abs(self.median_margin) <= self.noise
 
     @property
