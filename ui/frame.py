@@ -35,7 +35,7 @@ import contextlib
 import logging
 import re
 import uuid
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from serve import jobs, warmup
-from ui import screens, state
+from ui import screens, state, wording
 
 ABOUT = (
     "Loss Lab shows how cross-entropy, squared, absolute and hinge losses (and their "
@@ -262,12 +262,22 @@ def notice(text: str) -> None:
     st.info(text, icon=":material/warning:")
 
 
-def takeaway(text: str) -> None:
-    """The computed "what you are seeing" sentence (large in presenter mode)."""
+def takeaway(headline: str | wording.Takeaway, details: Sequence[str] = ()) -> None:
+    """The computed "what you are seeing" box: one headline sentence, the answer to the
+    page's question (large in presenter mode), and ``details`` folded under it.
+
+    ``headline`` may be a :class:`ui.wording.Takeaway` (its headline and details).
+    """
+    if isinstance(headline, wording.Takeaway):
+        headline, details = headline.headline, (*headline.details, *details)
     n = st.session_state.get(_TAKEAWAYS, 0) + 1
     st.session_state[_TAKEAWAYS] = n
     with st.container(key=f"takeaway_{n}"):  # keys are unique per run; CSS matches the prefix
-        st.info(text, icon=":material/lightbulb:")
+        st.info(headline, icon=":material/lightbulb:")
+        if details:
+            with st.expander("Details and numbers", icon=":material/subject:"):
+                for line in details:
+                    st.markdown(line)
 
 
 def csv_download(

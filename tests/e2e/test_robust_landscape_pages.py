@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import pytest
 
+from tests.e2e import takeaways as boxes
+
 pytestmark = pytest.mark.e2e
 
 
 def takeaways(page) -> list[str]:
-    return page.locator('[data-testid="stAlertContentInfo"]').all_inner_texts()
+    """Each takeaway box's text: its headline and its details."""
+    return boxes.texts(page)
 
 
 def charts(page) -> int:
@@ -35,10 +38,10 @@ DEFAULT_VIEWS = {
     "outliers wreck mse": (
         "Outlier_robustness",
         [
-            ["With 20% response (y shifted) outliers of size 8", "worst Squared error (L2)"],
+            ["with 20% response (y shifted) outliers of size 8", "worst Squared error (L2)"],
             ["worst for Squared error (L2)"],
         ],
-        2,
+        4,  # the fits, the sweep and each one's strip of every seed
     ),
 }
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from core import losses
+from tests.e2e import takeaways
 
 pytestmark = pytest.mark.e2e
 
@@ -89,7 +90,7 @@ def test_ce_for_regression_from_url(open_page):
     assert values[2] == "0.0000"  # largest |CE gradient|
     assert values[3] == "2.0000"  # MSE
     # One tab per question (figure first): the first tab's takeaway and its sweep chart.
-    assert "exactly 0" in page.locator('[data-testid="stAlertContentInfo"]').first.inner_text()
+    assert "exactly 0" in takeaways.texts(page)[0]
     assert_charts_drawn(page.locator('[data-testid="stTabPanel"]').first, 1)
 
 
@@ -100,8 +101,7 @@ def test_ce_for_regression_bad_vector_is_friendly(open_page):
     errors = page.locator('[data-testid="stAlertContentError"]').all_inner_texts()
     assert any("NaN" in e for e in errors)
     # The zero sum is explained in the sum tab's takeaway (the lesson, not a page fault).
-    infos = page.locator('[data-testid="stAlertContentInfo"]').all_inner_texts()
-    assert any("sums to 0" in i for i in infos)
+    assert any("sums to 0" in t for t in takeaways.texts(page))
 
 
 def test_loss_reference_filters_from_url(open_page):
