@@ -151,7 +151,6 @@ with frame.page("outlier_robustness"):
             tasks=("regression",),
         )
     else:
-        st.session_state.setdefault("cmoons_n_samples", 200)  # half the default: a faster sweep
         data = upload.dataset_controls(
             controls.datasets_2d(), default="moons", prefix=prefix, skip=("test_fraction",), dims=2
         )
