@@ -151,8 +151,8 @@ METRICS: dict[str, Metric] = {
         Metric("flipped_share", "gradient share of flipped points", True, ".0%"),
         Metric("rmse", "clean-test RMSE", False, ".3f"),
         Metric("slope_error", "distance of the fitted slope from the clean one", False, ".2f"),
-        Metric("drop", "accuracy lost from clean labels to the top rate", False, ".1%"),
-        Metric("growth", "RMSE growth from clean data to the top rate", False, ".2f"),
+        Metric("drop", "accuracy lost to flipped labels", False, ".1%"),
+        Metric("growth", "RMSE growth under outliers (×)", False, ".2f"),
         Metric("diverged", "diverged", False, ".0f"),
     )
 }

@@ -199,7 +199,13 @@ with frame.page("outlier_robustness"):
     entry = ui.lookup(key)
     frame.takeaway(ui.fit_page_takeaway(key, table, entry))
     if entry is not None:
-        evidence.show_strip(entry.evidence.outcomes, ui.score_metric(key), names, key.data_seed)
+        evidence.show_strip(
+            entry.evidence.outcomes,
+            ui.score_metric(key),
+            names,
+            key.data_seed,
+            seed_word="data seed",
+        )
     else:
         evidence.check_across_seeds(
             repr(key),
@@ -226,7 +232,9 @@ with frame.page("outlier_robustness"):
         swept = ui.sweep_lookup(key, rates)
         frame.takeaway(ui.sweep_page_takeaway(key, agg, raw, rates, swept))
         if swept is not None:
-            evidence.show_strip(swept.evidence.outcomes, ui.SWEEP_METRIC[task], names, seeds)
+            evidence.show_strip(
+                swept.evidence.outcomes, ui.SWEEP_METRIC[task], names, seeds, seed_word="data seed"
+            )
         frame.csv_downloads(
             (agg, f"{task}_sweep_mean", "Sweep means (CSV)"),
             (raw, f"{task}_sweep_runs", "Every run (CSV)"),

@@ -677,6 +677,13 @@ def strip_spec(
             .mark_rule(color=identity.NEUTRAL, strokeDash=[6, 4], strokeWidth=2)
             .encode(x="value:Q")
         )
+        layers.append(
+            alt.Chart(rule)
+            .mark_text(
+                align="left", baseline="top", dx=4, dy=2, color=identity.NEUTRAL, fontSize=14
+            )
+            .encode(x="value:Q", y=alt.value(0), text="label:N")
+        )
     height = 44 * len(losses) + 10
     return alt.layer(*layers).properties(height=height, title={"text": title, "subtitle": subtitle})
 
@@ -688,19 +695,20 @@ def show_strip(
     shown: int | Sequence[int],
     *,
     title: str | None = None,
+    seed_word: str = "seed",
 ) -> None:
     """Draw :func:`strip_spec` of ``outcomes``: the spread of every seed at a glance, the
     figure's seed (or seeds) ringed; values that are not finite (a target never reached, a
-    diverged run) are counted in the subtitle."""
+    diverged run) are counted in the subtitle. ``seed_word`` names the seed ("data seed"
+    where it draws the data too)."""
     if not outcomes:
         return
     seeds = (shown,) if isinstance(shown, int) else tuple(int(s) for s in shown)
     base = [o.baseline for o in outcomes if math.isfinite(o.baseline)]
-    title = title or (
-        f"{_cap(ev.METRICS[metric].label)}, every seed ({seeds_span([o.seed for o in outcomes])})"
-    )
-    which = f"seed {seeds[0]}" if len(seeds) == 1 else f"seeds {seeds_span(seeds)}"
-    sub = [f"ringed: {which}, the figure"]
+    span = seeds_span([o.seed for o in outcomes])
+    title = title or _cap(ev.METRICS[metric].label)
+    which = f"{seed_word} {seeds[0]}" if len(seeds) == 1 else f"{seed_word}s {seeds_span(seeds)}"
+    sub = [f"every {seed_word}, {span}; ringed: {which}, the figure"]
     for n in losses:
         missing = sum(
             not math.isfinite(o.values.get(metric, {}).get(n, math.nan)) for o in outcomes

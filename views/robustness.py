@@ -894,6 +894,6 @@ def check_report(key: Comparison) -> Any:
         st.info(s.headline, icon=":material/stacked_line_chart:")
         for line in s.details:
             st.markdown(line)
-        evidence.show_strip(outs, metric, key.losses, key.data_seed)
+        evidence.show_strip(outs, metric, key.losses, key.data_seed, seed_word="data seed")
 
     return report

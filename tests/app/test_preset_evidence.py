@@ -14,10 +14,10 @@ import re
 
 import pytest
 
+from tests.app import takeaways as boxes
 from ui import evidence, wording
 from views import boundaries, home, robustness, training
 
-LIGHTBULB = ":material/lightbulb:"
 PAGES = {
     "pages/5_Decision_boundaries.py": (boundaries.PAGE, boundaries.LESSONS),
     "pages/6_Training_curves.py": (training.PAGE, training.LESSONS),
@@ -25,19 +25,15 @@ PAGES = {
 }
 
 
-def takeaways(at) -> list[str]:
-    return [i.value for i in at.info if i.proto.icon == LIGHTBULB]
-
-
-def details(at) -> list[str]:
-    return [m.value for e in at.expander if e.label.startswith("Details") for m in e.markdown]
+takeaways = boxes.headlines
+details = boxes.details
 
 
 def strips(at) -> list[dict]:
     import json
 
     specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
-    return [s for s in specs if "every seed" in json.dumps(s.get("title", ""))]
+    return [s for s in specs if "ringed" in json.dumps(s.get("title", ""))]
 
 
 @pytest.mark.parametrize("path", list(PAGES))
@@ -129,3 +125,31 @@ def test_the_check_refuses_ten_times_too_much_work(app):
     at = at.button(key="evidence_check").click().run()
     errors = [e.value for e in at.error]
     assert errors and "the work one view may start here" in errors[0]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "pages/1_Loss_curves.py",
+        "pages/2_Gradient_anatomy.py",
+        "pages/3_Loss_landscape.py",
+        "pages/4_CE_for_regression.py",
+    ],
+)
+def test_every_headline_is_one_short_sentence(app, path):
+    """On the pages without training, too: the default view and every preset answer with a
+    headline of at most 25 words, the full sentence folded under it, nothing raw."""
+    at = app(path)
+    labels = [b.label for b in at.button if re.fullmatch(r"preset_\d+", b.key or "")]
+    for i in range(-1, len(labels)):
+        name = "default view" if i < 0 else labels[i]
+        if i >= 0:
+            at = at.button(key=f"preset_{i}").click().run()
+            assert not at.exception
+        heads = takeaways(at)
+        assert heads, name
+        for h in heads:
+            assert wording.words(h) <= wording.HEADLINE_WORDS, (name, h)
+            assert wording.clean(h), h
+        for d in details(at):
+            assert "intuition article" not in d and wording.clean(d), d
