@@ -107,7 +107,7 @@ def test_robustness_label_noise_link(open_page):
     }
     page = open_page("Outlier_robustness", query, screenshot="outlier_robustness_noise")
     fit, sweep = takeaways(page)
-    assert "With 40% symmetric flips" in fit
+    assert "with 40% symmetric flips" in fit
     assert "From 0% to 30% flipped labels (mean of 1 seed)" in sweep
     assert charts(page) == 5 + 1  # a boundary map per loss, the sweep
 
@@ -116,6 +116,6 @@ def test_robustness_leverage_link(open_page):
     query = {"okind": "leverage", "frac": "0.1", "mag": "5", "sweep": "false"}
     page = open_page("Outlier_robustness", query, screenshot="outlier_robustness_leverage")
     (fit,) = takeaways(page)
-    assert "With 10% leverage (x shifted) outliers of size 5" in fit
+    assert "with 10% leverage (x shifted) outliers of size 5" in fit
     assert "Leverage points pull every fitted slope" in fit
-    assert charts(page) == 1
+    assert charts(page) == 1 + 1  # the fits and the strip of every seed (a preset's view)

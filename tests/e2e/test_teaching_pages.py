@@ -40,7 +40,7 @@ def test_gradient_anatomy_two_classes_from_url(open_page):
     assert checked_radio(page, "Part") == "Softmax, 2 classes"
     values = metric_values(page)
     assert values[:4] == ["[0.800, 0.200]", "0.512", "0.800", "0.640"]
-    text = page.locator('[data-testid="stAlertContentInfo"]').last.inner_text()
+    text = takeaways.texts(page)[-1]
     assert "-0.128" in text and "-0.200" in text
     assert_charts_drawn(page, 1)
 
