@@ -153,3 +153,39 @@ def test_every_headline_is_one_short_sentence(app, path):
             assert wording.clean(h), h
         for d in details(at):
             assert "intuition article" not in d and wording.clean(d), d
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "start"),
+    [
+        (
+            "pages/6_Training_curves.py",
+            {
+                "dataset": "moons",
+                "moons_n_samples": 120,
+                "layers": 1,
+                "width": 8,
+                "epochs": 20,
+                "lr": 0.05,
+                "seeds": 2,
+                "target": 0.8,
+                "losses": ["cross_entropy", "mse"],
+            },
+            "Epochs to 80% test accuracy, 10 seeds: ",
+        ),
+        (
+            "pages/7_Outlier_robustness.py",
+            {"repochs": "40", "sweep": "false", "rlosses": ["mse", "mae"]},
+            "Clean-test RMSE (std. units) at 20%, 10 seeds: ",
+        ),
+    ],
+    ids=["training-curves", "outlier-robustness"],
+)
+def test_the_check_across_seeds_on_the_other_pages(app, path, query, start):
+    at = app(path, query)
+    assert not strips(at)  # no evidence for this view: one run, and the button
+    at = at.button(key="evidence_check").click().run()
+    assert not at.exception
+    found = [i.value for i in at.info if i.proto.icon == ":material/stacked_line_chart:"]
+    assert found and found[0].startswith(start), found
+    assert wording.words(found[0]) <= wording.HEADLINE_WORDS
