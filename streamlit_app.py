@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import frame, screens
+from ui import controls, frame, screens
 from views import home
 
 PITCH = (
@@ -14,7 +14,8 @@ PITCH = (
 )
 
 with frame.page("home"):
-    name = st.segmented_control(
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+    name = c1.segmented_control(
         "Dataset",
         list(home.DATASETS),
         default=home.DEFAULT,
@@ -22,17 +23,28 @@ with frame.page("home"):
         bind="query-params",
     )
     name = name or home.DEFAULT  # a segmented control can be cleared; fall back to the default
+    choice = controls.select(
+        c2,
+        "Seed shown",
+        home.SEED_OPTIONS,
+        "seed",
+        home.MEDIAN,
+        help="The figure's seed: the median run of seeds 0–9 (the sentence counts them all), "
+        "or one of them.",
+    )
+    seed = home.seed(name, choice)
     with frame.key_figure():
-        points = home.show(name)
-    st.caption(home.caption(name))
-    frame.takeaway(home.takeaway(home.outcomes(name)))
+        points = home.show(name, seed)
+    st.caption(home.caption(name, seed))
+    frame.takeaway(home.page_takeaway(name, seed))
+    home.strip(name, seed)
     c1, c2 = st.columns([1, 1])
     with c1:
         frame.link(
             "pages/5_Decision_boundaries.py",
             label="Open this comparison on the Decision boundaries page",
             icon=":material/open_in_new:",
-            query_params=home.deep_link(name),
+            query_params=home.deep_link(name, seed),
         )
     with c2:
         frame.csv_download(points, "home_points", label="Points CSV")

@@ -232,8 +232,8 @@ def gradient_magnitude(
     Returns
     -------
     ndarray
-        ``(n,)`` non-negative magnitudes; all ``NaN`` if the model's logits are not finite
-        (a diverged run).
+        ``(n,)`` non-negative magnitudes, exactly 0 only where every entry of the gradient is
+        0; all ``NaN`` if the model's logits are not finite (a diverged run).
 
     References
     ----------
@@ -245,7 +245,11 @@ def gradient_magnitude(
     if not np.all(np.isfinite(z)):
         return np.full(len(z), np.nan)
     _, grad = loss(np.asarray(y), z, **dict(params or {}))
-    return np.linalg.norm(grad, axis=1)
+    # Scaled by the largest entry first: squaring a tiny gradient (1e-174 at a margin of 400)
+    # would underflow to 0 and report a saturated point as exactly zero gradient.
+    scale = np.max(np.abs(grad), axis=1)
+    safe = np.where(scale > 0, scale, 1.0)
+    return scale * np.linalg.norm(grad / safe[:, None], axis=1)
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,9 @@ __all__ = [
     "compare",
     "fit_vector_regression",
     "gradient_sweep",
+    "inputs",
+    "mse_growth",
+    "mse_step_limit",
     "sum_normalise",
     "target_function",
 ]
@@ -204,6 +207,40 @@ class FitConfig:
             raise ValueError(f"g must be 4 finite numbers, got {self.g!r}")
 
 
+def inputs(cfg: FitConfig) -> Array:
+    """The experiment's inputs: ``cfg.n`` points evenly spaced on [-2, 2]."""
+    return np.linspace(-2.0, 2.0, cfg.n)
+
+
+def _mse_curvature_max(cfg: FitConfig) -> float:
+    r""":math:`\lambda_{\max}` of the MSE objective's Hessian in :math:`(W_k, b_k)`:
+    :math:`\frac{c}{n} A^\top A` with :math:`A = [x, 1]` and :math:`c` the registry loss's
+    second derivative (:math:`c = 2` for :math:`e^2`), the same for each output."""
+    loss = losses.get("mse", "regression")
+    _, g = loss.fn(np.zeros(2), np.array([0.0, 1.0]))
+    c = float(g[1] - g[0])  # the gradient is linear in the prediction: its slope
+    x = inputs(cfg)
+    A = np.column_stack([x, np.ones_like(x)])
+    return c / len(x) * float(np.linalg.eigvalsh(A.T @ A).max())
+
+
+def mse_step_limit(cfg: FitConfig) -> float:
+    r"""The learning rate from which full-batch gradient descent on the MSE fit diverges.
+
+    The MSE objective is a quadratic with Hessian :math:`H`; gradient descent multiplies the
+    error along :math:`H`'s top eigenvector by :math:`1 - \eta \lambda_{\max}` each epoch, so
+    it grows without bound when :math:`\eta > 2 / \lambda_{\max}` (Nocedal & Wright,
+    *Numerical Optimization*, 2nd ed., §3.3). The returned value is :math:`2/\lambda_{\max}`.
+    """
+    return 2.0 / _mse_curvature_max(cfg)
+
+
+def mse_growth(cfg: FitConfig) -> float:
+    r"""How many times the MSE fit's error along the steepest direction grows per epoch:
+    :math:`|1 - \eta \lambda_{\max}|` (above 1: the fit diverges)."""
+    return abs(1.0 - cfg.lr * _mse_curvature_max(cfg))
+
+
 def target_function(x: ArrayLike, g: tuple[float, float, float, float]) -> Array:
     r"""Noise-free target :math:`G(x) = [g_0 + g_1 x,\ g_2 + g_3 x]`, shape ``(n, 2)``."""
     x = np.asarray(x, dtype=np.float64)
@@ -243,7 +280,7 @@ def fit_vector_regression(
     :class:`VectorRegressionFit`.
     """
     rng = np.random.default_rng(cfg.seed)
-    x = np.linspace(-2.0, 2.0, cfg.n)
+    x = inputs(cfg)
     clean = target_function(x, cfg.g)
     G = clean + cfg.noise * rng.standard_normal(clean.shape)
     y = _target(G)

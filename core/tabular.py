@@ -65,6 +65,8 @@ __all__ = [
     "MissingValuesError",
     "Table",
     "TabularDataset",
+    "class_counts",
+    "duplicates_across_split",
     "infer_task",
     "load_csv",
     "read_csv",
@@ -570,6 +572,26 @@ def _frozen(a: NDArray) -> NDArray:
     a = np.array(a)
     a.flags.writeable = False
     return a
+
+
+def class_counts(ds: Dataset) -> list[tuple[int, int]]:
+    """Rows per class in the training and the test split: ``[(n_train, n_test)]`` for labels
+    ``0..K-1`` (the class balance, from which the majority-class baseline follows)."""
+    k = int(ds.n_classes)
+    tr = np.bincount(np.asarray(ds.y_train, dtype=np.intp), minlength=k)
+    te = np.bincount(np.asarray(ds.y_test, dtype=np.intp), minlength=k)
+    return [(int(a), int(b)) for a, b in zip(tr, te, strict=True)]
+
+
+def duplicates_across_split(ds: Dataset) -> int:
+    """How many test rows have exactly the inputs of some training row (the same CSV row
+    repeated on both sides of the split): a model can score on them by memory alone."""
+    X_tr = np.ascontiguousarray(ds.X_train)
+    X_te = np.ascontiguousarray(ds.X_test)
+    if X_tr.size == 0 or X_te.size == 0:
+        return 0
+    seen = {row.tobytes() for row in X_tr}
+    return int(sum(row.tobytes() in seen for row in X_te))
 
 
 def load_csv(source: bytes | str | os.PathLike, **options: Any) -> TabularDataset:

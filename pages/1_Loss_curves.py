@@ -97,7 +97,9 @@ with frame.page("loss_curves"):
             charts.show(uc.value_chart(task, params, x_max, target, log_y), container=left)
             charts.show(uc.gradient_chart(task, params, x_max, target, log_y), container=right)
             probes = uc.probe_table(task, params, at, target)
-            frame.takeaway(uc.curves_takeaway(task, probes, at))
+            frame.takeaway(
+                uc.curves_headline(task, probes, at), [uc.curves_takeaway(task, probes, at)]
+            )
             table = uc.curve_table(task, params, x_max, target)
             frame.csv_download(table, f"loss_curves_{task}", label="Download the curves (CSV)")
     if own is not None:
@@ -119,7 +121,7 @@ with frame.page("loss_curves"):
             left, right = st.columns(2)
             charts.show(uc.weight_p_chart(frozen_who, log_y), container=left)
             charts.show(uc.weight_z_chart(frozen_who, log_y), container=right)
-            frame.takeaway(uc.weights_takeaway(weights))
+            frame.takeaway(uc.weights_headline(weights), [uc.weights_takeaway(weights)])
             frame.csv_download(weights, "who_gets_the_gradient", label="Download the weights (CSV)")
     if task == "classification" and (claim := uc.claim_numbers()) is not None:
         with who_area:

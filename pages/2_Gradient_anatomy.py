@@ -38,7 +38,7 @@ with frame.page("gradient_anatomy"):
         left, right = st.container(key="key_figure").columns(2)
         charts.show(ua.sigmoid_loss_chart(y, x, z0, axis), container=left)
         charts.show(ua.sigmoid_gradient_chart(y, x, z0, axis), container=right)
-        frame.takeaway(ua.sigmoid_sentence(p, y, z0, x))
+        frame.takeaway(ua.sigmoid_headline(p, y, x), [ua.sigmoid_sentence(p, y, z0, x)])
         m = st.columns(4)
         m[0].metric("a = σ(z)", ua.fmt(p["a"], 4))
         m[1].metric("σ'(z)", ua.fmt(p["sigma_prime"], 4))
@@ -65,7 +65,7 @@ with frame.page("gradient_anatomy"):
         a1 = float(row["a1"])
         marks = (float(row["MSE dL/dz1"]), float(row["CE dL/dz1"]))
         charts.show(ua.two_class_chart(y1, a1, marks), container=st.container(key="key_figure"))
-        frame.takeaway(ua.two_class_sentence(table, y1))
+        frame.takeaway(ua.two_class_headline(table, y1), [ua.two_class_sentence(table, y1)])
         m = st.columns(4)
         m[0].metric("a = softmax(z)", f"[{ua.fmt(a1)}, {ua.fmt(1 - a1)}]")
         m[1].metric(f"MSE dL/dz1 (y1 = {y1})", ua.fmt(row["MSE dL/dz1"]))
@@ -123,7 +123,9 @@ with frame.page("gradient_anatomy"):
             )
         else:
             st.caption(f"The probability-triangle heatmaps need K = 3 classes (a has K = {k}).")
-        frame.takeaway(ua.k_class_sentence(table, a, b, t, mse_col, ce_col))
+        frame.takeaway(
+            ua.k_class_headline(table, a, t), [ua.k_class_sentence(table, a, b, t, mse_col, ce_col)]
+        )
         ra, rb = table.iloc[0], table.iloc[1]
         m = st.columns(4)
         m[0].metric("MSE(a)", ua.fmt(ra[mse_col]))

@@ -63,7 +63,7 @@ with frame.page("loss_landscape"):
     player.descent_player(one.curves, one.paths, t1, key="descent_one")
     st.caption(ui.ONE_SAMPLE_NOTE)
     frame.table(ui.display(one.summary), width="stretch")
-    frame.takeaway(ui.one_sample_takeaway(one, one_cfg))
+    frame.takeaway(ui.one_sample_headline(one, one_cfg), [ui.one_sample_takeaway(one, one_cfg)])
     frame.csv_downloads(
         (one.curves, "one_sample_curves", "Curves (CSV)"),
         (one.paths, "one_sample_paths", "Descent paths (CSV)"),
@@ -118,7 +118,7 @@ with frame.page("loss_landscape"):
     with st.container(key="surface_figure"):
         ui.show_surfaces(cfg, t)
     frame.table(ui.display(res.summary), width="stretch")
-    frame.takeaway(ui.surface_takeaway(res, cfg))
+    frame.takeaway(ui.surface_headline(res, cfg), [ui.surface_takeaway(res, cfg)])
     frame.csv_downloads(
         (res.grid, "surface_grid", "Surfaces and λ_min (CSV)"),
         (res.paths, "surface_paths", "Descent paths (CSV)"),

@@ -44,7 +44,7 @@ with frame.page("ce_for_regression"):
             charts.show(cr.sweep_chart(G, z, span, marks), container=figure(cr.PART_SOFTMAX))
             sw = cr.sweep(G, z, span)
             st.caption(cr.sweep_caption(sw, G[0], span, cr.sweep_span(G[0], z[0], span)))
-            frame.takeaway(cr.softmax_sentence(c))
+            frame.takeaway(cr.softmax_headline(c), [cr.softmax_sentence(c)])
             st.latex(
                 r"y = \mathrm{softmax}(G),\ a = \mathrm{softmax}(z):\quad "
                 r"\frac{\partial L_{\text{CE}}}{\partial z_k} = a_k - y_k \in [-1, 1] \qquad "
@@ -72,11 +72,14 @@ with frame.page("ce_for_regression"):
         # page: it is explained in the takeaway's blue box, not raised as a warning.
         for why in (why_u, why_w):
             if why:
-                frame.takeaway(f"{why}: dividing by the sum is not always possible.")
+                frame.takeaway("Dividing by the sum is not always possible.", [f"{why}."])
         with cr.section():
             sentence = cr.sum_sentence(cr.parse(u_text, "u"), cr.parse(w_text, "w"), nu, nw)
             if sentence is not None:
-                frame.takeaway(sentence)
+                frame.takeaway(
+                    cr.sum_headline(cr.parse(u_text, "u"), cr.parse(w_text, "w"), nu, nw),
+                    [sentence],
+                )
 
     with fit_tab:
         epochs, lr, noise, seed = controls.numbers(st.columns(4), FIT_WIDGETS, D)
@@ -100,7 +103,7 @@ with frame.page("ce_for_regression"):
         charts.show(cr.history_chart(hist, "RMSE of softmax(z) vs softmax(G)"), container=h2)
         charts.show(cr.experiment_chart(fit, summary, 1), container=o1)
         charts.show(cr.experiment_chart(fit, summary, 2), container=o2)
-        frame.takeaway(cr.experiment_sentence(summary))
+        frame.takeaway(cr.experiment_headline(summary), [cr.experiment_sentence(summary)])
         m = st.columns(4)
         m[0].metric("MSE fit: RMSE of z", cr.metric(summary.mse, "rmse_z"))
         m[1].metric("CE fit: RMSE of z", cr.metric(summary.ce, "rmse_z"))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import charts, comparison, controls, formula_box, frame, reproduce, upload
+from ui import charts, comparison, controls, evidence, formula_box, frame, reproduce, upload
 from views import training as ut
 
 DEFAULT_LOSSES = ["cross_entropy", "mse", "mae", "hinge"]
@@ -69,6 +69,10 @@ PRESETS = {
         "target": 0.85,
     },
 }
+# each preset's curves average a window of seeds that holds its representative seed
+PRESETS = evidence.with_figure_seeds(
+    PRESETS, ut.PAGE, lambda v, rep: {"seed": ut.figure_start(rep, v.get("seeds", 3))}
+)
 
 with frame.page("training_curves"):
     frame.presets(PRESETS)
@@ -102,7 +106,7 @@ with frame.page("training_curves"):
         ut.accuracy_frame(runs, chosen, spread), "training_accuracy", label="Accuracy CSV"
     )
 
-    table = ut.summary_frame(summary, target)
+    table = ut.summary_frame(summary, target, evidence.baseline(ds))
     frame.table(ut.styled_summary(table))
     frame.csv_download(table, "training_summary", label="Summary CSV")
 
@@ -130,7 +134,26 @@ with frame.page("training_curves"):
             charts.show(ut.reliability_chart(key, n_seeds), container=c2, height="content")
             frame.csv_download(rel, "training_reliability", label="Reliability CSV")
 
-    frame.takeaway(ut.takeaway(summary, cross, chosen, target))
+    entry = ut.lookup(key, target)
+    raw = {
+        n: ut.raw_output_ece(runs, n, ds.y_test) for n in chosen if n in ut.RAW_PROBABILITY_LOSSES
+    }
+    frame.takeaway(
+        ut.page_takeaway(runs, summary, cross, chosen, target, ds, entry=entry, raw_ece=raw)
+    )
+    if entry is not None:
+        evidence.show_strip(
+            entry.evidence.outcomes, ut.strip_metric(entry), chosen, ut.window(model.seed, n_seeds)
+        )
+    else:
+        evidence.check_across_seeds(
+            repr((key, target)),
+            fits_budget=lambda: controls.within_budget(
+                ds, model, len(chosen) * evidence.K, evidence.K
+            ),
+            outcome=lambda s: ut.cached_outcome(key, s, target),
+            report=ut.check_report(key, target),
+        )
     reproduce.for_comparison(
         key, comparison.load(key), key.configs(dtype=ut.DTYPE), n_seeds=n_seeds, table="training"
     )

@@ -8,7 +8,7 @@ Usage in a page (pages stay thin)::
         ...widgets (in the sidebar or frame.controls_panel()), cached core calls...
         with frame.key_figure():            # optional: what a preset click brings into view
             charts.show(spec)
-        frame.takeaway(f"MSE reached 95% test accuracy {r:.1f}x later than CE")
+        frame.takeaway("CE reaches 90% before MSE in 10 of 10 seeds", details)  # ≤ 25 words
 
 The page's title, icon and the question it answers come from :data:`ui.screens.PAGES`, the
 one list of screens; the sidebar is drawn from it too.
@@ -35,7 +35,7 @@ import contextlib
 import logging
 import re
 import uuid
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from serve import jobs, warmup
-from ui import lecture, screens, state
+from ui import lecture, screens, state, wording
 
 ABOUT = (
     "Loss Lab shows how cross-entropy, squared, absolute and hinge losses (and their "
@@ -264,12 +264,22 @@ def notice(text: str) -> None:
     st.info(text, icon=":material/warning:")
 
 
-def takeaway(text: str) -> None:
-    """The computed "what you are seeing" sentence (large in presenter mode)."""
+def takeaway(headline: str | wording.Takeaway, details: Sequence[str] = ()) -> None:
+    """The computed "what you are seeing" box: one headline sentence, the answer to the
+    page's question (large in presenter mode), and ``details`` folded under it.
+
+    ``headline`` may be a :class:`ui.wording.Takeaway` (its headline and details).
+    """
+    if isinstance(headline, wording.Takeaway):
+        headline, details = headline.headline, (*headline.details, *details)
     n = st.session_state.get(_TAKEAWAYS, 0) + 1
     st.session_state[_TAKEAWAYS] = n
     with st.container(key=f"takeaway_{n}"):  # keys are unique per run; CSS matches the prefix
-        st.info(text, icon=":material/lightbulb:")
+        st.info(headline, icon=":material/lightbulb:")
+        if details:
+            with st.expander("Details and numbers", icon=":material/subject:"):
+                for line in details:
+                    st.markdown(line)
 
 
 def csv_download(

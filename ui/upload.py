@@ -34,7 +34,7 @@ import streamlit as st
 from core import tabular
 from core.experiment import DataChoice
 from core.tabular import TabularDataset
-from ui import controls
+from ui import controls, evidence
 
 #: The choices of the data switch.
 BUILT_IN, OWN = "Built-in", "Your CSV"
@@ -415,6 +415,40 @@ def describe(ds: TabularDataset, choice: UploadChoice) -> None:
             f". Inputs: {len(choice.features)} feature(s) ({escape(', '.join(choice.features))})."
         )
     st.caption("".join(parts))
+    for line in balance_notes(ds):
+        st.caption(line)
+    repeated = duplicates_note(ds)
+    if repeated:
+        st.warning(repeated, icon=":material/content_copy:")
+
+
+def balance_notes(ds: TabularDataset) -> list[str]:
+    """The class balance of an uploaded classification target (rows per class in each split)
+    and the majority-class baseline every accuracy stands beside."""
+    base = evidence.baseline(ds)
+    if base is None:
+        return []
+    counts = tabular.class_counts(ds)
+    listed = ", ".join(
+        f"{escape(name)} {a:,}/{b:,}" for name, (a, b) in zip(class_names(ds), counts, strict=True)
+    )
+    return [
+        f"Class balance (training/test rows): {listed}. Always predicting "
+        f"{escape(base.label)} scores {base.sentence().removeprefix('majority-class baseline ')}"
+        " on the test rows: an accuracy at or below it learned only the class balance."
+    ]
+
+
+def duplicates_note(ds: TabularDataset) -> str:
+    """A warning when test rows repeat a training row's inputs exactly (empty otherwise)."""
+    n = tabular.duplicates_across_split(ds)
+    if not n:
+        return ""
+    return (
+        f"{n:,} of the {len(ds.y_test):,} test rows repeat the inputs of a training row "
+        "exactly: on them the test score measures memory, not generalisation. Remove duplicate "
+        "rows from the CSV for an honest test."
+    )
 
 
 def class_names(ds: Any) -> tuple[str, ...]:

@@ -6,15 +6,25 @@ a ``1×`` comparison, or compares a thing with itself:
 
 - :func:`num` formats a finite number (``-0`` becomes ``0``) and names a non-finite one in
   words; :func:`number` and :func:`pct` format values a caller has already checked finite;
-- two tie rules, each for its kind of number: :func:`tied` calls magnitudes within
-  :data:`REL_TOL` (1%) equal (curves and gradients, compared exactly), :func:`is_tie` calls
-  ratios that would print as ``1.0×`` (:data:`RATIO_TIE`) a tie (training outcomes, printed
-  to one decimal); :func:`same` asks whether two values print the same;
-- :func:`ratio` words the ratio of two magnitudes that are not tied, :func:`times` a factor
-  already known to be at least ``1 + RATIO_TIE``;
+- three rules for "equal", each named for what it compares:
+
+  * :func:`same_printed` — **equal as printed**: two results a sentence prints with the same
+    format are tied (accuracies to 0.1%, RMSE to 0.001, ECE to 0.001). For trained outcomes,
+    which carry rounding and seed noise, what the reader sees is the tolerance.
+  * :func:`same_ratio` — **equal as a ratio**: two positive counts (epochs, steps) whose
+    ratio would print as ``1.0×`` (below ``1 +`` :data:`RATIO_TIE`) are tied.
+  * :func:`same_magnitude` — **equal magnitudes**: two exactly computed magnitudes (a loss's
+    value or gradient at a point) within :data:`REL_TOL` (1%) of each other are tied; used
+    where the sentence writes "equally hard (within 1%)".
+
+  The first two are :mod:`core.evidence`'s (the seed-evidence verdicts use the same rules);
+- :func:`ratio` words the ratio of two magnitudes that are not :func:`same_magnitude`,
+  :func:`times` a factor already known to be at least ``1 + RATIO_TIE``;
 - :func:`share` never rounds a non-zero share to "0%" or one below one to "100%";
 - :func:`names` lists names ("A", "A and B", "A, B and C"); :func:`clean` is the test every
-  sentence must pass.
+  sentence must pass;
+- :class:`Takeaway` is what a takeaway box shows: a headline of at most
+  :data:`HEADLINE_WORDS` words and details folded under it.
 """
 
 from __future__ import annotations
@@ -22,6 +32,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+
+# The two rules for trained outcomes are core.evidence's: the seed-evidence verdicts and the
+# sentences must call the same numbers equal.
+from core.evidence import RATIO_TIE as RATIO_TIE
+from core.evidence import same_printed as same_printed
+from core.evidence import same_ratio as same_ratio
 
 #: Relative tolerance of a tie: magnitudes closer than 1% are called equal in a sentence.
 REL_TOL = 0.01
@@ -46,34 +63,32 @@ def num(x: float, spec: str = ".3g") -> str:
     return text
 
 
-def tied(a: float, b: float, rel_tol: float = REL_TOL) -> bool:
-    r"""Whether two magnitudes count as equal in a sentence: :math:`|a - b| \le \text{tol}
-    \cdot \max(|a|, |b|)` (two zeros are tied)."""
+def same_magnitude(a: float, b: float, rel_tol: float = REL_TOL) -> bool:
+    r"""Equal magnitudes: :math:`\bigl||a| - |b|\bigr| \le \text{tol} \cdot \max(|a|, |b|)`
+    (two zeros are equal)."""
     a, b = abs(float(a)), abs(float(b))
     return abs(a - b) <= rel_tol * max(a, b)
 
 
 def ratio(big: float, small: float) -> str:
-    """``"24.5×"`` for ``|big| / |small|``; callers ensure the two are not :func:`tied` and
+    """``"24.5×"`` for ``|big| / |small|``; callers ensure the two are not
+    :func:`same_magnitude` and
     ``small`` is not zero, so the ratio is at least ``1 + REL_TOL`` (never ``1×``)."""
     big, small = abs(float(big)), abs(float(small))
-    if small == 0.0 or tied(big, small) or big < small:
+    if small == 0.0 or same_magnitude(big, small) or big < small:
         raise ValueError(f"ratio needs big > small > 0 and not tied, got {big!r} and {small!r}")
     r = big / small
     if r >= HUGE_RATIO:
         return f"more than {HUGE_RATIO:.0f}×"
     text = num(r)
-    # .3g of a ratio in [1.01, 1.015) could print "1.01"; below REL_TOL it is a tie (see tied).
+    # .3g of a ratio in [1.01, 1.015) could print "1.01"; below REL_TOL it is a tie
+    # (see same_magnitude).
     return f"{text}×"
 
 
 def verb(items: Sequence[str], singular: str, plural: str) -> str:
     """``singular`` for one item, ``plural`` for several."""
     return singular if len(items) == 1 else plural
-
-
-#: Two ratios closer to 1 than this print as "1.0×" and are reported as a tie instead.
-RATIO_TIE = 0.05
 
 
 def finite(x: object) -> bool:
@@ -112,11 +127,6 @@ def share(x: float) -> str:
     return f"{x:.0%}"
 
 
-def same(a: float, b: float, fmt: str) -> bool:
-    """Whether ``a`` and ``b`` print the same with ``fmt`` (the tolerance a reader sees)."""
-    return number(a, fmt) == number(b, fmt)
-
-
 def factor(a: float, b: float) -> float | None:
     """How many times ``a`` is ``b`` or ``b`` is ``a`` (always >= 1); ``None`` if either is not
     a positive finite number."""
@@ -125,15 +135,9 @@ def factor(a: float, b: float) -> float | None:
     return max(a, b) / min(a, b)
 
 
-def is_tie(a: float, b: float) -> bool:
-    """``a`` and ``b`` (positive) within :data:`RATIO_TIE` of each other, i.e. their ratio
-    would print as ``1.0×``."""
-    f = factor(a, b)
-    return f is not None and f < 1 + RATIO_TIE
-
-
 def times(f: float) -> str:
-    """A ratio >= 1.05 as ``'2.3×'`` (callers report smaller ratios as ties)."""
+    """A ratio >= ``1 + RATIO_TIE`` as ``'2.3×'`` (callers report smaller ratios as ties,
+    :func:`same_ratio`)."""
     return f"{f:.1f}×"
 
 
@@ -167,6 +171,46 @@ def clean(text: str) -> bool:
     return not re.search(r"(?<![\d.])1(?:\.0)?×", text)
 
 
+def clause(text: str) -> str:
+    """A sentence continued after a colon: its first word lower-cased when it is an ordinary
+    capitalised word ("At epoch 5" -> "at epoch 5"), kept when it is a name ("CE", "MSE",
+    "Cauchy (Lorentzian)" stays: a proper noun may be capitalised, so only the words a
+    sentence starts with are lowered)."""
+    first = text.split(" ", 1)[0]
+    if first in CLAUSE_STARTS:
+        return text[:1].lower() + text[1:]
+    return text
+
+
+#: Sentence openings :func:`clause` lowers.
+CLAUSE_STARTS = frozenset(
+    {"At", "With", "Every", "No", "Only", "From", "Under", "Misclassified", "The", "Diverged"}
+)
+
+
 def never(epoch: int | None) -> str:
     """A table cell for "diverged at epoch": the epoch, or "never" (no ``None`` on screen)."""
     return "never" if epoch is None else str(int(epoch))
+
+
+#: The most words a takeaway's headline may have: one sentence a room reads at a glance.
+HEADLINE_WORDS = 25
+
+
+def words(text: str) -> int:
+    """Words of a sentence as a reader counts them (numbers and symbols included)."""
+    return len(text.split())
+
+
+@dataclass(frozen=True)
+class Takeaway:
+    """What a page's takeaway box shows: one headline sentence that answers the page's
+    question (at most :data:`HEADLINE_WORDS` words) and the details folded under it."""
+
+    headline: str
+    details: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """Headline and details as one paragraph (what a test reads whole)."""
+        return " ".join([self.headline, *self.details])

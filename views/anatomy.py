@@ -286,6 +286,41 @@ def sigmoid_sentence(p: Mapping[str, float], y: int, z0: float, x: float) -> str
     return text + "."
 
 
+def sigmoid_headline(p: Mapping[str, float], y: int, x: float) -> str:
+    """The neuron in one sentence: MSE's gradient is CE's times σ'(z), never above a quarter
+    (at most 25 words)."""
+    if x == 0:
+        return "With input x = 0 both gradients are 0: choose x ≠ 0 to compare the losses."
+    s = p["sigma_prime"]
+    state = neuron_state(p["a"], y)
+    text = f"MSE's dC/dw is CE's times σ'(z) = {num(s, '.3g')}, never more than 0.25"
+    if "wrong" in state and s < 0.05:
+        text += f": this {state} neuron barely learns under MSE"
+    return text + "."
+
+
+def two_class_headline(table: pd.DataFrame, y1: int) -> str:
+    """The 2-class softmax in one sentence: MSE's push is CE's times 4·a1·a2 ≤ 1."""
+    a1 = float(table.iloc[0]["a1"])
+    if abs(a1 - 0.5) < 1e-12:
+        return "At a1 = 0.5 MSE's push equals CE's; anywhere else it is smaller."
+    ratio = float(table[table["y1"] == y1].iloc[0]["MSE / CE"])
+    return (
+        f"MSE's push is CE's times 4·a1·a2 = {fmt(ratio)}: below 1, and smallest when the softmax "
+        "is confident, right or wrong."
+    )
+
+
+def k_class_headline(table: pd.DataFrame, a: np.ndarray, t: int) -> str:
+    """K classes in one sentence: MSE's push on the true logit vanishes as a_t → 0, CE's
+    tends to −1."""
+    ra = table.iloc[0]
+    return (
+        f"At a_t = {num(float(a[t - 1]), 'g')} MSE's dL/dz_t is {fmt(ra['MSE dL/dz_t (full)'], 4)} "
+        f"and CE's {fmt(ra['CE dL/dz_t'], 4)}: as a_t → 0 MSE's vanishes, CE's tends to −1."
+    )
+
+
 def sigmoid_caption(p: Mapping[str, float], y: int) -> str:
     """The sigmoid article's "small either way", made precise."""
     return (
@@ -488,7 +523,7 @@ def k_class_sentence(
             f"({prefer}); CE scores them {fmt(ra[ce_col])} and {fmt(rb[ce_col])} — {ce_part}."
         )
     return verdict + (
-        f" At a_t = {num(at, 'g')} the intuition article's −2·a_t·(1 − a_t)² = "
+        f" At a_t = {num(at, 'g')} the source article on K-class softmax gives −2·a_t·(1 − a_t)² = "
         f"{fmt(ra['MSE dL/dz_t (article path)'], 4)} is only the path through a_t; MSE's full "
         f"dL/dz_t for a is {fmt(ra['MSE dL/dz_t (full)'], 4)}. Both vanish as a_t → 0, while "
         f"CE's a_t − 1 = {fmt(ra['CE dL/dz_t'], 4)} tends to −1."

@@ -272,6 +272,17 @@ class Experiment:
     mean_G: float
     epochs: int
     lr: float
+    #: The learning rate from which the MSE fit diverges
+    #: (:func:`core.ce_regression.mse_step_limit`).
+    mse_limit: float = np.inf
+    #: The MSE fit's growth per epoch along its steepest direction (above 1: diverging).
+    mse_growth: float = 0.0
+
+    @property
+    def mse_unstable(self) -> bool:
+        """Whether the learning rate is above MSE's stability limit (its error grows
+        geometrically, whether or not it has overflowed yet)."""
+        return self.lr > self.mse_limit
 
     def recovers(self, f: FitSummary) -> bool:
         """RMSE of z within ``RECOVER_REL`` (+``RECOVER_ABS``) of the best linear fit's."""
@@ -327,6 +338,8 @@ def experiment(cfg: cr.FitConfig) -> tuple[pd.DataFrame, pd.DataFrame, Experimen
         mean_G=float(np.mean(G)),
         epochs=cfg.epochs,
         lr=cfg.lr,
+        mse_limit=cr.mse_step_limit(cfg),
+        mse_growth=cr.mse_growth(cfg),
     )
     return fit, pd.concat(hist, ignore_index=True), summary
 
@@ -401,8 +414,9 @@ def history_chart(hist: pd.DataFrame, column: str) -> alt.TopLevelMixin:
 
 
 def any_diverged(e: Experiment) -> bool:
-    """Whether either fit diverged (then the RMSE histories are the key figure)."""
-    return e.mse.diverged_epoch is not None or e.ce.diverged_epoch is not None
+    """Whether either fit diverged or is diverging (then the RMSE histories are the key
+    figure)."""
+    return e.mse.diverged_epoch is not None or e.ce.diverged_epoch is not None or e.mse_unstable
 
 
 def metric(f: FitSummary, field: str) -> str:
@@ -413,14 +427,18 @@ def metric(f: FitSummary, field: str) -> str:
 
 
 def experiment_sentence(e: Experiment) -> str:
-    """What the experiment shows, only as far as its numbers go.
+    r"""What the experiment shows, only as far as its numbers go.
 
-    Cases: one or both fits diverged; neither converged (MSE has not recovered G and CE does not
-    match softmax(G) yet: "add epochs or raise the learning rate"); only one converged; both
+    Cases: one or both fits overflowed; the MSE fit diverging (learning rate above its
+    stability limit :math:`2/\lambda_{\max}`: its error grows geometrically, and the remedy
+    is a learning rate below the limit); neither converged (the remedy is more epochs: both
+    objectives are convex and the learning rate is stable); only one converged; both
     converged (CE matches softmax(G) but cannot recover G, MSE recovers G). "Recovers" and
-    "matches" are measured against the least-squares line with the tolerances above.
+    "matches" are measured against the least-squares line with the tolerances above. Large
+    numbers are printed to three significant digits.
     """
     run = f"after {e.epochs} epochs at learning rate {num(e.lr)}"
+    limit = num(e.mse_limit, ".3g")
     bad = [(lab, f) for lab, f in ((MSE, e.mse), (CE, e.ce)) if f.diverged_epoch is not None]
     if bad:
         text = " and ".join(f"the {lab} fit diverged at epoch {f.diverged_epoch}" for lab, f in bad)
@@ -431,15 +449,25 @@ def experiment_sentence(e: Experiment) -> str:
             state = "matches softmax(G)" if e.matches_softmax(other) else "has not converged either"
             text += (
                 f"; the {other_label} fit did not diverge and {state} (RMSE of softmax "
-                f"{num(other.rmse_softmax, '.3f')})"
+                f"{num(other.rmse_softmax, '.3g')})"
             )
             if bad[0][0] == MSE:
                 text += ": CE's gradient is bounded by 1, MSE's grows with the error"
-        return text + ". Lower the learning rate to compare the fits."
+        fix = f"below {limit}" if bad[0][0] == MSE or len(bad) == 2 else "it"
+        return text + f". Lower the learning rate ({fix}) to compare the fits."
+    if e.mse_unstable:
+        ce_state = "matches softmax(G)" if e.matches_softmax(e.ce) else "has not converged yet"
+        return (
+            f"With learning rate {num(e.lr)} the MSE fit diverges: the rate is above MSE's "
+            f"stability limit {limit} (2/λ_max of its curvature), so its error grows "
+            f"×{num(e.mse_growth, '.3g')} per epoch (RMSE of z {num(e.mse.rmse_z, '.3g')} {run}). "
+            f"The CE fit {ce_state} (RMSE of softmax {num(e.ce.rmse_softmax, '.3g')}): its "
+            f"gradient is bounded by 1. Lower the learning rate below {limit} to compare the fits."
+        )
     mse_ok, ce_ok = e.recovers(e.mse), e.matches_softmax(e.ce)
     best = (
-        f"the best linear fit reaches an RMSE of z of {num(e.best_rmse_z, '.3f')} and of "
-        f"softmax of {num(e.best_rmse_softmax, '.3f')}"
+        f"the best linear fit reaches an RMSE of z of {num(e.best_rmse_z, '.3g')} and of "
+        f"softmax of {num(e.best_rmse_softmax, '.3g')}"
     )
     mean = (
         f"CE's gradient sums to 0 over the outputs, so the mean output stays where it started "
@@ -448,37 +476,96 @@ def experiment_sentence(e: Experiment) -> str:
     if not mse_ok and not ce_ok:
         return (
             f"{run[0].upper()}{run[1:]} neither fit has converged: MSE's RMSE of z is "
-            f"{num(e.mse.rmse_z, '.3f')} and CE's RMSE of softmax "
-            f"{num(e.ce.rmse_softmax, '.3f')}, while {best}. Add epochs or raise the learning "
-            f"rate before comparing them. Already true: {mean}."
+            f"{num(e.mse.rmse_z, '.3g')} and CE's RMSE of softmax "
+            f"{num(e.ce.rmse_softmax, '.3g')}, while {best}. Add epochs before comparing them "
+            f"(the rate is below MSE's stability limit {limit}). Already true: {mean}."
         )
     if mse_ok and not ce_ok:
         return (
-            f"In the experiment ({run}) MSE recovers G (RMSE of z {num(e.mse.rmse_z, '.3f')}, "
+            f"In the experiment ({run}) MSE recovers G (RMSE of z {num(e.mse.rmse_z, '.3g')}, "
             f"as good as the best linear fit), while the CE fit has not converged yet (RMSE of "
-            f"softmax {num(e.ce.rmse_softmax, '.3f')}; {best}). Wherever it ends, {mean}."
+            f"softmax {num(e.ce.rmse_softmax, '.3g')}; {best}). Wherever it ends, {mean}."
         )
     if ce_ok and not mse_ok:
         return (
             f"In the experiment ({run}) the CE fit matches softmax(G) (RMSE "
-            f"{num(e.ce.rmse_softmax, '.3f')}), while the MSE fit has not converged yet (RMSE of "
-            f"z {num(e.mse.rmse_z, '.3f')}; {best}). CE cannot recover G: {mean}."
+            f"{num(e.ce.rmse_softmax, '.3g')}), while the MSE fit has not converged yet (RMSE of "
+            f"z {num(e.mse.rmse_z, '.3g')}; {best}). CE cannot recover G: {mean}."
         )
     if e.recovers(e.ce):
         return (
             f"In the experiment ({run}) both fits recover G (RMSE of z "
-            f"{num(e.mse.rmse_z, '.3f')} with MSE, {num(e.ce.rmse_z, '.3f')} with CE): these "
+            f"{num(e.mse.rmse_z, '.3g')} with MSE, {num(e.ce.rmse_z, '.3g')} with CE): these "
             f"targets' mean output is already where CE's starts. {mean[0].upper()}{mean[1:]}."
         )
     if e.matches_softmax(e.mse):
         match = (
-            f"both fits match softmax(G) (RMSE {num(e.ce.rmse_softmax, '.3f')} with CE, "
-            f"{num(e.mse.rmse_softmax, '.3f')} with MSE)"
+            f"both fits match softmax(G) (RMSE {num(e.ce.rmse_softmax, '.3g')} with CE, "
+            f"{num(e.mse.rmse_softmax, '.3g')} with MSE)"
         )
     else:
-        match = f"the CE fit matches softmax(G) (RMSE {num(e.ce.rmse_softmax, '.3f')})"
+        match = f"the CE fit matches softmax(G) (RMSE {num(e.ce.rmse_softmax, '.3g')})"
     return (
         f"In the experiment {match}, but only MSE recovers G: the RMSE of z is "
-        f"{num(e.mse.rmse_z, '.3f')} with MSE and {num(e.ce.rmse_z, '.3f')} with CE. "
+        f"{num(e.mse.rmse_z, '.3g')} with MSE and {num(e.ce.rmse_z, '.3g')} with CE. "
         f"{mean[0].upper()}{mean[1:]}."
     )
+
+
+def experiment_headline(e: Experiment) -> str:
+    """The experiment's answer in one sentence (at most 25 words): why CE cannot replace MSE
+    here, or what keeps the run from showing it."""
+    if e.mse.diverged_epoch is not None or e.mse_unstable:
+        return (
+            f"Learning rate {num(e.lr)} is above MSE's stability limit "
+            f"({num(e.mse_limit, '.3g')}): its fit diverges while CE's bounded gradient does not."
+        )
+    if e.ce.diverged_epoch is not None:
+        return f"The CE fit diverged at learning rate {num(e.lr)}: lower the learning rate."
+    if not e.recovers(e.mse) and not e.matches_softmax(e.ce):
+        return f"Neither fit has converged after {e.epochs} epochs: add epochs to compare them."
+    if e.recovers(e.ce):
+        return "Both fits recover G here: these targets' mean output is already where CE starts."
+    if e.recovers(e.mse):
+        return (
+            "MSE recovers G; CE cannot: its gradient sums to 0, so the mean output never moves "
+            "from where it started."
+        )
+    return (
+        "CE matches softmax(G) but cannot recover G: its gradient sums to 0, so the mean output "
+        "never moves."
+    )
+
+
+def softmax_headline(c: cr.Comparison) -> str:
+    """The softmax comparison in one sentence: CE's gradient is bounded and vanishes on a
+    whole line of predictions; MSE's grows with the error."""
+    ce_max = float(np.abs(c.ce_grad).max())
+    mse_max = float(np.abs(c.mse_grad).max())
+    if np.array_equal(c.G, c.z):
+        return "z = G: both losses are at their minimum and both gradients are 0."
+    if ce_max <= 1e-12:
+        return (
+            "Same softmax, different vectors: CE's gradient is 0 while MSE still pulls "
+            f"(up to {num(mse_max, '.3g')}) — CE cannot see the difference."
+        )
+    return (
+        f"CE's gradient never exceeds 1 (here {num(ce_max, '.3g')}); MSE's grows with the error "
+        f"(here {num(mse_max, '.3g')})."
+    )
+
+
+def sum_headline(u, w, nu, nw) -> str | None:
+    """Whether two vectors collide after division by their sums, in one short sentence."""
+    if u is None or w is None or nu is None or nw is None:
+        return None
+    if u.shape != w.shape:
+        return "Different lengths normalise to different vectors: no collision."
+    if np.array_equal(u, w):
+        return "u and w are the same vector: enter two different vectors."
+    if np.allclose(nu, nw, rtol=1e-12, atol=0):
+        return (
+            "Different vectors, same normalised form: a loss on normalised vectors cannot tell "
+            "them apart."
+        )
+    return "These two normalise to different vectors: no collision here."

@@ -17,7 +17,7 @@ import streamlit as st
 from core import curves, losses
 from core.losses import LossParams
 from ui import charts, identity
-from ui.wording import REL_TOL, num, ratio, tied, verb
+from ui.wording import REL_TOL, num, ratio, same_magnitude, verb
 from ui.wording import names as join  # "names" is a local variable here
 
 DEFAULT_LOSSES: dict[str, tuple[str, ...]] = {
@@ -412,6 +412,81 @@ def curves_takeaway(task: str, probes: pd.DataFrame, at: float) -> str:
     return regression_sentence(residual_probes(probes, at), at)
 
 
+def curves_headline(task: str, probes: pd.DataFrame, at: float) -> str:
+    """The curves in one sentence: which loss pushes hardest on a wrong point (or pulls
+    hardest at a residual) and which ignores a right one; at most 25 words."""
+    if task == "classification":
+        ps = _unique(margin_probes(probes, at))
+        if not ps:
+            return "Choose a loss to see its gradient."
+        pushing = [p for p in ps if p.wrong != 0]
+        if at == 0 or not pushing:
+            return (
+                f"At margin {num(-at)}: "
+                + "; ".join(f"{p.label} {num(p.wrong)}" for p in ps[:4])
+                + "."
+            )
+        top = _top(pushing, lambda p: abs(p.wrong))
+        text = (
+            f"At margin {num(-at)} (wrong), {join([p.label for p in top])} "
+            f"{verb(top, 'pushes', 'push')} hardest ({num(top[0].wrong)})"
+        )
+        idle = [p.label for p in ps if p.right == 0]
+        if idle:
+            text += (
+                f"; at {num(at)} (right) {join(idle)} {verb(idle, 'ignores', 'ignore')} the point"
+            )
+        elif len(ps) > 1:
+            low = min(ps, key=lambda p: abs(p.right))
+            text += f"; at {num(at)} (right) {low.label} pushes least ({num(low.right)})"
+        text += "."
+        if len(text.split()) > 25:
+            text = text.split(";")[0] + "."
+        return text
+    rs = [p for p in _unique(residual_probes(probes, at)) if p.name not in PERCENT_LOSSES]
+    rs = rs or _unique(residual_probes(probes, at))
+    if not rs:
+        return "Choose a loss to see its gradient."
+    hi = max(rs, key=lambda p: abs(p.grad_pos))
+    lo = min(rs, key=lambda p: abs(p.grad_pos))
+    if len(rs) == 1 or same_magnitude(hi.grad_pos, lo.grad_pos):
+        who = join([p.label for p in rs])
+        return f"At residual {num(at)}, {who} {verb(rs, 'pulls', 'pull')} with {num(hi.grad_pos)}."
+    text = (
+        f"At residual {num(at)}, {hi.label} pulls hardest ({num(hi.grad_pos)}) and {lo.label} "
+        f"least ({num(lo.grad_pos)})."
+    )
+    if len(text.split()) > 25:
+        text = f"At residual {num(at)}, {hi.label} pulls hardest ({num(hi.grad_pos)})."
+    return text
+
+
+def weights_headline(weights: pd.DataFrame) -> str:
+    """Who pushes the hardest sample hardest through the softmax, in one sentence."""
+    hardest, peaks = [], []
+    for lab, d in weights.groupby("loss", sort=False):
+        p, w = d["p_t"].to_numpy(), d["dL_dzt"].to_numpy()
+        if not w.size or float(np.max(w)) <= 0:
+            continue
+        at_top = p[w >= float(np.max(w)) * (1 - 1e-9)]
+        (hardest if at_top.min() == p.min() else peaks).append((str(lab), float(at_top.min())))
+    if not hardest and not peaks:
+        return "Through the softmax no selected loss pushes the logit anywhere."
+    text = "Through the softmax, "
+    if hardest:
+        names = [h[0] for h in hardest]
+        text += f"{join(names)} {verb(names, 'pushes', 'push')} the hardest sample hardest"
+    if peaks:
+        listed = join([f"{lab} at p_t = {num(x)}" for lab, x in peaks])
+        text += ("; " if hardest else "the push on the logit peaks for ") + (
+            f"{listed}" if not hardest else f"the push peaks for {listed}"
+        )
+    text += "."
+    if len(text.split()) > 25:
+        text = text.split(";")[0] + "."
+    return text
+
+
 def _at(probes: pd.DataFrame, x: float) -> pd.DataFrame:
     # At x = 0 the probes at -x and +x coincide: keep one row per loss.
     return probes[np.isclose(probes["x"], x)].drop_duplicates("loss").set_index("loss")
@@ -457,7 +532,7 @@ def _coincide(items: Sequence, values) -> tuple[list, list[str]]:
 def _top(items: Sequence, size) -> list:
     """The items tied (within ``REL_TOL``) with the largest ``size``."""
     hi = max(size(x) for x in items)
-    return [x for x in items if tied(size(x), hi)]
+    return [x for x in items if same_magnitude(size(x), hi)]
 
 
 def _compare(items: Sequence, size, verb_s: str, verb_p: str) -> str:
@@ -470,7 +545,7 @@ def _compare(items: Sequence, size, verb_s: str, verb_p: str) -> str:
     """
     hi = max(items, key=size)
     lo = min(items, key=size)
-    if tied(size(hi), size(lo)):
+    if same_magnitude(size(hi), size(lo)):
         names = [x.label for x in items]
         return f"{join(names)} {verb(names, verb_s, verb_p)} equally hard (within {REL_TOL:.0%})."
     text = f"{hi.label} {verb_s} {ratio(size(hi), size(lo))} as hard as {lo.label}"
@@ -478,7 +553,7 @@ def _compare(items: Sequence, size, verb_s: str, verb_p: str) -> str:
         near = [
             x.label
             for x in items
-            if x is not end and x is not hi and x is not lo and tied(size(x), size(end))
+            if x is not end and x is not hi and x is not lo and same_magnitude(size(x), size(end))
         ]
         if near:
             text += (
@@ -621,7 +696,7 @@ def weights_sentence(rows: Sequence[tuple[str, str, np.ndarray, np.ndarray]]) ->
             parts.append(f"{who}: no push anywhere")
             continue
         at_top = p[w >= top * (1 - 1e-9)]
-        if at_top.size > 1 and not tied(at_top.min(), at_top.max(), 1e-9):
+        if at_top.size > 1 and not same_magnitude(at_top.min(), at_top.max(), 1e-9):
             parts.append(f"{who} flat from p_t = {num(at_top.min())} to {num(at_top.max())}")
         else:
             parts.append(f"{who} at p_t = {num(at_top.min())}")
@@ -669,6 +744,6 @@ def claim_text(c: Mapping[str, Mapping[str, float]]) -> str:
         f"samples (peak at p_t = {num(ce['peak_z'])}); MSE's 4p_t(1 − p_t)² peaks at "
         f"p_t = {num(mse['peak_z'])} and gives the hardest sample only {mse['hard_z']:.1%} of "
         f"that; MAE's 2p_t(1 − p_t) is **not** uniform: it peaks at p_t = {num(mae['peak_z'])} "
-        f"and gives the hardest sample {mae['hard_z']:.1%} of its peak — which is why MAE "
-        f"tolerates flipped labels and fits clean data slowly."
+        f"and gives the hardest sample {mae['hard_z']:.1%} of its peak: MAE barely pushes the "
+        f"points it gets badly wrong, so it fits them slowly (flipped labels included)."
     )

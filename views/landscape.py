@@ -160,19 +160,26 @@ def one_sample(cfg: OneSampleConfig) -> OneSampleResult:
     return OneSampleResult(pd.concat(curves), pd.concat(paths), pd.DataFrame(rows))
 
 
-#: Summary column: steps to the target from one unit of |w·x₀| further out on the plateau.
+#: Summary column: steps to the target from one unit of |w·x₀| further onto the wrong side.
 FURTHER = "… from |w₀·x₀| + 1"
+#: A start is on a plateau when its |slope| is below this share of the loss's largest |slope|
+#: over the weights shown (a flat start, not merely a slow learning rate).
+FLAT = 0.1
 
 
 def _further(name: str, cfg: OneSampleConfig, steps: int) -> int | None:
-    """Steps to the target from a start one unit of :math:`|w_0 x_0|` further from zero (same
-    direction, same learning rate), within :data:`LONG_STEPS`: how the plateau's delay grows
-    with :math:`|w_0 x_0|`, measured rather than claimed. ``None`` if it does not get there,
-    or when ``x0 = 0`` (no start is further out)."""
+    """Steps to the target from a start one unit of :math:`|w_0 x_0|` further onto the wrong
+    side (away from the target: smaller :math:`p_t`), same learning rate, within
+    :data:`LONG_STEPS`: how the delay changes with :math:`|w_0 x_0|`, measured rather than
+    claimed. ``None`` if it does not get there, when ``x0 = 0`` (no start is further out) or
+    when the start is on the right side (no plateau to be further out on)."""
     if cfg.x0 == 0:
         return None
     z0 = cfg.w0 * cfg.x0
-    return _steps_to_target(name, cfg, (z0 + (1.0 if z0 >= 0 else -1.0)) / cfg.x0)
+    away = 1.0 if cfg.y0 == 0 else -1.0  # y = 0: p_t falls as z grows; y = 1: as z falls
+    if z0 * away < 0:
+        return None
+    return _steps_to_target(name, cfg, (z0 + away) / cfg.x0)
 
 
 def _steps_to_target(name: str, cfg: OneSampleConfig, w0: float) -> int | None:
@@ -511,19 +518,57 @@ def one_sample_takeaway(res: OneSampleResult, cfg: OneSampleConfig) -> str:
             f"{_steps_phrase(d[STEPS_TO_TARGET], cfg.steps)}, ending at p_t = "
             f"{wording.number(d['p_t after last step'], '.3f')}"
         )
+    steepest = _steepest(res.curves)
     return (
         f"Started at w = {_g(cfg.w0)} with learning rate {_g(cfg.lr)}, reaching p_t ≥ {TARGET_P} "
         f"for the sample (x₀ = {_g(cfg.x0)}, y₀ = {cfg.y0}): "
         + "; ".join(parts)
         + "."
-        + _plateau(res.summary, STEPS_TO_TARGET, cfg.steps)
+        + _plateau(res.summary, STEPS_TO_TARGET, cfg.steps, "|slope| at start", steepest)
         + _delay_growth(res.summary, cfg)
     )
 
 
-def _plateau(summary: pd.DataFrame, col: str, budget: int) -> str:
+def _steepest(curves: pd.DataFrame | None) -> dict[str, float]:
+    """Each loss's largest |slope| over the weights shown (where a start is steepest); empty
+    without curves (then no cause is named)."""
+    if curves is None:
+        return {}
+    return {str(k): float(np.nanmax(np.abs(g["slope"]))) for k, g in curves.groupby("loss")}
+
+
+def _map_steepest(grid: pd.DataFrame | None, span: float) -> dict[str, float]:
+    """Each loss's largest gradient norm on the map, by central differences of its values;
+    empty without a map (then no cause is named)."""
+    out: dict[str, float] = {}
+    if grid is None:
+        return out
+    for k, g in grid.groupby("loss"):
+        ws, bs = np.unique(g["w"]), np.unique(g["b"])
+        v = g.sort_values(["b", "w"])["value"].to_numpy().reshape(len(bs), len(ws))
+        db, dw = np.gradient(v, bs, ws)
+        out[str(k)] = float(np.nanmax(np.hypot(dw, db)))
+    return out
+
+
+def _flat(d: pd.Series, start_col: str, steepest: dict[str, float]) -> bool:
+    """Whether this run starts on a plateau: its |slope| (gradient norm) at the start is below
+    :data:`FLAT` of the loss's largest on the curve (map)."""
+    top = steepest.get(str(d["loss"]), np.nan)
+    start = float(d[start_col])
+    return bool(np.isfinite(top) and top > 0 and np.isfinite(start) and start < FLAT * top)
+
+
+def _plateau(
+    summary: pd.DataFrame,
+    col: str,
+    budget: int,
+    start_col: str,
+    steepest: dict[str, float],
+) -> str:
     """Whether the runs that did not converge within ``budget`` do within LONG_STEPS, from
-    this start (the only start these runs speak for)."""
+    this start (the only start these runs speak for), and why they were slow: a plateau only
+    when the start is flat (:func:`_flat`); otherwise the start is named as steep."""
     stuck = summary[summary[col].isna() & summary["diverged at step"].isna()]
     if stuck.empty or budget >= LONG_STEPS:
         return ""
@@ -531,50 +576,98 @@ def _plateau(summary: pd.DataFrame, col: str, budget: int) -> str:
     never = stuck[stuck[WITHIN_LONG].isna()]
     text = ""
     if len(late):
-        text += (
-            f" Given up to {LONG_STEPS} steps, "
-            + ", ".join(
-                f"{d['loss']} gets there after {int(d[WITHIN_LONG])}" for _, d in late.iterrows()
-            )
-            + ": from this start the plateau delays gradient descent rather than trapping it ("
-            + SOURCE
-            + " says that from the plateau, with a small learning rate, it cannot reach the "
-            "optimum; from this start it can, only slowly)."
+        text += f" Given up to {LONG_STEPS} steps, " + ", ".join(
+            f"{d['loss']} gets there after {int(d[WITHIN_LONG])}" for _, d in late.iterrows()
         )
+        known = [d for _, d in late.iterrows() if str(d["loss"]) in steepest]
+        flat = [d for d in known if _flat(d, start_col, steepest)]
+        steep = [d for d in known if not _flat(d, start_col, steepest)]
+        if flat:
+            text += (
+                f": from this start the plateau delays gradient descent on "
+                f"{wording.names([str(d['loss']) for d in flat])} rather than trapping it ("
+                + SOURCE
+                + " says that from the plateau, with a small learning rate, it cannot reach the "
+                "optimum; from this start it can, only slowly)"
+            )
+        if steep:
+            what, where = (
+                ("|slope|", "curve")
+                if start_col == "|slope| at start"
+                else ("gradient norm", "map")
+            )
+            listed = wording.names(
+                [
+                    f"{d['loss']} ({what} {wording.number(d[start_col], '.3g')} at the start, "
+                    f"{wording.number(steepest.get(str(d['loss']), np.nan), '.3g')} at most on "
+                    f"the {where})"
+                    for d in steep
+                ]
+            )
+            text += f"{';' if flat else ':'} no plateau at the start of {listed}"
+        text += "."
     if len(never):
         text += f" {', '.join(never['loss'])} still not after {LONG_STEPS} steps from this start."
     return text
 
 
 def _delay_growth(summary: pd.DataFrame, cfg: OneSampleConfig) -> str:
-    """How the delay grows with :math:`|w_0 x_0|`: the measured steps from one unit further out
-    (the derivative of the squared error through a sigmoid shrinks like :math:`e^{-|z|}` on
-    the plateau, so each unit further out costs a multiple of the steps)."""
+    """How the delay changes with :math:`|w_0 x_0|`: the measured steps from one unit further
+    onto the wrong side, said as "grows" only when every measured start further out needs
+    more steps (the derivative of the squared error through a sigmoid shrinks like
+    :math:`e^{-|z|}` on the plateau, so there each unit further out costs a multiple)."""
     if FURTHER not in summary or cfg.steps >= LONG_STEPS:
         return ""
     rows = summary[summary[STEPS_TO_TARGET].isna() & summary[WITHIN_LONG].notna()]
     z0 = abs(cfg.w0 * cfg.x0)
-    said = []
+    said, more = [], []
     for _, d in rows.iterrows():
         far = d[FURTHER]
         if pd.isna(far):
-            said.append(
-                f"from |w₀·x₀| = {_g(z0 + 1)}, {d['loss']} does not get there within "
-                f"{LONG_STEPS} steps"
-            )
             continue
-        f = wording.factor(float(far), float(d[WITHIN_LONG]))
-        if f is None or wording.is_tie(float(far), float(d[WITHIN_LONG])):
-            said.append(f"from |w₀·x₀| = {_g(z0 + 1)}, {d['loss']} needs {int(far)} steps")
+        base = float(d[WITHIN_LONG])
+        more.append(float(far) > base and not wording.same_ratio(float(far), base))
+        if wording.same_ratio(float(far), base):
+            said.append(f"{d['loss']} needs {int(far)} steps (about as many)")
         else:
-            word = "more" if far > d[WITHIN_LONG] else "fewer"
-            said.append(
-                f"from |w₀·x₀| = {_g(z0 + 1)}, {d['loss']} needs {int(far)} steps "
-                f"({wording.times(f)} {word})"
-            )
+            word = "more" if far > base else "fewer"
+            f = wording.factor(float(far), base)
+            said.append(f"{d['loss']} needs {int(far)} steps ({wording.times(f)} {word})")
     if not said:
         return ""
-    return f" The delay grows with |w₀·x₀| (here {_g(z0)}): " + "; ".join(said) + "."
+    where = f"from |w₀·x₀| = {_g(z0 + 1)}, one unit further onto the wrong side"
+    if all(more):
+        return f" The delay grows with |w₀·x₀| (here {_g(z0)}): {where}, " + "; ".join(said) + "."
+    return f" {where[0].upper()}{where[1:]}: " + "; ".join(said) + "."
+
+
+def _short(title: str) -> str:
+    """A loss's short label from its display title (the summary tables hold titles)."""
+    return {loss_title(n): identity.short(n) for n in LOSS_OPTIONS}.get(title, title)
+
+
+def one_sample_headline(res: OneSampleResult, cfg: OneSampleConfig) -> str:
+    """The one-sample view in one sentence: which loss reaches the target from this start and
+    in how many steps; a plateau named only where the start is flat."""
+    steepest = _steepest(res.curves)
+    parts, flat = [], []
+    for _, d in res.summary.iterrows():
+        name = _short(str(d["loss"]))
+        if pd.notna(d["diverged at step"]):
+            parts.append(f"{name} diverges")
+        elif pd.notna(d[STEPS_TO_TARGET]):
+            parts.append(f"{name} in {int(d[STEPS_TO_TARGET])}")
+        else:
+            parts.append(f"{name} not within {cfg.steps}")
+            if _flat(d, "|slope| at start", steepest):
+                flat.append(name)
+    text = f"From w = {_g(cfg.w0)}, steps to p_t ≥ {TARGET_P}: " + "; ".join(parts)
+    if flat:
+        text += f" ({wording.names(flat)} {'starts' if len(flat) == 1 else 'start'} on a plateau)"
+    text += "."
+    if wording.words(text) > wording.HEADLINE_WORDS:
+        text = f"From w = {_g(cfg.w0)}: " + "; ".join(parts[:3]) + "."
+    return text
 
 
 def surface_takeaway(res: SurfaceResult, cfg: SurfaceConfig) -> str:
@@ -606,10 +699,59 @@ def surface_takeaway(res: SurfaceResult, cfg: SurfaceConfig) -> str:
         f"{_g(cfg.lr)}, closing {1 - GAP:.0%} of the gap to each loss's optimum: "
         + "; ".join(runs)
         + "."
-        + _plateau(res.summary, "steps to converge", cfg.steps)
+        + _plateau(
+            _with_start_gradient(res),
+            "steps to converge",
+            cfg.steps,
+            START_GRADIENT,
+            _map_steepest(res.grid, cfg.span),
+        )
         + f" Convexity check on this map (w and b within ±{_g(cfg.span)}; the share depends "
         "on the map's size): " + "; ".join(shapes) + "."
     )
+
+
+START_GRADIENT = "gradient norm at start"
+
+
+def _with_start_gradient(res: SurfaceResult) -> pd.DataFrame:
+    """The summary with each path's gradient norm at its first step."""
+    if res.paths is None:
+        return res.summary.assign(**{START_GRADIENT: np.nan})
+    first = res.paths[res.paths["step"] == 0].set_index("loss")["grad_norm"]
+    return res.summary.assign(**{START_GRADIENT: res.summary["loss"].map(first)})
+
+
+def surface_headline(res: SurfaceResult, cfg: SurfaceConfig) -> str:
+    """The surfaces in one sentence: which losses are convex on this map and which converges
+    first from this start."""
+    rows = list(res.summary.iterrows())
+    short = {str(d["loss"]): _short(str(d["loss"])) for _, d in rows}
+    convex = [short[str(d["loss"])] for _, d in rows if d["convex on grid"]]
+    curved = [short[str(d["loss"])] for _, d in rows if not d["convex on grid"]]
+    parts = []
+    if convex:
+        parts.append(f"{wording.names(convex)} {'is' if len(convex) == 1 else 'are'} convex")
+    if curved:
+        parts.append(
+            f"{wording.names(curved)} {'is' if len(curved) == 1 else 'are'} not "
+            "(negative curvature)"
+        )
+    done = [
+        (int(d["steps to converge"]), short[str(d["loss"])])
+        for _, d in rows
+        if pd.notna(d["steps to converge"]) and pd.isna(d["diverged at step"])
+    ]
+    text = "On this map " + " and ".join(parts)
+    if done:
+        steps, who = min(done)
+        text += f"; from this start {who} converges first ({steps} steps)"
+    elif rows:
+        text += f"; no loss converges within {cfg.steps} steps from this start"
+    text += "."
+    if wording.words(text) > wording.HEADLINE_WORDS:
+        text = text.split(";")[0] + "."
+    return text
 
 
 # --------------------------------------------------------------------------- tables

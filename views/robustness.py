@@ -16,10 +16,11 @@ import pandas as pd
 import streamlit as st
 
 from core import boundaries, robustness, train
+from core import evidence as ev
 from core.datasets import Dataset
 from core.experiment import Comparison, Corruption, DataChoice, ModelChoice
 from serve import workers
-from ui import charts, controls, identity, wording
+from ui import charts, controls, evidence, identity, wording
 from ui.comparison import (
     class_name,
     dataset_panel,
@@ -28,6 +29,8 @@ from ui.comparison import (
     surface_extent,
     surface_image,
 )
+from ui.evidence import Lesson
+from ui.wording import Takeaway
 
 #: Optimizers offered (SGD can diverge at a large learning rate; Adam's steps are bounded).
 OPTIMIZERS = ("adam", "sgd")
@@ -218,15 +221,10 @@ def styled_table(table: pd.DataFrame) -> Any:
 
 
 def clean_slope(ds: Dataset) -> float | None:
-    r"""Least-squares slope of the clean training points of a 1-D regression dataset,
-    :math:`\hat a = \operatorname{cov}(x, y) / \operatorname{var}(x)` over the rows that were
-    not corrupted (``None`` if fewer than two distinct x remain)."""
-    keep = np.ones(len(ds.y_train), bool) if ds.corrupted is None else ~np.asarray(ds.corrupted)
-    x, y = ds.X_train[keep, 0].astype(float), np.asarray(ds.y_train, float)[keep]
-    if len(x) < 2 or np.ptp(x) == 0:
-        return None
-    xc = x - x.mean()
-    return float(xc @ (y - y.mean()) / (xc @ xc))
+    r"""Least-squares slope of the clean training points of a 1-D regression dataset
+    (:func:`core.evidence.clean_slope`); ``None`` if fewer than two distinct x remain."""
+    slope = ev.clean_slope(ds)
+    return None if np.isnan(slope) else slope
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -242,6 +240,9 @@ def fit_table(key: Comparison) -> pd.DataFrame:
             row["slope"], row["intercept"] = robustness.line_fit(r)
         row["diverged at epoch"] = wording.never(r.diverged_epoch)
         rows.append(row)
+    base = evidence.baseline(ds)
+    if base is not None:
+        rows.append({"loss": base.row_name, metric_name(t): base.test, "diverged at epoch": "—"})
     return pd.DataFrame(rows)
 
 
@@ -485,8 +486,14 @@ def _fmt(task_name: str, v: float) -> str:
     return wording.number(v, ".3f") if task_name == "regression" else wording.pct(v)
 
 
+def losses_only(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`fit_table` without its baseline row."""
+    return table[~table["loss"].str.startswith("baseline: ")]
+
+
 def fit_takeaway(key: Comparison, table: pd.DataFrame) -> str:
     """The sentence under the fits/boundaries (:func:`fit_sentence` of the page's numbers)."""
+    table = losses_only(table)
     t = task(key)
     c = key.corruption
     col = metric_name(t)
@@ -496,6 +503,7 @@ def fit_takeaway(key: Comparison, table: pd.DataFrame) -> str:
         slopes = dict(zip(table["loss"], table["slope"], strict=True))
         clean = clean_slope(load(key))
     limit = flip_limit(key)
+    base = evidence.baseline(load(key))
     return fit_sentence(
         t,
         c.kind,
@@ -506,6 +514,7 @@ def fit_takeaway(key: Comparison, table: pd.DataFrame) -> str:
         clean=clean,
         limit=limit,
         n_classes=None if limit is None else load(key).n_classes,
+        baseline=None if base is None else base.test,
     )
 
 
@@ -520,6 +529,7 @@ def fit_sentence(
     clean: float | None = None,
     limit: float | None = None,
     n_classes: int | None = None,
+    baseline: float | None = None,
 ) -> str:
     """The clean-test scores at one corruption rate, in words (a pure function of them).
 
@@ -529,7 +539,9 @@ def fit_sentence(
     "× larger" only for a positive best RMSE and a ratio that does not print as 1.0; leverage
     ``slopes`` compared with the ``clean`` points' least-squares slope, and called "pulled"
     only when every fitted slope is off it by more than 0.1; a flip ``rate`` at or past the
-    ``limit`` said to be unrecoverable.
+    ``limit`` said to be unrecoverable (no loss is guaranteed to recover); an accuracy at or
+    below the majority-class ``baseline`` is never called best, and the baseline is printed
+    beside the accuracies.
     """
     t = task_name
     col = metric_name(t)
@@ -547,18 +559,29 @@ def fit_sentence(
     worst_v = min(ok.values()) if better_high else max(ok.values())
     top = [n for n, v in ok.items() if _fmt(t, v) == _fmt(t, best_v)]
     bottom = [n for n, v in ok.items() if _fmt(t, v) == _fmt(t, worst_v)]
+    base = "" if baseline is None or t == "regression" else f"; baseline {wording.pct(baseline)}"
+    prior = (
+        []
+        if baseline is None or t == "regression"
+        else [n for n, v in ok.items() if ev.at_baseline(v, baseline)]
+    )
     if len(ok) == 1:
-        text = f"With {what}, {col}: {top[0]} {_fmt(t, best_v)}."
+        text = f"With {what}, {col}: {top[0]} {_fmt(t, best_v)}{base}."
     elif _fmt(t, best_v) == _fmt(t, worst_v):
-        text = f"With {what}, {col}: every loss {_fmt(t, best_v)}."
+        text = f"With {what}, {col}: every loss {_fmt(t, best_v)}{base}."
+    elif prior and len(prior) == len(ok):
+        text = (
+            f"With {what}, {col}: no loss beats the majority-class baseline "
+            f"({wording.pct(baseline)}; best {_fmt(t, best_v)})."
+        )
     else:
         text = (
             f"With {what}, {col}: best {wording.names(top)} ({_fmt(t, best_v)}), "
             f"worst {wording.names(bottom)} ({_fmt(t, worst_v)}"
         )
-        if t == "regression" and best_v > 0 and not wording.is_tie(worst_v, best_v):
+        if t == "regression" and best_v > 0 and not wording.same_ratio(worst_v, best_v):
             text += f", {wording.times(worst_v / best_v)} larger"
-        text += ")."
+        text += f"){base}."
     fitted = [float(v) for n, v in (slopes or {}).items() if n in ok and wording.finite(v)]
     if kind == "leverage" and fitted and clean is not None and wording.finite(clean):
         lo, hi = wording.number(min(fitted), ".2f"), wording.number(max(fitted), ".2f")
@@ -576,8 +599,8 @@ def fit_sentence(
         classes = "" if n_classes is None else f" and {n_classes} classes"
         text += (
             f" At {rate:.0%} {KIND_TITLES[kind]} the wrong labels are at least as common as "
-            f"the true one (from {limit:.0%} on for this kind{classes}): no loss can recover "
-            "the clean labels."
+            f"the true one (from {limit:.0%} on for this kind{classes}): no loss is "
+            "guaranteed to recover the clean labels."
         )
     if diverged:
         text += f" Diverged (reported, not scored): {', '.join(diverged)}."
@@ -657,3 +680,220 @@ def sweep_takeaway(agg: pd.DataFrame, task: str, limit: float | None = None) -> 
     if diverged:
         text += f" {wording.plural(diverged, 'run')} diverged (reported, not scored)."
     return text
+
+
+# --------------------------------------------------------------------------- seed evidence
+
+#: The page's name in the evidence table.
+PAGE = "robustness"
+#: Each lecture preset's claims about its fit at the chosen rate, by the preset's label: the
+#: title's claim first (``tests/views/test_preset_claims.py`` checks each).
+LESSONS: dict[str, tuple[Lesson, ...]] = {
+    "Outliers wreck MSE": (
+        Lesson(ev.Bottom("mse", "rmse", alone=True), "MSE has the worst clean-test RMSE"),
+        Lesson(ev.Top("cauchy", "rmse"), "Cauchy has the best, alone or tied"),
+    ),
+    "Leverage points fool even MAE": (
+        Lesson(
+            ev.Level("slope_error", ">", 0.1, ("mae",)),
+            "MAE's fitted slope is more than 0.1 off the clean points' slope",
+        ),
+        Lesson(ev.Level("slope_error", ">", 0.1), "so is every loss's"),
+        Lesson(ev.Top("mae", "rmse", alone=True), "MAE still has the best clean-test RMSE"),
+    ),
+    "Under label noise MAE holds up best": (
+        Lesson(
+            ev.Top("mae", "test_accuracy", alone=True),
+            "with 45% of the labels flipped, MAE has the best clean-test accuracy",
+        ),
+    ),
+    "Past 50% pair flips leave every loss at or below chance (3 classes)": (
+        Lesson(
+            ev.Level("test_accuracy", "<=", 1 / 3),
+            "with 60% pair flips every loss scores at or below chance (33.3%)",
+        ),
+    ),
+}
+#: Claims about a preset's sweep (each seed's own sweep), by the preset's label.
+SWEEP_LESSONS: dict[str, tuple[Lesson, ...]] = {
+    "Outliers wreck MSE": (
+        Lesson(
+            ev.Bottom("mse", "growth", alone=True),
+            "from 0% to 40% outliers MSE's clean-test RMSE grows the most",
+        ),
+        Lesson(ev.Top("cauchy", "growth"), "Cauchy's the least, alone or tied"),
+    ),
+    "Under label noise MAE holds up best": (
+        Lesson(
+            ev.Top("mae", "drop", alone=True),
+            "from 0% to 45% flipped labels MAE loses the least clean-test accuracy",
+        ),
+    ),
+}
+#: What a sweep entry's title adds to its preset's.
+SWEEP = " (sweep)"
+#: How a sweep's ranking names the two ends.
+SWEEP_METRIC = {"regression": "growth", "classification": "drop"}
+
+
+def seeded(key: Comparison, seed: int) -> Comparison:
+    """``key`` drawn from seed ``seed``: the page's one seed draws the data, the corruption and
+    the initial weights."""
+    params = tuple(sorted((key.data.kwargs | {"seed": int(seed)}).items()))
+    return key.replace(data=dataclasses.replace(key.data, params=params)).with_seed(seed)
+
+
+def outcome(key: Comparison, seed: int, *, dtype: str | None = None) -> ev.Outcome:
+    """The fit at the key's rate from seed ``seed`` (data, corruption and initial weights),
+    in the page's configs (``dtype`` if given): :func:`core.evidence.score_outcome`."""
+    k = seeded(key, seed)
+    ds = k.load()
+    cfgs = [dataclasses.replace(c, dtype=dtype or c.dtype) for c in configs(k)]
+    results = workers.call(train.fit_many, ds, cfgs)
+    return ev.score_outcome(seed, ds, dict(zip(k.losses, results, strict=True)))
+
+
+def sweep_outcome(
+    key: Comparison, seed: int, *, rates: Sequence[float], dtype: str | None = None
+) -> ev.Outcome:
+    """Seed ``seed``'s own sweep over ``rates`` (as the page sweeps: new data, corruption and
+    initial weights per seed), summarised by :func:`core.evidence.sweep_outcome` below the
+    flip limit."""
+    k = sweep_key(key)
+    cfgs = [dataclasses.replace(c, dtype=dtype or c.dtype) for c in configs(k)]
+    runs = robustness.sweep(
+        lambda sd: load_seed(k, sd),
+        cfgs,
+        kind=k.corruption.kind,
+        rates=list(rates),
+        seeds=[int(seed)],
+        magnitude=k.corruption.magnitude,
+    )
+    limit = flip_limit(k)
+    return ev.sweep_outcome(seed, runs, task(k), below=np.inf if limit is None else limit - 1e-9)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def cached_outcome(key: Comparison, seed: int) -> ev.Outcome:
+    """:func:`outcome` in the page's precision, cached per seed (the on-demand check)."""
+    return outcome(key, seed)
+
+
+def lookup(key: Comparison) -> evidence.Entry | None:
+    """The committed seed evidence of the fit at the key's rate, if any."""
+    return evidence.lookup(PAGE, key, DTYPE)
+
+
+def sweep_lookup(key: Comparison, rates: Sequence[float]) -> evidence.Entry | None:
+    """The committed seed evidence of the sweep over ``rates``, if any."""
+    return evidence.lookup(PAGE, sweep_key(key), DTYPE, rates=[float(r) for r in rates])
+
+
+def score_metric(key: Comparison) -> str:
+    """The fit's metric in the evidence: clean-test RMSE or accuracy."""
+    return "rmse" if task(key) == "regression" else "test_accuracy"
+
+
+def fit_page_takeaway(
+    key: Comparison, table: pd.DataFrame, entry: evidence.Entry | None
+) -> Takeaway:
+    """The fit's takeaway: with seed evidence, how often the preset's claims (or the ranking)
+    held over the seeds, the figure's seed named; without, the one run, said to be one."""
+    figure = fit_takeaway(key, table)
+    seed = key.data_seed
+    metric = score_metric(key)
+    label = f"{metric_name(task(key))} at {key.corruption.rate:.0%}"
+    if entry is None:
+        rows = losses_only(table)
+        names = {identity.title(n, task(key)): n for n in key.losses}
+        col = metric_name(task(key))
+        o = ev.Outcome(
+            seed,
+            {metric: {names[t]: float(v) for t, v in zip(rows["loss"], rows[col], strict=True)}},
+        )
+        head = evidence.standing_sentences([o], metric, what=label).headline
+        return Takeaway(
+            head,
+            (
+                f"In the figure (data seed {seed}): {wording.clause(figure)}",
+                "A ranking from one seed is one run, not a lesson: check it across seeds below.",
+            ),
+        )
+    e = entry.evidence
+    fig = (
+        evidence.figure_note(seed, entry.figure_seed, entry.seeds).replace("seed", "data seed", 1),
+        f"In the figure (data seed {seed}): {wording.clause(figure)}",
+    )
+    noise = evidence.noisy_losses(e.noise(metric), metric)
+    lessons = LESSONS.get(entry.title)
+    if lessons:
+        return evidence.lesson_takeaway(lessons, e, details=(*fig, noise))
+    t = evidence.standing_sentences(e.outcomes, metric, noise=e.noise(metric), what=label)
+    return Takeaway(t.headline, tuple(x for x in (*t.details, *fig, noise) if x))
+
+
+def sweep_outcomes(key: Comparison, raw: pd.DataFrame, rates: Sequence[float]) -> list[ev.Outcome]:
+    """The page's own sweep seeds as outcomes (read off its runs, no training)."""
+    t = task(key)
+    by_title = {identity.title(n, t): n for n in key.losses}
+    runs = [
+        robustness.Run(
+            by_title[r.loss], float(r.rate), int(r.seed), float(r.score), bool(r.diverged)
+        )
+        for r in raw.itertuples()
+    ]
+    limit = flip_limit(key)
+    below = np.inf if limit is None else limit - 1e-9
+    return [ev.sweep_outcome(s, runs, t, below) for s in sorted({r.seed for r in runs})]
+
+
+def sweep_label(key: Comparison, rates: Sequence[float]) -> str:
+    """``"accuracy lost from 0% to 45% flipped labels"`` (the rates below the flip limit)."""
+    limit = flip_limit(key)
+    inside = [r for r in rates if limit is None or r < limit - 1e-9]
+    lo, hi = min(inside), max(inside)
+    if task(key) == "regression":
+        return f"clean-test RMSE growth (×) from {lo:.0%} to {hi:.0%} outliers"
+    return f"accuracy lost from {lo:.0%} to {hi:.0%} flipped labels"
+
+
+def sweep_page_takeaway(
+    key: Comparison,
+    agg: pd.DataFrame,
+    raw: pd.DataFrame,
+    rates: Sequence[float],
+    entry: evidence.Entry | None,
+) -> Takeaway:
+    """The sweep's takeaway: who holds up best over the seeds, with how often (the committed
+    10 seeds when the sweep is a preset's, else the page's own seeds); the page's mean
+    sentence folded under it."""
+    t = task(key)
+    metric = SWEEP_METRIC[t]
+    means = sweep_takeaway(agg, t, flip_limit(key))
+    label = sweep_label(key, rates)
+    if entry is None:
+        outs = sweep_outcomes(key, raw, rates)
+        s = evidence.standing_sentences(outs, metric, what=label)
+        return Takeaway(s.headline, (*s.details, means))
+    e = entry.evidence
+    lessons = SWEEP_LESSONS.get(entry.title.removesuffix(SWEEP))
+    if lessons:
+        return evidence.lesson_takeaway(lessons, e, details=(f"On the page's seeds: {means}",))
+    s = evidence.standing_sentences(e.outcomes, metric, noise=e.noise(metric), what=label)
+    return Takeaway(s.headline, (*s.details, f"On the page's seeds: {means}"))
+
+
+def check_report(key: Comparison) -> Any:
+    """What the check across seeds draws for the fit: the ranking over the seeds and the
+    strip of every seed (the figure's data seed ringed)."""
+
+    def report(outs: list[ev.Outcome]) -> None:
+        metric = score_metric(key)
+        label = f"{metric_name(task(key))} at {key.corruption.rate:.0%}"
+        s = evidence.standing_sentences(outs, metric, what=label)
+        st.info(s.headline, icon=":material/stacked_line_chart:")
+        for line in s.details:
+            st.markdown(line)
+        evidence.show_strip(outs, metric, key.losses, key.data_seed, seed_word="data seed")
+
+    return report

@@ -7,6 +7,7 @@ initial weights. The page loops over seeds (showing progress) and hands the list
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,12 +17,15 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import boundaries, compare, datasets, train
+from core import boundaries, compare, datasets, metrics, train
+from core import evidence as ev
 from core.experiment import Comparison, DataChoice, ModelChoice
 from core.losses import LossParams
 from serve import workers
-from ui import charts, identity, wording
+from ui import charts, evidence, identity, wording
 from ui.comparison import load
+from ui.evidence import Lesson
+from ui.wording import Takeaway
 
 #: Training precision for the curves (float32 is faster; the curves look the same).
 DTYPE = "float32"
@@ -162,8 +166,13 @@ def summaries(
     }
 
 
-def summary_frame(summary: dict[str, compare.Summary], target: float) -> pd.DataFrame:
-    """The table under the curves: one row per loss."""
+def summary_frame(
+    summary: dict[str, compare.Summary],
+    target: float,
+    base: evidence.Baseline | None = None,
+) -> pd.DataFrame:
+    """The table under the curves: one row per loss, and the majority-class baseline as the
+    last row (its test accuracy only)."""
     rows = []
     for n, s in summary.items():
         rows.append(
@@ -175,6 +184,19 @@ def summary_frame(summary: dict[str, compare.Summary], target: float) -> pd.Data
                 f"epochs to {target:.0%} (median)": s.reach_epochs,
                 "seeds reaching it": f"{s.reached} of {s.runs}",
                 "diverged": f"{s.diverged} of {s.runs}",
+            }
+        )
+    if base is not None and rows:
+        reach = "from the start" if ev.at_baseline(target, base.test) else "never"
+        rows.append(
+            {
+                "loss": base.row_name,
+                "final test accuracy": base.test,
+                "± sd": 0.0,
+                "best test accuracy": base.test,
+                f"epochs to {target:.0%} (median)": reach,
+                "seeds reaching it": "—",
+                "diverged": "—",
             }
         )
     return pd.DataFrame(rows)
@@ -267,7 +289,10 @@ def styled_summary(table: pd.DataFrame) -> Any:
     reach = [c for c in table.columns if c.startswith("epochs to ")]
     scores = [c for c in ("final test accuracy", "± sd", "best test accuracy") if c in table]
     shown = table.assign(
-        **{c: ["never" if pd.isna(v) else f"{v:g}" for v in table[c]] for c in reach}
+        **{
+            c: [v if isinstance(v, str) else "never" if pd.isna(v) else f"{v:g}" for v in table[c]]
+            for c in reach
+        }
     )
     return shown.style.format("{:.3f}", subset=scores, na_rep="—").hide(axis="index")
 
@@ -506,8 +531,12 @@ def reach_sentence(
     never = [n for n in loss_names if reach[n] is None]
     parts = []
     if not reached:
-        many = "No loss" if len(loss_names) > 1 else identity.short(loss_names[0])
-        return f"{many} reached {goal} test accuracy in any seed within these epochs."
+        if len(loss_names) > 1:
+            return f"No loss reached {goal} test accuracy in any seed within these epochs."
+        return (
+            f"{identity.short(loss_names[0])} did not reach {goal} test accuracy in any seed "
+            "within these epochs."
+        )
     base = "cross_entropy" if "cross_entropy" in reached else min(reached, key=reached.get)
     others = sorted(
         (n for n in reached if n != base), key=lambda n: (-reached[n], loss_names.index(n))
@@ -525,7 +554,7 @@ def reach_sentence(
         seeds = ""
         if s.reached < s.runs or b.reached < b.runs:
             seeds = f"; reached in {_seeds_note(s)} vs {_seeds_note(b)} seeds"
-        if wording.is_tie(e, eb):
+        if wording.same_ratio(e, eb):
             how = "at the same median epoch as" if e == eb else "about as soon as"
         else:
             f = wording.factor(e, eb)
@@ -548,17 +577,51 @@ def reach_sentence(
     return " ".join(parts)
 
 
-def calibration_sentence(ece: Mapping[str, float]) -> str:
+#: Losses whose raw outputs estimate the class probabilities: the minimiser of
+#: :math:`\mathbb{E} \sum_k (z_k - Y_k)^2` is :math:`z_k = P(k \mid x)`, so their softmax is
+#: the wrong reading of them, not a probability they failed to give.
+RAW_PROBABILITY_LOSSES = frozenset({"square_logits"})
+
+
+def clipped_probabilities(z: np.ndarray) -> np.ndarray:
+    """Raw outputs read as probabilities: clipped to [0, 1] and each row renormalised to sum
+    to 1 (a row clipped to all zeros becomes uniform)."""
+    p = np.clip(np.asarray(z, dtype=float), 0.0, 1.0)
+    total = p.sum(axis=1, keepdims=True)
+    uniform = np.full_like(p, 1.0 / p.shape[1])
+    return np.where(total > 0, p / np.where(total > 0, total, 1.0), uniform)
+
+
+def raw_output_ece(runs: Sequence[SeedRun], name: str, y_test) -> float:
+    """Mean over the seeds that did not diverge of the calibration error of ``name``'s raw
+    outputs read as probabilities (:func:`clipped_probabilities`); NaN if every seed
+    diverged."""
+    vals = [
+        metrics.expected_calibration_error(y_test, clipped_probabilities(r.test_logits[name]))
+        for r in runs
+        if r.diverged[name] is None and np.all(np.isfinite(r.test_logits[name]))
+    ]
+    return float(np.mean(vals)) if vals else float("nan")
+
+
+def calibration_sentence(
+    ece: Mapping[str, float], raw_ece: Mapping[str, float] | None = None
+) -> str:
     """Expected calibration error of each loss's softmax, with the right word for it.
 
     Losses trained for probabilities are compared by "probabilities are off by" (the best and
-    the worst; a tie when they print the same); losses trained on scores
-    (:data:`SCORE_LOSSES`) are reported separately as softmax "read as probabilities", never as
-    probabilities they were asked to give. Non-finite values (diverged runs) are left out.
+    the worst; a tie when they print the same); losses trained on scores (margins,
+    :data:`SCORE_LOSSES` without :data:`RAW_PROBABILITY_LOSSES`) are reported separately as
+    softmax "read as probabilities", never as probabilities they were asked to give; a loss
+    whose raw outputs estimate the probabilities (square loss on logits) is reported with the
+    error of those raw outputs (``raw_ece``, clipped and renormalised) and of its softmax, the
+    wrong reading. Non-finite values (diverged runs) are left out.
     """
     ece = {n: v for n, v in ece.items() if wording.finite(v)}
+    raw = {n: v for n, v in (raw_ece or {}).items() if wording.finite(v)}
+    direct = {n: v for n, v in ece.items() if n in RAW_PROBABILITY_LOSSES}
     probs = {n: v for n, v in ece.items() if n not in SCORE_LOSSES}
-    scores = {n: v for n, v in ece.items() if n in SCORE_LOSSES}
+    scores = {n: v for n, v in ece.items() if n in SCORE_LOSSES and n not in direct}
     if not ece:
         return ""
     fmt = ".3f"
@@ -572,7 +635,7 @@ def calibration_sentence(ece: Mapping[str, float]) -> str:
         if len(probs) == 1:
             own = wording.possessive(identity.short(lo))
             parts.append(f"{own} probabilities are off by {off(probs[lo])} (ECE)")
-        elif wording.same(probs[lo], probs[hi], fmt):
+        elif wording.same_printed(probs[lo], probs[hi], fmt):
             who = wording.names([identity.short(n) for n in probs])
             parts.append(
                 f"{wording.possessive(who)} probabilities are all off by {off(probs[lo])} (ECE)"
@@ -583,10 +646,23 @@ def calibration_sentence(ece: Mapping[str, float]) -> str:
                 f"{off(probs[lo])} (ECE), {wording.possessive(identity.short(hi))} by "
                 f"{off(probs[hi])}"
             )
+    for n, v in direct.items():
+        own = wording.possessive(identity.short(n))
+        if n in raw:
+            parts.append(
+                f"{own} raw outputs estimate the probabilities (clipped to [0, 1], off by "
+                f"{off(raw[n])}); read through a softmax, which is not how they are meant, "
+                f"off by {off(v)}"
+            )
+        else:
+            parts.append(
+                f"{own} raw outputs, not their softmax, estimate the probabilities; read "
+                f"through a softmax they are off by {off(v)}"
+            )
     if scores:
         who = wording.names([identity.short(n) for n in scores])
         verb = "is" if len(scores) == 1 else "are"
-        if probs:
+        if probs or direct:
             listed = ", ".join(
                 f"{wording.possessive(identity.short(n))} by {off(v)}" for n, v in scores.items()
             )
@@ -603,18 +679,31 @@ def calibration_sentence(ece: Mapping[str, float]) -> str:
     return "Calibration: " + "; ".join(parts) + "."
 
 
+def target_note(target: float, base: evidence.Baseline | None) -> str:
+    """A warning when the target is at or below the majority-class baseline (reaching it
+    shows nothing learned); empty otherwise."""
+    if base is None or not ev.at_baseline(target, base.test):
+        return ""
+    return (
+        f"The target {wording.pct(target, 0)} is at or below the majority-class baseline "
+        f"({wording.pct(base.test)}): always predicting {base.label} reaches it, so reaching "
+        "it shows nothing learned. Raise the target."
+    )
+
+
 def takeaway(
     summary: dict[str, compare.Summary],
     cross: pd.DataFrame,
     loss_names: Sequence[str],
     target: float,
+    raw_ece: Mapping[str, float] | None = None,
 ) -> str:
-    """The computed sentence: who reached the target how much sooner or later, calibration,
-    divergence (each part a pure function of its numbers)."""
+    """The curves' seeds in words: who reached the target how much sooner or later,
+    calibration, divergence (each part a pure function of its numbers)."""
     loss_names = list(loss_names)
     parts = [reach_sentence(summary, loss_names, target)]
     if "ECE" in cross:
-        cal = calibration_sentence(dict(zip(loss_names, cross["ECE"], strict=True)))
+        cal = calibration_sentence(dict(zip(loss_names, cross["ECE"], strict=True)), raw_ece)
         if cal:
             parts.append(cal)
     diverged = [n for n in loss_names if summary[n].diverged]
@@ -628,3 +717,186 @@ def takeaway(
             + "."
         )
     return " ".join(parts)
+
+
+# --------------------------------------------------------------------------- seed evidence
+
+#: The page's name in the evidence table.
+PAGE = "training"
+#: Each lecture preset's claims, by the preset's label: the title's claim first (the
+#: headline), then the takeaway's (``tests/views/test_preset_claims.py`` checks each).
+LESSONS: dict[str, tuple[Lesson, ...]] = {
+    "MSE is slow (digits, plain SGD)": (
+        Lesson(
+            ev.Ahead("cross_entropy", "mse", "reach_epoch"),
+            "CE reaches 90% test accuracy before MSE",
+        ),
+    ),
+    "Square loss on logits keeps up with CE (digits, Hui & Belkin 2021)": (
+        Lesson(
+            ev.NotBehind("square_logits", "cross_entropy", "final_accuracy", 0.02),
+            "square loss on logits ends at most 2 points below CE's test accuracy",
+        ),
+    ),
+    # The title is a fact of the loss (hinge trains scores); the claim is what it costs.
+    "Hinge has no probabilities": (
+        Lesson(
+            ev.Ahead("cross_entropy", "hinge", "ece"),
+            "CE's probabilities are better calibrated than hinge's softmax (lower ECE)",
+        ),
+    ),
+    "Digits, 10 classes: MAE is the slowest to 90%": (
+        Lesson(ev.Bottom("mae", "reach_epoch", alone=True), "MAE reaches 90% last"),
+        Lesson(ev.Ahead("cross_entropy", "mae", "reach_epoch"), "CE reaches 90% before MAE"),
+    ),
+    "Learning rate 8: square loss on logits diverges, CE does not": (
+        Lesson(
+            ev.All(
+                (
+                    ev.Level("diverged", ">=", 1.0, ("square_logits",)),
+                    ev.Level("diverged", "<=", 0.0, ("cross_entropy",)),
+                )
+            ),
+            "square loss on logits diverges and CE does not",
+        ),
+    ),
+}
+
+
+def seed_outcomes(
+    runs: Sequence[SeedRun], loss_names: Sequence[str], target: float, ds: datasets.Dataset
+) -> list[ev.Outcome]:
+    """The page's own seeds as outcomes (no training: read off their histories and logits)."""
+    base = ev.majority_baseline(ds.y_train, ds.y_test, ds.n_classes)
+    return [
+        ev.Outcome(
+            r.seed,
+            ev.reach_values(
+                {n: r.histories[n]["test_accuracy"] for n in loss_names},
+                {n: r.diverged[n] is not None for n in loss_names},
+                {n: r.test_logits[n] for n in loss_names},
+                ds.y_test,
+                target,
+            ),
+            base,
+            len(ds.y_test),
+        )
+        for r in runs
+    ]
+
+
+def outcome(
+    key: Comparison,
+    seed: int,
+    *,
+    target: float,
+    dtype: str | None = None,
+    data_seed: bool = False,
+) -> ev.Outcome:
+    """The view trained from ``seed`` in the page's configs (``dtype`` if given):
+    :func:`core.evidence.reach_outcome`. ``data_seed``: data and initial weights drawn from
+    ``seed``."""
+    if data_seed:
+        params = tuple(sorted((key.data.kwargs | {"seed": int(seed)}).items()))
+        key = key.replace(data=dataclasses.replace(key.data, params=params))
+    k = key.with_seed(seed)
+    ds = k.load()
+    results = workers.call(train.fit_many, ds, k.configs(dtype=dtype or DTYPE))
+    return ev.reach_outcome(seed, ds, dict(zip(k.losses, results, strict=True)), target)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def cached_outcome(key: Comparison, seed: int, target: float) -> ev.Outcome:
+    """:func:`outcome` in the page's precision, cached per seed (the on-demand check)."""
+    return outcome(key, seed, target=target)
+
+
+def lookup(key: Comparison, target: float) -> evidence.Entry | None:
+    """The committed seed evidence of this view and target, if any."""
+    return evidence.lookup(PAGE, key, DTYPE, target=float(target))
+
+
+def window(first: int, n_seeds: int) -> tuple[int, ...]:
+    """The seeds the curves average: ``first`` and the ``n_seeds - 1`` after it."""
+    return tuple(range(int(first), int(first) + int(n_seeds)))
+
+
+def figure_start(representative: int, n_seeds: int) -> int:
+    """The first seed of a window of ``n_seeds`` inside seeds ``0..K-1`` that holds
+    ``representative`` (a preset's curves average the median run and its neighbours)."""
+    return max(0, min(int(representative), ev.K - int(n_seeds)))
+
+
+def strip_metric(entry: evidence.Entry) -> str:
+    """The metric the strip chart shows: the title claim's, else the epochs to the target."""
+    lessons = LESSONS.get(entry.title)
+    return lessons[0].claim.metric if lessons else "reach_epoch"
+
+
+def page_takeaway(
+    runs: Sequence[SeedRun],
+    summary: dict[str, compare.Summary],
+    cross: pd.DataFrame,
+    loss_names: Sequence[str],
+    target: float,
+    ds: datasets.Dataset,
+    *,
+    entry: evidence.Entry | None,
+    raw_ece: Mapping[str, float] | None = None,
+) -> Takeaway:
+    """The page's takeaway: with seed evidence, how often the preset's claims (or the ranking
+    by epochs to the target) held over the seeds; without, the ranking over the page's own
+    seeds, with how often. A target at or below the baseline is the headline itself."""
+    base = evidence.baseline(ds)
+    note = target_note(target, base)
+    seeds = [r.seed for r in runs]
+    curves = takeaway(summary, cross, loss_names, target, raw_ece)
+    shown = (
+        f"In the curves' {wording.plural(len(seeds), 'seed')} "
+        f"({evidence.seeds_span(seeds)}): {curves}"
+    )
+    what = f"epochs to {wording.pct(target, 0)} test accuracy"
+    if entry is None:
+        outs = seed_outcomes(runs, loss_names, target, ds)
+        t = evidence.standing_sentences(outs, "reach_epoch", what=what)
+        more = (
+            "A ranking from one seed is one run, not a lesson: check it across seeds below."
+            if len(runs) == 1
+            else "Check across 10 seeds below before teaching it as a lesson."
+        )
+        details = (*t.details, shown, more)
+        head = t.headline
+    else:
+        e = entry.evidence
+        lessons = LESSONS.get(entry.title)
+        rep = entry.figure_seed
+        where = (
+            f"The curves: seeds {evidence.seeds_span(seeds)} of "
+            f"{evidence.seeds_span(entry.seeds)}"
+            + (f" (seed {rep}, the median run, among them)." if rep in seeds else ".")
+        )
+        noise = evidence.noisy_losses(e.noise("final_accuracy"), "final_accuracy")
+        if lessons:
+            t = evidence.lesson_takeaway(lessons, e, details=(where, shown, noise))
+        else:
+            t = evidence.standing_sentences(e.outcomes, "reach_epoch", what=what)
+            t = Takeaway(t.headline, (*t.details, where, shown, noise))
+        head, details = t.headline, t.details
+    if note:
+        return Takeaway(note.split(": ")[0] + ".", (note, head, *details))
+    return Takeaway(head, tuple(x for x in details if x))
+
+
+def check_report(key: Comparison, target: float) -> Any:
+    """What the check across seeds draws: the ranking by epochs to the target over the seeds
+    and the strip of every seed (the curves' first seed ringed)."""
+
+    def report(outs: list[ev.Outcome]) -> None:
+        what = f"epochs to {wording.pct(target, 0)} test accuracy"
+        t = evidence.standing_sentences(outs, "reach_epoch", what=what)
+        st.info(t.headline, icon=":material/stacked_line_chart:")
+        for line in t.details:
+            st.markdown(line)
+        evidence.show_strip(outs, "final_accuracy", key.losses, key.model.seed)
+
+    return report

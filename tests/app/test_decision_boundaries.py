@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from core import boundaries, datasets, metrics, snapshots, train
+from tests.app import takeaways
 from tests.conftest import per_loss
 from ui import player
 
@@ -72,7 +73,10 @@ def expected(
 
 
 def table(at):
-    return at.dataframe[0].value.set_index("loss")
+    """The summary table's loss rows (the last row, the majority-class baseline, left out)."""
+    full = at.dataframe[0].value.set_index("loss")
+    assert full.index[-1].startswith("baseline: always class ")
+    return full.iloc[:-1]
 
 
 def chart_specs(at) -> list[str]:
@@ -103,8 +107,9 @@ def test_small_config_from_the_url_shows_core_numbers(app):
     # hinge is the only loss here with exactly-zero gradients, CE never has any
     assert t.loc[TITLES["cross_entropy"], "zero-gradient points"] == 0.0
     assert len(players(at)) == 1
-    # takeaway: its numbers are the best and worst test accuracy in the table
-    text = at.info[0].value
+    # takeaway: its numbers are the best and worst test accuracy in the table, of one run
+    assert takeaways.headlines(at)[0].startswith("One run (seed 0): ")
+    text = takeaways.text(at)
     shown = [float(x) / 100 for x in re.findall(r"(\d+\.\d)%", text)[:2]]
     best, worst = t["test accuracy"].max(), t["test accuracy"].min()
     assert shown == [pytest.approx(best, abs=5e-4), pytest.approx(worst, abs=5e-4)], text
@@ -161,8 +166,8 @@ def test_label_noise_marks_flipped_points_and_reports_their_gradient_share(app):
         share = exp[n]["panel"].drivers.flagged_share
         assert np.isfinite(share)
         assert t.loc[TITLES[n], "gradient share of flipped"] == pytest.approx(share)
-    text = at.info[0].value
-    assert "flipped points carry" in text
+    text = takeaways.text(at)
+    assert "The flipped points are 30% of the training points and carry" in text
     hi = max(losses, key=lambda n: exp[n]["panel"].drivers.flagged_share)
     assert f"{exp[hi]['panel'].drivers.flagged_share:.0%}" in text
 
@@ -251,7 +256,7 @@ def test_diverging_run_is_reported_not_crashed(app):
     infos = [i.value for i in at.info]  # a diverged run is a result: frame.notice, not a warning
     assert not at.warning
     assert any(f"diverged at epoch {r.diverged_epoch}" in i for i in infos), infos
-    t = at.dataframe[0].value.set_index("loss")
+    t = table(at)
     assert t.loc["Square loss on logits (Hui & Belkin)", "diverged at epoch"] == str(
         r.diverged_epoch
     )
@@ -304,7 +309,7 @@ def test_no_loss_chosen_asks_for_one(app):
 def test_preset_sets_the_lecture_moment(app):
     at = app(PAGE, SMALL)
     labels = [b.label for b in at.button]
-    i = labels.index("3 classes: hinge stops pulling on half the points, CE on none")
+    i = labels.index("3 classes: hinge stops pulling on over a third of the points, CE on none")
     at = at.button[i].click().run()
     assert not at.exception
     assert at.selectbox(key="dataset").value == "blobs"
@@ -316,7 +321,7 @@ def test_preset_sets_the_lecture_moment(app):
     assert idle[TITLES["cross_entropy"]] == 0
     for n in ("hinge", "multi_margin"):
         assert 0.4 <= idle[TITLES[n]] <= 0.6
-    assert "every training point still pulls on the model" in at.info[0].value
+    assert "every training point still pulls on the model" in takeaways.text(at)
 
 
 def test_default_view_shows_spirals_and_the_mae_failure(app):
@@ -332,8 +337,10 @@ def test_default_view_shows_spirals_and_the_mae_failure(app):
     # with core as `expected` does); the exact values are checked against core just above.
     assert exp["cross_entropy"]["test"] > 0.9 > exp["mae"]["test"]
     # The figure is the player (no Vega chart, so no SVG button): its export is one PNG.
+    # (the SVG is the strip of every seed's accuracy: the default view is the home page's)
     assert [d.label for d in at.get("download_button")] == [
         "Figure PNG (epoch 150)",
+        "SVG",
         "Summary CSV",
         "Points + gradients CSV",
         "Decision surface CSV",
@@ -376,8 +383,8 @@ def test_scrubbing_does_not_retrain(app, monkeypatch):
 @pytest.mark.parametrize(
     ("preset", "better", "worse"),
     [
-        pytest.param("Label noise: MAE shrugs", "mae", "cross_entropy", id="mae-shrugs"),
-        pytest.param("MSE is slow on spirals", "cross_entropy", "mse", id="mse-slow"),
+        pytest.param("Label noise: MAE holds up best", "mae", "cross_entropy", id="mae-best"),
+        pytest.param("MSE is slow on 3-arm spirals", "cross_entropy", "mse", id="mse-slow"),
     ],
 )
 def test_lecture_presets_show_their_effect(app, preset, better, worse):
@@ -386,7 +393,8 @@ def test_lecture_presets_show_their_effect(app, preset, better, worse):
     at = at.button[labels.index(preset)].click().run()
     assert not at.exception
     t = table(at)
-    assert t.loc[TITLES[better], "test accuracy"] > t.loc[TITLES[worse], "test accuracy"] + 0.05
+    # the preset shows its median run: ahead there, as in 10 of 10 seeds
+    assert t.loc[TITLES[better], "test accuracy"] > t.loc[TITLES[worse], "test accuracy"] + 0.01
 
 
 def test_loss_hyperparameters_come_from_the_url_and_reach_training(app):

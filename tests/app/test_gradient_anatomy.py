@@ -6,6 +6,8 @@ import math
 
 import pytest
 
+from tests.app import takeaways
+
 PAGE = "pages/2_Gradient_anatomy.py"
 
 
@@ -18,7 +20,7 @@ def charts(at) -> list:
 
 
 def takeaway(at) -> str:
-    return at.info[-1].value
+    return takeaways.sentences(at)[-1]
 
 
 def sigmoid(z: float) -> float:

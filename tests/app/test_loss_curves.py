@@ -10,6 +10,7 @@ import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from core import curves, losses
+from tests.app import takeaways
 from views import curves as uc
 
 PAGE = "pages/1_Loss_curves.py"
@@ -21,7 +22,7 @@ def g3(x: float) -> str:
 
 
 def infos(at) -> list[str]:
-    return [i.value for i in at.info]
+    return takeaways.sentences(at)
 
 
 def charts(at) -> list[dict]:

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from core import landscape
+from tests.app import takeaways as takeaways_
 from views import landscape as ui_landscape
 
 PAGE = "pages/3_Loss_landscape.py"
@@ -19,7 +20,7 @@ SMALL = {"n": "20", "steps": "30", "t": "30", "span": "4", "steps1": "20", "t1":
 
 
 def takeaways(at) -> list[str]:
-    return [i.value for i in at.info]
+    return takeaways_.sentences(at)
 
 
 def summary(at, index: int):

@@ -21,9 +21,11 @@ def _snippet_scores(at) -> dict[str, float]:
 
 
 def _column(at, name: str) -> list[float]:
+    """A table's column for the losses (its majority-class baseline row left out)."""
     for df in at.dataframe:
         if name in df.value.columns:
-            return [float(v) for v in df.value[name]]
+            rows = df.value[~df.value.iloc[:, 0].astype(str).str.startswith("baseline: ")]
+            return [float(v) for v in rows[name]]
     raise AssertionError(f"no table with column {name!r}")
 
 

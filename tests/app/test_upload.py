@@ -102,7 +102,24 @@ def test_upload_trains_and_keeps_class_names(app):
     text = " ".join(c.value for c in at.caption).replace("\\", "")
     assert "3 classes: **bold**, <img src=x onerror=alert(1)>, setosa" in text
     assert "first two principal components of 3 features" in text and "projection" in text
-    assert len(at.dataframe[0].value) == 4  # one row per default loss
+    rows = at.dataframe[0].value["loss"].tolist()
+    assert len(rows) == 5  # one row per default loss, then the majority-class baseline
+    assert rows[-1].startswith("baseline: always ")
+    # the class balance and the baseline every accuracy stands beside
+    assert "Class balance (training/test rows): " in text
+    assert "an accuracy at or below it learned only the class balance" in text
+
+
+def test_rows_repeated_across_the_split_are_flagged(app):
+    """Issue 19: an upload warns about rows duplicated across the train/test split (the test
+    score on them measures memory)."""
+    clean = with_upload(BOUNDARIES, CSV_3_CLASSES, FAST)
+    assert not any("repeat the inputs of a training row" in w.value for w in clean.warning)
+    lines = CSV_3_CLASSES.decode().strip().split("\n")
+    doubled = ("\n".join([lines[0], *lines[1:], *lines[1:]]) + "\n").encode()
+    at = with_upload(BOUNDARIES, doubled, FAST)
+    warned = [w.value for w in at.warning if "repeat the inputs of a training row" in w.value]
+    assert warned and "measures memory, not generalisation" in warned[0]
 
 
 def test_untrusted_text_reaches_markdown_only_escaped(app):

@@ -327,3 +327,20 @@ def test_text_and_numbers_mixed_in_a_column_and_bool_targets():
         tabular.to_dataset(table, target="flag", features=["a", "b"], drop_missing=True)
     ds = tabular.to_dataset(table, target="flag", features=["a"], drop_missing=True)
     assert ds.class_names == ("False", "True")
+
+
+def test_class_counts_and_rows_repeated_across_the_split():
+    """The class balance an upload shows, and its test rows that repeat a training row."""
+    rows = ["x1,x2,label"] + [f"{i % 7},{i % 5},common" for i in range(192)]
+    rows += [f"{i},{2 * i},rare" for i in range(8)]
+    ds = tabular.load_csv("\n".join(rows).encode(), target="label", features=["x1", "x2"])
+    counts = tabular.class_counts(ds)
+    assert sum(a for a, _ in counts) == len(ds.y_train) and sum(b for _, b in counts) == len(
+        ds.y_test
+    )
+    assert counts[ds.class_names.index("common")][0] > counts[ds.class_names.index("rare")][0]
+    # only 35 distinct "common" rows: nearly every test row repeats a training row's inputs
+    assert tabular.duplicates_across_split(ds) >= len(ds.y_test) - 2
+    distinct = ["x1,x2,label"] + [f"{i},{i * i % 97},{'ab'[i % 2]}" for i in range(60)]
+    clean = tabular.load_csv("\n".join(distinct).encode(), target="label")
+    assert tabular.duplicates_across_split(clean) == 0

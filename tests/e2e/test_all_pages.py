@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from tests.e2e import takeaways
 from ui import frame, screens
 
 SCREENS = [s for s in screens.SCREENS.values() if (screens.ROOT / s.path).exists()]
@@ -42,7 +43,7 @@ def test_page_opens(open_page, screen):
 def test_link_restores_the_loss_curves_view(open_page):
     query = {"task": "regression", "reg": ["huber", "mse"], "huber_delta": "2", "at": "4"}
     page = open_page("Loss_curves", query, screenshot="loss_curves_link")
-    takeaway = page.locator('[data-testid="stAlertContentInfo"]').first.inner_text()
+    takeaway = takeaways.texts(page)[0]
     assert "Huber (delta=2) charges 6 and pulls with 2" in takeaway
     assert "MSE charges 16 and pulls with 8" in takeaway
     assert page.get_by_role("radio", name="regression").is_checked()

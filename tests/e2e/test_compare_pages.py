@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.e2e import takeaways
 from ui import identity
 
 pytestmark = pytest.mark.e2e
@@ -17,7 +18,8 @@ SIDEBAR = '[data-testid="stSidebar"]'
 
 
 def takeaway(page) -> str:
-    return page.locator(INFO).first.inner_text()
+    """The first takeaway box: its headline and its details."""
+    return takeaways.texts(page)[0]
 
 
 def dataset_shown(page) -> str:
@@ -30,8 +32,9 @@ def test_home_default(open_page):
     page.wait_for_selector(PLAYER)
     assert page.locator(PLAYER).count() == 1
     assert page.locator(f"{PLAYER} .ll-panel").count() == 4
-    text = takeaway(page)
-    assert "wins with" in text and "% test accuracy" in text and "loses with" in text
+    head = takeaways.headline(page)
+    assert head.startswith("Test accuracy, 10 seeds: CE best or tied in ") and "baseline" in head
+    assert "the median run" in takeaway(page)
     cards = page.locator('[data-testid="stMain"] [data-testid="stPageLink"]')
     assert cards.count() >= 3  # the deep link plus one card per existing page
 
@@ -48,7 +51,7 @@ def test_decision_boundaries_default(open_page):
     page.wait_for_selector(PLAYER)
     assert page.locator(PLAYER).count() == 1
     assert page.locator(f"{PLAYER} .ll-panel").count() == 4
-    assert "At epoch 150" in takeaway(page)
+    assert "at epoch 150" in takeaway(page)
     assert dataset_shown(page) == "spirals"
 
 
@@ -68,7 +71,7 @@ def test_decision_boundaries_link_restores_three_classes_with_label_noise(open_p
     sidebar = page.locator(SIDEBAR).inner_text()
     for name in ("cross_entropy", "hinge", "multi_margin"):
         assert identity.title(name) in sidebar  # the picker shows display names
-    assert "flipped points carry" in takeaway(page)
+    assert "The flipped points are 20% of the training points and carry" in takeaway(page)
     assert page.locator(WARNING).count() == 0  # every value in the link was taken
     rows = page.locator('[data-testid="stDataFrame"]').first
     assert rows.is_visible()

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import pytest
 
+from tests.e2e import takeaways as boxes
+
 pytestmark = pytest.mark.e2e
 
 
 def takeaways(page) -> list[str]:
-    return page.locator('[data-testid="stAlertContentInfo"]').all_inner_texts()
+    """Each takeaway box's text: its headline and its details."""
+    return boxes.texts(page)
 
 
 def charts(page) -> int:
@@ -35,10 +38,10 @@ DEFAULT_VIEWS = {
     "outliers wreck mse": (
         "Outlier_robustness",
         [
-            ["With 20% response (y shifted) outliers of size 8", "worst Squared error (MSE)"],
+            ["with 20% response (y shifted) outliers of size 8", "worst Squared error (MSE)"],
             ["worst for Squared error (MSE)"],
         ],
-        2,
+        4,  # the fits, the sweep and each one's strip of every seed
     ),
 }
 
@@ -104,7 +107,7 @@ def test_robustness_label_noise_link(open_page):
     }
     page = open_page("Outlier_robustness", query, screenshot="outlier_robustness_noise")
     fit, sweep = takeaways(page)
-    assert "With 40% symmetric flips" in fit
+    assert "with 40% symmetric flips" in fit
     assert "From 0% to 30% flipped labels (mean of 1 seed)" in sweep
     assert charts(page) == 5 + 1  # a boundary map per loss, the sweep
 
@@ -113,6 +116,6 @@ def test_robustness_leverage_link(open_page):
     query = {"okind": "leverage", "frac": "0.1", "mag": "5", "sweep": "false"}
     page = open_page("Outlier_robustness", query, screenshot="outlier_robustness_leverage")
     (fit,) = takeaways(page)
-    assert "With 10% leverage (x shifted) outliers of size 5" in fit
+    assert "with 10% leverage (x shifted) outliers of size 5" in fit
     assert "Leverage points pull every fitted slope" in fit
-    assert charts(page) == 1
+    assert charts(page) == 1 + 1  # the fits and the strip of every seed (a preset's view)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from core import losses
+from tests.e2e import takeaways
 
 pytestmark = pytest.mark.e2e
 
@@ -39,7 +40,7 @@ def test_gradient_anatomy_two_classes_from_url(open_page):
     assert checked_radio(page, "Part") == "Softmax, 2 classes"
     values = metric_values(page)
     assert values[:4] == ["[0.800, 0.200]", "0.512", "0.800", "0.640"]
-    text = page.locator('[data-testid="stAlertContentInfo"]').last.inner_text()
+    text = takeaways.texts(page)[-1]
     assert "-0.128" in text and "-0.200" in text
     assert_charts_drawn(page, 1)
 
@@ -89,7 +90,7 @@ def test_ce_for_regression_from_url(open_page):
     assert values[2] == "0.0000"  # largest |CE gradient|
     assert values[3] == "2.0000"  # MSE
     # One tab per question (figure first): the first tab's takeaway and its sweep chart.
-    assert "exactly 0" in page.locator('[data-testid="stAlertContentInfo"]').first.inner_text()
+    assert "exactly 0" in takeaways.texts(page)[0]
     assert_charts_drawn(page.locator('[data-testid="stTabPanel"]').first, 1)
 
 
@@ -100,8 +101,7 @@ def test_ce_for_regression_bad_vector_is_friendly(open_page):
     errors = page.locator('[data-testid="stAlertContentError"]').all_inner_texts()
     assert any("NaN" in e for e in errors)
     # The zero sum is explained in the sum tab's takeaway (the lesson, not a page fault).
-    infos = page.locator('[data-testid="stAlertContentInfo"]').all_inner_texts()
-    assert any("sums to 0" in i for i in infos)
+    assert any("sums to 0" in t for t in takeaways.texts(page))
 
 
 def test_loss_reference_filters_from_url(open_page):

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from core import curves
 from tests.views.sentence_checks import assert_clean, ratios
-from ui.wording import REL_TOL, tied
+from ui.wording import REL_TOL, same_magnitude
 from views import curves as uc
 
 NAMES = ["cross_entropy", "mse", "mae", "hinge", "squared_hinge", "focal", "gce", "square_logits"]
@@ -71,7 +71,7 @@ def checked_ratios(text, verb, size):
     for a, r, b in ratios(text, verb):
         assert a != b, text
         ga, gb = size(a), size(b)
-        assert ga > gb and not tied(ga, gb), text
+        assert ga > gb and not same_magnitude(ga, gb), text
         if r is not None:
             assert r == pytest.approx(ga / gb, rel=5e-3), text
         yield a, r, b
@@ -87,7 +87,7 @@ def test_classification_sentence_agrees_with_its_numbers(probes, at):
     if m := re.search(r"strongest push from ((?:L\d(?:, | and )?)+)\.", text):
         top = max(abs(p.wrong) for p in probes)
         for lab in re.findall(r"L\d", m.group(1)):
-            assert tied(abs(by[lab].wrong), top), text
+            assert same_magnitude(abs(by[lab].wrong), top), text
     for lab in re.findall(r"(L\d) ignores", text):
         assert by[lab].right == 0
     if "pushes the right point back" in text or "push the right point back" in text:

@@ -20,7 +20,9 @@ def test_names_the_winner_and_the_loser():
             Outcome("hinge", 0.894),
         ]
     )
-    assert text.startswith("CE wins with 97.2% test accuracy; MAE loses with 62.8%.")
+    assert text.startswith("CE scores best with 97.2% test accuracy; MAE worst with 62.8%.")
+    based = takeaway([Outcome("cross_entropy", 0.972), Outcome("mae", 0.628)], baseline=0.5)
+    assert based.endswith("MAE worst with 62.8% (majority-class baseline 50.0%).")
 
 
 def test_ties_share_the_win_and_the_last_place():
@@ -32,14 +34,14 @@ def test_ties_share_the_win_and_the_last_place():
             Outcome("mae", 0.5),
         ]
     )
-    assert "CE and hinge tie for the win with 90.0%" in text
-    assert "MSE and MAE tie for last with 50.0%" in text
-    assert "wins" not in text and "loses" not in text
+    assert "CE and hinge tie for best with 90.0%" in text
+    assert "MSE and MAE tie for worst with 50.0%" in text
+    assert "scores best" not in text and "; MSE worst" not in text
 
 
 def test_all_equal_says_the_score_does_not_separate_them():
     text = takeaway([Outcome("cross_entropy", 1.0), Outcome("mse", 1.0)])
-    assert "Every loss reaches 100.0%" in text and "win" not in text
+    assert "Every loss reaches 100.0%" in text and "best" not in text
 
 
 def test_one_loss_and_none():
@@ -49,13 +51,13 @@ def test_one_loss_and_none():
 
 def test_divergence_is_named_with_its_epoch():
     text = takeaway([Outcome("cross_entropy", 0.9), Outcome("mse", 0.5, diverged_epoch=12)])
-    assert "MSE loses with 50.0%" in text
+    assert "MSE worst with 50.0%" in text
     assert "MSE diverged at epoch 12; its last finite model is shown and scored." in text
 
 
 def test_accuracies_that_print_the_same_tie():
     text = takeaway([Outcome("cross_entropy", 0.97201), Outcome("mse", 0.97199)])
-    assert "Every loss reaches 97.2%" in text and "win" not in text
+    assert "Every loss reaches 97.2%" in text and "best" not in text
 
 
 outcomes = st.lists(
@@ -81,8 +83,8 @@ def test_the_winner_and_the_loser_agree_with_the_numbers(results):
     best = max(shown.values(), key=lambda t: float(t[:-1]))
     worst = min(shown.values(), key=lambda t: float(t[:-1]))
     if len(results) > 1 and best != worst:
-        win = re.match(r"(.+?) (wins|tie for the win) with ([\d.]+%)", text)
-        lose = re.search(r"; (.+?) (loses|tie for last) with ([\d.]+%)", text)
+        win = re.match(r"(.+?) (scores best|tie for best) with ([\d.]+%)", text)
+        lose = re.search(r"; (.+?) (worst|tie for worst) with ([\d.]+%)", text)
         assert win and lose, text
         assert win.group(3) == best and lose.group(3) == worst
         winners = [r.loss for r in results if shown[r.loss] == best]
