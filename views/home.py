@@ -3,7 +3,7 @@
 The home page opens on the comparison where the choice of loss visibly matters: two-arm
 spirals, an MLP 2-32-32-2 (tanh, Adam lr 0.01, 150 epochs, the Decision boundaries page's
 defaults). There cross-entropy wins by more than 20 points of test accuracy over the worst
-loss (float32, seed 0; ``tests/app/test_home.py`` recomputes it with ``core``).
+loss (float64, seed 0; ``tests/app/test_home.py`` recomputes it with ``core``).
 
 :func:`show` draws the figure: the playback component (:mod:`ui.player`), one panel per loss
 on one epoch clock.

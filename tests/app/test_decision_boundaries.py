@@ -55,7 +55,7 @@ def expected(
     if flip:
         ds = datasets.add_label_noise(ds, flip, kind="symmetric", seed=data.get("seed", 0))
     snaps = boundaries.snapshot_epochs(model["epochs"], 12)
-    cfgs = per_loss(loss_names, dtype="float32", snapshot_epochs=snaps, **model)
+    cfgs = per_loss(loss_names, dtype="float64", snapshot_epochs=snaps, **model)
     results = train.fit_many(ds, cfgs)
     grid = boundaries.make_grid(np.vstack([ds.X_train, ds.X_test]), 60)
     xy = (ds.X_train, ds.y_train, ds.X_test, ds.y_test)
@@ -214,7 +214,7 @@ def test_every_model_control_retrains_and_matches_core(app, key, value):
     )
     ds = datasets.load("moons", n_samples=120)
     res = train.fit_many(
-        ds, [train.TrainConfig(loss=n, dtype="float32", **kw) for n in ("cross_entropy", "hinge")]
+        ds, [train.TrainConfig(loss=n, dtype="float64", **kw) for n in ("cross_entropy", "hinge")]
     )
     t = table(at)
     for n, r in zip(("cross_entropy", "hinge"), res, strict=True):
@@ -244,7 +244,7 @@ def test_diverging_run_is_reported_not_crashed(app):
     r = train.fit(
         ds,
         train.TrainConfig(
-            loss="square_logits", hidden=(), optimizer="sgd", lr=5.0, epochs=20, dtype="float32"
+            loss="square_logits", hidden=(), optimizer="sgd", lr=5.0, epochs=20, dtype="float64"
         ),
     )
     assert r.diverged
@@ -393,7 +393,7 @@ def test_loss_hyperparameters_come_from_the_url_and_reach_training(app):
     assert at.slider(key="hinge_margin").value == pytest.approx(2.0)
     assert at.slider(key="focal_gamma").value == pytest.approx(0.5)
     ds = datasets.load("moons", n_samples=120)
-    kw = {"hidden": (8,), "lr": 0.05, "epochs": 30, "dtype": "float32"}
+    kw = {"hidden": (8,), "lr": 0.05, "epochs": 30, "dtype": "float64"}
     res = train.fit_many(
         ds,
         [

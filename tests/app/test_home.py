@@ -17,9 +17,9 @@ SHORT = {"cross_entropy": "CE", "mse": "MSE", "mae": "MAE", "hinge": "hinge"}
 
 
 def core_accuracies(name: str) -> dict[str, float]:
-    """Test accuracies straight from ``core`` with the home page's model (float32, seed 0)."""
+    """Test accuracies straight from ``core`` with the home page's model (float64, seed 0)."""
     ds = datasets.load(name)
-    cfgs = per_loss(LOSSES, epochs=150, dtype="float32")  # 32x32 tanh, Adam, lr 0.01: defaults
+    cfgs = per_loss(LOSSES, epochs=150, dtype="float64")  # 32x32 tanh, Adam, lr 0.01: defaults
     return {
         n: metrics.accuracy(ds.y_test, r.model.decision_function(ds.X_test))
         for n, r in zip(LOSSES, train.fit_many(ds, cfgs), strict=True)
