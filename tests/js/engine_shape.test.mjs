@@ -24,9 +24,22 @@ function topLevelNames(text) {
 }
 
 describe("engine modules", () => {
-  it("are the six modules of the design, each naming its core counterpart in its header", () => {
-    assert.deepEqual(MODULES, ["losses.js", "models.js", "numerics.js", "optim.js", "rng.js", "train.js"]);
+  it("are the modules of the design, each naming its core counterpart in its header", () => {
+    assert.deepEqual(MODULES, [
+      "boundaries.js",
+      "edits.js",
+      "live.js",
+      "losses.js",
+      "models.js",
+      "numerics.js",
+      "optim.js",
+      "rng.js",
+      "train.js",
+    ]);
     const counterpart = {
+      "boundaries.js": "core/boundaries.py",
+      "edits.js": "core/edits.py",
+      "live.js": "core/snapshots.py",
       "losses.js": "core/losses",
       "models.js": "core/models.py",
       "numerics.js": "core/_numerics.py",
