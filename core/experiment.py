@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from core import cost, datasets, edits, robustness, train
@@ -140,7 +140,7 @@ class Comparison:
     corruption: Corruption = Corruption()
     #: a student's edits of the training points (:mod:`core.edits`), applied after the
     #: corruption (so they never change which points the corruption drew)
-    edits: Edits = Edits()
+    edits: Edits = field(default_factory=Edits)
 
     @property
     def data_seed(self) -> int:
