@@ -7,7 +7,6 @@ from views import boundaries as ub
 
 DEFAULT_LOSSES = ["cross_entropy", "mse", "mae", "hinge"]
 MODEL = {"layers": 2, "width": 32, "act": "tanh", "opt": "adam", "lr": 0.01, "epochs": 150}
-DRIVE_HELP = "point size = |∂L/∂z|, how hard each training point pulls on the model"
 
 PRESETS = {
     "MSE is slow on spirals": {
@@ -49,13 +48,14 @@ PRESETS = {
 }
 
 
-def _reset_scrubber(_values) -> None:
-    # a preset shows the end of training; the scrubber's options change with the epochs
+def _reset_view(_values) -> None:
+    # a preset shows the end of training on its data as loaded, computed exactly
     st.session_state.pop("epoch", None)
+    player.forget_edits()
 
 
 with frame.page("decision_boundaries"):
-    frame.presets(PRESETS, apply=_reset_scrubber)
+    frame.presets(PRESETS, apply=_reset_view)
     data = upload.dataset_controls(controls.datasets_2d(), default="spirals", dims=2)
     flip = st.sidebar.slider(
         "Flip training labels (fraction)",
@@ -74,41 +74,30 @@ with frame.page("decision_boundaries"):
         st.warning("Choose at least one loss in the sidebar.", icon=":material/info:")
         st.stop()
 
-    key = comparison.boundary_key(data, flip, model, chosen, params)
+    key = player.with_edits(comparison.boundary_key(data, flip, model, chosen, params))
     ds = comparison.load(key)
     if not controls.within_budget(ds, model, len(chosen)):
         st.stop()
-    runs = comparison.fit_runs(key)
     st.caption(ub.caption(ds, model))
-    for note in ub.divergence_notes(runs, model.lr):
-        frame.notice(note)
-
-    figure = frame.key_figure()  # the key figure, above its scrubber
-    options = comparison.epochs(key)
-    if "epoch" in st.session_state and st.session_state["epoch"] not in options:
-        del st.session_state["epoch"]  # other epochs, other snapshots: start at the end
-    c1, c2 = st.columns([3, 1])
-    epoch = c1.select_slider(
-        "Epoch (scrub through training snapshots)",
-        options=options,
-        value=options[-1],
-        key="epoch",
-        bind="query-params",
-    )
-    drive = controls.toggle(c2, "Who drives learning", "drive", True, help=DRIVE_HELP)
-
-    panels = comparison.compute_panels(key, epoch)
-    with figure:
-        cells, points = player.boundaries_player(key, epoch, drive)
-    st.caption(ub.SHADING_NOTE)
-    diverged = {n: r.diverged_epoch for n, r in runs.items()}
-    frame.takeaway(ub.takeaway(panels, flipped=ds.corrupted is not None, diverged=diverged))
-
-    summary = ub.summary_frame(panels, runs)
-    frame.table(ub.styled_summary(summary))
-    frame.csv_downloads(
-        (summary, "boundaries_summary", "Summary CSV"),
-        (points, "boundaries_points", "Points + gradients CSV"),
-        (cells, "boundaries_grid", "Decision surface CSV"),
-    )
+    exact = player.exact_view(key)  # else the view trains live first (one click from exact)
+    with frame.key_figure():  # the key figure; its scrubber is the player's own
+        fig = player.boundaries_player(key, exact=exact)
+    if exact:
+        runs = comparison.fit_runs(key)
+        for note in ub.divergence_notes(runs, model.lr):
+            frame.notice(note)
+        panels = comparison.compute_panels(key, fig.epoch)
+        st.caption(ub.SHADING_NOTE)
+        diverged = {n: r.diverged_epoch for n, r in runs.items()}
+        frame.takeaway(ub.takeaway(panels, flipped=ds.corrupted is not None, diverged=diverged))
+        summary = ub.summary_frame(panels, runs)
+        frame.table(ub.styled_summary(summary))
+        frame.csv_downloads(
+            (summary, "boundaries_summary", "Summary CSV"),
+            (fig.points, "boundaries_points", "Points + gradients CSV"),
+            (fig.cells, "boundaries_grid", "Decision surface CSV"),
+        )
+    else:
+        st.caption(ub.SHADING_NOTE)
+        player.live_notice()
     reproduce.for_comparison(key, ds, comparison.configs(key))

@@ -5,8 +5,8 @@ spirals, an MLP 2-32-32-2 (tanh, Adam lr 0.01, 150 epochs, the Decision boundari
 defaults). There cross-entropy wins by more than 20 points of test accuracy over the worst
 loss (float64, seed 0; ``tests/app/test_home.py`` recomputes it with ``core``).
 
-:func:`show` draws the figure: the playback component (:mod:`ui.player`), one panel per loss
-on one epoch clock.
+:func:`show` draws the figure: the live player (:mod:`ui.player`), one panel per loss on one
+epoch clock, trained in the browser.
 """
 
 from __future__ import annotations
@@ -101,12 +101,14 @@ def takeaway(results: Sequence[Outcome]) -> str:
 
 
 def show(name: str) -> comparison.Table:
-    """Draw the four boundaries as the playback component (one panel per loss on one epoch
-    clock, opening on the end of training); return the points table, made when its CSV
-    button is clicked."""
+    """Draw the four boundaries as the live player (one panel per loss on one epoch clock,
+    trained in the browser, opening on the end of training, its numbers core's); return the
+    points table, made when its CSV button is clicked."""
     key = comparison.boundary_key(DataChoice(name), 0.0, MODEL, LOSSES)
-    _, points = player.boundaries_player(key, MODEL.epochs, True, epoch_key=None)
-    return points
+    fig = player.boundaries_player(
+        key, exact=True, epoch_key=None, drive_key=None, epoch=MODEL.epochs, editable=False
+    )
+    return fig.points
 
 
 def caption(name: str) -> str:

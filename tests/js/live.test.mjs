@@ -189,6 +189,19 @@ describe("restart and continue", () => {
     assert.ok(run.scores.test[1].subarray(21).every(Number.isFinite));
   });
 
+  it("a coarse frame is the whole grid's values at every other row and column", () => {
+    const run = trainAll(new LiveRun(spec(view)));
+    const fine = run.frame(10), coarse = run.frame(10, true);
+    const { rows, cols } = { rows: view.grid.ys.length, cols: view.grid.xs.length };
+    assert.deepEqual(coarse.grid, { rows: rows / 2, cols: cols / 2, step: 2 });
+    for (let j = 0; j < view.configs.length; j++) {
+      const picked = [];
+      for (let r = 0; r < rows; r += 2) for (let c = 0; c < cols; c += 2) picked.push(fine.values[j][r * cols + c]);
+      assert.deepEqual(Array.from(coarse.values[j]), picked);
+      assert.deepEqual(Array.from(coarse.weights[j]), Array.from(fine.weights[j]));
+    }
+  });
+
   it("edits that do not fit the data change nothing", () => {
     const run = new LiveRun(spec(view));
     assert.throws(() => run.setEdits([["d", 10_000]]), /edits/);

@@ -16,8 +16,8 @@
 
 import { gradientMagnitude, gradientWork, surfaceKind, surfaceValues } from "./boundaries.js";
 import { applyEdits } from "./edits.js";
-import { forward, workspace } from "./models.js";
-import { dataset, Lockstep } from "./train.js";
+import { forward, initParams, workspace } from "./models.js";
+import { dataset, layerSizes, Lockstep, trainConfig } from "./train.js";
 
 /** Bytes of weights kept per run: every epoch while they fit, else every stride-th. */
 export const KEEP_BYTES = 48 * 2 ** 20;
@@ -114,7 +114,13 @@ export class LiveRun {
       theta0 = this.configs.map((_, j) => t.slice(j * this.P, (j + 1) * this.P));
     }
     const configs = this.configs.map((c) => ({ ...c, epochs: this.epochs }));
-    const run = new Lockstep(data, configs, theta0 ? { theta0 } : {});
+    // the seed's initial weights depend on the sizes and the seed only: drawn once per view
+    const sizes = layerSizes(data, trainConfig(configs[0]));
+    if (!theta0 && this.initial?.key !== String(sizes)) {
+      const c = trainConfig(configs[0]);
+      this.initial = { key: String(sizes), theta: initParams(sizes, c.activation, c.seed) };
+    }
+    const run = new Lockstep(data, configs, { theta0: theta0 ?? this.initial.theta });
     this.ops = ops.map((op) => [...op]);
     this.edited = edited;
     this.data = data;
@@ -139,9 +145,11 @@ export class LiveRun {
     this.frontier = start;
     this.keep(start, true);
     if (start === 0) {
+      // every loss starts from the same weights: one test evaluation serves them all
+      const test = run.evaluate(run.models[0], data.X_test, data.y_test, data.nTest, false).score;
       run.models.forEach((m, j) => {
-        this.scores.train[j][0] = run.evaluate(m, data.X_train, data.y_train, data.nTrain, false).score;
-        this.scores.test[j][0] = run.evaluate(m, data.X_test, data.y_test, data.nTest, false).score;
+        this.scores.train[j][0] = m.initialScore;
+        this.scores.test[j][0] = test;
       });
     }
     this.gradWs = null;
@@ -217,7 +225,7 @@ export class LiveRun {
    * last finite weights, as the server does.
    * @param {number} e
    */
-  frame(e) {
+  frame(e, coarse = false) {
     const { epoch, theta } = this.thetaAt(Math.min(e, this.frontier));
     const nGrid = this.rows * this.cols;
     if (!this.classification) {
@@ -225,13 +233,17 @@ export class LiveRun {
     }
     const K = this.K, C = K === 2 ? 1 : K;
     const nTrain = this.data.nTrain;
+    // coarse: every other grid row and column (a quarter of the work), for frames drawn
+    // while a run is being trained; a settled epoch is drawn on the whole grid
+    const at = coarse ? this.coarseGrid() : { X: this.gridX, rows: this.rows, cols: this.cols, step: 1 };
+    const n = at.rows * at.cols;
     this.surfaceBuf ??= new Float64Array(nGrid * C);
     if (!this.gradWs || this.gradWs.n < nTrain) this.gradWs = { n: nTrain, work: gradientWork(nTrain, K), g: new Float64Array(nTrain) };
     const values = [], weights = [], gradients = [];
     this.configs.forEach((c, j) => {
-      const z = this.outputs(theta, j, this.gridX, nGrid);
-      surfaceValues(z, nGrid, K, this.kinds[j], this.margins[j], this.surfaceBuf);
-      const v = new Uint8Array(nGrid * C);
+      const z = this.outputs(theta, j, at.X, n);
+      surfaceValues(z, n, K, this.kinds[j], this.margins[j], this.surfaceBuf);
+      const v = new Uint8Array(n * C);
       for (let i = 0; i < v.length; i++) v[i] = byte(this.surfaceBuf[i]);
       values.push(v);
       const model = this.run.models[j];
@@ -244,17 +256,36 @@ export class LiveRun {
       weights.push(w);
       gradients.push(Float64Array.from(g.subarray(0, nTrain)));
     });
-    return { epoch, values, weights, gradients };
+    return { epoch, values, weights, gradients, grid: { rows: at.rows, cols: at.cols, step: at.step } };
+  }
+
+  /** The grid points at even rows and columns (core's Grid.points order). */
+  coarseGrid() {
+    if (!this.coarse) {
+      const rows = Math.ceil(this.rows / 2), cols = Math.ceil(this.cols / 2);
+      const X = new Float64Array(rows * cols * 2);
+      for (let r = 0; r < rows; r++) {
+        for (let c = 0; c < cols; c++) {
+          const i = 2 * r * this.cols + 2 * c;
+          X[(r * cols + c) * 2] = this.gridX[i * 2];
+          X[(r * cols + c) * 2 + 1] = this.gridX[i * 2 + 1];
+        }
+      }
+      this.coarse = { X, rows, cols, step: 2 };
+    }
+    return this.coarse;
   }
 }
 
 /**
  * A LiveRun behind messages (a Web Worker's, or the page's own when no worker can start).
  * In: {type: "init", run, spec, ops, mode, from} | {type: "edits", run, ops, mode, from} |
- *     {type: "frame", run, epoch} | {type: "stop"}.
+ *     {type: "frame", run, epoch, coarse} | {type: "stop"} (coarse: while the run trains, on
+ *     every other grid row and column).
  * Out: {type: "run", run, end, frontier, scores, diverged} after every (re)start;
  *      {type: "progress", run, frontier, from, scores, diverged} as epochs are trained;
- *      {type: "frame", run, ...LiveRun.frame(epoch)} for the latest frame request;
+ *      {type: "frame", run, asked, final, ...LiveRun.frame(asked)} for the latest frame request
+ *      (final: epoch `asked` is trained, so this is its frame for good);
  *      {type: "error", run, message} when the edits do not fit the data.
  * `run` numbers each (re)start so the page can drop answers about an earlier one.
  */
@@ -281,7 +312,7 @@ export class Trainer {
       return;
     }
     if (msg.type === "frame") {
-      if (msg.run === this.id) this.want = msg.epoch;
+      if (msg.run === this.id) this.want = { epoch: msg.epoch, coarse: Boolean(msg.coarse) };
     } else if (msg.type === "init" || msg.type === "edits") {
       try {
         if (msg.type === "init") this.live = new LiveRun(msg.spec);
@@ -292,7 +323,7 @@ export class Trainer {
         return;
       }
       this.id = msg.run;
-      this.want = msg.epoch ?? null;
+      this.want = msg.epoch === undefined || msg.epoch === null ? null : { epoch: msg.epoch, coarse: true };
       const r = this.live;
       this.sent = r.frontier;
       this.post({ type: "run", run: this.id, end: r.end, frontier: r.frontier, scores: r.scores, diverged: r.diverged, n: r.data.nTrain });
@@ -314,10 +345,13 @@ export class Trainer {
     const r = this.live;
     if (!r) return;
     if (this.want !== null) {
-      const f = r.frame(this.want);
+      const asked = this.want.epoch;
+      const f = r.frame(asked, this.want.coarse && r.training);
       this.want = null;
       const transfer = [...(f.values ?? []), ...(f.weights ?? []), ...(f.gradients ?? []), ...(f.curves ?? [])].map((a) => a.buffer);
-      this.post({ type: "frame", run: this.id, ...f }, transfer);
+      // final: the frame is what epoch `asked` will always show (trained, or not kept)
+      const final = asked <= r.frontier && (f.grid?.step ?? 1) === 1;
+      this.post({ type: "frame", run: this.id, asked, final, ...f }, transfer);
     }
     const t0 = this.now();
     while (r.training && this.now() - t0 < SLICE_MS) r.step();

@@ -267,10 +267,15 @@ export class Lockstep {
         diverged: false,
         divergedEpoch: null,
         initialLoss: NaN,
+        initialScore: NaN,
       };
     });
     this.epochsDone = 0;
-    for (const m of this.models) m.initialLoss = this.evaluate(m, data.X_train, data.y_train, data.nTrain, this.fullBatch).risk;
+    for (const m of this.models) {
+      const first = this.evaluate(m, data.X_train, data.y_train, data.nTrain, this.fullBatch);
+      m.initialLoss = first.risk;
+      m.initialScore = first.score; // the initial weights' training accuracy (or RMSE)
+    }
   }
 
   /** Number of configs still training. */
