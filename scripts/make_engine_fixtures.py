@@ -602,9 +602,7 @@ def _boundary_view(base: datasets.Dataset, names: list[str], text: str, **extra:
     ds = edits.apply(base, edits.decode(text))
     grid = boundaries.make_grid(np.vstack([base.X_train, base.X_test]), LIVE_GRID)
     training = {**LIVE_VIEW, **extra}
-    cfgs = [
-        train.TrainConfig(loss=n, **training, snapshot_epochs=LIVE_EPOCHS) for n in names
-    ]
+    cfgs = [train.TrainConfig(loss=n, **training, snapshot_epochs=LIVE_EPOCHS) for n in names]
     results = train.fit_many(ds, cfgs)
     xy = (ds.X_train, ds.y_train, ds.X_test, ds.y_test)
     panels = []
@@ -651,9 +649,7 @@ def _regression_view() -> dict[str, Any]:
         "training": training,
         "configs": [{"loss": n, "loss_params": {}} for n in names],
         "grid": {"xs": xs},
-        "histories": [
-            {k: r.history[k] for k in ("train_rmse", "test_rmse")} for r in results
-        ],
+        "histories": [{k: r.history[k] for k in ("train_rmse", "test_rmse")} for r in results],
         "fits": [np.ravel(r.model.decision_function(xs[:, None])) for r in results],
     }
 

@@ -83,6 +83,8 @@ SHADE = {"floor": 0.05, "scale": 0.5}
 def shade_alpha(strength: Any) -> Any:
     """Opacity of a cell of shading ``strength`` (:data:`SHADE`)."""
     return SHADE["floor"] + SHADE["scale"] * np.asarray(strength, dtype=float)
+
+
 #: Training precision of the boundary runs: float64, core's exact mode, which the browser's
 #: engine (``ui/player/engine``) reproduces, so the numbers it trains live and the server's
 #: sentences and tables agree (float32's rounding would show other accuracies for hinge).

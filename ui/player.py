@@ -141,6 +141,12 @@ _player = _component("loss_lab.player", "host.js", "player.js")
 _fits = _component("loss_lab.fits", "host.js", "fits.js")
 
 
+def read(proto: Any) -> dict:
+    """The data a mounted live player carries (its element's proto): for tests, the views'
+    dump and the benchmarks."""
+    return json.loads(proto.json)
+
+
 def _mount(component: Any, key: str, data: Any, **callbacks: Any) -> None:
     """Draw ``component`` under ``key``. Where the browser refuses its script (a content
     security policy without ``blob:``, as a school proxy may send, or a script blocker),

@@ -32,12 +32,13 @@ def test_four_boundaries_and_a_takeaway_computed_from_them(app, name):
     acc = core_accuracies(name)
     players = at.get("bidi_component")  # the figure: ui.player's panels
     assert len(players) == 1
-    header = player.unpack(players[0].proto.bytes)[0]
-    assert [p["name"] for p in header["panels"]] == list(LOSSES)  # one panel per loss
-    assert header["epoch"] == home.MODEL.epochs  # it opens on the end of training
-    for n, p in zip(LOSSES, header["panels"], strict=True):
-        # the panel header at the last frame: "test accuracy {p['test'][-1]:.1%}"
-        assert p["test"][-1] == pytest.approx(acc[n], abs=1e-12)
+    view = player.read(players[0].proto)
+    assert [p["name"] for p in view["panels"]] == list(LOSSES)  # one panel per loss
+    assert view["epoch"] == home.MODEL.epochs  # it opens on the end of training
+    assert view["editable"] is False and view["link"] is None
+    for j, n in enumerate(LOSSES):
+        # the panel's header at the last epoch: core's "test accuracy {exact test[-1]:.1%}"
+        assert view["exact"]["test"][j][-1] == pytest.approx(acc[n], abs=1e-12)
     text = at.info[0].value
     best = max(acc.values())
     worst = min(acc.values())
