@@ -4,7 +4,8 @@
 // absolute error's and Huber's hold. Text from the payload goes into the DOM with textContent.
 //
 // The root .ll-fits reports data-ready, data-frontier, data-live, data-edits, data-dragging and
-// data-first-frame-ms, as the boundaries player does.
+// data-first-frame-ms, as the boundaries player does, data-fit-mid (each fit at the middle x)
+// and data-range (the plot's data extent, x0,x1,y0,y1) and data-plot (its box in CSS px).
 
 function fitSpec(view) {
   return { task: "regression", data: view.data, configs: view.configs, grid: { xs: view.grid.xs } };
@@ -27,9 +28,6 @@ export default function (component) {
   const inSync = () => !S.continued && (S.engine ? S.text() : view.edits) === view.edits;
   const exact = () => Boolean(view.exact) && inSync();
 
-  const status = statusLine(root, {
-    compute: () => setTriggerValue("view", { epoch: view.epochs, edits: S.text(), exact: true }),
-  });
   let tools = null;
   const change = (ops) => {
     S.setOps(ops, "restart", 0);
@@ -56,6 +54,9 @@ export default function (component) {
   const canvas = el("canvas", "ll-canvas");
   stack.appendChild(canvas);
   root.appendChild(stack);
+  const status = statusLine(root, {
+    compute: () => setTriggerValue("view", { epoch: view.epochs, edits: S.text(), exact: true }),
+  });
 
   tools = editBar(root, S, {
     classes: [],
@@ -80,6 +81,8 @@ export default function (component) {
     canvas.height = Math.round(h * dpr);
     const m = { l: font * 3.4, r: 10, t: 8, b: font * 2.8 };
     box = { x: m.l * dpr, y: m.t * dpr, w: (w - m.l - m.r) * dpr, h: (h - m.t - m.b) * dpr, dpr };
+    root.dataset.plot = [m.l, m.t, w - m.l - m.r, h - m.t - m.b].map((v) => v.toFixed(2)).join(",");
+    root.dataset.range = [...view.range.x, ...view.range.y].join(",");
   }
   const [x0, x1] = view.range.x, [y0, y1] = view.range.y;
   const sx = (x) => box.x + ((x - x0) / (x1 - x0)) * box.w;
@@ -173,8 +176,10 @@ export default function (component) {
       ctx.lineWidth = 2.5 * dpr;
       ctx.stroke();
     }
-    // every loss's fit
+    // every loss's fit (its value at the middle of the x range, for the browser tests)
     if (frame && frame.curves) {
+      const mid = Math.floor(view.grid.xs.length / 2);
+      root.dataset.fitMid = frame.curves.map((c) => c[mid].toFixed(4)).join(",");
       view.panels.forEach((p, j) => {
         const c = frame.curves[j];
         ctx.beginPath();

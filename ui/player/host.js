@@ -239,9 +239,10 @@ function releaseLater(S) {
 
 // ---------------------------------------------------------------------------- the clock
 
-// Playing: the playhead runs from the run's start to its end in `duration` seconds, spaced
-// quadratically (epoch = start + (end - start) u^2, u the time's share): early epochs, where
-// boundaries move most, get the most time. Duration 0: the playhead follows the training.
+// Playing: the playhead runs from the run's start to its end in `duration` seconds, eased
+// (epoch = start + (end - start) u^1.5, u the time's share): early epochs, where boundaries
+// move most, get the most time. Duration 0: the playhead follows the training.
+const EASE = 1.5;
 // Returns true when this tick ended the play (at the run's end).
 function clockTick(S, now) {
   if (!S.playing) return false;
@@ -252,7 +253,7 @@ function clockTick(S, now) {
     return !S.playing;
   }
   const u = Math.min(1, (now - S.t0) / (1000 * S.duration));
-  S.playhead = Math.floor(a + (b - a) * u * u + 1e-9);
+  S.playhead = Math.floor(a + (b - a) * u ** EASE + 1e-9);
   if (u >= 1) {
     S.playhead = b;
     S.playing = false;
@@ -263,7 +264,7 @@ function clockTick(S, now) {
 function clockPlay(S) {
   if (S.playhead >= S.end) S.playhead = S.start;
   const a = S.start, b = S.end;
-  const u = b > a ? Math.sqrt(Math.max(0, S.playhead - a) / (b - a)) : 1;
+  const u = b > a ? (Math.max(0, S.playhead - a) / (b - a)) ** (1 / EASE) : 1;
   S.t0 = performance.now() - u * 1000 * S.duration;
   S.playing = true;
 }
@@ -306,14 +307,14 @@ function liveBar(root, S, { settle, redraw }) {
   wholeBox.append(whole, el("span", "", "whole curves"));
   bar.append(restart, play, back, step, scrub, counter, speed, wholeBox);
 
-  function draw() {
+  // `shown`: the epoch of the frame on screen (while a run trains, it trails the playhead)
+  function draw(shown = S.display()) {
     scrub.max = String(S.end);
     scrub.value = String(Math.round(S.playhead));
     play.textContent = S.playing ? "❚❚ Pause" : "▶ Play";
     play.setAttribute("aria-label", S.playing ? "pause" : "play");
-    const d = S.display();
-    const behind = Math.round(S.playhead) > S.frontier ? ` · training ${S.frontier}…` : "";
-    counter.textContent = `epoch ${d} / ${S.end}${behind}`;
+    const behind = Math.round(S.playhead) > shown ? ` · training ${S.frontier}…` : "";
+    counter.textContent = `epoch ${shown} / ${S.end}${behind}`;
   }
   const pause = () => {
     S.playing = false;

@@ -360,13 +360,6 @@ export default function (component) {
   const controls = liveBar(root, S, { settle, redraw: () => draw(true) });
   S.act = controls.act;
 
-  // the status line: live or exact, and "Compute exactly" for edits the server has not seen
-  const status = statusLine(root, {
-    compute: () => {
-      const e = settleEpoch(view, Math.min(S.playhead, view.epochs));
-      setTriggerValue("view", { epoch: e, edits: S.text(), exact: true });
-    },
-  });
 
   const main = el("div", "ll-main");
   const panelsBox = el("div", "ll-panels");
@@ -393,7 +386,7 @@ export default function (component) {
   });
 
   const curvesBox = el("div", "ll-curves");
-  curvesBox.appendChild(el("div", "ll-curves-title", "Accuracy (train solid, test dashed)"));
+  curvesBox.appendChild(el("div", "ll-curves-title", "Accuracy"));
   const curves = el("canvas", "ll-curve-canvas");
   curvesBox.appendChild(curves);
   const keys = el("div", "ll-legend");
@@ -401,6 +394,14 @@ export default function (component) {
   keys.append(legendKey("train", null, "ll-line ll-solid"), legendKey("test", null, "ll-line ll-dashed"));
   curvesBox.appendChild(keys);
   main.appendChild(curvesBox);
+
+  // the status line (below the panels, so it never moves them): live or exact, and "Compute exactly" for edits the server has not seen
+  const status = statusLine(root, {
+    compute: () => {
+      const e = settleEpoch(view, Math.min(S.playhead, view.epochs));
+      setTriggerValue("view", { epoch: e, edits: S.text(), exact: true });
+    },
+  });
 
   const legend = el("div", "ll-legend");
   view.classes.forEach((c) => legend.appendChild(legendKey(c.label, c.color)));
@@ -417,6 +418,17 @@ export default function (component) {
     draw(true);
   };
   if (view.editable) {
+    // in presenter mode the tools wait behind one button: the figure keeps the screen
+    if (view.present) {
+      const open = el("button", "ll-btn ll-edit-toggle", "✎ Edit the data");
+      open.setAttribute("aria-expanded", "false");
+      open.addEventListener("click", () => {
+        const shown = tools.box.hidden;
+        tools.box.hidden = !shown;
+        open.setAttribute("aria-expanded", String(shown));
+      });
+      controls.bar.appendChild(open);
+    }
     tools = editBar(root, S, {
       classes: view.classes,
       onChange: (ops, mode) => change(ops, mode ?? S.mode),
@@ -425,6 +437,7 @@ export default function (component) {
         if (at) change([...S.ops, ["a", S.engine.quantize(at[0]), S.engine.quantize(at[1]), S.cls]]);
       },
     });
+    if (view.present) tools.box.hidden = true;
   }
 
 
@@ -450,6 +463,7 @@ export default function (component) {
     S.statics = null;
     // where data coordinates land (CSS px inside each panel's .ll-stack), for the browser tests
     root.dataset.plot = [m.l, m.t, plot, plot].map((v) => v.toFixed(2)).join(",");
+    root.dataset.tickPx = String(font); // the canvases' tick labels, CSS px
     root.dataset.extent = [...view.grid.x, ...view.grid.y].join(",");
   }
 
@@ -466,7 +480,7 @@ export default function (component) {
     if (!box) size();
     const d = S.display();
     const frame = S.frameAt(d);
-    controls.draw();
+    controls.draw(frame ? frame.epoch : d);
     const live = !exact();
     root.dataset.frame = root.dataset.epoch = String(frame ? frame.epoch : d);
     root.dataset.playing = S.playing ? "1" : "0";
