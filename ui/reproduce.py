@@ -66,6 +66,7 @@ def core_snippet(
     flip: float = 0.0,
     corruption: Mapping[str, Any] | None = None,
     n_seeds: int = 1,
+    changes: str = "",
 ) -> str:
     """A runnable script recreating the view's numbers; it ends with ``scores``.
 
@@ -84,6 +85,9 @@ def core_snippet(
     n_seeds
         Training curves: seeds ``cfg.seed .. cfg.seed + n_seeds - 1``; the scores are the mean
         final test accuracy over seeds.
+    changes
+        A student's edits of the training points (:mod:`core.edits`' text), applied after
+        the corruption.
     """
     module, load = data_code(data)
     modules = {module, "train"}
@@ -91,6 +95,8 @@ def core_snippet(
         modules.add("datasets")
     if corruption is not None:
         modules.add("robustness")
+    if changes:
+        modules.add("edits")
     lines = ["import dataclasses\n\nimport numpy as np\n"] if n_seeds > 1 else []
     lines += [f"from core import {', '.join(sorted(modules))}", "", load]
     if flip > 0:
@@ -102,6 +108,8 @@ def core_snippet(
             f"ds = robustness.corrupt(ds, {c['kind']!r}, {c['rate']!r}, "
             f"magnitude={c['magnitude']!r}, seed={c['seed']!r})"
         )
+    if changes:
+        lines.append(f"ds = edits.apply(ds, edits.decode({changes!r}))  # the edited points")
     lines += ["configs = [", *(config_code(c) for c in configs), "]"]
     if n_seeds > 1:
         lines += [
@@ -230,7 +238,8 @@ def expander(
 ) -> None:
     """The "Reproduce this view" expander: the ``core`` snippet and the PyTorch equivalent.
 
-    ``view`` is passed to :func:`core_snippet` (``flip``, ``corruption``, ``n_seeds``).
+    ``view`` is passed to :func:`core_snippet` (``flip``, ``corruption``, ``n_seeds``,
+    ``changes``).
     """
     with st.expander("Reproduce this view", icon=":material/code:"):
         st.caption(
@@ -259,4 +268,5 @@ def for_comparison(
             "magnitude": float(c.magnitude),
             "seed": int(key.data_seed),
         }
-    expander(key.data, ds, configs, corruption=corruption, n_seeds=n_seeds)
+    changes = getattr(getattr(key, "edits", None), "text", "")
+    expander(key.data, ds, configs, corruption=corruption, n_seeds=n_seeds, changes=changes)

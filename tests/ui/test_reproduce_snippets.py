@@ -87,3 +87,19 @@ def test_torch_regression_snippet():
     ast.parse(code)
     assert "F.huber_loss(z, y, delta=1.0, reduction='none')" in code
     assert "z = model(X)[:, 0]" in code and "torch.nn.Linear(1, 1)" in code
+
+
+def test_an_edited_view_reproduces_on_the_edited_points():
+    """The snippet applies the link's edits (core.edits) after the corruption, and runs."""
+    from core import datasets, edits
+
+    data = DataChoice("moons", (("n_samples", 60),))
+    cfgs = [train.TrainConfig(loss=n, hidden=(4,), epochs=5) for n in ("cross_entropy", "mae")]
+    text = "1.a500_-500_1.d3"
+    code = reproduce.core_snippet(data, cfgs, changes=text)
+    assert "edits.apply(ds, edits.decode('1.a500_-500_1.d3'))" in code
+    space: dict = {}
+    exec(compile(code, "<snippet>", "exec"), space)  # the code this app generates
+    ds = edits.apply(datasets.load("moons", n_samples=60), edits.decode(text))
+    want = {r.config.loss: r.history["test_accuracy"][-1] for r in train.fit_many(ds, cfgs)}
+    assert space["scores"] == want
