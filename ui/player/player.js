@@ -16,7 +16,8 @@
 // while playing or training), data-frontier (epochs trained), data-live (numbers shown are the
 // browser's), data-parity (epochs where the browser's accuracies differ from core's / compared),
 // data-first-frame-ms (from the last edit to its first frame), data-where (worker or page),
-// data-plot and data-extent (where data coordinates land on a panel), data-edits (how many).
+// data-plot and data-extent (where data coordinates land on a panel), data-edits (how many),
+// data-first-draw-ms and data-play-frame-ms (an edit, or Play, to the first frame drawn after).
 
 function pct(x) {
   return `${(100 * x).toFixed(1)}%`;
@@ -523,6 +524,16 @@ export default function (component) {
     parity();
     last = { frame, run: S.run, statics: S.statics };
     if (frame && frame.run === S.run) root.dataset.ready = "1";
+    // for the benchmark: from an edit, and from Play, to the first frame drawn after it
+    const now = performance.now();
+    if (frame && frame.run === S.run && S.times.edit && !S.times.firstDrawn) {
+      S.times.firstDrawn = now;
+      root.dataset.firstDrawMs = (now - S.times.edit).toFixed(1);
+    }
+    if (frame && frame.epoch === d && S.times.play && !S.times.playDrawn) {
+      S.times.playDrawn = now;
+      root.dataset.playFrameMs = (now - S.times.play).toFixed(1);
+    }
     return true;
   }
 
