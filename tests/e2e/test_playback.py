@@ -146,9 +146,12 @@ def test_pause_holds_and_step_advances_one_epoch(boundaries):
 
 
 def test_the_scrubber_shows_any_trained_epoch(boundaries):
-    _, root, _ = boundaries
+    """Scrubbing draws the nearest frame at once and the scrubbed epoch's own as soon as the
+    engine has evaluated it (its weights are kept for every epoch)."""
+    page, root, _ = boundaries
     root.evaluate(SCRUB_MS, 20)
-    assert root.get_attribute("data-epoch") == "19"
+    page.wait_for_function("(r) => r.dataset.epoch === '19'", arg=root.element_handle())
+    assert root.get_attribute("data-playing") == "0"
 
 
 def test_an_epoch_link_opens_paused_at_that_epoch(open_page):
