@@ -79,7 +79,7 @@ with frame.page("decision_boundaries"):
     if not controls.within_budget(ds, model, len(chosen)):
         st.stop()
     st.caption(ub.caption(ds, model))
-    exact = player.exact_view(key)  # else the view trains live first (one click from exact)
+    exact = player.exact_view(key, ds)  # else the view trains live first (one click from exact)
     with frame.key_figure():  # the key figure; its scrubber is the player's own
         fig = player.boundaries_player(key, exact=exact)
     if exact:

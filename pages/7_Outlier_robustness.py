@@ -162,7 +162,7 @@ with frame.page("outlier_robustness"):
     key = ui.comparison(data, kind, rate, magnitude, names, model)
     if task == "regression":  # its points can be dragged: the link holds the edits
         key = player.with_edits(key)
-    exact = task != "regression" or player.exact_view(key)
+    exact = task != "regression" or player.exact_view(key, comparison.load(key))
 
     # ------------------------------------------------------------------ fits at the chosen rate
     if exact:

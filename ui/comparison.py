@@ -20,6 +20,7 @@ Usage::
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import itertools
 from collections.abc import Callable, Mapping, Sequence
@@ -119,6 +120,7 @@ def boundary_key(
 SNAPSHOT_BUDGET = 8 * 2**20
 
 
+@functools.lru_cache(maxsize=64)  # a few tuples of ints per key: every run asks, twice
 def kept_epochs(key: Comparison) -> tuple[int, ...]:
     """The epochs whose models :func:`fit_runs` keeps: the epochs the page can show exactly
     (:func:`core.snapshots.schedule`, every epoch while :data:`SNAPSHOT_BUDGET` allows)."""

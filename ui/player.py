@@ -32,6 +32,14 @@ this app is not. So the script carries the engine as a string; the page starts i
 Worker from a ``blob:`` URL, and imports the same URL itself (for the edits and, where a worker
 cannot start, to train in the page).
 
+Pacing and keys: a run plays in 20 s by default (speeds are named by the whole run's
+duration; early epochs, where boundaries move most, get the most time), the accuracy curves
+are drawn up to the playhead (or whole), and the player's scrubber is the page's one epoch
+control. In presenter mode Space plays or pauses, the arrow keys step one epoch and the Page
+keys go to the first and last epoch — except while a lecture path is active
+(``document.body.dataset.llPath`` set): the arrows and Page keys are then the path's and the
+player answers Space only (``ui/player/host.js``).
+
 Fallback: where scripts cannot run, the server-drawn pictures of the panels at the page's
 epoch and the epoch slider (inside a container the component's script hides) remain.
 
@@ -42,6 +50,7 @@ is inserted into the DOM with ``textContent`` only.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import io
 import json
@@ -57,9 +66,9 @@ import pandas as pd
 import streamlit as st
 from PIL import Image, ImageDraw, ImageFont
 
-from core import boundaries, edits, snapshots, train
+from core import boundaries, cost, edits, snapshots, train
 from core.edits import Edits
-from core.experiment import Comparison
+from core.experiment import Comparison, ModelChoice
 from ui import comparison, controls, identity, state
 
 ASSETS = Path(__file__).resolve().parent / "player"
@@ -206,17 +215,19 @@ def with_edits(key: Comparison) -> Comparison:
     return key.replace(edits=changes)
 
 
-def exact_view(key: Comparison) -> bool:
+def exact_view(key: Comparison, ds: Any) -> bool:
     """Whether the server computes ``key``'s numbers now: the session's first view (a link
     opens as it did), a preset or a "Compute exactly" click, a view computed lately in this
-    process (a cache hit), or one cheap enough (:data:`EXACT_AT_ONCE_WORK`). Otherwise the
-    view starts live in the browser, its numbers marked live, one click from exact."""
+    process (a cache hit), or one cheap enough (:data:`EXACT_AT_ONCE_WORK`: the work of
+    training ``key`` on ``ds``, its data). Otherwise the view starts live in the browser, its
+    numbers marked live, one click from exact."""
     ss = st.session_state
     asked = ss.pop(_EXACT_NEXT, False)
     first = not ss.get(_OPENED, False)
     ss[_OPENED] = True
     mine = ss.setdefault(_EXACT_KEYS, set())
-    exact = first or asked or key in mine or key in _RECENT or key.cost() <= EXACT_AT_ONCE_WORK
+    cheap = cost.fit_cost(ds, key.configs()) <= EXACT_AT_ONCE_WORK
+    exact = first or asked or key in mine or key in _RECENT or cheap
     if exact:
         if asked:
             mine.add(key)
@@ -311,6 +322,36 @@ def _exact_scores(key: Comparison, runs: dict[str, train.FitResult]) -> dict:
     return out
 
 
+@functools.lru_cache(maxsize=32)  # every run of a view sends it: built once per data
+def _loaded_view(data: Any, corruption: Any) -> dict:
+    """The part of the boundary player's data that depends on the data as loaded only: the
+    data record, the grid, the axes' titles, the classes and their identity. Read-only."""
+    key = Comparison(data, ModelChoice(), ("cross_entropy",), corruption=corruption)
+    base = comparison.as_loaded(key)
+    g = comparison.grid(key)
+    dx, dy = g.step
+    record = _data_record(base)
+    where = json.dumps([record, g.xs.tolist(), g.ys.tolist()], separators=(",", ":"))
+    return {
+        "dataId": hashlib.sha1(where.encode()).hexdigest()[:16],
+        "data": record,
+        "grid": {
+            "xs": g.xs.tolist(),
+            "ys": g.ys.tolist(),
+            "x": [float(g.xs[0] - dx / 2), float(g.xs[-1] + dx / 2)],
+            "y": [float(g.ys[0] - dy / 2), float(g.ys[-1] + dy / 2)],
+        },
+        "axes": axis_labels(base),
+        "classes": [
+            {
+                "label": comparison.class_name(k, base.class_names),
+                "color": identity.CLASS_COLORS[k % len(identity.CLASS_COLORS)],
+            }
+            for k in range(base.n_classes)
+        ],
+    }
+
+
 def boundary_view(
     key: Comparison,
     epoch: int,
@@ -321,38 +362,21 @@ def boundary_view(
     fallback: str,
     editable: bool,
 ) -> dict:
-    """The player's data: the view as loaded, its configs, grid, shading and the edits;
-    ``core``'s scores when ``exact`` (the runs are then trained and cached)."""
-    base = comparison.as_loaded(key)
-    g = comparison.grid(key)
-    dx, dy = g.step
+    """The player's data: the view as loaded (:func:`_loaded_view`), its configs, grid,
+    shading and the edits; ``core``'s scores when ``exact`` (the runs are then trained and
+    cached)."""
+    loaded = _loaded_view(key.data, key.corruption)
     cfgs = comparison.configs(key)
-    data = _data_record(base)
+    records = [_config_record(c) for c in cfgs]
+    how = json.dumps(records, separators=(",", ":"))
     kept = list(comparison.kept_epochs(key))
-    where = json.dumps([data, g.xs.tolist(), g.ys.tolist()], separators=(",", ":"))
-    how = json.dumps([_config_record(c) for c in cfgs], separators=(",", ":"))
     return {
+        **loaded,
         # the data (a config change keeps a student's edits) and the data with its training
-        "dataId": hashlib.sha1(where.encode()).hexdigest()[:16],
-        "id": hashlib.sha1((where + how).encode()).hexdigest()[:16],
+        "id": hashlib.sha1((loaded["dataId"] + how).encode()).hexdigest()[:16],
         "task": "classification",
-        "data": data,
-        "configs": [_config_record(c) for c in cfgs],
-        "grid": {
-            "xs": g.xs.tolist(),
-            "ys": g.ys.tolist(),
-            "x": [float(g.xs[0] - dx / 2), float(g.xs[-1] + dx / 2)],
-            "y": [float(g.ys[0] - dy / 2), float(g.ys[-1] + dy / 2)],
-        },
-        "axes": axis_labels(base),
+        "configs": records,
         "shade": comparison.SHADE,
-        "classes": [
-            {
-                "label": comparison.class_name(k, base.class_names),
-                "color": identity.CLASS_COLORS[k % len(identity.CLASS_COLORS)],
-            }
-            for k in range(base.n_classes)
-        ],
         "panels": [
             {
                 "name": c.loss,

@@ -490,6 +490,7 @@ export default function (component) {
     root.dataset.run = String(S.run);
     if (S.times.firstFrame) root.dataset.firstFrameMs = (S.times.firstFrame - S.times.edit).toFixed(1);
     if (!force && last.frame === frame && last.run === S.run && last.statics === S.statics) return false;
+    const t0 = performance.now();
     const pts = points();
     if (!S.statics) {
       for (const q of panels) drawStatic(q.layer.getContext("2d"), box.W, box.H, box, view, pts, classHex, font * box.dpr);
@@ -523,6 +524,7 @@ export default function (component) {
     status.show(message, Boolean(link) && (S.continued || (edits > 0 && !inSync())), live);
     parity();
     last = { frame, run: S.run, statics: S.statics };
+    root.dataset.drawMs = (performance.now() - t0).toFixed(1); // this frame's drawing, ms
     if (frame && frame.run === S.run) root.dataset.ready = "1";
     // for the benchmark: from an edit, and from Play, to the first frame drawn after it
     const now = performance.now();
