@@ -151,9 +151,19 @@ _fits = _component("loss_lab.fits", "host.js", "fits.js")
 
 
 def read(proto: Any) -> dict:
-    """The data a mounted live player carries (its element's proto): for tests, the views'
-    dump and the benchmarks."""
-    return json.loads(proto.json)
+    """The data a mounted live player carries (its element's proto: JSON bytes, see
+    :func:`pack`): for tests, the views' dump and the benchmarks."""
+    return json.loads(proto.bytes.decode("utf-8") if proto.bytes else proto.json)
+
+
+def pack(view: dict, *, loaded: str = "{}") -> bytes:
+    """A player's data as JSON bytes: ``loaded`` (the JSON text of the part that depends on
+    the data as loaded only, built once per data) merged with ``view``. Bytes pass through
+    Streamlit as they are (a dict is dumped twice more per run, once sorted for its identity:
+    the larger part of a what-if's server time)."""
+    tail = json.dumps(view, separators=(",", ":"), allow_nan=False)
+    inner = loaded[1:-1]
+    return ("{" + inner + ("," if inner and tail != "{}" else "") + tail[1:]).encode("utf-8")
 
 
 def _mount(component: Any, key: str, data: Any, **callbacks: Any) -> None:
@@ -352,6 +362,12 @@ def _loaded_view(data: Any, corruption: Any) -> dict:
     }
 
 
+@functools.lru_cache(maxsize=32)
+def _loaded_text(data: Any, corruption: Any) -> str:
+    """:func:`_loaded_view` as JSON text (the bytes a view sends each run)."""
+    return json.dumps(_loaded_view(data, corruption), separators=(",", ":"), allow_nan=False)
+
+
 def boundary_view(
     key: Comparison,
     epoch: int,
@@ -470,7 +486,7 @@ def fits_player(
         chart()
     view = fits_view(key, configs, exact=exact, fallback=fallback, axes=axes)
     with slot:
-        _mount(_fits, name, view, on_view_change=lambda: _sync(name, None))
+        _mount(_fits, name, pack(view), on_view_change=lambda: _sync(name, None))
 
 
 # --------------------------------------------------------------------------- fallback picture
@@ -678,8 +694,10 @@ def boundaries_player(
     view = boundary_view(
         cmp, epoch, drive, exact=exact, link=epoch_key, fallback=fallback, editable=editable
     )
+    rest = {k: v for k, v in view.items() if k not in _loaded_view(cmp.data, cmp.corruption)}
+    data = pack(rest, loaded=_loaded_text(cmp.data, cmp.corruption))
     with slot:
-        _mount(_player, key, view, on_view_change=lambda: _sync(key, epoch_key))
+        _mount(_player, key, data, on_view_change=lambda: _sync(key, epoch_key))
     with box:
         if exact:
             st.caption(

@@ -14,7 +14,8 @@ function fitSpec(view) {
 const ROLE = { clean: "#A0A0A0", outlier: "#000000", test: "#4D4D4D" };
 
 export default function (component) {
-  const { data: view, parentElement, setTriggerValue, key } = component;
+  const { parentElement, setTriggerValue, key } = component;
+  const view = viewOf(component.data);
   if (!view) return undefined;
   replaceLive(parentElement);
   const root = el("div", "ll-player ll-fits");

@@ -20,6 +20,16 @@ const SESSIONS = new Map(); // component key -> live session
 const KEYS = { owner: null }; // the session the keyboard drives
 const DISPOSE_MS = 30000; // a session whose player is gone this long stops its worker
 
+// The payload: JSON bytes (ui/player.py pack), or already an object.
+function viewOf(data) {
+  if (!data) return null;
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) {
+    const buf = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    return JSON.parse(new TextDecoder().decode(buf));
+  }
+  return data;
+}
+
 function engineUrl() {
   ENGINE_URL ??= URL.createObjectURL(new Blob([ENGINE_SOURCE], { type: "text/javascript" }));
   return ENGINE_URL;

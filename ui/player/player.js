@@ -312,7 +312,8 @@ function drawCurves(canvas, S, view, shown, upTo, scoresOf) {
 // ---------------------------------------------------------------------------- the player
 
 export default function (component) {
-  const { data: view, parentElement, setTriggerValue, key } = component;
+  const { parentElement, setTriggerValue, key } = component;
+  const view = viewOf(component.data);
   if (!view) return undefined;
   replaceLive(parentElement);
   const root = el("div", "ll-player");
