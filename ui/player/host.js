@@ -20,6 +20,16 @@ const SESSIONS = new Map(); // component key -> live session
 const KEYS = { owner: null }; // the session the keyboard drives
 const DISPOSE_MS = 30000; // a session whose player is gone this long stops its worker
 
+// Text into an element only when it changes (a write lays the page out again), as text.
+function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+
+// A data- attribute only when it changes (the browser tests read them).
+function setData(node, key, value) {
+  if (node.dataset[key] !== value) node.dataset[key] = value;
+}
+
 // The payload: JSON bytes (ui/player.py pack), or already an object.
 function viewOf(data) {
   if (!data) return null;
@@ -321,12 +331,12 @@ function liveBar(root, S, { settle, redraw }) {
 
   // `shown`: the epoch of the frame on screen (while a run trains, it trails the playhead)
   function draw(shown = S.display()) {
-    scrub.max = String(S.end);
-    scrub.value = String(Math.round(S.playhead));
-    play.textContent = S.playing ? "❚❚ Pause" : "▶ Play";
+    if (scrub.max !== String(S.end)) scrub.max = String(S.end);
+    if (scrub.value !== String(Math.round(S.playhead))) scrub.value = String(Math.round(S.playhead));
+    setText(play, S.playing ? "❚❚ Pause" : "▶ Play");
     play.setAttribute("aria-label", S.playing ? "pause" : "play");
     const behind = Math.round(S.playhead) > shown ? ` · training ${S.frontier}…` : "";
-    counter.textContent = `epoch ${shown} / ${S.end}${behind}`;
+    setText(counter, `epoch ${shown} / ${S.end}${behind}`);
   }
   const pause = () => {
     S.playing = false;
@@ -520,10 +530,10 @@ function statusLine(root, { compute }) {
   root.appendChild(line);
   return {
     show(message, withButton, live) {
-      text.textContent = message;
-      button.hidden = !withButton;
-      line.dataset.live = live ? "1" : "0";
-      line.hidden = !message;
+      setText(text, message);
+      if (button.hidden !== !withButton) button.hidden = !withButton;
+      if (line.dataset.live !== (live ? "1" : "0")) line.dataset.live = live ? "1" : "0";
+      if (line.hidden !== !message) line.hidden = !message;
     },
   };
 }

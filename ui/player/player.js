@@ -379,8 +379,11 @@ export default function (component) {
     title.append(name, score, shade);
     const stack = el("div", "ll-stack");
     const canvas = el("canvas", "ll-canvas");
-    const layer = el("canvas", "ll-canvas ll-layer");
-    stack.append(canvas, layer);
+    // the layer above the dots (test points, flipped marks, axes) changes only with the data:
+    // drawn once into a canvas off the page and copied over each frame (one canvas per panel
+    // on the page: a software compositor copies every page canvas it is shown each frame)
+    const layer = document.createElement("canvas");
+    stack.append(canvas);
     fig.append(title, stack);
     panelsBox.appendChild(fig);
     const coarse = makeRaster(Math.ceil(grid.rows / 2), Math.ceil(grid.cols / 2));
@@ -484,11 +487,13 @@ export default function (component) {
     const frame = S.frameAt(d);
     controls.draw(frame ? frame.epoch : d);
     const live = !exact();
-    root.dataset.frame = root.dataset.epoch = String(frame ? frame.epoch : d);
-    root.dataset.playing = S.playing ? "1" : "0";
-    root.dataset.frontier = String(S.frontier);
-    root.dataset.live = live ? "1" : "0";
-    root.dataset.run = String(S.run);
+    const shownEpoch = String(frame ? frame.epoch : d);
+    setData(root, "frame", shownEpoch);
+    setData(root, "epoch", shownEpoch);
+    setData(root, "playing", S.playing ? "1" : "0");
+    setData(root, "frontier", String(S.frontier));
+    setData(root, "live", live ? "1" : "0");
+    setData(root, "run", String(S.run));
     if (S.times.firstFrame) root.dataset.firstFrameMs = (S.times.firstFrame - S.times.edit).toFixed(1);
     if (!force && last.frame === frame && last.run === S.run && last.statics === S.statics) return false;
     const t0 = performance.now();
@@ -501,18 +506,21 @@ export default function (component) {
     panels.forEach((q, j) => {
       const dv = divergedAt(j);
       const acc = scoresOf("test", j)[shown];
-      q.score.textContent =
+      setText(
+        q.score,
         dv !== null && dv !== undefined && shown >= dv
           ? `diverged at epoch ${dv}`
           : Number.isFinite(acc)
             ? `test accuracy ${pct(acc)}${live ? " · live" : ""}`
-            : "test accuracy —";
+            : "test accuracy —",
+      );
       q.ctx.clearRect(0, 0, box.W, box.H);
       if (frame) {
         const g = { ...grid, ...frame.grid };
         drawSurface(q.ctx, box, g.step === 1 ? q.raster : q.coarse, frame.values[j], g, q.p.kind, classRgb, view.shade);
       }
       drawPoints(q.ctx, box, pts, view.grid, frame && frame.run === S.run ? frame.weights[j] : null, view.drive, classHex, hot);
+      q.ctx.drawImage(q.layer, 0, 0);
     });
     drawCurves(curves, S, view, shown, S.whole ? (exact() ? view.epochs : S.frontier) : shown, scoresOf);
     // the status line
