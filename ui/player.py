@@ -212,7 +212,8 @@ def with_edits(key: Comparison) -> Comparison:
     text = ss[_EDITS]
     try:
         changes = edits.decode(text)
-        edits.apply(comparison.as_loaded(key), changes)  # fits these data?
+        if changes:
+            edits.apply(comparison.as_loaded(key), changes)  # fits these data?
     except ValueError:
         shown = text if len(text) <= 60 else text[:57] + "…"
         st.warning(state.describe({EDITS_KEY: ([shown], "")}), icon=":material/link_off:")
