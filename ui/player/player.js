@@ -235,7 +235,7 @@ function drawCurves(canvas, S, view, shown, upTo, scoresOf) {
   const W = canvas.width, H = canvas.height;
   const dpr = canvas.dpr || 1;
   const font = (view.present ? 18 : 13) * dpr;
-  const m = { l: font * 3.2, r: 10 * dpr, t: 12 * dpr, b: font * 2.6 };
+  const m = { l: font * 3.2, r: font * 1.3, t: 12 * dpr, b: font * 2.6 }; // the last tick fits
   const E = S.end || 1;
   // round ticks: steps of 10 points (20 when the range is wide) from a round low end
   let low = 1;
