@@ -117,3 +117,61 @@ for (const group of runsFx.runs) {
 console.log("\nWhole runs: epochs whose train / test accuracy differ from core's, largest relative difference of the training loss and gradient norm\n");
 console.log("| run | loss | accuracy epochs differing | train loss | grad norm | same length |\n|---|---|---|---:|---:|---|");
 for (const r of rows) console.log(`| ${r.group} | ${r.loss} | ${r.text} | ${e(r.loss_rel)} | ${e(r.grad_rel)} | ${r.same ? "yes" : "NO"} |`);
+
+// ---------------------------------------------------------------------------------- live views
+// Table 4: what the live player draws (live.json): surface values and strengths, per-point
+// gradient magnitudes of every classification loss, and two small views trained on edited
+// data (accuracies, panel surfaces, gradient magnitudes), and the regression's fits.
+{
+  const { decisionSurface, gradientMagnitude } = await import(join(ENGINE, "boundaries.js"));
+  const { decodeEdits } = await import(join(ENGINE, "edits.js"));
+  const { LiveRun } = await import(join(ENGINE, "live.js"));
+  const fx = load("live.json");
+  let values = 0, strengths = 0;
+  for (const c of fx.surfaces) {
+    const K = c.z[0].length, n = c.z.length;
+    const s = decisionSurface(flat(c.z), n, K, c.kind, c.margin);
+    values = Math.max(values, relError(s.values, flat(c.values)));
+    strengths = Math.max(strengths, relError(s.strength, c.strength));
+  }
+  let grads = 0;
+  const g = fx.gradients;
+  for (const c of g.cases) {
+    const loss = getLoss(c.loss, "classification");
+    const out = gradientMagnitude(loss, resolveHyperparameters(loss, c.loss_params), Int32Array.from(g.y), flat(g.z), g.y.length, 3, new Float64Array(g.y.length));
+    grads = Math.max(grads, relError(out, c.magnitude));
+  }
+  console.log("\n| live: what the player draws | largest difference from core |\n|---|---:|");
+  console.log(`| surface values (relative) | ${e(values)} |`);
+  console.log(`| surface strengths (relative) | ${e(strengths)} |`);
+  console.log(`| gradient magnitudes, every classification loss (relative) | ${e(grads)} |`);
+  for (const view of fx.views) {
+    const run = new LiveRun({ task: "classification", data: view.data, configs: view.configs.map((c) => ({ ...view.training, ...c })), grid: view.grid });
+    run.setEdits(decodeEdits(view.edits));
+    while (run.step());
+    let accOff = 0, bytesOff = 0, gradOff = 0;
+    view.histories.forEach((h, j) => {
+      h.test_accuracy.forEach((v, e) => (accOff += run.scores.test[j][e + 1] !== v));
+      h.train_accuracy.forEach((v, e) => (accOff += run.scores.train[j][e + 1] !== v));
+    });
+    for (const ep of new Set(view.panels.map((p) => p.epoch))) {
+      const f = run.frame(ep);
+      view.panels.filter((p) => p.epoch === ep).forEach((p, j) => {
+        const v = flat(p.values);
+        f.values[j].forEach((b, i) => (bytesOff = Math.max(bytesOff, Math.abs(b - Math.round(255 * v[i])))));
+        gradOff = Math.max(gradOff, scaledError(f.gradients[j], p.gradient));
+      });
+    }
+    const names = view.configs.map((c) => c.loss).join(", ");
+    console.log(`| view (${names}; edits ${view.edits}): accuracies differing / surface bytes off / gradient magnitudes (scaled) | ${accOff} / ${bytesOff} / ${e(gradOff)} |`);
+  }
+  const r = fx.regression;
+  const run = new LiveRun({ task: "regression", data: r.data, configs: r.configs.map((c) => ({ ...r.training, ...c })), grid: r.grid });
+  run.setEdits(decodeEdits(r.edits));
+  while (run.step());
+  let rm = 0, fits = 0;
+  r.histories.forEach((h, j) => (rm = Math.max(rm, relError(run.scores.test[j].subarray(1), h.test_rmse))));
+  const f = run.frame(run.end);
+  r.fits.forEach((fit, j) => (fits = Math.max(fits, relError(f.curves[j], fit))));
+  console.log(`| regression with edits ${r.edits}: test RMSE / fits (relative) | ${e(rm)} / ${e(fits)} |`);
+}

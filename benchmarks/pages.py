@@ -3,7 +3,6 @@
 Run from the repository root::
 
     python benchmarks/pages.py [--repeats 3] [--only loss_curves,decision_boundaries]
-    python benchmarks/pages.py playback [--repeats 3] [--heap-seconds 60] [--before DIR]
     python benchmarks/pages.py lecture [--rounds 3]
 
 For each page of ``ui.screens.PAGES`` whose file exists, in one process (imports are paid once,
@@ -20,13 +19,6 @@ warm
 sweeps
     The heaviest views a lecturer starts with one click (``SWEEPS``: many seeds x rates), cold,
     against their own target (<= 15 s; they show progress while they run).
-
-playback
-    The Decision-boundaries view with playback: websocket bytes received per view (and, with
-    ``--before DIR``, those of another checkout such as the commit before playback), the
-    player's payload, the server time of the view (AppTest, cold and warm), frames per second
-    and draw time per frame in headless Chromium, the scrubber's answer time, and the JS heap
-    after a minute of looping playback, at 1280x720 and 390x844.
 
 lecture
     Each step of the default lecture path (Page Down to the next stop drawn with its claim)
@@ -52,7 +44,6 @@ import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from tests.e2e.conftest import CHROMIUM_ARGS  # noqa: E402 - the browser tests' Chromium flags
-from tests.e2e.test_playback import SAMPLE_FRAMES, SCRUB_MS  # noqa: E402 - the same counters
 from ui import screens  # noqa: E402
 
 COLD_TARGET_S = 3.0
@@ -216,137 +207,6 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(1)
 
 
-# --------------------------------------------------------------------------- playback
-
-
-def view_bytes(url: str, ready: str | None, repeats: int) -> int:
-    """Median bytes the browser receives over the websocket for one fresh view of ``url``
-    (until ``ready`` is on the page, or the script run has finished, plus 2 s)."""
-    import shutil
-
-    from playwright.sync_api import sync_playwright
-
-    sizes = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
-        for _ in range(repeats):
-            page = browser.new_page(viewport={"width": 1280, "height": 720})
-            got = [0]
-
-            def on_ws(ws, got=got):
-                ws.on("framereceived", lambda f: got.__setitem__(0, got[0] + len(f)))
-
-            page.on("websocket", on_ws)
-            page.goto(url, timeout=TIMEOUT_S * 1000)
-            if ready:
-                page.wait_for_selector(ready, timeout=TIMEOUT_S * 1000)
-            page.wait_for_function(
-                """() => !document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')
-                    && document.querySelector('[data-testid="stApp"]')
-                         ?.getAttribute('data-test-script-state') === 'notRunning'""",
-                timeout=TIMEOUT_S * 1000,
-            )
-            page.wait_for_timeout(2000)
-            sizes.append(got[0])
-            page.close()
-        browser.close()
-    return int(statistics.median(sizes))
-
-
-def playback_browser(url: str, repeats: int, heap_seconds: float) -> dict[str, float]:
-    """Frames per second (distinct frames in 2 s of playback at 1x, 15 fps asked), the time
-    to draw one frame, the scrubber's answer time, and the JS heap after ``heap_seconds`` of
-    looping playback, at 1280x720 and at a phone's 390x844."""
-    import shutil
-
-    from playwright.sync_api import sync_playwright
-
-    out: dict[str, float] = {}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
-        for label, viewport in (("desktop", (1280, 720)), ("phone", (390, 844))):
-            ctx = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
-            page = ctx.new_page()
-            page.goto(url, timeout=TIMEOUT_S * 1000)
-            page.wait_for_selector(".ll-player[data-ready='1']", timeout=TIMEOUT_S * 1000)
-            page.wait_for_timeout(1500)
-            root = page.locator(".ll-player")
-            fps, draw = [], []
-            for _ in range(repeats):
-                page.get_by_role("button", name="restart").click()
-                fps.append(root.evaluate(SAMPLE_FRAMES)["shown"] / 2.0)
-                draw.append(float(root.get_attribute("data-draw-ms").split(",")[0]))
-            out[f"fps {label}"] = statistics.median(fps)
-            out[f"draw ms {label}"] = statistics.median(draw)
-            out[f"scrub ms {label}"] = root.evaluate(SCRUB_MS, 40)
-            cdp = ctx.new_cdp_session(page)
-            cdp.send("Performance.enable")
-            cdp.send("HeapProfiler.collectGarbage")
-
-            def heap(cdp=cdp) -> float:
-                metrics = cdp.send("Performance.getMetrics")["metrics"]
-                return next(m["value"] for m in metrics if m["name"] == "JSHeapUsedSize") / 2**20
-
-            out[f"heap MiB before {label}"] = heap()
-            end = time.monotonic() + heap_seconds
-            while time.monotonic() < end:  # keep playing: restart whenever it reaches the end
-                if root.get_attribute("data-playing") != "1":
-                    page.get_by_role("button", name="restart").click()
-                page.wait_for_timeout(500)
-            out[f"heap MiB after {heap_seconds:.0f} s {label}"] = heap()
-            ctx.close()
-        browser.close()
-    return out
-
-
-def playback_main(argv: list[str] | None = None) -> None:
-    """Issue 12's numbers for the Decision-boundaries view with playback; ``--before DIR``
-    also measures another checkout of the app (e.g. the commit before playback) in the same
-    run, for the ratios."""
-    parser = argparse.ArgumentParser(description="playback benchmark")
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--heap-seconds", type=float, default=60.0)
-    parser.add_argument("--before", default="", help="another checkout to compare with")
-    args = parser.parse_args(argv)
-    from deploy.serve import HEADLESS, streamlit_run
-    from ui import player
-
-    rows = []
-    roots = [("this checkout", ROOT)]
-    if args.before:
-        roots.insert(0, ("before", Path(args.before).resolve()))
-    for name, root in roots:
-        with streamlit_run(root / "streamlit_app.py", cwd=root, server_args=HEADLESS) as server:
-            url = f"{server.url}/Decision_boundaries"
-            ready = ".ll-player[data-ready='1']" if root == ROOT else None
-            rows.append((name, view_bytes(url, ready, args.repeats)))
-            if root == ROOT:
-                browser = playback_browser(url, args.repeats, args.heap_seconds)
-    # the server side, in this process (AppTest): cold and warm runs of the default view
-    st.cache_data.clear()
-    _app(screens.SCREENS["home"].path).run()
-    runs = [measure(screens.SCREENS["decision_boundaries"]) for _ in range(args.repeats)]
-    cold = statistics.median(r[0] for r in runs)
-    warm = statistics.median(r[1] for r in runs)
-    at = _app(screens.SCREENS["decision_boundaries"].path)
-    at.run()
-    data = at.get("bidi_component")[0].proto
-    header, body = player.unpack(data.bytes)
-    print(f"Decision boundaries, default view; median of {args.repeats}.\n")
-    print("| websocket bytes received per view | bytes |\n|---|---:|")
-    for name, b in rows:
-        print(f"| {name} | {b:,} |")
-    print(
-        f"\nPlayer payload: {len(data.bytes):,} bytes ({len(header['epochs'])} frames x "
-        f"{len(header['panels'])} losses; zlib body {len(body):,}), script "
-        f"{len(data.js_content):,} + style {len(data.css_content):,} bytes."
-    )
-    print(f"\nServer time this checkout (AppTest): cold {cold:.2f} s, warm {warm:.3f} s.\n")
-    print("| browser (headless Chromium) | value |\n|---|---:|")
-    for k, v in browser.items():
-        print(f"| {k} | {v:.1f} |")
-
-
 def clicks_main(argv: list[str] | None = None) -> None:
     """Preset click -> final figure in headless Chromium at 1280x720, every page's presets in
     order (the browser preset walk of ``tests/e2e/test_preset_walk.py``), against a fresh
@@ -472,9 +332,7 @@ def lecture_main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "playback":
-        playback_main(sys.argv[2:])
-    elif len(sys.argv) > 1 and sys.argv[1] == "lecture":
+    if len(sys.argv) > 1 and sys.argv[1] == "lecture":
         lecture_main(sys.argv[2:])
     elif len(sys.argv) > 1 and sys.argv[1] == "clicks":
         clicks_main(sys.argv[2:])

@@ -2,7 +2,9 @@ r"""Decision surfaces on a grid and "who drives learning": per-point gradient ma
 
 Everything here is pure: it takes a fitted model (anything with ``decision_function(X)``
 returning logits ``(n, K)``) and arrays, and returns arrays. The decision-boundary screen and
-the home page draw what these functions compute.
+the home page draw what these functions compute, and the browser's engine mirrors them
+(``ui/player/engine/boundaries.js``), so the surface a student sees while training plays is
+the one the server's panel, sentence and CSV are computed from.
 
 Two kinds of surface
 --------------------
@@ -11,6 +13,16 @@ Losses that pass the logits through a softmax (cross-entropy, MSE, MAE, focal, G
 Margin losses (hinge, squared hinge, multi-margin) and square loss on logits never form a
 softmax: :math:`\mathrm{softmax}(z)` is not something they estimated, so the surface shows the
 *score*, the margin :math:`z_{(1)} - z_{(2)}` between the two largest logits.
+
+One surface, one strength
+-------------------------
+Every cell gets per-class values :math:`v_k \in [0, 1]` (:func:`surface_values`): the softmax
+probabilities :math:`p_k`, or for a score surface :math:`v_k = (\mathrm{clip}(s_k/\mu, -1, 1)
++ 1)/2` with :math:`s_k = z_k - \max_{j \ne k} z_j` and :math:`\mu` the loss's margin. The
+shading strength is a function of :math:`\max_k v_k` alone (:func:`strength`), so a renderer
+may interpolate the :math:`v_k` between cells and colour each pixel by the largest: a smooth
+boundary from a coarse grid (:data:`GRID` cells per axis). With two classes
+:math:`v_0 = 1 - v_1` and only :math:`v_1` is kept.
 """
 
 from __future__ import annotations
@@ -31,6 +43,8 @@ SCORE_LOSSES: frozenset[str] = frozenset(losses.names("classification", output=(
 
 #: Maximum grid resolution per axis (a URL cannot ask for more work than this).
 MAX_RESOLUTION = 200
+#: Grid cells per axis of every decision surface the pages show (server and browser alike).
+GRID = 40
 
 
 class Classifier(Protocol):
@@ -63,7 +77,7 @@ class Grid:
         return float(self.xs[1] - self.xs[0]), float(self.ys[1] - self.ys[0])
 
 
-def make_grid(X: ArrayLike, resolution: int = 60, padding: float = 0.08) -> Grid:
+def make_grid(X: ArrayLike, resolution: int = GRID, padding: float = 0.08) -> Grid:
     r"""A ``resolution`` x ``resolution`` grid covering the points ``X`` plus a margin.
 
     Each axis spans :math:`[\min - \delta, \max + \delta]` with
@@ -113,11 +127,15 @@ class DecisionSurface:
     kind
         ``"probability"`` or ``"score"``: which of the two the picture should show.
     strength
-        What the picture shades by, in ``[0, 1]``: for probabilities
-        :math:`(\max_k p_k - 1/K) / (1 - 1/K)`; for scores :math:`\min(1, \text{score}/\mu)`
-        with :math:`\mu` the loss's margin (1 by default), so full colour = beyond the margin.
+        What the picture shades by, in ``[0, 1]`` (:func:`strength` of :math:`\max_k v_k`):
+        for probabilities :math:`(\max_k p_k - 1/K) / (1 - 1/K)`; for scores
+        :math:`\min(1, \text{score}/\mu)` with :math:`\mu` the loss's margin (1 by default),
+        so full colour = beyond the margin.
     boundary
         Cells whose right or upper neighbour is predicted as another class.
+    values
+        ``(cells, C)`` the per-class values :math:`v_k` (:func:`surface_values`; ``C = 1``,
+        :math:`v_1`, for two classes): what a renderer interpolates.
     """
 
     grid: Grid
@@ -127,12 +145,63 @@ class DecisionSurface:
     kind: str
     strength: NDArray[np.floating]
     boundary: NDArray[np.bool_]
+    values: NDArray[np.floating]
 
 
 def surface_kind(loss_name: str) -> str:
     """``"score"`` for losses that never form a softmax, else ``"probability"``: the loss's card
     (``core.losses.Loss.surface``)."""
     return losses.get(loss_name, "classification").surface
+
+
+def surface_values(
+    z: ArrayLike, kind: str, margin: float = 1.0, *, binary: bool = False
+) -> NDArray[np.floating]:
+    r"""Per-class values :math:`v_k \in [0, 1]` of logits ``z`` (``(..., K)``), see the module
+    docstring; non-finite logits give the undecided :math:`v_k = 1/K` (probability) or
+    :math:`1/2` (score), which shade nothing.
+
+    ``binary=True``: ``z`` is ``(..., 1)``, the logit difference :math:`z_1 - z_0` of two
+    classes, and the result is :math:`v_1` alone: :math:`\sigma(z_1 - z_0)` or
+    :math:`(\mathrm{clip}((z_1 - z_0)/\mu, -1, 1) + 1)/2`.
+    """
+    if kind not in ("probability", "score"):
+        raise ValueError(f"kind must be 'probability' or 'score', got {kind!r}")
+    if not margin > 0:
+        raise ValueError(f"margin must be > 0, got {margin!r}")
+    z = np.asarray(z)
+    z = z if z.dtype in (np.float32, np.float64) else z.astype(np.float64)
+    k = 2 if binary else z.shape[-1]
+    finite = np.all(np.isfinite(z), axis=-1, keepdims=True)
+    zf = np.where(finite, z, 0.0)
+    if binary:
+        with np.errstate(over="ignore"):
+            v = (
+                1.0 / (1.0 + np.exp(-zf))
+                if kind == "probability"
+                else (np.clip(zf / margin, -1.0, 1.0) + 1.0) / 2.0
+            )
+    elif kind == "probability":
+        v = softmax(zf, axis=-1)
+    else:
+        # s_k = z_k - max_{j != k} z_j: the top class's margin over the runner-up, negative
+        # for the others
+        top2 = np.sort(zf, axis=-1)[..., -2:]
+        best_other = np.where(zf >= top2[..., 1:], top2[..., :1], top2[..., 1:])
+        v = (np.clip((zf - best_other) / margin, -1.0, 1.0) + 1.0) / 2.0
+    return np.where(finite, v, 1.0 / k if kind == "probability" else 0.5)
+
+
+def strength(vmax: ArrayLike, kind: str, n_classes: int) -> NDArray[np.floating]:
+    r"""Shading strength in :math:`[0, 1]` from the top value :math:`\max_k v_k`:
+    :math:`(v - 1/K)/(1 - 1/K)` for probabilities, :math:`\mathrm{clip}(2v - 1, 0, 1) =
+    \min(1, s/\mu)` for scores (``NaN`` gives 0). The one formula every renderer shades by."""
+    v = np.asarray(vmax, dtype=np.float64)
+    if kind == "probability":
+        s = (v - 1.0 / n_classes) / (1.0 - 1.0 / n_classes)
+    else:
+        s = 2.0 * v - 1.0
+    return np.clip(np.nan_to_num(s, nan=0.0), 0.0, 1.0)
 
 
 def top_two_margin(z: ArrayLike) -> NDArray[np.floating]:
@@ -171,8 +240,8 @@ def decision_surface(
     margin
         The score at which a score surface reaches full colour (the hinge margin), ``> 0``.
 
-    Non-finite logits (a diverged run) give label ``-1``, ``NaN`` probability and score, and
-    zero strength, rather than an exception.
+    Non-finite logits (a diverged run) give label ``-1``, ``NaN`` probability and score,
+    undecided values and zero strength, rather than an exception.
     """
     if not margin > 0:
         raise ValueError(f"margin must be > 0, got {margin!r}")
@@ -188,19 +257,21 @@ def decision_surface(
         prob[finite] = softmax(zf).max(axis=1)
         score[finite] = top_two_margin(zf)
     kind = surface_kind(loss_name)
-    if kind == "probability":
-        strength = (prob - 1.0 / k) / (1.0 - 1.0 / k)
+    if k == 2:  # v_1 alone, from the logit difference
+        values = surface_values(z[:, 1:] - z[:, :1], kind, margin, binary=True)
+        vmax = np.maximum(values[:, 0], 1.0 - values[:, 0])
     else:
-        strength = np.minimum(score / margin, 1.0)
-    strength = np.clip(np.nan_to_num(strength, nan=0.0), 0.0, 1.0)
+        values = surface_values(z, kind, margin)
+        vmax = values.max(axis=1)
     return DecisionSurface(
         grid=grid,
         label=label,
         probability=prob,
         score=score,
         kind=kind,
-        strength=strength,
+        strength=np.where(finite, strength(vmax, kind, k), 0.0),
         boundary=boundary_cells(label, grid.shape),
+        values=values,
     )
 
 
@@ -432,6 +503,7 @@ def snapshot_epochs(epochs: int, count: int = 12) -> tuple[int, ...]:
 
 
 __all__ = [
+    "GRID",
     "MAX_RESOLUTION",
     "SCORE_LOSSES",
     "Classifier",
@@ -447,6 +519,8 @@ __all__ = [
     "make_grid",
     "panel",
     "snapshot_epochs",
+    "strength",
     "surface_kind",
+    "surface_values",
     "top_two_margin",
 ]

@@ -1,4 +1,4 @@
-"""What a training comparison trains, as frozen values: data, corruption, model, losses.
+"""What a training comparison trains, as frozen values: data, corruption, edits, model, losses.
 
 The comparison pages train the same kind of thing — several losses, in lockstep, from the same
 start, on the same (possibly corrupted) data. :class:`Comparison` is that thing's identity:
@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
-from core import cost, datasets, robustness, train
+from core import cost, datasets, edits, robustness, train
+from core.edits import Edits
 from core.losses import LossParams
 
 __all__ = [
@@ -137,6 +138,9 @@ class Comparison:
     losses: tuple[str, ...]
     params: LossParams = ()
     corruption: Corruption = Corruption()
+    #: a student's edits of the training points (:mod:`core.edits`), applied after the
+    #: corruption (so they never change which points the corruption drew)
+    edits: Edits = field(default_factory=Edits)
 
     @property
     def data_seed(self) -> int:
@@ -148,8 +152,9 @@ class Comparison:
         return getattr(self.data, "task", None) or datasets.info(self.data.name).task
 
     def load(self) -> datasets.Dataset:
-        """The dataset with the corruption applied to its training split (:func:`corrupt`)."""
-        return corrupt(self.data, self.corruption)
+        """The dataset with the corruption (:func:`corrupt`), then the edits
+        (:func:`core.edits.apply`), applied to its training split."""
+        return edits.apply(corrupt(self.data, self.corruption), self.edits)
 
     def configs(self, **overrides: Any) -> list[train.TrainConfig]:
         """One ``TrainConfig`` per loss with its hyperparameters, everything else shared."""

@@ -8,7 +8,6 @@ from views import formula as uf
 
 DEFAULT_LOSSES = ["cross_entropy", "mse", "mae", "hinge"]
 MODEL = {"layers": 2, "width": 32, "act": "tanh", "opt": "adam", "lr": 0.01, "epochs": 150}
-DRIVE_HELP = "point size = |∂L/∂z|, how hard each training point pulls on the model"
 
 PRESETS = {
     # three arms: CE has converged by epoch 150 and MSE has not, from every seed
@@ -54,13 +53,14 @@ PRESETS = {
 PRESETS = evidence.with_figure_seeds(PRESETS, ub.PAGE)
 
 
-def _reset_scrubber(_values) -> None:
-    # a preset shows the end of training; the scrubber's options change with the epochs
+def _reset_view(_values) -> None:
+    # a preset shows the end of training on its data as loaded, computed exactly
     st.session_state.pop("epoch", None)
+    player.forget_edits()
 
 
 with frame.page("decision_boundaries"):
-    frame.presets(PRESETS | uf.boundary_presets(), apply=_reset_scrubber)
+    frame.presets(PRESETS | uf.boundary_presets(), apply=_reset_view)
     data = upload.dataset_controls(controls.datasets_2d(), default="spirals", dims=2)
     flip = st.sidebar.slider(
         "Flip training labels (fraction)",
@@ -81,64 +81,53 @@ with frame.page("decision_boundaries"):
         st.warning("Choose at least one loss in the sidebar.", icon=":material/info:")
         st.stop()
 
-    key = comparison.boundary_key(data, flip, model, chosen, params)
+    key = player.with_edits(comparison.boundary_key(data, flip, model, chosen, params))
     ds = comparison.load(key)
     if not controls.within_budget(ds, model, len(chosen)):
         st.stop()
-    runs = comparison.fit_runs(key)
     entry = ub.lookup(key)
     st.caption(ub.caption(ds, model, entry))
-    for note in ub.divergence_notes(runs, model.lr):
-        frame.notice(note)
-
-    figure = frame.key_figure()  # the key figure, above its scrubber
-    options = comparison.epochs(key)
-    if "epoch" in st.session_state and st.session_state["epoch"] not in options:
-        del st.session_state["epoch"]  # other epochs, other snapshots: start at the end
-    c1, c2 = st.columns([3, 1])
-    epoch = c1.select_slider(
-        "Epoch (scrub through training snapshots)",
-        options=options,
-        value=options[-1],
-        key="epoch",
-        bind="query-params",
-    )
-    drive = controls.toggle(c2, "Who drives learning", "drive", True, help=DRIVE_HELP)
-
-    panels = comparison.compute_panels(key, epoch)
-    with figure:
-        cells, points = player.boundaries_player(key, epoch, drive)
-    st.caption(ub.SHADING_NOTE)
-    diverged = {n: r.diverged_epoch for n, r in runs.items()}
-    base = evidence.baseline(ds)
-    frame.takeaway(
-        ub.page_takeaway(
-            panels,
-            ds.corrupted is not None,
-            diverged,
-            seed=model.seed,
-            baseline=None if base is None else base.test,
-            flip_share=ub.flip_share(ds),
-            entry=entry,
+    exact = player.exact_view(key, ds)  # else the view trains live first (one click from exact)
+    with frame.key_figure():  # the key figure; its scrubber is the player's own
+        fig = player.boundaries_player(key, exact=exact)
+    if exact:
+        runs = comparison.fit_runs(key)
+        for note in ub.divergence_notes(runs, model.lr):
+            frame.notice(note)
+        panels = comparison.compute_panels(key, fig.epoch)
+        st.caption(ub.SHADING_NOTE)
+        diverged = {n: r.diverged_epoch for n, r in runs.items()}
+        base = evidence.baseline(ds)
+        frame.takeaway(
+            ub.page_takeaway(
+                panels,
+                ds.corrupted is not None,
+                diverged,
+                seed=model.seed,
+                baseline=None if base is None else base.test,
+                flip_share=ub.flip_share(ds),
+                entry=entry,
+            )
         )
-    )
-    if entry is not None:
-        evidence.show_strip(entry.evidence.outcomes, "test_accuracy", chosen, model.seed)
+        if entry is not None:
+            evidence.show_strip(entry.evidence.outcomes, "test_accuracy", chosen, model.seed)
+        else:
+            evidence.check_across_seeds(
+                repr(key),
+                fits_budget=lambda: controls.within_budget(
+                    ds, model, len(chosen) * evidence.K, evidence.K
+                ),
+                outcome=lambda s: ub.cached_outcome(key, s),
+                report=ub.check_report(key),
+            )
+        summary = ub.summary_frame(panels, runs, base)
+        frame.table(ub.styled_summary(summary))
+        frame.csv_downloads(
+            (summary, "boundaries_summary", "Summary CSV"),
+            (fig.points, "boundaries_points", "Points + gradients CSV"),
+            (fig.cells, "boundaries_grid", "Decision surface CSV"),
+        )
     else:
-        evidence.check_across_seeds(
-            repr(key),
-            fits_budget=lambda: controls.within_budget(
-                ds, model, len(chosen) * evidence.K, evidence.K
-            ),
-            outcome=lambda s: ub.cached_outcome(key, s),
-            report=ub.check_report(key),
-        )
-
-    summary = ub.summary_frame(panels, runs, base)
-    frame.table(ub.styled_summary(summary))
-    frame.csv_downloads(
-        (summary, "boundaries_summary", "Summary CSV"),
-        (points, "boundaries_points", "Points + gradients CSV"),
-        (cells, "boundaries_grid", "Decision surface CSV"),
-    )
-    reproduce.for_comparison(key, ds, comparison.configs(key), table="boundaries", epoch=epoch)
+        st.caption(ub.SHADING_NOTE)
+        player.live_notice()
+    reproduce.for_comparison(key, ds, comparison.configs(key), table="boundaries", epoch=fig.epoch)

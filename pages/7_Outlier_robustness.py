@@ -4,7 +4,7 @@ from typing import NamedTuple
 
 import streamlit as st
 
-from ui import charts, comparison, controls, evidence, formula_box, frame, reproduce, upload
+from ui import charts, comparison, controls, evidence, formula_box, frame, player, reproduce, upload
 from views import robustness as ui
 
 TASKS = ["regression", "classification"]
@@ -175,17 +175,27 @@ with frame.page("outlier_robustness"):
         st.stop()
     key = ui.comparison(data, kind, rate, magnitude, names, model)
     key = key.replace(params=params)
+    if task == "regression":  # its points can be dragged: the link holds the edits
+        key = player.with_edits(key)
+    exact = task != "regression" or player.exact_view(key, comparison.load(key))
 
     # ------------------------------------------------------------------ fits at the chosen rate
-    with st.spinner("Training one model per loss…"):
-        table = ui.fit_table(key)
+    if exact:
+        with st.spinner("Training one model per loss…"):
+            table = ui.fit_table(key)
     if task == "regression":
-        charts.show(ui.scatter_chart(key), height="content")
-        points, lines = ui.scatter_frames(key)
-        frame.csv_downloads(
-            (points, "outlier_points", "Points (CSV)"),
-            (lines, "outlier_fits", "Fitted curves (CSV)"),
+        player.fits_player(
+            key,
+            ui.configs(key),
+            exact=ui.exact_fits(key, table) if exact else None,
+            chart=lambda: charts.show(ui.scatter_chart(key), height="content"),
         )
+        if exact:
+            points, lines = ui.scatter_frames(key)
+            frame.csv_downloads(
+                (points, "outlier_points", "Points (CSV)"),
+                (lines, "outlier_fits", "Fitted curves (CSV)"),
+            )
     else:
         st.subheader(f"Decision boundaries at {rate:.0%} flipped labels")
         st.caption(ui.MAP_NOTE)
@@ -197,25 +207,28 @@ with frame.page("outlier_robustness"):
             (cells, "noise_boundaries", "Boundary grid (CSV)"),
             (pts, "noise_points", "Points (CSV)"),
         )
-    frame.table(ui.styled_table(table), width="stretch")
-    frame.csv_download(table, f"{task}_scores", label="Scores (CSV)")
-    entry = ui.lookup(key)
-    frame.takeaway(ui.fit_page_takeaway(key, table, entry))
-    if entry is not None:
-        evidence.show_strip(
-            entry.evidence.outcomes,
-            ui.score_metric(key),
-            names,
-            key.data_seed,
-            seed_word="data seed",
-        )
+    if exact:
+        frame.table(ui.styled_table(table), width="stretch")
+        frame.csv_download(table, f"{task}_scores", label="Scores (CSV)")
+        entry = ui.lookup(key)
+        frame.takeaway(ui.fit_page_takeaway(key, table, entry))
+        if entry is not None:
+            evidence.show_strip(
+                entry.evidence.outcomes,
+                ui.score_metric(key),
+                names,
+                key.data_seed,
+                seed_word="data seed",
+            )
+        else:
+            evidence.check_across_seeds(
+                repr(key),
+                fits_budget=lambda: ui.within_budget(key, 1, evidence.K),
+                outcome=lambda s: ui.cached_outcome(key, s),
+                report=ui.check_report(key),
+            )
     else:
-        evidence.check_across_seeds(
-            repr(key),
-            fits_budget=lambda: ui.within_budget(key, 1, evidence.K),
-            outcome=lambda s: ui.cached_outcome(key, s),
-            report=ui.check_report(key),
-        )
+        player.live_notice()
     reproduce.for_comparison(key, comparison.load(key), ui.configs(key), table="robustness")
 
     # ------------------------------------------------------------------ sweep over rates and seeds

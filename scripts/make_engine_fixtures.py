@@ -34,6 +34,15 @@ Files (compact JSON; a non-finite number is written as the string ``"inf"``, ``"
     and SGD; the default four losses for seeds 1 and 2, with mini-batches of 32, and under SGD
     past the edge of stability; and Outlier robustness's default regression run (linear
     model, Adam 0.1, 20% outliers).
+``live.json``
+    What the live player shows, from ``core.boundaries`` and ``core.edits``: surface values,
+    classes and strengths of logit grids (K = 2, 3; probability and score, margins 1 and 2);
+    every classification loss's per-point gradient magnitudes; edits (texts, the edited
+    training split, refused texts); and two small views trained on edited data with core —
+    boundaries (moons with flipped labels, 4 losses; K = 3 blobs with margin losses): the
+    panels at several epochs (surface values on a 12 x 12 grid, gradient magnitudes,
+    accuracies) and the accuracy histories; regression (Outlier robustness's outliers, a
+    point moved and one added): RMSE histories and each fit's predictions along x.
 
 Each file's ``expect`` says how closely the engine must agree (the bounds, and the measurements
 behind them, are the ``EXPECT_*`` constants below); both test suites read it from there.
@@ -53,7 +62,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core import datasets, losses, robustness, train
+from core import boundaries, datasets, edits, losses, robustness, train
 from core.models import init_params
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "engine"
@@ -503,6 +512,176 @@ def runs_fixture() -> dict[str, Any]:
     }
 
 
+# ----------------------------------------------------------------------------- live
+
+
+#: What the live player's engine must agree with core on: surface values and strengths, and
+#: gradient magnitudes, relative (measured: values within 2.3e-16, magnitudes 1.1e-13); a
+#: trained view's accuracies equal at every epoch, its panels' values and gradient magnitudes
+#: within 1e-9 (weights agree to ~1e-14 after 30 epochs); regression RMSE and fits to 1e-12.
+EXPECT_LIVE = {"values_rel": 1e-12, "gradient_rel": 1e-12, "panel_abs": 1e-9, "fit_rel": 1e-12}
+#: The small boundary views trained on edited data (a flip, an add, a move, a delete).
+LIVE_VIEW = {"hidden": (8,), "activation": "tanh", "optimizer": "adam", "lr": 0.05, "epochs": 30}
+LIVE_EPOCHS = (0, 1, 5, 30)
+#: Grid of the fixtures' panels (the pages use core.boundaries.GRID; fewer numbers here).
+LIVE_GRID = 12
+
+
+class _Logits:
+    """A stand-in model whose ``decision_function`` returns fixed logits."""
+
+    def __init__(self, z: np.ndarray) -> None:
+        self.z = z
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        return self.z
+
+
+def _surface_cases() -> list[dict[str, Any]]:
+    rng = np.random.default_rng(30)
+    z2 = np.vstack([rng.normal(0.0, 3.0, (40, 2)), [[0.0, 0.0], [5.0, 5.0], [np.nan, 1.0]]])
+    z3 = np.vstack([rng.normal(0.0, 3.0, (40, 3)), [[1.0, 1.0, 0.0], [2.0, 2.0, 2.0]]])
+    cases = []
+    for z in (z2, z3):
+        grid = boundaries.Grid(xs=np.arange(len(z), dtype=float), ys=np.zeros(1))
+        for loss, margin in (("cross_entropy", 1.0), ("hinge", 1.0), ("multi_margin", 2.0)):
+            s = boundaries.decision_surface(_Logits(z), grid, loss, margin=margin)
+            cases.append(
+                {
+                    "z": z,
+                    "kind": s.kind,
+                    "margin": margin,
+                    "values": s.values,
+                    "label": s.label,
+                    "strength": s.strength,
+                }
+            )
+    return cases
+
+
+def _gradient_cases() -> list[dict[str, Any]]:
+    rng = np.random.default_rng(31)
+    z = np.vstack([rng.normal(0.0, 4.0, (30, 3)), [[0.0, 0.0, 0.0], [40.0, -40.0, 0.0]]])
+    y = rng.integers(0, 3, len(z))
+    out = []
+    for name in losses.names("classification"):
+        loss = losses.get(name, task="classification")
+        for params in _hyper_settings(loss)[:2]:
+            g = boundaries.gradient_magnitude(name, _Logits(z), z, y, params)
+            out.append({"loss": name, "loss_params": params, "magnitude": g})
+    return {"z": z, "y": y, "cases": out}
+
+
+def _live_record(ds: datasets.Dataset) -> dict[str, Any]:
+    """The data as loaded (before edits) the way the player's payload sends it."""
+    return {
+        **_dataset_record(ds),
+        "y_train_clean": ds.y_train if ds.y_train_clean is None else ds.y_train_clean,
+        "corrupted": np.zeros(len(ds.y_train), bool) if ds.corrupted is None else ds.corrupted,
+    }
+
+
+def _edit_cases(base: datasets.Dataset) -> dict[str, Any]:
+    n = len(base.y_train)
+    texts = [
+        "",
+        "1.a1500_-250_1",
+        f"1.m0_100_-200.l1_{1 - int(base.y_train[1])}.d2",
+        f"1.l{int(np.flatnonzero(base.corrupted)[0])}_{int(base.y_train_clean[np.flatnonzero(base.corrupted)[0]])}",
+        f"1.d{n - 1}.a-3000_3000_0.m{n - 1}_2999_-2999.l{n - 1}_1",
+    ]
+    cases = []
+    for text in texts:
+        ds = edits.apply(base, edits.decode(text))
+        flipped = np.zeros(len(ds.y_train), bool) if ds.corrupted is None else ds.corrupted
+        cases.append(
+            {"text": text, "X_train": ds.X_train, "y_train": ds.y_train, "flipped": flipped}
+        )
+    refused = ["2.d1", "1.x3", "1.d03", "1.a1000001_0_0", f"1.d{n}", "1.l0_2", "1.a1_2"]
+    return {"base": _live_record(base), "cases": cases, "refused": refused}
+
+
+def _boundary_view(base: datasets.Dataset, names: list[str], text: str, **extra: Any) -> dict:
+    ds = edits.apply(base, edits.decode(text))
+    grid = boundaries.make_grid(np.vstack([base.X_train, base.X_test]), LIVE_GRID)
+    training = {**LIVE_VIEW, **extra}
+    cfgs = [train.TrainConfig(loss=n, **training, snapshot_epochs=LIVE_EPOCHS) for n in names]
+    results = train.fit_many(ds, cfgs)
+    xy = (ds.X_train, ds.y_train, ds.X_test, ds.y_test)
+    panels = []
+    for e in LIVE_EPOCHS:
+        for r in results:
+            model = r.snapshots.get(e, r.model)
+            params = r.config.loss_params
+            p = boundaries.panel(model, r.config.loss, e, grid, *xy, loss_params=params)
+            panels.append(
+                {
+                    "epoch": e,
+                    "loss": r.config.loss,
+                    "values": p.surface.values,
+                    "gradient": p.gradient,
+                    "train_accuracy": p.train_accuracy,
+                    "test_accuracy": p.test_accuracy,
+                }
+            )
+    return {
+        "data": _live_record(base),
+        "edits": text,
+        "training": training,
+        "configs": [{"loss": c.loss, "loss_params": c.loss_params} for c in cfgs],
+        "grid": {"xs": grid.xs, "ys": grid.ys},
+        "panels": panels,
+        "histories": [
+            {k: r.history[k] for k in ("train_accuracy", "test_accuracy")} for r in results
+        ],
+    }
+
+
+def _regression_view() -> dict[str, Any]:
+    clean = datasets.load("linear_1d")
+    base = robustness.corrupt(clean, "response", 0.2, magnitude=8.0, seed=0)
+    text = "1.m3_500_6000.a-1500_-4000"
+    ds = edits.apply(base, edits.decode(text))
+    training = {**ROBUSTNESS_VIEW, "activation": "tanh", "batch_size": None, "l2": 0.0}
+    names = list(robustness.REGRESSION_LOSSES)
+    results = _group(ds, training, names)
+    xs = np.linspace(float(base.X_train.min()), float(base.X_train.max()), 9)
+    return {
+        "data": {**_live_record(base), "n_classes": 0},
+        "edits": text,
+        "training": training,
+        "configs": [{"loss": n, "loss_params": {}} for n in names],
+        "grid": {"xs": xs},
+        "histories": [{k: r.history[k] for k in ("train_rmse", "test_rmse")} for r in results],
+        "fits": [np.ravel(r.model.decision_function(xs[:, None])) for r in results],
+    }
+
+
+def live_fixture() -> dict[str, Any]:
+    """The live player's surfaces, gradient sizes, edits and small trained views."""
+    moons = datasets.load("moons", n_samples=120, seed=0)
+    noisy = robustness.corrupt(moons, "symmetric", 0.2, seed=0)
+    blobs = datasets.load("blobs", n_samples=90, n_classes=3, seed=0)
+    n = len(noisy.y_train)
+    flip = f"1.l1_{1 - int(noisy.y_train[1])}.a1500_-250_1.m{n - 1}_-1000_500.d4"
+    return {
+        "expect": EXPECT_LIVE,
+        "surfaces": _surface_cases(),
+        "gradients": _gradient_cases(),
+        "edits": _edit_cases(noisy),
+        "views": [
+            _boundary_view(noisy, list(DEFAULT_LOSSES), flip),
+            _boundary_view(
+                blobs,
+                ["cross_entropy", "hinge", "multi_margin"],
+                "1.a0_0_2.l3_0",
+                hidden=(),
+            ),
+        ],
+        "regression": _regression_view(),
+    }
+
+
 # ----------------------------------------------------------------------------- files
 
 
@@ -512,6 +691,7 @@ BUILDERS = {
     "rng.json": rng_fixture,
     "training.json": training_fixture,
     "runs.json": runs_fixture,
+    "live.json": live_fixture,
 }
 
 

@@ -2,12 +2,11 @@
 
 Streamlit runs every session's script in a thread of one process, and the GIL lets one thread
 compute at a time: one process uses one core, however many the machine has (Community Cloud
-gives an app 2). Training (:func:`core.train.fit_many`) and the player's snapshot evaluation
-(:func:`core.snapshots.evaluate`) are most of a new view's time and are pure ``core``
-functions of picklable arguments, so :func:`call` and :func:`call_all` run them in a small
-pool of worker processes: while one student's models train in a worker, the server builds
-another student's page. The results are the same to the last bit: a worker runs the same
-``core`` code on the same arrays, with single-threaded BLAS as the server does.
+gives an app 2). Training (:func:`core.train.fit_many`) is most of a new view's time and is
+a pure ``core`` function of picklable arguments, so :func:`call` and :func:`call_all` run it
+in a small pool of worker processes: while one student's models train in a worker, the
+server builds another student's page. The results are the same to the last bit: a worker runs
+the same ``core`` code on the same arrays, with single-threaded BLAS as the server does.
 
 * ``LOSSLAB_WORKERS`` sets the number of workers; the default is 2 on a machine with two or
   more cores, else 0 (0: everything runs in the calling thread, as before). Replicas

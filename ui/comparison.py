@@ -14,12 +14,13 @@ Usage::
 
     key = Comparison(data, model, ("cross_entropy", "mse"), params, Corruption("symmetric", 0.2))
     ds = comparison.load(key)           # cached: the data with the corruption applied
-    results = train.fit_many(ds, key.configs(dtype="float32"))
+    results = train.fit_many(ds, key.configs(dtype="float64"))
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import itertools
 from collections.abc import Callable, Mapping, Sequence
@@ -30,9 +31,10 @@ import pandas as pd
 import streamlit as st
 from PIL import Image
 
-from core import boundaries, datasets, snapshots, train
+from core import boundaries, datasets, edits, snapshots, train
 from core.boundaries import Classifier, Grid, Panel
 from core.datasets import Dataset
+from core.edits import Edits
 from core.experiment import Comparison, Corruption, DataChoice, ModelChoice, corrupt
 from core.losses import LossParams
 from serve import workers
@@ -45,15 +47,49 @@ def corrupted(data: DataChoice, corruption: Corruption) -> datasets.Dataset:
     return corrupt(data, corruption)
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def edited(data: DataChoice, corruption: Corruption, changes: Edits) -> datasets.Dataset:
+    """:func:`corrupted` with a student's ``changes`` applied (:func:`core.edits.apply`)."""
+    return edits.apply(corrupted(data, corruption), changes)
+
+
 def load(key: Comparison) -> datasets.Dataset:
-    """``key.load()``, cached: the dataset with the corruption applied to its training split."""
+    """``key.load()``, cached: the dataset with the corruption, then the edits, applied to its
+    training split."""
+    if not key.edits:
+        return corrupted(key.data, key.corruption)
+    return edited(key.data, key.corruption, key.edits)
+
+
+def as_loaded(key: Comparison) -> datasets.Dataset:
+    """The data the view starts from, before any edit: what the player sends the browser."""
     return corrupted(key.data, key.corruption)
 
 
-#: Grid cells per axis: fine enough for a smooth boundary, small enough to draw quickly.
-RESOLUTION = 60
-#: Training precision for the boundary pictures (float32 is faster; the picture is the same).
-DTYPE = "float32"
+def grid(key: Comparison) -> Grid:
+    """The view's surface grid (:data:`core.boundaries.GRID` cells per axis) over its data as
+    loaded: edits move no panel's frame, so the browser and the server evaluate the same cells."""
+    ds = as_loaded(key)
+    return boundaries.make_grid(np.vstack([ds.X_train, ds.X_test]), boundaries.GRID)
+
+
+#: Grid cells per axis of every decision surface (one definition: core.boundaries.GRID).
+RESOLUTION = boundaries.GRID
+#: Shading of every decision surface: a cell is its predicted class's colour over white at
+#: opacity ``floor + scale * strength`` (core.boundaries.strength). Sent to every renderer:
+#: the player's canvases, the server-drawn fallback and PNG, the Altair maps.
+SHADE = {"floor": 0.05, "scale": 0.5}
+
+
+def shade_alpha(strength: Any) -> Any:
+    """Opacity of a cell of shading ``strength`` (:data:`SHADE`)."""
+    return SHADE["floor"] + SHADE["scale"] * np.asarray(strength, dtype=float)
+
+
+#: Training precision of the boundary runs: float64, core's exact mode, which the browser's
+#: engine (``ui/player/engine``) reproduces, so the numbers it trains live and the server's
+#: sentences and tables agree (float32's rounding would show other accuracies for hinge).
+DTYPE = "float64"
 #: A table made when it is asked for (see :func:`lazy_frames`).
 Table = Callable[[], pd.DataFrame]
 
@@ -79,10 +115,25 @@ def boundary_key(
     return Comparison(data, model, tuple(loss_names), params, corruption)
 
 
+#: Bytes of kept models per view: every epoch is kept while they fit (a pause anywhere then
+#: has its exact panel and table), else :data:`core.snapshots.FRAMES` epochs.
+SNAPSHOT_BUDGET = 8 * 2**20
+
+
+@functools.lru_cache(maxsize=64)  # a few tuples of ints per key: every run asks, twice
+def kept_epochs(key: Comparison) -> tuple[int, ...]:
+    """The epochs whose models :func:`fit_runs` keeps: the epochs the page can show exactly
+    (:func:`core.snapshots.schedule`, every epoch while :data:`SNAPSHOT_BUDGET` allows)."""
+    sizes = train.layer_sizes(load(key), key.configs()[0])
+    n_params = sum((a + 1) * b for a, b in itertools.pairwise(sizes))  # weights and biases
+    per_epoch = len(key.losses) * n_params * np.dtype(DTYPE).itemsize
+    frames = min(snapshots.MAX_FRAMES, max(snapshots.FRAMES, SNAPSHOT_BUDGET // per_epoch))
+    return snapshots.schedule(key.model.epochs, int(frames))
+
+
 def configs(key: Comparison) -> list[train.TrainConfig]:
-    """One config per loss, same everything else, with the scrubber's snapshot epochs."""
-    snaps = snapshots.schedule(key.model.epochs)  # playback's frames (ui.player)
-    return key.configs(dtype=DTYPE, snapshot_epochs=snaps)
+    """One config per loss, same everything else, keeping the models of :func:`kept_epochs`."""
+    return key.configs(dtype=DTYPE, snapshot_epochs=kept_epochs(key))
 
 
 #: Trained runs (their snapshots) up to this size are shared (see the note above); larger
@@ -107,7 +158,7 @@ def snapshot_bytes(key: Comparison) -> int:
     """Bytes of the snapshots :func:`fit_runs` keeps: losses x snapshots x parameters."""
     sizes = train.layer_sizes(load(key), configs(key)[0])
     n_params = sum((a + 1) * b for a, b in itertools.pairwise(sizes))  # weights and biases
-    n_snapshots = len(snapshots.schedule(key.model.epochs)) + 1  # and the final model
+    n_snapshots = len(kept_epochs(key)) + 1  # and the final model
     return len(key.losses) * n_snapshots * n_params * np.dtype(DTYPE).itemsize
 
 
@@ -128,19 +179,20 @@ def snapshot(result: train.FitResult, epoch: int):
 
 
 def epochs(key: Comparison) -> list[int]:
-    """The epochs the scrubber offers (those with a snapshot), ascending."""
-    return sorted(snapshots.schedule(key.model.epochs))
+    """The epochs the page can show exactly (those with a kept model), ascending."""
+    return sorted(kept_epochs(key))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def compute_panels(key: Comparison, epoch: int, resolution: int = RESOLUTION) -> list[Panel]:
-    """One :class:`core.boundaries.Panel` per loss at ``epoch``, from :func:`fit_runs` of
-    the same key (a cache hit: the runs are always those of ``key``)."""
+def compute_panels(key: Comparison, epoch: int) -> list[Panel]:
+    """One :class:`core.boundaries.Panel` per loss at ``epoch`` on the view's :func:`grid`,
+    from :func:`fit_runs` of the same key (a cache hit: the runs are always those of ``key``):
+    the one surface the figure, the sentence and the CSV are made from."""
     ds = load(key)
     runs = fit_runs(key)
-    grid = boundaries.make_grid(np.vstack([ds.X_train, ds.X_test]), resolution)
+    g = grid(key)
     return [
-        dataset_panel(snapshot(runs[n], epoch), n, epoch, ds, grid, runs[n].config.loss_params)
+        dataset_panel(snapshot(runs[n], epoch), n, epoch, ds, g, runs[n].config.loss_params)
         for n in key.losses
     ]
 
@@ -201,20 +253,20 @@ def cells_frame(p: Panel, names: Sequence[str] = ()) -> pd.DataFrame:
     )
 
 
-#: Pixels per grid cell side in :func:`surface_image` (60 cells x 4 = a 240-px map's width).
-CELL_PX = 4
+#: Pixels per grid cell side in :func:`surface_image` (40 cells x 6 = a 240-px map's width).
+CELL_PX = 6
 
 
 def surface_image(p: Panel) -> str:
     r"""The panel's decision surface as one PNG (a ``data:`` URI) instead of a rectangle per
     grid cell: each cell is its predicted class's colour over white at opacity
-    :math:`0.1 + 0.5\,s` (:math:`s` the cell's strength, darker = more confident), a
-    :data:`CELL_PX`-pixel square, row 0 at the top (largest :math:`x_2`). Cells no class is
-    predicted in (a diverged model) are left white. A rectangle per cell is slow for a
-    browser to draw (a projector laptop's above all); one image is not, and looks the same."""
+    :func:`shade_alpha` of its strength (darker = more confident), a :data:`CELL_PX`-pixel
+    square, row 0 at the top (largest :math:`x_2`). Cells no class is predicted in (a
+    diverged model) are left white. A rectangle per cell is slow for a browser to draw (a
+    projector laptop's above all); one image is not, and looks the same."""
     rows, cols = p.surface.grid.shape
     label = np.asarray(p.surface.label).reshape(rows, cols)[::-1]
-    alpha = (0.1 + 0.5 * np.asarray(p.surface.strength).reshape(rows, cols)[::-1])[..., None]
+    alpha = shade_alpha(np.asarray(p.surface.strength).reshape(rows, cols)[::-1])[..., None]
     palette = identity.class_rgb()
     rgb = 255 + (palette[np.maximum(label, 0) % len(palette)] - 255) * alpha
     rgb[label < 0] = 255

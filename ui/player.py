@@ -1,46 +1,63 @@
-"""Playback: every loss panel on one epoch clock, in the browser.
+"""Live training in the browser: every loss panel on one epoch clock, and the data to touch.
 
 How, and why this way
 ---------------------
 A Streamlit **custom component, v2** (``st.components.v2.component``, Streamlit 1.67), with
-hand-written JavaScript and CSS in ``ui/player/`` (no library, so nothing to vendor and no CDN:
-it works the same locally, in CI without internet and on Community Cloud). The two other
-routes were weighed:
+hand-written JavaScript and CSS in ``ui/player/`` (no library, so nothing to vendor and no CDN).
+The server sends the view's data (as loaded: after its corruption, before a student's edits),
+its training configs and its grid — not trained frames. The browser's engine
+(``ui/player/engine/``, a mirror of ``core`` tested against fixtures ``core`` writes) trains
+every loss in lockstep from the same initial weights, in a Web Worker, and draws each epoch's
+decision surfaces, accuracy curves and per-point gradient sizes as it trains; the first frame
+(the initial weights) shows at once. A student can add, drag, relabel and erase training
+points, and every loss retrains on one clock (from the same initial weights, or continuing
+from the current ones). Playing, scrubbing and editing send nothing to the server.
 
-* *Vega-Lite parameters bound to a range input* scrub without Python, but playback needs a
-  timer Vega-Lite does not have, and the figure would stay 14,400 rectangles per view;
-* *frames as images* (one PNG per panel and epoch) cost ~10 kB each: 80 frames x 4 losses
-  would be ~3 MB per view.
+Exact numbers stay ``core``'s. When the server has trained the view (``exact``), the payload
+carries ``core``'s accuracy at every epoch, and the player shows those while the data are the
+view as loaded; the browser's own (equal in the default view at every epoch: the engine's
+tests) are shown, marked *live*, for edited data and for views the server has not trained. A
+pause, a step or a released scrubber sends the epoch and the edits once (the page puts them in
+its link: ``epoch`` and ``edits``, :mod:`core.edits`); "Compute exactly" asks the server to
+train the edited view. Epochs the server keeps no model for (:func:`ui.comparison.kept_epochs`:
+every epoch for the pages' views) settle on the nearest kept one, in the browser and on the
+server alike.
 
-Instead the server evaluates every snapshot once (:func:`core.snapshots.evaluate`, cached with
-the training) and ships one binary payload per view: each loss's per-class surface values on
-a 40 x 40 grid and each training point's gradient weight, one byte each, per frame,
-delta-coded and zlib-compressed (the browser inflates it with ``DecompressionStream``). The
-browser draws each frame itself: it interpolates the values bilinearly at every screen pixel
-and colours the class of the largest, so the boundary is a smooth curve at any size rather
-than the staircase of a 60 x 60 grid of rectangles. Playing sends nothing to the server; a
-pause, a step or a released scrubber sends the epoch once, which the page puts in its
-``epoch`` URL key (existing ``?epoch=150`` links keep working: the schedule contains the old
-scrubber's epochs).
+The engine is one ES module text: its modules inlined in dependency order (their
+``import`` lines dropped; ``tests/js/engine_shape.test.mjs`` keeps that safe), with
+``worker.js`` at the end. Components v2 takes a component's script as text and imports it from
+a ``blob:`` URL, where a relative ``import`` has nothing to resolve against, and serves files
+from a path only for components packaged with a manifest (an installed distribution), which
+this app is not. So the script carries the engine as a string; the page starts it as a module
+Worker from a ``blob:`` URL, and imports the same URL itself (for the edits and, where a worker
+cannot start, to train in the page).
 
-Fallback: the same view is also drawn on the server as one JPEG per panel at the page's epoch
-(the server-side scrubber's), inside a container that the component's script hides when it
-runs. Where scripts cannot run, that picture and the epoch scrubber remain.
+Pacing and keys: a run plays in 20 s by default (speeds are named by the whole run's
+duration; early epochs, where boundaries move most, get the most time), the accuracy curves
+are drawn up to the playhead (or whole), and the player's scrubber is the page's one epoch
+control. In presenter mode Space plays or pauses, the arrow keys step one epoch and the Page
+keys go to the first and last epoch — except while a lecture path is active
+(``document.body.dataset.llPath`` set): the arrows and Page keys are then the path's and the
+player answers Space only (``ui/player/host.js``).
 
-Untrusted text (loss titles, class labels, which may come from uploaded CSVs) is inserted
-into the DOM with ``textContent`` only.
+Fallback: where scripts cannot run, the server-drawn pictures of the panels at the page's
+epoch and the epoch slider (inside a container the component's script hides) remain.
+
+Untrusted text (loss titles, class labels and column names, which may come from uploaded CSVs)
+is inserted into the DOM with ``textContent`` only.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import io
 import json
-import struct
-import zlib
-from collections.abc import Sequence
-from dataclasses import dataclass
+import re
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -49,40 +66,107 @@ import pandas as pd
 import streamlit as st
 from PIL import Image, ImageDraw, ImageFont
 
-from core import boundaries, snapshots, train
-from core.experiment import Comparison
-from serve import workers
-from ui import comparison, identity, lecture
+from core import boundaries, cost, edits, snapshots, train
+from core.edits import Edits
+from core.experiment import Comparison, ModelChoice
+from ui import comparison, controls, formula_box, identity, lecture, state
 
 ASSETS = Path(__file__).resolve().parent / "player"
-#: Grid points per axis evaluated per snapshot; the browser interpolates between them.
-GRID = 40
-#: Pixels per side of each panel's canvas (CSS scales it to the panel's width).
-RASTER = 300
+#: The engine's modules in dependency order (each imports only earlier ones).
+ENGINE = (
+    "numerics.js",
+    "rng.js",
+    "losses.js",
+    "formula.js",
+    "models.js",
+    "optim.js",
+    "train.js",
+    "boundaries.js",
+    "edits.js",
+    "live.js",
+)
 #: Pixels per side of each panel of the server-drawn fallback picture.
 FALLBACK = 200
-#: Frames per second at speed 1x.
+#: Frames per second of the descent players at speed 1x.
 FPS = 15
-#: Points of each accuracy curve shipped (the curves are downsampled to this).
-CURVE_POINTS = 200
+#: The default run's length when played, in seconds: long enough to narrate.
+DURATION = 20
+#: The durations a presenter can choose (seconds for the whole run); 0: as fast as it trains.
+DURATIONS = (40, 20, 10, 5, 0)
 NOTE = (
     "Filled dots: training points, sized by |∂L/∂z| (how hard each pulls on the model); "
     "hollow triangles: test points; black x: flipped label."
 )
+DRIVE_HELP = "point size = |∂L/∂z|, how hard each training point pulls on the model"
+#: The link's key of a student's edits (core.edits' text).
+EDITS_KEY = "edits"
+#: A what-if costing at most this much work (core.cost, multiply-adds; about 0.05 s of server
+#: CPU) is computed exactly at once; a costlier one starts live and is computed on request.
+EXACT_AT_ONCE_WORK = 2.5e8
+
+_IMPORT = re.compile(r'^import\s*\{[^}]*\}\s*from\s*"\./[a-z]+\.js";\n', re.M)
 
 
-def _component(name: str, script: str):
-    """A components v2 player: ``transport.js`` (the bar and the clock both players share)
-    followed by its own script, as one module text (v2 takes the module as text and loads it
-    from a ``blob:`` URL, where a relative ``import`` would have nothing to resolve against)."""
-    files = ("transport.js", "annotate.js", script)  # annotate.js: a lecture stop's marks
-    js = "\n".join((ASSETS / f).read_text(encoding="utf-8") for f in files)
+def _strip(text: str) -> str:
+    """Comments and blank lines out of a script (whole-line ``//`` comments and ``/** */``
+    blocks that start a line): they are half of the engine's bytes, sent with every view."""
+    out, in_doc = [], False
+    for line in text.splitlines():
+        t = line.strip()
+        if in_doc:
+            in_doc = "*/" not in t
+            continue
+        if t.startswith("/**") or t.startswith("/*"):
+            in_doc = "*/" not in t
+            continue
+        if not t or t.startswith("//"):
+            continue
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def engine_source() -> str:
+    """The engine as one ES module text: its modules in :data:`ENGINE` order without their
+    ``import`` lines, then ``worker.js`` (which starts a Trainer when run as a Worker)."""
+    parts = [_IMPORT.sub("", (ASSETS / "engine" / f).read_text(encoding="utf-8")) for f in ENGINE]
+    parts.append((ASSETS / "worker.js").read_text(encoding="utf-8"))
+    return _strip("\n".join(parts))
+
+
+def _component(name: str, *scripts: str):
+    """A components v2 player: ``transport.js`` (the bar and the clock every player shares),
+    ``annotate.js`` (a lecture stop's marks) and its own scripts, as one module text (v2 takes
+    the module as text and loads it from a ``blob:`` URL); a live player gets the engine's
+    text first (:func:`engine_source`)."""
+    js = "\n".join(
+        _strip((ASSETS / f).read_text(encoding="utf-8"))
+        for f in ("transport.js", "annotate.js", *scripts)
+    )
+    if "host.js" in scripts:
+        js = f"const ENGINE_SOURCE = {json.dumps(engine_source())};\n" + js
     return st.components.v2.component(
         name, css=(ASSETS / "player.css").read_text(encoding="utf-8"), js=js
     )
 
 
-_player = _component("loss_lab.player", "player.js")
+_player = _component("loss_lab.player", "host.js", "player.js")
+_fits = _component("loss_lab.fits", "host.js", "fits.js")
+
+
+def read(proto: Any) -> dict:
+    """The data a mounted live player carries (its element's proto: JSON bytes, see
+    :func:`pack`): for tests, the views' dump and the benchmarks."""
+    return json.loads(proto.bytes.decode("utf-8") if proto.bytes else proto.json)
+
+
+def pack(view: dict, *, loaded: str = "{}") -> bytes:
+    """A player's data as JSON bytes: ``loaded`` (the JSON text of the part that depends on
+    the data as loaded only, built once per data) merged with ``view``. Bytes pass through
+    Streamlit as they are (a dict is dumped twice more per run, once sorted for its identity:
+    the larger part of a what-if's server time)."""
+    tail = json.dumps(view, separators=(",", ":"), allow_nan=False)
+    inner = loaded[1:-1]
+    return ("{" + inner + ("," if inner and tail != "{}" else "") + tail[1:]).encode("utf-8")
 
 
 def _mount(component: Any, key: str, data: Any, **callbacks: Any) -> None:
@@ -94,142 +178,331 @@ def _mount(component: Any, key: str, data: Any, **callbacks: Any) -> None:
     st.html(f"<style>.st-key-{key} [data-testid='stAlertContainer'] {{display: none;}}</style>")
 
 
+# --------------------------------------------------------------------------- edits in the link
+
+
+_EDITS = "_player_edits"  # the edits the page computes with (core.edits' text)
+_EDITS_REV = "_player_edits_rev"  # bumped whenever the server sets them (the browser adopts)
+_EXACT_NEXT = "_player_exact_next"  # the next run computes exactly (a preset, a request)
+_EXACT_KEYS = "_player_exact_keys"  # views this session asked to compute exactly
+_OPENED = "_player_opened"  # the session's first run is over
+#: Views computed exactly in this process lately (anyone's): computing them again is a hit.
+_RECENT: OrderedDict[Comparison, None] = OrderedDict()
+_RECENT_SIZE = 64
+
+
+def _set_edits(text: str) -> None:
+    st.session_state[_EDITS] = text
+    st.session_state[_EDITS_REV] = st.session_state.get(_EDITS_REV, 0) + 1
+
+
+def forget_edits() -> None:
+    """Drop the edits (a preset starts from its data as loaded) and compute the next view
+    exactly (a lecture preset is a view the room expects to be exact)."""
+    _set_edits("")
+    st.session_state[_EXACT_NEXT] = True
+
+
+def with_edits(key: Comparison) -> Comparison:
+    """``key`` with the edits the page computes with: the player's last (sent with a pause,
+    a step or "Compute exactly"), else the link's ``?edits=``. A link's edits that are
+    malformed, oversized or do not fit the data are refused with the link notice, and the
+    view is the data as loaded."""
+    ss = st.session_state
+    if _EDITS not in ss:
+        ss[_EDITS] = st.query_params.get(EDITS_KEY, "")
+        ss[_EDITS_REV] = 1
+    text = ss[_EDITS]
+    try:
+        changes = edits.decode(text)
+        if changes:
+            edits.apply(comparison.as_loaded(key), changes)  # fits these data?
+    except ValueError:
+        shown = text if len(text) <= 60 else text[:57] + "…"
+        st.warning(state.describe({EDITS_KEY: ([shown], "")}), icon=":material/link_off:")
+        _set_edits("")
+        changes = Edits()
+    if changes.text:
+        st.query_params[EDITS_KEY] = changes.text
+    elif EDITS_KEY in st.query_params:
+        del st.query_params[EDITS_KEY]
+    return key.replace(edits=changes)
+
+
+def exact_view(key: Comparison, ds: Any) -> bool:
+    """Whether the server computes ``key``'s numbers now: the session's first view (a link
+    opens as it did), a preset or a "Compute exactly" click, a view computed lately in this
+    process (a cache hit), or one cheap enough (:data:`EXACT_AT_ONCE_WORK`: the work of
+    training ``key`` on ``ds``, its data). Otherwise the view starts live in the browser, its
+    numbers marked live, one click from exact."""
+    ss = st.session_state
+    asked = ss.pop(_EXACT_NEXT, False)
+    first = not ss.get(_OPENED, False)
+    ss[_OPENED] = True
+    mine = ss.setdefault(_EXACT_KEYS, set())
+    cheap = cost.fit_cost(ds, key.configs()) <= EXACT_AT_ONCE_WORK
+    exact = first or asked or key in mine or key in _RECENT or cheap
+    if exact:
+        if asked:
+            mine.add(key)
+        _RECENT[key] = None
+        _RECENT.move_to_end(key)
+        while len(_RECENT) > _RECENT_SIZE:
+            _RECENT.popitem(last=False)
+    return bool(exact)
+
+
+def ask_exact() -> None:
+    """Compute the next view exactly (the "Compute exactly" button's callback)."""
+    st.session_state[_EXACT_NEXT] = True
+
+
+def live_notice(*, key: str = "exact_view") -> None:
+    """What a view started live says where its sentence and table would be, and the button
+    that computes them (it works where scripts are blocked, too)."""
+    st.info(
+        "This what-if trains live in your browser: the panels' accuracies and curves are the "
+        "browser's (float64, the same computation as the server's, marked live). The sentence, "
+        "the table and the downloads are computed on the server.",
+        icon=":material/bolt:",
+    )
+    st.button(
+        "Compute this view exactly on the server",
+        key=key,
+        on_click=ask_exact,
+        icon=":material/calculate:",
+    )
+
+
 # --------------------------------------------------------------------------- payload
 
 
-def _delta(a: np.ndarray, axis: int) -> np.ndarray:
-    """Differences along ``axis`` modulo 256 (the first slice kept): zlib finds the
-    repetition between neighbouring grid points and consecutive frames."""
-    d = a.copy()
-    idx = [slice(None)] * a.ndim
-    lo, hi = list(idx), list(idx)
-    lo[axis], hi[axis] = slice(None, -1), slice(1, None)
-    d[tuple(hi)] = a[tuple(hi)] - a[tuple(lo)]
-    return d
-
-
-def encode_frames(frames: Sequence[snapshots.Frames]) -> bytes:
-    """The body the browser inflates: per panel, its surfaces (delta-coded along x, then
-    between frames) and its dot weights (delta-coded between frames), zlib-compressed."""
-    parts = []
-    for f in frames:
-        parts.append(_delta(_delta(f.values, 2), 0).tobytes())
-        parts.append(_delta(f.weight, 0).tobytes())
-    return zlib.compress(b"".join(parts), 3)
-
-
-def _curves(runs: dict[str, train.FitResult], frames: Sequence[snapshots.Frames]) -> dict:
-    """Train/test accuracy per epoch (epoch 0 from the initial snapshot), downsampled."""
-    epochs = max(r.config.epochs for r in runs.values())
-    keep = np.unique(np.round(np.linspace(0, epochs, min(CURVE_POINTS, epochs + 1))).astype(int))
-    out: dict[str, Any] = {"epochs": keep.tolist(), "train": [], "test": []}
-    lows = []
-    for r, f in zip(runs.values(), frames, strict=True):
-        for split in ("train", "test"):
-            hist = np.asarray(r.history[f"{split}_accuracy"], dtype=float)
-            first = getattr(f, f"{split}_accuracy")[0] if f.epochs[0] == 0 else np.nan
-            full = np.concatenate([[first], hist])  # index = epoch
-            ys = [float(full[e]) if e < len(full) and np.isfinite(full[e]) else None for e in keep]
-            out[split].append([None if y is None else round(y, 4) for y in ys])
-            lows += [y for y in ys if y is not None]
-    low = min(lows, default=0.0)
-    out["ymin"] = float(max(0.0, np.floor(low * 10) / 10))
-    out["title"] = "Accuracy (train solid, test dashed)"
+def _config_record(cfg: train.TrainConfig) -> dict:
+    """A ``TrainConfig`` as the engine takes it (core's field names; no snapshots; the engine
+    computes in float64 whatever the server's precision)."""
+    skip = ("snapshot_epochs", "dtype")
+    out = {f.name: getattr(cfg, f.name) for f in fields(cfg) if f.name not in skip}
+    out["hidden"] = list(out["hidden"])
+    out["loss_params"] = dict(out["loss_params"])
     return out
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)  # shared: see ui.comparison
-def boundary_payload(cmp: Comparison) -> tuple[dict, bytes, list[snapshots.Frames]]:
-    """Header, compressed frames and the frames themselves for one boundary comparison
-    (trained by :func:`ui.comparison.fit_runs`, cached)."""
-    ds = comparison.load(cmp)
-    _runs = comparison.fit_runs(cmp)
-    loss_names = cmp.losses
-    grid = boundaries.make_grid(np.vstack([ds.X_train, ds.X_test]), GRID)
-    first = _runs[loss_names[0]]
-    epochs = list(first.config.snapshot_epochs) or [first.config.epochs]
-    xy = (ds.X_train, ds.y_train, ds.X_test, ds.y_test)
-    frames = workers.call_all(  # one loss per call: the losses spread over the workers
-        [
-            (
-                snapshots.evaluate,
-                (_runs[n].snapshots, epochs, _runs[n].model, n, grid, *xy),
-                {"loss_params": _runs[n].config.loss_params},
-            )
-            for n in loss_names
-        ]
+def _data_record(ds: Any) -> dict:
+    """The data as loaded, exactly (JSON keeps every float64), with the clean labels and the
+    corrupted marks the edits and the black x's need."""
+    y_clean = ds.y_train if ds.y_train_clean is None else ds.y_train_clean
+    flagged = np.zeros(len(ds.y_train), bool) if ds.corrupted is None else ds.corrupted
+    y = (
+        (lambda a: [int(v) for v in a])
+        if ds.task == "classification"
+        else (lambda a: [float(v) for v in a])
     )
-    body = encode_frames(frames)
-    dx, dy = grid.step
-    flipped = np.zeros(len(ds.y_train), bool) if ds.corrupted is None else np.asarray(ds.corrupted)
-    header = {
-        "id": hashlib.sha1(body).hexdigest()[:16],
-        "epochs": [int(e) for e in epochs],
-        "fps": FPS,
-        "raster": RASTER,
-        "note": NOTE,
+    return {
+        "n_classes": int(ds.n_classes),
+        "X_train": np.asarray(ds.X_train, float).tolist(),
+        "y_train": y(ds.y_train),
+        "y_train_clean": y(y_clean),
+        "corrupted": [bool(b) for b in flagged],
+        "X_test": np.asarray(ds.X_test, float).tolist(),
+        "y_test": y(ds.y_test),
+    }
+
+
+def axis_labels(ds: Any) -> list[str]:
+    """The axes' titles: the columns' names (standardised on the training split, the
+    data's unit), or x₁, x₂ for generated data."""
+    generic = {"x1": "x₁", "x2": "x₂", "x": "x"}
+    names = list(ds.feature_names) or ["x1", "x2"]
+    return [generic.get(n, f"{n} (standardised)") for n in names]
+
+
+def _exact_scores(key: Comparison, runs: dict[str, train.FitResult]) -> dict:
+    """``core``'s accuracy at every epoch (0: the initial weights) and each run's divergence:
+    what the player shows while the data are the view as loaded."""
+    ds = comparison.load(key)
+    out: dict[str, Any] = {"train": [], "test": [], "diverged": []}
+    for n in key.losses:
+        r = runs[n]
+        first = r.snapshots.get(0)
+        for split, X, y in (("train", ds.X_train, ds.y_train), ("test", ds.X_test, ds.y_test)):
+            a0 = (
+                None
+                if first is None
+                else float(boundaries.correct(first.decision_function(X), y).mean())
+            )
+            hist = [float(v) for v in r.history[f"{split}_accuracy"]]
+            out[split].append([a0, *hist])
+        out["diverged"].append(r.diverged_epoch)
+    return out
+
+
+@functools.lru_cache(maxsize=32)  # every run of a view sends it: built once per data
+def _loaded_view(data: Any, corruption: Any) -> dict:
+    """The part of the boundary player's data that depends on the data as loaded only: the
+    data record, the grid, the axes' titles, the classes and their identity. Read-only."""
+    key = Comparison(data, ModelChoice(), ("cross_entropy",), corruption=corruption)
+    base = comparison.as_loaded(key)
+    g = comparison.grid(key)
+    dx, dy = g.step
+    record = _data_record(base)
+    where = json.dumps([record, g.xs.tolist(), g.ys.tolist()], separators=(",", ":"))
+    return {
+        "dataId": hashlib.sha1(where.encode()).hexdigest()[:16],
+        "data": record,
         "grid": {
-            "rows": grid.shape[0],
-            "cols": grid.shape[1],
-            "channels": int(frames[0].values.shape[-1]),
-            "x": [float(grid.xs[0] - dx / 2), float(grid.xs[-1] + dx / 2)],
-            "y": [float(grid.ys[0] - dy / 2), float(grid.ys[-1] + dy / 2)],
+            "xs": g.xs.tolist(),
+            "ys": g.ys.tolist(),
+            "x": [float(g.xs[0] - dx / 2), float(g.xs[-1] + dx / 2)],
+            "y": [float(g.ys[0] - dy / 2), float(g.ys[-1] + dy / 2)],
         },
+        "axes": axis_labels(base),
         "classes": [
             {
-                "label": comparison.class_name(k, ds.class_names),
+                "label": comparison.class_name(k, base.class_names),
                 "color": identity.CLASS_COLORS[k % len(identity.CLASS_COLORS)],
             }
-            for k in range(ds.n_classes)
+            for k in range(base.n_classes)
         ],
-        "points": {
-            "train": {
-                "x": np.round(ds.X_train[:, 0], 4).tolist(),
-                "y": np.round(ds.X_train[:, 1], 4).tolist(),
-                "label": [int(k) for k in ds.y_train],
-                "flipped": [int(b) for b in flipped],
-            },
-            "test": {
-                "x": np.round(ds.X_test[:, 0], 4).tolist(),
-                "y": np.round(ds.X_test[:, 1], 4).tolist(),
-                "label": [int(k) for k in ds.y_test],
-            },
-        },
+    }
+
+
+@functools.lru_cache(maxsize=32)
+def _loaded_text(data: Any, corruption: Any) -> str:
+    """:func:`_loaded_view` as JSON text (the bytes a view sends each run)."""
+    return json.dumps(_loaded_view(data, corruption), separators=(",", ":"), allow_nan=False)
+
+
+def boundary_view(
+    key: Comparison,
+    epoch: int,
+    drive: bool,
+    *,
+    exact: bool,
+    link: str | None,
+    fallback: str,
+    editable: bool,
+) -> dict:
+    """The player's data: the view as loaded (:func:`_loaded_view`), its configs, grid,
+    shading and the edits; ``core``'s scores when ``exact`` (the runs are then trained and
+    cached)."""
+    loaded = _loaded_view(key.data, key.corruption)
+    cfgs = comparison.configs(key)
+    records = [_config_record(c) for c in cfgs]
+    how = json.dumps(records, separators=(",", ":"))
+    kept = list(comparison.kept_epochs(key))
+    return {
+        **loaded,
+        # the data (a config change keeps a student's edits) and the data with its training
+        "id": hashlib.sha1((loaded["dataId"] + how).encode()).hexdigest()[:16],
+        "task": "classification",
+        "configs": records,
+        "formulas": formula_box.engine_formulas([c.loss for c in cfgs]),
+        "shade": comparison.SHADE,
         "panels": [
             {
-                "name": n,
-                "title": identity.short(n),
-                "color": identity.color(n),
-                "kind": f.kind,
-                "diverged": _runs[n].diverged_epoch,
-                "train": [float(a) for a in f.train_accuracy],
-                "test": [float(a) for a in f.test_accuracy],
+                "name": c.loss,
+                "title": identity.short(c.loss),
+                "color": identity.color(c.loss),
+                "kind": boundaries.surface_kind(c.loss),
             }
-            for n, f in zip(loss_names, frames, strict=True)
+            for c in cfgs
         ],
-        "curves": _curves({n: _runs[n] for n in loss_names}, frames),
+        "epochs": key.model.epochs,
+        "kept": None if kept == list(range(key.model.epochs + 1)) else kept,
+        "epoch": int(epoch),
+        "edits": key.edits.text,
+        "editsRev": int(st.session_state.get(_EDITS_REV, 0)),
+        "editable": editable,
+        "exact": _exact_scores(key, comparison.fit_runs(key)) if exact else None,
+        "drive": bool(drive),
+        "link": link,
+        "fallback": fallback,
+        "present": bool(state.presenting(st.query_params.get_all(state.PRESENT))),
+        "durations": list(DURATIONS),
+        "duration": DURATION,
+        "note": NOTE,
     }
-    return header, body, frames
 
 
-def pack(header: dict, body: bytes) -> bytes:
-    """``uint32 n`` (little-endian), ``n`` bytes of JSON header, then the zlib body."""
-    text = json.dumps(header, separators=(",", ":"), allow_nan=False).encode("utf-8")
-    return struct.pack("<I", len(text)) + text + body
+def fits_view(
+    key: Comparison,
+    configs: Sequence[train.TrainConfig],
+    *,
+    exact: dict | None,
+    fallback: str,
+    axes: Sequence[str],
+) -> dict:
+    """The live fits' data (Outlier robustness, regression): the data as loaded with their
+    outliers marked, the configs, the x positions of the curves and the view's frame (edits
+    move neither); ``exact``: the server's clean-test RMSE and divergence per loss."""
+    base = comparison.as_loaded(key)
+    data = _data_record(base)
+    x = np.concatenate([base.X_train[:, 0], base.X_test[:, 0]])
+    y = np.concatenate([base.y_train, base.y_test])
+    pad = lambda lo, hi, f: [float(lo - f * (hi - lo)), float(hi + f * (hi - lo))]  # noqa: E731
+    xr, yr = pad(x.min(), x.max(), 0.04), pad(y.min(), y.max(), 0.08)
+    where = json.dumps([data, xr, yr], separators=(",", ":"))
+    how = json.dumps([_config_record(c) for c in configs], separators=(",", ":"))
+    return {
+        "dataId": hashlib.sha1(where.encode()).hexdigest()[:16],
+        "id": hashlib.sha1((where + how).encode()).hexdigest()[:16],
+        "task": "regression",
+        "data": data,
+        "configs": [_config_record(c) for c in configs],
+        "formulas": formula_box.engine_formulas([c.loss for c in configs]),
+        "grid": {"xs": np.linspace(xr[0], xr[1], 200).tolist()},
+        "range": {"x": xr, "y": yr},
+        "axes": list(axes),
+        "panels": [
+            {
+                "name": c.loss,
+                "title": identity.title(c.loss, "regression"),
+                "color": identity.color(c.loss),
+            }
+            for c in configs
+        ],
+        "epochs": key.model.epochs,
+        "kept": None,
+        "epoch": key.model.epochs,
+        "edits": key.edits.text,
+        "editsRev": int(st.session_state.get(_EDITS_REV, 0)),
+        "editable": True,
+        "exact": exact,
+        "fallback": fallback,
+        "present": bool(state.presenting(st.query_params.get_all(state.PRESENT))),
+        "durations": list(DURATIONS),
+        "duration": DURATION,
+    }
 
 
-def unpack(data: bytes) -> tuple[dict, bytes]:
-    """The header and zlib body of :func:`pack`'s bytes (for tests and benchmarks)."""
-    (n,) = struct.unpack("<I", data[:4])
-    return json.loads(data[4 : 4 + n].decode("utf-8")), data[4 + n :]
+def fits_player(
+    key: Comparison,
+    configs: Sequence[train.TrainConfig],
+    *,
+    exact: dict | None,
+    chart: Callable[[], None],
+    axes: Sequence[str] = ("x (standardised)", "y (standard units)"),
+    name: str = "fits",
+) -> None:
+    """Draw the live fits (drag a point and every loss retrains at once); ``chart()`` draws
+    the server's figure, the fallback where scripts cannot run (hidden where they do)."""
+    slot = st.container()
+    fallback = f"{name}_fallback"
+    with st.container(key=fallback):
+        chart()
+    view = fits_view(key, configs, exact=exact, fallback=fallback, axes=axes)
+    with slot:
+        _mount(_fits, name, pack(view), on_view_change=lambda: _sync(name, None))
 
 
 # --------------------------------------------------------------------------- fallback picture
 
 
-def render_surface(values: np.ndarray, kind: str, n_classes: int, size: int = RASTER):
-    """``(size, size, 3)`` uint8 picture of one frame's surface values, as the browser draws
-    it (bilinear values, class of the largest, strength over white, dark class changes)."""
+def render_surface(values: np.ndarray, kind: str, n_classes: int, size: int = FALLBACK):
+    """``(size, size, 3)`` uint8 picture of a surface's per-class values ``(rows, cols, C)``
+    (:attr:`core.boundaries.DecisionSurface.values`), as the browser draws it: bilinear values,
+    class of the largest, strength (:func:`core.boundaries.strength`) over white
+    (:func:`ui.comparison.shade_alpha`), dark class changes."""
     rows, cols, ch = values.shape
 
     def coords(n: int, count: int):
@@ -239,7 +512,7 @@ def render_surface(values: np.ndarray, kind: str, n_classes: int, size: int = RA
 
     x0, x1, tx = coords(size, cols)
     y0, y1, ty = coords(size, rows)
-    v = values.astype(float) / snapshots.LEVELS
+    v = np.asarray(values, dtype=float)
     top = v[y0][:, x0] + (v[y0][:, x1] - v[y0][:, x0]) * tx[None, :, None]
     bot = v[y1][:, x0] + (v[y1][:, x1] - v[y1][:, x0]) * tx[None, :, None]
     vi = (top + (bot - top) * ty[:, None, None])[::-1]  # row 0 = top = largest y
@@ -249,8 +522,7 @@ def render_surface(values: np.ndarray, kind: str, n_classes: int, size: int = RA
     else:
         label = np.argmax(vi, axis=-1)
         vmax = vi.max(axis=-1)
-    s = snapshots.strength(vmax, kind, n_classes)
-    alpha = (0.05 + 0.5 * s)[..., None]
+    alpha = comparison.shade_alpha(boundaries.strength(vmax, kind, n_classes))[..., None]
     colors = identity.class_rgb()
     img = 255 + (colors[label % len(colors)] - 255) * alpha
     edge = np.zeros(label.shape, bool)
@@ -260,35 +532,44 @@ def render_surface(values: np.ndarray, kind: str, n_classes: int, size: int = RA
     return img.astype(np.uint8)
 
 
-def fallback_image(header: dict, frame: snapshots.Frames, index: int, drive: bool) -> bytes:
-    """One panel at frame ``index`` as a JPEG (surface, dots, triangles, flipped x): ~12 kB,
-    a sixth of a PNG's bytes and faster to encode; the browser loads it even when hidden."""
+def fallback_image(p: boundaries.Panel, ds: Any, n_classes: int, drive: bool) -> bytes:
+    """One panel as a JPEG (surface, dots sized by gradient, test triangles, flipped x):
+    ~12 kB, a sixth of a PNG's bytes; the browser loads it even when hidden."""
     size = FALLBACK
-    img = Image.fromarray(
-        render_surface(frame.values[index], frame.kind, len(header["classes"]), size)
-    )
+    g = p.surface.grid
+    rows, cols = g.shape
+    values = np.asarray(p.surface.values).reshape(rows, cols, -1)
+    img = Image.fromarray(render_surface(values, p.surface.kind, n_classes, size))
     draw = ImageDraw.Draw(img)
-    (x0, x1), (y0, y1) = header["grid"]["x"], header["grid"]["y"]
-    colors = [c["color"] for c in header["classes"]]
+    dx, dy = g.step
+    x0, x1 = g.xs[0] - dx / 2, g.xs[-1] + dx / 2
+    y0, y1 = g.ys[0] - dy / 2, g.ys[-1] + dy / 2
+    colors = list(identity.CLASS_COLORS)
     scale = size / 300
 
     def xy(x: float, y: float) -> tuple[float, float]:
         return (x - x0) / (x1 - x0) * size, size - (y - y0) / (y1 - y0) * size
 
-    tr, te = header["points"]["train"], header["points"]["test"]
-    for i, (x, y, k) in enumerate(zip(tr["x"], tr["y"], tr["label"], strict=True)):
-        area = 4 + 196 * float(frame.weight[index, i]) / snapshots.LEVELS if drive else 36
+    grad = np.nan_to_num(np.asarray(p.gradient, float))
+    gmax = grad.max(initial=0.0)
+    weight = grad / gmax if gmax > 0 else np.zeros_like(grad)
+    for (x, y), k, w in zip(ds.X_train, ds.y_train, weight, strict=True):
+        area = 4 + 196 * float(w) if drive else 36
         r = np.sqrt(area / np.pi) * scale
         cx, cy = xy(x, y)
-        draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=colors[k], outline="#ffffff")
+        draw.ellipse(
+            (cx - r, cy - r, cx + r, cy + r), fill=colors[int(k) % len(colors)], outline="#ffffff"
+        )
     t = 4.5 * scale
-    for x, y, k in zip(te["x"], te["y"], te["label"], strict=True):
+    for (x, y), k in zip(ds.X_test, ds.y_test, strict=True):
         cx, cy = xy(x, y)
         draw.polygon(
-            [(cx, cy - t), (cx + t, cy + 0.75 * t), (cx - t, cy + 0.75 * t)], outline=colors[k]
+            [(cx, cy - t), (cx + t, cy + 0.75 * t), (cx - t, cy + 0.75 * t)],
+            outline=colors[int(k) % len(colors)],
         )
     h = 3.5 * scale
-    for x, y, f in zip(tr["x"], tr["y"], tr["flipped"], strict=True):
+    flipped = np.zeros(len(ds.y_train), bool) if ds.corrupted is None else ds.corrupted
+    for (x, y), f in zip(ds.X_train, flipped, strict=True):
         if f:
             cx, cy = xy(x, y)
             draw.line((cx - h, cy - h, cx + h, cy + h), fill="#000000", width=2)
@@ -300,34 +581,29 @@ def fallback_image(header: dict, frame: snapshots.Frames, index: int, drive: boo
 
 @st.cache_resource(max_entries=16, show_spinner=False)  # shared: see ui.comparison
 def _fallback_images(cmp: Comparison, epoch: int, drive: bool) -> list[bytes]:
-    header, _, frames = boundary_payload(cmp)
-    i = header["epochs"].index(snapshots.nearest(header["epochs"], epoch))
-    return [fallback_image(header, f, i, drive) for f in frames]
+    ds = comparison.load(cmp)
+    return [
+        fallback_image(p, ds, ds.n_classes, drive) for p in comparison.compute_panels(cmp, epoch)
+    ]
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def figure_png(cmp: Comparison, epoch: int, drive: bool) -> bytes:
-    """The played figure at ``epoch`` as one PNG to keep: every panel side by side under its
-    loss's name and test accuracy, in the loss's colour (the server-drawn pictures of the
-    fallback, so the export needs no browser)."""
-    header, _, _ = boundary_payload(cmp)
-    i = header["epochs"].index(snapshots.nearest(header["epochs"], epoch))
-    panels = [Image.open(io.BytesIO(b)) for b in _fallback_images(cmp, epoch, drive)]
+    """The figure at ``epoch`` as one PNG to keep: every panel side by side under its loss's
+    name and test accuracy, in the loss's colour (the server-drawn pictures of the fallback,
+    so the export needs no browser)."""
+    panels = comparison.compute_panels(cmp, epoch)
+    pictures = [Image.open(io.BytesIO(b)) for b in _fallback_images(cmp, epoch, drive)]
     band, gap = 48, 12
     out = Image.new(
-        "RGB", (sum(p.width + gap for p in panels) + gap, FALLBACK + band + gap), "white"
+        "RGB", (sum(p.width + gap for p in pictures) + gap, FALLBACK + band + gap), "white"
     )
     draw = ImageDraw.Draw(out)
     font = ImageFont.load_default(size=16)
     x = gap
-    for meta, pic in zip(header["panels"], panels, strict=True):
-        draw.text((x, 4), meta["title"], fill=meta["color"], font=font)
-        draw.text(
-            (x, 24),
-            f"epoch {header['epochs'][i]}: test {meta['test'][i]:.1%}",
-            fill="#333333",
-            font=font,
-        )
+    for p, pic in zip(panels, pictures, strict=True):
+        draw.text((x, 4), identity.short(p.loss), fill=identity.color(p.loss), font=font)
+        draw.text((x, 24), f"epoch {epoch}: test {p.test_accuracy:.1%}", fill="#333333", font=font)
         out.paste(pic, (x, band))
         x += pic.width + gap
     buf = io.BytesIO()
@@ -338,49 +614,108 @@ def figure_png(cmp: Comparison, epoch: int, drive: bool) -> bytes:
 # --------------------------------------------------------------------------- drawing
 
 
-def _sync(key: str, epoch_key: str) -> None:
-    """The player's trigger: put its epoch into the page's epoch widget (the takeaway and
-    table follow it; the script updates the link itself, see ``player.js``)."""
+def _sync(key: str, epoch_key: str | None) -> None:
+    """The player's trigger: a pause, step or released scrubber (``epoch`` and ``edits``), or
+    "Compute exactly" (``exact``): the page's epoch widget and edits follow, so the link names
+    what is on screen."""
     value = st.session_state.get(key)
-    epoch = None if value is None else value.get("epoch")
-    if isinstance(epoch, int) and not isinstance(epoch, bool):
+    view = None if value is None else value.get("view")
+    if not isinstance(view, dict):
+        return
+    epoch = view.get("epoch")
+    if epoch_key is not None and isinstance(epoch, int) and not isinstance(epoch, bool):
         st.session_state[epoch_key] = epoch
+    text = view.get("edits")
+    if (
+        isinstance(text, str)
+        and len(text) <= edits.MAX_CHARS
+        and text != st.session_state.get(_EDITS)
+    ):
+        st.session_state[_EDITS] = text  # checked by with_edits; the browser holds them already
+    if view.get("exact") is True:
+        ask_exact()
+
+
+@dataclass(frozen=True)
+class Figure:
+    """What the boundary figure left for the page: the epoch it shows, and when computed
+    exactly, its panels' cells and points tables (made when a CSV button asks)."""
+
+    epoch: int
+    exact: bool
+    cells: comparison.Table | None = None
+    points: comparison.Table | None = None
+
+
+def epoch_slider(key: Comparison, epoch_key: str) -> int:
+    """The server-side epoch control (in the fallback: the player's scrubber replaces it where
+    scripts run), bound to the link; an epoch the view keeps no model for (an older link) is
+    taken to the nearest kept one."""
+    options = comparison.epochs(key)
+    ss = st.session_state
+    if epoch_key in ss and ss[epoch_key] not in options:
+        ss[epoch_key] = snapshots.nearest(options, int(ss[epoch_key]))
+    elif epoch_key not in ss:
+        raw = st.query_params.get(epoch_key)
+        if raw is not None and raw.lstrip("-").isdigit() and int(raw) not in options:
+            ss[epoch_key] = snapshots.nearest(options, int(raw))
+    return st.select_slider(
+        "Epoch (scrub through training)",
+        options=options,
+        value=options[-1],
+        key=epoch_key,
+        bind="query-params",
+    )
 
 
 def boundaries_player(
     cmp: Comparison,
-    epoch: int,
-    drive: bool,
     *,
+    exact: bool,
     key: str = "player",
     epoch_key: str | None = "epoch",
-) -> tuple[comparison.Table, comparison.Table]:
-    """Draw the playable small multiples at ``epoch``; return the cells and points frames
-    of that epoch, each made when a CSV button asks (:func:`ui.comparison.lazy_frames`).
+    drive_key: str | None = "drive",
+    epoch: int | None = None,
+    editable: bool = True,
+) -> Figure:
+    """Draw the live small multiples (one panel per loss, one epoch clock) and their fallback.
 
-    ``epoch_key``: the page's epoch widget (bound to the URL); a pause, step or released
-    scrubber sets it, so the link names the epoch on screen. ``None``: no link (home).
+    ``epoch_key``: the page's epoch widget, bound to the URL, drawn in the fallback (``None``:
+    no link, the figure opens at ``epoch`` or the end). ``drive_key``: the "who drives
+    learning" switch (``None``: on). ``exact``: the server trains the view now
+    (:func:`exact_view`), so the figure carries ``core``'s numbers and the fallback its pictures.
     """
-    header, body, _ = boundary_payload(cmp)
-    epoch = snapshots.nearest(header["epochs"], epoch)
+    slot = st.container()
     fallback = f"{key}_fallback"
-    view = header | {
-        "epoch": int(epoch),
-        "drive": bool(drive),
-        "link": epoch_key,
-        "fallback": fallback,
-    }
+    box = st.container(key=fallback)
+    with box:
+        if epoch_key is not None:
+            epoch = epoch_slider(cmp, epoch_key)
+    epoch = cmp.model.epochs if epoch is None else int(epoch)
+    drive = (
+        True
+        if drive_key is None
+        else controls.toggle(st, "Who drives learning", drive_key, True, help=DRIVE_HELP)
+    )
+    view = boundary_view(
+        cmp, epoch, drive, exact=exact, link=epoch_key, fallback=fallback, editable=editable
+    )
     view |= lecture.player_marks()  # a lecture stop's marks on the canvas (annotate.js)
-    callbacks = {}
-    if epoch_key is not None:
-        callbacks["on_epoch_change"] = lambda: _sync(key, epoch_key)
-    _mount(_player, key, pack(view, body), **callbacks)
-    with st.container(key=fallback):
-        st.caption(
-            f"Epoch {epoch} (playback needs JavaScript; the epoch slider redraws this picture)."
-        )
-        images = _fallback_images(cmp, epoch, drive)
-        st.image(images, caption=[p["title"] for p in header["panels"]], width=FALLBACK)
+    rest = {k: v for k, v in view.items() if k not in _loaded_view(cmp.data, cmp.corruption)}
+    data = pack(rest, loaded=_loaded_text(cmp.data, cmp.corruption))
+    with slot:
+        _mount(_player, key, data, on_view_change=lambda: _sync(key, epoch_key))
+    with box:
+        if exact:
+            st.caption(
+                f"Epoch {epoch} (live training needs JavaScript; the slider redraws this picture)."
+            )
+            images = _fallback_images(cmp, epoch, drive)
+            st.image(images, caption=[p["title"] for p in view["panels"]], width=FALLBACK)
+        else:
+            st.caption("Live training needs JavaScript: compute this view on the server to see it.")
+    if not exact:
+        return Figure(epoch, False)
     st.download_button(
         f"Figure PNG (epoch {epoch})",
         data=lambda: figure_png(cmp, epoch, drive),  # drawn when clicked, not on every run
@@ -390,7 +725,8 @@ def boundaries_player(
         icon=":material/download:",
         key=f"{key}_png",
     )
-    return comparison.lazy_frames(cmp, epoch)
+    cells, points = comparison.lazy_frames(cmp, epoch)
+    return Figure(epoch, True, cells, points)
 
 
 # --------------------------------------------------------------------------- descent paths

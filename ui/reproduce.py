@@ -98,14 +98,18 @@ def _setup(
     flip: float,
     corruption: Mapping[str, Any] | None,
     modules: set[str],
+    changes: str = "",
 ) -> list[str]:
-    """The data (with its corruption) and the configs, as both snippets load them."""
+    """The data (with its corruption and a student's edits, :mod:`core.edits`' text,
+    applied after it) and the configs, as both snippets load them."""
     module, load = data_code(data)
     modules = {*modules, module, "train"}
     if flip > 0:
         modules.add("datasets")
     if corruption is not None:
         modules.add("robustness")
+    if changes:
+        modules.add("edits")
     lines = [f"from core import {', '.join(sorted(modules))}", "", load]
     if flip > 0:
         seed = int(data.kwargs.get("seed", 0))
@@ -116,6 +120,8 @@ def _setup(
             f"ds = robustness.corrupt(ds, {c['kind']!r}, {c['rate']!r}, "
             f"magnitude={c['magnitude']!r}, seed={c['seed']!r})"
         )
+    if changes:
+        lines.append(f"ds = edits.apply(ds, edits.decode({changes!r}))  # the edited points")
     return [*lines, "configs = [", *(config_code(c) for c in configs), "]"]
 
 
@@ -173,6 +179,7 @@ def core_snippet(
     table: str | None = None,
     epoch: int | None = None,
     task: str | None = None,
+    changes: str = "",
 ) -> str:
     """A runnable script recreating the view's numbers; it ends with ``scores`` and prints
     them as the table shows them.
@@ -197,6 +204,9 @@ def core_snippet(
     task
         ``"classification"`` or ``"regression"`` (the data's); inferred from the losses if
         ``None``.
+    changes
+        A student's edits of the training points (:mod:`core.edits`' text), applied after
+        the corruption.
     """
     table = table or infer_table(n_seeds, corruption)
     _check(table, n_seeds, epoch)
@@ -207,7 +217,7 @@ def core_snippet(
         "",
         *(["import numpy as np", ""] if table == "training" or epoch == 0 else []),
     ]
-    lines = head + _setup(data, configs, flip, corruption, set())
+    lines = head + _setup(data, configs, flip, corruption, set(), changes)
     metric = _metric(table, task)
     key = "test_rmse" if task == "regression" else "test_accuracy"
     if table == "training":
@@ -357,6 +367,7 @@ def torch_snippet(
     table: str | None = None,
     epoch: int | None = None,
     task: str | None = None,
+    changes: str = "",
 ) -> str:
     """The same training in PyTorch (arguments as :func:`core_snippet`); prints what the
     core snippet prints. Needs ``torch`` next to this repository's ``core`` (for the data, the
@@ -373,7 +384,7 @@ def torch_snippet(
         "import torch.nn.functional as F",
         "",
     ]
-    lines = head + _setup(data, configs, flip, corruption, {"models"})
+    lines = head + _setup(data, configs, flip, corruption, {"models"}, changes)
     lines += ["torch.set_num_threads(1)  # tiny models: more threads cost more than they gain"]
     lines += ["", "", "# Each loss as its card in core.losses writes it for PyTorch"]
     names: list[str] = []
@@ -437,7 +448,7 @@ def expander(data: Any, ds: Any, configs: Sequence[train.TrainConfig], **view: A
     """The "Reproduce this view" expander: the ``core`` snippet and the PyTorch loop.
 
     ``view`` is passed to both snippets (``flip``, ``corruption``, ``n_seeds``, ``table``,
-    ``epoch``); ``ds`` (the loaded data) gives the task.
+    ``epoch``, ``changes``); ``ds`` (the loaded data) gives the task.
     """
     view = {"task": getattr(ds, "task", None), **view}
     dtype = configs[0].dtype if configs else "float64"
@@ -478,6 +489,9 @@ def for_comparison(
             "seed": int(key.data_seed),
         }
     view: dict[str, Any] = {"corruption": corruption, "n_seeds": n_seeds, "table": table}
+    changes = getattr(getattr(key, "edits", None), "text", "")
+    if changes:
+        view["changes"] = changes
     if epoch is not None and epoch != max(cfg.epochs for cfg in configs):
         view["epoch"] = int(epoch)
     expander(key.data, ds, configs, **view)

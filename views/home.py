@@ -6,8 +6,8 @@ defaults). Its sentence is decided over the committed seeds (:mod:`ui.evidence`)
 0–9 cross-entropy is best or tied in 9 and MAE worst in all 10; the figure shows the median
 run, named on screen, beside the test accuracy of every seed.
 
-:func:`show` draws the figure: the playback component (:mod:`ui.player`), one panel per loss
-on one epoch clock.
+:func:`show` draws the figure: the live player (:mod:`ui.player`), one panel per loss on one
+epoch clock, trained in the browser.
 """
 
 from __future__ import annotations
@@ -166,11 +166,18 @@ def page_takeaway(name: str, shown: int) -> Takeaway:
 
 
 def show(name: str, seed: int = 0) -> comparison.Table:
-    """Draw the four boundaries from ``seed`` as the playback component (one panel per loss
-    on one epoch clock, opening on the end of training); return the points table, made when
-    its CSV button is clicked."""
-    _, points = player.boundaries_player(key(name, seed), MODEL.epochs, True, epoch_key=None)
-    return points
+    """Draw the four boundaries from ``seed`` as the live player (one panel per loss on one
+    epoch clock, trained in the browser, opening on the end of training, its numbers core's);
+    return the points table, made when its CSV button is clicked."""
+    fig = player.boundaries_player(
+        key(name, seed),
+        exact=True,
+        epoch_key=None,
+        drive_key=None,
+        epoch=MODEL.epochs,
+        editable=False,
+    )
+    return fig.points
 
 
 def strip(name: str, shown: int) -> None:

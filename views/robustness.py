@@ -18,6 +18,7 @@ import streamlit as st
 from core import boundaries, robustness, train
 from core import evidence as ev
 from core.datasets import Dataset
+from core.edits import Edits
 from core.experiment import Comparison, Corruption, DataChoice, ModelChoice
 from serve import workers
 from ui import charts, controls, evidence, identity, wording
@@ -61,7 +62,7 @@ KIND_TITLES = {
     "symmetric": "symmetric flips",
     "pair": "pair flips (k → k+1)",
 }
-RESOLUTION = 50
+RESOLUTION = boundaries.GRID  # the one surface resolution (core.boundaries)
 #: Side of a boundary map's plot in pixels (three side by side on a wide page).
 MAP_SIZE = 240
 #: Training precision of every fit and sweep on this page.
@@ -142,8 +143,9 @@ def sweep_point(key: Comparison, rate: float, seed: int) -> list[robustness.Run]
 
 
 def sweep_key(key: Comparison) -> Comparison:
-    """The sweep's key: the chosen rate plays no part in it (a sweep sets its own rates)."""
-    return key.replace(corruption=dataclasses.replace(key.corruption, rate=0.0))
+    """The sweep's key: the chosen rate and a student's edits play no part in it (a sweep
+    draws its own corruption at each rate and seed)."""
+    return key.replace(corruption=dataclasses.replace(key.corruption, rate=0.0), edits=Edits())
 
 
 def within_budget(key: Comparison, n_rates: int, n_seeds: int) -> bool:
@@ -272,6 +274,16 @@ def scatter_frames(key: Comparison) -> tuple[pd.DataFrame, pd.DataFrame]:
         columns=["loss", "x", "prediction"],
     )
     return points, lines
+
+
+def exact_fits(key: Comparison, table: pd.DataFrame) -> dict:
+    """What the live fits show for the view as loaded: each loss's clean-test RMSE and
+    divergence epoch, the numbers of :func:`fit_table` (the server's)."""
+    col = metric_name("regression")
+    return {
+        "rmse": [None if not wording.finite(v) else float(v) for v in table[col]],
+        "diverged": [r.diverged_epoch for r in fits(key)],
+    }
 
 
 #: Point roles: greys and black, never a loss colour; outliers also get an x.

@@ -56,7 +56,7 @@ def expected(
     if flip:
         ds = datasets.add_label_noise(ds, flip, kind="symmetric", seed=data.get("seed", 0))
     snaps = boundaries.snapshot_epochs(model["epochs"], 12)
-    cfgs = per_loss(loss_names, dtype="float32", snapshot_epochs=snaps, **model)
+    cfgs = per_loss(loss_names, dtype="float64", snapshot_epochs=snaps, **model)
     results = train.fit_many(ds, cfgs)
     grid = boundaries.make_grid(np.vstack([ds.X_train, ds.X_test]), 60)
     xy = (ds.X_train, ds.y_train, ds.X_test, ds.y_test)
@@ -85,8 +85,8 @@ def chart_specs(at) -> list[str]:
 
 
 def players(at) -> list[dict]:
-    """The headers of the page's playback components (ui.player), the figure of this page."""
-    return [player.unpack(c.proto.bytes)[0] for c in at.get("bidi_component")]
+    """The data of the page's live players (ui.player), the figure of this page."""
+    return [player.read(c.proto) for c in at.get("bidi_component")]
 
 
 def test_small_config_from_the_url_shows_core_numbers(app):
@@ -219,7 +219,7 @@ def test_every_model_control_retrains_and_matches_core(app, key, value):
     )
     ds = datasets.load("moons", n_samples=120)
     res = train.fit_many(
-        ds, [train.TrainConfig(loss=n, dtype="float32", **kw) for n in ("cross_entropy", "hinge")]
+        ds, [train.TrainConfig(loss=n, dtype="float64", **kw) for n in ("cross_entropy", "hinge")]
     )
     t = table(at)
     for n, r in zip(("cross_entropy", "hinge"), res, strict=True):
@@ -249,7 +249,7 @@ def test_diverging_run_is_reported_not_crashed(app):
     r = train.fit(
         ds,
         train.TrainConfig(
-            loss="square_logits", hidden=(), optimizer="sgd", lr=5.0, epochs=20, dtype="float32"
+            loss="square_logits", hidden=(), optimizer="sgd", lr=5.0, epochs=20, dtype="float64"
         ),
     )
     assert r.diverged
@@ -271,7 +271,7 @@ def test_hostile_url_values_are_refused_with_a_notice(app):
         "lr": -1,
         "losses": ["nope"],
         "flip": 5,
-        "epoch": 149,
+        "epoch": 10**6,
     }
     at = app(PAGE, q)
     assert at.number_input(key="epochs").value == 150  # page default, not 10^9
@@ -280,9 +280,9 @@ def test_hostile_url_values_are_refused_with_a_notice(app):
     assert at.number_input(key="width").value == 8  # a valid URL value stays
     assert at.multiselect(key="losses").value == ["cross_entropy", "mse", "mae", "hinge"]
     notice = " ".join(w.value for w in at.warning)
-    for key in ("epochs", "moons_n_samples", "flip", "lr", "losses"):
+    for key in ("epochs", "moons_n_samples", "flip", "lr", "losses", "epoch"):
         assert f"`{key}=" in notice, notice
-    assert at.select_slider(key="epoch").value == 150
+    assert at.select_slider(key="epoch").value == 150  # the kept epoch nearest 10^6
 
 
 def test_unknown_dataset_falls_back_to_the_default(app):
@@ -403,7 +403,7 @@ def test_loss_hyperparameters_come_from_the_url_and_reach_training(app):
     assert at.slider(key="hinge_margin").value == pytest.approx(2.0)
     assert at.slider(key="focal_gamma").value == pytest.approx(0.5)
     ds = datasets.load("moons", n_samples=120)
-    kw = {"hidden": (8,), "lr": 0.05, "epochs": 30, "dtype": "float32"}
+    kw = {"hidden": (8,), "lr": 0.05, "epochs": 30, "dtype": "float64"}
     res = train.fit_many(
         ds,
         [
@@ -424,3 +424,93 @@ def test_loss_hyperparameters_come_from_the_url_and_reach_training(app):
     )
     at = at.slider(key="hinge_margin").set_value(1.0).run()  # back to the default
     assert not at.exception
+
+
+# --------------------------------------------------------------------------- live and edited views
+
+
+def test_edits_in_the_link_are_the_data_the_server_computes_on(app):
+    """A link's edits (core.edits) reach the player and every server-side number."""
+    from core import edits
+
+    text = "1.m0_1500_-500.l1_0.a-1200_800_1.d5"
+    losses = ["cross_entropy", "mae"]
+    at = app(PAGE, {**SMALL, "losses": losses, "edits": text})
+    assert not at.warning
+    view = players(at)[0]
+    assert view["edits"] == text
+    base = datasets.load("moons", n_samples=120)
+    assert view["data"]["X_train"] == base.X_train.tolist()  # the data as loaded: exact
+    ds = edits.apply(base, edits.decode(text))
+    results = train.fit_many(ds, per_loss(losses, dtype="float64", **MODEL))
+    t = table(at)
+    for n, r in zip(losses, results, strict=True):
+        acc = metrics.accuracy(ds.y_test, r.model.decision_function(ds.X_test))
+        assert t.loc[TITLES[n], "test accuracy"] == pytest.approx(acc, abs=1e-12)
+        # core's scores in the player are those of the edited data
+        j = losses.index(n)
+        assert view["exact"]["test"][j][-1] == pytest.approx(acc, abs=1e-12)
+    assert at.query_params["edits"] in (text, [text])  # the link keeps them
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("1.m0_1500", id="malformed"),
+        pytest.param("1.d99999", id="index-past-the-data"),
+        pytest.param("1.l0_7", id="class-the-data-lack"),
+        pytest.param("1" + ".d1" * 300, id="oversized"),
+    ],
+)
+def test_edits_that_do_not_fit_are_refused_with_the_link_notice(app, text):
+    at = app(PAGE, {**SMALL, "losses": ["cross_entropy"], "edits": text})
+    notice = " ".join(w.value for w in at.warning)
+    assert "`edits=" in notice and "is not allowed here" in notice, notice
+    assert players(at)[0]["edits"] == ""
+    assert len(table(at)) == 1  # the view as loaded, computed
+
+
+def test_a_costly_what_if_starts_live_with_no_server_training(app, monkeypatch):
+    """After the link opened, a new seed on the default view is trained in the browser first:
+    the page shows the player, says which numbers are live and offers the exact ones."""
+    at = app(PAGE)  # the link: exact
+    assert players(at)[0]["exact"] is not None
+    calls = []
+    real = train.fit_many
+    monkeypatch.setattr(train, "fit_many", lambda *a, **k: calls.append(1) or real(*a, **k))
+    at = at.number_input(key="seed").set_value(7).run()
+    assert not at.exception
+    view = players(at)[0]
+    assert view["exact"] is None and view["configs"][0]["seed"] == 7
+    assert calls == []  # no server training before the first frame
+    assert not at.dataframe  # no table of numbers the server has not computed
+    assert any("trains live in your browser" in i.value for i in at.info)
+    [button] = [b for b in at.button if b.key == "exact_view"]
+    at = button.click().run()
+    assert calls == [1]
+    assert players(at)[0]["exact"] is not None and len(table(at)) == 4
+
+
+def test_a_cheap_what_if_is_computed_at_once(app):
+    at = app(PAGE, {**SMALL, "losses": ["cross_entropy", "hinge"]})
+    at = at.number_input(key="seed").set_value(5).run()
+    assert players(at)[0]["exact"] is not None and len(table(at)) == 2
+
+
+def test_the_players_trigger_sets_the_epoch_and_the_edits():
+    """A pause sends {epoch, edits}; "Compute exactly" also asks for the exact view."""
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        import streamlit as st
+
+        from ui import player
+
+        st.session_state["player"] = {"view": {"epoch": 12, "edits": "1.d3", "exact": True}}
+        player._sync("player", "epoch")
+        st.text(f"{st.session_state['epoch']} {st.session_state['_player_edits']}")
+        st.text(str(st.session_state.get("_player_exact_next")))
+
+    at = AppTest.from_function(script).run()
+    assert not at.exception
+    assert [t.value for t in at.text] == ["12 1.d3", "True"]

@@ -19,9 +19,9 @@ SHORT = {"cross_entropy": "CE", "mse": "MSE", "mae": "MAE", "hinge": "hinge"}
 
 
 def core_accuracies(name: str, seed: int = 0) -> dict[str, float]:
-    """Test accuracies straight from ``core`` with the home page's model (float32)."""
+    """Test accuracies straight from ``core`` with the home page's model (float64)."""
     ds = datasets.load(name)
-    cfgs = per_loss(LOSSES, epochs=150, dtype="float32", seed=seed)  # 32x32 tanh, Adam, lr 0.01
+    cfgs = per_loss(LOSSES, epochs=150, dtype="float64", seed=seed)  # 32x32 tanh, Adam, lr 0.01
     return {
         n: metrics.accuracy(ds.y_test, r.model.decision_function(ds.X_test))
         for n, r in zip(LOSSES, train.fit_many(ds, cfgs), strict=True)
@@ -35,12 +35,13 @@ def test_four_boundaries_and_a_takeaway_computed_from_them(app, name):
     acc = core_accuracies(name, seed)
     players = at.get("bidi_component")  # the figure: ui.player's panels
     assert len(players) == 1
-    header = player.unpack(players[0].proto.bytes)[0]
-    assert [p["name"] for p in header["panels"]] == list(LOSSES)  # one panel per loss
-    assert header["epoch"] == home.MODEL.epochs  # it opens on the end of training
-    for n, p in zip(LOSSES, header["panels"], strict=True):
-        # the panel header at the last frame: "test accuracy {p['test'][-1]:.1%}"
-        assert p["test"][-1] == pytest.approx(acc[n], abs=1e-12)
+    view = player.read(players[0].proto)
+    assert [p["name"] for p in view["panels"]] == list(LOSSES)  # one panel per loss
+    assert view["epoch"] == home.MODEL.epochs  # it opens on the end of training
+    assert view["editable"] is False and view["link"] is None
+    for j, n in enumerate(LOSSES):
+        # the panel's header at the last epoch: core's "test accuracy {exact test[-1]:.1%}"
+        assert view["exact"]["test"][j][-1] == pytest.approx(acc[n], abs=1e-12)
     # the figure's own ranking is in the details, named as that seed's
     figure = next(d for d in takeaways.details(at) if d.startswith(f"In the figure (seed {seed})"))
     best = max(acc.values())

@@ -136,6 +136,83 @@ def test_surface_rejects_a_non_positive_margin():
         B.decision_surface(Linear(np.eye(2)), g, "hinge", margin=0.0)
 
 
+# ----------------------------------------------------------------------------- values and strength
+
+
+def test_probability_values_are_the_softmax():
+    z = np.array([[2.0, 0.0, -1.0], [0.0, 0.0, 0.0]])
+    v = B.surface_values(z, "probability")
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    np.testing.assert_allclose(v, e / e.sum(axis=1, keepdims=True))
+
+
+def test_score_values_map_the_margin_over_the_best_other_class():
+    # z = (3, 1, 0): s = (2, -2, -3); margin 1 -> clipped to (1, -1, -1) -> v = (1, 0, 0)
+    v = B.surface_values(np.array([[3.0, 1.0, 0.0]]), "score", margin=1.0)
+    np.testing.assert_allclose(v, [[1.0, 0.0, 0.0]])
+    # margin 4: s / 4 = (0.5, -0.5, -0.75) -> v = (0.75, 0.25, 0.125)
+    v = B.surface_values(np.array([[3.0, 1.0, 0.0]]), "score", margin=4.0)
+    np.testing.assert_allclose(v, [[0.75, 0.25, 0.125]])
+
+
+@pytest.mark.parametrize("kind", ["probability", "score"])
+def test_binary_values_equal_class_one_of_the_general_formula(kind):
+    rng = np.random.default_rng(0)
+    z = rng.normal(scale=3, size=(50, 2))
+    full = B.surface_values(z, kind, margin=1.5)
+    binary = B.surface_values(z[:, 1:] - z[:, :1], kind, margin=1.5, binary=True)
+    np.testing.assert_allclose(binary[:, 0], full[:, 1], atol=1e-12)
+    np.testing.assert_allclose(full.sum(axis=1), 1.0)
+
+
+@pytest.mark.parametrize("kind", ["probability", "score"])
+def test_strength_of_the_top_value_matches_the_boundary_surface(kind):
+    """Every renderer shades by strength(max v): decision_surface's strength, label and
+    values are that one surface."""
+    rng = np.random.default_rng(1)
+    W = rng.normal(size=(2, 3))
+
+    class Lin:
+        def decision_function(self, X):
+            return np.asarray(X) @ W
+
+    grid = B.make_grid(rng.normal(size=(20, 2)), 12)
+    loss = "cross_entropy" if kind == "probability" else "hinge"
+    surf = B.decision_surface(Lin(), grid, loss, margin=1.0)
+    v = B.surface_values(Lin().decision_function(grid.points), kind)
+    np.testing.assert_allclose(B.strength(v.max(axis=1), kind, 3), surf.strength, atol=1e-12)
+    np.testing.assert_array_equal(np.argmax(v, axis=1), surf.label)
+    np.testing.assert_array_equal(surf.values, v)
+    # the strength is the old direct formulas: rescaled max p, or min(1, score / margin)
+    direct = (
+        (surf.probability - 1 / 3) / (1 - 1 / 3)
+        if kind == "probability"
+        else np.minimum(surf.score / 1.0, 1.0)
+    )
+    np.testing.assert_allclose(surf.strength, np.clip(direct, 0, 1), atol=1e-12)
+
+
+def test_two_class_surfaces_keep_v1_alone():
+    model = Linear([[0.0, 1.0], [0.0, 0.0]])
+    g = B.Grid(xs=np.array([-2.0, -0.5, 0.5, 2.0]), ys=np.array([0.0, 1.0]))
+    s = B.decision_surface(model, g, "cross_entropy")
+    assert s.values.shape == (8, 1)
+    np.testing.assert_allclose(s.values[:, 0], 1 / (1 + np.exp(-g.points[:, 0])))
+
+
+def test_non_finite_logits_are_undecided():
+    z = np.array([[np.nan, 1.0], [np.inf, 0.0]])
+    np.testing.assert_allclose(B.surface_values(z, "probability"), 0.5)
+    np.testing.assert_allclose(B.surface_values(z, "score"), 0.5)
+
+
+def test_surface_values_reject_bad_input():
+    with pytest.raises(ValueError, match="kind"):
+        B.surface_values(np.zeros((1, 2)), "margin")
+    with pytest.raises(ValueError, match="margin"):
+        B.surface_values(np.zeros((1, 2)), "score", margin=0.0)
+
+
 # ----------------------------------------------------------------------------- gradients
 
 

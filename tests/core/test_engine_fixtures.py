@@ -138,11 +138,29 @@ def check_runs(old: dict, new: dict) -> None:
             _history_as_expected(ra["history"], rb["history"], b["expect"], where)
 
 
+def check_live(old: dict, new: dict) -> None:
+    expect = new["expect"]
+    assert old["expect"] == expect
+    assert_close(old["surfaces"], new["surfaces"], expect["values_rel"], "surfaces")
+    assert_close(old["gradients"], new["gradients"], expect["gradient_rel"], "gradients")
+    assert old["edits"]["refused"] == new["edits"]["refused"]
+    assert_close(old["edits"], new["edits"], 0.0, "edits")  # exact: x / 1000 both sides
+    for i, (a, b) in enumerate(zip(old["views"], new["views"], strict=True)):
+        settings = ("edits", "training", "configs")
+        assert {k: a[k] for k in settings} == {k: b[k] for k in settings}, f"view {i}"
+        assert_close(a["data"], b["data"], 1e-12, f"view {i} data")
+        assert a["histories"] == b["histories"], f"view {i}: accuracies"
+        assert_close(a["panels"], b["panels"], expect["panel_abs"], f"view {i} panels", 1.0)
+    a, b = old["regression"], new["regression"]
+    assert_close(a, b, expect["fit_rel"], "regression", 1e-3)
+
+
 CHECKS = {
     "losses.json": check_losses,
     "rng.json": check_rng,
     "training.json": check_training,
     "runs.json": check_runs,
+    "live.json": check_live,
 }
 
 

@@ -72,7 +72,7 @@ def test_hostile_names_show_as_text_and_run_nothing(open_page):
     # markdown was not interpreted: no bold element holding "bold"
     assert page.locator("strong:text-is('bold'), b:text-is('bold')").count() == 0
     # the table of results drew (the upload trained)
-    assert page.locator('[data-testid="stDataFrame"]').count() >= 1
+    page.wait_for_selector('[data-testid="stDataFrame"]', timeout=60_000)  # the run may lag
     # the figure (the playback component) shows the class labels as text in its legend
     page.wait_for_selector(".ll-player[data-ready='1']")
     legend = page.locator(".ll-player").first.inner_text()

@@ -25,9 +25,23 @@ function topLevelNames(text) {
 
 describe("engine modules", () => {
   it("are the modules of the design, each naming its core counterpart in its header", () => {
-    assert.deepEqual(MODULES, ["formula.js", "losses.js", "models.js", "numerics.js", "optim.js", "rng.js", "train.js"]);
+    assert.deepEqual(MODULES, [
+      "boundaries.js",
+      "edits.js",
+      "formula.js",
+      "live.js",
+      "losses.js",
+      "models.js",
+      "numerics.js",
+      "optim.js",
+      "rng.js",
+      "train.js",
+    ]);
     const counterpart = {
+      "boundaries.js": "core/boundaries.py",
+      "edits.js": "core/edits.py",
       "formula.js": "core/formula",
+      "live.js": "core/snapshots.py",
       "losses.js": "core/losses",
       "models.js": "core/models.py",
       "numerics.js": "core/_numerics.py",

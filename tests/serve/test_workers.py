@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core import boundaries, datasets, snapshots, train
+from core import boundaries, datasets, train
 from serve import workers
 from tests.conftest import per_loss
 
@@ -61,13 +61,14 @@ def test_training_and_snapshots_in_workers_are_bit_identical(pool):
     grid = boundaries.make_grid(np.vstack([ds.X_train, ds.X_test]), 20)
     xy = (ds.X_train, ds.y_train, ds.X_test, ds.y_test)
     calls = [
-        (snapshots.evaluate, (r.snapshots, [0, 10, 30], r.model, c.loss, grid, *xy), {})
+        (boundaries.panel, (r.snapshots[e], c.loss, e, grid, *xy), {})
         for r, c in zip(here, cfgs, strict=True)
+        for e in (0, 10, 30)
     ]
     for f, g in zip(workers.call_all(calls), [fn(*a) for fn, a, _ in calls], strict=True):
-        np.testing.assert_array_equal(f.values, g.values)
-        np.testing.assert_array_equal(f.weight, g.weight)
-        np.testing.assert_array_equal(f.test_accuracy, g.test_accuracy)
+        np.testing.assert_array_equal(f.surface.values, g.surface.values)
+        np.testing.assert_array_equal(f.gradient, g.gradient)
+        assert f.test_accuracy == g.test_accuracy
 
 
 def test_calls_run_in_worker_processes_and_their_cpu_is_the_callers(pool):

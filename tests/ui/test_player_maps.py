@@ -75,15 +75,24 @@ def test_bytes_per_view_are_bounded():
     assert len(text) < 32_000, len(text)  # 29 kB when written
 
 
-def test_both_players_share_one_transport_and_insert_text_only():
-    names = ("transport.js", "player.js", "descent.js")
+def test_the_players_share_their_parts_and_insert_text_only():
+    names = ("transport.js", "host.js", "player.js", "fits.js", "descent.js", "worker.js")
     js = {f: (player.ASSETS / f).read_text(encoding="utf-8") for f in names}
     for name, text in js.items():
         assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write", text), name
-    # the bar and the clock are written once, in transport.js
-    assert [f for f, text in js.items() if "function tick(" in text] == ["transport.js"]
-    assert [f for f, text in js.items() if "function el(" in text] == ["transport.js"]
-    assert "export default" not in js["transport.js"]
+    # the descent players' bar and clock are written once, in transport.js; the live players'
+    # bar, clock, edit bar and session once, in host.js
+    once = {
+        "function transport(": "transport.js",
+        "function el(": "transport.js",
+        "function liveBar(": "host.js",
+        "function clockTick(": "host.js",
+        "function editBar(": "host.js",
+        "function liveSession(": "host.js",
+    }
+    for needle, home in once.items():
+        assert [f for f, text in js.items() if needle in text] == [home], needle
+    assert "export default" not in js["transport.js"] + js["host.js"]
 
 
 def test_the_descent_player_opens_at_the_linked_step():

@@ -167,3 +167,19 @@ def test_a_view_with_a_table_it_cannot_show_is_refused():
         reproduce.core_snippet(data, cfgs, table="boundaries", n_seeds=3)
     with pytest.raises(ValueError, match="epoch is only shown"):
         reproduce.core_snippet(data, cfgs, table="training", epoch=3)
+
+
+def test_an_edited_view_reproduces_on_the_edited_points():
+    """The snippet applies the link's edits (core.edits) after the corruption, and runs."""
+    from core import datasets, edits
+
+    data = DataChoice("moons", (("n_samples", 60),))
+    cfgs = [train.TrainConfig(loss=n, hidden=(4,), epochs=5) for n in ("cross_entropy", "mae")]
+    text = "1.a500_-500_1.d3"
+    code = reproduce.core_snippet(data, cfgs, changes=text)
+    assert "edits.apply(ds, edits.decode('1.a500_-500_1.d3'))" in code
+    space: dict = {}
+    exec(compile(code, "<snippet>", "exec"), space)  # the code this app generates
+    ds = edits.apply(datasets.load("moons", n_samples=60), edits.decode(text))
+    want = {r.config.loss: r.history["test_accuracy"][-1] for r in train.fit_many(ds, cfgs)}
+    assert space["scores"] == want

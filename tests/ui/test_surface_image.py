@@ -12,7 +12,7 @@ from PIL import Image
 
 from core.boundaries import Grid
 from ui import identity
-from ui.comparison import CELL_PX, surface_extent, surface_image
+from ui.comparison import CELL_PX, shade_alpha, surface_extent, surface_image
 
 
 def _panel(label, strength, xs=(0.0, 1.0, 2.0), ys=(10.0, 20.0)):
@@ -37,7 +37,7 @@ def test_each_cell_is_its_class_colour_at_its_strength(strength):
     label = [0, 1, 2, 1, 0, -1]
     img = _pixels(surface_image(_panel(label, [strength] * 6)))
     assert img.shape == (2 * CELL_PX, 3 * CELL_PX, 3)
-    alpha = 0.1 + 0.5 * strength
+    alpha = shade_alpha(strength)  # the shading every renderer uses
     for flat, k in enumerate(label):
         row, col = divmod(flat, 3)
         top = (1 - row) * CELL_PX  # row 0 of the grid (smallest y) is drawn at the bottom

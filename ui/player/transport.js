@@ -210,7 +210,7 @@ function makeRaster(rows, cols) {
   function paint(ctx, x, y, w, h) {
     sctx.putImageData(image, 0, 0);
     ctx.imageSmoothingEnabled = true;
-    ctx.imageSmoothingQuality = "high";
+    ctx.imageSmoothingQuality = "low"; // bilinear: "high" costs a software raster several ms per panel
     ctx.drawImage(small, x, y, w, h);
   }
   return { image, paint };

@@ -201,8 +201,9 @@ export class Lockstep {
    * @param {object} data dataset(...)
    * @param {object[]} configs trainConfig inputs; all must share hidden, activation, optimizer,
    *   batch_size and seed (lr, l2, epochs, loss and loss_params may differ)
-   * @param {{theta0?: Float64Array}} [options] initial weights (core's layout, see models.js)
-   *   instead of the seeded draw: the page's weights, or the current ones to continue from
+   * @param {{theta0?: Float64Array|Float64Array[]}} [options] initial weights (core's layout,
+   *   see models.js) instead of the seeded draw: one for every config, or one per config (each
+   *   loss's current weights, to continue from)
    */
   constructor(data, configs, { theta0 = null } = {}) {
     if (!configs.length) throw new Error("configs must be a non-empty list");
@@ -215,7 +216,13 @@ export class Lockstep {
     this.layout = layout(layerSizes(data, c));
     const P = this.layout.nParams;
     const initial = theta0 ?? initParams(this.layout.sizes, c.activation, c.seed);
-    if (initial.length !== P) throw new Error(`theta0 must have ${P} numbers, got ${initial.length}`);
+    const perConfig = Array.isArray(initial);
+    if (perConfig && initial.length !== this.configs.length) {
+      throw new Error(`theta0 must be one array or one per config (${this.configs.length}), got ${initial.length}`);
+    }
+    for (const t of perConfig ? initial : [initial]) {
+      if (t.length !== P) throw new Error(`theta0 must have ${P} numbers, got ${t.length}`);
+    }
     this.activation = c.activation;
     this.classification = data.task === "classification";
     this.fullBatch = c.batch_size === null || c.batch_size >= data.nTrain;
@@ -234,7 +241,7 @@ export class Lockstep {
     this.yb = this.classification ? new Int32Array(this.batchSize) : new Float64Array(this.batchSize * K);
     this.updates = new Float64Array(P);
 
-    this.models = this.configs.map((cfg) => {
+    this.models = this.configs.map((cfg, j) => {
       const loss = getLoss(cfg.loss, data.task);
       if (loss.checkTargets) {
         loss.checkTargets(data.y_train);
@@ -249,7 +256,7 @@ export class Lockstep {
         cfg,
         loss,
         hyper: resolveHyperparameters(loss, cfg.loss_params),
-        theta: Float64Array.from(initial),
+        theta: Float64Array.from(perConfig ? initial[j] : initial),
         previous: new Float64Array(P),
         grad: new Float64Array(P),
         optimizer,
@@ -260,10 +267,15 @@ export class Lockstep {
         diverged: false,
         divergedEpoch: null,
         initialLoss: NaN,
+        initialScore: NaN,
       };
     });
     this.epochsDone = 0;
-    for (const m of this.models) m.initialLoss = this.evaluate(m, data.X_train, data.y_train, data.nTrain, this.fullBatch).risk;
+    for (const m of this.models) {
+      const first = this.evaluate(m, data.X_train, data.y_train, data.nTrain, this.fullBatch);
+      m.initialLoss = first.risk;
+      m.initialScore = first.score; // the initial weights' training accuracy (or RMSE)
+    }
   }
 
   /** Number of configs still training. */
