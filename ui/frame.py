@@ -24,9 +24,12 @@ Mechanisms every page gets from :func:`page`:
   panels folded, chart text at least 18 px (:mod:`ui.charts`), the takeaway large; every
   page link made with :func:`link` or the sidebar keeps it.
 - **Link notices**: a value from a hand-edited link that a widget refused is named in a
-  warning (:mod:`ui.state`); values set by a click or a preset never are.
-- **Nothing raw**: ``ValueError`` from ``core`` is shown as its message; any other exception
-  is logged server-side and shown as a friendly sentence, never a traceback or a path.
+  warning (:mod:`ui.state`); values set by a click or a preset never are. A value no widget
+  can read (``?epochs=inf``) is taken out of the link before any widget runs, and named the
+  same way; a link Streamlit dropped whole (too many fields) is said to be.
+- **Nothing raw**: ``ValueError`` from ``core`` is shown as its message (escaped: it may quote
+  the link, :mod:`ui.untrusted`); any other exception is logged server-side and shown as a
+  friendly sentence, never a traceback or a path.
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from serve import jobs, warmup
-from ui import screens, state
+from ui import screens, state, untrusted
 
 ABOUT = (
     "Loss Lab shows how cross-entropy, squared, absolute and hinge losses (and their "
@@ -60,6 +63,10 @@ LOG = logging.getLogger("loss_lab")
 _PRESENT_TOGGLE = "_frame_present"
 _SCROLL = "_frame_scroll"
 _TAKEAWAYS = "_frame_takeaways"
+#: Link values taken out before the widgets ran (:func:`_drop_unreadable`), to be named.
+_DROPPED = "_frame_dropped"
+#: The overlong link already noticed in this session (its length and field count).
+_OVERFLOW = "_frame_overflow"
 #: The header slot :func:`presets` draws into (set by :func:`page` for the current run).
 _SLOT = "_frame_slot"
 #: The container key a page gives its key figure (CSS class ``st-key-key_figure``).
@@ -198,6 +205,7 @@ def page(key: str, *, wide: bool = True) -> Iterator[None]:
     # Keys the session held before this run took their values from a click or a preset, not
     # from the link: only the others can have been refused (see ui.state.refused).
     settled = set(st.session_state.keys())
+    _drop_unreadable()  # before any widget reads the link
     st.session_state[_TAKEAWAYS] = 0
     st.html(_CSS + (_CSS_PRESENT if present else ""))
     st.title(screen.label, anchor=False)
@@ -205,6 +213,7 @@ def page(key: str, *, wide: bool = True) -> Iterator[None]:
     header.markdown(f"**{screen.question}**", width="stretch")
     st.session_state[_SLOT] = header.container(width="content")
     notices = st.empty()
+    overflow = _overflowing()
     before = _query_params()
     warmup.start(screens.url_names)  # once per process: every default view and preset
     try:
@@ -217,7 +226,10 @@ def page(key: str, *, wide: bool = True) -> Iterator[None]:
                 sidebar()
             yield
     except ValueError as err:
-        st.error(f"Loss Lab could not compute this view: {err}", icon=":material/error:")
+        st.error(
+            f"Loss Lab could not compute this view: {untrusted.markdown(err, limit=400)}",
+            icon=":material/error:",
+        )
     except Exception:
         ref = uuid.uuid4().hex[:8]
         LOG.exception("unexpected error on page %s (ref %s)", key, ref)
@@ -228,16 +240,50 @@ def page(key: str, *, wide: bool = True) -> Iterator[None]:
         )
     finally:
         st.session_state.pop(_SLOT, None)
-        refusals = state.refused(before, _query_params(), dict(st.session_state), settled)
+        values = dict(st.session_state)
+        dropped = st.session_state.pop(_DROPPED, {})
+        refusals = {k: (raw, values[k]) for k, raw in dropped.items() if k in values}
+        refusals |= state.refused(before, _query_params(), values, settled)
         # The frame's own session keys (``_frame_*``) never come from a link.
         refusals = {k: v for k, v in refusals.items() if not k.startswith("_")}
-        if refusals:
+        if overflow:
+            notices.warning(state.overflow_notice(overflow), icon=":material/link_off:")
+        elif refusals:
             notices.warning(state.describe(refusals), icon=":material/link_off:")
         _scroll_to_key_figure()
 
 
 def _query_params() -> dict[str, list[str]]:
     return {k: st.query_params.get_all(k) for k in st.query_params}
+
+
+def _drop_unreadable() -> None:
+    """Take the link's values no widget can read (:func:`ui.state.unreadable`) out of the URL
+    and run the page again: a widget reads the link as the run started, so only a new run
+    sees it without them. The frame names them after that run (:data:`_DROPPED`)."""
+    bad = state.unreadable(_query_params())
+    if not bad:
+        return
+    for key in bad:
+        # a key bound by an earlier run reads the session's value, never the link's
+        with contextlib.suppress(Exception):
+            del st.query_params[key]
+    st.session_state[_DROPPED] = {**st.session_state.get(_DROPPED, {}), **bad}
+    st.rerun()
+
+
+def _overflowing() -> int | None:
+    """The field count of this run's link if Streamlit dropped it whole and this session has
+    not been told yet (:func:`ui.state.overflowing`), else ``None``."""
+    ctx = get_script_run_ctx()
+    fields = state.overflowing(getattr(ctx, "query_string", "") or "")
+    if fields is None:
+        return None
+    seen = (fields, len(ctx.query_string))
+    if st.session_state.get(_OVERFLOW) == seen:
+        return None
+    st.session_state[_OVERFLOW] = seen
+    return fields
 
 
 def controls_panel(label: str = "Controls", *, expanded: bool = True) -> Any:
@@ -278,11 +324,13 @@ def csv_download(
     The CSV is written when the button is clicked, not on every run (writing a comparison
     view's CSVs is a large share of the view's time), and the click does not rerun the page.
     ``df`` may be a function that makes the table: then the table, too, is made only on a
-    click (a boundary view's grid table has a row per cell of every loss's map).
+    click (a boundary view's grid table has a row per cell of every loss's map). Text cells a
+    spreadsheet would evaluate as a formula are neutralised (:func:`ui.untrusted.csv_text`:
+    class labels and names may come from an uploaded file).
     """
     st.download_button(
         label,
-        data=lambda: (df() if callable(df) else df).to_csv(index=False),
+        data=lambda: untrusted.csv_text(df() if callable(df) else df),
         file_name=f"{name}.csv",
         mime="text/csv",
         on_click="ignore",

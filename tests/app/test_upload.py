@@ -8,7 +8,7 @@ import re
 import pytest
 
 from tests.app.uploads import CSV_3_CLASSES, HOSTILE, blobs_csv, regression_csv, with_upload
-from ui import upload
+from ui import untrusted, upload
 
 BOUNDARIES = "pages/5_Decision_boundaries.py"
 CURVES = "pages/6_Training_curves.py"
@@ -114,7 +114,7 @@ def test_untrusted_text_reaches_markdown_only_escaped(app):
     for raw in ("**bold**", "<img", "**x**", ":red[", "$x$", "[l](u)"):
         # present only with its first character escaped (shown literally)
         assert not re.search(r"(?<!\\)" + re.escape(raw), joined), raw
-    assert upload.escape(HOSTILE) in joined
+    assert untrusted.markdown(HOSTILE) in joined
     # widget labels never carry file text; options do (plain text there)
     labels = [w.label for w in at.sidebar.selectbox] + [w.label for w in at.sidebar.multiselect]
     assert not any("bold" in lbl or "<img" in lbl for lbl in labels)
