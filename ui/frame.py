@@ -26,7 +26,7 @@ Mechanisms every page gets from :func:`page`:
 - **Link notices**: a value from a hand-edited link that a widget refused is named in a
   warning (:mod:`ui.state`); values set by a click or a preset never are. A value no widget
   can read (``?epochs=inf``) is taken out of the link before any widget runs, and named the
-  same way; a link Streamlit dropped whole (too many fields) is said to be.
+  same way; a link Streamlit drops whole (too many fields) is said to be, by the browser.
 - **Nothing raw**: ``ValueError`` from ``core`` is shown as its message (escaped: it may quote
   the link, :mod:`ui.untrusted`); any other exception is logged server-side and shown as a
   friendly sentence, never a traceback or a path.
@@ -35,6 +35,7 @@ Mechanisms every page gets from :func:`page`:
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import re
 import uuid
@@ -65,8 +66,6 @@ _SCROLL = "_frame_scroll"
 _TAKEAWAYS = "_frame_takeaways"
 #: Link values taken out before the widgets ran (:func:`_drop_unreadable`), to be named.
 _DROPPED = "_frame_dropped"
-#: The overlong link already noticed in this session (its length and field count).
-_OVERFLOW = "_frame_overflow"
 #: The header slot :func:`presets` draws into (set by :func:`page` for the current run).
 _SLOT = "_frame_slot"
 #: The container key a page gives its key figure (CSS class ``st-key-key_figure``).
@@ -213,7 +212,7 @@ def page(key: str, *, wide: bool = True) -> Iterator[None]:
     header.markdown(f"**{screen.question}**", width="stretch")
     st.session_state[_SLOT] = header.container(width="content")
     notices = st.empty()
-    overflow = _overflowing()
+    st.html(_link_check_js(), unsafe_allow_javascript=True)
     before = _query_params()
     warmup.start(screens.url_names)  # once per process: every default view and preset
     try:
@@ -246,9 +245,7 @@ def page(key: str, *, wide: bool = True) -> Iterator[None]:
         refusals |= state.refused(before, _query_params(), values, settled)
         # The frame's own session keys (``_frame_*``) never come from a link.
         refusals = {k: v for k, v in refusals.items() if not k.startswith("_")}
-        if overflow:
-            notices.warning(state.overflow_notice(overflow), icon=":material/link_off:")
-        elif refusals:
+        if refusals:
             notices.warning(state.describe(refusals), icon=":material/link_off:")
         _scroll_to_key_figure()
 
@@ -272,18 +269,45 @@ def _drop_unreadable() -> None:
     st.rerun()
 
 
-def _overflowing() -> int | None:
-    """The field count of this run's link if Streamlit dropped it whole and this session has
-    not been told yet (:func:`ui.state.overflowing`), else ``None``."""
-    ctx = get_script_run_ctx()
-    fields = state.overflowing(getattr(ctx, "query_string", "") or "")
-    if fields is None:
-        return None
-    seen = (fields, len(ctx.query_string))
-    if st.session_state.get(_OVERFLOW) == seen:
-        return None
-    st.session_state[_OVERFLOW] = seen
-    return fields
+#: Streamlit's browser side drops a link with too many fields (or characters) before the server
+#: sees it, so only the browser can tell: this script says so in a banner (text only, the
+#: count is a number) when the page's own link is over :data:`ui.state.MAX_FIELDS` or
+#: :data:`ui.state.MAX_LENGTH` (:func:`_link_check_js`).
+_LINK_CHECK_TEMPLATE = """
+<script>
+(function () {
+  const q = window.location.search.replace(/^\\?/, "");
+  const fields = q ? q.split("&").length : 0;
+  if ((fields <= %(fields)d && q.length <= %(length)d) || document.getElementById("ll-link")) {
+    return;
+  }
+  const box = document.createElement("div");
+  box.id = "ll-link";
+  box.setAttribute("role", "alert");
+  box.style.cssText = "position:fixed;top:3.75rem;left:50%%;transform:translateX(-50%%);" +
+    "z-index:1000;max-width:46rem;padding:0.75rem 2.5rem 0.75rem 1rem;border-radius:0.5rem;" +
+    "background:#fffce7;color:#926c05;font:1rem/1.4 sans-serif;box-shadow:0 2px 8px #0003";
+  box.textContent = %(text)s.replace("{n}", fields.toLocaleString("en-US"));
+  const close = document.createElement("button");
+  close.textContent = "\u00d7";
+  close.setAttribute("aria-label", "Close");
+  close.style.cssText = "position:absolute;top:0.4rem;right:0.6rem;border:0;background:none;" +
+    "color:inherit;font-size:1.2rem;cursor:pointer";
+  close.onclick = () => box.remove();
+  box.appendChild(close);
+  document.body.appendChild(box);
+})();
+</script>
+"""
+
+
+def _link_check_js() -> str:
+    """:data:`_LINK_CHECK_TEMPLATE` with the limits and the notice of :mod:`ui.state`."""
+    return _LINK_CHECK_TEMPLATE % {
+        "fields": state.MAX_FIELDS,
+        "length": state.MAX_LENGTH,
+        "text": json.dumps(state.OVERFLOW_NOTICE),
+    }
 
 
 def controls_panel(label: str = "Controls", *, expanded: bool = True) -> Any:

@@ -13,8 +13,9 @@ Two kinds of link never reach the widgets, so the frame checks for them first:
   link, which would end the page; :func:`unreadable` finds them, and the frame removes them
   from the link before any widget runs, then names them like any refused value;
 * a link with more fields than Streamlit reads (:data:`MAX_FIELDS`) or longer than it reads
-  (:data:`MAX_LENGTH`): Streamlit drops it whole; :func:`overflowing` tells, and the frame says
-  so instead of silently opening the defaults.
+  (:data:`MAX_LENGTH`): Streamlit's browser side drops it whole, so the server never sees it;
+  the frame's script says so in the browser (:func:`overflow_notice`, the same limits as
+  :func:`overflowing`) instead of silently opening the defaults.
 
 Everything here is pure and tested without Streamlit; values from the link are shown through
 :mod:`ui.untrusted` (code spans, shortened).
@@ -162,13 +163,16 @@ def overflowing(query_string: str) -> int | None:
     return None
 
 
+#: What a page says when Streamlit dropped its link whole; ``{n}``: the link's field count.
+OVERFLOW_NOTICE = (
+    f"The link has {{n}} fields, more than the {MAX_FIELDS:,} (or {MAX_LENGTH:,} characters) a "
+    "page reads, so none of its values were used: the page shows its defaults."
+)
+
+
 def overflow_notice(fields: int) -> str:
-    """What a page says when Streamlit dropped its link whole (:func:`overflowing`)."""
-    return (
-        f"The link has {fields:,} fields, more than the {MAX_FIELDS:,} (or {MAX_LENGTH:,} "
-        "characters) a page reads, so none of its values were used: the page shows its "
-        "defaults."
-    )
+    """:data:`OVERFLOW_NOTICE` for a link of ``fields`` fields (:func:`overflowing`)."""
+    return OVERFLOW_NOTICE.replace("{n}", f"{fields:,}")
 
 
 #: URL keys whose query parameter the app writes itself instead of ``bind="query-params"``
