@@ -76,7 +76,7 @@ with frame.page("decision_boundaries"):
 
     key = comparison.boundary_key(data, flip, model, chosen, params)
     ds = comparison.load(key)
-    if not controls.within_budget(ds, model, len(chosen)):
+    if not ub.within_budget(key, ds):
         st.stop()
     runs = comparison.fit_runs(key)
     st.caption(ub.caption(ds, model))

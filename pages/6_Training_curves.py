@@ -88,7 +88,7 @@ with frame.page("training_curves"):
     n_seeds = int(n_seeds)
     ds = comparison.load(key)
     st.caption(ut.caption(ds, model, n_seeds))
-    if not controls.within_budget(ds, model, len(chosen) * n_seeds, n_seeds):
+    if not ut.within_budget(key, ds, n_seeds):
         st.stop()
     runs = ut.fit_seeds(key, n_seeds)
     summary = ut.summaries(runs, chosen, target)

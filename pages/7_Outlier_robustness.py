@@ -162,6 +162,8 @@ with frame.page("outlier_robustness"):
     key = ui.comparison(data, kind, rate, magnitude, names, model)
 
     # ------------------------------------------------------------------ fits at the chosen rate
+    if not ui.fit_within_budget(key):
+        st.stop()
     with st.spinner("Training one model per loss…"):
         table = ui.fit_table(key)
     if task == "regression":
