@@ -137,7 +137,7 @@ def _curves(runs: dict[str, train.FitResult], frames: Sequence[snapshots.Frames]
     return out
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)  # shared: see ui.comparison
+@comparison.shared(max_entries=8)  # shared, within the shared byte budget: see ui.comparison
 def boundary_payload(cmp: Comparison) -> tuple[dict, bytes, list[snapshots.Frames]]:
     """Header, compressed frames and the frames themselves for one boundary comparison
     (trained by :func:`ui.comparison.fit_runs`, cached)."""
@@ -297,7 +297,7 @@ def fallback_image(header: dict, frame: snapshots.Frames, index: int, drive: boo
     return buf.getvalue()
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)  # shared: see ui.comparison
+@comparison.shared(max_entries=16)  # shared, within the shared byte budget: see ui.comparison
 def _fallback_images(cmp: Comparison, epoch: int, drive: bool) -> list[bytes]:
     header, _, frames = boundary_payload(cmp)
     i = header["epochs"].index(snapshots.nearest(header["epochs"], epoch))
