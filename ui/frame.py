@@ -64,6 +64,8 @@ LOG = logging.getLogger("loss_lab")
 _PRESENT_TOGGLE = "_frame_present"
 _SCROLL = "_frame_scroll"
 _TAKEAWAYS = "_frame_takeaways"
+#: The container of the link check's script (hidden by :data:`_CSS`).
+_LINK_CHECK = "ll_link_check"
 #: Link values taken out before the widgets ran (:func:`_drop_unreadable`), to be named.
 _DROPPED = "_frame_dropped"
 #: The header slot :func:`presets` draws into (set by :func:`page` for the current run).
@@ -160,6 +162,7 @@ _CSS = """
 [data-testid="stMainBlockContainer"] {padding-top: 3.75rem; padding-bottom: 3rem;}
 [data-testid="stMainBlockContainer"] h1 {padding: 0 0 0.25rem 0; font-size: 2.1rem;}
 [data-testid="stVegaLiteChart"], [class*="_figure"] {scroll-margin-top: 3.5rem;}
+div:has(> .st-key-ll_link_check) {display: none;}
 </style>
 """
 _CSS_PRESENT = """
@@ -212,7 +215,8 @@ def page(key: str, *, wide: bool = True) -> Iterator[None]:
     header.markdown(f"**{screen.question}**", width="stretch")
     st.session_state[_SLOT] = header.container(width="content")
     notices = st.empty()
-    st.html(_link_check_js(), unsafe_allow_javascript=True)
+    with st.container(key=_LINK_CHECK):  # hidden: the script takes no room on the page
+        st.html(_link_check_js(), unsafe_allow_javascript=True)
     before = _query_params()
     warmup.start(screens.url_names)  # once per process: every default view and preset
     try:
