@@ -121,7 +121,13 @@ HEAVY_LINKS = {
     + EIGHT_LOSSES,
     "batch8": "dataset=spirals&spirals_n_samples=20&layers=3&width=256&epochs=888&batch=8&"
     + EIGHT_LOSSES,
+    # the heaviest views the budget admits: the most memory (a 3 x 128 network on 600 points:
+    # estimated 298 MB) and the most CPU per view (batches of 8 for 300 epochs)
+    "admitted": "dataset=spirals&spirals_n_samples=600&layers=3&width=128&epochs=150",
+    "admitted-cpu": "dataset=spirals&spirals_n_samples=600&epochs=300&batch=8",
 }
+#: The heavy-link scenarios (``--heavy-scenarios``), in the order they run.
+HEAVY_SCENARIOS = ("one", "ten", "three", "tabs")
 
 
 # --------------------------------------------------------------------------- one session
@@ -536,22 +542,27 @@ def run_heavy(args: argparse.Namespace) -> list[HeavyRow]:
         def q() -> str:
             return f"{link}&seed={next(seed)}"
 
-        rows.append(heavy_measure(srv, "one", [[q()]], args.rest))
-        rows.append(heavy_measure(srv, "ten in a row", [[q()] for _ in range(10)], args.rest))
-        rows.append(
-            heavy_measure(srv, "three at once", [[q(), q(), q()]], args.rest, home_after=2.0)
-        )
-        one = "_streamlit_xsrf=2|0badc0de|0123456789abcdef0123456789abcdef|1700000000"
-        rows.append(
-            heavy_measure(
-                srv,
-                "three tabs of one student",
-                [[q(), q(), q()]],
-                args.rest,
-                cookies=[one] * 3,
-                home_after=2.0,
+        todo = args.heavy_scenarios
+        if "one" in todo:
+            rows.append(heavy_measure(srv, "one", [[q()]], args.rest))
+        if "ten" in todo:
+            rows.append(heavy_measure(srv, "ten in a row", [[q()] for _ in range(10)], args.rest))
+        if "three" in todo:
+            rows.append(
+                heavy_measure(srv, "three at once", [[q(), q(), q()]], args.rest, home_after=2.0)
             )
-        )
+        if "tabs" in todo:
+            one = "_streamlit_xsrf=2|0badc0de|0123456789abcdef0123456789abcdef|1700000000"
+            rows.append(
+                heavy_measure(
+                    srv,
+                    "three tabs of one student",
+                    [[q(), q(), q()]],
+                    args.rest,
+                    cookies=[one] * 3,
+                    home_after=2.0,
+                )
+            )
     return rows
 
 
@@ -699,6 +710,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--rest", type=float, default=150.0, help="seconds idle before the resting RSS (--heavy)"
     )
     p.add_argument("--app-root", default=str(ROOT), help="the checkout whose app is served")
+    p.add_argument(
+        "--heavy-scenarios",
+        nargs="+",
+        default=list(HEAVY_SCENARIOS),
+        choices=HEAVY_SCENARIOS,
+        help="which heavy-link scenarios to run (--heavy)",
+    )
     args = p.parse_args(argv)
     print(f"load average at start: {load_average()} ({os.cpu_count()} cores)", flush=True)
     if args.heavy:

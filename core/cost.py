@@ -17,8 +17,7 @@ A view's computation is counted in :class:`Work`, the things that cost server ti
   proportional to them);
 * ``moved``: bytes copied into new arrays or pickled between processes (snapshots taken,
   runs sent to and from the worker processes);
-* ``renders``: panels and charts drawn on the server (one per loss and figure);
-* ``views``: one per view (widgets, tables, the page itself);
+* ``views``: one per view (widgets, tables, charts, the page itself);
 * ``kept``: bytes the view keeps in the caches (snapshots, frames);
 * ``transient``: bytes of the largest working arrays alive at once (activations of every
   stacked model on every point; a chunk of evaluated snapshots).
@@ -72,17 +71,16 @@ MAX_PEAK = 300 * 2**20
 
 #: Seconds per unit of each :class:`Work` term (``benchmarks/budget.py``).
 SECONDS_PER: dict[str, float] = {
-    "macs": 1.6e-11,
-    "activations": 2.5e-9,
-    "samples": 7.2e-9,
-    "class_samples": 8.4e-8,
-    "jobs": 0.056,
-    "updates": 1.3e-8,
-    "steps": 1.6e-4,
-    "model_steps": 2.2e-5,
-    "moved": 3.1e-9,
-    "renders": 0.007,
-    "views": 1.04,
+    "macs": 1.9e-11,
+    "activations": 2.4e-9,
+    "samples": 9.7e-9,
+    "class_samples": 6.8e-8,
+    "jobs": 0.052,
+    "updates": 7.2e-9,
+    "steps": 5.6e-5,
+    "model_steps": 7.2e-5,
+    "moved": 6.0e-9,
+    "views": 0.66,
 }
 #: Peak bytes per view (the page's own tables, charts and messages), per byte kept and per
 #: transient byte (``benchmarks/budget.py``).
@@ -111,7 +109,6 @@ class Work:
     steps: float = 0.0
     model_steps: float = 0.0
     moved: float = 0.0
-    renders: float = 0.0
     views: float = 0.0
     kept: float = 0.0
     transient: float = 0.0

@@ -234,7 +234,7 @@ def work(
     play = cost.evaluation_cost(sizes, grids[0], frames, losses, itemsize, scored=shape.n_train)
     panels = cost.evaluation_cost(sizes, grids[1], 1, losses, itemsize, scored=shape.n_train)
     back = cost.Work(moved=2 * fit.kept)  # pickled in the worker, unpickled here
-    return fit + play + panels + back + cost.Work(renders=2 * losses, views=1)
+    return fit + play + panels + back + cost.Work(views=1)
 
 
 def within_budget(key: Comparison, ds: Any) -> bool:

@@ -157,7 +157,7 @@ def fit_work(key: Comparison, shape: cost.DataShape, settings: Mapping[str, Any]
     key = _with_model(key, settings)
     cfgs = configs(key)
     fit = cost.fit_cost(shape, cfgs)
-    back = cost.Work(moved=2 * fit.kept, renders=len(cfgs) + 2, views=1)
+    back = cost.Work(moved=2 * fit.kept, views=1)
     if task(key) == "regression":
         return fit + back
     sizes = shape.sizes(key.model.hidden)
@@ -172,7 +172,7 @@ def view_work(key: Comparison, shape: cost.DataShape, settings: Mapping[str, Any
     trained once per cell) with its chart."""
     cells = int(settings["rates"]) * int(settings["seeds"])
     cell = cost.fit_cost(shape, configs(_with_model(key, settings)))
-    return fit_work(key, shape, settings) + cells * cell + cost.Work(renders=2)
+    return fit_work(key, shape, settings) + cells * cell
 
 
 def _knobs(settings: Mapping[str, Any], sweep: bool) -> list[cost.Knob]:

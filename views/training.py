@@ -82,7 +82,7 @@ def work(key: Comparison, shape: cost.DataShape, settings: Mapping[str, Any]) ->
         sizes, shape.n_test, len(marks) + 1, len(cfgs), itemsize, scored=shape.n_test
     )
     one = fit + scored + cost.Work(moved=2 * fit.kept)
-    return int(settings["seeds"]) * one + cost.Work(renders=len(cfgs) + 4, views=1)
+    return int(settings["seeds"]) * one + cost.Work(views=1)
 
 
 def within_budget(key: Comparison, ds: datasets.Dataset, n_seeds: int) -> bool:
