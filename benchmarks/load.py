@@ -44,6 +44,23 @@ and waits until the background warm-up (``serve.warmup``) is done before the cro
 (with replicas every replica is warmed, as ``deploy/replicas.py`` does when it starts them).
 With ``--replicas`` the app runs as ``deploy/replicas.py`` starts it, and session i connects
 from its own address ``127.0.<i>.1`` (students on different networks, for ``ip_hash``).
+
+Heavy links (``--heavy NAME``, one process, after the lecturer's visit and the warm-up): the
+worst links a student can send, measured for the server tree's CPU seconds, its peak RSS
+(sampled every 0.2 s) and its RSS once idle again (``--rest`` s later, when the worker
+processes have retired), each link with its own seed so that none is a cache hit:
+
+one
+    one heavy link;
+ten in a row
+    ten distinct heavy links, one after another;
+three at once
+    three distinct heavy links from three students at once, and after 2 s a fourth student
+    opens the home page (a cached view): its time is the cached view's wait;
+three tabs of one student
+    the same, the three heavy links from one browser (one ``Cookie`` header).
+
+``--app-root`` serves another checkout of the app (the same client measures before and after).
 """
 
 from __future__ import annotations
@@ -56,6 +73,7 @@ import shutil
 import statistics
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -80,6 +98,36 @@ MAX_IDLE_RSS_MB = 400
 HOME_FACTOR = 1.5
 BOUNDARIES_SLACK_S = 10.0
 SCENARIOS = ("floor", "home", "boundaries", "presets")
+#: Eight classification losses: the most a Decision-boundaries link may compare.
+EIGHT_LOSSES = "&".join(
+    f"losses={n}"
+    for n in (
+        "cross_entropy",
+        "mse",
+        "mae",
+        "hinge",
+        "squared_hinge",
+        "multi_margin",
+        "focal",
+        "gce",
+    )
+)
+#: The heavy links (``--heavy NAME``; pages of ``HEAVY_PAGE``). ``width256`` and ``batch8`` are
+#: the probe's links (admitted by main at e832626); ``admitted`` is the heaviest link the
+#: budget admits (``benchmarks/budget.py --worst``).
+HEAVY_PAGE = "Decision_boundaries"
+HEAVY_LINKS = {
+    "width256": "dataset=spirals&spirals_n_samples=20&layers=3&width=256&epochs=900&"
+    + EIGHT_LOSSES,
+    "batch8": "dataset=spirals&spirals_n_samples=20&layers=3&width=256&epochs=888&batch=8&"
+    + EIGHT_LOSSES,
+    # the heaviest views the budget admits: the most memory (a 3 x 128 network on 600 points:
+    # estimated 298 MB) and the most CPU per view (batches of 8 for 300 epochs)
+    "admitted": "dataset=spirals&spirals_n_samples=600&layers=3&width=128&epochs=150",
+    "admitted-cpu": "dataset=spirals&spirals_n_samples=600&epochs=300&batch=8",
+}
+#: The heavy-link scenarios (``--heavy-scenarios``), in the order they run.
+HEAVY_SCENARIOS = ("one", "ten", "three", "tabs")
 
 
 # --------------------------------------------------------------------------- one session
@@ -92,21 +140,29 @@ class Outcome:
     renders: list[float] = field(default_factory=list)
     first_delta: float | None = None
     error: str | None = None
+    alerts: list[str] = field(default_factory=list)
 
 
 async def visit(
-    base_url: str, page: str, query: str, clicks: Sequence[str], source: str | None = None
+    base_url: str,
+    page: str,
+    query: str,
+    clicks: Sequence[str],
+    source: str | None = None,
+    cookie: str | None = None,
 ) -> Outcome:
     """Open ``page?query`` as a browser tab, then click the buttons with user keys ``clicks``
     one by one; each render is timed from the request to the end of its script run.
-    ``source``: the local address the tab connects from (its student's IP)."""
+    ``source``: the local address the tab connects from (its student's IP); ``cookie``: its
+    browser's ``Cookie`` header."""
     out = Outcome()
     try:
         # in a thread, as each browser tab fetches it on its own: a blocking fetch here would
         # stop this client from reading the other tabs' messages meanwhile (up to 2 s of
         # their measured time while the server was busy)
         await asyncio.to_thread(_http_get, base_url + "/_stcore/health")
-        async with Session(base_url, page, query, timeout=TIMEOUT_S, source=source) as s:
+        session = Session(base_url, page, query, timeout=TIMEOUT_S, source=source, cookie=cookie)
+        async with session as s:
             first, done = await s.render()
             out.first_delta = first
             out.renders.append(done)
@@ -114,6 +170,7 @@ async def visit(
                 if key not in s.buttons:
                     raise RuntimeError(f"no button {key!r} on the page")
                 out.renders.append((await s.render([(s.buttons[key], True)]))[1])
+            out.alerts = list(s.alerts)
     except Exception as err:  # every failure is an error of this session
         out.error = f"{type(err).__name__}: {err}"
     return out
@@ -176,14 +233,40 @@ def rss_mb(pids: Sequence[int]) -> float:
 
 
 def cpu_seconds(pids: Sequence[int]) -> float:
-    """User + system CPU seconds of the processes and all their descendants."""
+    """User + system CPU seconds of the processes and all their descendants, with those of
+    their children that have ended (a retired worker's CPU stays counted)."""
     tick = os.sysconf("SC_CLK_TCK")
     total = 0
     for pid in tree(pids):
         with contextlib.suppress(OSError), open(f"/proc/{pid}/stat") as f:
             fields = f.read().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
+            total += sum(int(x) for x in fields[11:15])
     return total / tick
+
+
+class PeakRSS:
+    """The largest :func:`rss_mb` of ``pids``' tree, sampled every ``every`` s in a thread
+    while the ``with`` block runs."""
+
+    def __init__(self, pids: Sequence[int], every: float = 0.2) -> None:
+        self.pids, self.every, self.peak = list(pids), every, 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, rss_mb(self.pids))
+            self._stop.wait(self.every)
+
+    def __enter__(self) -> PeakRSS:
+        self.peak = rss_mb(self.pids)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, rss_mb(self.pids))
 
 
 def wait_idle(pids: Sequence[int], timeout: float, busy: float = 0.05) -> float:
@@ -344,6 +427,162 @@ def run(args: argparse.Namespace) -> list[Row]:
     return rows
 
 
+# --------------------------------------------------------------------------- heavy links
+
+
+@dataclass
+class HeavyRow:
+    """One heavy-link measurement: the server tree's CPU seconds and RSS, the renders'
+    wall times, the cached view's time (if one was opened), and RSS once idle again."""
+
+    what: str
+    cpu_s: float
+    rss_before: float
+    rss_peak: float
+    rss_after: float
+    rss_rest: float
+    walls: list[float]
+    cached_s: float | None
+    errors: list[str]
+    refused: int
+    load: str
+
+
+#: What the page says when the budget refuses a view (main at e832626 and after).
+REFUSAL_WORDS = ("the work one view may start", "server time")
+
+
+async def _heavy_crowd(
+    base_url: str, queries: Sequence[str], cookies: Sequence[str | None], home_after: float
+) -> tuple[list[Outcome], Outcome | None]:
+    tasks = [
+        asyncio.create_task(visit(base_url, HEAVY_PAGE, q, (), source=source_address(i), cookie=c))
+        for i, (q, c) in enumerate(zip(queries, cookies, strict=True))
+    ]
+    home = None
+    if home_after >= 0:
+        await asyncio.sleep(home_after)
+        home = await visit(base_url, "", "", (), source=source_address(200))
+    return list(await asyncio.gather(*tasks)), home
+
+
+def heavy_measure(
+    srv: Servers,
+    what: str,
+    batches: Sequence[Sequence[str]],
+    rest: float,
+    *,
+    cookies: Sequence[str | None] | None = None,
+    home_after: float = -1.0,
+) -> HeavyRow:
+    """Open each batch of heavy queries at once, the batches one after another; then wait
+    ``rest`` s and read the RSS again."""
+    before, cpu0 = rss_mb(srv.pids), cpu_seconds(srv.pids)
+    outcomes: list[Outcome] = []
+    cached = None
+    with PeakRSS(srv.pids) as peak:
+        for batch in batches:
+            got, home = asyncio.run(
+                _heavy_crowd(srv.url, batch, cookies or [None] * len(batch), home_after)
+            )
+            outcomes += got
+            if home is not None:
+                outcomes.append(home)
+                cached = home.renders[0] if home.renders else None
+    cpu = cpu_seconds(srv.pids) - cpu0
+    after = rss_mb(srv.pids)
+    load = load_average()
+    time.sleep(rest)
+    row = HeavyRow(
+        what=what,
+        cpu_s=cpu,
+        rss_before=before,
+        rss_peak=peak.peak,
+        rss_after=after,
+        rss_rest=rss_mb(srv.pids),
+        walls=[o.renders[0] for o in outcomes if o.renders],
+        cached_s=cached,
+        errors=[o.error for o in outcomes if o.error],
+        refused=sum(any(w in a for a in o.alerts for w in REFUSAL_WORDS) for o in outcomes),
+        load=load,
+    )
+    print(
+        f"  {what:<28} CPU {row.cpu_s:6.1f} s  RSS {row.rss_before:,.0f} -> peak "
+        f"{row.rss_peak:,.0f} -> {row.rss_after:,.0f} MB, {row.rss_rest:,.0f} MB after "
+        f"{rest:.0f} s idle; renders {', '.join(f'{w:.1f}' for w in row.walls)} s; cached "
+        f"view {'-' if cached is None else f'{cached:.2f} s'}; refused {row.refused}; "
+        f"errors {len(row.errors)}; load {load}",
+        flush=True,
+    )
+    for e in sorted(set(row.errors))[:3]:
+        print(f"    error: {e}", flush=True)
+    return row
+
+
+def run_heavy(args: argparse.Namespace) -> list[HeavyRow]:
+    """The heavy-link rows (see the module docstring) for ``args.heavy`` on one process."""
+    link = HEAVY_LINKS.get(args.heavy, args.heavy)
+    root = Path(args.app_root).resolve()
+    rows: list[HeavyRow] = []
+    port = args.port or free_port()
+    with serve(root / "streamlit_app.py", root, port, 1, args.server_arg) as srv:
+        wait_idle(srv.pids, args.idle_timeout)
+        measure(srv, "home", 1)  # the lecturer: starts the warm-up
+        waited = wait_idle(srv.pids, args.idle_timeout)
+        print(
+            f"warm-up done after {waited:.0f} s, RSS {rss_mb(srv.pids):,.0f} MB; resting "
+            f"after {args.rest:.0f} s more: ",
+            end="",
+            flush=True,
+        )
+        time.sleep(args.rest)
+        print(f"{rss_mb(srv.pids):,.0f} MB (load {load_average()})", flush=True)
+        seed = iter(range(1, 1000))
+
+        def q() -> str:
+            return f"{link}&seed={next(seed)}"
+
+        todo = args.heavy_scenarios
+        if "one" in todo:
+            rows.append(heavy_measure(srv, "one", [[q()]], args.rest))
+        if "ten" in todo:
+            rows.append(heavy_measure(srv, "ten in a row", [[q()] for _ in range(10)], args.rest))
+        if "three" in todo:
+            rows.append(
+                heavy_measure(srv, "three at once", [[q(), q(), q()]], args.rest, home_after=2.0)
+            )
+        if "tabs" in todo:
+            one = "_streamlit_xsrf=2|0badc0de|0123456789abcdef0123456789abcdef|1700000000"
+            rows.append(
+                heavy_measure(
+                    srv,
+                    "three tabs of one student",
+                    [[q(), q(), q()]],
+                    args.rest,
+                    cookies=[one] * 3,
+                    home_after=2.0,
+                )
+            )
+    return rows
+
+
+def heavy_report(rows: Sequence[HeavyRow], args: argparse.Namespace) -> None:
+    print(f"\n## Heavy links ({args.heavy}; app at {args.app_root})\n")
+    print(
+        "| links | server CPU s | RSS MB before -> peak -> end | RSS MB after idle | "
+        "heavy renders s | cached home view s | refused | errors | load avg |"
+    )
+    print("|---|---:|---|---:|---|---:|---:|---:|---|")
+    for r in rows:
+        walls = ", ".join(f"{w:.1f}" for w in r.walls[:10])
+        cached = "" if r.cached_s is None else f"{r.cached_s:.2f}"
+        print(
+            f"| {r.what} | {r.cpu_s:.1f} | {r.rss_before:,.0f} -> {r.rss_peak:,.0f} -> "
+            f"{r.rss_after:,.0f} | {r.rss_rest:,.0f} | {walls} | {cached} | {r.refused} | "
+            f"{len(r.errors)} | {r.load} |"
+        )
+
+
 # --------------------------------------------------------------------------- report
 
 
@@ -463,8 +702,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=[],
         help="extra 'streamlit run' argument, e.g. --server-arg=--server.x=y",
     )
+    p.add_argument(
+        "--heavy",
+        help="measure heavy links instead: a name of HEAVY_LINKS or a Decision-boundaries query",
+    )
+    p.add_argument(
+        "--rest", type=float, default=150.0, help="seconds idle before the resting RSS (--heavy)"
+    )
+    p.add_argument("--app-root", default=str(ROOT), help="the checkout whose app is served")
+    p.add_argument(
+        "--heavy-scenarios",
+        nargs="+",
+        default=list(HEAVY_SCENARIOS),
+        choices=HEAVY_SCENARIOS,
+        help="which heavy-link scenarios to run (--heavy)",
+    )
     args = p.parse_args(argv)
     print(f"load average at start: {load_average()} ({os.cpu_count()} cores)", flush=True)
+    if args.heavy:
+        heavy_report(run_heavy(args), args)
+        return 0
     rows = run(args)
     report(rows, args)
     return 0

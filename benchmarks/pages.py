@@ -78,8 +78,8 @@ SWEEPS: dict[str, tuple[str, dict[str, str]]] = {
         "outlier_robustness",
         {"task": "regression", "sweep": "true", "seeds": "5", "nrates": "7"},
     ),
-    # The work budget (core.cost.MAX_WORK) refuses digits x 10 seeds at 200 epochs; 60 epochs
-    # is just inside it, so this is the heaviest 10-seed view the page will start.
+    # A 10-seed view of digits, near the work budget (core.cost.within_budget, calibrated by
+    # benchmarks/budget.py).
     "Training curves: digits, 10 seeds x 4 losses, 60 epochs": (
         "training_curves",
         {"dataset": "digits", "seeds": "10", "epochs": "60"},

@@ -160,7 +160,7 @@ class Comparison:
         """One ``TrainConfig`` per loss with its hyperparameters, everything else shared."""
         return [self.model.config(n, params_for(self.params, n), **overrides) for n in self.losses]
 
-    def cost(self, **overrides: Any) -> float:
+    def cost(self, **overrides: Any) -> cost.Work:
         """The work of training :meth:`configs` (``overrides`` as there) on :meth:`load`'s
         data: :func:`core.cost.fit_cost`."""
         return cost.fit_cost(self.load(), self.configs(**overrides))

@@ -83,7 +83,7 @@ with frame.page("decision_boundaries"):
 
     key = player.with_edits(comparison.boundary_key(data, flip, model, chosen, params))
     ds = comparison.load(key)
-    if not controls.within_budget(ds, model, len(chosen)):
+    if not ub.within_budget(key, ds):
         st.stop()
     entry = ub.lookup(key)
     st.caption(ub.caption(ds, model, entry))
@@ -114,9 +114,7 @@ with frame.page("decision_boundaries"):
         else:
             evidence.check_across_seeds(
                 repr(key),
-                fits_budget=lambda: controls.within_budget(
-                    ds, model, len(chosen) * evidence.K, evidence.K
-                ),
+                fits_budget=lambda: ub.seeds_within_budget(key, ds),
                 outcome=lambda s: ub.cached_outcome(key, s),
                 report=ub.check_report(key),
             )

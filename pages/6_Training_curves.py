@@ -94,7 +94,7 @@ with frame.page("training_curves"):
     n_seeds = int(n_seeds)
     ds = comparison.load(key)
     st.caption(ut.caption(ds, model, n_seeds))
-    if not controls.within_budget(ds, model, len(chosen) * n_seeds, n_seeds):
+    if not ut.within_budget(key, ds, n_seeds):
         st.stop()
     runs = ut.fit_seeds(key, n_seeds)
     summary = ut.summaries(runs, chosen, target)
@@ -148,9 +148,7 @@ with frame.page("training_curves"):
     else:
         evidence.check_across_seeds(
             repr((key, target)),
-            fits_budget=lambda: controls.within_budget(
-                ds, model, len(chosen) * evidence.K, evidence.K
-            ),
+            fits_budget=lambda: ut.within_budget(key, ds, evidence.K),
             outcome=lambda s: ut.cached_outcome(key, s, target),
             report=ut.check_report(key, target),
         )

@@ -180,7 +180,9 @@ with frame.page("outlier_robustness"):
     exact = task != "regression" or player.exact_view(key, comparison.load(key))
 
     # ------------------------------------------------------------------ fits at the chosen rate
-    if exact:
+    if exact:  # a view trained live in the browser costs the server nothing
+        if not ui.fit_within_budget(key):
+            st.stop()
         with st.spinner("Training one model per loss…"):
             table = ui.fit_table(key)
     if task == "regression":

@@ -9,13 +9,23 @@ a turn from :data:`QUEUE` first (``ui.frame.page`` does it for every page): at m
 first student is served after one view's time, the second after two, and so on: the same
 total time, but each page appears as soon as it is ready.
 
-A page whose recent runs were all cheap (:data:`FAST_S` of CPU: a cached view, the loss
-reference) takes its turn in a line of its own, :data:`FAST_LANE`, so a quick look never waits
-behind sixty trainings; quick looks go one at a time too (sixty of them at once would share
-the GIL in slices and all finish at the end). A waiting view leaves the line when its tab is
-closed or it asks for another rerun (a widget changed), so abandoned work never delays
-anyone. The queue is bounded: beyond :data:`MAX_WAITING` waiting views a new one is refused
-with a message instead of growing without limit.
+A page whose recent runs were all cheap until they computed (:data:`FAST_S` of CPU: a cached
+view, the loss reference, the widgets of a page before its training) takes its turn in a line
+of its own, :data:`FAST_LANE`, so a quick look never waits behind sixty trainings; quick looks
+go one at a time too (sixty of them at once would share the GIL in slices and all finish at
+the end). A quick look that turns out to compute (it trains, or a shared cache misses:
+:func:`computing`) moves to :data:`QUEUE` before the work starts, so the fast lane only ever
+serves views that compute nothing.
+
+One browser holds at most :data:`PER_CLIENT` of the computing slots: a student who opens three
+heavy links in three tabs has them computed one after another, and the other slots stay free
+for everyone else (a browser is told apart by its Streamlit cookie; without one, each tab
+counts as its own browser).
+
+A waiting view leaves the line when its tab is closed or it asks for another rerun (a widget
+changed), so abandoned work never delays anyone. The queue is bounded: beyond
+:data:`MAX_WAITING` waiting views a new one is refused with a message instead of growing
+without limit.
 
 A page's first view in a process runs *alone* (:func:`first_view`): it starts when no other
 view in its line runs, and none in its line starts until it ends; the views of the page that
@@ -40,6 +50,8 @@ long, and ``drawn`` says whether it did)::
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import hashlib
 import os
 import threading
 import time
@@ -68,6 +80,10 @@ STALL_S = 3.0
 NAVIGATION_AFTER_S = 3.0
 #: A page whose recent runs each took less CPU than this (s) skips the queue (fast lane).
 FAST_S = 0.25
+#: Computing views of one browser running at once (the others of it wait, the line moves on).
+PER_CLIENT = 1
+#: The cookie that tells browsers apart (Streamlit's XSRF cookie: one per browser, every tab).
+CLIENT_COOKIE = "_streamlit_xsrf"
 
 
 class ServerBusy(ValueError):
@@ -80,13 +96,16 @@ class Ticket:
 
     label: str
     alone: bool = False  # starts only when no view runs; none starts while it runs
+    client: str | None = None  # the browser (PER_CLIENT); None: not limited
     thread: int = field(default_factory=threading.get_native_id)
     entered: float = field(default_factory=time.monotonic)
     started: float | None = None
 
 
 class JobQueue:
-    """A bounded first-come-first-served queue with ``slots`` views running at once.
+    """A bounded first-come-first-served queue with ``slots`` views running at once, at most
+    ``per_client`` of them from one browser (a view of a browser at its limit keeps its place
+    and the views behind it start first).
 
     Thread-safe; every method may be called from any session's script thread.
 
@@ -97,18 +116,23 @@ class JobQueue:
     until a view ends).
     """
 
-    def __init__(self, slots: int = SLOTS, max_waiting: int = MAX_WAITING) -> None:
+    def __init__(
+        self, slots: int = SLOTS, max_waiting: int = MAX_WAITING, per_client: int | None = None
+    ) -> None:
         self.slots = slots
         self.max_waiting = max_waiting
+        self.per_client = per_client
         self._cond = threading.Condition()
         self._order: deque[Ticket] = deque()
         self._durations: deque[float] = deque(maxlen=20)
         self._progress: dict[int, tuple[float, float]] = {}  # thread -> (cpu s, since)
         self._last_check = 0.0  # time.monotonic() of the last stall check
 
-    def enter(self, label: str = "view", *, alone: bool = False) -> Ticket:
-        """Join the end of the queue (to run ``alone``: see the module's text);
-        :class:`ServerBusy` if it is full."""
+    def enter(
+        self, label: str = "view", *, alone: bool = False, client: str | None = None
+    ) -> Ticket:
+        """Join the end of the queue (to run ``alone``: see the module's text) for browser
+        ``client``; :class:`ServerBusy` if it is full."""
         with self._cond:
             waiting = len(self._order) - self.running()
             if waiting >= self.max_waiting:
@@ -116,7 +140,7 @@ class JobQueue:
                     f"Loss Lab is busy: {waiting} views are waiting to be computed. "
                     "Please try again in a minute."
                 )
-            ticket = Ticket(label, alone)
+            ticket = Ticket(label, alone, client)
             self._order.append(ticket)
             self._promote()
             return ticket
@@ -125,6 +149,11 @@ class JobQueue:
         """Whether a view of ``label`` to run alone is in line (waiting or running)."""
         with self._cond:
             return any(t.alone and t.label == label for t in self._order)
+
+    def empty(self) -> bool:
+        """Whether no view is running or waiting."""
+        with self._cond:
+            return not self._order
 
     def running(self) -> int:
         """How many views are computing now."""
@@ -183,7 +212,8 @@ class JobQueue:
 
     def _promote(self) -> None:
         """Start waiting views in arrival order while a slot is free; a view to run alone
-        waits for an empty queue and holds back the views after it."""
+        waits for an empty queue and holds back the views after it; a view whose browser has
+        ``per_client`` views running waits and lets the views after it pass."""
         running = [t for t in self._order if t.started is not None]
         for t in self._order:
             if t.started is not None:
@@ -192,9 +222,17 @@ class JobQueue:
                 break
             if t.alone and running:
                 break
+            if self._at_limit(t, running):
+                continue
             t.started = time.monotonic()
             running.append(t)
         self._cond.notify_all()
+
+    def _at_limit(self, ticket: Ticket, running: list[Ticket]) -> bool:
+        """Whether ``ticket``'s browser already has ``per_client`` views running."""
+        if self.per_client is None or ticket.client is None:
+            return False
+        return sum(r.client == ticket.client for r in running) >= self.per_client
 
     def _stalled(self) -> bool:
         """Whether every running view has used no CPU for :data:`STALL_S` (caller locks)."""
@@ -231,7 +269,7 @@ def _thread_cpu(native_id: int) -> float | None:
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 #: The one queue of this process for views that compute.
-QUEUE = JobQueue()
+QUEUE = JobQueue(per_client=PER_CLIENT)
 #: The line for quick looks (:func:`is_fast`): one at a time, beside the views computing.
 FAST_LANE = JobQueue(slots=1)
 
@@ -243,6 +281,11 @@ FAST_LANE = JobQueue(slots=1)
 class _View:
     slot: Any  # the st.empty() where a waiting view shows its position
     session_id: str | None
+    client: str | None = None
+
+
+#: This thread's view: ``computes`` moves it from the fast lane to the queue (:func:`computing`).
+_local = threading.local()
 
 
 #: Recent CPU seconds of one script run, per page key (the fast lane's evidence).
@@ -253,8 +296,9 @@ _started: set[str] = set()
 
 
 def is_fast(key: str) -> bool:
-    """Whether ``key``'s recent runs all took less than :data:`FAST_S` of CPU (at least
-    three of them): such a page takes its turn in :data:`FAST_LANE`."""
+    """Whether ``key``'s recent runs all took less than :data:`FAST_S` of CPU in this process
+    before they computed (at least three of them): such a page takes its turn in
+    :data:`FAST_LANE`, and a view of it that computes moves to :data:`QUEUE` first."""
     with _costs_lock:
         recent = list(_costs.get(key, ()))
     return len(recent) >= 3 and max(recent) < FAST_S
@@ -271,7 +315,8 @@ def first_view(key: str, line: JobQueue) -> bool:
 
 
 def record(key: str, cpu_s: float) -> None:
-    """Remember the CPU seconds one run of page ``key`` took."""
+    """Remember the CPU seconds one run of page ``key`` took before it computed (all of it,
+    if it never did: work sent to the workers or a shared cache's miss, :func:`computing`)."""
     with _costs_lock:
         _costs.setdefault(key, deque(maxlen=5)).append(cpu_s)
 
@@ -285,16 +330,18 @@ def view(key: str, *, waiting: Callable[[], None] | None = None) -> Iterator[boo
     ``waiting`` draws what a waiting or refused view should show besides the notice (the
     page's navigation, so that a student in line can go elsewhere); it is called once, when
     the view has waited :data:`NAVIGATION_AFTER_S` or is refused. A page
-    whose recent runs were all cheap (:func:`is_fast`) waits in :data:`FAST_LANE` instead of
-    :data:`QUEUE`; if it then trains after all (a new seed on a page whose presets were
-    cached), its turn moves to :data:`QUEUE` before the work starts. When the queue is full
+    whose recent runs were all cheap until they computed (:func:`is_fast`) waits in
+    :data:`FAST_LANE` instead of :data:`QUEUE`; if it then computes (a new seed on a page whose
+    presets were cached: it trains, or a shared cache misses), its turn moves to :data:`QUEUE`
+    before the work starts. When the queue is full
     the page says so and stops. Only runs that finish are recorded (:func:`record`).
     """
     ctx = _script_ctx()
-    state = _View(slot=st.empty(), session_id=getattr(ctx, "session_id", None))
+    session = getattr(ctx, "session_id", None)
+    state = _View(slot=st.empty(), session_id=session, client=_client(session))
     line = FAST_LANE if is_fast(key) else QUEUE  # the line holding this view's ticket
     try:
-        ticket = line.enter(key, alone=first_view(key, line))
+        ticket = line.enter(key, alone=first_view(key, line), client=state.client)
     except ServerBusy as err:
         state.slot.error(str(err), icon=":material/hourglass_disabled:")
         if waiting is not None:
@@ -320,26 +367,67 @@ def view(key: str, *, waiting: Callable[[], None] | None = None) -> Iterator[boo
     def gone() -> bool:  # the tab was closed: its work in the workers is not wanted any more
         return state.session_id is not None and not _session_alive(state.session_id)
 
+    cpu = time.thread_time()
+    before_computing: list[float] = []  # the view's CPU until it first computed
+
     def computes() -> None:  # called before work goes to the workers (inside cached code:
         nonlocal line, ticket  # it must not draw, so it waits without a notice)
+        if not before_computing:
+            before_computing.append(time.thread_time() - cpu)
         if line is not FAST_LANE:
             return
         FAST_LANE.leave(ticket)
-        line, ticket = QUEUE, QUEUE.enter(key)
+        line, ticket = QUEUE, QUEUE.enter(key, client=state.client)
         while not QUEUE.wait(ticket, POLL_S):
             if gone():
                 raise workers.Abandoned("the view's tab was closed")
 
-    cpu = time.thread_time() + workers.worker_seconds()
+    outer = getattr(_local, "computes", None)
+    _local.computes = computes
     try:
         with workers.requester(gone, computes):
             yield drawn
     except workers.Abandoned:
         st.stop()  # nobody is there to see this view
     else:
-        record(key, time.thread_time() + workers.worker_seconds() - cpu)
+        record(key, before_computing[0] if before_computing else time.thread_time() - cpu)
     finally:
+        _local.computes = outer
         line.leave(ticket)
+        if line is QUEUE and QUEUE.empty():
+            threading.Thread(target=release_memory, daemon=True).start()
+
+
+def release_memory() -> None:
+    """Give the heap memory freed by the views back to the system (glibc's ``malloc_trim``):
+    called when the last computing view has left, so that a server returns near its resting
+    size after a burst of heavy views instead of keeping their freed arrays' pages. Elsewhere
+    (no glibc) nothing happens."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def computing() -> None:
+    """Say that this thread's view is about to compute in the server (a shared cache missed):
+    a quick look moves to :data:`QUEUE` first (as before work goes to the workers). Outside
+    a view, or in a view already in the queue, nothing happens."""
+    computes = getattr(_local, "computes", None)
+    if computes is not None:
+        computes()
+
+
+def _client(session_id: str | None) -> str | None:
+    """Who a view counts against for :data:`PER_CLIENT`: the browser (a digest of its
+    :data:`CLIENT_COOKIE`, sent by every tab of it), else the session itself."""
+    try:
+        cookie = st.context.cookies.get(CLIENT_COOKIE)
+    except Exception:  # no request context (AppTest, a thread of the server's own)
+        cookie = None
+    if isinstance(cookie, str) and cookie:
+        return "browser:" + hashlib.sha256(cookie.encode()).hexdigest()[:16]
+    return None if session_id is None else f"session:{session_id}"
 
 
 def waiting_message(ahead: int, typical: float | None, slots: int = 1) -> str:

@@ -29,7 +29,8 @@ class Session:
     each rerun, and clicks a button by sending its widget id with ``trigger_value``. Pages are
     named as in their URL (``""`` for the home page, ``"Decision_boundaries"``). ``source``
     is the local address to connect from (a load test's students on different networks:
-    ``127.0.<i>.1``; any 127.x.y.z is loopback on Linux).
+    ``127.0.<i>.1``; any 127.x.y.z is loopback on Linux). ``cookie`` is the ``Cookie`` header
+    the tab sends (tabs of one browser send the same one).
 
     Usage::
 
@@ -45,9 +46,11 @@ class Session:
         query: str = "",
         timeout: float = RENDER_TIMEOUT_S,
         source: str | None = None,
+        cookie: str | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.source = source  # the local address to connect from (a client's own IP)
+        self.cookie = cookie  # the browser's Cookie header: tabs of one browser share it
         self.page = page
         self.query = query
         self.timeout = timeout
@@ -70,6 +73,7 @@ class Session:
             max_size=None,
             compression=None,
             open_timeout=self.timeout,
+            additional_headers={"Cookie": self.cookie} if self.cookie else None,
             **({"local_addr": (self.source, 0)} if self.source else {}),
         )
         return self

@@ -30,8 +30,10 @@ FOLDERS = ("core", "ui", "views", "serve", "pages", "deploy", "benchmarks", "scr
 PAGES = ("streamlit_app", "pages")
 #: What ``deploy``/``benchmarks`` modules may import of ``ui``/``views`` besides ``serve``, and
 #: why: the page benchmark measures each page of the one page list, and reads the player's
-#: payload header (``ui.player.unpack``) to count the frames a browser drew.
-ALLOWED = {"benchmarks.pages": {"ui.screens", "ui.player"}}
+#: payload header (``ui.player.unpack``) to count the frames a browser drew; the budget
+#: benchmark records each page's own budget check (``ui.controls.within_budget``) to set its
+#: estimate beside the measurement.
+ALLOWED = {"benchmarks.pages": {"ui.screens", "ui.player"}, "benchmarks.budget": {"ui.controls"}}
 
 
 @dataclass(frozen=True)

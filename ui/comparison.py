@@ -23,6 +23,8 @@ import base64
 import functools
 import io
 import itertools
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -37,7 +39,7 @@ from core.datasets import Dataset
 from core.edits import Edits
 from core.experiment import Comparison, Corruption, DataChoice, ModelChoice, corrupt
 from core.losses import LossParams
-from serve import workers
+from serve import jobs, workers
 from ui import identity
 
 
@@ -99,7 +101,130 @@ Table = Callable[[], pd.DataFrame]
 # every session gets the same objects instead of an unpickled copy (st.cache_data pickles a
 # value when stored and unpickles it on every read, a cost every cached view would pay again).
 # Nothing changes these values after they are made; tests/app/test_shared_cache.py checks
-# that pages leave them as trained.
+# that pages leave them as trained. st.cache_resource bounds a cache by its entries only, so
+# every shared cache here is held to one byte budget as well (:data:`SHARED`, :func:`shared`).
+
+
+def nbytes(value: Any, _seen: set[int] | None = None) -> int:
+    """Bytes of the arrays, byte strings and text held by ``value``, following containers,
+    dataclasses and objects' attributes (each object once): what keeping it costs."""
+    seen = set() if _seen is None else _seen
+    if id(value) in seen:
+        return 0
+    seen.add(id(value))
+    if isinstance(value, np.ndarray):
+        return int(value.nbytes) if value.base is None else 0
+    if isinstance(value, bytes | bytearray | str):
+        return len(value)
+    if isinstance(value, Mapping):
+        return sum(nbytes(k, seen) + nbytes(v, seen) for k, v in value.items())
+    if isinstance(value, list | tuple | set | frozenset):
+        return sum(nbytes(v, seen) for v in value)
+    if isinstance(value, pd.DataFrame | pd.Series):
+        return int(value.memory_usage(deep=True).sum())
+    inner = getattr(value, "__dict__", None)
+    if inner is not None:
+        return nbytes(inner, seen)
+    return 0
+
+
+class SharedBytes:
+    """One byte budget for the shared caches (:func:`shared`): each value a cache computes is
+    counted; when the count goes over ``cap``, the values used longest ago are dropped from
+    their caches (``cached.clear(*args)``) until it is under again. A value larger than
+    ``cap`` is returned to its caller but not kept. Thread-safe."""
+
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[tuple, tuple[Any, tuple, int]] = OrderedDict()
+
+    @property
+    def total(self) -> int:
+        """Bytes counted now."""
+        with self._lock:
+            return sum(n for _, _, n in self._entries.values())
+
+    def kept(self, cache: Any, args: tuple, size: int) -> bool:
+        """``cache`` computed ``cache(*args)``, of ``size`` bytes: drop what no longer fits;
+        whether the new value may stay (``False``: larger than the whole budget)."""
+        if size > self.cap:
+            return False
+        drop = []
+        with self._lock:
+            entry = (id(cache), _hashable(args))
+            self._entries[entry] = (cache, args, size)
+            self._entries.move_to_end(entry)
+            while sum(n for _, _, n in self._entries.values()) > self.cap:
+                _, (c, a, _) = self._entries.popitem(last=False)
+                drop.append((c, a))
+        for c, a in drop:
+            c.clear(*a)
+        return True
+
+    def used(self, cache: Any, args: tuple) -> None:
+        """``cache(*args)`` was read: it is the most recently used."""
+        with self._lock:
+            entry = (id(cache), _hashable(args))
+            if entry in self._entries:
+                self._entries.move_to_end(entry)
+
+    def forget(self) -> None:
+        """Count nothing (the caches were cleared)."""
+        with self._lock:
+            self._entries.clear()
+
+
+def _hashable(args: tuple) -> Any:
+    try:
+        hash(args)
+        return args
+    except TypeError:
+        return repr(args)
+
+
+#: The shared caches' byte budget: the runs, panels and player frames of every boundary view
+#: cached at once together hold at most this much (one admitted view keeps far less:
+#: ``core.cost.MAX_PEAK``).
+SHARED_CAP = 192 * 2**20
+SHARED = SharedBytes(SHARED_CAP)
+
+
+def shared(
+    fn: Callable | None = None, *, max_entries: int, show_spinner: bool | str = False
+) -> Any:
+    """``st.cache_resource`` (shared by reference, at most ``max_entries`` values) whose values
+    also count against :data:`SHARED`'s byte budget. Use as
+    ``@shared(max_entries=8)``; ``.clear()`` works as Streamlit's."""
+
+    def wrap(f: Callable) -> Callable:
+        too_big: set[Any] = set()  # keys of values not to keep (larger than the budget)
+
+        @functools.wraps(f)
+        def compute(*args: Any) -> Any:
+            jobs.computing()  # a quick look that misses takes its turn with computing views
+            value = f(*args)
+            if not SHARED.kept(cached, args, nbytes(value)):
+                too_big.add(_hashable(args))
+            return value
+
+        cached = st.cache_resource(max_entries=max_entries, show_spinner=show_spinner)(compute)
+
+        @functools.wraps(f)
+        def call(*args: Any) -> Any:
+            value = cached(*args)
+            if _hashable(args) in too_big:
+                # Streamlit stored it as it returned: drop it again, it was for this run only
+                too_big.discard(_hashable(args))
+                cached.clear(*args)
+            else:
+                SHARED.used(cached, args)
+            return value
+
+        call.clear = cached.clear  # type: ignore[attr-defined]
+        return call
+
+    return wrap(fn) if fn is not None else wrap
 
 
 def boundary_key(
@@ -136,39 +261,17 @@ def configs(key: Comparison) -> list[train.TrainConfig]:
     return key.configs(dtype=DTYPE, snapshot_epochs=kept_epochs(key))
 
 
-#: Trained runs (their snapshots) up to this size are shared (see the note above); larger
-#: ones, e.g. many losses of a 3 x 256 network (up to ~0.5 GB), are cached pickled, under
-#: the byte cap of ``server.maxCacheDataSize``, so no set of links can grow memory unbounded.
-SHARED_BYTES = 16 * 2**20
-_SPINNER = "Training every loss in lockstep from the same initial weights…"
-
-
+@shared(
+    max_entries=8, show_spinner="Training every loss in lockstep from the same initial weights…"
+)
 def fit_runs(key: Comparison) -> dict[str, train.FitResult]:
     """Train every loss in lockstep (same initial weights and batch order), keep snapshots.
 
     Cached functions must not draw (Streamlit replays their elements on a hit), so progress
     is the cache's own spinner, shown only when training actually runs.
     """
-    if snapshot_bytes(key) <= SHARED_BYTES:
-        return _fit_runs_shared(key)
-    return _fit_runs_copied(key)
-
-
-def snapshot_bytes(key: Comparison) -> int:
-    """Bytes of the snapshots :func:`fit_runs` keeps: losses x snapshots x parameters."""
-    sizes = train.layer_sizes(load(key), configs(key)[0])
-    n_params = sum((a + 1) * b for a, b in itertools.pairwise(sizes))  # weights and biases
-    n_snapshots = len(kept_epochs(key)) + 1  # and the final model
-    return len(key.losses) * n_snapshots * n_params * np.dtype(DTYPE).itemsize
-
-
-def _train(key: Comparison) -> dict[str, train.FitResult]:
     results = workers.call(train.fit_many, load(key), configs(key))
     return dict(zip(key.losses, results, strict=True))
-
-
-_fit_runs_shared = st.cache_resource(max_entries=8, show_spinner=_SPINNER)(_train)
-_fit_runs_copied = st.cache_data(max_entries=8, show_spinner=_SPINNER)(_train)
 
 
 def snapshot(result: train.FitResult, epoch: int):
@@ -183,7 +286,7 @@ def epochs(key: Comparison) -> list[int]:
     return sorted(kept_epochs(key))
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@shared(max_entries=32)
 def compute_panels(key: Comparison, epoch: int) -> list[Panel]:
     """One :class:`core.boundaries.Panel` per loss at ``epoch`` on the view's :func:`grid`,
     from :func:`fit_runs` of the same key (a cache hit: the runs are always those of ``key``):

@@ -29,14 +29,14 @@ two sets of these controls passes ``prefix``.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 import streamlit as st
 
 from core import cost, datasets, losses, models, optim
-from core.experiment import DataChoice, ModelChoice
+from core.experiment import Comparison, DataChoice, ModelChoice
 from core.losses import LossParams
 from ui import identity, state
 
@@ -323,29 +323,161 @@ def short_label(name: str) -> str:
     return identity.short(name)
 
 
+#: The work of one view of a comparison page: the key, its data's shape and the settings
+#: of :func:`budget_settings` (plus any the page adds, e.g. ``seeds``).
+ViewWork = Callable[[Comparison, cost.DataShape, Mapping[str, Any]], cost.Work]
+
+#: The words of the over-budget message that say a view was not computed (tests look for them).
+OVER_BUDGET = "one view may take"
+#: Round values a suggestion may name (times powers of ten): "epochs 888 -> 200".
+_LADDER = (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8)
+#: What the over-budget message calls each setting (:func:`budget_message`).
+BUDGET_LABELS = {
+    "epochs": "epochs",
+    "width": "width",
+    "layers": "hidden layers",
+    "losses": "losses",
+    "n_samples": "points",
+    "batch": "batch size",
+    "seeds": "seeds",
+    "model": "model",
+    "rates": "rates",
+}
+
+
+def round_values(current: int, low: int = 1, step: int = 1) -> list[int]:
+    """Round values (:data:`_LADDER` times powers of ten, multiples of ``step``) from just
+    below ``current`` down to ``low``: what a suggestion may offer instead of ``current``."""
+    out: set[int] = {int(low)}
+    power = 1
+    while power <= current:
+        out |= {int(m * power) for m in _LADDER}
+        power *= 10
+    return sorted((v for v in out if low <= v < current and v % step == 0), reverse=True)
+
+
+def budget_settings(key: Comparison, shape: cost.DataShape) -> dict[str, Any]:
+    """The settings of a comparison a user can lower to make it cheaper: epochs, width,
+    hidden layers, the number of losses, the batch size and (built-in data) the points."""
+    m = key.model
+    out: dict[str, Any] = {
+        "epochs": m.epochs,
+        "width": max(m.hidden, default=0),
+        "layers": len(m.hidden),
+        "losses": len(key.losses),
+        "batch": m.batch_size,
+    }
+    if "n_samples" in key.data.kwargs:
+        out["n_samples"] = shape.n_train + shape.n_test
+    return out
+
+
+def budget_knobs(
+    settings: Mapping[str, Any], *, epochs_step: int = 1, min_samples: int = 20
+) -> list[cost.Knob]:
+    """The :class:`core.cost.Knob` of each setting of :func:`budget_settings` (and ``seeds``),
+    every value one the page's widgets accept (``epochs_step``: the epochs widget's step;
+    ``min_samples``: the dataset's fewest points)."""
+    knobs = []
+    for name, value in settings.items():
+        if name == "epochs":
+            values = round_values(value, epochs_step, epochs_step)
+        elif name == "width" and settings.get("layers"):
+            values = round_values(value)
+        elif name == "layers":
+            values = list(range(value - 1, -1, -1))
+        elif name in ("losses", "seeds"):
+            values = list(range(value - 1, 0, -1))
+        elif name == "n_samples":
+            values = round_values(value, min_samples)
+        elif name == "batch" and value is not None:
+            values = [*(int(b) for b in BATCH_SIZES if b != "full" and int(b) > value), None]
+        else:
+            continue
+        knobs.append(cost.Knob(name, BUDGET_LABELS.get(name, name), values))
+    return knobs
+
+
+def apply_settings(
+    key: Comparison, shape: cost.DataShape, settings: Mapping[str, Any]
+) -> tuple[Comparison, cost.DataShape]:
+    """``key`` and ``shape`` with ``settings`` (of :func:`budget_settings`) applied."""
+    layers = int(settings.get("layers", len(key.model.hidden)))
+    width = int(settings.get("width", max(key.model.hidden, default=0)))
+    model = replace(
+        key.model,
+        hidden=tuple([width] * layers),
+        epochs=int(settings.get("epochs", key.model.epochs)),
+        batch_size=settings.get("batch", key.model.batch_size),
+    )
+    key = key.replace(model=model, losses=key.losses[: int(settings.get("losses", 99))])
+    if "n_samples" in settings:
+        shape = shape.resized(int(settings["n_samples"]))
+    return key, shape
+
+
+def _shown(name: str, value: Any) -> str:
+    if name == "batch":
+        return "full" if value is None else str(value)
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def budget_message(
+    work: cost.Work, settings: Mapping[str, Any], changes: Sequence[Mapping[str, Any]]
+) -> str:
+    """What a page says when a view is over budget: what it would take at most (the estimate
+    is calibrated to be at or above what a view takes), what one view may, and the changes
+    that would fit (:func:`core.cost.fitting`)."""
+    text = (
+        f"This view would take up to {work.seconds:,.0f} s of server time and "
+        f"{work.peak / 2**20:,.0f} MB of memory; {OVER_BUDGET} {cost.MAX_SECONDS:g} s and "
+        f"{cost.MAX_PEAK / 2**20:,.0f} MB, so it is not computed."
+    )
+
+    def say(change: Mapping[str, Any]) -> str:
+        return ", ".join(
+            f"{BUDGET_LABELS.get(k, k)} {_shown(k, settings[k])} → {_shown(k, v)}"
+            for k, v in change.items()
+        )
+
+    if not changes:
+        return text + " None of its settings can make it small enough: use a smaller file."
+    if len(changes) == 1 and len(changes[0]) > 1:
+        return text + f" Together, these would fit: {say(changes[0])}."
+    return text + " Any one of these would fit: " + "; or ".join(say(c) for c in changes) + "."
+
+
 def within_budget(
-    ds: datasets.Dataset, model: ModelChoice, n_models: int, n_seeds: int = 1
+    key: Comparison,
+    shape: cost.DataShape,
+    work: ViewWork,
+    *,
+    extra: Mapping[str, Any] | None = None,
+    epochs_step: int = 1,
+    knobs: Sequence[cost.Knob] | None = None,
 ) -> bool:
-    """Whether training ``n_models`` (over ``n_seeds`` lockstep groups) stays within
-    :data:`core.cost.MAX_WORK`; if not, say so with ``st.error`` (the caller then stops)."""
-    n = len(ds.y_train)
-    batch = n if model.batch_size is None else min(model.batch_size, n)
-    work = cost.training_cost(
-        n,
-        (ds.n_features, *model.hidden, ds.n_classes),
-        model.epochs,
-        n_models,
-        n_eval=n + len(ds.y_test),
-        steps=n_seeds * model.epochs * math.ceil(n / batch),
+    """Whether the view ``work(key, shape, settings)`` stays within the one budget
+    (:func:`core.cost.within_budget`); if not, say so with ``st.error``, naming the settings
+    that would fit (the caller then stops).
+
+    ``extra`` adds page settings to :func:`budget_settings` (e.g. ``{"seeds": 3}``); ``knobs``
+    replaces :func:`budget_knobs` (a page whose widgets take other values)."""
+    settings = {**budget_settings(key, shape), **(extra or {})}
+    spec = (
+        datasets.info(key.data.name).params.get("n_samples") if key.data.name != "upload" else None
     )
-    if cost.within_budget(work):
+    low = int(spec.low) if spec is not None else 20
+
+    def estimate(s: Mapping[str, Any]) -> cost.Work:
+        return work(*apply_settings(key, shape, s), s)
+
+    total = estimate(settings)
+    if cost.within_budget(total):
         return True
-    st.error(
-        f"This view would train {n_models} models for {model.epochs} epochs — about "
-        f"{work / cost.MAX_WORK:.0f}× the work one view may start here. Use fewer epochs, seeds, "
-        "losses or points, a larger batch or a smaller network.",
-        icon=":material/hourglass_disabled:",
-    )
+    if knobs is None:
+        knobs = budget_knobs(settings, epochs_step=epochs_step, min_samples=low)
+    changes = cost.fitting(estimate, settings, knobs)
+    st.error(budget_message(total, settings, changes), icon=":material/hourglass_disabled:")
     return False
 
 

@@ -13,7 +13,7 @@ canonical form. Its identity is :mod:`ui.identity`'s "Your loss".
 
 Safety: the text reaches nothing but :func:`core.formula.from_key` (parse against an
 allow-list, never evaluated; the derivation under the time limit in a helper process). A
-refusal is shown as its message, escaped (:func:`ui.upload.escape`), and the page goes on
+refusal is shown as its message, escaped (:func:`ui.untrusted.markdown`), and the page goes on
 without the formula; a refused formula from a link is also named like any refused link
 value. Outcomes, refusals included, are cached by the text, so a hostile formula costs its
 time limit once per server process.
@@ -43,7 +43,7 @@ from core import formula, losses
 from core.formula.parse import MAX_CHARS, MAX_PARAMS
 from core.losses import LossParams
 from ui import controls
-from ui.upload import escape
+from ui.untrusted import markdown as escape
 
 #: The URL key of the formula's text.
 KEY = "formula"

@@ -24,14 +24,18 @@ Mechanisms every page gets from :func:`page`:
   panels folded, chart text at least 18 px (:mod:`ui.charts`), the takeaway large; every
   page link made with :func:`link` or the sidebar keeps it.
 - **Link notices**: a value from a hand-edited link that a widget refused is named in a
-  warning (:mod:`ui.state`); values set by a click or a preset never are.
-- **Nothing raw**: ``ValueError`` from ``core`` is shown as its message; any other exception
-  is logged server-side and shown as a friendly sentence, never a traceback or a path.
+  warning (:mod:`ui.state`); values set by a click or a preset never are. A value no widget
+  can read (``?epochs=inf``) is taken out of the link before any widget runs, and named the
+  same way; a link Streamlit drops whole (too many fields) is said to be, by the browser.
+- **Nothing raw**: ``ValueError`` from ``core`` is shown as its message (escaped: it may quote
+  the link, :mod:`ui.untrusted`); any other exception is logged server-side and shown as a
+  friendly sentence, never a traceback or a path.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import re
 import uuid
@@ -44,7 +48,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from serve import jobs, warmup
-from ui import lecture, screens, state, wording
+from ui import lecture, screens, state, untrusted, wording
 
 ABOUT = (
     "Loss Lab shows how cross-entropy, squared, absolute and hinge losses (and their "
@@ -60,6 +64,10 @@ LOG = logging.getLogger("loss_lab")
 _PRESENT_TOGGLE = "_frame_present"
 _SCROLL = "_frame_scroll"
 _TAKEAWAYS = "_frame_takeaways"
+#: The container of the link check's script (hidden by :data:`_CSS`).
+_LINK_CHECK = "ll_link_check"
+#: Link values taken out before the widgets ran (:func:`_drop_unreadable`), to be named.
+_DROPPED = "_frame_dropped"
 #: The header slot :func:`presets` draws into (set by :func:`page` for the current run).
 _SLOT = "_frame_slot"
 #: The container key a page gives its key figure (CSS class ``st-key-key_figure``).
@@ -154,6 +162,7 @@ _CSS = """
 [data-testid="stMainBlockContainer"] {padding-top: 3.75rem; padding-bottom: 3rem;}
 [data-testid="stMainBlockContainer"] h1 {padding: 0 0 0.25rem 0; font-size: 2.1rem;}
 [data-testid="stVegaLiteChart"], [class*="_figure"] {scroll-margin-top: 3.5rem;}
+div:has(> .st-key-ll_link_check) {display: none;}
 </style>
 """
 _CSS_PRESENT = """
@@ -198,6 +207,7 @@ def page(key: str, *, wide: bool = True) -> Iterator[None]:
     # Keys the session held before this run took their values from a click or a preset, not
     # from the link: only the others can have been refused (see ui.state.refused).
     settled = set(st.session_state.keys())
+    _drop_unreadable()  # before any widget reads the link
     st.session_state[_TAKEAWAYS] = 0
     st.html(_CSS + (_CSS_PRESENT if present else ""))
     st.title(screen.label, anchor=False)
@@ -206,6 +216,8 @@ def page(key: str, *, wide: bool = True) -> Iterator[None]:
     st.session_state[_SLOT] = header.container(width="content")
     notices = st.empty()
     trail = lecture.bar(screens.page_name(screen.path), header, control_defaults)
+    with st.container(key=_LINK_CHECK):  # hidden: the script takes no room on the page
+        st.html(_link_check_js(), unsafe_allow_javascript=True)
     before = _query_params()
     warmup.start(lecture.warm_up_urls)  # once per process: every default view, preset, stop
     try:
@@ -218,7 +230,10 @@ def page(key: str, *, wide: bool = True) -> Iterator[None]:
                 sidebar()
             yield
     except ValueError as err:
-        st.error(f"Loss Lab could not compute this view: {err}", icon=":material/error:")
+        st.error(
+            f"Loss Lab could not compute this view: {untrusted.markdown(err, limit=400)}",
+            icon=":material/error:",
+        )
     except Exception:
         ref = uuid.uuid4().hex[:8]
         LOG.exception("unexpected error on page %s (ref %s)", key, ref)
@@ -229,7 +244,10 @@ def page(key: str, *, wide: bool = True) -> Iterator[None]:
         )
     finally:
         st.session_state.pop(_SLOT, None)
-        refusals = state.refused(before, _query_params(), dict(st.session_state), settled)
+        values = dict(st.session_state)
+        dropped = st.session_state.pop(_DROPPED, {})
+        refusals = {k: (raw, values[k]) for k, raw in dropped.items() if k in values}
+        refusals |= state.refused(before, _query_params(), values, settled)
         # The frame's own session keys (``_frame_*``) never come from a link.
         refusals = {k: v for k, v in refusals.items() if not k.startswith("_")}
         if refusals:
@@ -240,6 +258,62 @@ def page(key: str, *, wide: bool = True) -> Iterator[None]:
 
 def _query_params() -> dict[str, list[str]]:
     return {k: st.query_params.get_all(k) for k in st.query_params}
+
+
+def _drop_unreadable() -> None:
+    """Take the link's values no widget can read (:func:`ui.state.unreadable`) out of the URL
+    and run the page again: a widget reads the link as the run started, so only a new run
+    sees it without them. The frame names them after that run (:data:`_DROPPED`)."""
+    bad = state.unreadable(_query_params())
+    if not bad:
+        return
+    for key in bad:
+        # a key bound by an earlier run reads the session's value, never the link's
+        with contextlib.suppress(Exception):
+            del st.query_params[key]
+    st.session_state[_DROPPED] = {**st.session_state.get(_DROPPED, {}), **bad}
+    st.rerun()
+
+
+#: Streamlit's browser side drops a link with too many fields (or characters) before the server
+#: sees it, so only the browser can tell: this script says so in a banner (text only, the
+#: count is a number) when the page's own link is over :data:`ui.state.MAX_FIELDS` or
+#: :data:`ui.state.MAX_LENGTH` (:func:`_link_check_js`).
+_LINK_CHECK_TEMPLATE = """
+<script>
+(function () {
+  const q = window.location.search.replace(/^\\?/, "");
+  const fields = q ? q.split("&").length : 0;
+  if ((fields <= %(fields)d && q.length <= %(length)d) || document.getElementById("ll-link")) {
+    return;
+  }
+  const box = document.createElement("div");
+  box.id = "ll-link";
+  box.setAttribute("role", "alert");
+  box.style.cssText = "position:fixed;top:3.75rem;left:50%%;transform:translateX(-50%%);" +
+    "z-index:1000;max-width:46rem;padding:0.75rem 2.5rem 0.75rem 1rem;border-radius:0.5rem;" +
+    "background:#fffce7;color:#926c05;font:1rem/1.4 sans-serif;box-shadow:0 2px 8px #0003";
+  box.textContent = %(text)s.replace("{n}", fields.toLocaleString("en-US"));
+  const close = document.createElement("button");
+  close.textContent = "\u00d7";
+  close.setAttribute("aria-label", "Close");
+  close.style.cssText = "position:absolute;top:0.4rem;right:0.6rem;border:0;background:none;" +
+    "color:inherit;font-size:1.2rem;cursor:pointer";
+  close.onclick = () => box.remove();
+  box.appendChild(close);
+  document.body.appendChild(box);
+})();
+</script>
+"""
+
+
+def _link_check_js() -> str:
+    """:data:`_LINK_CHECK_TEMPLATE` with the limits and the notice of :mod:`ui.state`."""
+    return _LINK_CHECK_TEMPLATE % {
+        "fields": state.MAX_FIELDS,
+        "length": state.MAX_LENGTH,
+        "text": json.dumps(state.OVERFLOW_NOTICE),
+    }
 
 
 def controls_panel(label: str = "Controls", *, expanded: bool = True) -> Any:
@@ -290,11 +364,13 @@ def csv_download(
     The CSV is written when the button is clicked, not on every run (writing a comparison
     view's CSVs is a large share of the view's time), and the click does not rerun the page.
     ``df`` may be a function that makes the table: then the table, too, is made only on a
-    click (a boundary view's grid table has a row per cell of every loss's map).
+    click (a boundary view's grid table has a row per cell of every loss's map). Text cells a
+    spreadsheet would evaluate as a formula are neutralised (:func:`ui.untrusted.csv_text`:
+    class labels and names may come from an uploaded file).
     """
     st.download_button(
         label,
-        data=lambda: (df() if callable(df) else df).to_csv(index=False),
+        data=lambda: untrusted.csv_text(df() if callable(df) else df),
         file_name=f"{name}.csv",
         mime="text/csv",
         on_click="ignore",

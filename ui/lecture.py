@@ -58,7 +58,7 @@ from ui.paths import (
     view_link,
 )
 from ui.state import _same as same_value  # how a link's text is judged against a widget value
-from ui.upload import escape
+from ui.untrusted import markdown as escape
 
 #: Session keys (leading ``_``: never a widget's, never cleared by a stop change).
 _VIEW = "_lecture_view"  # (path, stop, page, {key: value}) of the last run shown on path

@@ -579,7 +579,7 @@ def fallback_image(p: boundaries.Panel, ds: Any, n_classes: int, drive: bool) ->
     return buf.getvalue()
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)  # shared: see ui.comparison
+@comparison.shared(max_entries=16)  # shared, within the shared byte budget: see ui.comparison
 def _fallback_images(cmp: Comparison, epoch: int, drive: bool) -> list[bytes]:
     ds = comparison.load(cmp)
     return [

@@ -1,10 +1,24 @@
-"""URL state: which query parameters Streamlit's ``bind="query-params"`` refused, and why.
+"""URL state: which query parameters a page refused, and why; link values no widget can read.
 
 Widgets bound with ``bind="query-params"`` read their value from the URL; Streamlit silently
 drops a value that is out of range or not an option (``?epochs=1000000000`` falls back to the
 default). A copied link that silently shows something else is worse than an error, so every page
 snapshots the raw query string before its widgets run and, afterwards, names each parameter
-whose value was not taken. The comparison is pure and tested without Streamlit.
+whose value was not taken (:func:`refused`, :func:`describe`).
+
+Two kinds of link never reach the widgets, so the frame checks for them first:
+
+* a value that reads as a number but is not finite (``inf``, ``-inf``, ``nan``, ``1e309``):
+  a number widget converting it to an integer raises ``OverflowError`` while reading the
+  link, which would end the page; :func:`unreadable` finds them, and the frame removes them
+  from the link before any widget runs, then names them like any refused value;
+* a link with more fields than Streamlit reads (:data:`MAX_FIELDS`) or longer than it reads
+  (:data:`MAX_LENGTH`): Streamlit's browser side drops it whole, so the server never sees it;
+  the frame's script says so in the browser (:func:`overflow_notice`, the same limits as
+  :func:`overflowing`) instead of silently opening the defaults.
+
+Everything here is pure and tested without Streamlit; values from the link are shown through
+:mod:`ui.untrusted` (code spans, shortened).
 """
 
 from __future__ import annotations
@@ -12,6 +26,8 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
+
+from ui import untrusted
 
 RawParams = dict[str, list[str]]
 
@@ -94,13 +110,69 @@ def presenting(raw: Sequence[str]) -> bool:
     return bool(raw) and raw[-1].strip().lower() in _TRUE
 
 
-def describe(refusals: Mapping[str, tuple[list[str], Any]]) -> str:
-    """One friendly sentence per refused parameter, for ``st.warning``."""
+#: Refused parameters a notice names one by one; the others are counted.
+NAMED = 5
+
+
+def describe(refusals: Mapping[str, tuple[list[str], Any]], limit: int = untrusted.LIMIT) -> str:
+    """One friendly sentence per refused parameter, for ``st.warning``: the first
+    :data:`NAMED` named with their link value (shortened to ``limit`` characters, as a code
+    span), the others counted."""
     parts = []
-    for key, (raw, used) in refusals.items():
-        shown = ", ".join(raw) if raw else "(empty)"
-        parts.append(f"`{key}={shown}` is not allowed here, so `{key}` is {_shown(used)}.")
+    items = list(refusals.items())
+    for key, (raw, used) in items[:NAMED]:
+        shown = untrusted.short(", ".join(raw), limit) if raw else "(empty)"
+        asked = untrusted.code(f"{key}={shown}", limit=len(key) + len(shown) + 1)
+        value = untrusted.markdown(_shown(used), limit)
+        parts.append(f"{asked} is not allowed here, so {untrusted.code(key, limit)} is {value}.")
+    if len(items) > NAMED:
+        more = len(items) - NAMED
+        parts.append(f"{more:,} more {'value was' if more == 1 else 'values were'} refused too.")
     return "The link asked for values this page cannot use: " + " ".join(parts)
+
+
+def _non_finite_number(text: str) -> bool:
+    """Whether ``text`` reads as a number (``float``) that is not finite."""
+    try:
+        return not math.isfinite(float(text))
+    except (ValueError, OverflowError):
+        return False
+
+
+def unreadable(params: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    """The parameters of ``params`` (``{key: values}``) holding a value that reads as a
+    non-finite number (``inf``, ``-Infinity``, ``nan``, ``1e309``): no number widget can take
+    one, and an integer widget fails while reading it."""
+    return {k: list(v) for k, v in params.items() if any(_non_finite_number(x) for x in v)}
+
+
+#: Streamlit reads a link of at most this many fields (``&``-separated) and characters; a
+#: longer one is dropped whole (``streamlit.runtime.state.query_params``).
+MAX_FIELDS = 1000
+MAX_LENGTH = 512 * 1024
+
+
+def overflowing(query_string: str) -> int | None:
+    """The number of fields of ``query_string`` if Streamlit drops it whole (more than
+    :data:`MAX_FIELDS` fields or :data:`MAX_LENGTH` characters), else ``None``."""
+    if not query_string:
+        return None
+    fields = query_string.count("&") + 1
+    if fields > MAX_FIELDS or len(query_string) > MAX_LENGTH:
+        return fields
+    return None
+
+
+#: What a page says when Streamlit dropped its link whole; ``{n}``: the link's field count.
+OVERFLOW_NOTICE = (
+    f"The link has {{n}} fields, more than the {MAX_FIELDS:,} (or {MAX_LENGTH:,} characters) a "
+    "page reads, so none of its values were used: the page shows its defaults."
+)
+
+
+def overflow_notice(fields: int) -> str:
+    """:data:`OVERFLOW_NOTICE` for a link of ``fields`` fields (:func:`overflowing`)."""
+    return OVERFLOW_NOTICE.replace("{n}", f"{fields:,}")
 
 
 #: URL keys whose query parameter the app writes itself instead of ``bind="query-params"``

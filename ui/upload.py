@@ -16,14 +16,14 @@ between the comparison pages) and is never written to disk. Cached results are k
 file's content, so two students share a result only for byte-identical files.
 
 Untrusted text: column names, class labels and the file name come from the user. They are
-shown in widgets' options, tables and charts (plain text) or through :func:`escape` in
-markdown elements (``st.error``, ``st.caption`` ...), never in a label, and never as HTML.
+shown in widgets' options, tables and charts (plain text) or through
+:func:`ui.untrusted.markdown` in markdown elements (``st.error``, ``st.caption`` ...), never in
+a label, and never as HTML.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -34,7 +34,7 @@ import streamlit as st
 from core import tabular
 from core.experiment import DataChoice
 from core.tabular import TabularDataset
-from ui import controls, evidence
+from ui import controls, evidence, untrusted
 
 #: The choices of the data switch.
 BUILT_IN, OWN = "Built-in", "Your CSV"
@@ -42,20 +42,6 @@ BUILT_IN, OWN = "Built-in", "Your CSV"
 STORE = "upload_file"
 #: Names that suggest a target column, in order of preference.
 TARGET_NAMES = ("target", "label", "labels", "class", "y", "species", "outcome")
-
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&/=\"'^%@])")
-
-
-def escape(text: object) -> str:
-    """``text`` with every markdown-significant character backslash-escaped.
-
-    Streamlit's markdown elements (``st.markdown``, ``st.caption``, ``st.error`` ...) then show
-    it literally: no emphasis, link, HTML tag, ``:color[...]``, ``:material/...:`` icon or
-    LaTeX is interpreted (CommonMark lets any ASCII punctuation be escaped). Newlines
-    become spaces so that a name cannot start a heading or a list.
-    """
-    return _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
-
 
 # --------------------------------------------------------------------------- the choice
 
@@ -244,10 +230,10 @@ def _csv_controls(
         )
         return None
     content, filename = stored["data"], stored["name"]
-    box.caption(f"File: {escape(filename)}")
+    box.caption(f"File: {untrusted.markdown(filename)}")
     table = _table(content, filename)
     if isinstance(table, str):
-        st.error(escape(table), icon=":material/error:")
+        st.error(untrusted.markdown(table), icon=":material/error:")
         return None
     prof = _profile(content, filename)
     columns = list(prof["columns"])
@@ -275,8 +261,9 @@ def _csv_controls(
     text = [c for c in others if c not in numeric]
     if text:
         st.info(
-            f"Column(s) {escape(', '.join(repr(c) for c in text))} are not numeric (they hold "
-            "text), so they are not chosen as features; encode them as numbers to use them.",
+            f"Column(s) {untrusted.markdown(', '.join(repr(c) for c in text))} are not numeric "
+            "(they hold text), so they are not chosen as features; encode them as numbers to "
+            "use them.",
             icon=":material/info:",
         )
     if dims is not None and len(others) < dims:
@@ -377,12 +364,12 @@ def _csv_controls(
         if out.startswith("missing:"):
             _, _cells, rows, message = out.split(":", 3)
             st.warning(
-                f"{escape(message)} Tick **Drop rows with missing values** in the sidebar to "
-                f"leave out those {int(rows):,} rows.",
+                f"{untrusted.markdown(message)} Tick **Drop rows with missing values** in the "
+                f"sidebar to leave out those {int(rows):,} rows.",
                 icon=":material/warning:",
             )
         else:
-            st.error(escape(out), icon=":material/error:")
+            st.error(untrusted.markdown(out), icon=":material/error:")
         return None
     describe(out, choice)
     return choice
@@ -391,28 +378,30 @@ def _csv_controls(
 def describe(ds: TabularDataset, choice: UploadChoice) -> None:
     """What the models see: rows, split, target and classes, and the 2-D view (if any)."""
     parts = [
-        f"**Your CSV** ({escape(choice.filename)}): {len(ds.y_train):,} training / "
-        f"{len(ds.y_test):,} test rows; target {escape(choice.target)} ({ds.task}"
+        f"**Your CSV** ({untrusted.markdown(choice.filename)}): {len(ds.y_train):,} training / "
+        f"{len(ds.y_test):,} test rows; target {untrusted.markdown(choice.target)} ({ds.task}"
     ]
     if ds.task == "classification":
-        parts.append(f", {ds.n_classes} classes: {escape(', '.join(ds.class_names))})")
+        parts.append(f", {ds.n_classes} classes: {untrusted.markdown(', '.join(ds.class_names))})")
     else:
         parts.append(", standardised on the training split)")
     if ds.view == "pca":
         parts.append(
             f". Inputs: the first two principal components of {len(choice.features)} features "
-            f"({escape(', '.join(choice.features))}): a projection, so the models see only this "
-            "plane and the boundary drawn is theirs on it, not one in the full feature space."
+            f"({untrusted.markdown(', '.join(choice.features))}): a projection, so the models "
+            "see only this plane and the boundary drawn is theirs on it, not one in the full "
+            "feature space."
         )
     elif len(choice.features) == 2:
         parts.append(
-            f". Inputs: the two columns {escape(choice.features[0])} (x₁) and "
-            f"{escape(choice.features[1])} (x₂) only; the other columns are left out, so the "
-            "boundary is that of a model trained on this plane."
+            f". Inputs: the two columns {untrusted.markdown(choice.features[0])} (x₁) and "
+            f"{untrusted.markdown(choice.features[1])} (x₂) only; the other columns are left "
+            "out, so the boundary is that of a model trained on this plane."
         )
     else:
         parts.append(
-            f". Inputs: {len(choice.features)} feature(s) ({escape(', '.join(choice.features))})."
+            f". Inputs: {len(choice.features)} feature(s) "
+            f"({untrusted.markdown(', '.join(choice.features))})."
         )
     st.caption("".join(parts))
     for line in balance_notes(ds):
@@ -429,12 +418,14 @@ def balance_notes(ds: TabularDataset) -> list[str]:
     if base is None:
         return []
     counts = tabular.class_counts(ds)
+    names = class_names(ds)
     listed = ", ".join(
-        f"{escape(name)} {a:,}/{b:,}" for name, (a, b) in zip(class_names(ds), counts, strict=True)
+        f"{untrusted.markdown(n)} {a:,}/{b:,}" for n, (a, b) in zip(names, counts, strict=True)
     )
     return [
         f"Class balance (training/test rows): {listed}. Always predicting "
-        f"{escape(base.label)} scores {base.sentence().removeprefix('majority-class baseline ')}"
+        f"{untrusted.markdown(base.label)} scores "
+        f"{base.sentence().removeprefix('majority-class baseline ')}"
         " on the test rows: an accuracy at or below it learned only the class balance."
     ]
 

@@ -12,19 +12,19 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
+from core import cost, losses, train
 from core import evidence as ev
-from core import losses, train
 from core.boundaries import Panel
 from core.experiment import Comparison, ModelChoice
 from serve import workers
-from ui import comparison, evidence, identity, wording
+from ui import comparison, controls, evidence, identity, player, wording
 from ui.evidence import Lesson
 from ui.wording import Takeaway
 
@@ -475,3 +475,50 @@ SHADING_NOTE = (
     "score up to the margin). Dark cells: the boundary. Filled dots: training points; "
     "hollow triangles: test points; black x: flipped label."
 )
+
+
+# --------------------------------------------------------------------------- budget
+
+
+def work(
+    key: Comparison, shape: cost.DataShape, settings: Mapping[str, Any] | None = None
+) -> cost.Work:
+    """The work of one Decision-boundaries view (the home page's figure is one): every loss
+    trained with playback's snapshots (:func:`ui.comparison.fit_runs`) and its runs sent back
+    from a worker, every snapshot evaluated on the player's grid and the points
+    (:func:`ui.player.boundary_payload`), the panels at one epoch on the panels' grid
+    (:func:`ui.comparison.compute_panels`) and their pictures. ``settings`` are not used
+    (the signature of :data:`ui.controls.ViewWork`)."""
+    cfgs = comparison.configs(key)
+    sizes = shape.sizes(key.model.hidden)
+    itemsize = np.dtype(comparison.DTYPE).itemsize
+    points = shape.n_train + shape.n_test
+    losses = len(key.losses)
+    fit = cost.fit_cost(shape, cfgs)
+    frames = len(cfgs[0].snapshot_epochs)
+    grids = (player.GRID**2 + points, comparison.RESOLUTION**2 + points)
+    play = cost.evaluation_cost(sizes, grids[0], frames, losses, itemsize, scored=shape.n_train)
+    panels = cost.evaluation_cost(sizes, grids[1], 1, losses, itemsize, scored=shape.n_train)
+    back = cost.Work(moved=2 * fit.kept)  # pickled in the worker, unpickled here
+    return fit + play + panels + back + cost.Work(views=1)
+
+
+def within_budget(key: Comparison, ds: Any) -> bool:
+    """Whether the view of ``key`` on ``ds`` fits the one budget (:func:`work`); if not, the
+    page says so and what would fit (:func:`ui.controls.within_budget`)."""
+    return controls.within_budget(key, cost.DataShape.of(ds), work)
+
+
+def seeds_work(key: Comparison, shape: cost.DataShape, settings: Mapping[str, Any]) -> cost.Work:
+    """The work of "Check across seeds": the view trained from ``settings["seeds"]`` seeds
+    (:func:`outcome`: every loss, no snapshots, sent back from a worker)."""
+    cfgs = [dataclasses.replace(c, snapshot_epochs=()) for c in comparison.configs(key)]
+    fit = cost.fit_cost(shape, cfgs)
+    return int(settings["seeds"]) * (fit + cost.Work(moved=2 * fit.kept)) + cost.Work(views=1)
+
+
+def seeds_within_budget(key: Comparison, ds: Any) -> bool:
+    """Whether "Check across seeds" (:func:`seeds_work`, :data:`ui.evidence.K` seeds) fits
+    the one budget; if not, the page says so and what would fit."""
+    shape = cost.DataShape.of(ds)
+    return controls.within_budget(key, shape, seeds_work, extra={"seeds": evidence.K})

@@ -24,7 +24,7 @@ import streamlit as st
 from core import anatomy as an
 from core import ce_regression as cr
 from core._numerics import softmax
-from ui import charts, identity
+from ui import charts, identity, untrusted
 from ui.wording import num
 
 MSE, CE = "MSE", "CE"
@@ -114,7 +114,10 @@ def section() -> Iterator[None]:
     try:
         yield
     except ValueError as err:
-        st.error(f"This part cannot be computed: {err}", icon=":material/error:")
+        st.error(
+            f"This part cannot be computed: {untrusted.markdown(err, limit=400)}",
+            icon=":material/error:",
+        )
 
 
 # --------------------------------------------------------------------------- softmax + CE
@@ -214,11 +217,12 @@ def sweep_caption(df: pd.DataFrame, G1: float, span: float, shown: float) -> str
 
 
 def sum_normalised(text: str, name: str) -> tuple[np.ndarray | None, str | None]:
-    """``(v / sum(v), None)`` for the typed vector, or ``(None, why not)`` (zero sum, ...)."""
+    """``(v / sum(v), None)`` for the typed vector, or ``(None, why not)`` (zero sum, ...);
+    the reason is markdown, the typed text in it escaped (:func:`ui.untrusted.markdown`)."""
     try:
         return cr.sum_normalise(an.parse_vector(text, name), name), None
     except ValueError as err:
-        return None, str(err)
+        return None, untrusted.markdown(err, limit=400)
 
 
 def sum_sentence(

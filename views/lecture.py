@@ -28,7 +28,7 @@ from ui.paths import (
     parse_link,
     view_link,
 )
-from ui.upload import escape as _escape
+from ui.untrusted import markdown as _escape
 
 #: The editor's table columns, in order.
 COLUMNS = ("order", "title", "claim", "page", "link")
@@ -161,7 +161,8 @@ def summary(path: Path, length: int) -> str:
 
 
 def escape(text: str) -> str:
-    """Untrusted text (a pasted link, a title) for a markdown element: :func:`ui.upload.escape`."""
+    """Untrusted text (a pasted link, a title) for a markdown element
+    (:func:`ui.untrusted.markdown`)."""
     return _escape(text)
 
 

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import boundaries, robustness, train
+from core import boundaries, cost, robustness, train
 from core import evidence as ev
 from core.datasets import Dataset
 from core.edits import Edits
@@ -67,6 +67,8 @@ RESOLUTION = boundaries.GRID  # the one surface resolution (core.boundaries)
 MAP_SIZE = 240
 #: Training precision of every fit and sweep on this page.
 DTYPE = "float32"
+#: How many rates a sweep may have (the page's slider).
+RATE_COUNTS = range(3, 8)
 
 
 def model_choice(
@@ -148,16 +150,72 @@ def sweep_key(key: Comparison) -> Comparison:
     return key.replace(corruption=dataclasses.replace(key.corruption, rate=0.0), edits=Edits())
 
 
-def within_budget(key: Comparison, n_rates: int, n_seeds: int) -> bool:
-    """Whether the sweep stays within the one work budget (:func:`ui.controls.within_budget`).
+def _with_model(key: Comparison, settings: Mapping[str, Any]) -> Comparison:
+    """``key`` with the model of ``settings["model"]`` (a label of :data:`MODELS`)."""
+    model = dataclasses.replace(key.model, hidden=MODELS[settings["model"]])
+    return key.replace(model=model)
 
-    A sweep cell trains its losses in lockstep, but small models spend their time in
-    per-step overhead that grows with the number of models (about
-    ``core.cost.STEP_OVERHEAD`` per model-step: ``benchmarks/README.md``), so every model
-    counts as its own group of steps.
-    """
-    runs = len(key.losses) * int(n_rates) * int(n_seeds)
-    return controls.within_budget(load(key), key.model, runs, runs)
+
+def fit_work(key: Comparison, shape: cost.DataShape, settings: Mapping[str, Any]) -> cost.Work:
+    """The work of the page's fit at the chosen rate: every loss trained once (:func:`fits`),
+    sent back from a worker; for label noise, every boundary map on its grid; the charts."""
+    key = _with_model(key, settings)
+    cfgs = configs(key)
+    fit = cost.fit_cost(shape, cfgs)
+    back = cost.Work(moved=2 * fit.kept, views=1)
+    if task(key) == "regression":
+        return fit + back
+    sizes = shape.sizes(key.model.hidden)
+    points = RESOLUTION**2 + shape.n_train + shape.n_test
+    maps = cost.evaluation_cost(sizes, points, 1, len(cfgs), 4, scored=shape.n_train)
+    return fit + back + maps
+
+
+def view_work(key: Comparison, shape: cost.DataShape, settings: Mapping[str, Any]) -> cost.Work:
+    """The work of the whole view: the fit (:func:`fit_work`) and the sweep of
+    ``settings["rates"]`` rates x ``settings["seeds"]`` seeds (:func:`sweep_point`: every loss
+    trained once per cell) with its chart."""
+    cells = int(settings["rates"]) * int(settings["seeds"])
+    cell = cost.fit_cost(shape, configs(_with_model(key, settings)))
+    return fit_work(key, shape, settings) + cells * cell
+
+
+def _knobs(settings: Mapping[str, Any], sweep: bool) -> list[cost.Knob]:
+    """What the page's widgets can lower: epochs (a multiple of 10, at least 10), the model,
+    the losses, the points of built-in data, and the sweep's seeds and rates."""
+    cheaper = list(MODELS)[: list(MODELS).index(settings["model"])][::-1]
+    knobs = [k for k in controls.budget_knobs(settings, epochs_step=10) if k.name != "batch"]
+    knobs = [k for k in knobs if k.name not in ("width", "layers", "seeds")]
+    knobs.insert(1, cost.Knob("model", controls.BUDGET_LABELS["model"], cheaper))
+    if sweep:
+        low = min(RATE_COUNTS)
+        knobs.append(cost.Knob("seeds", "seeds", list(range(settings["seeds"] - 1, 0, -1))))
+        knobs.append(cost.Knob("rates", "rates", list(range(settings["rates"] - 1, low - 1, -1))))
+    return knobs
+
+
+def _model_label(key: Comparison) -> str:
+    return next(label for label, hidden in MODELS.items() if hidden == key.model.hidden)
+
+
+def fit_within_budget(key: Comparison) -> bool:
+    """Whether the page's fit fits the one budget (:func:`fit_work`); if not, the page says so
+    and what would fit (:func:`ui.controls.within_budget`)."""
+    shape = cost.DataShape.of(load(key))
+    settings = {**controls.budget_settings(key, shape), "model": _model_label(key)}
+    extra = {"model": settings["model"]}
+    knobs = _knobs(settings, sweep=False)
+    return controls.within_budget(key, shape, fit_work, extra=extra, knobs=knobs)
+
+
+def within_budget(key: Comparison, n_rates: int, n_seeds: int) -> bool:
+    """Whether the whole view, the fit and the sweep of ``n_rates`` x ``n_seeds`` cells, fits
+    the one budget (:func:`view_work`); if not, the page says so and what would fit."""
+    shape = cost.DataShape.of(load(key))
+    extra = {"model": _model_label(key), "rates": int(n_rates), "seeds": int(n_seeds)}
+    settings = {**controls.budget_settings(key, shape), **extra}
+    knobs = _knobs(settings, sweep=True)
+    return controls.within_budget(key, shape, view_work, extra=extra, knobs=knobs)
 
 
 def sweep(

@@ -17,12 +17,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import boundaries, compare, datasets, metrics, train
+from core import boundaries, compare, cost, datasets, metrics, train
 from core import evidence as ev
 from core.experiment import Comparison, DataChoice, ModelChoice
 from core.losses import LossParams
 from serve import workers
-from ui import charts, evidence, identity, wording
+from ui import charts, controls, evidence, identity, wording
 from ui.comparison import load
 from ui.evidence import Lesson
 from ui.wording import Takeaway
@@ -71,6 +71,29 @@ def fit_seed(key: Comparison) -> SeedRun:
             n: compare.score_snapshots(r.snapshots, marks, ds.X_test, ds.y_test) for n, r in named
         },
     )
+
+
+def work(key: Comparison, shape: cost.DataShape, settings: Mapping[str, Any]) -> cost.Work:
+    """The work of one Training-curves view of ``settings["seeds"]`` seeds: per seed, every
+    loss trained with the yardstick snapshots (:func:`fit_seed`) and its runs sent back from
+    a worker, the snapshots and the final models scored on the test split; the charts."""
+    marks = compare.yardstick_epochs(key.model.epochs)
+    cfgs = key.configs(dtype=DTYPE, snapshot_epochs=marks)
+    sizes = shape.sizes(key.model.hidden)
+    itemsize = np.dtype(DTYPE).itemsize
+    fit = cost.fit_cost(shape, cfgs)
+    scored = cost.evaluation_cost(
+        sizes, shape.n_test, len(marks) + 1, len(cfgs), itemsize, scored=shape.n_test
+    )
+    one = fit + scored + cost.Work(moved=2 * fit.kept)
+    return int(settings["seeds"]) * one + cost.Work(views=1)
+
+
+def within_budget(key: Comparison, ds: datasets.Dataset, n_seeds: int) -> bool:
+    """Whether ``n_seeds`` seeds of ``key`` on ``ds`` fit the one budget (:func:`work`); if
+    not, the page says so and what would fit (:func:`ui.controls.within_budget`)."""
+    shape = cost.DataShape.of(ds)
+    return controls.within_budget(key, shape, work, extra={"seeds": int(n_seeds)})
 
 
 def seeds(key: Comparison, n_seeds: int) -> list[Comparison]:

@@ -14,7 +14,7 @@ import pytest
 from core import boundaries, datasets, metrics, snapshots, train
 from tests.app import takeaways
 from tests.conftest import per_loss
-from ui import player
+from ui import controls, player
 
 PAGE = "pages/5_Decision_boundaries.py"
 SMALL = {
@@ -358,7 +358,7 @@ def test_in_range_but_huge_work_is_refused_before_training(app):
     }
     at = app(PAGE, q, timeout=20)  # refusing must be instant, not a 20 s training run
     errors = [e.value for e in at.error]
-    assert errors and "the work one view may start here" in errors[0]
+    assert errors and controls.OVER_BUDGET in errors[0] and " → " in errors[0]
     assert not at.dataframe and not at.get("vega_lite_chart")
 
 

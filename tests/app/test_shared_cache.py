@@ -5,6 +5,7 @@ then compare what the cache holds with a fresh computation of the same key."""
 from __future__ import annotations
 
 import numpy as np
+import streamlit as st
 
 from core import train
 from core.experiment import DataChoice, ModelChoice
@@ -61,19 +62,34 @@ def test_pages_leave_the_shared_runs_panels_and_pictures_as_computed(app):
             assert p.test_accuracy == q.test_accuracy
 
 
-def test_only_small_runs_are_shared_and_their_size_is_known_before_training(monkeypatch):
-    key = comparison.boundary_key(
-        DataChoice("moons", (("n_samples", 120),)),
-        0.0,
-        ModelChoice(hidden=(8,), epochs=20),
-        ("cross_entropy", "hinge"),
-    )
-    runs = comparison.fit_runs(key)
-    models = [m for r in runs.values() for m in (*r.snapshots.values(), r.model)]
-    assert comparison.snapshot_bytes(key) == sum(p.nbytes for m in models for p in m.params)
-    assert comparison.fit_runs(key) is runs  # small: shared
-    monkeypatch.setattr(comparison, "SHARED_BYTES", comparison.snapshot_bytes(key) - 1)
-    copied = comparison.fit_runs(key)  # too big to share: a pickled copy per read, bytes capped
-    assert copied is not comparison.fit_runs(key)
-    for name, run in copied.items():
-        np.testing.assert_array_equal(run.history["test_loss"], runs[name].history["test_loss"])
+def test_shared_caches_keep_at_most_their_byte_budget(monkeypatch):
+    st.cache_resource.clear()
+    comparison.SHARED.forget()
+    keys = [
+        comparison.boundary_key(
+            DataChoice("moons", (("n_samples", 120),)),
+            0.0,
+            ModelChoice(hidden=(8,), epochs=20, seed=seed),
+            ("cross_entropy", "hinge"),
+        )
+        for seed in range(3)
+    ]
+    first = comparison.fit_runs(keys[0])
+    assert comparison.fit_runs(keys[0]) is first  # shared, not a copy per read
+    one = comparison.SHARED.total
+    models = [m for r in first.values() for m in (*r.snapshots.values(), r.model)]
+    assert one >= sum(p.nbytes for m in models for p in m.params)  # the snapshots counted
+    monkeypatch.setattr(comparison.SHARED, "cap", int(1.5 * one))
+    second = comparison.fit_runs(keys[1])  # over the budget: the first run is dropped
+    assert comparison.SHARED.total <= comparison.SHARED.cap
+    assert comparison.fit_runs(keys[1]) is second
+    again = comparison.fit_runs(keys[0])
+    assert again is not first  # trained again, the same numbers
+    for name, run in again.items():
+        np.testing.assert_array_equal(run.history["test_loss"], first[name].history["test_loss"])
+    monkeypatch.setattr(comparison.SHARED, "cap", one // 2)
+    big = comparison.fit_runs(keys[2])  # larger than the whole budget: returned, never kept
+    assert comparison.fit_runs(keys[2]) is not big
+    assert comparison.SHARED.total <= one  # what was kept before, nothing more
+    st.cache_resource.clear()
+    comparison.SHARED.forget()

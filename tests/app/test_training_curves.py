@@ -12,6 +12,7 @@ from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from core import compare, datasets, metrics, train
 from tests.app import takeaways
+from ui import controls
 from views import training
 
 PAGE = "pages/6_Training_curves.py"
@@ -255,7 +256,7 @@ def test_in_range_but_huge_work_is_refused_before_training(app):
     q = {"dataset": "digits", "layers": 3, "width": 256, "epochs": 1000, "seeds": 10}
     at = app(PAGE, q, timeout=20)
     errors = [e.value for e in at.error]
-    assert errors and "the work one view may start here" in errors[0]
+    assert errors and controls.OVER_BUDGET in errors[0] and " → " in errors[0]
     assert not at.dataframe
 
 

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from tests.app.uploads import CSV_3_CLASSES, HOSTILE, blobs_csv, regression_csv, with_upload
-from ui import upload
+from ui import controls, untrusted, upload
 
 BOUNDARIES = "pages/5_Decision_boundaries.py"
 CURVES = "pages/6_Training_curves.py"
@@ -131,7 +131,7 @@ def test_untrusted_text_reaches_markdown_only_escaped(app):
     for raw in ("**bold**", "<img", "**x**", ":red[", "$x$", "[l](u)"):
         # present only with its first character escaped (shown literally)
         assert not re.search(r"(?<!\\)" + re.escape(raw), joined), raw
-    assert upload.escape(HOSTILE) in joined
+    assert untrusted.markdown(HOSTILE) in joined
     # widget labels never carry file text; options do (plain text there)
     labels = [w.label for w in at.sidebar.selectbox] + [w.label for w in at.sidebar.multiselect]
     assert not any("bold" in lbl or "<img" in lbl for lbl in labels)
@@ -219,9 +219,9 @@ def _big_csv(n: int = 20_000) -> bytes:
 
 def test_20000_rows_over_the_work_budget_get_a_clear_limit(app):
     """The default Training curves view (3 seeds x 4 losses, 200 epochs) on 20 000 rows is
-    about 3x the work one view may start: refused with a sentence, before any training."""
+    over the work budget: refused with a sentence, before any training."""
     at = with_upload(CURVES, _big_csv())
-    assert any("the work one view may start" in e.value for e in at.error), _messages(at)
+    assert any(controls.OVER_BUDGET in e.value for e in at.error), _messages(at)
     assert not at.dataframe
     assert "14,000 training / 6,000 test rows" in " ".join(c.value for c in at.caption)
 

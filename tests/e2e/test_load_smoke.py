@@ -18,6 +18,7 @@ import pytest
 from benchmarks import load
 from serve import warmup
 from tests.e2e.conftest import run_async
+from ui import controls
 
 #: Every control at its maximum at once (losses: eight, the multiselect's limit).
 HOSTILE = (
@@ -52,9 +53,9 @@ def test_five_sessions_at_once(server):
     outcomes, (hostile_s, alerts) = run_async(crowd())
     assert [o.error for o in outcomes] == [None] * 4
     assert all(len(o.renders) == 1 for o in outcomes)
-    refusals = [a for a in alerts if "the work one view may start here" in a]
+    refusals = [a for a in alerts if controls.OVER_BUDGET in a]
     assert refusals, alerts
-    assert "Use fewer epochs, seeds, losses or points" in refusals[0]
+    assert "Any one of these would fit" in refusals[0] and " → " in refusals[0]
     # refused before any training: it waits its turn in the queue like everyone (first come,
     # first served) and is then refused at once, so it ends about when the slowest student's
     # view does; 10 s covers a busy machine's jitter (the race itself is not the point).

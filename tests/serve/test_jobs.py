@@ -248,12 +248,26 @@ def test_a_turn_waiting_for_worker_processes_is_busy_not_stalled(queue, monkeypa
     assert waited >= 1.4  # it started only when the holder's turn ended
 
 
-def test_cpu_spent_in_workers_counts_as_the_views_own(queue, monkeypatch):
-    # a page that trains in workers is heavy, whatever its own thread used: no fast lane
+def _burn(seconds: float) -> None:
+    t0 = time.thread_time()
+    while time.thread_time() - t0 < seconds:
+        pass
+
+
+def test_only_the_cpu_before_a_view_computes_decides_its_line(queue, monkeypatch):
+    # a page whose views compute right after their widgets (a new seed: training in the
+    # workers, then panels in the server) may start in the quick line: everything after its
+    # work began happens in the queue
     monkeypatch.setattr(jobs, "_costs", {})
     for _ in range(3):
+        with jobs.view("test-trains"):
+            workers.call(sum, (1, 2))  # the training: the view computes from here on
+            _burn(2 * jobs.FAST_S)
+    assert jobs.is_fast("test-trains")
+    # a page that computes in its own thread without saying so stays in the queue
+    for _ in range(3):
         with jobs.view("test-heavy"):
-            workers._local.cpu = workers.worker_seconds() + 2 * jobs.FAST_S
+            _burn(2 * jobs.FAST_S)
     assert not jobs.is_fast("test-heavy")
     assert min(jobs._costs["test-heavy"]) >= 2 * jobs.FAST_S
 
@@ -281,6 +295,66 @@ def test_a_quick_look_that_trains_moves_to_the_line_of_views_that_compute(queue,
     t.join(10)
     assert events == ["in", "computed"]
     assert not jobs.is_fast("test-seed") or min(jobs._costs["test-seed"]) < jobs.FAST_S
+
+
+def test_one_browser_holds_at_most_its_share_of_the_slots():
+    # one student's three heavy tabs, then two other students: the tabs run one at a time,
+    # the others pass them and take the free slots
+    q = jobs.JobQueue(slots=3, per_client=1)
+    tabs = [q.enter("heavy", client="browser:a") for _ in range(3)]
+    others = [q.enter("view", client=c) for c in ("browser:b", "session:c")]
+    assert [t.started is not None for t in tabs] == [True, False, False]
+    assert all(t.started is not None for t in others)
+    assert q.running() == 3
+    q.leave(tabs[0])
+    assert tabs[1].started is not None and tabs[2].started is None
+    q.leave(others[0])  # a free slot, but the student's next tab still waits for its own
+    assert tabs[2].started is None and q.running() == 2
+    q.leave(tabs[1])
+    assert tabs[2].started is not None
+
+
+def test_views_without_a_client_are_not_limited():
+    q = jobs.JobQueue(slots=2, per_client=1)
+    a, b = q.enter("a"), q.enter("b")
+    assert a.started is not None and b.started is not None
+
+
+def test_the_process_queue_limits_each_browser():
+    assert jobs.QUEUE.per_client == jobs.PER_CLIENT == 1
+
+
+def test_a_quick_look_whose_shared_cache_misses_moves_to_the_queue(queue, fast_lane):
+    for _ in range(3):
+        jobs.record("test-miss", 0.01)
+    blocker = queue.enter("a long view")
+    events = []
+
+    def student() -> None:
+        with jobs.view("test-miss"):
+            events.append("in")
+            jobs.computing()  # what a shared cache of ui.comparison calls on a miss
+            events.append("computed")
+
+    t = threading.Thread(target=student)
+    t.start()
+    time.sleep(0.4)
+    assert events == ["in"] and fast_lane.running() == 0
+    queue.leave(blocker)
+    t.join(10)
+    assert events == ["in", "computed"]
+    jobs.computing()  # outside a view: nothing happens
+
+
+def test_the_queue_says_when_it_is_empty_and_memory_can_be_released(queue):
+    assert queue.empty()
+    a = queue.enter("a")
+    b = queue.enter("b")
+    queue.leave(a)
+    assert not queue.empty()
+    queue.leave(b)
+    assert queue.empty()
+    jobs.release_memory()  # glibc gives freed heap pages back; elsewhere nothing happens
 
 
 def test_waiting_message_counts_views_and_estimates_time():

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from ui import state
+from ui import state, untrusted
 
 
 @pytest.mark.parametrize(
@@ -79,10 +81,15 @@ def test_keys_the_session_already_held_are_never_refused():
     assert list(out) == ["epochs"]
 
 
+def _plain(markdown: str) -> str:
+    """Markdown with its backslash escapes resolved (what a reader sees)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
 def test_describe_writes_lists_as_a_reader_would():
-    text = state.describe({"losses": (["nope"], ["cross_entropy", "hinge"])})
+    text = _plain(state.describe({"losses": (["nope"], ["cross_entropy", "hinge"])}))
     assert "`losses` is cross_entropy, hinge." in text and "[" not in text
-    assert "`losses` is (none)." in state.describe({"losses": (["x"], [])})
+    assert "`losses` is (none)." in _plain(state.describe({"losses": (["x"], [])}))
 
 
 @pytest.mark.parametrize(
@@ -100,3 +107,57 @@ def test_describe_writes_lists_as_a_reader_would():
 )
 def test_presenting_reads_the_last_url_value(raw, on):
     assert state.presenting(raw) is on
+
+
+#: Link values that would draw markup in the notice if it were not escaped.
+HOSTILE = [
+    "[Sign in again](https://evil.example/login)",
+    "1`![t](https://evil.example/p.png)",
+    "<https://evil.example/auto>",
+    "https://evil.example/bare www.evil.example me@evil.example",
+    "<img src=x onerror=alert(1)>",
+    "``a` ```",
+    ":red[x] $x$ :material/home:",
+    "line\n\n# heading",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_describe_shows_a_hostile_value_as_one_code_span(value):
+    text = state.describe({"epochs": ([value], 150)})
+    # the value sits in a code span whose fence no backtick run inside can close
+    assert untrusted.code(f"epochs={untrusted.short(value)}", limit=1000) in text
+    rest = text.replace(untrusted.code(f"epochs={untrusted.short(value)}", limit=1000), "")
+    assert "evil" not in rest and "<" not in rest and "\n" not in text
+
+
+def test_describe_shortens_long_values_and_counts_the_refusals_it_does_not_name():
+    text = state.describe({"epochs": (["9" * 10_000], 150)})
+    assert len(text) < 300 and "(10,000 characters)" in text
+    many = {f"k{i}": (["x" * 5000], 0) for i in range(900)}
+    text = state.describe(many)
+    assert len(text) < 2000
+    assert text.count("is not allowed here") == state.NAMED
+    assert "895 more values were refused too." in text
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["inf", "-inf", "Infinity", "+INF", "nan", "NaN", "1e309", "-1e999", " inf ", "9" * 400],
+)
+def test_non_finite_numbers_are_unreadable(raw):
+    assert state.unreadable({"epochs": [raw]}) == {"epochs": [raw]}
+    assert state.unreadable({"losses": ["mse", raw]}) == {"losses": ["mse", raw]}
+
+
+@pytest.mark.parametrize("raw", ["150", "-3", "1e308", "0.5", "abc", "", "moons", "1, 2", "infer"])
+def test_finite_numbers_and_text_are_left_to_the_widgets(raw):
+    assert state.unreadable({"k": [raw]}) == {}
+
+
+def test_overflowing_links_are_the_ones_streamlit_drops_whole():
+    assert state.overflowing("") is None
+    assert state.overflowing("&".join(f"k{i}=1" for i in range(state.MAX_FIELDS))) is None
+    assert state.overflowing("&".join(f"k{i}=1" for i in range(1001))) == 1001
+    assert state.overflowing("a=" + "x" * state.MAX_LENGTH) == 1
+    assert "1,001 fields" in state.overflow_notice(1001)

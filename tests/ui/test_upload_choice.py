@@ -1,39 +1,16 @@
-"""ui.upload: markdown escaping of untrusted text, the upload choice as a cache key."""
+"""ui.upload: the upload choice as a cache key (its untrusted text is escaped by
+``ui.untrusted``, tested in ``test_untrusted.py``)."""
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-import re
 
 import pytest
 from streamlit.runtime.caching.hashing import update_hash
 
 from core import tabular
 from ui import upload
-
-HOSTILE = [
-    "**bold**",
-    "<img src=x onerror=alert(1)>",
-    ":red[x] :material/home: :smile:",
-    "$x^2$",
-    "[link](javascript:alert(1))",
-    "`code`",
-    "# heading\n- item",
-    "a\\*b",
-    "&lt;b&gt;",
-]
-
-
-@pytest.mark.parametrize("text", HOSTILE)
-def test_escape_leaves_no_markdown_character_unescaped(text):
-    out = upload.escape(text)
-    # every special character is preceded by a backslash (pairs of backslashes are escapes)
-    unescaped = re.sub(r"\\.", "", out)
-    assert not re.search(r"[\\`*_{}\[\]()#+\-.!|<>~:$&/]", unescaped), out
-    assert "\n" not in out
-    # removing the escapes gives the text back (whitespace collapsed)
-    assert re.sub(r"\\(.)", r"\1", out) == " ".join(text.split())
 
 
 def _csv(seed: int = 0) -> bytes:
