@@ -24,7 +24,7 @@ from core import evidence as ev
 from core.boundaries import Panel
 from core.experiment import Comparison, ModelChoice
 from serve import workers
-from ui import comparison, controls, evidence, identity, player, wording
+from ui import comparison, controls, evidence, identity, wording
 from ui.evidence import Lesson
 from ui.wording import Takeaway
 
@@ -483,24 +483,23 @@ SHADING_NOTE = (
 def work(
     key: Comparison, shape: cost.DataShape, settings: Mapping[str, Any] | None = None
 ) -> cost.Work:
-    """The work of one Decision-boundaries view (the home page's figure is one): every loss
-    trained with playback's snapshots (:func:`ui.comparison.fit_runs`) and its runs sent back
-    from a worker, every snapshot evaluated on the player's grid and the points
-    (:func:`ui.player.boundary_payload`), the panels at one epoch on the panels' grid
-    (:func:`ui.comparison.compute_panels`) and their pictures. ``settings`` are not used
-    (the signature of :data:`ui.controls.ViewWork`)."""
+    """The work of one Decision-boundaries view computed on the server (the home page's
+    figure is one): every loss trained, keeping the models of the epochs the page can show
+    (:func:`ui.comparison.fit_runs`), its runs sent back from a worker, each run's initial
+    accuracy (the player's exact scores), and the panels at one epoch on the one grid
+    (:func:`ui.comparison.compute_panels`) with their pictures. The player's frames are the
+    browser's work. ``settings`` are not used (the signature of :data:`ui.controls.ViewWork`)."""
     cfgs = comparison.configs(key)
     sizes = shape.sizes(key.model.hidden)
     itemsize = np.dtype(comparison.DTYPE).itemsize
     points = shape.n_train + shape.n_test
     losses = len(key.losses)
     fit = cost.fit_cost(shape, cfgs)
-    frames = len(cfgs[0].snapshot_epochs)
-    grids = (player.GRID**2 + points, comparison.RESOLUTION**2 + points)
-    play = cost.evaluation_cost(sizes, grids[0], frames, losses, itemsize, scored=shape.n_train)
-    panels = cost.evaluation_cost(sizes, grids[1], 1, losses, itemsize, scored=shape.n_train)
+    grid = comparison.RESOLUTION**2 + points
+    start = cost.evaluation_cost(sizes, points, 1, losses, itemsize, scored=0)
+    panels = cost.evaluation_cost(sizes, grid, 1, losses, itemsize, scored=shape.n_train)
     back = cost.Work(moved=2 * fit.kept)  # pickled in the worker, unpickled here
-    return fit + play + panels + back + cost.Work(views=1)
+    return fit + start + panels + back + cost.Work(views=1)
 
 
 def within_budget(key: Comparison, ds: Any) -> bool:
