@@ -35,9 +35,15 @@ from typing import Any
 import altair as alt
 import pandas as pd
 import streamlit as st
-from streamlit.elements.vega_charts import _altair_globals_lock as ALTAIR_LOCK
 
 from ui import identity, state
+
+# Altair's data transformer is one setting for the whole process. It is set once, here, to
+# keep every row (the builders bound their data): switching it per conversion would race
+# between sessions' threads. Streamlit switches it too, but only in its Altair chart element,
+# which the app never uses (charts go to st.vega_lite_chart as specs; see :func:`show`, and
+# tests/test_streamlit_api.py).
+alt.data_transformers.enable("default", max_rows=None)
 
 #: Colour-blind-friendly categorical palette (Tableau 10), in the order series are listed.
 PALETTE: tuple[str, ...] = (
@@ -391,17 +397,9 @@ def cached_spec(
 
 
 def to_spec(chart: alt.TopLevelMixin) -> Spec:
-    """The chart's Vega-Lite dict, with its data inline and no row limit.
-
-    Altair's active data transformer is one setting for the whole process, and
-    ``st.altair_chart`` switches it in one session's thread while another converts a chart
-    here; so the switch and the conversion hold Streamlit's own lock for those settings
-    (unguarded, a conversion could use the other's transformer or fail with "dictionary
-    changed size during iteration", as it did with 30 sessions in ``benchmarks/load.py``).
-    """
-    # Data are bounded by the builders themselves; no row limit should cut a figure.
-    with ALTAIR_LOCK, alt.data_transformers.enable("default", max_rows=None):
-        return chart.to_dict()
+    """The chart's Vega-Lite dict, with its data inline and no row limit (the data
+    transformer this module sets once for the process)."""
+    return chart.to_dict()
 
 
 def show(spec: Spec, *, container: Any = None, height: int | str | None = "content") -> None:

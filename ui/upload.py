@@ -183,6 +183,7 @@ def dataset_controls(
     container: Any = None,
     dims: int | None = None,
     tasks: Sequence[str] = ("classification",),
+    defaults: Any = None,
 ) -> DataChoice | UploadChoice:
     """Built-in datasets (:func:`ui.controls.dataset_picker`) or the student's CSV.
 
@@ -197,6 +198,9 @@ def dataset_controls(
         chosen features).
     tasks
         The tasks the page compares; another task gets a message and stops the page.
+    defaults
+        The page's declared defaults, for the built-in picker (see
+        :func:`ui.controls.dataset_picker`).
     """
     box = container if container is not None else st.sidebar
     key, dataset_key = f"{prefix}source", f"{prefix}dataset"
@@ -215,7 +219,9 @@ def dataset_controls(
         help="Your CSV stays in this browser session only.",
     )
     if source != OWN:
-        return controls.dataset_picker(box, names, default=default, prefix=prefix, skip=skip)
+        return controls.dataset_picker(
+            box, names, default=default, prefix=prefix, skip=skip, defaults=defaults
+        )
     choice = _csv_controls(box, prefix, dims, tuple(tasks))
     if choice is None:
         st.stop()
