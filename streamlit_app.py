@@ -13,11 +13,11 @@ PITCH = (
     "with exact, tested gradients, and every view lives in its URL, so a link reproduces it."
 )
 
-with frame.page("home"):
+with frame.page("home", defaults=home.DEFAULTS):
     name = st.segmented_control(
         "Dataset",
         list(home.DATASETS),
-        default=home.DEFAULT,
+        default=home.DEFAULTS["dataset"],
         key="dataset",
         bind="query-params",
     )

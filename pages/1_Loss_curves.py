@@ -20,12 +20,11 @@ VIEW_WIDGETS = {
     "at": controls.NumberSpec("Compare at ±", 0.1, 20.0, 0.1, help=AT_HELP),
 }
 TARGET = controls.NumberSpec("Target y (MSLE, MAPE)", 0.0, 10.0, 0.1, help=TARGET_HELP)
-DEFAULTS = {"range": 5.0, "at": 3.0, "y": 1.0}
+D = uc.DEFAULTS
 LOG_HELP = "Symmetric log y axis: logarithmic for large magnitudes, linear near 0."
 
-with frame.page("loss_curves"):
+with frame.page("loss_curves", defaults=D, presets=uc.PRESETS):
     cls_names, reg_names = uc.curve_names("classification"), uc.curve_names("regression")
-    frame.presets(uc.presets())
 
     # Every widget declares its default (value=/index=/default=): Streamlit 1.67 drops a URL value
     # equal to the widget's *declared* default, so a default set only in session state would
@@ -36,7 +35,7 @@ with frame.page("loss_curves"):
     names = controls.url_multiselect(
         "Losses",
         cls_names if task == "classification" else reg_names,
-        default=uc.available(uc.DEFAULT_LOSSES[task], task),
+        default=D[LOSS_KEY[task]],
         format_func=lambda n: uc.title(task, n),
         key=LOSS_KEY[task],
         container=c_losses,
@@ -46,8 +45,8 @@ with frame.page("loss_curves"):
     # ``key_figure``: where a preset click brings the view (see frame.presets).
     curves_area = st.container(key="key_figure")
     sliders = st.container(horizontal=True, wrap=True, gap="medium", vertical_alignment="center")
-    x_max, at = controls.numbers(sliders, VIEW_WIDGETS, DEFAULTS, width=SLIDER_PX)
-    log_y = controls.toggle(sliders, "Log scale", "log", False, help=LOG_HELP)
+    x_max, at = controls.numbers(sliders, VIEW_WIDGETS, D, width=SLIDER_PX)
+    log_y = controls.toggle(sliders, "Log scale", "log", D["log"], help=LOG_HELP)
 
     # Display order: curves, sliders, "who gets the gradient"; the "who" menu runs first so the
     # sliders cover its losses too (on a first load the URL's value is known only after it ran).
@@ -68,7 +67,7 @@ with frame.page("loss_curves"):
             who = controls.url_multiselect(
                 "Losses to compare",
                 cls_names,
-                default=uc.available(uc.DEFAULT_WEIGHTS),
+                default=D["who"],
                 format_func=lambda n: uc.title("classification", n),
                 key="who",
             )
@@ -78,11 +77,11 @@ with frame.page("loss_curves"):
         for h in uc.hyperparameters(task, n):
             label = f"{uc.short_title(task, n)}: {h.name.replace('_', ' ')}"
             spec = controls.NumberSpec(label, *uc.slider_range(h), help=h.help or None)
-            value = min(max(h.default, spec.low), spec.high)
-            controls.number(sliders, uc.param_key(n, h.name), spec, value, width=SLIDER_PX)
-    target = DEFAULTS["y"]
+            key = uc.param_key(n, h.name)
+            controls.number(sliders, key, spec, D[key], width=SLIDER_PX)
+    target = D["y"]
     if uc.needs_target(task, names):
-        target = controls.number(sliders, "y", TARGET, DEFAULTS["y"], width=SLIDER_PX)
+        target = controls.number(sliders, "y", TARGET, D["y"], width=SLIDER_PX)
 
     with curves_area:
         if not names:

@@ -19,8 +19,7 @@ LOGIT_WIDGETS = {
 A_HELP = "K = 2..10 numbers in (0, 1) summing to 1, e.g. 0.8, 0.1, 0.1"
 B_HELP = "same number of classes as a"
 
-with frame.page("gradient_anatomy"):
-    frame.presets(ua.presets())
+with frame.page("gradient_anatomy", defaults=D, presets=ua.PRESETS):
     # URL values of bound radios are their labels (``?part=Sigmoid+neuron``), so no format_func;
     # each radio's default is its first option (index 0).
     part = controls.radio(st, "Part", ua.PARTS, "part")

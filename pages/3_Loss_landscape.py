@@ -5,38 +5,11 @@ import streamlit as st
 from ui import charts, controls, frame, player
 from views import landscape as ui
 
-PLATEAU = {
-    "x0": 1.0,
-    "y0": "0",
-    "w0": 6.0,
-    "lr1": 0.5,
-    "steps1": 100,
-    "t1": 100,
-    "losses": list(ui.DEFAULT_LOSSES),
-    "n": 40,
-    "sep": 2.0,
-    "seed": 0,
-    "w": -8.0,
-    "b": 0.0,
-    "lr": 1.0,
-    "steps": 300,
-    "t": 300,
-    "span": 10.0,
-}
-PRESETS = {
-    "MSE stalls on the plateau": PLATEAU,
-    "Both converge from the origin": PLATEAU | {"w0": 0.0, "w": 0.0, "b": 0.0},
-    "Confidently wrong, bigger steps": PLATEAU | {"lr1": 5.0, "lr": 10.0},
-    # it changes the surface only: the click shows the maps, not the one-sample figure
-    "Well separated classes": PLATEAU
-    | {"sep": 4.0, "w": -6.0, "b": 4.0, frame.FIGURE: "surface_figure"},
-}
+D = ui.DEFAULTS
 
-with frame.page("loss_landscape"):
-    frame.presets(PRESETS)
-    # Every widget declares its default with value=/index=/default= (not setdefault): Streamlit
-    # drops a URL value equal to the widget's declared default, so the two must agree.
-    D = PLATEAU
+with frame.page("loss_landscape", defaults=D, presets=ui.PRESETS):
+    # Every widget declares its default from D with value=/index=/default= (not setdefault):
+    # Streamlit drops a URL value equal to the widget's declared default, so the two must agree.
 
     # ------------------------------------------------------------------ one sample, one weight
     st.header("One sample, one weight")

@@ -16,8 +16,7 @@ FIT_WIDGETS = {
     "seed": controls.NumberSpec("Seed", 0, 999, 1, slider=False),
 }
 
-with frame.page("ce_for_regression"):
-    frame.presets(cr.presets())
+with frame.page("ce_for_regression", defaults=D, presets=cr.PRESETS):
     # One tab per question, the figure at the top of each: a preset opens its tab. An old link
     # without ?part opens on the tab whose values it sets (see cr.opening_part).
     if "_part_default" not in st.session_state:

@@ -5,48 +5,8 @@ import streamlit as st
 from ui import comparison, controls, frame, player, reproduce, upload
 from views import boundaries as ub
 
-DEFAULT_LOSSES = ["cross_entropy", "mse", "mae", "hinge"]
-MODEL = {"layers": 2, "width": 32, "act": "tanh", "opt": "adam", "lr": 0.01, "epochs": 150}
+D = ub.DEFAULTS
 DRIVE_HELP = "point size = |∂L/∂z|, how hard each training point pulls on the model"
-
-PRESETS = {
-    "MSE is slow on spirals": {
-        "dataset": "spirals",
-        "spirals_n_classes": 2,
-        "losses": ["cross_entropy", "mse"],
-        "layers": 2,
-        "width": 32,
-        "opt": "adam",
-        "lr": 0.01,
-        "epochs": 100,
-        "flip": 0.0,
-        "drive": True,
-    },
-    "Hinge has no probabilities": {**controls.HINGE_PRESET, "flip": 0.0, "drive": True},
-    "3 classes: hinge stops pulling on half the points, CE on none": {
-        "dataset": "blobs",
-        "blobs_n_classes": 3,
-        "blobs_noise": 1.5,
-        "losses": ["cross_entropy", "hinge", "multi_margin"],
-        "layers": 0,
-        "opt": "adam",
-        "lr": 0.05,
-        "epochs": 200,
-        "flip": 0.0,
-        "drive": True,
-    },
-    "Label noise: MAE shrugs": {
-        "dataset": "moons",
-        "losses": ["cross_entropy", "mse", "mae", "gce"],
-        "layers": 1,
-        "width": 32,
-        "opt": "adam",
-        "lr": 0.01,
-        "epochs": 300,
-        "flip": 0.3,
-        "drive": True,
-    },
-}
 
 
 def _reset_scrubber(_values) -> None:
@@ -54,21 +14,20 @@ def _reset_scrubber(_values) -> None:
     st.session_state.pop("epoch", None)
 
 
-with frame.page("decision_boundaries"):
-    frame.presets(PRESETS, apply=_reset_scrubber)
-    data = upload.dataset_controls(controls.datasets_2d(), default="spirals", dims=2)
+with frame.page("decision_boundaries", defaults=D, presets=ub.PRESETS, apply=_reset_scrubber):
+    data = upload.dataset_controls(controls.datasets_2d(), default=D["dataset"], dims=2, defaults=D)
     flip = st.sidebar.slider(
         "Flip training labels (fraction)",
         min_value=0.0,
         max_value=0.6,
-        value=0.0,
+        value=D["flip"],
         step=0.05,
         key="flip",
         help="symmetric label noise on the training split; flipped points get a black x",
         bind="query-params",
     )
-    model = controls.model_controls(MODEL)
-    chosen = controls.loss_controls(DEFAULT_LOSSES)
+    model = controls.model_controls(D)
+    chosen = controls.loss_controls(D["losses"])
     params = controls.loss_param_controls(chosen)
     if not chosen:
         st.warning("Choose at least one loss in the sidebar.", icon=":material/info:")
@@ -95,7 +54,7 @@ with frame.page("decision_boundaries"):
         key="epoch",
         bind="query-params",
     )
-    drive = controls.toggle(c2, "Who drives learning", "drive", True, help=DRIVE_HELP)
+    drive = controls.toggle(c2, "Who drives learning", "drive", D["drive"], help=DRIVE_HELP)
 
     panels = comparison.compute_panels(key, epoch)
     with figure:

@@ -5,8 +5,7 @@ import streamlit as st
 from ui import charts, comparison, controls, frame, reproduce, upload
 from views import training as ut
 
-DEFAULT_LOSSES = ["cross_entropy", "mse", "mae", "hinge"]
-MODEL = {"layers": 2, "width": 32, "act": "tanh", "opt": "adam", "lr": 0.01, "epochs": 200}
+D = ut.DEFAULTS
 #: This page's cap on the epochs a link may ask for (every one trains several seeds).
 TRAINING_CURVES_MAX_EPOCHS = 1000
 MAX_SEEDS = 10
@@ -16,70 +15,17 @@ TARGET = controls.NumberSpec("Target test accuracy", 0.5, 1.0, 0.01)
 BANDS = ["minmax", "sd"]
 BAND_HELP = "minmax: from the lowest to the highest seed; sd: mean ± 1 standard deviation"
 
-PRESETS = {
-    "MSE is slow (digits, plain SGD)": {
-        "dataset": "digits",
-        "digits_n_classes": 10,
-        "losses": ["cross_entropy", "mse"],
-        "layers": 0,
-        "opt": "sgd",
-        "lr": 0.5,
-        "epochs": 60,
-        "batch": "full",
-        "seeds": 3,
-        "target": 0.9,
-    },
-    # Hui & Belkin (2021): square loss on the logits is competitive with cross-entropy
-    "Square loss on logits keeps up with CE (digits, Hui & Belkin 2021)": {
-        "dataset": "digits",
-        "digits_n_classes": 10,
-        "losses": ["cross_entropy", "square_logits"],
-        "layers": 1,
-        "width": 64,
-        "act": "tanh",
-        "opt": "sgd",
-        "lr": 0.1,
-        "epochs": 150,
-        "batch": "full",
-        "seeds": 2,
-        "target": 0.9,
-    },
-    "Hinge has no probabilities": {**controls.HINGE_PRESET, "seeds": 3, "target": 0.95},
-    "Digits, 10 classes: MAE is the slowest to 90%": {
-        "dataset": "digits",
-        "digits_n_classes": 10,
-        "losses": ["cross_entropy", "mse", "mae", "multi_margin"],
-        "layers": 1,
-        "width": 32,
-        "opt": "adam",
-        "lr": 0.01,
-        "epochs": 60,
-        "seeds": 2,
-        "target": 0.9,
-    },
-    "Learning rate 8: square loss on logits diverges, CE does not": {
-        "dataset": "moons",
-        "losses": ["cross_entropy", "square_logits"],
-        "layers": 0,
-        "opt": "sgd",
-        "lr": 8.0,
-        "epochs": 100,
-        "batch": "full",
-        "seeds": 3,
-        "target": 0.85,
-    },
-}
-
-with frame.page("training_curves"):
-    frame.presets(PRESETS)
-    data = upload.dataset_controls(ut.DATASETS, default="spirals")
-    model = controls.model_controls(MODEL, max_epochs=TRAINING_CURVES_MAX_EPOCHS)
-    chosen = controls.loss_controls(DEFAULT_LOSSES)
+with frame.page("training_curves", defaults=D, presets=ut.PRESETS):
+    data = upload.dataset_controls(ut.DATASETS, default=D["dataset"], defaults=D)
+    model = controls.model_controls(D, max_epochs=TRAINING_CURVES_MAX_EPOCHS)
+    chosen = controls.loss_controls(D["losses"])
     params = controls.loss_param_controls(chosen)
     st.sidebar.markdown("**Seeds and yardstick**")
-    n_seeds = controls.number(st.sidebar, "seeds", SEEDS, 3)
-    spread = controls.select(st.sidebar, "Band over seeds", BANDS, "band", "minmax", help=BAND_HELP)
-    target = controls.number(st.sidebar, "target", TARGET, 0.9)
+    n_seeds = controls.number(st.sidebar, "seeds", SEEDS, D["seeds"])
+    spread = controls.select(
+        st.sidebar, "Band over seeds", BANDS, "band", D["band"], help=BAND_HELP
+    )
+    target = controls.number(st.sidebar, "target", TARGET, D["target"])
     if not chosen:
         st.warning("Choose at least one loss in the sidebar.", icon=":material/info:")
         st.stop()

@@ -8,75 +8,7 @@ from ui import charts, comparison, controls, frame, reproduce, upload
 from views import robustness as ui
 
 TASKS = ["regression", "classification"]
-DEFAULTS = {
-    "task": "regression",
-    "sweep": True,
-    "seeds": 3,
-    "nrates": 5,
-    "okind": "response",
-    "frac": 0.2,
-    "mag": 8.0,
-    "rmodel": "linear",
-    "rlr": 0.1,
-    "repochs": 150,
-    "nkind": "symmetric",
-    "rate": 0.4,
-    "cmodel": "16",
-    "clr": 0.05,
-    "cepochs": 150,
-}
-PRESETS = {
-    "Outliers wreck MSE": {
-        "task": "regression",
-        "okind": "response",
-        "frac": 0.2,
-        "mag": 8.0,
-        "rmodel": "linear",
-        "rdataset": "linear_1d",
-        "rlr": 0.1,
-        "repochs": 150,
-        "ropt": "adam",
-        "sweep": True,
-    },
-    "Leverage points fool even MAE": {
-        "task": "regression",
-        "okind": "leverage",
-        "frac": 0.1,
-        "mag": 5.0,
-        "rmodel": "linear",
-        "rdataset": "linear_1d",
-        "rlr": 0.1,
-        "repochs": 150,
-        "ropt": "adam",
-        "sweep": False,
-    },
-    "MAE shrugs off label noise": {
-        "task": "classification",
-        "nkind": "symmetric",
-        "rate": 0.4,
-        "cmodel": "16",
-        "cdataset": "moons",
-        "clr": 0.05,
-        "cepochs": 150,
-        "copt": "adam",
-        "sweep": True,
-    },
-    # three classes: on two, a pair flip (k -> k+1) is the same as a symmetric one
-    "Past 50% pair flips fool every loss (3 classes)": {
-        "task": "classification",
-        "nkind": "pair",
-        "rate": 0.6,
-        "cmodel": "16",
-        "cdataset": "blobs",
-        "cblobs_n_classes": 3,
-        "cblobs_n_samples": 200,
-        "cblobs_noise": 1.0,
-        "clr": 0.05,
-        "cepochs": 150,
-        "copt": "adam",
-        "sweep": False,
-    },
-}
+D = ui.DEFAULTS
 
 
 class Corruption(NamedTuple):
@@ -88,7 +20,6 @@ class Corruption(NamedTuple):
     kinds: tuple[str, ...]
     kind_key: str
     sliders: dict[str, controls.NumberSpec]  # rate first, then (outliers) magnitude
-    losses: tuple[str, ...]
 
 
 CORRUPTIONS = {
@@ -102,7 +33,6 @@ CORRUPTIONS = {
             "frac": controls.NumberSpec("Share of training points", 0.0, 0.45, 0.05),
             "mag": controls.NumberSpec("Magnitude (standard units)", -20.0, 20.0, 0.5),
         },
-        ui.REGRESSION_LOSSES,
     ),
     "classification": Corruption(
         "c",
@@ -111,19 +41,16 @@ CORRUPTIONS = {
         ui.CLASSIFICATION_KINDS,
         "nkind",
         {"rate": controls.NumberSpec("Share of training labels flipped", 0.0, 0.6, 0.05)},
-        ui.CLASSIFICATION_LOSSES,
     ),
 }
 #: The model's number widgets (URL keys with the task's prefix: rlr, cepochs, ...).
 LR = controls.NumberSpec("Learning rate", 0.0001, 10.0, 0.01, slider=False, format="%.4f")
 EPOCHS = controls.NumberSpec("Epochs", 10, 500, 10)
 
-with frame.page("outlier_robustness"):
-    frame.presets(PRESETS)
-    # Widgets declare their defaults (value=/index=) instead of st.session_state.setdefault:
+with frame.page("outlier_robustness", defaults=D, presets=ui.PRESETS):
+    # Widgets declare their defaults (value=/index=) from D instead of setting session state:
     # Streamlit drops a URL value equal to the widget's declared default, so they must agree.
     # Radios bind their *displayed* label to the URL, so their options are the short names.
-    D = DEFAULTS
     task = controls.radio(st, "Task", TASKS, "task")
     sb = st.sidebar
     cor = CORRUPTIONS[task]
@@ -131,29 +58,38 @@ with frame.page("outlier_robustness"):
     if task == "regression":
         data = upload.dataset_controls(
             ui.REGRESSION_DATASETS,
-            default="linear_1d",
+            default=D["rdataset"],
             prefix=prefix,
             skip=("test_fraction",),
             dims=1,
             tasks=("regression",),
+            defaults=D,
         )
     else:
-        st.session_state.setdefault("cmoons_n_samples", 200)  # half the default: a faster sweep
         data = upload.dataset_controls(
-            controls.datasets_2d(), default="moons", prefix=prefix, skip=("test_fraction",), dims=2
+            controls.datasets_2d(),
+            default=D["cdataset"],
+            prefix=prefix,
+            skip=("test_fraction",),
+            dims=2,
+            defaults=D,
         )
     sb.markdown(f"**{cor.title}**")
     kind = controls.radio(sb, cor.kind_label, cor.kinds, cor.kind_key, horizontal=False)
     values = controls.numbers(sb, cor.sliders, D)
     rate = values[0]
     magnitude = values[1] if len(values) > 1 else 0.0  # flipped labels have no magnitude
-    names = controls.loss_controls(cor.losses, task=task, key=f"{prefix}losses", container=sb)
+    names = controls.loss_controls(
+        D[f"{prefix}losses"], task=task, key=f"{prefix}losses", container=sb
+    )
     sb.markdown("**Model** (full batch, float32)")
     model = ui.model_choice(
         controls.select(sb, "Hidden layers", ui.MODELS, f"{prefix}model", D[f"{prefix}model"]),
         lr=controls.number(sb, f"{prefix}lr", LR, D[f"{prefix}lr"]),
         epochs=controls.number(sb, f"{prefix}epochs", EPOCHS, D[f"{prefix}epochs"]),
-        optimizer=controls.select(sb, "Optimizer", ui.OPTIMIZERS, f"{prefix}opt", ui.OPTIMIZERS[0]),
+        optimizer=controls.select(
+            sb, "Optimizer", ui.OPTIMIZERS, f"{prefix}opt", D[f"{prefix}opt"]
+        ),
         seed=data.kwargs.get("seed", 0),
     )
     if not names:

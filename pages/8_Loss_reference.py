@@ -5,12 +5,9 @@ import streamlit as st
 from ui import controls, frame
 from views import reference as ref
 
-# Widget defaults, declared on the widgets: Streamlit drops a URL value equal to the widget's
-# own default, so the two must agree (presets still set any key via st.session_state).
-D = {"q": "", "tasks": list(ref.TASKS), "props": [], "open": False}
+D = ref.DEFAULTS
 
-with frame.page("loss_reference"):
-    frame.presets(ref.presets())
+with frame.page("loss_reference", defaults=D, presets=ref.PRESETS):
     c1, c2, c3, c4 = st.columns([2, 2, 3, 1])
     query = c1.text_input(
         "Search",

@@ -64,19 +64,6 @@ MODEL_DEFAULTS: dict[str, Any] = {
     "seed": 0,
 }
 
-#: "Hinge has no probabilities": a lecture preset that Decision boundaries and Training curves
-#: share (keys of :func:`dataset_picker`, :func:`model_controls`, :func:`loss_controls`); each
-#: page adds the values of its own controls.
-HINGE_PRESET: dict[str, Any] = {
-    "dataset": "moons",
-    "losses": ["cross_entropy", "hinge"],
-    "layers": 1,
-    "width": 32,
-    "opt": "adam",
-    "lr": 0.01,
-    "epochs": 300,
-}
-
 OPTIMIZER_HELP = "sgd: plain gradient descent; momentum: SGD + momentum 0.9; adam: Adam"
 BATCH_HELP = "'full' = one gradient step per epoch on all training points"
 
@@ -187,6 +174,52 @@ def vector_input(box: Any, label: str, key: str, value: str, help: str | None = 
     )
 
 
+# --------------------------------------------------------------------------- declared defaults
+# A page declares every control once, as ``{URL key: default}`` (its ``DEFAULTS``): the widgets
+# take their ``value=`` from it and a lecture preset resets every key it does not name to it
+# (``ui.frame.page``). The families of keys the shared controls draw are generated here, from
+# the same registries the widgets read (datasets, losses), so a new dataset parameter or loss
+# hyperparameter needs no page edit.
+
+
+def dataset_defaults(
+    names: Sequence[str], default: str, *, prefix: str = "", skip: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The keys of :func:`dataset_picker` over ``names`` and their defaults: ``dataset`` and,
+    for every dataset, ``<dataset>_<param>`` (each as its widget declares it)."""
+    out: dict[str, Any] = {f"{prefix}dataset": default}
+    for name in names:
+        for p in datasets.info(name).params.values():
+            if p.name not in skip:
+                out[f"{prefix}{name}_{p.name}"] = _param_default(p)
+    return out
+
+
+def _param_default(p: datasets.Param) -> Any:
+    """A dataset parameter's default as its widget holds it (:func:`_param_widget`)."""
+    if p.choices:
+        return p.default
+    return int(p.default) if p.integer else float(p.default)
+
+
+def model_defaults(overrides: Mapping[str, Any] | None = None, *, prefix: str = "") -> dict:
+    """The keys of :func:`model_controls` and their defaults: :data:`MODEL_DEFAULTS` with a
+    page's ``overrides`` (the batch size as its option's text, e.g. ``"full"``)."""
+    d = {**MODEL_DEFAULTS, **(overrides or {})}
+    d["batch"] = str(d["batch"])
+    return {f"{prefix}{k}": v for k, v in d.items()}
+
+
+def loss_param_defaults(task: str = "classification") -> dict[str, Any]:
+    """The keys of :func:`loss_param_controls` for every registered loss of ``task``
+    (``<loss>_<hyperparameter>``) and their defaults."""
+    return {
+        f"{loss.name}_{h.name}": float(h.default)
+        for loss in (losses.get(n, task) for n in losses.names(task))
+        for h in loss.hyperparameters
+    }
+
+
 # --------------------------------------------------------------------------- helpers
 
 
@@ -196,7 +229,13 @@ def datasets_2d() -> list[str]:
 
 
 def dataset_picker(
-    box: Any, names: Sequence[str], *, default: str, prefix: str = "", skip: Sequence[str] = ()
+    box: Any,
+    names: Sequence[str],
+    *,
+    default: str,
+    prefix: str = "",
+    skip: Sequence[str] = (),
+    defaults: Mapping[str, Any] | None = None,
 ) -> DataChoice:
     """Dataset selectbox plus one bounded widget per dataset parameter, drawn in ``box``.
 
@@ -214,35 +253,43 @@ def dataset_picker(
         Prepended to every key (for a second set of controls on one page).
     skip
         Parameters to leave at their defaults (not shown), e.g. ``("test_fraction",)``.
+    defaults
+        The page's declared defaults (:func:`dataset_defaults`, perhaps with some values of
+        its own); a key it lacks takes the registry's default.
     """
     key = f"{prefix}dataset"
+    defaults = defaults or {}
     about = ", ".join(f"{n}: {datasets.info(n).title}" for n in names)
-    name = select(box, "Dataset", names, key, default, help=about)
+    name = select(box, "Dataset", names, key, defaults.get(key, default), help=about)
     spec = datasets.info(name)
     params: dict[str, Any] = {}
     shown = [p for p in spec.params.values() if p.name not in skip]
     main = [p for p in shown if p.name not in ("seed", "test_fraction")]
     more = [p for p in shown if p.name in ("seed", "test_fraction")]
     for p in main:
-        params[p.name] = _param_widget(box, name, p, prefix)
+        params[p.name] = _param_widget(box, name, p, prefix, defaults)
     if more:
         with box.expander("Data split and seed"):
             for p in more:
-                params[p.name] = _param_widget(st, name, p, prefix)
+                params[p.name] = _param_widget(st, name, p, prefix, defaults)
     return DataChoice(name=name, params=tuple(sorted(params.items())))
 
 
-def _param_widget(box: Any, dataset: str, p: datasets.Param, prefix: str) -> Any:
-    """One bounded, URL-bound widget for a dataset parameter."""
+def _param_widget(
+    box: Any, dataset: str, p: datasets.Param, prefix: str, defaults: Mapping[str, Any]
+) -> Any:
+    """One bounded, URL-bound widget for a dataset parameter (its default from ``defaults``,
+    else the registry's)."""
     key = f"{prefix}{dataset}_{p.name}"
+    value = defaults.get(key, _param_default(p))
     label = p.name.replace("_", " ").capitalize()
     if p.choices:
-        return select(box, label, p.choices, key, p.default, help=p.help)
+        return select(box, label, p.choices, key, value, help=p.help)
     if p.integer:
         spec = NumberSpec(label, int(p.low), int(p.high), 1, slider=False, help=p.help)
-        return int(number(box, key, spec, p.default))
+        return int(number(box, key, spec, value))
     spec = NumberSpec(label, float(p.low), float(p.high), _step(p.low, p.high), help=p.help)
-    return float(number(box, key, spec, p.default))
+    return float(number(box, key, spec, value))
 
 
 def _step(low: float, high: float) -> float:
@@ -277,11 +324,13 @@ def model_controls(
 ) -> ModelChoice:
     """Model (layers, width, activation) and training (optimizer, lr, epochs, batch, L2, seed).
 
-    ``defaults`` overrides :data:`MODEL_DEFAULTS` (keys as there); ``max_epochs`` bounds the
-    epochs a URL can ask for (at most :data:`EPOCHS_WIDGET_MAX`).
+    ``defaults``: the page's declared defaults (keys with ``prefix``, e.g. from
+    :func:`model_defaults`); a key it lacks takes :data:`MODEL_DEFAULTS`. ``max_epochs``
+    bounds the epochs a URL can ask for (at most :data:`EPOCHS_WIDGET_MAX`).
     """
     box = container if container is not None else st.sidebar
-    d = {**MODEL_DEFAULTS, **(defaults or {})}
+    given = defaults or {}
+    d = {name: given.get(f"{prefix}{name}", v) for name, v in MODEL_DEFAULTS.items()}
     w = dict(MODEL_WIDGETS)
     w["epochs"] = replace(w["epochs"], high=min(int(max_epochs), EPOCHS_WIDGET_MAX))
     k = {name: f"{prefix}{name}" for name in d}

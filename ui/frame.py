@@ -3,9 +3,9 @@ URL notices and errors.
 
 Usage in a page (pages stay thin)::
 
-    with frame.page("decision_boundaries"):
-        frame.presets(PRESETS)              # a compact "Lecture presets" menu in the header
-        ...widgets (in the sidebar or frame.controls_panel()), cached core calls...
+    D = ub.DEFAULTS                         # the page's controls, declared once in its view
+    with frame.page("decision_boundaries", defaults=D, presets=ub.PRESETS):
+        ...widgets, each declaring D[key] as its default; cached core calls...
         with frame.key_figure():            # optional: what a preset click brings into view
             charts.show(spec)
         frame.takeaway(f"MSE reached 95% test accuracy {r:.1f}x later than CE")
@@ -17,9 +17,12 @@ Mechanisms every page gets from :func:`page`:
 
 - **Compact header.** Title and question on top with little blank space; the presets menu
   sits at the right of the question, so it never pushes the figure down.
+- **Declared controls**: a page hands :func:`page` its ``defaults`` (``{URL key: default}``,
+  every control it draws, declared once in its view module) and its lecture ``presets``
+  (``{label: {URL key: value}}``); its widgets declare the same defaults.
 - **Presets that land** (:func:`presets`): a click sets the preset's values, resets every
-  other URL-bound control of the page to its declared default, and brings the key figure
-  into view (``.st-key-key_figure`` if the page marks one, else the first chart).
+  other control of the page to its declared default, and brings the key figure into view
+  (``.st-key-key_figure`` if the page marks one, else the first chart).
 - **Presenter mode** (``?present=1``, a toggle in the sidebar): sidebar collapsed, controls
   panels folded, chart text at least 18 px (:mod:`ui.charts`), the takeaway large; every
   page link made with :func:`link` or the sidebar keeps it.
@@ -32,19 +35,19 @@ Mechanisms every page gets from :func:`page`:
 from __future__ import annotations
 
 import contextlib
+import copy
 import logging
 import re
 import uuid
 from collections.abc import Callable, Collection, Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.errors import StreamlitAPIException
 
 from serve import jobs, warmup
-from ui import screens, state
+from ui import export, screens, state
 
 ABOUT = (
     "Loss Lab shows how cross-entropy, squared, absolute and hinge losses (and their "
@@ -60,8 +63,6 @@ LOG = logging.getLogger("loss_lab")
 _PRESENT_TOGGLE = "_frame_present"
 _SCROLL = "_frame_scroll"
 _TAKEAWAYS = "_frame_takeaways"
-#: The header slot :func:`presets` draws into (set by :func:`page` for the current run).
-_SLOT = "_frame_slot"
 #: The container key a page gives its key figure (CSS class ``st-key-key_figure``).
 KEY_FIGURE = "key_figure"
 #: A preset's entry naming the container (key ending in ``_figure``) of the figure it changes,
@@ -116,8 +117,8 @@ def sidebar() -> None:
 
     Groups without an existing page are left out. When a page runs as the app's entry point
     itself (``AppTest.from_file("pages/...")``), Streamlit knows no other pages and
-    ``st.page_link`` would raise, so the links are replaced by a note. The presenter-mode
-    toggle sits on top; every link carries the mode.
+    ``st.page_link`` raises, so the links are replaced by a note. The presenter-mode toggle
+    sits on top; every link carries the mode.
     """
     with st.sidebar:
         st.session_state[_PRESENT_TOGGLE] = presenting()
@@ -128,22 +129,19 @@ def sidebar() -> None:
             help="For a projector: sidebar folded, figures full width, large chart text. "
             "Kept in the link (?present=1) and across pages.",
         )
-        if _entry_point_is_home():
-            for group, members in screens.PAGES.items():
-                existing = [s for s in members if (screens.ROOT / s.path).exists()]
-                if existing:
-                    st.caption(group.upper())
-                for s in existing:
-                    link(s.path, label=s.label, icon=s.icon)
-        else:
-            st.caption("Navigation appears when the app is started with streamlit_app.py.")
+        navigation = st.empty()
+        try:
+            with navigation.container():
+                for group, members in screens.PAGES.items():
+                    existing = [s for s in members if (screens.ROOT / s.path).exists()]
+                    if existing:
+                        st.caption(group.upper())
+                    for s in existing:
+                        link(s.path, label=s.label, icon=s.icon)
+        except StreamlitAPIException:  # no page but this one is known (see above)
+            navigation.caption("Navigation appears when the app is started with streamlit_app.py.")
         st.divider()
         st.caption(ABOUT)
-
-
-def _entry_point_is_home() -> bool:
-    ctx = get_script_run_ctx()
-    return ctx is None or Path(ctx.main_script_path).name == screens.SCREENS["home"].path
 
 
 # --------------------------------------------------------------------------- styling
@@ -179,8 +177,27 @@ def page_title(screen: screens.Screen) -> str:
 
 
 @contextlib.contextmanager
-def page(key: str, *, wide: bool = True) -> Iterator[None]:
-    """Frame a screen: config, sidebar, compact header, URL notices, friendly errors.
+def page(
+    key: str,
+    *,
+    defaults: Mapping[str, Any] | None = None,
+    presets: Mapping[str, Mapping[str, Any]] | None = None,
+    apply: Callable[[Mapping[str, Any]], None] | None = None,
+    wide: bool = True,
+) -> Iterator[None]:
+    """Frame a screen: config, sidebar, compact header, presets, URL notices, friendly errors.
+
+    Parameters
+    ----------
+    key
+        The screen's key in :data:`ui.screens.SCREENS`.
+    defaults
+        Every control of the page, ``{URL key: default}``: the values its widgets declare and
+        a preset resets (see :func:`presets`).
+    presets
+        The page's lecture presets, ``{label: {URL key: value}}``: a menu in the header.
+    apply
+        Called with a preset's values after a click has set them.
 
     A ``ValueError`` raised by ``core`` inside the block (bad input reaches the library only
     from the URL or an extreme widget combination) is shown as ``st.error`` with its message;
@@ -199,11 +216,13 @@ def page(key: str, *, wide: bool = True) -> Iterator[None]:
     # from the link: only the others can have been refused (see ui.state.refused).
     settled = set(st.session_state.keys())
     st.session_state[_TAKEAWAYS] = 0
+    export.new_run()
     st.html(_CSS + (_CSS_PRESENT if present else ""))
     st.title(screen.label, anchor=False)
     header = st.container(horizontal=True, vertical_alignment="center", key="header")
     header.markdown(f"**{screen.question}**", width="stretch")
-    st.session_state[_SLOT] = header.container(width="content")
+    if presets:
+        _presets(header.container(width="content"), presets, defaults or {}, apply)
     notices = st.empty()
     before = _query_params()
     warmup.start(screens.url_names)  # once per process: every default view and preset
@@ -227,7 +246,6 @@ def page(key: str, *, wide: bool = True) -> Iterator[None]:
             icon=":material/error:",
         )
     finally:
-        st.session_state.pop(_SLOT, None)
         refusals = state.refused(before, _query_params(), dict(st.session_state), settled)
         # The frame's own session keys (``_frame_*``) never come from a link.
         refusals = {k: v for k, v in refusals.items() if not k.startswith("_")}
@@ -330,68 +348,76 @@ def table(data: Any, *, container: Any = None, **kwargs: Any) -> None:
 # --------------------------------------------------------------------------- presets
 
 
-def control_defaults() -> dict[str, Any]:
-    """``{key: declared default}`` of every URL-bound widget the current page drew.
-
-    Each widget declares its default (``value=``, ``index=``, ``default=``); Streamlit keeps
-    it in the widget's metadata (``deserializer(None)`` is the value the widget has with no
-    state and no URL value). Reading it there means a page declares its controls once, on
-    the widgets, and a preset can reset everything it does not name. Widgets whose URL
-    parameter the app manages itself (pickers that show display names) are included via
-    :data:`ui.state.MANAGED`. Streamlit is pinned; ``tests/app/test_frame.py`` breaks if
-    this internal API moves.
-    """
-    from streamlit.runtime.state import get_session_state
-
-    inner = getattr(get_session_state(), "_state", None)
-    mapper = getattr(inner, "_key_id_mapper", None)
-    if inner is None or mapper is None:
-        return {}
-    out: dict[str, Any] = {}
-    for wid, key in dict(mapper.id_key_mapping).items():
-        meta = inner.get_widget_metadata(wid)
-        if meta is None or key.startswith("_"):
-            continue
-        if meta.bind == "query-params" or key in state.MANAGED:
-            out[key] = meta.deserializer(None)
-    return out
-
-
 def presets(
     options: Mapping[str, Mapping[str, Any]],
+    defaults: Mapping[str, Any],
     *,
     key: str = "preset",
     apply: Callable[[Mapping[str, Any]], None] | None = None,
+    container: Any = None,
 ) -> None:
-    """One-click lecture presets in a compact menu at the top right of the page.
+    """One-click lecture presets in a compact menu (:func:`page` draws it in the header).
 
-    A click sets the preset's values, resets every other URL-bound control of the page to its
-    declared default (:func:`control_defaults`), closes the menu (in the browser, with the
-    scroll script: the menu opens without a rerun) and brings the key figure into view.
-    ``options`` maps a button label (the claim the figure shows) to ``{widget key:
-    value}``; ``apply(values)`` runs after the values are set. Must be called before the
-    widgets it sets (Streamlit forbids changing a widget's state after the widget ran).
+    ``options`` maps a button label (the claim the figure shows) to ``{URL key: value}``;
+    ``defaults`` is the page's declared ``{URL key: default}``. A click sets the preset's
+    values and resets every other key of ``defaults`` to its default, writes to the link the
+    values of controls the previous run did not draw (Streamlit writes the others), closes
+    the menu (in the browser, with the scroll script: the menu opens without a rerun) and
+    brings the key figure into view; ``apply(values)`` runs after the values are set. It must
+    run before the widgets it sets (Streamlit forbids changing a widget's state after the
+    widget ran).
     """
+    box = container if container is not None else st
+    _presets(box, options, defaults, apply, key=key)
+
+
+def _presets(
+    box: Any,
+    options: Mapping[str, Mapping[str, Any]],
+    defaults: Mapping[str, Any],
+    apply: Callable[[Mapping[str, Any]], None] | None,
+    *,
+    key: str = "preset",
+) -> None:
     menu = f"{key}_menu"
 
     def _set(preset: Mapping[str, Any]) -> None:
         values = {k: v for k, v in preset.items() if k != FIGURE}
-        for k, v in control_defaults().items():
+        for k, v in defaults.items():
             if k not in values:
-                st.session_state[k] = v
+                st.session_state[k] = copy.copy(v)
         for k, v in values.items():
-            st.session_state[k] = v
+            st.session_state[k] = copy.copy(v)
+            if k not in defaults or v != defaults[k]:
+                _link(k, v)
         st.session_state[_SCROLL] = preset.get(FIGURE, KEY_FIGURE)
         if apply is not None:
             apply(values)
 
-    slot = st.session_state.get(_SLOT) or st.container()
     # the explanation sits in the menu, not in a tooltip: after a click the focus returns to
     # the menu's button, and its tooltip then stayed on the projected page
-    with slot.popover("Lecture presets", icon=":material/co_present:", key=menu):
+    with box.popover("Lecture presets", icon=":material/co_present:", key=menu):
         st.caption(PRESETS_NOTE)
         for i, (label, values) in enumerate(options.items()):
             st.button(label, key=f"{key}_{i}", on_click=_set, args=(values,), width="stretch")
+
+
+def _link(key: str, value: Any) -> None:
+    """Put a preset's ``value`` of control ``key`` into the link.
+
+    Streamlit writes a bound widget's value set from code into the URL only if the widget
+    was drawn in the previous run; a control the preset brings onto the page (another task,
+    part or dataset) would be left out, and the link would open another view. A key still
+    bound to a widget of the previous run is refused here, and Streamlit writes it itself.
+    """
+    text = [_url_text(v) for v in value] if isinstance(value, list | tuple) else _url_text(value)
+    with contextlib.suppress(StreamlitAPIException):
+        st.query_params[key] = text
+
+
+def _url_text(value: Any) -> str:
+    """A control's value as a link writes it (``true``/``false`` for a switch)."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 #: What the presets menu says above its buttons.

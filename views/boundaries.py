@@ -16,7 +16,72 @@ import pandas as pd
 from core import train
 from core.boundaries import Panel
 from core.experiment import ModelChoice
-from ui import identity, wording
+from ui import controls, identity, wording
+
+# --------------------------------------------------------------------------- controls
+
+#: Every control of the page, ``{URL key: default}``: its widgets declare these defaults and
+#: a lecture preset resets every key it does not name to them.
+DEFAULTS: dict[str, Any] = {
+    **controls.dataset_defaults(controls.datasets_2d(), "spirals"),
+    "flip": 0.0,
+    **controls.model_defaults(
+        {"layers": 2, "width": 32, "act": "tanh", "opt": "adam", "lr": 0.01, "epochs": 150}
+    ),
+    "losses": ["cross_entropy", "mse", "mae", "hinge"],
+    **controls.loss_param_defaults("classification"),
+    "drive": True,
+}
+
+#: Lecture presets: ``{button label (the claim the figure shows): {URL key: value}}``.
+PRESETS: dict[str, dict[str, Any]] = {
+    "MSE is slow on spirals": {
+        "dataset": "spirals",
+        "spirals_n_classes": 2,
+        "losses": ["cross_entropy", "mse"],
+        "layers": 2,
+        "width": 32,
+        "opt": "adam",
+        "lr": 0.01,
+        "epochs": 100,
+        "flip": 0.0,
+        "drive": True,
+    },
+    "Hinge has no probabilities": {
+        "dataset": "moons",
+        "losses": ["cross_entropy", "hinge"],
+        "layers": 1,
+        "width": 32,
+        "opt": "adam",
+        "lr": 0.01,
+        "epochs": 300,
+        "flip": 0.0,
+        "drive": True,
+    },
+    "3 classes: hinge stops pulling on half the points, CE on none": {
+        "dataset": "blobs",
+        "blobs_n_classes": 3,
+        "blobs_noise": 1.5,
+        "losses": ["cross_entropy", "hinge", "multi_margin"],
+        "layers": 0,
+        "opt": "adam",
+        "lr": 0.05,
+        "epochs": 200,
+        "flip": 0.0,
+        "drive": True,
+    },
+    "Label noise: MAE shrugs": {
+        "dataset": "moons",
+        "losses": ["cross_entropy", "mse", "mae", "gce"],
+        "layers": 1,
+        "width": 32,
+        "opt": "adam",
+        "lr": 0.01,
+        "epochs": 300,
+        "flip": 0.3,
+        "drive": True,
+    },
+}
 
 # --------------------------------------------------------------------------- takeaway
 

@@ -36,60 +36,6 @@ def available(names: Iterable[str], task: str = "classification") -> list[str]:
     return [n for n in names if n in registered]
 
 
-def presets() -> dict[str, dict[str, object]]:
-    """The page's lecture presets: ``{button label: {widget key: value}}``.
-
-    Each sets every control its point depends on (task, losses, range, comparison point, scale
-    and the hyperparameters of the losses it shows); its label is the claim its figure shows.
-    """
-    cls, reg = available, lambda names: available(names, "regression")
-    return {
-        "Hinge ignores points beyond the margin": {
-            "task": "classification",
-            "cls": cls(["cross_entropy", "hinge"]),
-            "hinge_margin": 1.0,
-            "cross_entropy_label_smoothing": 0.0,
-            "range": 4.0,
-            "at": 2.0,
-            "log": False,
-        },
-        "Huber: quadratic near 0, MAE's slope far away": {
-            "task": "regression",
-            "reg": reg(["mse", "mae", "huber"]),
-            "huber_delta": 1.0,
-            "range": 4.0,
-            "at": 3.0,
-            "log": False,
-        },
-        "Focal down-weights easy points": {
-            "task": "classification",
-            "cls": cls(["cross_entropy", "focal"]),
-            "focal_gamma": 2.0,
-            "cross_entropy_label_smoothing": 0.0,
-            "range": 5.0,
-            "at": 2.0,
-            "log": False,
-        },
-        "Label smoothing pushes back": {
-            "task": "classification",
-            "cls": cls(["cross_entropy"]),
-            "cross_entropy_label_smoothing": 0.1,
-            "range": 8.0,
-            "at": 6.0,
-            "log": False,
-        },
-        "Robust losses cap the pull of outliers": {
-            "task": "regression",
-            "reg": reg(["mse", "huber", "log_cosh", "cauchy"]),
-            "huber_delta": 1.0,
-            "cauchy_scale": 1.0,
-            "range": 10.0,
-            "at": 8.0,
-            "log": True,
-        },
-    }
-
-
 def curve_names(task: str) -> list[str]:
     """Losses that can be drawn against a margin or residual (not the vector-valued ones)."""
     return [
@@ -152,6 +98,85 @@ def colors(task: str, params: LossParams) -> dict[str, str]:
 def hyperparameters(task: str, name: str) -> tuple[losses.Hyperparameter, ...]:
     """The loss's hyperparameters (one slider each on the page)."""
     return tuple(losses.get(name, task=task).hyperparameters)
+
+
+# --------------------------------------------------------------------------- controls
+
+
+def _hyperparameter_defaults() -> dict[str, float]:
+    """Every hyperparameter slider the page can draw (``<loss>_<name>``) and its default."""
+    out = {}
+    for task in ("classification", "regression"):
+        for name in curve_names(task):
+            for h in hyperparameters(task, name):
+                lo, hi, _ = slider_range(h)
+                out[param_key(name, h.name)] = float(min(max(h.default, lo), hi))
+    return out
+
+
+#: Every control of the page, ``{URL key: default}``: its widgets declare these defaults (so
+#: a link holding one keeps it: Streamlit drops a URL value equal to a widget's own default)
+#: and a lecture preset resets every key it does not name to them.
+DEFAULTS: dict[str, object] = {
+    "task": "classification",
+    "cls": available(DEFAULT_LOSSES["classification"]),
+    "reg": available(DEFAULT_LOSSES["regression"], "regression"),
+    "range": 5.0,
+    "at": 3.0,
+    "log": False,
+    "y": 1.0,
+    "who": available(DEFAULT_WEIGHTS),
+    **_hyperparameter_defaults(),
+}
+
+#: Lecture presets: ``{button label (the claim the figure shows): {URL key: value}}``, each
+#: setting every control its point depends on (task, losses, range, comparison point, scale
+#: and the hyperparameters of the losses it shows).
+PRESETS: dict[str, dict[str, object]] = {
+    "Hinge ignores points beyond the margin": {
+        "task": "classification",
+        "cls": ["cross_entropy", "hinge"],
+        "hinge_margin": 1.0,
+        "cross_entropy_label_smoothing": 0.0,
+        "range": 4.0,
+        "at": 2.0,
+        "log": False,
+    },
+    "Huber: quadratic near 0, MAE's slope far away": {
+        "task": "regression",
+        "reg": ["mse", "mae", "huber"],
+        "huber_delta": 1.0,
+        "range": 4.0,
+        "at": 3.0,
+        "log": False,
+    },
+    "Focal down-weights easy points": {
+        "task": "classification",
+        "cls": ["cross_entropy", "focal"],
+        "focal_gamma": 2.0,
+        "cross_entropy_label_smoothing": 0.0,
+        "range": 5.0,
+        "at": 2.0,
+        "log": False,
+    },
+    "Label smoothing pushes back": {
+        "task": "classification",
+        "cls": ["cross_entropy"],
+        "cross_entropy_label_smoothing": 0.1,
+        "range": 8.0,
+        "at": 6.0,
+        "log": False,
+    },
+    "Robust losses cap the pull of outliers": {
+        "task": "regression",
+        "reg": ["mse", "huber", "log_cosh", "cauchy"],
+        "huber_delta": 1.0,
+        "cauchy_scale": 1.0,
+        "range": 10.0,
+        "at": 8.0,
+        "log": True,
+    },
+}
 
 
 def needs_target(task: str, names: Sequence[str]) -> bool:

@@ -22,6 +22,8 @@ LOSSES = ("cross_entropy", "mse", "mae", "hinge")
 #: Spirals first: the default view is where the loss matters most.
 DATASETS = ("spirals", "moons", "circles", "xor")
 DEFAULT = "spirals"
+#: Every control of the page, ``{URL key: default}`` (its one picker).
+DEFAULTS: dict[str, str] = {"dataset": DEFAULT}
 MODEL = ModelChoice(hidden=(32, 32), activation="tanh", optimizer="adam", lr=0.01, epochs=150)
 
 

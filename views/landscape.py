@@ -22,6 +22,108 @@ from ui.controls import loss_title
 DEFAULT_LOSSES = ("cross_entropy", "mse")
 #: Every registered classification loss (the surfaces' picker; the URL holds these names).
 LOSS_OPTIONS: tuple[str, ...] = tuple(losses.names("classification"))
+
+# --------------------------------------------------------------------------- controls
+
+#: Every control of the page, ``{URL key: default}``: its widgets declare these defaults and
+#: a lecture preset resets every key it does not name to them. The one-sample descent's keys
+#: end in ``0``/``1`` (``w0``, ``lr1``, ``steps1``, ``t1``), the surface's have none.
+DEFAULTS: dict[str, Any] = {
+    "x0": 1.0,
+    "y0": "0",
+    "w0": 6.0,
+    "lr1": 0.5,
+    "steps1": 100,
+    "t1": 100,
+    "losses": list(DEFAULT_LOSSES),
+    "n": 40,
+    "sep": 2.0,
+    "seed": 0,
+    "w": -8.0,
+    "b": 0.0,
+    "lr": 1.0,
+    "steps": 300,
+    "t": 300,
+    "span": 10.0,
+}
+
+#: Lecture presets: ``{button label (the claim the figure shows): {URL key: value}}``; a
+#: preset that changes only the surface names its figure (``"_figure"``: the click shows it).
+PRESETS: dict[str, dict[str, Any]] = {
+    "MSE stalls on the plateau": {
+        "x0": 1.0,
+        "y0": "0",
+        "w0": 6.0,
+        "lr1": 0.5,
+        "steps1": 100,
+        "t1": 100,
+        "losses": ["cross_entropy", "mse"],
+        "n": 40,
+        "sep": 2.0,
+        "seed": 0,
+        "w": -8.0,
+        "b": 0.0,
+        "lr": 1.0,
+        "steps": 300,
+        "t": 300,
+        "span": 10.0,
+    },
+    "Both converge from the origin": {
+        "x0": 1.0,
+        "y0": "0",
+        "w0": 0.0,
+        "lr1": 0.5,
+        "steps1": 100,
+        "t1": 100,
+        "losses": ["cross_entropy", "mse"],
+        "n": 40,
+        "sep": 2.0,
+        "seed": 0,
+        "w": 0.0,
+        "b": 0.0,
+        "lr": 1.0,
+        "steps": 300,
+        "t": 300,
+        "span": 10.0,
+    },
+    "Confidently wrong, bigger steps": {
+        "x0": 1.0,
+        "y0": "0",
+        "w0": 6.0,
+        "lr1": 5.0,
+        "steps1": 100,
+        "t1": 100,
+        "losses": ["cross_entropy", "mse"],
+        "n": 40,
+        "sep": 2.0,
+        "seed": 0,
+        "w": -8.0,
+        "b": 0.0,
+        "lr": 10.0,
+        "steps": 300,
+        "t": 300,
+        "span": 10.0,
+    },
+    "Well separated classes": {
+        "x0": 1.0,
+        "y0": "0",
+        "w0": 6.0,
+        "lr1": 0.5,
+        "steps1": 100,
+        "t1": 100,
+        "losses": ["cross_entropy", "mse"],
+        "n": 40,
+        "sep": 4.0,
+        "seed": 0,
+        "w": -6.0,
+        "b": 4.0,
+        "lr": 1.0,
+        "steps": 300,
+        "t": 300,
+        "span": 10.0,
+        "_figure": "surface_figure",
+    },
+}
 ONE_SAMPLE_NOTE = (
     "The source article on softmax with cross-entropy vs MSE plots the loss of one sample "
     "against a weight of the layer before the softmax. Here the layer is a sigmoid neuron: the "

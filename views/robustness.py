@@ -64,6 +64,97 @@ MAP_SIZE = 240
 #: Training precision of every fit and sweep on this page.
 DTYPE = "float32"
 
+# --------------------------------------------------------------------------- controls
+
+#: Every control of the page, ``{URL key: default}``: its widgets declare these defaults and
+#: a lecture preset resets every key it does not name to them. Each task's own controls
+#: carry its prefix (``r``: regression, ``c``: classification).
+DEFAULTS: dict[str, Any] = {
+    "task": "regression",
+    # regression: outliers
+    **controls.dataset_defaults(
+        REGRESSION_DATASETS, "linear_1d", prefix="r", skip=("test_fraction",)
+    ),
+    "okind": "response",
+    "frac": 0.2,
+    "mag": 8.0,
+    "rlosses": list(REGRESSION_LOSSES),
+    "rmodel": "linear",
+    "rlr": 0.1,
+    "repochs": 150,
+    "ropt": "adam",
+    # classification: label noise
+    **controls.dataset_defaults(
+        controls.datasets_2d(), "moons", prefix="c", skip=("test_fraction",)
+    ),
+    "cmoons_n_samples": 200,  # half the dataset's default: a faster sweep
+    "nkind": "symmetric",
+    "rate": 0.4,
+    "closses": list(CLASSIFICATION_LOSSES),
+    "cmodel": "16",
+    "clr": 0.05,
+    "cepochs": 150,
+    "copt": "adam",
+    # the sweep
+    "seeds": 3,
+    "nrates": 5,
+    "sweep": True,
+}
+
+#: Lecture presets: ``{button label (the claim the figure shows): {URL key: value}}``.
+PRESETS: dict[str, dict[str, Any]] = {
+    "Outliers wreck MSE": {
+        "task": "regression",
+        "okind": "response",
+        "frac": 0.2,
+        "mag": 8.0,
+        "rmodel": "linear",
+        "rdataset": "linear_1d",
+        "rlr": 0.1,
+        "repochs": 150,
+        "ropt": "adam",
+        "sweep": True,
+    },
+    "Leverage points fool even MAE": {
+        "task": "regression",
+        "okind": "leverage",
+        "frac": 0.1,
+        "mag": 5.0,
+        "rmodel": "linear",
+        "rdataset": "linear_1d",
+        "rlr": 0.1,
+        "repochs": 150,
+        "ropt": "adam",
+        "sweep": False,
+    },
+    "MAE shrugs off label noise": {
+        "task": "classification",
+        "nkind": "symmetric",
+        "rate": 0.4,
+        "cmodel": "16",
+        "cdataset": "moons",
+        "clr": 0.05,
+        "cepochs": 150,
+        "copt": "adam",
+        "sweep": True,
+    },
+    # three classes: on two, a pair flip (k -> k+1) is the same as a symmetric one
+    "Past 50% pair flips fool every loss (3 classes)": {
+        "task": "classification",
+        "nkind": "pair",
+        "rate": 0.6,
+        "cmodel": "16",
+        "cdataset": "blobs",
+        "cblobs_n_classes": 3,
+        "cblobs_n_samples": 200,
+        "cblobs_noise": 1.0,
+        "clr": 0.05,
+        "cepochs": 150,
+        "copt": "adam",
+        "sweep": False,
+    },
+}
+
 
 def model_choice(
     label: str = "linear",

@@ -20,8 +20,92 @@ from core import boundaries, compare, datasets, train
 from core.experiment import Comparison, DataChoice, ModelChoice
 from core.losses import LossParams
 from serve import workers
-from ui import charts, identity, wording
+from ui import charts, controls, identity, wording
 from ui.comparison import load
+
+# --------------------------------------------------------------------------- controls
+
+#: Datasets offered: every classification dataset (curves need no plane).
+DATASETS: tuple[str, ...] = tuple(datasets.names("classification"))
+
+#: Every control of the page, ``{URL key: default}``: its widgets declare these defaults and
+#: a lecture preset resets every key it does not name to them.
+DEFAULTS: dict[str, Any] = {
+    **controls.dataset_defaults(DATASETS, "spirals"),
+    **controls.model_defaults(
+        {"layers": 2, "width": 32, "act": "tanh", "opt": "adam", "lr": 0.01, "epochs": 200}
+    ),
+    "losses": ["cross_entropy", "mse", "mae", "hinge"],
+    **controls.loss_param_defaults("classification"),
+    "seeds": 3,
+    "band": "minmax",
+    "target": 0.9,
+}
+
+#: Lecture presets: ``{button label (the claim the figure shows): {URL key: value}}``.
+PRESETS: dict[str, dict[str, Any]] = {
+    "MSE is slow (digits, plain SGD)": {
+        "dataset": "digits",
+        "digits_n_classes": 10,
+        "losses": ["cross_entropy", "mse"],
+        "layers": 0,
+        "opt": "sgd",
+        "lr": 0.5,
+        "epochs": 60,
+        "batch": "full",
+        "seeds": 3,
+        "target": 0.9,
+    },
+    # Hui & Belkin (2021): square loss on the logits is competitive with cross-entropy
+    "Square loss on logits keeps up with CE (digits, Hui & Belkin 2021)": {
+        "dataset": "digits",
+        "digits_n_classes": 10,
+        "losses": ["cross_entropy", "square_logits"],
+        "layers": 1,
+        "width": 64,
+        "act": "tanh",
+        "opt": "sgd",
+        "lr": 0.1,
+        "epochs": 150,
+        "batch": "full",
+        "seeds": 2,
+        "target": 0.9,
+    },
+    "Hinge has no probabilities": {
+        "dataset": "moons",
+        "losses": ["cross_entropy", "hinge"],
+        "layers": 1,
+        "width": 32,
+        "opt": "adam",
+        "lr": 0.01,
+        "epochs": 300,
+        "seeds": 3,
+        "target": 0.95,
+    },
+    "Digits, 10 classes: MAE is the slowest to 90%": {
+        "dataset": "digits",
+        "digits_n_classes": 10,
+        "losses": ["cross_entropy", "mse", "mae", "multi_margin"],
+        "layers": 1,
+        "width": 32,
+        "opt": "adam",
+        "lr": 0.01,
+        "epochs": 60,
+        "seeds": 2,
+        "target": 0.9,
+    },
+    "Learning rate 8: square loss on logits diverges, CE does not": {
+        "dataset": "moons",
+        "losses": ["cross_entropy", "square_logits"],
+        "layers": 0,
+        "opt": "sgd",
+        "lr": 8.0,
+        "epochs": 100,
+        "batch": "full",
+        "seeds": 3,
+        "target": 0.85,
+    },
+}
 
 #: Training precision for the curves (float32 is faster; the curves look the same).
 DTYPE = "float32"
@@ -230,9 +314,6 @@ def reliability_frame(
 
 
 # --------------------------------------------------------------------------- page text
-
-#: Datasets offered: every classification dataset (curves need no plane).
-DATASETS: tuple[str, ...] = tuple(datasets.names("classification"))
 
 CROSS_NOTE = (
     "Final models on the test split, mean over seeds. Log-loss, Brier and ECE read "

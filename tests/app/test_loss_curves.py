@@ -193,11 +193,11 @@ def test_target_slider_only_for_target_dependent_losses(app):
     assert f"charges {g3(v)} and pulls with {g3(g)}" in infos(at)[0]
 
 
-@pytest.mark.parametrize("label", list(uc.presets()), ids=lambda s: s.split()[0].lower())
+@pytest.mark.parametrize("label", list(uc.PRESETS), ids=lambda s: s.split()[0].lower())
 def test_presets_set_the_view(app, label):
     at = app(PAGE)
-    values = uc.presets()[label]
-    index = list(uc.presets()).index(label)
+    values = uc.PRESETS[label]
+    index = list(uc.PRESETS).index(label)
     at.button(key=f"preset_{index}").click().run()
     assert not at.exception
     assert at.radio(key="task").value == values["task"]
@@ -236,7 +236,7 @@ def _y_scale(spec: dict) -> str | None:
 
 def test_label_smoothing_preset_pushes_the_right_point_back(app):
     at = app(PAGE)
-    labels = list(uc.presets())
+    labels = list(uc.PRESETS)
     at.button(key=f"preset_{labels.index('Label smoothing pushes back')}").click().run()
     _, g = curves.value_and_grad_at(
         "classification", "cross_entropy", 6.0, {"label_smoothing": 0.1}
@@ -270,7 +270,7 @@ def test_every_registered_loss_can_be_drawn_with_its_sliders(app, task):
 
 def test_focal_preset_quantifies_the_down_weighting(app):
     at = app(PAGE)
-    labels = list(uc.presets())
+    labels = list(uc.PRESETS)
     at.button(key=f"preset_{labels.index('Focal down-weights easy points')}").click().run()
     _, g_ce = curves.value_and_grad_at("classification", "cross_entropy", 2.0)
     _, g_focal = curves.value_and_grad_at("classification", "focal", 2.0, {"gamma": 2.0})

@@ -1,0 +1,106 @@
+"""Every page declares its controls once: ``views.<view>.DEFAULTS`` and ``PRESETS``.
+
+- The declared defaults are the widgets' defaults: in the page's default view every widget
+  whose key is declared shows its declared value.
+- Every preset names only declared controls, and each of its keys names a widget the page
+  draws after the click, showing the preset's value (a value the widget cannot take would be
+  refused or replaced: the value must be legal).
+- The link after the click is the view: a fresh session opened on it draws every control the
+  preset set with the preset's value (so every preset key is bound to the link).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from ui import frame, screens
+
+SCREENS = [s for s in screens.SCREENS.values() if (screens.ROOT / s.path).exists()]
+
+
+def view(screen: screens.Screen) -> Any:
+    return importlib.import_module(f"views.{screen.view}")
+
+
+PRESETS = [
+    (s, i, label)
+    for s in SCREENS
+    for i, label in enumerate(getattr(view(s), "PRESETS", {}))
+]
+
+
+def widgets(at) -> dict[str, Any]:
+    """``{key: value}`` of every keyed widget drawn in the main area and the sidebar (a
+    container with a key, such as bound tabs, reads its value from the session)."""
+
+    def walk(node) -> Iterator[tuple[str, Any]]:
+        children = getattr(node, "children", None)
+        key = getattr(node, "key", None)
+        if children is not None:
+            if key and key in at.session_state:
+                yield key, at.session_state[key]
+            for i in sorted(children):
+                yield from walk(children[i])
+        elif key is not None and hasattr(node, "value"):
+            yield key, node.value
+
+    return dict(pair for block in (at.main, at.sidebar) for pair in walk(block))
+
+
+def same(shown: Any, declared: Any) -> bool:
+    if isinstance(declared, list | tuple):
+        return list(shown) == list(declared)
+    return shown == declared
+
+
+def notices(at) -> list[str]:
+    return [w.value for w in at.warning] + [e.value for e in at.error]
+
+
+@pytest.mark.parametrize("screen", SCREENS, ids=[s.key for s in SCREENS])
+def test_the_declared_defaults_are_the_widgets_defaults(app, screen):
+    declared = view(screen).DEFAULTS
+    at = app(screen.path)
+    shown = {k: v for k, v in widgets(at).items() if k in declared}
+    assert shown, "the page draws declared controls"
+    wrong = {k: (v, declared[k]) for k, v in shown.items() if not same(v, declared[k])}
+    assert not wrong, f"shown vs declared: {wrong}"
+    for label, preset in getattr(view(screen), "PRESETS", {}).items():
+        unknown = set(preset) - set(declared) - {frame.FIGURE}
+        assert not unknown, f"{label}: keys the page does not declare: {unknown}"
+
+
+@pytest.mark.parametrize(
+    ("screen", "index", "label"),
+    PRESETS,
+    ids=[f"{s.key}-{i}" for s, i, _ in PRESETS],
+)
+def test_a_preset_sets_bound_widgets_to_legal_values(app, screen, index, label):
+    module = view(screen)
+    preset = {k: v for k, v in module.PRESETS[label].items() if k != frame.FIGURE}
+    at = app(screen.path)
+    assert at.button(key=f"preset_{index}").label == label
+    at.button(key=f"preset_{index}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not notices(at), notices(at)
+    shown = widgets(at)
+    missing = set(preset) - set(shown)
+    assert not missing, f"preset keys with no widget on the page: {missing}"
+    wrong = {k: (shown[k], v) for k, v in preset.items() if not same(shown[k], v)}
+    assert not wrong, f"shown vs preset: {wrong}"
+    # every other declared control on the page is back at its default
+    rest = {k: v for k, v in shown.items() if k in module.DEFAULTS and k not in preset}
+    stale = {k: v for k, v in rest.items() if not same(v, module.DEFAULTS[k])}
+    assert not stale, f"not reset to the default: {stale}"
+
+    # the link reproduces the view: a fresh session on it shows the preset's values
+    link = dict(at.query_params)
+    again = app(screen.path, link)
+    assert not notices(again), notices(again)
+    reopened = widgets(again)
+    lost = {k: (reopened.get(k), v) for k, v in preset.items() if not same(reopened.get(k), v)}
+    assert not lost, f"the link {link} does not keep: {lost}"
