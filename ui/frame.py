@@ -47,7 +47,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from serve import jobs, warmup
-from ui import export, screens, state
+from ui import export, screens, state, upload
 
 ABOUT = (
     "Loss Lab shows how cross-entropy, squared, absolute and hinge losses (and their "
@@ -60,6 +60,7 @@ UNEXPECTED = "Loss Lab hit an unexpected problem while drawing this view"
 LOG = logging.getLogger("loss_lab")
 
 #: Session keys of the frame itself (never URL-bound).
+_PAGE = "_frame_page"
 _PRESENT_TOGGLE = "_frame_present"
 _SCROLL = "_frame_scroll"
 _TAKEAWAYS = "_frame_takeaways"
@@ -212,6 +213,7 @@ def page(
         layout="wide" if wide else "centered",
         initial_sidebar_state="collapsed" if present else "auto",
     )
+    _arrive(key)
     # Keys the session held before this run took their values from a click or a preset, not
     # from the link: only the others can have been refused (see ui.state.refused).
     settled = set(st.session_state.keys())
@@ -252,6 +254,28 @@ def page(
         if refusals:
             notices.warning(state.describe(refusals), icon=":material/link_off:")
         _scroll_to_key_figure()
+
+
+#: Session keys that survive a move to another page on purpose: the frame's own and the
+#: student's uploaded CSV (each page with a data switch says so next to "Your CSV").
+SHARED = (upload.STORE,)
+
+
+def _arrive(key: str) -> None:
+    """On arriving from another page of the session, forget every setting of that page.
+
+    Streamlit keeps a URL-bound widget's value under its key when the widget leaves the
+    page, and a widget with the same key on the next page takes it: Decision boundaries'
+    learning rate 0.01 became Loss landscape's, whose descent needs 1, and the link then
+    said ``lr=0.01``. A page opens with its own defaults or its own link's values; only
+    presenter mode (in the link every page link carries) and :data:`SHARED` move across.
+    """
+    last = st.session_state.get(_PAGE)
+    if last is not None and last != key:
+        for k in list(st.session_state.keys()):
+            if not str(k).startswith("_frame_") and k not in SHARED:
+                del st.session_state[k]
+    st.session_state[_PAGE] = key
 
 
 def _query_params() -> dict[str, list[str]]:
