@@ -9,7 +9,6 @@ from views import curves as uc
 # the task radio has plain option names (Streamlit 1.67 writes a format_func label into the URL).
 TASKS = ("classification", "regression")
 TASKS_HELP = "Classification: against the margin m = z_t − z_other; regression: the residual."
-LOSS_KEY = {"classification": "cls", "regression": "reg"}
 SLIDER_PX = 230
 RANGE_HELP = "The margin (or residual) axis runs from minus to plus this value."
 AT_HELP = "The takeaway compares every loss at this margin (or residual) and its negative."
@@ -23,21 +22,25 @@ TARGET = controls.NumberSpec("Target y (MSLE, MAPE)", 0.0, 10.0, 0.1, help=TARGE
 D = uc.DEFAULTS
 LOG_HELP = "Symmetric log y axis: logarithmic for large magnitudes, linear near 0."
 
-with frame.page("loss_curves", defaults=D, presets=uc.PRESETS):
-    cls_names, reg_names = uc.curve_names("classification"), uc.curve_names("regression")
 
+def _new_task() -> None:
+    # the other task has other losses: its picker starts from that task's defaults
+    st.session_state["losses"] = uc.default_losses(st.session_state["task"])
+
+
+with frame.page("loss_curves", defaults=D, presets=uc.PRESETS, old_links=uc.old_links):
     # Every widget declares its default (value=/index=/default=): Streamlit 1.67 drops a URL value
     # equal to the widget's *declared* default, so a default set only in session state would
     # make links to the slider minimum or the first option lose their value.
     c_task, c_losses = st.columns([1, 3], vertical_alignment="bottom")
-    task = controls.radio(c_task, "Task", TASKS, "task", help=TASKS_HELP)
+    task = controls.radio(c_task, "Task", TASKS, "task", help=TASKS_HELP, on_change=_new_task)
     # Display names in the picker, registry names in the link (controls.url_multiselect).
     names = controls.url_multiselect(
         "Losses",
-        cls_names if task == "classification" else reg_names,
-        default=D[LOSS_KEY[task]],
+        uc.curve_names(task),
+        default=uc.default_losses(task),
         format_func=lambda n: uc.title(task, n),
-        key=LOSS_KEY[task],
+        key="losses",
         container=c_losses,
     )
     # Figure first: the curves come right under the loss picker; the view settings and each
@@ -66,7 +69,7 @@ with frame.page("loss_curves", defaults=D, presets=uc.PRESETS):
             )
             who = controls.url_multiselect(
                 "Losses to compare",
-                cls_names,
+                uc.curve_names("classification"),
                 default=D["who"],
                 format_func=lambda n: uc.title("classification", n),
                 key="who",

@@ -19,7 +19,7 @@ LOGIT_WIDGETS = {
 A_HELP = "K = 2..10 numbers in (0, 1) summing to 1, e.g. 0.8, 0.1, 0.1"
 B_HELP = "same number of classes as a"
 
-with frame.page("gradient_anatomy", defaults=D, presets=ua.PRESETS):
+with frame.page("gradient_anatomy", defaults=D, presets=ua.PRESETS, old_links=ua.old_links):
     # URL values of bound radios are their labels (``?part=Sigmoid+neuron``), so no format_func;
     # each radio's default is its first option (index 0).
     part = controls.radio(st, "Part", ua.PARTS, "part")
@@ -96,8 +96,8 @@ with frame.page("gradient_anatomy", defaults=D, presets=ua.PRESETS):
             "Losses to compare",
             ua.loss_names(),
             format_func=ua.loss_title,
-            key="maps",
-            default=D["maps"],
+            key="losses",
+            default=D["losses"],
             max_selections=4,
             container=c4,
         )

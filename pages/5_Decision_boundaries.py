@@ -9,12 +9,7 @@ D = ub.DEFAULTS
 DRIVE_HELP = "point size = |∂L/∂z|, how hard each training point pulls on the model"
 
 
-def _reset_scrubber(_values) -> None:
-    # a preset shows the end of training; the scrubber's options change with the epochs
-    st.session_state.pop("epoch", None)
-
-
-with frame.page("decision_boundaries", defaults=D, presets=ub.PRESETS, apply=_reset_scrubber):
+with frame.page("decision_boundaries", defaults=D, presets=ub.PRESETS):
     data = upload.dataset_controls(controls.datasets_2d(), default=D["dataset"], dims=2, defaults=D)
     flip = st.sidebar.slider(
         "Flip training labels (fraction)",

@@ -47,11 +47,17 @@ CORRUPTIONS = {
 LR = controls.NumberSpec("Learning rate", 0.0001, 10.0, 0.01, slider=False, format="%.4f")
 EPOCHS = controls.NumberSpec("Epochs", 10, 500, 10)
 
-with frame.page("outlier_robustness", defaults=D, presets=ui.PRESETS):
+
+def _new_task() -> None:
+    # the other task has other losses: its picker starts from that task's defaults
+    st.session_state["losses"] = list(ui.TASK_LOSSES[st.session_state["task"]])
+
+
+with frame.page("outlier_robustness", defaults=D, presets=ui.PRESETS, old_links=ui.old_links):
     # Widgets declare their defaults (value=/index=) from D instead of setting session state:
     # Streamlit drops a URL value equal to the widget's declared default, so they must agree.
     # Radios bind their *displayed* label to the URL, so their options are the short names.
-    task = controls.radio(st, "Task", TASKS, "task")
+    task = controls.radio(st, "Task", TASKS, "task", on_change=_new_task)
     sb = st.sidebar
     cor = CORRUPTIONS[task]
     prefix = cor.prefix
@@ -79,9 +85,7 @@ with frame.page("outlier_robustness", defaults=D, presets=ui.PRESETS):
     values = controls.numbers(sb, cor.sliders, D)
     rate = values[0]
     magnitude = values[1] if len(values) > 1 else 0.0  # flipped labels have no magnitude
-    names = controls.loss_controls(
-        D[f"{prefix}losses"], task=task, key=f"{prefix}losses", container=sb
-    )
+    names = controls.loss_controls(ui.TASK_LOSSES[task], task=task, container=sb)
     sb.markdown("**Model** (full batch, float32)")
     model = ui.model_choice(
         controls.select(sb, "Hidden layers", ui.MODELS, f"{prefix}model", D[f"{prefix}model"]),

@@ -29,7 +29,7 @@ two sets of these controls passes ``prefix``.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -153,8 +153,10 @@ def radio(
     *,
     horizontal: bool = True,
     help: str | None = None,
+    on_change: Callable[[], None] | None = None,
 ) -> str:
-    """A URL-bound radio whose default is its first option; the URL holds the option's label."""
+    """A URL-bound radio whose default is its first option; the URL holds the option's label.
+    ``on_change`` runs when the user picks another option (not when a preset sets one)."""
     return box.radio(
         label,
         list(options),
@@ -163,6 +165,7 @@ def radio(
         help=help,
         horizontal=horizontal,
         bind="query-params",
+        on_change=on_change,
     )
 
 

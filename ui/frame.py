@@ -184,6 +184,7 @@ def page(
     defaults: Mapping[str, Any] | None = None,
     presets: Mapping[str, Mapping[str, Any]] | None = None,
     apply: Callable[[Mapping[str, Any]], None] | None = None,
+    old_links: Callable[[dict[str, list[str]]], dict[str, list[str]]] | None = None,
     wide: bool = True,
 ) -> Iterator[None]:
     """Frame a screen: config, sidebar, compact header, presets, URL notices, friendly errors.
@@ -194,11 +195,17 @@ def page(
         The screen's key in :data:`ui.screens.SCREENS`.
     defaults
         Every control of the page, ``{URL key: default}``: the values its widgets declare and
-        a preset resets (see :func:`presets`).
+        a preset resets (see :func:`presets`; ``None``: a default that depends on other
+        controls, which the widget works out). A link parameter that is not among them nor
+        drawn by the page is named in the link notice, like a refused value, and dropped.
     presets
         The page's lecture presets, ``{label: {URL key: value}}``: a menu in the header.
     apply
         Called with a preset's values after a click has set them.
+    old_links
+        Rewrites a link's query (``{key: [values]}``) written with the page's old keys into
+        its present keys (e.g. :func:`ui.state.renamed`), before anything reads it: links are
+        a public interface, and an old one keeps opening its view.
 
     A ``ValueError`` raised by ``core`` inside the block (bad input reaches the library only
     from the URL or an extreme widget combination) is shown as ``st.error`` with its message;
@@ -226,6 +233,8 @@ def page(
     if presets:
         _presets(header.container(width="content"), presets, defaults or {}, apply)
     notices = st.empty()
+    if old_links is not None:
+        _rewrite(old_links)
     before = _query_params()
     warmup.start(screens.url_names)  # once per process: every default view and preset
     try:
@@ -251,9 +260,29 @@ def page(
         refusals = state.refused(before, _query_params(), dict(st.session_state), settled)
         # The frame's own session keys (``_frame_*``) never come from a link.
         refusals = {k: v for k, v in refusals.items() if not k.startswith("_")}
-        if refusals:
-            notices.warning(state.describe(refusals), icon=":material/link_off:")
+        strange: dict[str, list[str]] = {}
+        if defaults is not None:
+            strange = state.unknown(before, set(defaults) | set(st.session_state.keys()))
+            for k in strange:  # said once; a copied link no longer carries it
+                with contextlib.suppress(StreamlitAPIException, KeyError):
+                    del st.query_params[k]
+        if refusals or strange:
+            notices.warning(state.describe(refusals, strange), icon=":material/link_off:")
         _scroll_to_key_figure()
+
+
+def _rewrite(old_links: Callable[[dict[str, list[str]]], dict[str, list[str]]]) -> None:
+    """Put the page's present keys into a link written with old ones (see :func:`page`)."""
+    query = _query_params()
+    new = old_links(query)
+    if new == query:
+        return
+    with contextlib.suppress(StreamlitAPIException):  # a key bound to a drawn widget stays
+        for k in query.keys() - new.keys():
+            del st.query_params[k]
+        for k, v in new.items():
+            if query.get(k) != v:
+                st.query_params[k] = v
 
 
 #: Session keys that survive a move to another page on purpose: the frame's own and the
@@ -408,7 +437,11 @@ def _presets(
     def _set(preset: Mapping[str, Any]) -> None:
         values = {k: v for k, v in preset.items() if k != FIGURE}
         for k, v in defaults.items():
-            if k not in values:
+            if k in values:
+                continue
+            if v is None:  # the widget works its default out: let it
+                st.session_state.pop(k, None)
+            else:
                 st.session_state[k] = copy.copy(v)
         for k, v in values.items():
             st.session_state[k] = copy.copy(v)

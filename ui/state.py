@@ -94,13 +94,42 @@ def presenting(raw: Sequence[str]) -> bool:
     return bool(raw) and raw[-1].strip().lower() in _TRUE
 
 
-def describe(refusals: Mapping[str, tuple[list[str], Any]]) -> str:
-    """One friendly sentence per refused parameter, for ``st.warning``."""
+def unknown(query: Mapping[str, list[str]], known: Collection[str]) -> dict[str, list[str]]:
+    """The query parameters that name no setting of the page (``known``: its keys)."""
+    return {k: v for k, v in query.items() if k not in known and k != PRESENT}
+
+
+def describe(
+    refusals: Mapping[str, tuple[list[str], Any]],
+    unknown: Mapping[str, list[str]] | None = None,
+) -> str:
+    """One friendly sentence per refused parameter and per parameter the page does not have
+    (``unknown``), for ``st.warning``."""
     parts = []
     for key, (raw, used) in refusals.items():
         shown = ", ".join(raw) if raw else "(empty)"
         parts.append(f"`{key}={shown}` is not allowed here, so `{key}` is {_shown(used)}.")
+    for key, raw in (unknown or {}).items():
+        shown = ", ".join(raw) if raw else "(empty)"
+        parts.append(f"`{key}={shown}` is not allowed here: this page has no setting `{key}`.")
     return "The link asked for values this page cannot use: " + " ".join(parts)
+
+
+def renamed(
+    query: Mapping[str, list[str]], old: Collection[str], new: str, pick: str | None
+) -> dict[str, list[str]]:
+    """``query`` with a setting's old link keys read as its key ``new``: the values of the old
+    key ``pick`` (the one the link's view used; ``None``: none) move to ``new`` unless the link
+    already has ``new``, and every key of ``old`` is dropped.
+
+    A link written before the setting had its present key keeps opening the same view: e.g.
+    the loss selection was ``cls=`` (classification) and ``reg=`` (regression) on Loss curves,
+    one picker per task, and is ``losses=`` on every page.
+    """
+    out = {k: list(v) for k, v in query.items() if k not in old}
+    if new not in out and pick in query:
+        out[new] = list(query[pick])
+    return out
 
 
 #: URL keys whose query parameter the app writes itself instead of ``bind="query-params"``

@@ -24,7 +24,7 @@ import streamlit as st
 from core import anatomy as an
 from core import losses
 from core._numerics import logit
-from ui import charts, identity
+from ui import charts, identity, state
 from ui.wording import num
 
 #: The articles behind the three parts, by title (in English) and subject.
@@ -61,6 +61,13 @@ A_DEFAULT, B_DEFAULT = "0.8, 0.1, 0.1", "0.8, 0.15, 0.05"
 Z_DEFAULT = [float(v) for v in an.logits_from_probabilities([0.8, 0.2])]
 # --------------------------------------------------------------------------- controls
 
+
+def old_links(query: dict[str, list[str]]) -> dict[str, list[str]]:
+    """A link's query with the K-class part's old key for its losses, ``maps=``, read as
+    ``losses=`` (the key of the loss selection on every page)."""
+    return state.renamed(query, ("maps",), "losses", "maps")
+
+
 #: Every control of the page, ``{URL key: default}``: its widgets declare these defaults (so
 #: a link holding one keeps it: Streamlit drops a URL value equal to a widget's own default)
 #: and a lecture preset resets every key it does not name to them.
@@ -78,7 +85,7 @@ DEFAULTS: dict[str, object] = {
     "a": A_DEFAULT,
     "b": B_DEFAULT,
     "t": "1",
-    "maps": ["cross_entropy", "mse"],
+    "losses": ["cross_entropy", "mse"],
 }
 
 #: Lecture presets: ``{button label (the claim the figure shows): {URL key: value}}``, each
@@ -102,14 +109,14 @@ PRESETS: dict[str, dict[str, object]] = {
         "a": "0.8, 0.1, 0.1",
         "b": "0.8, 0.15, 0.05",
         "t": "1",
-        "maps": ["cross_entropy", "mse"],
+        "losses": ["cross_entropy", "mse"],
     },
     "Completely wrong (a_t ≈ 0): MSE's push vanishes": {
         "part": SOFTMAXK,
         "a": "0.02, 0.49, 0.49",
         "b": "0.02, 0.9, 0.08",
         "t": "1",
-        "maps": ["cross_entropy", "mse"],
+        "losses": ["cross_entropy", "mse"],
     },
 }
 

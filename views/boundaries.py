@@ -30,6 +30,7 @@ DEFAULTS: dict[str, Any] = {
     ),
     "losses": ["cross_entropy", "mse", "mae", "hinge"],
     **controls.loss_param_defaults("classification"),
+    "epoch": None,  # the last snapshot of the run the other controls ask for
     "drive": True,
 }
 

@@ -15,7 +15,7 @@ import streamlit as st
 
 from core import curves, losses
 from core.losses import LossParams
-from ui import charts, identity
+from ui import charts, identity, state
 from ui.wording import REL_TOL, num, ratio, tied, verb
 from ui.wording import names as join  # "names" is a local variable here
 
@@ -117,10 +117,26 @@ def _hyperparameter_defaults() -> dict[str, float]:
 #: Every control of the page, ``{URL key: default}``: its widgets declare these defaults (so
 #: a link holding one keeps it: Streamlit drops a URL value equal to a widget's own default)
 #: and a lecture preset resets every key it does not name to them.
+def default_losses(task: str) -> list[str]:
+    """The losses the page shows for ``task`` until the user picks others."""
+    return available(DEFAULT_LOSSES[task], task)
+
+
+#: The loss selection's old link keys, one per task (``?cls=``, ``?reg=``): old links still
+#: open their view (:func:`old_links`); the key is ``losses`` on every page.
+OLD_LOSS_KEYS = {"classification": "cls", "regression": "reg"}
+
+
+def old_links(query: dict[str, list[str]]) -> dict[str, list[str]]:
+    """A link's query with ``cls=`` / ``reg=`` read as ``losses=`` (the one of the link's task;
+    the other task's picker was not on screen, so its value never showed)."""
+    task = (query.get("task") or ["classification"])[-1]
+    return state.renamed(query, OLD_LOSS_KEYS.values(), "losses", OLD_LOSS_KEYS.get(task))
+
+
 DEFAULTS: dict[str, object] = {
     "task": "classification",
-    "cls": available(DEFAULT_LOSSES["classification"]),
-    "reg": available(DEFAULT_LOSSES["regression"], "regression"),
+    "losses": default_losses("classification"),  # regression: default_losses("regression")
     "range": 5.0,
     "at": 3.0,
     "log": False,
@@ -135,7 +151,7 @@ DEFAULTS: dict[str, object] = {
 PRESETS: dict[str, dict[str, object]] = {
     "Hinge ignores points beyond the margin": {
         "task": "classification",
-        "cls": ["cross_entropy", "hinge"],
+        "losses": ["cross_entropy", "hinge"],
         "hinge_margin": 1.0,
         "cross_entropy_label_smoothing": 0.0,
         "range": 4.0,
@@ -144,7 +160,7 @@ PRESETS: dict[str, dict[str, object]] = {
     },
     "Huber: quadratic near 0, MAE's slope far away": {
         "task": "regression",
-        "reg": ["mse", "mae", "huber"],
+        "losses": ["mse", "mae", "huber"],
         "huber_delta": 1.0,
         "range": 4.0,
         "at": 3.0,
@@ -152,7 +168,7 @@ PRESETS: dict[str, dict[str, object]] = {
     },
     "Focal down-weights easy points": {
         "task": "classification",
-        "cls": ["cross_entropy", "focal"],
+        "losses": ["cross_entropy", "focal"],
         "focal_gamma": 2.0,
         "cross_entropy_label_smoothing": 0.0,
         "range": 5.0,
@@ -161,7 +177,7 @@ PRESETS: dict[str, dict[str, object]] = {
     },
     "Label smoothing pushes back": {
         "task": "classification",
-        "cls": ["cross_entropy"],
+        "losses": ["cross_entropy"],
         "cross_entropy_label_smoothing": 0.1,
         "range": 8.0,
         "at": 6.0,
@@ -169,7 +185,7 @@ PRESETS: dict[str, dict[str, object]] = {
     },
     "Robust losses cap the pull of outliers": {
         "task": "regression",
-        "reg": ["mse", "huber", "log_cosh", "cauchy"],
+        "losses": ["mse", "huber", "log_cosh", "cauchy"],
         "huber_delta": 1.0,
         "cauchy_scale": 1.0,
         "range": 10.0,

@@ -19,7 +19,7 @@ from core import boundaries, robustness, train
 from core.datasets import Dataset
 from core.experiment import Comparison, Corruption, DataChoice, ModelChoice
 from serve import workers
-from ui import charts, controls, identity, wording
+from ui import charts, controls, identity, state, wording
 from ui.comparison import (
     class_name,
     dataset_panel,
@@ -66,11 +66,27 @@ DTYPE = "float32"
 
 # --------------------------------------------------------------------------- controls
 
+#: The losses each task compares until the user picks others.
+TASK_LOSSES = {"regression": REGRESSION_LOSSES, "classification": CLASSIFICATION_LOSSES}
+#: The loss selection's old link keys, one per task (``?rlosses=``, ``?closses=``): old links
+#: still open their view (:func:`old_links`); the key is ``losses`` on every page.
+OLD_LOSS_KEYS = {"regression": "rlosses", "classification": "closses"}
+
+
+def old_links(query: dict[str, list[str]]) -> dict[str, list[str]]:
+    """A link's query with ``rlosses=`` / ``closses=`` read as ``losses=`` (the one of the
+    link's task; the other task's picker was not on screen)."""
+    task = (query.get("task") or ["regression"])[-1]
+    return state.renamed(query, OLD_LOSS_KEYS.values(), "losses", OLD_LOSS_KEYS.get(task))
+
+
 #: Every control of the page, ``{URL key: default}``: its widgets declare these defaults and
 #: a lecture preset resets every key it does not name to them. Each task's own controls
-#: carry its prefix (``r``: regression, ``c``: classification).
+#: carry its prefix (``r``: regression, ``c``: classification); the loss selection is the
+#: task's (``losses``: :data:`TASK_LOSSES`, here the default task's).
 DEFAULTS: dict[str, Any] = {
     "task": "regression",
+    "losses": list(TASK_LOSSES["regression"]),
     # regression: outliers
     **controls.dataset_defaults(
         REGRESSION_DATASETS, "linear_1d", prefix="r", skip=("test_fraction",)
@@ -78,7 +94,6 @@ DEFAULTS: dict[str, Any] = {
     "okind": "response",
     "frac": 0.2,
     "mag": 8.0,
-    "rlosses": list(REGRESSION_LOSSES),
     "rmodel": "linear",
     "rlr": 0.1,
     "repochs": 150,
@@ -90,7 +105,6 @@ DEFAULTS: dict[str, Any] = {
     "cmoons_n_samples": 200,  # half the dataset's default: a faster sweep
     "nkind": "symmetric",
     "rate": 0.4,
-    "closses": list(CLASSIFICATION_LOSSES),
     "cmodel": "16",
     "clr": 0.05,
     "cepochs": 150,
@@ -105,6 +119,7 @@ DEFAULTS: dict[str, Any] = {
 PRESETS: dict[str, dict[str, Any]] = {
     "Outliers wreck MSE": {
         "task": "regression",
+        "losses": ["mse", "mae", "huber", "log_cosh", "cauchy"],
         "okind": "response",
         "frac": 0.2,
         "mag": 8.0,
@@ -117,6 +132,7 @@ PRESETS: dict[str, dict[str, Any]] = {
     },
     "Leverage points fool even MAE": {
         "task": "regression",
+        "losses": ["mse", "mae", "huber", "log_cosh", "cauchy"],
         "okind": "leverage",
         "frac": 0.1,
         "mag": 5.0,
@@ -129,6 +145,7 @@ PRESETS: dict[str, dict[str, Any]] = {
     },
     "MAE shrugs off label noise": {
         "task": "classification",
+        "losses": ["cross_entropy", "mse", "mae", "hinge", "gce"],
         "nkind": "symmetric",
         "rate": 0.4,
         "cmodel": "16",
@@ -141,6 +158,7 @@ PRESETS: dict[str, dict[str, Any]] = {
     # three classes: on two, a pair flip (k -> k+1) is the same as a symmetric one
     "Past 50% pair flips fool every loss (3 classes)": {
         "task": "classification",
+        "losses": ["cross_entropy", "mse", "mae", "hinge", "gce"],
         "nkind": "pair",
         "rate": 0.6,
         "cmodel": "16",

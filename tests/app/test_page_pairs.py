@@ -77,7 +77,7 @@ def arrive(at: AppTest, screen: screens.Screen, present: bool) -> list[str]:
     found = [
         f"{k} = {v!r} (its default: {declared[k]!r})"
         for k, v in shown.items()
-        if k in declared and not same(v, declared[k])
+        if declared.get(k) is not None and not same(v, declared[k])
     ]
     link = dict(at.query_params)
     if link != ({"present": "1"} if present else {}):

@@ -27,9 +27,7 @@ def view(screen: screens.Screen) -> Any:
 
 
 PRESETS = [
-    (s, i, label)
-    for s in SCREENS
-    for i, label in enumerate(getattr(view(s), "PRESETS", {}))
+    (s, i, label) for s in SCREENS for i, label in enumerate(getattr(view(s), "PRESETS", {}))
 ]
 
 
@@ -65,7 +63,8 @@ def notices(at) -> list[str]:
 def test_the_declared_defaults_are_the_widgets_defaults(app, screen):
     declared = view(screen).DEFAULTS
     at = app(screen.path)
-    shown = {k: v for k, v in widgets(at).items() if k in declared}
+    # None: a default the widget works out from the other controls
+    shown = {k: v for k, v in widgets(at).items() if declared.get(k) is not None}
     assert shown, "the page draws declared controls"
     wrong = {k: (v, declared[k]) for k, v in shown.items() if not same(v, declared[k])}
     assert not wrong, f"shown vs declared: {wrong}"
@@ -93,7 +92,9 @@ def test_a_preset_sets_bound_widgets_to_legal_values(app, screen, index, label):
     wrong = {k: (shown[k], v) for k, v in preset.items() if not same(shown[k], v)}
     assert not wrong, f"shown vs preset: {wrong}"
     # every other declared control on the page is back at its default
-    rest = {k: v for k, v in shown.items() if k in module.DEFAULTS and k not in preset}
+    rest = {
+        k: v for k, v in shown.items() if module.DEFAULTS.get(k) is not None and k not in preset
+    }
     stale = {k: v for k, v in rest.items() if not same(v, module.DEFAULTS[k])}
     assert not stale, f"not reset to the default: {stale}"
 
