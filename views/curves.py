@@ -149,6 +149,15 @@ DEFAULTS: dict[str, object] = {
 #: setting every control its point depends on (task, losses, range, comparison point, scale
 #: and the hyperparameters of the losses it shows).
 PRESETS: dict[str, dict[str, object]] = {
+    # the lecture's own comparison: why cross-entropy and not squared error for classification
+    "CE vs MSE: MSE barely pulls on a confidently wrong point": {
+        "task": "classification",
+        "losses": ["cross_entropy", "mse"],
+        "cross_entropy_label_smoothing": 0.0,
+        "range": 6.0,
+        "at": 4.0,
+        "log": False,
+    },
     "Hinge ignores points beyond the margin": {
         "task": "classification",
         "losses": ["cross_entropy", "hinge"],

@@ -248,7 +248,8 @@ def test_presets_set_the_view(app, label):
 
 def test_hinge_preset_shows_zero_gradient_beyond_the_margin(app):
     at = app(PAGE)
-    at.button(key="preset_0").click().run()
+    labels = list(uc.PRESETS)
+    at.button(key=f"preset_{labels.index('Hinge ignores points beyond the margin')}").click().run()
     assert "Multiclass hinge (Crammer–Singer) -1 vs 0." in infos(at)[0]
     assert "ignores the right point entirely" in infos(at)[0]
 
@@ -326,3 +327,16 @@ def test_every_view_slider_at_its_maximum_renders(app, task):
     assert not at.exception and not at.error
     assert at.slider(key="range").value == 20.0 and at.slider(key="at").value == 20.0
     assert "nan" not in infos(at)[0] and "inf" not in infos(at)[0].replace("infinite", "")
+
+
+def test_the_ce_vs_mse_preset_shows_mse_saturating_on_a_wrong_point(app):
+    at = app(PAGE)
+    label = "CE vs MSE: MSE barely pulls on a confidently wrong point"
+    at.button(key=f"preset_{list(uc.PRESETS).index(label)}").click().run()
+    assert at.multiselect(key="losses").value == ["cross_entropy", "mse"]
+    _, g_ce = curves.value_and_grad_at("classification", "cross_entropy", -4.0)
+    _, g_mse = curves.value_and_grad_at("classification", "mse", -4.0)
+    # at margin -4 (p_t = 0.018) CE still pulls with about 1, MSE with about 0.07
+    assert abs(g_ce) > 0.98 and abs(g_mse) < 0.07
+    assert abs(g_ce) / abs(g_mse) > 10
+    assert f"{g3(g_ce)}" in infos(at)[0] and f"{g3(g_mse)}" in infos(at)[0]
