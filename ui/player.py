@@ -337,11 +337,11 @@ def figure_png(cmp: Comparison, epoch: int, drive: bool) -> bytes:
 # --------------------------------------------------------------------------- drawing
 
 
-def _sync(key: str, epoch_key: str) -> None:
-    """The player's trigger: put its epoch into the page's epoch widget (the takeaway and
-    table follow it; the script updates the link itself, see ``player.js``)."""
+def _sync(key: str, epoch_key: str, field: str = "epoch") -> None:
+    """The player's trigger: put its epoch (or step: ``field``) into the page's widget (the
+    takeaway and table follow it; the script updates the link itself, see ``player.js``)."""
     value = st.session_state.get(key)
-    epoch = None if value is None else value.get("epoch")
+    epoch = None if value is None else value.get(field)
     if isinstance(epoch, int) and not isinstance(epoch, bool):
         st.session_state[epoch_key] = epoch
 
@@ -474,12 +474,47 @@ def descent_payload(curves: pd.DataFrame, paths: pd.DataFrame, step: int | None 
 
 
 def descent_player(
-    curves: pd.DataFrame, paths: pd.DataFrame, step: int | None = None, *, key: str = "descent"
+    curves: pd.DataFrame,
+    paths: pd.DataFrame,
+    step: int | None = None,
+    *,
+    key: str = "descent",
+    **view: Any,
 ) -> None:
     """Play the descent paths on their curves: one ball per loss on one step clock, in the
     browser, opening at ``step`` (a link's ``t1``; ``None``: the last). See
-    :func:`descent_payload` for the frames."""
-    _mount(_descent, key, descent_payload(curves, paths, step))
+    :func:`descent_payload` for the frames and :func:`_mount_descent` for ``view``."""
+    _mount_descent(key, descent_payload(curves, paths, step), **view)
+
+
+def _mount_descent(
+    key: str,
+    data: dict,
+    *,
+    link: str | None = None,
+    link_default: int | None = None,
+    fallback: str | None = None,
+    font: int | None = None,
+    height: int | None = None,
+) -> None:
+    """Draw the descent player with ``data``. ``link``: the page's step widget (bound to the
+    URL, default ``link_default``): a pause, step or released scrubber sets it, so the link
+    names the step on screen and the player and the page share one step. ``fallback``: the
+    key of the container the script hides (the server-drawn figure and the step slider, for a
+    browser where the script cannot run). ``font``: the text size in CSS pixels (larger in
+    presenter mode); ``height``: the curve's largest height in CSS pixels."""
+    extra = {
+        "link": link,
+        "linkDefault": link_default,
+        "fallback": fallback,
+        "font": font,
+        "height": height,
+    }
+    data = data | {k: v for k, v in extra.items() if v is not None}
+    callbacks = {}
+    if link is not None:
+        callbacks["on_step_change"] = lambda: _sync(key, link, "step")
+    _mount(_descent, key, data, **callbacks)
 
 
 # --------------------------------------------------------------------------- (w, b) maps
@@ -606,7 +641,8 @@ def maps_payload(
     )
 
 
-def maps_player(data: dict, *, key: str = "descent_maps") -> None:
+def maps_player(data: dict, *, key: str = "descent_maps", **view: Any) -> None:
     """Play the descent paths over their (w, b) maps: one ball per loss and map on one step
-    clock, in the browser (:func:`maps_payload` gives ``data``)."""
-    _mount(_descent, key, data)
+    clock, in the browser (:func:`maps_payload` gives ``data``; ``view`` as for
+    :func:`_mount_descent`)."""
+    _mount_descent(key, data, **view)
