@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -159,11 +159,18 @@ def _store_upload(key: str) -> None:
         st.session_state[STORE] = {"name": f.name, "data": f.getvalue()}
 
 
-def _forget_dataset(key: str, dataset_key: str) -> None:
+def _forget_dataset(key: str, dataset_key: str, resets: Mapping[str, Any]) -> None:
     """Switching to the CSV: drop the built-in picker's state, so that a later preset setting
-    it is recognised (see :func:`dataset_controls`)."""
+    it is recognised (see :func:`dataset_controls`). Either way, the data's corruption
+    settings (``resets``: key -> default) start again from their defaults, and say so: label
+    flips chosen for other data are not silently applied to these."""
     if st.session_state.get(key) == OWN:
         st.session_state.pop(dataset_key, None)
+    changed = [k for k, v in resets.items() if st.session_state.get(k, v) != v]
+    for k, v in resets.items():
+        st.session_state[k] = v
+    if changed:
+        st.toast("New data: its corruption settings start again from their defaults.")
 
 
 def _default_target(columns: Sequence[str]) -> str:
@@ -184,6 +191,7 @@ def dataset_controls(
     dims: int | None = None,
     tasks: Sequence[str] = ("classification",),
     defaults: Any = None,
+    resets: Mapping[str, Any] | None = None,
 ) -> DataChoice | UploadChoice:
     """Built-in datasets (:func:`ui.controls.dataset_picker`) or the student's CSV.
 
@@ -201,6 +209,9 @@ def dataset_controls(
     defaults
         The page's declared defaults, for the built-in picker (see
         :func:`ui.controls.dataset_picker`).
+    resets
+        The data's corruption controls (label flips, outliers) and their defaults: switching
+        between built-in data and the CSV sets them back.
     """
     box = container if container is not None else st.sidebar
     key, dataset_key = f"{prefix}source", f"{prefix}dataset"
@@ -215,7 +226,7 @@ def dataset_controls(
         default=BUILT_IN,
         key=key,
         on_change=_forget_dataset,
-        args=(key, dataset_key),
+        args=(key, dataset_key, dict(resets or {})),
         help="Your CSV stays in this browser session only.",
     )
     if source != OWN:
