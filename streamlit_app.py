@@ -14,17 +14,18 @@ PITCH = (
 )
 
 with frame.page("home", defaults=home.DEFAULTS):
-    name = st.segmented_control(
+    # the page's one control sits in the header row, beside the question
+    name = frame.header_slot().segmented_control(
         "Dataset",
         list(home.DATASETS),
         default=home.DEFAULTS["dataset"],
         key="dataset",
         bind="query-params",
+        label_visibility="collapsed",
     )
     name = name or home.DEFAULT  # a segmented control can be cleared; fall back to the default
     with frame.key_figure():
         points = home.show(name)
-    st.caption(home.caption(name))
     frame.takeaway(home.takeaway(home.outcomes(name)))
     c1, c2 = st.columns([1, 1])
     with c1:
@@ -36,6 +37,7 @@ with frame.page("home", defaults=home.DEFAULTS):
         )
     with c2:
         frame.csv_download(points, "home_points", label="Points CSV")
+    st.caption(home.caption(name))
     st.write(PITCH)
 
     st.subheader("Every page")

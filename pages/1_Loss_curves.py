@@ -32,7 +32,8 @@ with frame.page("loss_curves", defaults=D, presets=uc.PRESETS, old_links=uc.old_
     # Every widget declares its default (value=/index=/default=): Streamlit 1.67 drops a URL value
     # equal to the widget's *declared* default, so a default set only in session state would
     # make links to the slider minimum or the first option lose their value.
-    c_task, c_losses = st.columns([1, 3], vertical_alignment="bottom")
+    view = frame.stage()  # presenter mode: the curves and their takeaway first
+    c_task, c_losses = view.controls.columns([1, 3], vertical_alignment="bottom")
     task = controls.radio(c_task, "Task", TASKS, "task", help=TASKS_HELP, on_change=_new_task)
     # Display names in the picker, registry names in the link (controls.url_multiselect).
     names = controls.url_multiselect(
@@ -43,16 +44,16 @@ with frame.page("loss_curves", defaults=D, presets=uc.PRESETS, old_links=uc.old_
         key="losses",
         container=c_losses,
     )
-    # Figure first: the curves come right under the loss picker; the view settings and each
-    # loss's hyperparameters sit in one wrapping row of fixed-width sliders below them.
-    # ``key_figure``: where a preset click brings the view (see frame.presets).
-    curves_area = st.container(key="key_figure")
+    # Figure first: the curves come right under the loss picker, then their takeaway; the
+    # view settings and each loss's hyperparameters sit in one wrapping row of fixed-width
+    # sliders below them.
     sliders = st.container(horizontal=True, wrap=True, gap="medium", vertical_alignment="center")
     x_max, at = controls.numbers(sliders, VIEW_WIDGETS, D, width=SLIDER_PX)
     log_y = controls.toggle(sliders, "Log scale", "log", D["log"], help=LOG_HELP)
 
     # Display order: curves, sliders, "who gets the gradient"; the "who" menu runs first so the
     # sliders cover its losses too (on a first load the URL's value is known only after it ran).
+    downloads = frame.details() if names else None
     who_area = st.container()
     who: list[str] = []
     if task == "classification":
@@ -86,16 +87,17 @@ with frame.page("loss_curves", defaults=D, presets=uc.PRESETS, old_links=uc.old_
     if uc.needs_target(task, names):
         target = controls.number(sliders, "y", TARGET, D["y"], width=SLIDER_PX)
 
-    with curves_area:
-        if not names:
-            st.warning("Choose at least one loss to draw.", icon=":material/touch_app:")
-        else:
-            params = uc.frozen(task, names, st.session_state)
-            left, right = st.columns(2)
-            charts.show(uc.value_chart(task, params, x_max, target, log_y), container=left)
-            charts.show(uc.gradient_chart(task, params, x_max, target, log_y), container=right)
-            probes = uc.probe_table(task, params, at, target)
+    if not names:
+        view.figure.warning("Choose at least one loss to draw.", icon=":material/touch_app:")
+    else:
+        params = uc.frozen(task, names, st.session_state)
+        left, right = view.figure.columns(2)
+        charts.show(uc.value_chart(task, params, x_max, target, log_y), container=left)
+        charts.show(uc.gradient_chart(task, params, x_max, target, log_y), container=right)
+        probes = uc.probe_table(task, params, at, target)
+        with view.takeaway:
             frame.takeaway(uc.curves_takeaway(task, probes, at))
+        with downloads:
             table = uc.curve_table(task, params, x_max, target)
             frame.csv_download(table, f"loss_curves_{task}", label="Download the curves (CSV)")
     if names:

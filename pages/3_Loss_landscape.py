@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import charts, controls, frame, player
+from ui import controls, frame
 from views import landscape as ui
 
 D = ui.DEFAULTS
@@ -12,8 +12,11 @@ with frame.page("loss_landscape", defaults=D, presets=ui.PRESETS):
     # Streamlit drops a URL value equal to the widget's declared default, so the two must agree.
 
     # ------------------------------------------------------------------ one sample, one weight
-    st.header("One sample, one weight")
-    figure = st.container()  # the key figure first; its controls below it
+    # The player first (its own scrubber is the page's step: the link keeps it), its takeaway
+    # right under it, then its controls; the same for the (w, b) maps below.
+    st.subheader("One sample, one weight", anchor=False)
+    one_figure = frame.key_figure()
+    one_said = st.container()
     c = st.columns(5)
     x0 = c[0].number_input("input x₀", -5.0, 5.0, D["x0"], step=0.5, key="x0", bind="query-params")
     y0 = c[1].selectbox("label y₀", ["0", "1"], index=0, key="y0", bind="query-params")
@@ -30,22 +33,24 @@ with frame.page("loss_landscape", defaults=D, presets=ui.PRESETS):
         lr=float(lr1),
         steps=int(steps1),
     )
-    t1 = ui.step_slider("show the path up to step", one_cfg.steps, D["t1"], key="t1")
     one = ui.one_sample(one_cfg)
-    charts.show(ui.one_sample_chart(one_cfg, t1), container=figure, height="content")
-    player.descent_player(one.curves, one.paths, t1, key="descent_one")
-    st.caption(ui.ONE_SAMPLE_NOTE)
-    frame.table(ui.display(one.summary), width="stretch")
-    frame.takeaway(ui.one_sample_takeaway(one, one_cfg))
-    frame.csv_downloads(
-        (one.curves, "one_sample_curves", "Curves (CSV)"),
-        (one.paths, "one_sample_paths", "Descent paths (CSV)"),
-        (one.summary, "one_sample_summary", "Summary (CSV)"),
-    )
+    with one_figure:
+        ui.one_sample_figure(one_cfg, D["t1"])
+    with one_said:
+        frame.takeaway(ui.one_sample_takeaway(one, one_cfg))
+    with frame.details():
+        st.caption(ui.ONE_SAMPLE_NOTE)
+        frame.table(ui.display(one.summary), width="stretch")
+        frame.csv_downloads(
+            (one.curves, "one_sample_curves", "Curves (CSV)"),
+            (one.paths, "one_sample_paths", "Descent paths (CSV)"),
+            (one.summary, "one_sample_summary", "Summary (CSV)"),
+        )
 
     # ------------------------------------------------------------------ the (w, b) surface
-    st.header("Logistic regression: the loss surface over (w, b)")
-    st.caption(ui.SURFACE_NOTE)
+    st.subheader("Logistic regression: the loss surface over (w, b)", anchor=False)
+    surface_figure = st.container(key="surface_figure")
+    surface_said = st.container()
     c = st.columns([3, 1, 1, 1])
     chosen = controls.url_multiselect(
         "losses",
@@ -82,19 +87,21 @@ with frame.page("loss_landscape", defaults=D, presets=ui.PRESETS):
         steps=int(steps),
         span=float(span),
     )
-    t = ui.step_slider("show the paths up to step", cfg.steps, D["t"], key="t")
     if not cfg.losses:
-        st.warning("Choose at least one loss to draw its surface.")
+        surface_figure.warning("Choose at least one loss to draw its surface.")
         st.stop()
     with st.spinner("Computing the surfaces…"):
         res = ui.surfaces(cfg)
-    with st.container(key="surface_figure"):
-        ui.show_surfaces(cfg, t)
-    frame.table(ui.display(res.summary), width="stretch")
-    frame.takeaway(ui.surface_takeaway(res, cfg))
-    frame.csv_downloads(
-        (res.grid, "surface_grid", "Surfaces and λ_min (CSV)"),
-        (res.paths, "surface_paths", "Descent paths (CSV)"),
-        (res.summary, "surface_summary", "Summary (CSV)"),
-        (res.data, "surface_data", "Data (CSV)"),
-    )
+    with surface_figure:
+        st.caption(ui.SURFACE_NOTE)
+        ui.surfaces_figure(cfg, D["t"])
+    with surface_said:
+        frame.takeaway(ui.surface_takeaway(res, cfg))
+    with frame.details():
+        frame.table(ui.display(res.summary), width="stretch")
+        frame.csv_downloads(
+            (res.grid, "surface_grid", "Surfaces and λ_min (CSV)"),
+            (res.paths, "surface_paths", "Descent paths (CSV)"),
+            (res.summary, "surface_summary", "Summary (CSV)"),
+            (res.data, "surface_data", "Data (CSV)"),
+        )

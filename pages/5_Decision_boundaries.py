@@ -10,7 +10,13 @@ DRIVE_HELP = "point size = |∂L/∂z|, how hard each training point pulls on th
 
 
 with frame.page("decision_boundaries", defaults=D, presets=ub.PRESETS):
-    data = upload.dataset_controls(controls.datasets_2d(), default=D["dataset"], dims=2, defaults=D)
+    data = upload.dataset_controls(
+        controls.datasets_2d(),
+        default=D["dataset"],
+        dims=2,
+        defaults=D,
+        resets={"flip": D["flip"]},  # label flips chosen for other data
+    )
     flip = st.sidebar.slider(
         "Flip training labels (fraction)",
         min_value=0.0,
@@ -33,11 +39,10 @@ with frame.page("decision_boundaries", defaults=D, presets=ub.PRESETS):
     if not controls.within_budget(ds, model, len(chosen)):
         st.stop()
     runs = comparison.fit_runs(key)
-    st.caption(ub.caption(ds, model))
-    for note in ub.divergence_notes(runs, model.lr):
-        frame.notice(note)
 
-    figure = frame.key_figure()  # the key figure, above its scrubber
+    # The point first: the figure and its takeaway, then the scrubber and the rest.
+    figure = frame.key_figure()
+    said = st.container()
     options = comparison.epochs(key)
     if "epoch" in st.session_state and st.session_state["epoch"] not in options:
         del st.session_state["epoch"]  # other epochs, other snapshots: start at the end
@@ -54,15 +59,20 @@ with frame.page("decision_boundaries", defaults=D, presets=ub.PRESETS):
     panels = comparison.compute_panels(key, epoch)
     with figure:
         cells, points = player.boundaries_player(key, epoch, drive)
-    st.caption(ub.SHADING_NOTE)
-    diverged = {n: r.diverged_epoch for n, r in runs.items()}
-    frame.takeaway(ub.takeaway(panels, flipped=ds.corrupted is not None, diverged=diverged))
+    with said:
+        diverged = {n: r.diverged_epoch for n, r in runs.items()}
+        frame.takeaway(ub.takeaway(panels, flipped=ds.corrupted is not None, diverged=diverged))
+        for note in ub.divergence_notes(runs, model.lr):
+            frame.notice(note)
 
-    summary = ub.summary_frame(panels, runs)
-    frame.table(ub.styled_summary(summary))
-    frame.csv_downloads(
-        (summary, "boundaries_summary", "Summary CSV"),
-        (points, "boundaries_points", "Points + gradients CSV"),
-        (cells, "boundaries_grid", "Decision surface CSV"),
-    )
+    with frame.details():
+        st.caption(ub.caption(ds, model))
+        st.caption(ub.SHADING_NOTE)
+        summary = ub.summary_frame(panels, runs)
+        frame.table(ub.styled_summary(summary))
+        frame.csv_downloads(
+            (summary, "boundaries_summary", "Summary CSV"),
+            (points, "boundaries_points", "Points + gradients CSV"),
+            (cells, "boundaries_grid", "Decision surface CSV"),
+        )
     reproduce.for_comparison(key, ds, comparison.configs(key))

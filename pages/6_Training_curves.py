@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui import charts, comparison, controls, frame, reproduce, upload
+from views import boundaries as ub
 from views import training as ut
 
 D = ut.DEFAULTS
@@ -33,22 +34,32 @@ with frame.page("training_curves", defaults=D, presets=ut.PRESETS):
     key = ut.comparison(data, model, chosen, params)
     n_seeds = int(n_seeds)
     ds = comparison.load(key)
-    st.caption(ut.caption(ds, model, n_seeds))
     if not controls.within_budget(ds, model, len(chosen) * n_seeds, n_seeds):
         st.stop()
     runs = ut.fit_seeds(key, n_seeds)
     summary = ut.summaries(runs, chosen, target)
+    cross = ut.cross_eval_frame(runs, chosen, ds.y_test)
+
+    # The point first: the accuracy race and its takeaway; then the numbers behind them.
+    with frame.key_figure():
+        charts.show(ut.accuracy_chart(key, n_seeds, spread, target), height="content")
+    frame.takeaway(ut.takeaway(summary, cross, chosen, target))
     for note in ut.divergence_notes(summary, model.lr):
         frame.notice(note)
-
-    charts.show(ut.accuracy_chart(key, n_seeds, spread, target), height="content")
-    frame.csv_download(
-        ut.accuracy_frame(runs, chosen, spread), "training_accuracy", label="Accuracy CSV"
+    # Decision boundaries' default view is this one's comparison with fewer epochs and seeds
+    other = ut.comparison(
+        controls.data_choice(ub.DEFAULTS), controls.model_choice(ub.DEFAULTS), ub.DEFAULTS["losses"]
     )
-
-    table = ut.summary_frame(summary, target)
-    frame.table(ut.styled_summary(table))
-    frame.csv_download(table, "training_summary", label="Summary CSV")
+    if note := ut.other_page_note(key, n_seeds, runs, other, "Decision boundaries"):
+        st.caption(f":material/compare_arrows: {note}")
+    with frame.details():
+        st.caption(ut.caption(ds, model, n_seeds))
+        table = ut.summary_frame(summary, target)
+        frame.table(ut.styled_summary(table))
+        frame.csv_downloads(
+            (ut.accuracy_frame(runs, chosen, spread), "training_accuracy", "Accuracy CSV"),
+            (table, "training_summary", "Summary CSV"),
+        )
 
     ut.show_loss_panels(key, n_seeds, spread)
     frame.csv_download(
@@ -56,7 +67,6 @@ with frame.page("training_curves", defaults=D, presets=ut.PRESETS):
     )
 
     st.subheader("Every model, every yardstick")
-    cross = ut.cross_eval_frame(runs, chosen, ds.y_test)
     frame.table(ut.styled_cross(cross))
     st.caption(ut.CROSS_NOTE)
     frame.csv_download(cross, "training_cross_evaluation", label="Cross-evaluation CSV")
@@ -74,7 +84,6 @@ with frame.page("training_curves", defaults=D, presets=ut.PRESETS):
             charts.show(ut.reliability_chart(key, n_seeds), container=c2, height="content")
             frame.csv_download(rel, "training_reliability", label="Reliability CSV")
 
-    frame.takeaway(ut.takeaway(summary, cross, chosen, target))
     reproduce.for_comparison(
         key, comparison.load(key), key.configs(dtype=ut.DTYPE), n_seeds=n_seeds
     )

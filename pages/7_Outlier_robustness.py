@@ -57,7 +57,8 @@ with frame.page("outlier_robustness", defaults=D, presets=ui.PRESETS, old_links=
     # Widgets declare their defaults (value=/index=) from D instead of setting session state:
     # Streamlit drops a URL value equal to the widget's declared default, so they must agree.
     # Radios bind their *displayed* label to the URL, so their options are the short names.
-    task = controls.radio(st, "Task", TASKS, "task", on_change=_new_task)
+    view = frame.stage()  # the figure and its takeaway first in presenter mode
+    task = controls.radio(view.controls, "Task", TASKS, "task", on_change=_new_task)
     sb = st.sidebar
     cor = CORRUPTIONS[task]
     prefix = cor.prefix
@@ -70,6 +71,7 @@ with frame.page("outlier_robustness", defaults=D, presets=ui.PRESETS, old_links=
             dims=1,
             tasks=("regression",),
             defaults=D,
+            resets={k: D[k] for k in ("okind", "frac", "mag")},  # outliers chosen for other data
         )
     else:
         data = upload.dataset_controls(
@@ -79,6 +81,7 @@ with frame.page("outlier_robustness", defaults=D, presets=ui.PRESETS, old_links=
             skip=("test_fraction",),
             dims=2,
             defaults=D,
+            resets={k: D[k] for k in ("nkind", "rate")},  # flips chosen for other data
         )
     sb.markdown(f"**{cor.title}**")
     kind = controls.radio(sb, cor.kind_label, cor.kinds, cor.kind_key, horizontal=False)
@@ -104,31 +107,49 @@ with frame.page("outlier_robustness", defaults=D, presets=ui.PRESETS, old_links=
     # ------------------------------------------------------------------ fits at the chosen rate
     with st.spinner("Training one model per loss…"):
         table = ui.fit_table(key)
-    if task == "regression":
-        charts.show(ui.scatter_chart(key), height="content")
-        points, lines = ui.scatter_frames(key)
-        frame.csv_downloads(
-            (points, "outlier_points", "Points (CSV)"),
-            (lines, "outlier_fits", "Fitted curves (CSV)"),
-        )
-    else:
-        st.subheader(f"Decision boundaries at {rate:.0%} flipped labels")
-        st.caption(ui.MAP_NOTE)
-        cols = st.columns(3)
-        for i, name in enumerate(key.losses):
-            charts.show(ui.boundary_map(key, name), container=cols[i % 3], height="content")
-        cells, pts = ui.boundary_frames(key)
-        frame.csv_downloads(
-            (cells, "noise_boundaries", "Boundary grid (CSV)"),
-            (pts, "noise_points", "Points (CSV)"),
-        )
-    frame.table(ui.styled_table(table), width="stretch")
-    frame.csv_download(table, f"{task}_scores", label="Scores (CSV)")
-    frame.takeaway(ui.fit_takeaway(key, table))
+    with view.figure:
+        if task == "regression":
+            charts.show(ui.scatter_chart(key), height="content", wide=True)
+        else:
+            st.subheader(f"Decision boundaries at {rate:.0%} flipped labels")
+            # a projector shows every map in one row under one legend (classes and flips);
+            # otherwise three per row, each with its legend, under the note on the marks
+            present = frame.presenting()
+            per_row = len(key.losses) if present else 3
+            if present:
+                charts.legend_row(ui.class_legend(key))
+            else:
+                st.caption(ui.MAP_NOTE)
+            cols = st.columns(per_row)
+            for i, name in enumerate(key.losses):
+                spec = ui.boundary_map(key, name)
+                if present:
+                    spec = charts.compact(spec, legend=False)
+                charts.show(spec, container=cols[i % per_row], height="content")
+    with view.takeaway:
+        frame.takeaway(ui.fit_takeaway(key, table))
+    with frame.details():
+        if task == "classification" and frame.presenting():
+            st.caption(ui.MAP_NOTE)
+        frame.table(ui.styled_table(table), width="stretch")
+        if task == "regression":
+            points, lines = ui.scatter_frames(key)
+            downloads = [
+                (points, "outlier_points", "Points (CSV)"),
+                (lines, "outlier_fits", "Fitted curves (CSV)"),
+            ]
+        else:
+            cells, pts = ui.boundary_frames(key)
+            downloads = [
+                (cells, "noise_boundaries", "Boundary grid (CSV)"),
+                (pts, "noise_points", "Points (CSV)"),
+            ]
+        frame.csv_downloads(*downloads, (table, f"{task}_scores", "Scores (CSV)"))
     reproduce.for_comparison(key, comparison.load(key), ui.configs(key))
 
     # ------------------------------------------------------------------ sweep over rates and seeds
     st.subheader("Sweep: clean-test score against the corruption rate")
+    sweep_figure, sweep_said = st.container(key="sweep_figure"), st.container()
     c = st.columns([1, 1, 2])
     n_seeds = c[0].slider("Seeds", 1, 5, D["seeds"], key="seeds", bind="query-params")
     n_rates = c[1].slider("Rates", 3, 7, D["nrates"], key="nrates", bind="query-params")
@@ -137,11 +158,15 @@ with frame.page("outlier_robustness", defaults=D, presets=ui.PRESETS, old_links=
     seeds = tuple(range(n_seeds))
     st.caption(ui.sweep_caption(rates, seeds))
     if run and ui.within_budget(key, len(rates), len(seeds)):
-        bar = st.progress(0.0, text="Sweeping…")
-        raw, agg = ui.sweep(key, rates, seeds, lambda f: bar.progress(f, text=f"Sweeping… {f:.0%}"))
-        bar.empty()
-        charts.show(ui.sweep_chart(key, rates, seeds), height="content")
-        frame.takeaway(ui.sweep_takeaway(agg, task, ui.flip_limit(key)))
+        with sweep_figure:
+            bar = st.progress(0.0, text="Sweeping…")
+            raw, agg = ui.sweep(
+                key, rates, seeds, lambda f: bar.progress(f, text=f"Sweeping… {f:.0%}")
+            )
+            bar.empty()
+            charts.show(ui.sweep_chart(key, rates, seeds), height="content")
+        with sweep_said:
+            frame.takeaway(ui.sweep_takeaway(agg, task, ui.flip_limit(key)))
         frame.csv_downloads(
             (agg, f"{task}_sweep_mean", "Sweep means (CSV)"),
             (raw, f"{task}_sweep_runs", "Every run (CSV)"),

@@ -65,6 +65,11 @@ MODEL_DEFAULTS: dict[str, Any] = {
 }
 
 OPTIMIZER_HELP = "sgd: plain gradient descent; momentum: SGD + momentum 0.9; adam: Adam"
+#: Each optimizer's usual starting learning rate for this lab's small full-batch networks:
+#: plain SGD 0.1; SGD with momentum 0.9 takes steps about 1 / (1 - 0.9) = 10 times larger, so
+#: a tenth of that; Adam's steps are normalised by the gradient's scale, and 0.01 is the lab's
+#: default (the Adam paper's own is 0.001). Switching optimizer proposes it, never sets it.
+USUAL_LR = {"sgd": 0.1, "momentum": 0.01, "adam": 0.01}
 BATCH_HELP = "'full' = one gradient step per epoch on all training points"
 
 
@@ -346,24 +351,90 @@ def model_controls(
         box, "Activation", models.ACTIVATIONS, k["act"], d["act"], disabled=layers == 0
     )
     box.markdown("**Training**")
-    optimizer = select(box, "Optimizer", optim.NAMES, k["opt"], d["opt"], help=OPTIMIZER_HELP)
+    switched = f"_{prefix}opt_switched"
+    optimizer = select(
+        box,
+        "Optimizer",
+        optim.NAMES,
+        k["opt"],
+        d["opt"],
+        help=OPTIMIZER_HELP,
+        on_change=_remember_switch,
+        args=(switched,),
+    )
     c1, c2 = box.columns(2)
     lr = number(c1, k["lr"], w["lr"], d["lr"])
     epochs = number(c2, k["epochs"], w["epochs"], d["epochs"])
+    if st.session_state.get(switched):
+        _propose_lr(box, str(optimizer), float(lr), k["lr"], switched)
     c1, c2 = box.columns(2)
     batch = select(c1, "Batch size", BATCH_SIZES, k["batch"], str(d["batch"]), help=BATCH_HELP)
     l2 = number(c2, k["l2"], w["l2"], d["l2"])
     seed = number(box, k["seed"], w["seed"], d["seed"])
-    return ModelChoice(
-        hidden=tuple([int(width)] * int(layers)),
-        activation=str(activation),
-        optimizer=str(optimizer),
-        lr=float(lr),
-        epochs=int(epochs),
-        batch_size=None if batch == "full" else int(batch),
-        l2=float(l2),
-        seed=int(seed),
+    values = {"layers": layers, "width": width, "act": activation, "opt": optimizer, "lr": lr}
+    values |= {"epochs": epochs, "batch": batch, "l2": l2, "seed": seed}
+    return _model(values)
+
+
+def _remember_switch(flag: str) -> None:
+    # a person picked another optimizer (a preset or a link does not call this)
+    st.session_state[flag] = True
+
+
+def _propose_lr(box: Any, optimizer: str, lr: float, lr_key: str, flag: str) -> None:
+    """After a person switched optimizer: its usual learning rate (:data:`USUAL_LR`), offered
+    with a button; the value the person set stays until they take it."""
+    usual = USUAL_LR[optimizer]
+    if math.isclose(lr, usual):
+        st.session_state.pop(flag, None)
+        return
+    box.caption(f"{optimizer} usually starts from learning rate {usual:g}; this view keeps {lr:g}.")
+    box.button(
+        f"Use learning rate {usual:g}",
+        key=f"{lr_key}_usual",
+        on_click=_take_lr,
+        args=(lr_key, usual, flag),
+        icon=":material/tune:",
     )
+
+
+def _take_lr(lr_key: str, usual: float, flag: str) -> None:
+    st.session_state[lr_key] = usual
+    st.session_state.pop(flag, None)
+
+
+def _model(v: Mapping[str, Any]) -> ModelChoice:
+    """The :class:`ModelChoice` of :func:`model_controls`' values (keys as there)."""
+    return ModelChoice(
+        hidden=tuple([int(v["width"])] * int(v["layers"])),
+        activation=str(v["act"]),
+        optimizer=str(v["opt"]),
+        lr=float(v["lr"]),
+        epochs=int(v["epochs"]),
+        batch_size=None if str(v["batch"]) == "full" else int(v["batch"]),
+        l2=float(v["l2"]),
+        seed=int(v["seed"]),
+    )
+
+
+def model_choice(defaults: Mapping[str, Any], *, prefix: str = "") -> ModelChoice:
+    """The model a page's declared defaults choose: what :func:`model_controls` returns on a
+    page opened without a link."""
+    return _model({name: defaults.get(f"{prefix}{name}", v) for name, v in MODEL_DEFAULTS.items()})
+
+
+def data_choice(
+    defaults: Mapping[str, Any], *, prefix: str = "", skip: Sequence[str] = ()
+) -> DataChoice:
+    """The data a page's declared defaults choose: what :func:`dataset_picker` returns on a
+    page opened without a link."""
+    name = defaults[f"{prefix}dataset"]
+    params = {
+        p.name: defaults.get(f"{prefix}{name}_{p.name}", _param_default(p))
+        for p in datasets.info(name).params.values()
+        if p.name not in skip
+    }
+    return DataChoice(name=name, params=tuple(sorted(params.items())))
 
 
 #: Short labels for legends and takeaway sentences: :data:`ui.identity.SHORT`, the one place.

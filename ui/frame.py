@@ -40,7 +40,7 @@ import logging
 import re
 import uuid
 from collections.abc import Callable, Collection, Iterator, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 import streamlit as st
@@ -64,6 +64,8 @@ _PAGE = "_frame_page"
 _PRESENT_TOGGLE = "_frame_present"
 _SCROLL = "_frame_scroll"
 _TAKEAWAYS = "_frame_takeaways"
+#: The right end of the header row (the presets menu; a page's one main control), this run.
+_SLOT = "_frame_slot"
 #: The container key a page gives its key figure (CSS class ``st-key-key_figure``).
 KEY_FIGURE = "key_figure"
 #: A preset's entry naming the container (key ending in ``_figure``) of the figure it changes,
@@ -147,21 +149,32 @@ def sidebar() -> None:
 
 # --------------------------------------------------------------------------- styling
 
-#: Less blank space above the title, a compact header; bigger takeaway in presenter mode.
+#: Less blank space above the title, a compact header; the header keeps a gap to the figure
+#: below it (a chart's toolbar, shown on hover above its top right corner, would cover the
+#: presets menu). Presenter mode: an even more compact header (the figure, its legend and the
+#: takeaway share a 720 px screen with it) and a large takeaway.
 _CSS = """
 <style>
 [data-testid="stMainBlockContainer"] {padding-top: 3.75rem; padding-bottom: 3rem;}
 [data-testid="stMainBlockContainer"] h1 {padding: 0 0 0.25rem 0; font-size: 2.1rem;}
+.st-key-header {margin-bottom: 1.25rem;}
 [data-testid="stVegaLiteChart"], [class*="_figure"] {scroll-margin-top: 3.5rem;}
 </style>
 """
 _CSS_PRESENT = """
 <style>
-[data-testid="stMainBlockContainer"] {padding-left: 2rem; padding-right: 2rem;}
-[data-testid="stMainBlockContainer"] h1 {font-size: 2.6rem;}
+[data-testid="stHeader"] {background: transparent;}
+[data-testid="stMainBlockContainer"] {
+  padding-top: 2.6rem; padding-left: 2rem; padding-right: 2rem;
+}
+.st-key-header {margin-bottom: 1rem;}
+[class*="st-key-svg_"], .st-key-player_png {display: none;}
+[data-testid="stMainBlockContainer"] h1 {font-size: 2.1rem; padding-bottom: 0;}
+/* downloads are behind a control on a projector: the chart's own menu (PNG) and the folded
+   "Data & downloads" section */
 .st-key-header p {font-size: 1.3rem;}
 [class*="st-key-takeaway_"] [data-testid="stAlertContainer"] p {
-  font-size: 1.6rem; line-height: 1.35;
+  font-size: 1.5rem; line-height: 1.3;
 }
 </style>
 """
@@ -230,8 +243,11 @@ def page(
     st.title(screen.label, anchor=False)
     header = st.container(horizontal=True, vertical_alignment="center", key="header")
     header.markdown(f"**{screen.question}**", width="stretch")
+    st.session_state[_SLOT] = header.container(
+        horizontal=True, width="content", vertical_alignment="center"
+    )
     if presets:
-        _presets(header.container(width="content"), presets, defaults or {}, apply)
+        _presets(st.session_state[_SLOT], presets, defaults or {}, apply)
     notices = st.empty()
     if old_links is not None:
         _rewrite(old_links)
@@ -257,6 +273,7 @@ def page(
             icon=":material/error:",
         )
     finally:
+        st.session_state.pop(_SLOT, None)
         refusals = state.refused(before, _query_params(), dict(st.session_state), settled)
         # The frame's own session keys (``_frame_*``) never come from a link.
         refusals = {k: v for k, v in refusals.items() if not k.startswith("_")}
@@ -311,17 +328,55 @@ def _query_params() -> dict[str, list[str]]:
     return {k: st.query_params.get_all(k) for k in st.query_params}
 
 
+def header_slot() -> Any:
+    """The right end of the header row, beside the question: for a page's one main control
+    (the home page's dataset), which then costs no height above the figure."""
+    return st.session_state.get(_SLOT) or st.container()
+
+
 def controls_panel(label: str = "Controls", *, expanded: bool = True) -> Any:
     """A collapsible panel for controls drawn in the main column; folded in presenter mode."""
     return st.expander(label, expanded=expanded and not presenting(), icon=":material/tune:")
 
 
-def key_figure() -> Any:
+def key_figure(key: str = KEY_FIGURE) -> Any:
     """A container marking the page's key figure: what a preset click brings into view.
 
     Without it the first chart of the page is the key figure.
     """
-    return st.container(key=KEY_FIGURE)
+    return st.container(key=key)
+
+
+class Stage(NamedTuple):
+    """A screen's point in reading order (see :func:`stage`)."""
+
+    controls: Any  #: the controls that change the figure
+    figure: Any  #: the key figure (``.st-key-key_figure``) with its legend
+    takeaway: Any  #: the sentence that says what the figure shows
+
+
+def stage(figure_key: str = KEY_FIGURE) -> Stage:
+    """Containers for a screen's point, in the order the mode reads them.
+
+    Normally the controls come first, then the figure they change and its takeaway. In
+    presenter mode the figure and its takeaway come first, so that both are on the projected
+    screen, and the controls follow (a lecturer changes a view with a preset). Whatever a
+    page draws after the stage comes below all three; captions, tables and downloads go into
+    :func:`details`.
+    """
+    if presenting():
+        figure, takeaway = key_figure(figure_key), st.container()
+        return Stage(st.container(), figure, takeaway)
+    controls = st.container()
+    return Stage(controls, key_figure(figure_key), st.container())
+
+
+def details(label: str = "Data & downloads") -> Any:
+    """The place for what a view is made of rather than what it shows: its configuration
+    caption, tables and CSV downloads. Open below the takeaway; folded in presenter mode, so
+    that the next figure follows the takeaway on a projector. (Streamlit does not nest
+    expanders: one inside goes after it.)"""
+    return st.expander(label, expanded=not presenting(), icon=":material/table_view:")
 
 
 def notice(text: str) -> None:

@@ -39,6 +39,11 @@ def all_losses() -> list[losses.Loss]:
     return list(losses.all_losses())
 
 
+#: The summary table's columns on a projector (1280 px wide): each loss, its flags and its
+#: PyTorch name; the registry name, hyperparameters, Keras and scikit-learn stay in the CSV
+#: and in each loss's card below.
+PRESENTER_COLUMNS = ("title", "task", *PROPERTY_TITLES.values(), FRAMEWORKS["pytorch"])
+
 # --------------------------------------------------------------------------- controls
 
 #: Every control of the page, ``{URL key: default}``: its widgets declare these defaults (so

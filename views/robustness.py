@@ -474,6 +474,18 @@ def map_title(loss: str, test_accuracy: float, diverged_epoch: int | None) -> di
     return {"text": identity.short(loss), "subtitle": sub}
 
 
+def class_legend(key: Comparison) -> list[tuple[str, ...]]:
+    """The maps' legend as :func:`boundary_map` draws them: ``(class name, colour)`` of each
+    class and ``(…, "x")`` for a flipped label (one legend for a row of maps drawn without
+    theirs; :func:`ui.charts.legend_row`)."""
+    ds = load(key)
+    classes = [class_name(k, ds.class_names) for k in range(ds.n_classes)]
+    return [
+        *zip(classes, identity.class_scale(classes).range, strict=True),
+        ("flipped label", "#000000", "x"),
+    ]
+
+
 @charts.cached_spec(max_entries=32)
 def boundary_map(key: Comparison, loss: str) -> alt.LayerChart:
     """One small boundary map: the predicted class shaded (darker = more confident), the

@@ -7,6 +7,7 @@ initial weights. The page loops over seeds (showing progress) and hands the list
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -314,6 +315,35 @@ def reliability_frame(
 
 
 # --------------------------------------------------------------------------- page text
+
+
+def other_page_note(
+    key: Comparison, n_seeds: int, runs: Sequence[SeedRun], other: Comparison, page: str
+) -> str | None:
+    """When another page shows this comparison trained for fewer epochs (``other``, e.g.
+    Decision boundaries' default view: the same spirals, model and losses, 150 epochs, one
+    seed): the first seed's test accuracy here at that page's last epoch, which is the
+    accuracy that page shows (same data, start and batches), and how this view differs. A
+    student comparing the two tabs sees where each number comes from. ``None`` otherwise."""
+    same = (key.data, key.losses, key.params) == (other.data, other.losses, other.params)
+    epochs = other.model.epochs
+    model = dataclasses.replace(key.model, epochs=epochs)
+    if not same or model != other.model or epochs >= key.model.epochs or not runs:
+        return None
+    first = runs[0]
+    shown = ", ".join(
+        f"{identity.short(n)} {wording.pct(first.histories[n]['test_accuracy'][epochs - 1])}"
+        for n in key.losses
+        if len(first.histories[n]["test_accuracy"]) >= epochs
+    )
+    return (
+        f"{page} shows these losses on the same data and model, trained from seed "
+        f"{key.model.seed} for {epochs} epochs: test accuracy {shown}. Those are this page's "
+        f"seed {key.model.seed} at epoch {epochs}; here training goes on to epoch "
+        f"{key.model.epochs}, and the curves are the mean over {n_seeds} seed"
+        f"{'s' if n_seeds != 1 else ''}."
+    )
+
 
 CROSS_NOTE = (
     "Final models on the test split, mean over seeds. Log-loss, Brier and ECE read "
