@@ -73,35 +73,46 @@ def test_the_declared_defaults_are_the_widgets_defaults(app, screen):
         assert not unknown, f"{label}: keys the page does not declare: {unknown}"
 
 
-@pytest.mark.parametrize(
-    ("screen", "index", "label"),
-    PRESETS,
-    ids=[f"{s.key}-{i}" for s, i, _ in PRESETS],
-)
-def test_a_preset_sets_bound_widgets_to_legal_values(app, screen, index, label):
-    module = view(screen)
-    preset = {k: v for k, v in module.PRESETS[label].items() if k != frame.FIGURE}
-    at = app(screen.path)
-    assert at.button(key=f"preset_{index}").label == label
-    at.button(key=f"preset_{index}").click().run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert not notices(at), notices(at)
-    shown = widgets(at)
-    missing = set(preset) - set(shown)
-    assert not missing, f"preset keys with no widget on the page: {missing}"
-    wrong = {k: (shown[k], v) for k, v in preset.items() if not same(shown[k], v)}
-    assert not wrong, f"shown vs preset: {wrong}"
-    # every other declared control on the page is back at its default
-    rest = {
-        k: v for k, v in shown.items() if module.DEFAULTS.get(k) is not None and k not in preset
-    }
-    stale = {k: v for k, v in rest.items() if not same(v, module.DEFAULTS[k])}
-    assert not stale, f"not reset to the default: {stale}"
+WITH_PRESETS = [s for s in SCREENS if getattr(view(s), "PRESETS", None)]
 
-    # the link reproduces the view: a fresh session on it shows the preset's values
-    link = dict(at.query_params)
-    again = app(screen.path, link)
-    assert not notices(again), notices(again)
-    reopened = widgets(again)
-    lost = {k: (reopened.get(k), v) for k, v in preset.items() if not same(reopened.get(k), v)}
-    assert not lost, f"the link {link} does not keep: {lost}"
+
+@pytest.mark.parametrize("screen", WITH_PRESETS, ids=[s.key for s in WITH_PRESETS])
+def test_every_preset_sets_bound_widgets_to_legal_values(app, screen):
+    """The presets clicked in order in one session, as a lecturer does (each after the one
+    before, so the reset of what it does not name is tested for real)."""
+    module = view(screen)
+    at = app(screen.path)
+    wrong: list[str] = []
+    for index, (label, values) in enumerate(module.PRESETS.items()):
+        preset = {k: v for k, v in values.items() if k != frame.FIGURE}
+        assert at.button(key=f"preset_{index}").label == label
+        at.button(key=f"preset_{index}").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        wrong += [f"{label}: notice {n}" for n in notices(at)]
+        shown = widgets(at)
+        missing = set(preset) - set(shown)
+        wrong += [f"{label}: no widget for {k}" for k in sorted(missing)]
+        wrong += [
+            f"{label}: {k} shows {shown[k]!r}, the preset says {v!r}"
+            for k, v in preset.items()
+            if k in shown and not same(shown[k], v)
+        ]
+        # every other declared control on the page is back at its default
+        wrong += [
+            f"{label}: {k} = {v!r} not reset to {module.DEFAULTS[k]!r}"
+            for k, v in shown.items()
+            if module.DEFAULTS.get(k) is not None
+            and k not in preset
+            and not same(v, module.DEFAULTS[k])
+        ]
+        # the link reproduces the view: a fresh session on it shows the preset's values
+        link = dict(at.query_params)
+        again = app(screen.path, link)
+        wrong += [f"{label}: the link {link} gives the notice {n}" for n in notices(again)]
+        reopened = widgets(again)
+        wrong += [
+            f"{label}: the link {link} opens {k} = {reopened.get(k)!r}, not {v!r}"
+            for k, v in preset.items()
+            if not same(reopened.get(k), v)
+        ]
+    assert not wrong, "\n".join(wrong)
