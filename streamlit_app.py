@@ -13,29 +13,30 @@ PITCH = (
     "with exact, tested gradients, and every view lives in its URL, so a link reproduces it."
 )
 
-with frame.page("home"):
-    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-    name = c1.segmented_control(
+with frame.page("home", defaults=home.DEFAULTS):
+    # the page's controls sit in the header row, beside the question
+    slot = frame.header_slot()
+    name = slot.segmented_control(
         "Dataset",
         list(home.DATASETS),
-        default=home.DEFAULT,
+        default=home.DEFAULTS["dataset"],
         key="dataset",
         bind="query-params",
+        label_visibility="collapsed",
     )
     name = name or home.DEFAULT  # a segmented control can be cleared; fall back to the default
     choice = controls.select(
-        c2,
+        slot,
         "Seed shown",
         home.SEED_OPTIONS,
         "seed",
-        home.MEDIAN,
+        home.DEFAULTS["seed"],
         help="The figure's seed: the median run of seeds 0–9 (the sentence counts them all), "
         "or one of them.",
     )
     seed = home.seed(name, choice)
     with frame.key_figure():
         points = home.show(name, seed)
-    st.caption(home.caption(name, seed))
     frame.takeaway(home.page_takeaway(name, seed))
     home.strip(name, seed)
     c1, c2 = st.columns([1, 1])
@@ -48,6 +49,7 @@ with frame.page("home"):
         )
     with c2:
         frame.csv_download(points, "home_points", label="Points CSV")
+    st.caption(home.caption(name, seed))
     st.write(PITCH)
 
     st.subheader("Every page")

@@ -10,7 +10,6 @@ from views import formula as uf
 # the task radio has plain option names (Streamlit 1.67 writes a format_func label into the URL).
 TASKS = ("classification", "regression")
 TASKS_HELP = "Classification: against the margin m = z_t − z_other; regression: the residual."
-LOSS_KEY = {"classification": "cls", "regression": "reg"}
 SLIDER_PX = 230
 RANGE_HELP = "The margin (or residual) axis runs from minus to plus this value."
 AT_HELP = "The takeaway compares every loss at this margin (or residual) and its negative."
@@ -21,40 +20,47 @@ VIEW_WIDGETS = {
     "at": controls.NumberSpec("Compare at ±", 0.1, 20.0, 0.1, help=AT_HELP),
 }
 TARGET = controls.NumberSpec("Target y (MSLE, MAPE)", 0.0, 10.0, 0.1, help=TARGET_HELP)
-DEFAULTS = {"range": 5.0, "at": 3.0, "y": 1.0}
+D = uc.DEFAULTS
 LOG_HELP = "Symmetric log y axis: logarithmic for large magnitudes, linear near 0."
 
-with frame.page("loss_curves"):
-    cls_names, reg_names = uc.curve_names("classification"), uc.curve_names("regression")
-    frame.presets(uc.presets() | uf.curve_presets())
 
+def _new_task() -> None:
+    # the other task has other losses: its picker starts from that task's defaults
+    st.session_state["losses"] = uc.default_losses(st.session_state["task"])
+
+
+with frame.page(
+    "loss_curves", defaults=D, presets=uc.PRESETS | uf.curve_presets(), old_links=uc.old_links
+):
     # Every widget declares its default (value=/index=/default=): Streamlit 1.67 drops a URL value
     # equal to the widget's *declared* default, so a default set only in session state would
     # make links to the slider minimum or the first option lose their value.
-    c_task, c_losses, c_own = st.columns([1, 3, 2], vertical_alignment="bottom")
-    task = controls.radio(c_task, "Task", TASKS, "task", help=TASKS_HELP)
+    view = frame.stage()  # presenter mode: the curves and their takeaway first
+    c_task, c_losses, c_own = view.controls.columns([1, 3, 2], vertical_alignment="bottom")
+    task = controls.radio(c_task, "Task", TASKS, "task", help=TASKS_HELP, on_change=_new_task)
     # Display names in the picker, registry names in the link (controls.url_multiselect).
     names = controls.url_multiselect(
         "Losses",
-        cls_names if task == "classification" else reg_names,
-        default=uc.available(uc.DEFAULT_LOSSES[task], task),
+        uc.curve_names(task),
+        default=uc.default_losses(task),
         format_func=lambda n: uc.title(task, n),
-        key=LOSS_KEY[task],
+        key="losses",
         container=c_losses,
     )
     yours = formula_box.field(task, container=c_own)  # before the figure: a link's refusal
-    # Figure first: the curves come right under the loss picker; the view settings and each
-    # loss's hyperparameters sit in one wrapping row of fixed-width sliders below them.
-    # ``key_figure``: where a preset click brings the view (see frame.presets).
-    curves_area = st.container(key="key_figure")
+    # Figure first: the curves come right under the loss picker, then their takeaway; the
+    # view settings and each loss's hyperparameters sit in one wrapping row of fixed-width
+    # sliders below them.
     sliders = st.container(horizontal=True, wrap=True, gap="medium", vertical_alignment="center")
+    x_max, at = controls.numbers(sliders, VIEW_WIDGETS, D, width=SLIDER_PX)
     own_area = st.container()  # the student's formula: LaTeX, gradient, numerics
-    x_max, at = controls.numbers(sliders, VIEW_WIDGETS, DEFAULTS, width=SLIDER_PX)
-    log_y = controls.toggle(sliders, "Log scale", "log", False, help=LOG_HELP)
+    log_y = controls.toggle(sliders, "Log scale", "log", D["log"], help=LOG_HELP)
     own = formula_box.sliders(yours, sliders, width=SLIDER_PX)
 
     # Display order: curves, sliders, "who gets the gradient"; the "who" menu runs first so the
     # sliders cover its losses too (on a first load the URL's value is known only after it ran).
+    drawn = bool(names) or own is not None
+    downloads = frame.details() if drawn else None
     who_area = st.container()
     who: list[str] = []
     if task == "classification":
@@ -71,8 +77,8 @@ with frame.page("loss_curves"):
             )
             who = controls.url_multiselect(
                 "Losses to compare",
-                cls_names,
-                default=uc.available(uc.DEFAULT_WEIGHTS),
+                uc.curve_names("classification"),
+                default=D["who"],
                 format_func=lambda n: uc.title("classification", n),
                 key="who",
             )
@@ -82,24 +88,25 @@ with frame.page("loss_curves"):
         for h in uc.hyperparameters(task, n):
             label = f"{uc.short_title(task, n)}: {h.name.replace('_', ' ')}"
             spec = controls.NumberSpec(label, *uc.slider_range(h), help=h.help or None)
-            value = min(max(h.default, spec.low), spec.high)
-            controls.number(sliders, uc.param_key(n, h.name), spec, value, width=SLIDER_PX)
-    target = DEFAULTS["y"]
+            key = uc.param_key(n, h.name)
+            controls.number(sliders, key, spec, D[key], width=SLIDER_PX)
+    target = D["y"]
     if uc.needs_target(task, [*names, *([own.name] if own else [])]):
-        target = controls.number(sliders, "y", TARGET, DEFAULTS["y"], width=SLIDER_PX)
+        target = controls.number(sliders, "y", TARGET, D["y"], width=SLIDER_PX)
 
-    with curves_area:
-        if not names and own is None:
-            st.warning("Choose at least one loss to draw.", icon=":material/touch_app:")
-        else:
-            params = uc.frozen(task, names, st.session_state) + (own.all_params if own else ())
-            left, right = st.columns(2)
-            charts.show(uc.value_chart(task, params, x_max, target, log_y), container=left)
-            charts.show(uc.gradient_chart(task, params, x_max, target, log_y), container=right)
-            probes = uc.probe_table(task, params, at, target)
+    if not drawn:
+        view.figure.warning("Choose at least one loss to draw.", icon=":material/touch_app:")
+    else:
+        params = uc.frozen(task, names, st.session_state) + (own.all_params if own else ())
+        left, right = view.figure.columns(2)
+        charts.show(uc.value_chart(task, params, x_max, target, log_y), container=left)
+        charts.show(uc.gradient_chart(task, params, x_max, target, log_y), container=right)
+        probes = uc.probe_table(task, params, at, target)
+        with view.takeaway:
             frame.takeaway(
                 uc.curves_headline(task, probes, at), [uc.curves_takeaway(task, probes, at)]
             )
+        with downloads:
             table = uc.curve_table(task, params, x_max, target)
             frame.csv_download(table, f"loss_curves_{task}", label="Download the curves (CSV)")
     if own is not None:

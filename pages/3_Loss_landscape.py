@@ -2,45 +2,21 @@
 
 import streamlit as st
 
-from ui import charts, controls, frame, player
+from ui import controls, frame
 from views import landscape as ui
 
-PLATEAU = {
-    "x0": 1.0,
-    "y0": "0",
-    "w0": 6.0,
-    "lr1": 0.5,
-    "steps1": 100,
-    "t1": 100,
-    "losses": list(ui.DEFAULT_LOSSES),
-    "n": 40,
-    "sep": 2.0,
-    "seed": 0,
-    "w": -8.0,
-    "b": 0.0,
-    "lr": 1.0,
-    "steps": 300,
-    "t": 300,
-    "span": 10.0,
-}
-PRESETS = {
-    "MSE stalls on the plateau": PLATEAU,
-    "Both converge from the origin": PLATEAU | {"w0": 0.0, "w": 0.0, "b": 0.0},
-    "Confidently wrong, bigger steps": PLATEAU | {"lr1": 5.0, "lr": 10.0},
-    # it changes the surface only: the click shows the maps, not the one-sample figure
-    "Well separated classes": PLATEAU
-    | {"sep": 4.0, "w": -6.0, "b": 4.0, frame.FIGURE: "surface_figure"},
-}
+D = ui.DEFAULTS
 
-with frame.page("loss_landscape"):
-    frame.presets(PRESETS)
-    # Every widget declares its default with value=/index=/default= (not setdefault): Streamlit
-    # drops a URL value equal to the widget's declared default, so the two must agree.
-    D = PLATEAU
+with frame.page("loss_landscape", defaults=D, presets=ui.PRESETS):
+    # Every widget declares its default from D with value=/index=/default= (not setdefault):
+    # Streamlit drops a URL value equal to the widget's declared default, so the two must agree.
 
     # ------------------------------------------------------------------ one sample, one weight
-    st.header("One sample, one weight")
-    figure = st.container()  # the key figure first; its controls below it
+    # The player first (its own scrubber is the page's step: the link keeps it), its takeaway
+    # right under it, then its controls; the same for the (w, b) maps below.
+    st.subheader("One sample, one weight", anchor=False)
+    one_figure = frame.key_figure()
+    one_said = st.container()
     c = st.columns(5)
     x0 = c[0].number_input("input x₀", -5.0, 5.0, D["x0"], step=0.5, key="x0", bind="query-params")
     y0 = c[1].selectbox("label y₀", ["0", "1"], index=0, key="y0", bind="query-params")
@@ -57,22 +33,24 @@ with frame.page("loss_landscape"):
         lr=float(lr1),
         steps=int(steps1),
     )
-    t1 = ui.step_slider("show the path up to step", one_cfg.steps, D["t1"], key="t1")
     one = ui.one_sample(one_cfg)
-    charts.show(ui.one_sample_chart(one_cfg, t1), container=figure, height="content")
-    player.descent_player(one.curves, one.paths, t1, key="descent_one")
-    st.caption(ui.ONE_SAMPLE_NOTE)
-    frame.table(ui.display(one.summary), width="stretch")
-    frame.takeaway(ui.one_sample_headline(one, one_cfg), [ui.one_sample_takeaway(one, one_cfg)])
-    frame.csv_downloads(
-        (one.curves, "one_sample_curves", "Curves (CSV)"),
-        (one.paths, "one_sample_paths", "Descent paths (CSV)"),
-        (one.summary, "one_sample_summary", "Summary (CSV)"),
-    )
+    with one_figure:
+        ui.one_sample_figure(one_cfg, D["t1"])
+    with one_said:
+        frame.takeaway(ui.one_sample_headline(one, one_cfg), [ui.one_sample_takeaway(one, one_cfg)])
+    with frame.details():
+        st.caption(ui.ONE_SAMPLE_NOTE)
+        frame.table(ui.display(one.summary), width="stretch")
+        frame.csv_downloads(
+            (one.curves, "one_sample_curves", "Curves (CSV)"),
+            (one.paths, "one_sample_paths", "Descent paths (CSV)"),
+            (one.summary, "one_sample_summary", "Summary (CSV)"),
+        )
 
     # ------------------------------------------------------------------ the (w, b) surface
-    st.header("Logistic regression: the loss surface over (w, b)")
-    st.caption(ui.SURFACE_NOTE)
+    st.subheader("Logistic regression: the loss surface over (w, b)", anchor=False)
+    surface_figure = st.container(key="surface_figure")
+    surface_said = st.container()
     c = st.columns([3, 1, 1, 1])
     chosen = controls.url_multiselect(
         "losses",
@@ -109,19 +87,21 @@ with frame.page("loss_landscape"):
         steps=int(steps),
         span=float(span),
     )
-    t = ui.step_slider("show the paths up to step", cfg.steps, D["t"], key="t")
     if not cfg.losses:
-        st.warning("Choose at least one loss to draw its surface.")
+        surface_figure.warning("Choose at least one loss to draw its surface.")
         st.stop()
     with st.spinner("Computing the surfaces…"):
         res = ui.surfaces(cfg)
-    with st.container(key="surface_figure"):
-        ui.show_surfaces(cfg, t)
-    frame.table(ui.display(res.summary), width="stretch")
-    frame.takeaway(ui.surface_headline(res, cfg), [ui.surface_takeaway(res, cfg)])
-    frame.csv_downloads(
-        (res.grid, "surface_grid", "Surfaces and λ_min (CSV)"),
-        (res.paths, "surface_paths", "Descent paths (CSV)"),
-        (res.summary, "surface_summary", "Summary (CSV)"),
-        (res.data, "surface_data", "Data (CSV)"),
-    )
+    with surface_figure:
+        st.caption(ui.SURFACE_NOTE)
+        ui.surfaces_figure(cfg, D["t"])
+    with surface_said:
+        frame.takeaway(ui.surface_headline(res, cfg), [ui.surface_takeaway(res, cfg)])
+    with frame.details():
+        frame.table(ui.display(res.summary), width="stretch")
+        frame.csv_downloads(
+            (res.grid, "surface_grid", "Surfaces and λ_min (CSV)"),
+            (res.paths, "surface_paths", "Descent paths (CSV)"),
+            (res.summary, "surface_summary", "Summary (CSV)"),
+            (res.data, "surface_data", "Data (CSV)"),
+        )

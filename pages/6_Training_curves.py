@@ -3,10 +3,10 @@
 import streamlit as st
 
 from ui import charts, comparison, controls, evidence, formula_box, frame, reproduce, upload
+from views import boundaries as ub
 from views import training as ut
 
-DEFAULT_LOSSES = ["cross_entropy", "mse", "mae", "hinge"]
-MODEL = {"layers": 2, "width": 32, "act": "tanh", "opt": "adam", "lr": 0.01, "epochs": 200}
+D = ut.DEFAULTS
 #: This page's cap on the epochs a link may ask for (every one trains several seeds).
 TRAINING_CURVES_MAX_EPOCHS = 1000
 MAX_SEEDS = 10
@@ -16,76 +16,19 @@ TARGET = controls.NumberSpec("Target test accuracy", 0.5, 1.0, 0.01)
 BANDS = ["minmax", "sd"]
 BAND_HELP = "minmax: from the lowest to the highest seed; sd: mean ± 1 standard deviation"
 
-PRESETS = {
-    "MSE is slow (digits, plain SGD)": {
-        "dataset": "digits",
-        "digits_n_classes": 10,
-        "losses": ["cross_entropy", "mse"],
-        "layers": 0,
-        "opt": "sgd",
-        "lr": 0.5,
-        "epochs": 60,
-        "batch": "full",
-        "seeds": 3,
-        "target": 0.9,
-    },
-    # Hui & Belkin (2021): square loss on the logits is competitive with cross-entropy
-    "Square loss on logits keeps up with CE (digits, Hui & Belkin 2021)": {
-        "dataset": "digits",
-        "digits_n_classes": 10,
-        "losses": ["cross_entropy", "square_logits"],
-        "layers": 1,
-        "width": 64,
-        "act": "tanh",
-        "opt": "sgd",
-        "lr": 0.1,
-        "epochs": 150,
-        "batch": "full",
-        "seeds": 2,
-        "target": 0.9,
-    },
-    "Hinge has no probabilities": {**controls.HINGE_PRESET, "seeds": 3, "target": 0.95},
-    "Digits, 10 classes: MAE is the slowest to 90%": {
-        "dataset": "digits",
-        "digits_n_classes": 10,
-        "losses": ["cross_entropy", "mse", "mae", "multi_margin"],
-        "layers": 1,
-        "width": 32,
-        "opt": "adam",
-        "lr": 0.01,
-        "epochs": 60,
-        "seeds": 2,
-        "target": 0.9,
-    },
-    "Learning rate 8: square loss on logits diverges, CE does not": {
-        "dataset": "moons",
-        "losses": ["cross_entropy", "square_logits"],
-        "layers": 0,
-        "opt": "sgd",
-        "lr": 8.0,
-        "epochs": 100,
-        "batch": "full",
-        "seeds": 3,
-        "target": 0.85,
-    },
-}
-# each preset's curves average a window of seeds that holds its representative seed
-PRESETS = evidence.with_figure_seeds(
-    PRESETS, ut.PAGE, lambda v, rep: {"seed": ut.figure_start(rep, v.get("seeds", 3))}
-)
-
-with frame.page("training_curves"):
-    frame.presets(PRESETS)
-    data = upload.dataset_controls(ut.DATASETS, default="spirals")
-    model = controls.model_controls(MODEL, max_epochs=TRAINING_CURVES_MAX_EPOCHS)
-    chosen = controls.loss_controls(DEFAULT_LOSSES)
+with frame.page("training_curves", defaults=D, presets=ut.PRESETS):
+    data = upload.dataset_controls(ut.DATASETS, default=D["dataset"], defaults=D)
+    model = controls.model_controls(D, max_epochs=TRAINING_CURVES_MAX_EPOCHS)
+    chosen = controls.loss_controls(D["losses"])
     params = controls.loss_param_controls(chosen)
     own = formula_box.box("classification", container=st.sidebar)  # the student's formula
     chosen, params = formula_box.add(chosen, params, own)
     st.sidebar.markdown("**Seeds and yardstick**")
-    n_seeds = controls.number(st.sidebar, "seeds", SEEDS, 3)
-    spread = controls.select(st.sidebar, "Band over seeds", BANDS, "band", "minmax", help=BAND_HELP)
-    target = controls.number(st.sidebar, "target", TARGET, 0.9)
+    n_seeds = controls.number(st.sidebar, "seeds", SEEDS, D["seeds"])
+    spread = controls.select(
+        st.sidebar, "Band over seeds", BANDS, "band", D["band"], help=BAND_HELP
+    )
+    target = controls.number(st.sidebar, "target", TARGET, D["target"])
     if not chosen:
         st.warning("Choose at least one loss in the sidebar.", icon=":material/info:")
         st.stop()
@@ -93,22 +36,49 @@ with frame.page("training_curves"):
     key = ut.comparison(data, model, chosen, params)
     n_seeds = int(n_seeds)
     ds = comparison.load(key)
-    st.caption(ut.caption(ds, model, n_seeds))
     if not ut.within_budget(key, ds, n_seeds):
         st.stop()
     runs = ut.fit_seeds(key, n_seeds)
     summary = ut.summaries(runs, chosen, target)
+    cross = ut.cross_eval_frame(runs, chosen, ds.y_test)
+
+    # The point first: the accuracy race and its takeaway; then the numbers behind them.
+    with frame.key_figure():
+        charts.show(ut.accuracy_chart(key, n_seeds, spread, target), height="content")
+    entry = ut.lookup(key, target)
+    raw = {
+        n: ut.raw_output_ece(runs, n, ds.y_test) for n in chosen if n in ut.RAW_PROBABILITY_LOSSES
+    }
+    frame.takeaway(
+        ut.page_takeaway(runs, summary, cross, chosen, target, ds, entry=entry, raw_ece=raw)
+    )
     for note in ut.divergence_notes(summary, model.lr):
         frame.notice(note)
-
-    charts.show(ut.accuracy_chart(key, n_seeds, spread, target), height="content")
-    frame.csv_download(
-        ut.accuracy_frame(runs, chosen, spread), "training_accuracy", label="Accuracy CSV"
+    if entry is not None:
+        evidence.show_strip(
+            entry.evidence.outcomes, ut.strip_metric(entry), chosen, ut.window(model.seed, n_seeds)
+        )
+    else:
+        evidence.check_across_seeds(
+            repr((key, target)),
+            fits_budget=lambda: ut.within_budget(key, ds, evidence.K),
+            outcome=lambda s: ut.cached_outcome(key, s, target),
+            report=ut.check_report(key, target),
+        )
+    # Decision boundaries' default view is this one's comparison with fewer epochs and seeds
+    other = ut.comparison(
+        controls.data_choice(ub.DEFAULTS), controls.model_choice(ub.DEFAULTS), ub.DEFAULTS["losses"]
     )
-
-    table = ut.summary_frame(summary, target, evidence.baseline(ds))
-    frame.table(ut.styled_summary(table))
-    frame.csv_download(table, "training_summary", label="Summary CSV")
+    if note := ut.other_page_note(key, n_seeds, runs, other, "Decision boundaries"):
+        st.caption(f":material/compare_arrows: {note}")
+    with frame.details():
+        st.caption(ut.caption(ds, model, n_seeds))
+        table = ut.summary_frame(summary, target, evidence.baseline(ds))
+        frame.table(ut.styled_summary(table))
+        frame.csv_downloads(
+            (ut.accuracy_frame(runs, chosen, spread), "training_accuracy", "Accuracy CSV"),
+            (table, "training_summary", "Summary CSV"),
+        )
 
     ut.show_loss_panels(key, n_seeds, spread)
     frame.csv_download(
@@ -116,7 +86,6 @@ with frame.page("training_curves"):
     )
 
     st.subheader("Every model, every yardstick")
-    cross = ut.cross_eval_frame(runs, chosen, ds.y_test)
     frame.table(ut.styled_cross(cross))
     st.caption(ut.CROSS_NOTE)
     frame.csv_download(cross, "training_cross_evaluation", label="Cross-evaluation CSV")
@@ -134,24 +103,6 @@ with frame.page("training_curves"):
             charts.show(ut.reliability_chart(key, n_seeds), container=c2, height="content")
             frame.csv_download(rel, "training_reliability", label="Reliability CSV")
 
-    entry = ut.lookup(key, target)
-    raw = {
-        n: ut.raw_output_ece(runs, n, ds.y_test) for n in chosen if n in ut.RAW_PROBABILITY_LOSSES
-    }
-    frame.takeaway(
-        ut.page_takeaway(runs, summary, cross, chosen, target, ds, entry=entry, raw_ece=raw)
-    )
-    if entry is not None:
-        evidence.show_strip(
-            entry.evidence.outcomes, ut.strip_metric(entry), chosen, ut.window(model.seed, n_seeds)
-        )
-    else:
-        evidence.check_across_seeds(
-            repr((key, target)),
-            fits_budget=lambda: ut.within_budget(key, ds, evidence.K),
-            outcome=lambda s: ut.cached_outcome(key, s, target),
-            report=ut.check_report(key, target),
-        )
     reproduce.for_comparison(
         key, comparison.load(key), key.configs(dtype=ut.DTYPE), n_seeds=n_seeds, table="training"
     )

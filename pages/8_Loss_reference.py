@@ -5,13 +5,11 @@ import streamlit as st
 from ui import controls, formula_box, frame
 from views import reference as ref
 
-# Widget defaults, declared on the widgets: Streamlit drops a URL value equal to the widget's
-# own default, so the two must agree (presets still set any key via st.session_state).
-D = {"q": "", "tasks": list(ref.TASKS), "props": [], "open": False}
+D = ref.DEFAULTS
 
-with frame.page("loss_reference"):
-    frame.presets(ref.presets())
-    c1, c2, c3, c4 = st.columns([2, 2, 3, 1])
+with frame.page("loss_reference", defaults=D, presets=ref.PRESETS):
+    view = frame.stage()  # presenter mode: the table and its takeaway first
+    c1, c2, c3, c4 = view.controls.columns([2, 2, 3, 1])
     query = c1.text_input(
         "Search",
         key="q",
@@ -36,19 +34,26 @@ with frame.page("loss_reference"):
     every = ref.all_losses()
     shown = [loss for loss in every if ref.matches(loss, query, tasks, props)]
     table = ref.summary_table(shown)
-    st.subheader(f"{len(shown)} of {len(every)} losses")
+    survey = ref.survey_table()
+    with view.figure:
+        st.subheader(f"{len(shown)} of {len(every)} losses", anchor=False)
+        if shown:
+            frame.table(
+                table,
+                width="stretch",
+                column_order=ref.PRESENTER_COLUMNS if frame.presenting() else None,
+                column_config={
+                    ref.PROPERTY_TITLES[p]: st.column_config.CheckboxColumn()
+                    for p in ref.PROPERTIES
+                },
+            )
+        else:
+            st.warning("No registered loss matches these filters; clear the search or a filter.")
+    with view.takeaway:
+        frame.takeaway(ref.reference_sentence(shown, len(every), survey))
     if shown:
-        frame.table(
-            table,
-            container=st.container(key="key_figure"),
-            width="stretch",
-            column_config={
-                ref.PROPERTY_TITLES[p]: st.column_config.CheckboxColumn() for p in ref.PROPERTIES
-            },
-        )
-        frame.csv_download(table, "loss_reference", label="Loss table (CSV)")
-    else:
-        st.warning("No registered loss matches these filters; clear the search or a filter.")
+        with frame.details("Download"):
+            frame.csv_download(table, "loss_reference", label="Loss table (CSV)")
 
     own = formula_box.box(None)  # the student's formula, as a card before the others
     if own is not None:
@@ -83,7 +88,5 @@ with frame.page("loss_reference"):
 
     st.subheader("The survey's loss APIs, as Loss Lab knows them")
     st.caption(f"From {ref.SURVEY}.")
-    survey = ref.survey_table()
     st.table(survey.set_index(ref.SURVEY_API))  # wraps the long notes, unlike a dataframe
     frame.csv_download(survey, "survey_loss_names", label="Survey (CSV)")
-    frame.takeaway(ref.reference_sentence(shown, len(every), survey))

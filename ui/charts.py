@@ -29,15 +29,23 @@ below 640 px), so nothing is clipped at 390 px.
 from __future__ import annotations
 
 import functools
+import html
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import altair as alt
 import pandas as pd
 import streamlit as st
-from streamlit.elements.vega_charts import _altair_globals_lock as ALTAIR_LOCK
 
 from ui import identity, lecture, state
+
+# Altair's data transformer is one setting for the whole process. It is set once, here, to
+# keep every row (the builders bound their data): switching it per conversion would race
+# between sessions' threads. Streamlit switches it too, but only in its Altair chart element,
+# which the app never uses (charts go to st.vega_lite_chart as specs; see :func:`show`, and
+# tests/test_streamlit_api.py).
+alt.data_transformers.enable("default", max_rows=None)
 
 #: Colour-blind-friendly categorical palette (Tableau 10), in the order series are listed.
 PALETTE: tuple[str, ...] = (
@@ -59,7 +67,12 @@ HEIGHT = 360
 #: Presenter mode: the smallest text on a chart (at least 18 px, legible on a projector).
 PRESENT_FONT_SIZE = 20
 PRESENT_TITLE_SIZE = 26
-PRESENT_HEIGHT = 440
+#: Presenter mode: a plot's height is scaled by this (a projector is 720 px high, and the
+#: figure, its legend and its takeaway share the first screen with the page's header).
+PRESENT_HEIGHT_SCALE = 0.62
+PRESENT_HEIGHT = round(HEIGHT * PRESENT_HEIGHT_SCALE)
+#: Presenter mode: legends above the plot, entries side by side in this many columns.
+PRESENT_LEGEND_COLUMNS = 2
 
 
 def sizes(present: bool | None = None) -> dict[str, int]:
@@ -347,6 +360,144 @@ def presenter_spec(spec: Spec, minimum: int = PRESENT_FONT_SIZE) -> Spec:
     return walk(spec)
 
 
+def presenter_layout(spec: Spec, scale: float = PRESENT_HEIGHT_SCALE) -> Spec:
+    """A copy of ``spec`` laid out for a projector: every legend above its plot, its title at
+    the left of its entries and the entries side by side (seen before the plot, and short), and
+    every plot height scaled by ``scale``, except where the width is fixed too (a square map
+    keeps its shape). Only the layout changes: data, scales and marks are the same."""
+    legend = {
+        "orient": "top",
+        "direction": "horizontal",
+        "columns": PRESENT_LEGEND_COLUMNS,
+        "titleOrient": "left",
+    }
+
+    def walk(node: Any, chart: bool) -> Any:
+        if isinstance(node, list):
+            return [walk(v, chart) for v in node]
+        if not isinstance(node, dict):
+            return node
+        out = {}
+        for k, v in node.items():
+            if k == "legend" and isinstance(v, dict):
+                domain = (node.get("scale") or {}).get("domain")
+                out[k] = {**walk(v, False), **legend, "columns": _legend_columns(domain)}
+            elif k in _CHART_LISTS or k == "spec":
+                out[k] = walk(v, True)
+            else:
+                out[k] = walk(v, False)
+        height, width = out.get("height"), out.get("width")
+        if chart and _number(height) and not _number(width):
+            out["height"] = round(height * scale)
+        return out
+
+    out = walk(spec, True)
+    config = dict(out.get("config", {}))
+    config["legend"] = {**config.get("legend", {}), **legend}
+    out["config"] = config
+    return out
+
+
+#: Presenter mode: the width a legend's entries may take above a plot (half the page at
+#: 1280 px, two charts side by side, less the legend's title at their left) and the width of
+#: a legend entry's symbol and gaps, in pixels.
+PRESENT_LEGEND_WIDTH = 480
+#: The same for a chart as wide as the page (two legends side by side).
+PRESENT_WIDE_LEGEND_WIDTH = 560
+_ENTRY_EXTRA = 44
+
+
+def _legend_columns(
+    labels: Any, font: int = PRESENT_FONT_SIZE, width: int = PRESENT_LEGEND_WIDTH
+) -> int:
+    """Legend columns above a plot: every entry in one row when the labels fit ``width``
+    pixels (about 0.55 em per character), else as many columns as fit, at least one;
+    :data:`PRESENT_LEGEND_COLUMNS` when the labels are not in the spec."""
+    if not isinstance(labels, list) or not labels:
+        return PRESENT_LEGEND_COLUMNS
+    widths = [0.55 * font * len(str(t)) + _ENTRY_EXTRA for t in labels]
+    if sum(widths) <= width:
+        return len(labels)
+    return max(1, int(width // max(widths)))
+
+
+def widen(spec: Spec, width: int = PRESENT_WIDE_LEGEND_WIDTH) -> Spec:
+    """A copy of a presenter-mode ``spec`` whose legends may each take ``width`` pixels above
+    the plot (:func:`_legend_columns`): for a chart as wide as the page, where two legends
+    fit side by side in fewer rows."""
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        if not isinstance(node, dict):
+            return node
+        out = {k: walk(v) for k, v in node.items()}
+        if isinstance(out.get("legend"), dict):
+            domain = (node.get("scale") or {}).get("domain")
+            out["legend"] = {**out["legend"], "columns": _legend_columns(domain, width=width)}
+        return out
+
+    return walk(spec)
+
+
+def compact(spec: Spec, *, legend: bool = True, title_chars: int = 16) -> Spec:
+    """A copy of ``spec`` for a narrow panel of a row (small multiples on a projector): its
+    title and subtitle wrapped at ``title_chars`` characters; its legends one entry a row, or
+    dropped when ``legend`` is false (the row shows them once, on one panel)."""
+
+    def lines(t: Any) -> Any:
+        return _lines(t, title_chars) if isinstance(t, str) and len(t) > title_chars else t
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        if not isinstance(node, dict):
+            return node
+        out = {}
+        for k, v in node.items():
+            if k == "legend" and isinstance(v, dict):
+                out[k] = {**v, "columns": 1} if legend else None
+            elif k == "title" and isinstance(v, dict) and "subtitle" in v:
+                out[k] = {**v, "text": lines(v.get("text")), "subtitle": lines(v["subtitle"])}
+            elif k == "title":
+                out[k] = lines(v)
+            else:
+                out[k] = walk(v)
+        return out
+
+    return walk(spec)
+
+
+def legend_row(entries: Sequence[tuple[str, ...]], *, container: Any = None) -> None:
+    """One legend for a row of panels drawn without their own: each entry ``(label, colour)``
+    a dot in the colour and its label, ``(label, colour, "x")`` a cross. Labels may come from
+    a user's file: they are escaped, never markup."""
+    box = container if container is not None else st
+
+    def mark(color: str, shape: str) -> str:
+        if shape == "x":
+            return f'<span style="color:{color};font-weight:700">&#x2715;</span>'
+        return (
+            f'<span style="width:0.9em;height:0.9em;border-radius:50%;background:{color}"></span>'
+        )
+
+    items = "".join(
+        '<span style="display:inline-flex;align-items:center;gap:0.35rem">'
+        f"{mark(color, shape[0] if shape else 'dot')}{html.escape(str(label))}</span>"
+        for label, color, *shape in entries
+        if _COLOR.fullmatch(color)
+    )
+    box.html(f'<div class="ll-legend-row" style="{_ROW_STYLE}">{items}</div>')
+
+
+_COLOR = re.compile(r"#[0-9a-fA-F]{3,8}")
+_ROW_STYLE = "display:flex;flex-wrap:wrap;gap:0.3rem 1.2rem;font-size:1.25rem"
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 # --------------------------------------------------------------------------- the one pipeline
 
 Spec = dict[str, Any]
@@ -376,7 +527,7 @@ def cached_spec(
         def spec(*args: Any, charts_presenter_mode: bool = False, **kwargs: Any) -> Spec:
             out = to_spec(style(fn(*args, **kwargs), present=charts_presenter_mode))
             out = wrap_titles(out, TITLE_CHARS - 8 * charts_presenter_mode)
-            return presenter_spec(out) if charts_presenter_mode else out
+            return presenter_layout(presenter_spec(out)) if charts_presenter_mode else out
 
         cached = st.cache_data(max_entries=max_entries, show_spinner=False)(spec)
 
@@ -391,17 +542,9 @@ def cached_spec(
 
 
 def to_spec(chart: alt.TopLevelMixin) -> Spec:
-    """The chart's Vega-Lite dict, with its data inline and no row limit.
-
-    Altair's active data transformer is one setting for the whole process, and
-    ``st.altair_chart`` switches it in one session's thread while another converts a chart
-    here; so the switch and the conversion hold Streamlit's own lock for those settings
-    (unguarded, a conversion could use the other's transformer or fail with "dictionary
-    changed size during iteration", as it did with 30 sessions in ``benchmarks/load.py``).
-    """
-    # Data are bounded by the builders themselves; no row limit should cut a figure.
-    with ALTAIR_LOCK, alt.data_transformers.enable("default", max_rows=None):
-        return chart.to_dict()
+    """The chart's Vega-Lite dict, with its data inline and no row limit (the data
+    transformer this module sets once for the process)."""
+    return chart.to_dict()
 
 
 #: Spec keys that belong to a single view (they move into its layer when marks are added).
@@ -455,14 +598,24 @@ def annotate(spec: Spec, marks: Sequence[Mapping[str, Any]], present: bool = Fal
     return out
 
 
-def show(spec: Spec, *, container: Any = None, height: int | str | None = "content") -> None:
+def show(
+    spec: Spec,
+    *,
+    container: Any = None,
+    height: int | str | None = "content",
+    wide: bool = False,
+) -> None:
     """Draw a spec from :func:`cached_spec` as wide as its container.
 
     Composite specs (facets, concatenations) keep their panels' sizes and are drawn at their
     own width (stretching them leaves them blank in a browser); prefer :func:`panels`.
-    ``height`` is Streamlit's: ``"content"`` (the spec's own height) or pixels. On a lecture
-    stop's own view the stop's marks for this chart are drawn on it (:func:`annotate`).
+    ``height`` is Streamlit's: ``"content"`` (the spec's own height) or pixels. ``wide``: the
+    chart has a row of the page to itself, so in presenter mode its legends may be wider and
+    shorter (:func:`widen`). On a lecture stop's own view the stop's marks for this chart are
+    drawn on it (:func:`annotate`).
     """
+    if wide and presenting():
+        spec = widen(spec)
     box = container if container is not None else st
     spec = annotate(spec, lecture.chart_marks(), presenting())
     composite = any(k in spec for k in ("facet", "hconcat", "vconcat", "concat"))

@@ -64,20 +64,12 @@ MODEL_DEFAULTS: dict[str, Any] = {
     "seed": 0,
 }
 
-#: "Hinge has no probabilities": a lecture preset that Decision boundaries and Training curves
-#: share (keys of :func:`dataset_picker`, :func:`model_controls`, :func:`loss_controls`); each
-#: page adds the values of its own controls.
-HINGE_PRESET: dict[str, Any] = {
-    "dataset": "moons",
-    "losses": ["cross_entropy", "hinge"],
-    "layers": 1,
-    "width": 32,
-    "opt": "adam",
-    "lr": 0.01,
-    "epochs": 300,
-}
-
 OPTIMIZER_HELP = "sgd: plain gradient descent; momentum: SGD + momentum 0.9; adam: Adam"
+#: Each optimizer's usual starting learning rate for this lab's small full-batch networks:
+#: plain SGD 0.1; SGD with momentum 0.9 takes steps about 1 / (1 - 0.9) = 10 times larger, so
+#: a tenth of that; Adam's steps are normalised by the gradient's scale, and 0.01 is the lab's
+#: default (the Adam paper's own is 0.001). Switching optimizer proposes it, never sets it.
+USUAL_LR = {"sgd": 0.1, "momentum": 0.01, "adam": 0.01}
 BATCH_HELP = "'full' = one gradient step per epoch on all training points"
 
 
@@ -166,8 +158,10 @@ def radio(
     *,
     horizontal: bool = True,
     help: str | None = None,
+    on_change: Callable[[], None] | None = None,
 ) -> str:
-    """A URL-bound radio whose default is its first option; the URL holds the option's label."""
+    """A URL-bound radio whose default is its first option; the URL holds the option's label.
+    ``on_change`` runs when the user picks another option (not when a preset sets one)."""
     return box.radio(
         label,
         list(options),
@@ -176,6 +170,7 @@ def radio(
         help=help,
         horizontal=horizontal,
         bind="query-params",
+        on_change=on_change,
     )
 
 
@@ -187,6 +182,52 @@ def vector_input(box: Any, label: str, key: str, value: str, help: str | None = 
     )
 
 
+# --------------------------------------------------------------------------- declared defaults
+# A page declares every control once, as ``{URL key: default}`` (its ``DEFAULTS``): the widgets
+# take their ``value=`` from it and a lecture preset resets every key it does not name to it
+# (``ui.frame.page``). The families of keys the shared controls draw are generated here, from
+# the same registries the widgets read (datasets, losses), so a new dataset parameter or loss
+# hyperparameter needs no page edit.
+
+
+def dataset_defaults(
+    names: Sequence[str], default: str, *, prefix: str = "", skip: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The keys of :func:`dataset_picker` over ``names`` and their defaults: ``dataset`` and,
+    for every dataset, ``<dataset>_<param>`` (each as its widget declares it)."""
+    out: dict[str, Any] = {f"{prefix}dataset": default}
+    for name in names:
+        for p in datasets.info(name).params.values():
+            if p.name not in skip:
+                out[f"{prefix}{name}_{p.name}"] = _param_default(p)
+    return out
+
+
+def _param_default(p: datasets.Param) -> Any:
+    """A dataset parameter's default as its widget holds it (:func:`_param_widget`)."""
+    if p.choices:
+        return p.default
+    return int(p.default) if p.integer else float(p.default)
+
+
+def model_defaults(overrides: Mapping[str, Any] | None = None, *, prefix: str = "") -> dict:
+    """The keys of :func:`model_controls` and their defaults: :data:`MODEL_DEFAULTS` with a
+    page's ``overrides`` (the batch size as its option's text, e.g. ``"full"``)."""
+    d = {**MODEL_DEFAULTS, **(overrides or {})}
+    d["batch"] = str(d["batch"])
+    return {f"{prefix}{k}": v for k, v in d.items()}
+
+
+def loss_param_defaults(task: str = "classification") -> dict[str, Any]:
+    """The keys of :func:`loss_param_controls` for every registered loss of ``task``
+    (``<loss>_<hyperparameter>``) and their defaults."""
+    return {
+        f"{loss.name}_{h.name}": float(h.default)
+        for loss in (losses.get(n, task) for n in losses.names(task))
+        for h in loss.hyperparameters
+    }
+
+
 # --------------------------------------------------------------------------- helpers
 
 
@@ -196,7 +237,13 @@ def datasets_2d() -> list[str]:
 
 
 def dataset_picker(
-    box: Any, names: Sequence[str], *, default: str, prefix: str = "", skip: Sequence[str] = ()
+    box: Any,
+    names: Sequence[str],
+    *,
+    default: str,
+    prefix: str = "",
+    skip: Sequence[str] = (),
+    defaults: Mapping[str, Any] | None = None,
 ) -> DataChoice:
     """Dataset selectbox plus one bounded widget per dataset parameter, drawn in ``box``.
 
@@ -214,35 +261,43 @@ def dataset_picker(
         Prepended to every key (for a second set of controls on one page).
     skip
         Parameters to leave at their defaults (not shown), e.g. ``("test_fraction",)``.
+    defaults
+        The page's declared defaults (:func:`dataset_defaults`, perhaps with some values of
+        its own); a key it lacks takes the registry's default.
     """
     key = f"{prefix}dataset"
+    defaults = defaults or {}
     about = ", ".join(f"{n}: {datasets.info(n).title}" for n in names)
-    name = select(box, "Dataset", names, key, default, help=about)
+    name = select(box, "Dataset", names, key, defaults.get(key, default), help=about)
     spec = datasets.info(name)
     params: dict[str, Any] = {}
     shown = [p for p in spec.params.values() if p.name not in skip]
     main = [p for p in shown if p.name not in ("seed", "test_fraction")]
     more = [p for p in shown if p.name in ("seed", "test_fraction")]
     for p in main:
-        params[p.name] = _param_widget(box, name, p, prefix)
+        params[p.name] = _param_widget(box, name, p, prefix, defaults)
     if more:
         with box.expander("Data split and seed"):
             for p in more:
-                params[p.name] = _param_widget(st, name, p, prefix)
+                params[p.name] = _param_widget(st, name, p, prefix, defaults)
     return DataChoice(name=name, params=tuple(sorted(params.items())))
 
 
-def _param_widget(box: Any, dataset: str, p: datasets.Param, prefix: str) -> Any:
-    """One bounded, URL-bound widget for a dataset parameter."""
+def _param_widget(
+    box: Any, dataset: str, p: datasets.Param, prefix: str, defaults: Mapping[str, Any]
+) -> Any:
+    """One bounded, URL-bound widget for a dataset parameter (its default from ``defaults``,
+    else the registry's)."""
     key = f"{prefix}{dataset}_{p.name}"
+    value = defaults.get(key, _param_default(p))
     label = p.name.replace("_", " ").capitalize()
     if p.choices:
-        return select(box, label, p.choices, key, p.default, help=p.help)
+        return select(box, label, p.choices, key, value, help=p.help)
     if p.integer:
         spec = NumberSpec(label, int(p.low), int(p.high), 1, slider=False, help=p.help)
-        return int(number(box, key, spec, p.default))
+        return int(number(box, key, spec, value))
     spec = NumberSpec(label, float(p.low), float(p.high), _step(p.low, p.high), help=p.help)
-    return float(number(box, key, spec, p.default))
+    return float(number(box, key, spec, value))
 
 
 def _step(low: float, high: float) -> float:
@@ -277,11 +332,13 @@ def model_controls(
 ) -> ModelChoice:
     """Model (layers, width, activation) and training (optimizer, lr, epochs, batch, L2, seed).
 
-    ``defaults`` overrides :data:`MODEL_DEFAULTS` (keys as there); ``max_epochs`` bounds the
-    epochs a URL can ask for (at most :data:`EPOCHS_WIDGET_MAX`).
+    ``defaults``: the page's declared defaults (keys with ``prefix``, e.g. from
+    :func:`model_defaults`); a key it lacks takes :data:`MODEL_DEFAULTS`. ``max_epochs``
+    bounds the epochs a URL can ask for (at most :data:`EPOCHS_WIDGET_MAX`).
     """
     box = container if container is not None else st.sidebar
-    d = {**MODEL_DEFAULTS, **(defaults or {})}
+    given = defaults or {}
+    d = {name: given.get(f"{prefix}{name}", v) for name, v in MODEL_DEFAULTS.items()}
     w = dict(MODEL_WIDGETS)
     w["epochs"] = replace(w["epochs"], high=min(int(max_epochs), EPOCHS_WIDGET_MAX))
     k = {name: f"{prefix}{name}" for name in d}
@@ -294,24 +351,90 @@ def model_controls(
         box, "Activation", models.ACTIVATIONS, k["act"], d["act"], disabled=layers == 0
     )
     box.markdown("**Training**")
-    optimizer = select(box, "Optimizer", optim.NAMES, k["opt"], d["opt"], help=OPTIMIZER_HELP)
+    switched = f"_{prefix}opt_switched"
+    optimizer = select(
+        box,
+        "Optimizer",
+        optim.NAMES,
+        k["opt"],
+        d["opt"],
+        help=OPTIMIZER_HELP,
+        on_change=_remember_switch,
+        args=(switched,),
+    )
     c1, c2 = box.columns(2)
     lr = number(c1, k["lr"], w["lr"], d["lr"])
     epochs = number(c2, k["epochs"], w["epochs"], d["epochs"])
+    if st.session_state.get(switched):
+        _propose_lr(box, str(optimizer), float(lr), k["lr"], switched)
     c1, c2 = box.columns(2)
     batch = select(c1, "Batch size", BATCH_SIZES, k["batch"], str(d["batch"]), help=BATCH_HELP)
     l2 = number(c2, k["l2"], w["l2"], d["l2"])
     seed = number(box, k["seed"], w["seed"], d["seed"])
-    return ModelChoice(
-        hidden=tuple([int(width)] * int(layers)),
-        activation=str(activation),
-        optimizer=str(optimizer),
-        lr=float(lr),
-        epochs=int(epochs),
-        batch_size=None if batch == "full" else int(batch),
-        l2=float(l2),
-        seed=int(seed),
+    values = {"layers": layers, "width": width, "act": activation, "opt": optimizer, "lr": lr}
+    values |= {"epochs": epochs, "batch": batch, "l2": l2, "seed": seed}
+    return _model(values)
+
+
+def _remember_switch(flag: str) -> None:
+    # a person picked another optimizer (a preset or a link does not call this)
+    st.session_state[flag] = True
+
+
+def _propose_lr(box: Any, optimizer: str, lr: float, lr_key: str, flag: str) -> None:
+    """After a person switched optimizer: its usual learning rate (:data:`USUAL_LR`), offered
+    with a button; the value the person set stays until they take it."""
+    usual = USUAL_LR[optimizer]
+    if math.isclose(lr, usual):
+        st.session_state.pop(flag, None)
+        return
+    box.caption(f"{optimizer} usually starts from learning rate {usual:g}; this view keeps {lr:g}.")
+    box.button(
+        f"Use learning rate {usual:g}",
+        key=f"{lr_key}_usual",
+        on_click=_take_lr,
+        args=(lr_key, usual, flag),
+        icon=":material/tune:",
     )
+
+
+def _take_lr(lr_key: str, usual: float, flag: str) -> None:
+    st.session_state[lr_key] = usual
+    st.session_state.pop(flag, None)
+
+
+def _model(v: Mapping[str, Any]) -> ModelChoice:
+    """The :class:`ModelChoice` of :func:`model_controls`' values (keys as there)."""
+    return ModelChoice(
+        hidden=tuple([int(v["width"])] * int(v["layers"])),
+        activation=str(v["act"]),
+        optimizer=str(v["opt"]),
+        lr=float(v["lr"]),
+        epochs=int(v["epochs"]),
+        batch_size=None if str(v["batch"]) == "full" else int(v["batch"]),
+        l2=float(v["l2"]),
+        seed=int(v["seed"]),
+    )
+
+
+def model_choice(defaults: Mapping[str, Any], *, prefix: str = "") -> ModelChoice:
+    """The model a page's declared defaults choose: what :func:`model_controls` returns on a
+    page opened without a link."""
+    return _model({name: defaults.get(f"{prefix}{name}", v) for name, v in MODEL_DEFAULTS.items()})
+
+
+def data_choice(
+    defaults: Mapping[str, Any], *, prefix: str = "", skip: Sequence[str] = ()
+) -> DataChoice:
+    """The data a page's declared defaults choose: what :func:`dataset_picker` returns on a
+    page opened without a link."""
+    name = defaults[f"{prefix}dataset"]
+    params = {
+        p.name: defaults.get(f"{prefix}{name}_{p.name}", _param_default(p))
+        for p in datasets.info(name).params.values()
+        if p.name not in skip
+    }
+    return DataChoice(name=name, params=tuple(sorted(params.items())))
 
 
 #: Short labels for legends and takeaway sentences: :data:`ui.identity.SHORT`, the one place.

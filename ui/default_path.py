@@ -89,7 +89,7 @@ DEFAULT = Path(
             a="0.8, 0.1, 0.1",
             b="0.8, 0.15, 0.05",
             t="1",
-            maps=["cross_entropy", "mse"],
+            losses=["cross_entropy", "mse"],
         ),
         stop(
             "Decision_boundaries",
@@ -153,7 +153,7 @@ DEFAULT = Path(
                 Mark("m ≥ 1: gradient 0 →", x=1.0, chart=1, side="left"),
             ),
             task="classification",
-            cls=["cross_entropy", "hinge"],
+            losses=["cross_entropy", "hinge"],
             hinge_margin=1.0,
             cross_entropy_label_smoothing=0.0,
             range=4.0,
@@ -196,8 +196,8 @@ DEFAULT = Path(
             "the worst in 10 of 10 seeds (here 3.8× the best).",
             # audit or_default: MSE worst 10/10 model and data seeds; 3.77x at seed 0
             marks=(
-                Mark("outliers (×)", x=-0.03, y=7.61),
-                Mark("MSE's line, pulled up", x=-1.0, y=0.79),
+                Mark("outliers (×)", x=-0.03, y=7.61, on="player"),
+                Mark("MSE's line, pulled up", x=-1.0, y=0.79, on="player"),
             ),
             task="regression",
             okind="response",

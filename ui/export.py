@@ -78,20 +78,17 @@ def svg_button(spec: dict[str, Any], *, name: str | None = None, container: Any 
     )
 
 
-#: Per script run (``id`` of the run's fresh ``cursors`` dict): buttons drawn per spec digest.
-_SEEN: dict[int, dict[str, int]] = {}
+#: Session-state key of the buttons drawn per spec digest in the current script run.
+_SEEN = "_export_seen"
+
+
+def new_run() -> None:
+    """Start counting buttons afresh: called once per script run (by ``ui.frame.page``)."""
+    st.session_state[_SEEN] = {}
 
 
 def _count(digest: str) -> int:
     """How many buttons for the same spec this run has drawn before (unique widget keys)."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    run = id(ctx.cursors) if ctx is not None else 0
-    if run not in _SEEN:
-        while len(_SEEN) >= 256:  # forget the oldest runs (long finished), never current ones
-            _SEEN.pop(next(iter(_SEEN)), None)
-        _SEEN[run] = {}
-    seen = _SEEN[run]
+    seen = st.session_state.setdefault(_SEEN, {})
     seen[digest] = seen.get(digest, -1) + 1
     return seen[digest]

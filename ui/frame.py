@@ -3,9 +3,9 @@ URL notices and errors.
 
 Usage in a page (pages stay thin)::
 
-    with frame.page("decision_boundaries"):
-        frame.presets(PRESETS)              # a compact "Lecture presets" menu in the header
-        ...widgets (in the sidebar or frame.controls_panel()), cached core calls...
+    D = ub.DEFAULTS                         # the page's controls, declared once in its view
+    with frame.page("decision_boundaries", defaults=D, presets=ub.PRESETS):
+        ...widgets, each declaring D[key] as its default; cached core calls...
         with frame.key_figure():            # optional: what a preset click brings into view
             charts.show(spec)
         frame.takeaway("CE reaches 90% before MSE in 10 of 10 seeds", details)  # ≤ 25 words
@@ -17,9 +17,12 @@ Mechanisms every page gets from :func:`page`:
 
 - **Compact header.** Title and question on top with little blank space; the presets menu
   sits at the right of the question, so it never pushes the figure down.
+- **Declared controls**: a page hands :func:`page` its ``defaults`` (``{URL key: default}``,
+  every control it draws, declared once in its view module) and its lecture ``presets``
+  (``{label: {URL key: value}}``); its widgets declare the same defaults.
 - **Presets that land** (:func:`presets`): a click sets the preset's values, resets every
-  other URL-bound control of the page to its declared default, and brings the key figure
-  into view (``.st-key-key_figure`` if the page marks one, else the first chart).
+  other control of the page to its declared default, and brings the key figure into view
+  (``.st-key-key_figure`` if the page marks one, else the first chart).
 - **Presenter mode** (``?present=1``, a toggle in the sidebar): sidebar collapsed, controls
   panels folded, chart text at least 18 px (:mod:`ui.charts`), the takeaway large; every
   page link made with :func:`link` or the sidebar keeps it.
@@ -35,20 +38,20 @@ Mechanisms every page gets from :func:`page`:
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 import logging
 import re
 import uuid
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.errors import StreamlitAPIException
 
 from serve import jobs, warmup
-from ui import lecture, screens, state, untrusted, wording
+from ui import export, lecture, screens, state, untrusted, upload, wording
 
 ABOUT = (
     "Loss Lab shows how cross-entropy, squared, absolute and hinge losses (and their "
@@ -61,6 +64,7 @@ UNEXPECTED = "Loss Lab hit an unexpected problem while drawing this view"
 LOG = logging.getLogger("loss_lab")
 
 #: Session keys of the frame itself (never URL-bound).
+_PAGE = "_frame_page"
 _PRESENT_TOGGLE = "_frame_present"
 _SCROLL = "_frame_scroll"
 _TAKEAWAYS = "_frame_takeaways"
@@ -68,7 +72,7 @@ _TAKEAWAYS = "_frame_takeaways"
 _LINK_CHECK = "ll_link_check"
 #: Link values taken out before the widgets ran (:func:`_drop_unreadable`), to be named.
 _DROPPED = "_frame_dropped"
-#: The header slot :func:`presets` draws into (set by :func:`page` for the current run).
+#: The right end of the header row (the presets menu; a page's one main control), this run.
 _SLOT = "_frame_slot"
 #: The container key a page gives its key figure (CSS class ``st-key-key_figure``).
 KEY_FIGURE = "key_figure"
@@ -124,8 +128,8 @@ def sidebar() -> None:
 
     Groups without an existing page are left out. When a page runs as the app's entry point
     itself (``AppTest.from_file("pages/...")``), Streamlit knows no other pages and
-    ``st.page_link`` would raise, so the links are replaced by a note. The presenter-mode
-    toggle sits on top; every link carries the mode.
+    ``st.page_link`` raises, so the links are replaced by a note. The presenter-mode toggle
+    sits on top; every link carries the mode.
     """
     with st.sidebar:
         st.session_state[_PRESENT_TOGGLE] = presenting()
@@ -136,42 +140,50 @@ def sidebar() -> None:
             help="For a projector: sidebar folded, figures full width, large chart text. "
             "Kept in the link (?present=1) and across pages.",
         )
-        if _entry_point_is_home():
-            for group, members in screens.PAGES.items():
-                existing = [s for s in members if (screens.ROOT / s.path).exists()]
-                if existing:
-                    st.caption(group.upper())
-                for s in existing:
-                    link(s.path, label=s.label, icon=s.icon)
-        else:
-            st.caption("Navigation appears when the app is started with streamlit_app.py.")
+        navigation = st.empty()
+        try:
+            with navigation.container():
+                for group, members in screens.PAGES.items():
+                    existing = [s for s in members if (screens.ROOT / s.path).exists()]
+                    if existing:
+                        st.caption(group.upper())
+                    for s in existing:
+                        link(s.path, label=s.label, icon=s.icon)
+        except StreamlitAPIException:  # no page but this one is known (see above)
+            navigation.caption("Navigation appears when the app is started with streamlit_app.py.")
         st.divider()
         st.caption(ABOUT)
 
 
-def _entry_point_is_home() -> bool:
-    ctx = get_script_run_ctx()
-    return ctx is None or Path(ctx.main_script_path).name == screens.SCREENS["home"].path
-
-
 # --------------------------------------------------------------------------- styling
 
-#: Less blank space above the title, a compact header; bigger takeaway in presenter mode.
+#: Less blank space above the title, a compact header; the header keeps a gap to the figure
+#: below it (a chart's toolbar, shown on hover above its top right corner, would cover the
+#: presets menu). Presenter mode: an even more compact header (the figure, its legend and the
+#: takeaway share a 720 px screen with it) and a large takeaway.
 _CSS = """
 <style>
 [data-testid="stMainBlockContainer"] {padding-top: 3.75rem; padding-bottom: 3rem;}
 [data-testid="stMainBlockContainer"] h1 {padding: 0 0 0.25rem 0; font-size: 2.1rem;}
+.st-key-header {margin-bottom: 1.25rem;}
 [data-testid="stVegaLiteChart"], [class*="_figure"] {scroll-margin-top: 3.5rem;}
 div:has(> .st-key-ll_link_check) {display: none;}
 </style>
 """
 _CSS_PRESENT = """
 <style>
-[data-testid="stMainBlockContainer"] {padding-left: 2rem; padding-right: 2rem;}
-[data-testid="stMainBlockContainer"] h1 {font-size: 2.6rem;}
+[data-testid="stHeader"] {background: transparent;}
+[data-testid="stMainBlockContainer"] {
+  padding-top: 2.6rem; padding-left: 2rem; padding-right: 2rem;
+}
+.st-key-header {margin-bottom: 1rem;}
+[class*="st-key-svg_"], .st-key-player_png {display: none;}
+[data-testid="stMainBlockContainer"] h1 {font-size: 2.1rem; padding-bottom: 0;}
+/* downloads are behind a control on a projector: the chart's own menu (PNG) and the folded
+   "Data & downloads" section */
 .st-key-header p {font-size: 1.3rem;}
 [class*="st-key-takeaway_"] [data-testid="stAlertContainer"] p {
-  font-size: 1.6rem; line-height: 1.35;
+  font-size: 1.5rem; line-height: 1.3;
 }
 </style>
 """
@@ -188,8 +200,34 @@ def page_title(screen: screens.Screen) -> str:
 
 
 @contextlib.contextmanager
-def page(key: str, *, wide: bool = True) -> Iterator[None]:
-    """Frame a screen: config, sidebar, compact header, URL notices, friendly errors.
+def page(
+    key: str,
+    *,
+    defaults: Mapping[str, Any] | None = None,
+    presets: Mapping[str, Mapping[str, Any]] | None = None,
+    apply: Callable[[Mapping[str, Any]], None] | None = None,
+    old_links: Callable[[dict[str, list[str]]], dict[str, list[str]]] | None = None,
+    wide: bool = True,
+) -> Iterator[None]:
+    """Frame a screen: config, sidebar, compact header, presets, URL notices, friendly errors.
+
+    Parameters
+    ----------
+    key
+        The screen's key in :data:`ui.screens.SCREENS`.
+    defaults
+        Every control of the page, ``{URL key: default}``: the values its widgets declare and
+        a preset resets (see :func:`presets`; ``None``: a default that depends on other
+        controls, which the widget works out). A link parameter that is not among them nor
+        drawn by the page is named in the link notice, like a refused value, and dropped.
+    presets
+        The page's lecture presets, ``{label: {URL key: value}}``: a menu in the header.
+    apply
+        Called with a preset's values after a click has set them.
+    old_links
+        Rewrites a link's query (``{key: [values]}``) written with the page's old keys into
+        its present keys (e.g. :func:`ui.state.renamed`), before anything reads it: links are
+        a public interface, and an old one keeps opening its view.
 
     A ``ValueError`` raised by ``core`` inside the block (bad input reaches the library only
     from the URL or an extreme widget combination) is shown as ``st.error`` with its message;
@@ -204,18 +242,29 @@ def page(key: str, *, wide: bool = True) -> Iterator[None]:
         layout="wide" if wide else "centered",
         initial_sidebar_state="collapsed" if present else "auto",
     )
+    _arrive(key)
     # Keys the session held before this run took their values from a click or a preset, not
     # from the link: only the others can have been refused (see ui.state.refused).
     settled = set(st.session_state.keys())
     _drop_unreadable()  # before any widget reads the link
     st.session_state[_TAKEAWAYS] = 0
+    export.new_run()
     st.html(_CSS + (_CSS_PRESENT if present else ""))
     st.title(screen.label, anchor=False)
     header = st.container(horizontal=True, vertical_alignment="center", key="header")
     header.markdown(f"**{screen.question}**", width="stretch")
-    st.session_state[_SLOT] = header.container(width="content")
+    st.session_state[_SLOT] = header.container(
+        horizontal=True, width="content", vertical_alignment="center"
+    )
+    if presets:
+        _presets(st.session_state[_SLOT], presets, defaults or {}, apply)
     notices = st.empty()
-    trail = lecture.bar(screens.page_name(screen.path), header, control_defaults)
+    if old_links is not None:
+        _rewrite(old_links)
+    # the lecture bar judges a stop's view by the page's declared defaults (None: the widget
+    # works its default out, so any value is the stop's)
+    declared = {k: v for k, v in (defaults or {}).items() if v is not None}
+    trail = lecture.bar(screens.page_name(screen.path), header, lambda: declared)
     with st.container(key=_LINK_CHECK):  # hidden: the script takes no room on the page
         st.html(_link_check_js(), unsafe_allow_javascript=True)
     before = _query_params()
@@ -250,10 +299,53 @@ def page(key: str, *, wide: bool = True) -> Iterator[None]:
         refusals |= state.refused(before, _query_params(), values, settled)
         # The frame's own session keys (``_frame_*``) never come from a link.
         refusals = {k: v for k, v in refusals.items() if not k.startswith("_")}
-        if refusals:
-            notices.warning(state.describe(refusals), icon=":material/link_off:")
+        strange: dict[str, list[str]] = {}
+        if defaults is not None:
+            strange = state.unknown(before, set(defaults) | set(st.session_state.keys()))
+            for k in strange:  # said once; a copied link no longer carries it
+                with contextlib.suppress(StreamlitAPIException, KeyError):
+                    del st.query_params[k]
+        if refusals or strange:
+            notices.warning(state.describe(refusals, strange), icon=":material/link_off:")
         _scroll_to_key_figure()
         trail.finish()
+
+
+def _rewrite(old_links: Callable[[dict[str, list[str]]], dict[str, list[str]]]) -> None:
+    """Put the page's present keys into a link written with old ones (see :func:`page`)."""
+    query = _query_params()
+    new = old_links(query)
+    if new == query:
+        return
+    with contextlib.suppress(StreamlitAPIException):  # a key bound to a drawn widget stays
+        for k in query.keys() - new.keys():
+            del st.query_params[k]
+        for k, v in new.items():
+            if query.get(k) != v:
+                st.query_params[k] = v
+
+
+#: Session keys that survive a move to another page on purpose: the frame's own, the
+#: student's uploaded CSV (each page with a data switch says so next to "Your CSV") and the
+#: lecturer's (the room's address for QR codes, a path being written).
+SHARED = (upload.STORE, *lecture.KEEP)
+
+
+def _arrive(key: str) -> None:
+    """On arriving from another page of the session, forget every setting of that page.
+
+    Streamlit keeps a URL-bound widget's value under its key when the widget leaves the
+    page, and a widget with the same key on the next page takes it: Decision boundaries'
+    learning rate 0.01 became Loss landscape's, whose descent needs 1, and the link then
+    said ``lr=0.01``. A page opens with its own defaults or its own link's values; only
+    presenter mode (in the link every page link carries) and :data:`SHARED` move across.
+    """
+    last = st.session_state.get(_PAGE)
+    if last is not None and last != key:
+        for k in list(st.session_state.keys()):
+            if not str(k).startswith("_frame_") and k not in SHARED:
+                del st.session_state[k]
+    st.session_state[_PAGE] = key
 
 
 def _query_params() -> dict[str, list[str]]:
@@ -316,17 +408,55 @@ def _link_check_js() -> str:
     }
 
 
+def header_slot() -> Any:
+    """The right end of the header row, beside the question: for a page's one main control
+    (the home page's dataset), which then costs no height above the figure."""
+    return st.session_state.get(_SLOT) or st.container()
+
+
 def controls_panel(label: str = "Controls", *, expanded: bool = True) -> Any:
     """A collapsible panel for controls drawn in the main column; folded in presenter mode."""
     return st.expander(label, expanded=expanded and not presenting(), icon=":material/tune:")
 
 
-def key_figure() -> Any:
+def key_figure(key: str = KEY_FIGURE) -> Any:
     """A container marking the page's key figure: what a preset click brings into view.
 
     Without it the first chart of the page is the key figure.
     """
-    return st.container(key=KEY_FIGURE)
+    return st.container(key=key)
+
+
+class Stage(NamedTuple):
+    """A screen's point in reading order (see :func:`stage`)."""
+
+    controls: Any  #: the controls that change the figure
+    figure: Any  #: the key figure (``.st-key-key_figure``) with its legend
+    takeaway: Any  #: the sentence that says what the figure shows
+
+
+def stage(figure_key: str = KEY_FIGURE) -> Stage:
+    """Containers for a screen's point, in the order the mode reads them.
+
+    Normally the controls come first, then the figure they change and its takeaway. In
+    presenter mode the figure and its takeaway come first, so that both are on the projected
+    screen, and the controls follow (a lecturer changes a view with a preset). Whatever a
+    page draws after the stage comes below all three; captions, tables and downloads go into
+    :func:`details`.
+    """
+    if presenting():
+        figure, takeaway = key_figure(figure_key), st.container()
+        return Stage(st.container(), figure, takeaway)
+    controls = st.container()
+    return Stage(controls, key_figure(figure_key), st.container())
+
+
+def details(label: str = "Data & downloads") -> Any:
+    """The place for what a view is made of rather than what it shows: its configuration
+    caption, tables and CSV downloads. Open below the takeaway; folded in presenter mode, so
+    that the next figure follows the takeaway on a projector. (Streamlit does not nest
+    expanders: one inside goes after it.)"""
+    return st.expander(label, expanded=not presenting(), icon=":material/table_view:")
 
 
 def notice(text: str) -> None:
@@ -418,68 +548,80 @@ def table(data: Any, *, container: Any = None, **kwargs: Any) -> None:
 # --------------------------------------------------------------------------- presets
 
 
-def control_defaults() -> dict[str, Any]:
-    """``{key: declared default}`` of every URL-bound widget the current page drew.
-
-    Each widget declares its default (``value=``, ``index=``, ``default=``); Streamlit keeps
-    it in the widget's metadata (``deserializer(None)`` is the value the widget has with no
-    state and no URL value). Reading it there means a page declares its controls once, on
-    the widgets, and a preset can reset everything it does not name. Widgets whose URL
-    parameter the app manages itself (pickers that show display names) are included via
-    :data:`ui.state.MANAGED`. Streamlit is pinned; ``tests/app/test_frame.py`` breaks if
-    this internal API moves.
-    """
-    from streamlit.runtime.state import get_session_state
-
-    inner = getattr(get_session_state(), "_state", None)
-    mapper = getattr(inner, "_key_id_mapper", None)
-    if inner is None or mapper is None:
-        return {}
-    out: dict[str, Any] = {}
-    for wid, key in dict(mapper.id_key_mapping).items():
-        meta = inner.get_widget_metadata(wid)
-        if meta is None or key.startswith("_"):
-            continue
-        if meta.bind == "query-params" or key in state.MANAGED:
-            out[key] = meta.deserializer(None)
-    return out
-
-
 def presets(
     options: Mapping[str, Mapping[str, Any]],
+    defaults: Mapping[str, Any],
     *,
     key: str = "preset",
     apply: Callable[[Mapping[str, Any]], None] | None = None,
+    container: Any = None,
 ) -> None:
-    """One-click lecture presets in a compact menu at the top right of the page.
+    """One-click lecture presets in a compact menu (:func:`page` draws it in the header).
 
-    A click sets the preset's values, resets every other URL-bound control of the page to its
-    declared default (:func:`control_defaults`), closes the menu (in the browser, with the
-    scroll script: the menu opens without a rerun) and brings the key figure into view.
-    ``options`` maps a button label (the claim the figure shows) to ``{widget key:
-    value}``; ``apply(values)`` runs after the values are set. Must be called before the
-    widgets it sets (Streamlit forbids changing a widget's state after the widget ran).
+    ``options`` maps a button label (the claim the figure shows) to ``{URL key: value}``;
+    ``defaults`` is the page's declared ``{URL key: default}``. A click sets the preset's
+    values and resets every other key of ``defaults`` to its default, writes to the link the
+    values of controls the previous run did not draw (Streamlit writes the others), closes
+    the menu (in the browser, with the scroll script: the menu opens without a rerun) and
+    brings the key figure into view; ``apply(values)`` runs after the values are set. It must
+    run before the widgets it sets (Streamlit forbids changing a widget's state after the
+    widget ran).
     """
+    box = container if container is not None else st
+    _presets(box, options, defaults, apply, key=key)
+
+
+def _presets(
+    box: Any,
+    options: Mapping[str, Mapping[str, Any]],
+    defaults: Mapping[str, Any],
+    apply: Callable[[Mapping[str, Any]], None] | None,
+    *,
+    key: str = "preset",
+) -> None:
     menu = f"{key}_menu"
 
     def _set(preset: Mapping[str, Any]) -> None:
         values = {k: v for k, v in preset.items() if k != FIGURE}
-        for k, v in control_defaults().items():
-            if k not in values:
-                st.session_state[k] = v
+        for k, v in defaults.items():
+            if k in values:
+                continue
+            if v is None:  # the widget works its default out: let it
+                st.session_state.pop(k, None)
+            else:
+                st.session_state[k] = copy.copy(v)
         for k, v in values.items():
-            st.session_state[k] = v
+            st.session_state[k] = copy.copy(v)
+            if k not in defaults or v != defaults[k]:
+                _link(k, v)
         st.session_state[_SCROLL] = preset.get(FIGURE, KEY_FIGURE)
         if apply is not None:
             apply(values)
 
-    slot = st.session_state.get(_SLOT) or st.container()
     # the explanation sits in the menu, not in a tooltip: after a click the focus returns to
     # the menu's button, and its tooltip then stayed on the projected page
-    with slot.popover("Lecture presets", icon=":material/co_present:", key=menu):
+    with box.popover("Lecture presets", icon=":material/co_present:", key=menu):
         st.caption(PRESETS_NOTE)
         for i, (label, values) in enumerate(options.items()):
             st.button(label, key=f"{key}_{i}", on_click=_set, args=(values,), width="stretch")
+
+
+def _link(key: str, value: Any) -> None:
+    """Put a preset's ``value`` of control ``key`` into the link.
+
+    Streamlit writes a bound widget's value set from code into the URL only if the widget
+    was drawn in the previous run; a control the preset brings onto the page (another task,
+    part or dataset) would be left out, and the link would open another view. A key still
+    bound to a widget of the previous run is refused here, and Streamlit writes it itself.
+    """
+    text = [_url_text(v) for v in value] if isinstance(value, list | tuple) else _url_text(value)
+    with contextlib.suppress(StreamlitAPIException):
+        st.query_params[key] = text
+
+
+def _url_text(value: Any) -> str:
+    """A control's value as a link writes it (``true``/``false`` for a switch)."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 #: What the presets menu says above its buttons.

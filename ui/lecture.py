@@ -66,6 +66,10 @@ _MARKS = "_lecture_marks"  # this run's marks and the number of charts drawn so 
 _QR = "_lecture_qr"  # open the QR dialog in this run
 _BASE = "_lecture_base"  # the room's address the lecturer set
 DRAFT = "_lecture_draft"  # [(page, query, title), ...]: views added to a path being written
+#: The lecturer's own session keys, kept when the session moves to another page.
+KEEP = (_BASE, DRAFT)
+# a path and its stop are link keys of every page (ui.state.unknown lets them through)
+state.LINK_KEYS.update({PATH, STOP})
 #: Widgets that move through time on one view (a scrubber, a step slider): playing or
 #: scrubbing a stop's figure does not leave the path.
 PLAYHEADS = frozenset({"epoch", "t", "t1"})

@@ -100,6 +100,7 @@ NOTE = (
 DRIVE_HELP = "point size = |∂L/∂z|, how hard each training point pulls on the model"
 #: The link's key of a student's edits (core.edits' text).
 EDITS_KEY = "edits"
+state.LINK_KEYS.add(EDITS_KEY)  # a link key of the pages that draw an editable player
 #: A what-if costing at most this much work (core.cost, multiply-adds; about 0.05 s of server
 #: CPU) is computed exactly at once; a costlier one starts live and is computed on request.
 EXACT_AT_ONCE_WORK = 2.5e8
@@ -491,6 +492,7 @@ def fits_player(
     with st.container(key=fallback):
         chart()
     view = fits_view(key, configs, exact=exact, fallback=fallback, axes=axes)
+    view |= lecture.player_marks()  # a lecture stop's marks on the canvas (annotate.js)
     with slot:
         _mount(_fits, name, pack(view), on_view_change=lambda: _sync(name, None))
 
@@ -634,6 +636,15 @@ def _sync(key: str, epoch_key: str | None) -> None:
         st.session_state[_EDITS] = text  # checked by with_edits; the browser holds them already
     if view.get("exact") is True:
         ask_exact()
+
+
+def _sync_step(key: str, step_key: str) -> None:
+    """A descent or maps player's trigger: its step into the page's step widget (the
+    takeaway and table follow it; the script updates the link itself)."""
+    value = st.session_state.get(key)
+    step = None if value is None else value.get("step")
+    if isinstance(step, int) and not isinstance(step, bool):
+        st.session_state[step_key] = step
 
 
 @dataclass(frozen=True)
@@ -812,12 +823,47 @@ def descent_payload(curves: pd.DataFrame, paths: pd.DataFrame, step: int | None 
 
 
 def descent_player(
-    curves: pd.DataFrame, paths: pd.DataFrame, step: int | None = None, *, key: str = "descent"
+    curves: pd.DataFrame,
+    paths: pd.DataFrame,
+    step: int | None = None,
+    *,
+    key: str = "descent",
+    **view: Any,
 ) -> None:
     """Play the descent paths on their curves: one ball per loss on one step clock, in the
     browser, opening at ``step`` (a link's ``t1``; ``None``: the last). See
-    :func:`descent_payload` for the frames."""
-    _mount(_descent, key, descent_payload(curves, paths, step) | lecture.player_marks())
+    :func:`descent_payload` for the frames and :func:`_mount_descent` for ``view``."""
+    _mount_descent(key, descent_payload(curves, paths, step), **view)
+
+
+def _mount_descent(
+    key: str,
+    data: dict,
+    *,
+    link: str | None = None,
+    link_default: int | None = None,
+    fallback: str | None = None,
+    font: int | None = None,
+    height: int | None = None,
+) -> None:
+    """Draw the descent player with ``data``. ``link``: the page's step widget (bound to the
+    URL, default ``link_default``): a pause, step or released scrubber sets it, so the link
+    names the step on screen and the player and the page share one step. ``fallback``: the
+    key of the container the script hides (the server-drawn figure and the step slider, for a
+    browser where the script cannot run). ``font``: the text size in CSS pixels (larger in
+    presenter mode); ``height``: the curve's largest height in CSS pixels."""
+    extra = {
+        "link": link,
+        "linkDefault": link_default,
+        "fallback": fallback,
+        "font": font,
+        "height": height,
+    }
+    data = data | {k: v for k, v in extra.items() if v is not None}
+    callbacks = {}
+    if link is not None:
+        callbacks["on_step_change"] = lambda: _sync_step(key, link)
+    _mount(_descent, key, data | lecture.player_marks(), **callbacks)
 
 
 # --------------------------------------------------------------------------- (w, b) maps
@@ -944,7 +990,8 @@ def maps_payload(
     )
 
 
-def maps_player(data: dict, *, key: str = "descent_maps") -> None:
+def maps_player(data: dict, *, key: str = "descent_maps", **view: Any) -> None:
     """Play the descent paths over their (w, b) maps: one ball per loss and map on one step
-    clock, in the browser (:func:`maps_payload` gives ``data``)."""
-    _mount(_descent, key, data)
+    clock, in the browser (:func:`maps_payload` gives ``data``; ``view`` as for
+    :func:`_mount_descent`)."""
+    _mount_descent(key, data, **view)

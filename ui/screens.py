@@ -17,55 +17,60 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @dataclass(frozen=True)
 class Screen:
-    """One screen: its file, menu label, material icon and the question it answers."""
+    """One screen: its file, menu label, material icon, the question it answers and its view
+    module (``views.<view>``: composition, sentences, and the page's ``DEFAULTS`` and
+    ``PRESETS``)."""
 
     key: str
     path: str
     label: str
     icon: str
     question: str
+    view: str
 
 
 # fmt: off
 PAGES: dict[str, list[Screen]] = {
     "Start": [
         Screen("home", "streamlit_app.py", "Loss Lab", ":material/home:",
-               "What changes when only the loss changes?"),
+               "What changes when only the loss changes?", "home"),
     ],
     "Losses up close": [
         Screen("loss_curves", "pages/1_Loss_curves.py", "Loss & gradient curves",
                ":material/show_chart:",
                "What does each loss charge for a margin or residual, and what gradient does it "
-               "give back?"),
+               "give back?", "curves"),
         Screen("gradient_anatomy", "pages/2_Gradient_anatomy.py", "Gradient anatomy",
                ":material/biotech:",
-               "Why does MSE learn slowly through a sigmoid or softmax?"),
+               "Why does MSE learn slowly through a sigmoid or softmax?", "anatomy"),
         Screen("loss_landscape", "pages/3_Loss_landscape.py", "Loss landscape",
                ":material/landscape:",
-               "Is the problem convex, and where does gradient descent get stuck?"),
+               "Is the problem convex, and where does gradient descent get stuck?", "landscape"),
         Screen("ce_for_regression", "pages/4_CE_for_regression.py", "CE for regression?",
                ":material/help:",
-               "Why can't softmax + cross-entropy replace MSE for regression?"),
+               "Why can't softmax + cross-entropy replace MSE for regression?", "ce_regression"),
     ],
     "Train and compare": [
         Screen("decision_boundaries", "pages/5_Decision_boundaries.py", "Decision boundaries",
                ":material/scatter_plot:",
-               "What boundary does each loss draw on the same data, model and start?"),
+               "What boundary does each loss draw on the same data, model and start?",
+               "boundaries"),
         Screen("training_curves", "pages/6_Training_curves.py", "Training curves",
                ":material/trending_down:",
-               "Which loss learns fastest, on train and test, over several seeds?"),
+               "Which loss learns fastest, on train and test, over several seeds?", "training"),
         Screen("outlier_robustness", "pages/7_Outlier_robustness.py", "Outlier robustness",
                ":material/shield:",
-               "What do outliers and flipped labels do to each loss?"),
+               "What do outliers and flipped labels do to each loss?", "robustness"),
     ],
     "Reference": [
         Screen("loss_reference", "pages/8_Loss_reference.py", "Loss reference",
                ":material/menu_book:",
                "Every loss: formula, gradient, properties and its names in PyTorch, Keras and "
-               "scikit-learn."),
+               "scikit-learn.", "reference"),
         Screen("lecture_path", "pages/9_Lecture_path.py", "Lecture path",
                ":material/route:",
-               "Which views, in which order, with which claims? One link carries the path."),
+               "Which views, in which order, with which claims? One link carries the path.",
+               "lecture"),
     ],
 }
 # fmt: on

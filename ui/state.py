@@ -114,17 +114,40 @@ def presenting(raw: Sequence[str]) -> bool:
 NAMED = 5
 
 
-def describe(refusals: Mapping[str, tuple[list[str], Any]], limit: int = untrusted.LIMIT) -> str:
-    """One friendly sentence per refused parameter, for ``st.warning``: the first
-    :data:`NAMED` named with their link value (shortened to ``limit`` characters, as a code
-    span), the others counted."""
+#: Link keys that are no page's widget but mean something on every page that registers them
+#: (presenter mode here; a lecture path and its stop, a student's edits: their modules add
+#: theirs when imported). A page's link may carry them; any other key must be a setting.
+LINK_KEYS: set[str] = {PRESENT}
+
+
+def unknown(query: Mapping[str, list[str]], known: Collection[str]) -> dict[str, list[str]]:
+    """The query parameters that name no setting of the page (``known``: its keys) and are
+    none of :data:`LINK_KEYS`."""
+    return {k: v for k, v in query.items() if k not in known and k not in LINK_KEYS}
+
+
+def describe(
+    refusals: Mapping[str, tuple[list[str], Any]],
+    unknown: Mapping[str, list[str]] | None = None,
+    limit: int = untrusted.LIMIT,
+) -> str:
+    """One friendly sentence per refused parameter and per parameter the page does not have
+    (``unknown``), for ``st.warning``: the first :data:`NAMED` named with their link value
+    (shortened to ``limit`` characters, as a code span), the others counted."""
     parts = []
-    items = list(refusals.items())
-    for key, (raw, used) in items[:NAMED]:
+    items = [(k, raw, used, True) for k, (raw, used) in refusals.items()]
+    items += [(k, raw, None, False) for k, raw in (unknown or {}).items()]
+    for key, raw, used, refused in items[:NAMED]:
         shown = untrusted.short(", ".join(raw), limit) if raw else "(empty)"
         asked = untrusted.code(f"{key}={shown}", limit=len(key) + len(shown) + 1)
-        value = untrusted.markdown(_shown(used), limit)
-        parts.append(f"{asked} is not allowed here, so {untrusted.code(key, limit)} is {value}.")
+        if refused:
+            value = untrusted.markdown(_shown(used), limit)
+            parts.append(
+                f"{asked} is not allowed here, so {untrusted.code(key, limit)} is {value}."
+            )
+        else:
+            name = untrusted.code(key, limit)
+            parts.append(f"{asked} is not allowed here: this page has no setting {name}.")
     if len(items) > NAMED:
         more = len(items) - NAMED
         parts.append(f"{more:,} more {'value was' if more == 1 else 'values were'} refused too.")
@@ -173,6 +196,23 @@ OVERFLOW_NOTICE = (
 def overflow_notice(fields: int) -> str:
     """:data:`OVERFLOW_NOTICE` for a link of ``fields`` fields (:func:`overflowing`)."""
     return OVERFLOW_NOTICE.replace("{n}", f"{fields:,}")
+
+
+def renamed(
+    query: Mapping[str, list[str]], old: Collection[str], new: str, pick: str | None
+) -> dict[str, list[str]]:
+    """``query`` with a setting's old link keys read as its key ``new``: the values of the old
+    key ``pick`` (the one the link's view used; ``None``: none) move to ``new`` unless the link
+    already has ``new``, and every key of ``old`` is dropped.
+
+    A link written before the setting had its present key keeps opening the same view: e.g.
+    the loss selection was ``cls=`` (classification) and ``reg=`` (regression) on Loss curves,
+    one picker per task, and is ``losses=`` on every page.
+    """
+    out = {k: list(v) for k, v in query.items() if k not in old}
+    if new not in out and pick in query:
+        out[new] = list(query[pick])
+    return out
 
 
 #: URL keys whose query parameter the app writes itself instead of ``bind="query-params"``

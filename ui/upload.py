@@ -24,7 +24,7 @@ a label, and never as HTML.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -145,11 +145,18 @@ def _store_upload(key: str) -> None:
         st.session_state[STORE] = {"name": f.name, "data": f.getvalue()}
 
 
-def _forget_dataset(key: str, dataset_key: str) -> None:
+def _forget_dataset(key: str, dataset_key: str, resets: Mapping[str, Any]) -> None:
     """Switching to the CSV: drop the built-in picker's state, so that a later preset setting
-    it is recognised (see :func:`dataset_controls`)."""
+    it is recognised (see :func:`dataset_controls`). Either way, the data's corruption
+    settings (``resets``: key -> default) start again from their defaults, and say so: label
+    flips chosen for other data are not silently applied to these."""
     if st.session_state.get(key) == OWN:
         st.session_state.pop(dataset_key, None)
+    changed = [k for k, v in resets.items() if st.session_state.get(k, v) != v]
+    for k, v in resets.items():
+        st.session_state[k] = v
+    if changed:
+        st.toast("New data: its corruption settings start again from their defaults.")
 
 
 def _default_target(columns: Sequence[str]) -> str:
@@ -169,6 +176,8 @@ def dataset_controls(
     container: Any = None,
     dims: int | None = None,
     tasks: Sequence[str] = ("classification",),
+    defaults: Any = None,
+    resets: Mapping[str, Any] | None = None,
 ) -> DataChoice | UploadChoice:
     """Built-in datasets (:func:`ui.controls.dataset_picker`) or the student's CSV.
 
@@ -183,6 +192,12 @@ def dataset_controls(
         chosen features).
     tasks
         The tasks the page compares; another task gets a message and stops the page.
+    defaults
+        The page's declared defaults, for the built-in picker (see
+        :func:`ui.controls.dataset_picker`).
+    resets
+        The data's corruption controls (label flips, outliers) and their defaults: switching
+        between built-in data and the CSV sets them back.
     """
     box = container if container is not None else st.sidebar
     key, dataset_key = f"{prefix}source", f"{prefix}dataset"
@@ -197,11 +212,13 @@ def dataset_controls(
         default=BUILT_IN,
         key=key,
         on_change=_forget_dataset,
-        args=(key, dataset_key),
+        args=(key, dataset_key, dict(resets or {})),
         help="Your CSV stays in this browser session only.",
     )
     if source != OWN:
-        return controls.dataset_picker(box, names, default=default, prefix=prefix, skip=skip)
+        return controls.dataset_picker(
+            box, names, default=default, prefix=prefix, skip=skip, defaults=defaults
+        )
     choice = _csv_controls(box, prefix, dims, tuple(tasks))
     if choice is None:
         st.stop()

@@ -24,7 +24,7 @@ import streamlit as st
 from core import anatomy as an
 from core import losses
 from core._numerics import logit
-from ui import charts, identity
+from ui import charts, identity, state
 from ui.wording import num
 
 #: The articles behind the three parts, by title (in English) and subject.
@@ -64,8 +64,18 @@ SIGMOID, SOFTMAX2, SOFTMAXK = "Sigmoid neuron", "Softmax, 2 classes", "Softmax, 
 PARTS = (SIGMOID, SOFTMAX2, SOFTMAXK)
 A_DEFAULT, B_DEFAULT = "0.8, 0.1, 0.1", "0.8, 0.15, 0.05"
 Z_DEFAULT = [float(v) for v in an.logits_from_probabilities([0.8, 0.2])]
-#: Widget defaults, declared on the widgets: Streamlit drops a URL value equal to the widget's
-#: own default, so the two must agree (presets still set any key via st.session_state).
+# --------------------------------------------------------------------------- controls
+
+
+def old_links(query: dict[str, list[str]]) -> dict[str, list[str]]:
+    """A link's query with the K-class part's old key for its losses, ``maps=``, read as
+    ``losses=`` (the key of the loss selection on every page)."""
+    return state.renamed(query, ("maps",), "losses", "maps")
+
+
+#: Every control of the page, ``{URL key: default}``: its widgets declare these defaults (so
+#: a link holding one keeps it: Streamlit drops a URL value equal to a widget's own default)
+#: and a lecture preset resets every key it does not name to them.
 DEFAULTS: dict[str, object] = {
     "part": SIGMOID,
     "y": "1",
@@ -80,33 +90,40 @@ DEFAULTS: dict[str, object] = {
     "a": A_DEFAULT,
     "b": B_DEFAULT,
     "t": "1",
-    "maps": ["cross_entropy", "mse"],
+    "losses": ["cross_entropy", "mse"],
 }
 
-
-def presets() -> dict[str, dict[str, object]]:
-    """Lecture presets: each sets every control of its part; its label is the claim shown."""
-    d = DEFAULTS
-    sig = {k: d[k] for k in ("y", "x", "z0", "axis")}
-    two = {k: d[k] for k in ("mode", "a1", "z1", "z2", "y1")}
-    many = {k: d[k] for k in ("a", "b", "t", "maps")}
-    return {
-        "a = [0.8, 0.2]: MSE pushes 0.64× as hard as CE": {"part": SOFTMAX2, **two},
-        "Confidently wrong neuron: MSE barely learns": {
-            "part": SIGMOID,
-            **sig,
-            "y": "1",
-            "z0": -6.0,
-            "x": 1.0,
-        },
-        "MSE prefers uniform wrong classes, CE cannot tell": {"part": SOFTMAXK, **many},
-        "Completely wrong (a_t ≈ 0): MSE's push vanishes": {
-            "part": SOFTMAXK,
-            **many,
-            "a": "0.02, 0.49, 0.49",
-            "b": "0.02, 0.9, 0.08",
-        },
-    }
+#: Lecture presets: ``{button label (the claim the figure shows): {URL key: value}}``, each
+#: setting every control of its part.
+PRESETS: dict[str, dict[str, object]] = {
+    "a = [0.8, 0.2]: MSE pushes 0.64× as hard as CE": {
+        "part": SOFTMAX2,
+        "mode": "probabilities",
+        "a1": 0.8,
+        "y1": "0",
+    },
+    "Confidently wrong neuron: MSE barely learns": {
+        "part": SIGMOID,
+        "y": "1",
+        "x": 1.0,
+        "z0": -6.0,
+        "axis": "z",
+    },
+    "MSE prefers uniform wrong classes, CE cannot tell": {
+        "part": SOFTMAXK,
+        "a": "0.8, 0.1, 0.1",
+        "b": "0.8, 0.15, 0.05",
+        "t": "1",
+        "losses": ["cross_entropy", "mse"],
+    },
+    "Completely wrong (a_t ≈ 0): MSE's push vanishes": {
+        "part": SOFTMAXK,
+        "a": "0.02, 0.49, 0.49",
+        "b": "0.02, 0.9, 0.08",
+        "t": "1",
+        "losses": ["cross_entropy", "mse"],
+    },
+}
 
 
 def fmt(v: float, digits: int = 3) -> str:

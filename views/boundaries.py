@@ -28,6 +28,66 @@ from ui import comparison, controls, evidence, identity, wording
 from ui.evidence import Lesson
 from ui.wording import Takeaway
 
+# --------------------------------------------------------------------------- controls
+
+#: Every control of the page, ``{URL key: default}``: its widgets declare these defaults and
+#: a lecture preset resets every key it does not name to them.
+DEFAULTS: dict[str, Any] = {
+    **controls.dataset_defaults(controls.datasets_2d(), "spirals"),
+    "flip": 0.0,
+    **controls.model_defaults(
+        {"layers": 2, "width": 32, "act": "tanh", "opt": "adam", "lr": 0.01, "epochs": 150}
+    ),
+    "losses": ["cross_entropy", "mse", "mae", "hinge"],
+    **controls.loss_param_defaults("classification"),
+    "epoch": None,  # the last epoch of the run the other controls ask for
+    "drive": True,
+    "formula": "",  # no formula of the student's
+}
+
+#: Lecture presets: ``{button label (the claim the figure shows): {URL key: value}}``; each
+#: opens on its representative seed, the median run of the committed evidence (:data:`PRESETS`).
+_PRESETS: dict[str, dict[str, Any]] = {
+    # three arms: CE has converged by epoch 150 and MSE has not, from every seed
+    "MSE is slow on 3-arm spirals": {
+        "dataset": "spirals",
+        "spirals_n_classes": 3,
+        "losses": ["cross_entropy", "mse"],
+        "layers": 2,
+        "width": 32,
+        "opt": "adam",
+        "lr": 0.01,
+        "epochs": 150,
+        "flip": 0.0,
+        "drive": True,
+    },
+    "Hinge has no probabilities": {**controls.HINGE_PRESET, "flip": 0.0, "drive": True},
+    "3 classes: hinge stops pulling on over a third of the points, CE on none": {
+        "dataset": "blobs",
+        "blobs_n_classes": 3,
+        "blobs_noise": 1.5,
+        "losses": ["cross_entropy", "hinge", "multi_margin"],
+        "layers": 0,
+        "opt": "adam",
+        "lr": 0.05,
+        "epochs": 200,
+        "flip": 0.0,
+        "drive": True,
+    },
+    # two hidden layers: with one, MAE's lead came from one particular draw of flipped labels
+    "Label noise: MAE holds up best": {
+        "dataset": "moons",
+        "losses": ["cross_entropy", "mse", "mae", "gce"],
+        "layers": 2,
+        "width": 32,
+        "opt": "adam",
+        "lr": 0.01,
+        "epochs": 300,
+        "flip": 0.3,
+        "drive": True,
+    },
+}
+
 # --------------------------------------------------------------------------- the figure in words
 
 
@@ -268,6 +328,7 @@ LESSONS: dict[str, tuple[Lesson, ...]] = {
 
 #: The page's name in the evidence table.
 PAGE = "boundaries"
+PRESETS = evidence.with_figure_seeds(_PRESETS, PAGE)
 
 
 def data_seeded(key: Comparison, seed: int) -> Comparison:

@@ -53,8 +53,14 @@ PARTS = (PART_SOFTMAX, PART_SUM, PART_FIT)
 #: URL keys that belong to each tab: an old link that sets one opens on its tab.
 PART_KEYS = {PART_SUM: ("u", "w"), PART_FIT: ("epochs", "lr", "noise", "seed")}
 
-#: Widget defaults (declared on the widgets: Streamlit drops a URL value equal to the default).
+# --------------------------------------------------------------------------- controls
+
+#: Every control of the page, ``{URL key: default}``: its widgets declare these defaults (so
+#: a link holding one keeps it: Streamlit drops a URL value equal to a widget's own default)
+#: and a lecture preset resets every key it does not name to them. The tabs' own default is
+#: the tab an old link's keys belong to (:func:`opening_part`).
 DEFAULTS: dict[str, object] = {
+    "part": PART_SOFTMAX,
     "G": "1, 2",
     "z": "2, 3",
     "span": 10.0,
@@ -66,23 +72,42 @@ DEFAULTS: dict[str, object] = {
     "seed": 0,
 }
 
-
-def presets() -> dict[str, dict[str, object]]:
-    """Lecture presets: each sets every control of its tab and opens the tab its figure is in."""
-    soft = {"part": PART_SOFTMAX, "span": 10.0}
-    fit = {"part": PART_FIT, "noise": 0.1, "seed": 0}
-    return {
-        "Same softmax, z ≠ G: CE's gradient is 0": soft | {"G": "1, 2", "z": "2, 3"},
-        "Off by 100: CE still 0, MSE pulls with 200": soft | {"G": "1, 2, 3", "z": "101, 102, 103"},
-        "Dividing by the sum: [1, 2] and [2, 4] collide": {
-            "part": PART_SUM,
-            "u": "1, 2",
-            "w": "2, 4",
-        },
-        "Dividing by the sum: a zero sum": {"part": PART_SUM, "u": "1, 2", "w": "1, -1"},
-        "Only MSE recovers G": fit | {"epochs": 400, "lr": 0.5},
-        "Learning rate 20: MSE diverges, CE does not": fit | {"epochs": 400, "lr": 20.0},
-    }
+#: Lecture presets: ``{button label (the claim the figure shows): {URL key: value}}``, each
+#: setting every control of its tab and opening the tab its figure is in.
+PRESETS: dict[str, dict[str, object]] = {
+    "Same softmax, z ≠ G: CE's gradient is 0": {
+        "part": PART_SOFTMAX,
+        "G": "1, 2",
+        "z": "2, 3",
+        "span": 10.0,
+    },
+    "Off by 100: CE still 0, MSE pulls with 200": {
+        "part": PART_SOFTMAX,
+        "G": "1, 2, 3",
+        "z": "101, 102, 103",
+        "span": 10.0,
+    },
+    "Dividing by the sum: [1, 2] and [2, 4] collide": {
+        "part": PART_SUM,
+        "u": "1, 2",
+        "w": "2, 4",
+    },
+    "Dividing by the sum: a zero sum": {"part": PART_SUM, "u": "1, 2", "w": "1, -1"},
+    "Only MSE recovers G": {
+        "part": PART_FIT,
+        "epochs": 400,
+        "lr": 0.5,
+        "noise": 0.1,
+        "seed": 0,
+    },
+    "Learning rate 20: MSE diverges, CE does not": {
+        "part": PART_FIT,
+        "epochs": 400,
+        "lr": 20.0,
+        "noise": 0.1,
+        "seed": 0,
+    },
+}
 
 
 def opening_part(query: Mapping[str, object]) -> str:

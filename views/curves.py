@@ -16,7 +16,7 @@ import streamlit as st
 
 from core import curves, losses
 from core.losses import LossParams
-from ui import charts, identity
+from ui import charts, identity, state
 from ui.wording import REL_TOL, num, ratio, same_magnitude, verb
 from ui.wording import names as join  # "names" is a local variable here
 
@@ -35,60 +35,6 @@ def available(names: Iterable[str], task: str = "classification") -> list[str]:
     """The names that are registered for ``task``, in the given order."""
     registered = set(losses.names(task))
     return [n for n in names if n in registered]
-
-
-def presets() -> dict[str, dict[str, object]]:
-    """The page's lecture presets: ``{button label: {widget key: value}}``.
-
-    Each sets every control its point depends on (task, losses, range, comparison point, scale
-    and the hyperparameters of the losses it shows); its label is the claim its figure shows.
-    """
-    cls, reg = available, lambda names: available(names, "regression")
-    return {
-        "Hinge ignores points beyond the margin": {
-            "task": "classification",
-            "cls": cls(["cross_entropy", "hinge"]),
-            "hinge_margin": 1.0,
-            "cross_entropy_label_smoothing": 0.0,
-            "range": 4.0,
-            "at": 2.0,
-            "log": False,
-        },
-        "Huber: quadratic near 0, MAE's slope far away": {
-            "task": "regression",
-            "reg": reg(["mse", "mae", "huber"]),
-            "huber_delta": 1.0,
-            "range": 4.0,
-            "at": 3.0,
-            "log": False,
-        },
-        "Focal down-weights easy points": {
-            "task": "classification",
-            "cls": cls(["cross_entropy", "focal"]),
-            "focal_gamma": 2.0,
-            "cross_entropy_label_smoothing": 0.0,
-            "range": 5.0,
-            "at": 2.0,
-            "log": False,
-        },
-        "Label smoothing pushes back": {
-            "task": "classification",
-            "cls": cls(["cross_entropy"]),
-            "cross_entropy_label_smoothing": 0.1,
-            "range": 8.0,
-            "at": 6.0,
-            "log": False,
-        },
-        "Robust losses cap the pull of outliers": {
-            "task": "regression",
-            "reg": reg(["mse", "huber", "log_cosh", "cauchy"]),
-            "huber_delta": 1.0,
-            "cauchy_scale": 1.0,
-            "range": 10.0,
-            "at": 8.0,
-            "log": True,
-        },
-    }
 
 
 def curve_names(task: str) -> list[str]:
@@ -156,6 +102,110 @@ def colors(task: str, params: LossParams) -> dict[str, str]:
 def hyperparameters(task: str, name: str) -> tuple[losses.Hyperparameter, ...]:
     """The loss's hyperparameters (one slider each on the page)."""
     return tuple(losses.get(name, task=task).hyperparameters)
+
+
+# --------------------------------------------------------------------------- controls
+
+
+def _hyperparameter_defaults() -> dict[str, float]:
+    """Every hyperparameter slider the page can draw (``<loss>_<name>``) and its default."""
+    out = {}
+    for task in ("classification", "regression"):
+        for name in curve_names(task):
+            for h in hyperparameters(task, name):
+                lo, hi, _ = slider_range(h)
+                out[param_key(name, h.name)] = float(min(max(h.default, lo), hi))
+    return out
+
+
+#: Every control of the page, ``{URL key: default}``: its widgets declare these defaults (so
+#: a link holding one keeps it: Streamlit drops a URL value equal to a widget's own default)
+#: and a lecture preset resets every key it does not name to them.
+def default_losses(task: str) -> list[str]:
+    """The losses the page shows for ``task`` until the user picks others."""
+    return available(DEFAULT_LOSSES[task], task)
+
+
+#: The loss selection's old link keys, one per task (``?cls=``, ``?reg=``): old links still
+#: open their view (:func:`old_links`); the key is ``losses`` on every page.
+OLD_LOSS_KEYS = {"classification": "cls", "regression": "reg"}
+
+
+def old_links(query: dict[str, list[str]]) -> dict[str, list[str]]:
+    """A link's query with ``cls=`` / ``reg=`` read as ``losses=`` (the one of the link's task;
+    the other task's picker was not on screen, so its value never showed)."""
+    task = (query.get("task") or ["classification"])[-1]
+    return state.renamed(query, OLD_LOSS_KEYS.values(), "losses", OLD_LOSS_KEYS.get(task))
+
+
+DEFAULTS: dict[str, object] = {
+    "task": "classification",
+    "losses": default_losses("classification"),  # regression: default_losses("regression")
+    "range": 5.0,
+    "at": 3.0,
+    "log": False,
+    "y": 1.0,
+    "who": available(DEFAULT_WEIGHTS),
+    **_hyperparameter_defaults(),
+}
+
+#: Lecture presets: ``{button label (the claim the figure shows): {URL key: value}}``, each
+#: setting every control its point depends on (task, losses, range, comparison point, scale
+#: and the hyperparameters of the losses it shows).
+PRESETS: dict[str, dict[str, object]] = {
+    # the lecture's own comparison: why cross-entropy and not squared error for classification
+    "CE vs MSE: MSE barely pulls on a confidently wrong point": {
+        "task": "classification",
+        "losses": ["cross_entropy", "mse"],
+        "cross_entropy_label_smoothing": 0.0,
+        "range": 6.0,
+        "at": 4.0,
+        "log": False,
+    },
+    "Hinge ignores points beyond the margin": {
+        "task": "classification",
+        "losses": ["cross_entropy", "hinge"],
+        "hinge_margin": 1.0,
+        "cross_entropy_label_smoothing": 0.0,
+        "range": 4.0,
+        "at": 2.0,
+        "log": False,
+    },
+    "Huber: quadratic near 0, MAE's slope far away": {
+        "task": "regression",
+        "losses": ["mse", "mae", "huber"],
+        "huber_delta": 1.0,
+        "range": 4.0,
+        "at": 3.0,
+        "log": False,
+    },
+    "Focal down-weights easy points": {
+        "task": "classification",
+        "losses": ["cross_entropy", "focal"],
+        "focal_gamma": 2.0,
+        "cross_entropy_label_smoothing": 0.0,
+        "range": 5.0,
+        "at": 2.0,
+        "log": False,
+    },
+    "Label smoothing pushes back": {
+        "task": "classification",
+        "losses": ["cross_entropy"],
+        "cross_entropy_label_smoothing": 0.1,
+        "range": 8.0,
+        "at": 6.0,
+        "log": False,
+    },
+    "Robust losses cap the pull of outliers": {
+        "task": "regression",
+        "losses": ["mse", "huber", "log_cosh", "cauchy"],
+        "huber_delta": 1.0,
+        "cauchy_scale": 1.0,
+        "range": 10.0,
+        "at": 8.0,
+        "log": True,
+    },
+}
 
 
 def needs_target(task: str, names: Sequence[str]) -> bool:

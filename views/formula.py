@@ -20,7 +20,7 @@ def curve_presets() -> dict[str, dict[str, object]]:
     return {
         "Cross-entropy capped at 2: bounded, and far-wrong points stop pulling": {
             "task": "classification",
-            "cls": ["cross_entropy"],
+            "losses": ["cross_entropy"],
             "cross_entropy_label_smoothing": 0.0,
             "formula": CAPPED_CE,
             "formula_cap": 2.0,
@@ -30,7 +30,7 @@ def curve_presets() -> dict[str, dict[str, object]]:
         },
         "Hinge by hand, max(0, 1 − m): zero gradient beyond the margin": {
             "task": "classification",
-            "cls": ["cross_entropy", "hinge"],
+            "losses": ["cross_entropy", "hinge"],
             "cross_entropy_label_smoothing": 0.0,
             "hinge_margin": 1.0,
             "formula": HINGE_BY_HAND,
@@ -40,7 +40,7 @@ def curve_presets() -> dict[str, dict[str, object]]:
         },
         "log(1 + exp(−m)) overflows as written; computed as softplus(−m) it is CE": {
             "task": "classification",
-            "cls": ["cross_entropy"],
+            "losses": ["cross_entropy"],
             "cross_entropy_label_smoothing": 0.0,
             "formula": WRITTEN_CE,
             "range": 20.0,

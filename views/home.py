@@ -25,10 +25,13 @@ LOSSES = ("cross_entropy", "mse", "mae", "hinge")
 #: Spirals first: the default view is where the loss matters most.
 DATASETS = ("spirals", "moons", "circles", "xor")
 DEFAULT = "spirals"
+#: Every control of the page, ``{URL key: default}`` (its one picker).
 MODEL = ModelChoice(hidden=(32, 32), activation="tanh", optimizer="adam", lr=0.01, epochs=150)
 #: The seed picker's options: the median run of the committed evidence, or a seed by number.
 MEDIAN = "median run"
 SEED_OPTIONS = (MEDIAN, *map(str, range(evidence.K)))
+#: Every control of the page, ``{URL key: default}``.
+DEFAULTS: dict[str, str] = {"dataset": DEFAULT, "seed": MEDIAN}
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,108 @@ from ui.controls import loss_title
 DEFAULT_LOSSES = ("cross_entropy", "mse")
 #: Every registered classification loss (the surfaces' picker; the URL holds these names).
 LOSS_OPTIONS: tuple[str, ...] = tuple(losses.names("classification"))
+
+# --------------------------------------------------------------------------- controls
+
+#: Every control of the page, ``{URL key: default}``: its widgets declare these defaults and
+#: a lecture preset resets every key it does not name to them. The one-sample descent's keys
+#: end in ``0``/``1`` (``w0``, ``lr1``, ``steps1``, ``t1``), the surface's have none.
+DEFAULTS: dict[str, Any] = {
+    "x0": 1.0,
+    "y0": "0",
+    "w0": 6.0,
+    "lr1": 0.5,
+    "steps1": 100,
+    "t1": 100,
+    "losses": list(DEFAULT_LOSSES),
+    "n": 40,
+    "sep": 2.0,
+    "seed": 0,
+    "w": -8.0,
+    "b": 0.0,
+    "lr": 1.0,
+    "steps": 300,
+    "t": 300,
+    "span": 10.0,
+}
+
+#: Lecture presets: ``{button label (the claim the figure shows): {URL key: value}}``; a
+#: preset that changes only the surface names its figure (``"_figure"``: the click shows it).
+PRESETS: dict[str, dict[str, Any]] = {
+    "MSE stalls on the plateau": {
+        "x0": 1.0,
+        "y0": "0",
+        "w0": 6.0,
+        "lr1": 0.5,
+        "steps1": 100,
+        "t1": 100,
+        "losses": ["cross_entropy", "mse"],
+        "n": 40,
+        "sep": 2.0,
+        "seed": 0,
+        "w": -8.0,
+        "b": 0.0,
+        "lr": 1.0,
+        "steps": 300,
+        "t": 300,
+        "span": 10.0,
+    },
+    "Both converge from the origin": {
+        "x0": 1.0,
+        "y0": "0",
+        "w0": 0.0,
+        "lr1": 0.5,
+        "steps1": 100,
+        "t1": 100,
+        "losses": ["cross_entropy", "mse"],
+        "n": 40,
+        "sep": 2.0,
+        "seed": 0,
+        "w": 0.0,
+        "b": 0.0,
+        "lr": 1.0,
+        "steps": 300,
+        "t": 300,
+        "span": 10.0,
+    },
+    "Confidently wrong, bigger steps": {
+        "x0": 1.0,
+        "y0": "0",
+        "w0": 6.0,
+        "lr1": 5.0,
+        "steps1": 100,
+        "t1": 100,
+        "losses": ["cross_entropy", "mse"],
+        "n": 40,
+        "sep": 2.0,
+        "seed": 0,
+        "w": -8.0,
+        "b": 0.0,
+        "lr": 10.0,
+        "steps": 300,
+        "t": 300,
+        "span": 10.0,
+    },
+    "Well separated classes": {
+        "x0": 1.0,
+        "y0": "0",
+        "w0": 6.0,
+        "lr1": 0.5,
+        "steps1": 100,
+        "t1": 100,
+        "losses": ["cross_entropy", "mse"],
+        "n": 40,
+        "sep": 4.0,
+        "seed": 0,
+        "w": -6.0,
+        "b": 4.0,
+        "lr": 1.0,
+        "steps": 300,
+        "t": 300,
+        "span": 10.0,
+        "_figure": "surface_figure",
+    },
+}
 ONE_SAMPLE_NOTE = (
     "The source article on softmax with cross-entropy vs MSE plots the loss of one sample "
     "against a weight of the layer before the softmax. Here the layer is a sigmoid neuron: the "
@@ -32,7 +134,7 @@ ONE_SAMPLE_NOTE = (
 )
 SURFACE_NOTE = (
     "z = w·x + b on two overlapping 1-D Gaussian classes; the mean loss over the data as a "
-    "map, gradient descent from the orange circle (dots: the steps), the best value on "
+    "map, gradient descent from the white circle (dots: the steps), the best value on "
     "the map at the black cross. "
     "Right: the smallest eigenvalue of the Hessian (central differences of the exact "
     "gradient) — red where the surface curves down, i.e. is not convex."
@@ -52,6 +154,12 @@ RESOLUTION = 41
 #: Side of a square (w, b) map in pixels, and the chart height that leaves room for it.
 MAP_SIZE = 330
 MAP_HEIGHT = 520
+#: The start of every descent on the maps: white, a colour no loss has (``ui.identity``; the
+#: player draws it the same, ``ui/player/descent.js``).
+START = "white"
+#: The descent players' text (CSS pixels) and the curve's largest height in presenter mode.
+PRESENT_FONT = charts.PRESENT_FONT_SIZE
+PRESENT_CURVE_HEIGHT = 300
 #: The two maps drawn per loss, by the grid frame's column: the surface and its convexity.
 MAPS = {
     "value": player.MapKind(
@@ -422,7 +530,7 @@ def _path_layers(res: SurfaceResult, name: str, step: int, color: str) -> list[d
             "encoding": {**xy, "order": {"field": "step"}},
         },
         _marks(_records(path), xy, tips, type="circle", color="white", size=40, stroke=color),
-        _marks(start, xy, tips, type="circle", color="orange", size=320, stroke="black"),
+        _marks(start, xy, tips, type="circle", color=START, size=320, stroke="black"),
         _marks(
             optimum,
             xy,
@@ -473,19 +581,66 @@ def maps_data(cfg: SurfaceConfig, step: int, *, fallback: str | None = None) -> 
     )
 
 
-def show_surfaces(cfg: SurfaceConfig, step: int, *, key: str = "surfaces") -> None:
-    """The maps of every loss with its descent path, played in the browser up to any step
-    (:func:`ui.player.maps_player`); below it, hidden by the player's script, the same maps
-    drawn on the server at ``step`` (where scripts cannot run, these and the page's step
-    slider remain)."""
+def _presenting() -> dict[str, int]:
+    """The descent players' sizes in presenter mode (none otherwise: their own)."""
+    return {"font": PRESENT_FONT, "height": PRESENT_CURVE_HEIGHT} if charts.presenting() else {}
+
+
+def one_sample_figure(
+    cfg: OneSampleConfig, default: int, *, key: str = "descent_one", step_key: str = "t1"
+) -> int:
+    """The one-sample descent, played in the browser (:func:`ui.player.descent_player`): one
+    ball per loss rolling along its curve, on one step clock that the page's step widget
+    ``step_key`` (bound to the link, default ``default``) shares. Below it, hidden by the
+    player's script, the step slider and the curves drawn on the server at its step (where
+    scripts cannot run, these are the view). Returns the step."""
     fallback = f"{key}_fallback"
-    player.maps_player(maps_data(cfg, step, fallback=fallback), key=key)
+    top = st.container()
     with st.container(key=fallback):
+        step = step_slider("show the path up to step", cfg.steps, default, key=step_key)
+        charts.show(one_sample_chart(cfg, step), height="content")
+    res = one_sample(cfg)
+    with top:
+        player.descent_player(
+            res.curves,
+            res.paths,
+            step,
+            key=key,
+            link=step_key,
+            link_default=min(default, cfg.steps),
+            fallback=fallback,
+            **_presenting(),
+        )
+    return step
+
+
+def surfaces_figure(
+    cfg: SurfaceConfig, default: int, *, key: str = "surfaces", step_key: str = "t"
+) -> int:
+    """The maps of every loss with its descent path, played in the browser up to any step
+    (:func:`ui.player.maps_player`) on one step clock that the page's step widget
+    ``step_key`` (bound to the link, default ``default``) shares. Below it, hidden by the
+    player's script, the step slider and the same maps drawn on the server at its step.
+    Returns the step."""
+    fallback = f"{key}_fallback"
+    top = st.container()
+    with st.container(key=fallback):
+        step = step_slider("show the paths up to step", cfg.steps, default, key=step_key)
         st.caption(f"Step {step} (playback needs JavaScript; the step slider redraws these maps).")
         for name in surfaces(cfg).summary["loss"]:
             # Streamlit sizes Vega-Lite charts by these arguments, not by the spec's width/height
             for column, field in zip(st.columns(len(MAPS)), MAPS, strict=True):
                 charts.show(map_chart(cfg, name, field, step), container=column, height="content")
+    font = _presenting().get("font")
+    with top:
+        player.maps_player(
+            maps_data(cfg, step, fallback=fallback),
+            key=key,
+            link=step_key,
+            link_default=min(default, cfg.steps),
+            **({"font": font} if font else {}),
+        )
+    return step
 
 
 # --------------------------------------------------------------------------- takeaways

@@ -41,24 +41,35 @@ def all_losses() -> list[losses.Loss]:
     return list(losses.all_losses())
 
 
-def presets() -> dict[str, dict[str, object]]:
-    """Lecture presets: each sets every filter (search, tasks, properties, expansion)."""
-    return {
-        "Robust regression losses": {
-            "q": "",
-            "tasks": ["regression"],
-            "props": ["robust"],
-            "open": False,
-        },
-        "Calibrated classification losses": {
-            "q": "",
-            "tasks": ["classification"],
-            "props": ["calibrated"],
-            "open": False,
-        },
-        "Huber vs Smooth L1": {"q": "huber", "tasks": ["regression"], "props": [], "open": True},
-        "Every loss": {"q": "", "tasks": list(TASKS), "props": [], "open": False},
-    }
+#: The summary table's columns on a projector (1280 px wide): each loss, its flags and its
+#: PyTorch name; the registry name, hyperparameters, Keras and scikit-learn stay in the CSV
+#: and in each loss's card below.
+PRESENTER_COLUMNS = ("title", "task", *PROPERTY_TITLES.values(), FRAMEWORKS["pytorch"])
+
+# --------------------------------------------------------------------------- controls
+
+#: Every control of the page, ``{URL key: default}``: its widgets declare these defaults (so
+#: a link holding one keeps it: Streamlit drops a URL value equal to a widget's own default)
+#: and a lecture preset resets every key it does not name to them.
+DEFAULTS: dict[str, object] = {"q": "", "tasks": list(TASKS), "props": [], "open": False}
+
+#: Lecture presets: ``{button label: {URL key: value}}``, each setting every filter.
+PRESETS: dict[str, dict[str, object]] = {
+    "Robust regression losses": {
+        "q": "",
+        "tasks": ["regression"],
+        "props": ["robust"],
+        "open": False,
+    },
+    "Calibrated classification losses": {
+        "q": "",
+        "tasks": ["classification"],
+        "props": ["calibrated"],
+        "open": False,
+    },
+    "Huber vs Smooth L1": {"q": "huber", "tasks": ["regression"], "props": [], "open": True},
+    "Every loss": {"q": "", "tasks": ["classification", "regression"], "props": [], "open": False},
+}
 
 
 def badges(loss: losses.Loss) -> str:

@@ -21,7 +21,7 @@ from core.datasets import Dataset
 from core.edits import Edits
 from core.experiment import Comparison, Corruption, DataChoice, ModelChoice
 from serve import workers
-from ui import charts, controls, evidence, identity, wording
+from ui import charts, controls, evidence, identity, state, wording
 from ui.comparison import (
     class_name,
     dataset_panel,
@@ -69,6 +69,121 @@ MAP_SIZE = 240
 DTYPE = "float32"
 #: How many rates a sweep may have (the page's slider).
 RATE_COUNTS = range(3, 8)
+
+# --------------------------------------------------------------------------- controls
+
+#: The losses each task compares until the user picks others.
+TASK_LOSSES = {"regression": REGRESSION_LOSSES, "classification": CLASSIFICATION_LOSSES}
+#: The loss selection's old link keys, one per task (``?rlosses=``, ``?closses=``): old links
+#: still open their view (:func:`old_links`); the key is ``losses`` on every page.
+OLD_LOSS_KEYS = {"regression": "rlosses", "classification": "closses"}
+
+
+def old_links(query: dict[str, list[str]]) -> dict[str, list[str]]:
+    """A link's query with ``rlosses=`` / ``closses=`` read as ``losses=`` (the one of the
+    link's task; the other task's picker was not on screen)."""
+    task = (query.get("task") or ["regression"])[-1]
+    return state.renamed(query, OLD_LOSS_KEYS.values(), "losses", OLD_LOSS_KEYS.get(task))
+
+
+#: Every control of the page, ``{URL key: default}``: its widgets declare these defaults and
+#: a lecture preset resets every key it does not name to them. Each task's own controls
+#: carry its prefix (``r``: regression, ``c``: classification); the loss selection is the
+#: task's (``losses``: :data:`TASK_LOSSES`, here the default task's).
+DEFAULTS: dict[str, Any] = {
+    "task": "regression",
+    "losses": list(TASK_LOSSES["regression"]),
+    # regression: outliers
+    **controls.dataset_defaults(
+        REGRESSION_DATASETS, "linear_1d", prefix="r", skip=("test_fraction",)
+    ),
+    "okind": "response",
+    "frac": 0.2,
+    "mag": 8.0,
+    "rmodel": "linear",
+    "rlr": 0.1,
+    "repochs": 150,
+    "ropt": "adam",
+    # classification: label noise
+    **controls.dataset_defaults(
+        controls.datasets_2d(), "moons", prefix="c", skip=("test_fraction",)
+    ),
+    "nkind": "symmetric",
+    "rate": 0.4,
+    "cmodel": "16",
+    "clr": 0.05,
+    "cepochs": 150,
+    "copt": "adam",
+    "rformula": "",  # no formula of the student's, either task
+    "cformula": "",
+    # the sweep
+    "seeds": 3,
+    "nrates": 5,
+    "sweep": True,
+}
+
+#: Lecture presets: ``{button label (the claim the figure shows): {URL key: value}}``; each
+#: opens on its representative data seed, the median run of the committed evidence
+#: (:data:`PRESETS`).
+_PRESETS: dict[str, dict[str, Any]] = {
+    "Outliers wreck MSE": {
+        "task": "regression",
+        "losses": ["mse", "mae", "huber", "log_cosh", "cauchy"],
+        "okind": "response",
+        "frac": 0.2,
+        "mag": 8.0,
+        "rmodel": "linear",
+        "rdataset": "linear_1d",
+        "rlr": 0.1,
+        "repochs": 150,
+        "ropt": "adam",
+        "sweep": True,
+    },
+    "Leverage points fool even MAE": {
+        "task": "regression",
+        "losses": ["mse", "mae", "huber", "log_cosh", "cauchy"],
+        "okind": "leverage",
+        "frac": 0.1,
+        "mag": 5.0,
+        "rmodel": "linear",
+        "rdataset": "linear_1d",
+        "rlr": 0.1,
+        "repochs": 150,
+        "ropt": "adam",
+        "sweep": False,
+    },
+    # 400 points (the dataset's default) and 45% flips: MAE holds up best from most seeds;
+    # no setting makes it lose under 10 points, so no "shrugs"
+    "Under label noise MAE holds up best": {
+        "task": "classification",
+        "losses": ["cross_entropy", "mse", "mae", "hinge", "gce"],
+        "nkind": "symmetric",
+        "rate": 0.45,
+        "cmodel": "16",
+        "cdataset": "moons",
+        "cmoons_n_samples": 400,
+        "clr": 0.05,
+        "cepochs": 150,
+        "copt": "adam",
+        "sweep": True,
+    },
+    # three classes: on two, a pair flip (k -> k+1) is the same as a symmetric one
+    "Past 50% pair flips leave every loss at or below chance (3 classes)": {
+        "task": "classification",
+        "losses": ["cross_entropy", "mse", "mae", "hinge", "gce"],
+        "nkind": "pair",
+        "rate": 0.6,
+        "cmodel": "16",
+        "cdataset": "blobs",
+        "cblobs_n_classes": 3,
+        "cblobs_n_samples": 200,
+        "cblobs_noise": 1.0,
+        "clr": 0.05,
+        "cepochs": 150,
+        "copt": "adam",
+        "sweep": False,
+    },
+}
 
 
 def model_choice(
@@ -436,6 +551,18 @@ def map_title(loss: str, test_accuracy: float, diverged_epoch: int | None) -> di
     return {"text": identity.short(loss), "subtitle": sub}
 
 
+def class_legend(key: Comparison) -> list[tuple[str, ...]]:
+    """The maps' legend as :func:`boundary_map` draws them: ``(class name, colour)`` of each
+    class and ``(…, "x")`` for a flipped label (one legend for a row of maps drawn without
+    theirs; :func:`ui.charts.legend_row`)."""
+    ds = load(key)
+    classes = [class_name(k, ds.class_names) for k in range(ds.n_classes)]
+    return [
+        *zip(classes, identity.class_scale(classes).range, strict=True),
+        ("flipped label", "#000000", "x"),
+    ]
+
+
 @charts.cached_spec(max_entries=32)
 def boundary_map(key: Comparison, loss: str) -> alt.LayerChart:
     """One small boundary map: the predicted class shaded (darker = more confident), the
@@ -756,6 +883,15 @@ def sweep_takeaway(agg: pd.DataFrame, task: str, limit: float | None = None) -> 
 
 #: The page's name in the evidence table.
 PAGE = "robustness"
+
+
+def _data_seed(values: Mapping[str, Any], seed: int) -> dict[str, int]:
+    # the page's one seed is its data seed (data, corruption and initial weights)
+    prefix = "r" if values["task"] == "regression" else "c"
+    return {f"{prefix}{values[f'{prefix}dataset']}_seed": seed}
+
+
+PRESETS = evidence.with_figure_seeds(_PRESETS, PAGE, _data_seed)
 #: Each lecture preset's claims about its fit at the chosen rate, by the preset's label: the
 #: title's claim first (``tests/views/test_preset_claims.py`` checks each).
 LESSONS: dict[str, tuple[Lesson, ...]] = {

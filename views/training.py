@@ -27,6 +27,92 @@ from ui.comparison import load
 from ui.evidence import Lesson
 from ui.wording import Takeaway
 
+# --------------------------------------------------------------------------- controls
+
+#: Datasets offered: every classification dataset (curves need no plane).
+DATASETS: tuple[str, ...] = tuple(datasets.names("classification"))
+
+#: Every control of the page, ``{URL key: default}``: its widgets declare these defaults and
+#: a lecture preset resets every key it does not name to them.
+DEFAULTS: dict[str, Any] = {
+    **controls.dataset_defaults(DATASETS, "spirals"),
+    **controls.model_defaults(
+        {"layers": 2, "width": 32, "act": "tanh", "opt": "adam", "lr": 0.01, "epochs": 200}
+    ),
+    "losses": ["cross_entropy", "mse", "mae", "hinge"],
+    **controls.loss_param_defaults("classification"),
+    "seeds": 3,
+    "band": "minmax",
+    "target": 0.9,
+    "formula": "",  # no formula of the student's
+}
+
+#: Lecture presets: ``{button label (the claim the figure shows): {URL key: value}}``; the
+#: curves of each average a window of seeds that holds its representative seed (:data:`PRESETS`).
+_PRESETS: dict[str, dict[str, Any]] = {
+    "MSE is slow (digits, plain SGD)": {
+        "dataset": "digits",
+        "digits_n_classes": 10,
+        "losses": ["cross_entropy", "mse"],
+        "layers": 0,
+        "opt": "sgd",
+        "lr": 0.5,
+        "epochs": 60,
+        "batch": "full",
+        "seeds": 3,
+        "target": 0.9,
+    },
+    # Hui & Belkin (2021): square loss on the logits is competitive with cross-entropy
+    "Square loss on logits keeps up with CE (digits, Hui & Belkin 2021)": {
+        "dataset": "digits",
+        "digits_n_classes": 10,
+        "losses": ["cross_entropy", "square_logits"],
+        "layers": 1,
+        "width": 64,
+        "act": "tanh",
+        "opt": "sgd",
+        "lr": 0.1,
+        "epochs": 150,
+        "batch": "full",
+        "seeds": 2,
+        "target": 0.9,
+    },
+    "Hinge has no probabilities": {
+        "dataset": "moons",
+        "losses": ["cross_entropy", "hinge"],
+        "layers": 1,
+        "width": 32,
+        "opt": "adam",
+        "lr": 0.01,
+        "epochs": 300,
+        "seeds": 3,
+        "target": 0.95,
+    },
+    "Digits, 10 classes: MAE is the slowest to 90%": {
+        "dataset": "digits",
+        "digits_n_classes": 10,
+        "losses": ["cross_entropy", "mse", "mae", "multi_margin"],
+        "layers": 1,
+        "width": 32,
+        "opt": "adam",
+        "lr": 0.01,
+        "epochs": 60,
+        "seeds": 2,
+        "target": 0.9,
+    },
+    "Learning rate 8: square loss on logits diverges, CE does not": {
+        "dataset": "moons",
+        "losses": ["cross_entropy", "square_logits"],
+        "layers": 0,
+        "opt": "sgd",
+        "lr": 8.0,
+        "epochs": 100,
+        "batch": "full",
+        "seeds": 3,
+        "target": 0.85,
+    },
+}
+
 #: Training precision for the curves (float32 is faster; the curves look the same).
 DTYPE = "float32"
 HEIGHT = 300
@@ -276,8 +362,34 @@ def reliability_frame(
 
 # --------------------------------------------------------------------------- page text
 
-#: Datasets offered: every classification dataset (curves need no plane).
-DATASETS: tuple[str, ...] = tuple(datasets.names("classification"))
+
+def other_page_note(
+    key: Comparison, n_seeds: int, runs: Sequence[SeedRun], other: Comparison, page: str
+) -> str | None:
+    """When another page shows this comparison trained for fewer epochs (``other``, e.g.
+    Decision boundaries' default view: the same spirals, model and losses, 150 epochs, one
+    seed): the first seed's test accuracy here at that page's last epoch, which is the
+    accuracy that page shows (same data, start and batches), and how this view differs. A
+    student comparing the two tabs sees where each number comes from. ``None`` otherwise."""
+    same = (key.data, key.losses, key.params) == (other.data, other.losses, other.params)
+    epochs = other.model.epochs
+    model = dataclasses.replace(key.model, epochs=epochs)
+    if not same or model != other.model or epochs >= key.model.epochs or not runs:
+        return None
+    first = runs[0]
+    shown = ", ".join(
+        f"{identity.short(n)} {wording.pct(first.histories[n]['test_accuracy'][epochs - 1])}"
+        for n in key.losses
+        if len(first.histories[n]["test_accuracy"]) >= epochs
+    )
+    return (
+        f"{page} shows these losses on the same data and model, trained from seed "
+        f"{key.model.seed} for {epochs} epochs: test accuracy {shown}. Those are this page's "
+        f"seed {key.model.seed} at epoch {epochs}; here training goes on to epoch "
+        f"{key.model.epochs}, and the curves are the mean over {n_seeds} seed"
+        f"{'s' if n_seeds != 1 else ''}."
+    )
+
 
 CROSS_NOTE = (
     "Final models on the test split, mean over seeds. Log-loss, Brier and ECE read "
@@ -923,3 +1035,9 @@ def check_report(key: Comparison, target: float) -> Any:
         evidence.show_strip(outs, "final_accuracy", key.losses, key.model.seed)
 
     return report
+
+
+# each preset's curves average a window of seeds that holds its representative seed
+PRESETS = evidence.with_figure_seeds(
+    _PRESETS, PAGE, lambda v, rep: {"seed": figure_start(rep, v.get("seeds", 3))}
+)

@@ -144,5 +144,5 @@ def test_each_preset_opens_its_tab_without_warnings_of_the_link(app, index):
     at.button(key=f"preset_{index}").click().run()
     assert not at.exception
     assert not [w for w in at.warning if "link asked" in w.value]
-    expected = list(ui_cr.presets().values())[index]["part"]
+    expected = list(ui_cr.PRESETS.values())[index]["part"]
     assert at.session_state["part"] == expected

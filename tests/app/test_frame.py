@@ -49,11 +49,12 @@ PROBE = """
 import streamlit as st
 from ui import frame, screens
 
-with frame.page("loss_curves"):
-    frame.presets({"A": {"n": 5}, "B": {"c": "y"}, "C": {"ls": ["q", "r"]}})
-    n = st.slider("n", 0, 10, 2, key="n", bind="query-params")
+D = {"n": 2, "c": "x", "ls": ["p"]}
+PRESETS = {"A": {"n": 5}, "B": {"c": "y"}, "C": {"ls": ["q", "r"]}}
+with frame.page("loss_curves", defaults=D, presets=PRESETS):
+    n = st.slider("n", 0, 10, D["n"], key="n", bind="query-params")
     c = st.selectbox("c", ["x", "y", "z"], key="c", bind="query-params")
-    ls = st.multiselect("ls", ["p", "q", "r"], default=["p"], key="ls", bind="query-params")
+    ls = st.multiselect("ls", ["p", "q", "r"], default=D["ls"], key="ls", bind="query-params")
     if st.query_params.get("boom"):
         raise RuntimeError("/srv/secret/path.py exploded")
     st.write(f"n={n} c={c} ls={ls}")
@@ -124,9 +125,7 @@ def test_a_preset_that_names_its_figure_brings_that_one_into_view():
     assert at.multiselect(key="ls").value == ["q", "r"]  # the preset's controls were set
 
 
-def test_control_defaults_reads_each_bound_widgets_declared_default():
-    # frame.control_defaults reads Streamlit's widget metadata (pinned version): this breaks
-    # if that internal API moves.
+def test_a_preset_resets_to_the_pages_declared_defaults():
     at = probe({"n": "7"})
     at.button(key="preset_1").click().run()
     assert shown(at) == "n=2 c=y ls=['p']"

@@ -143,7 +143,7 @@ def test_k_classes_article_002_numbers(app):
 
 def test_k_classes_controls(app):
     at = app(PAGE, {"part": "Softmax, K classes"})
-    at.multiselect(key="maps").set_value(["cross_entropy", "mse", "mae"]).run()
+    at.multiselect(key="losses").set_value(["cross_entropy", "mse", "mae"]).run()
     assert "Absolute error on probabilities (MAE) loss" in at.dataframe[0].value.columns
     at.text_input(key="a").set_value("0.6, 0.3, 0.1").run()
     assert metrics(at)["CE(a)"] == f"{-math.log(0.6):.3f}"

@@ -41,7 +41,13 @@ STILL_WORKS: dict[str, tuple[str, Mapping[str, str], Callable]] = {
 CASES = [
     pytest.param("loss_curves", {"range": "1000000000"}, "range", id="curves-range-huge"),
     pytest.param("loss_curves", {"task": "astrology"}, "task", id="curves-unknown-task"),
-    pytest.param("loss_curves", {"cls": ["cross_entropy", "nonsense"]}, "cls", id="curves-loss"),
+    pytest.param(
+        "loss_curves", {"losses": ["cross_entropy", "nonsense"]}, "losses", id="curves-loss"
+    ),
+    pytest.param("loss_curves", {"cls": ["nonsense"]}, "losses", id="curves-old-loss-key"),
+    pytest.param("loss_curves", {"colour": "red"}, "colour", id="curves-unknown-key"),
+    pytest.param("outlier_robustness", {"rlosses": ["nope"]}, "losses", id="robust-old-key"),
+    pytest.param("gradient_anatomy", {"bogus": "1"}, "bogus", id="anatomy-unknown-key"),
     pytest.param("loss_curves", {"focal_gamma": "99"}, "focal_gamma", id="curves-gamma-99"),
     pytest.param("gradient_anatomy", {"part": "Softmax, 2 classes", "a1": "2"}, "a1", id="a1=2"),
     pytest.param("gradient_anatomy", {"part": "bogus"}, "part", id="part=bogus"),

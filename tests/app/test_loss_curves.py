@@ -83,7 +83,7 @@ def test_who_gets_the_gradient_numbers_are_core_numbers(app):
 
 
 def test_hyperparameter_slider_moves_the_numbers(app):
-    at = app(PAGE, {"cls": ["cross_entropy", "hinge"], "at": "2"})
+    at = app(PAGE, {"losses": ["cross_entropy", "hinge"], "at": "2"})
     assert "hinge -1 vs 0." in infos(at)[0]
     assert "ignores the right point" in infos(at)[0]
     at.slider(key="hinge_margin").set_value(2.5).run()
@@ -95,7 +95,7 @@ def test_hyperparameter_slider_moves_the_numbers(app):
 
 
 def test_focal_gamma_changes_the_weights(app):
-    at = app(PAGE, {"cls": ["focal"], "who": ["focal"], "at": "2"})
+    at = app(PAGE, {"losses": ["focal"], "who": ["focal"], "at": "2"})
     _, g = curves.value_and_grad_at("classification", "focal", 2.0, {"gamma": 2.0})
     assert f"vs {g3(g)}." in infos(at)[0]
     at.slider(key="focal_gamma").set_value(0.0).run()
@@ -124,7 +124,7 @@ def test_regression_task_by_radio(app):
 
 def test_loss_multiselect_range_and_log_toggle(app):
     at = app(PAGE)
-    at.multiselect(key="cls").set_value(["cross_entropy"]).run()
+    at.multiselect(key="losses").set_value(["cross_entropy"]).run()
     data = chart_data(at, 0)
     assert set(data["loss"]) == {"CE"}
     v, g = curves.margin_curve("cross_entropy", data["x"].to_numpy())
@@ -135,13 +135,13 @@ def test_loss_multiselect_range_and_log_toggle(app):
     assert xs.min() == -2.0 and xs.max() == 2.0
     at.toggle(key="log").set_value(True).run()
     assert _y_scale(charts(at)[0]) == "symlog"
-    at.multiselect(key="cls").set_value([]).run()
+    at.multiselect(key="losses").set_value([]).run()
     assert not at.exception
     assert "Choose at least one loss" in at.warning[0].value
 
 
 def test_compare_at_slider(app):
-    at = app(PAGE, {"cls": ["cross_entropy"]})
+    at = app(PAGE, {"losses": ["cross_entropy"]})
     at.slider(key="at").set_value(0.5).run()
     _, g = curves.value_and_grad_at("classification", "cross_entropy", -0.5)
     # Margin ±0.5 (p_t = 0.38 / 0.62) is not "confident": the sentence must not call it so.
@@ -159,6 +159,44 @@ def test_url_restores_a_regression_view(app):
     assert "Huber (delta=2) charges 6 and pulls with 2" in takeaway
     assert "MSE charges 16 and pulls with 8" in takeaway
     assert not at.warning
+    # an old link (?reg=, before one key for the loss selection) now reads as losses=
+    assert at.query_params["losses"] == ["huber", "mse"] and "reg" not in at.query_params
+
+
+@pytest.mark.parametrize(
+    ("query", "shown"),
+    [
+        pytest.param({"cls": ["hinge", "mse"]}, ["hinge", "mse"], id="cls"),
+        pytest.param({"task": "regression", "reg": ["mae"]}, ["mae"], id="reg"),
+        # the other task's old picker was not on screen: its value never showed
+        pytest.param({"task": "regression", "cls": ["hinge"]}, None, id="cls-under-regression"),
+        pytest.param({"losses": ["focal"], "cls": ["hinge"]}, ["focal"], id="losses-wins"),
+    ],
+)
+def test_old_loss_keys_still_open_their_view(app, query, shown):
+    at = app(PAGE, query)
+    task = query.get("task", "classification")
+    expected = shown if shown is not None else uc.default_losses(task)
+    assert at.multiselect(key="losses").value == expected
+    assert not at.warning
+    assert "cls" not in at.query_params and "reg" not in at.query_params
+
+
+def test_switching_the_task_starts_from_its_default_losses(app):
+    at = app(PAGE, {"losses": ["hinge"]})
+    at.radio(key="task").set_value("regression").run()
+    assert at.multiselect(key="losses").value == uc.default_losses("regression")
+    at.radio(key="task").set_value("classification").run()
+    assert at.multiselect(key="losses").value == uc.default_losses("classification")
+
+
+def test_an_unknown_link_key_gets_the_refused_values_notice(app):
+    at = app(PAGE, {"lossez": ["mse"], "range": "2"})
+    (notice,) = [w.value for w in at.warning]
+    assert notice.startswith("The link asked for values this page cannot use:")
+    assert "`lossez=mse` is not allowed here: this page has no setting `lossez`." in notice
+    assert at.slider(key="range").value == 2.0  # the rest of the link is used
+    assert "lossez" not in at.query_params
 
 
 @pytest.mark.parametrize(
@@ -166,7 +204,7 @@ def test_url_restores_a_regression_view(app):
     [
         pytest.param({"range": "1"}, id="slider-minimum"),
         pytest.param({"at": "0.1"}, id="compare-at-minimum"),
-        pytest.param({"cls": ["focal"], "focal_gamma": "0"}, id="hyperparameter-minimum"),
+        pytest.param({"losses": ["focal"], "focal_gamma": "0"}, id="hyperparameter-minimum"),
         pytest.param({"log": "true"}, id="toggle-on"),
     ],
 )
@@ -175,7 +213,7 @@ def test_url_values_at_the_widget_edges_are_restored(app, query):
     # lived only in session state lost links to its minimum (e.g. focal with gamma = 0 = CE).
     at = app(PAGE, query)
     for key, raw in query.items():
-        if key == "cls":
+        if key == "losses":
             assert at.multiselect(key=key).value == raw
         elif key == "log":
             assert at.toggle(key=key).value is True
@@ -185,25 +223,24 @@ def test_url_values_at_the_widget_edges_are_restored(app, query):
 
 
 def test_target_slider_only_for_target_dependent_losses(app):
-    at = app(PAGE, {"task": "regression", "reg": ["mse"]})
+    at = app(PAGE, {"task": "regression", "losses": ["mse"]})
     assert not [s for s in at.slider if s.key == "y"]
-    at = app(PAGE, {"task": "regression", "reg": ["mape"], "y": "2", "at": "1"})
+    at = app(PAGE, {"task": "regression", "losses": ["mape"], "y": "2", "at": "1"})
     assert at.slider(key="y").value == 2.0
     v, g = curves.value_and_grad_at("regression", "mape", 1.0, target=2.0)
     assert (v, g) == pytest.approx((50.0, 50.0))  # 100 |e| / |y|
     assert f"charges {g3(v)} and pulls with {g3(g)}" in infos(at)[0]
 
 
-@pytest.mark.parametrize("label", list(uc.presets()), ids=lambda s: s.split()[0].lower())
+@pytest.mark.parametrize("label", list(uc.PRESETS), ids=lambda s: s.split()[0].lower())
 def test_presets_set_the_view(app, label):
     at = app(PAGE)
-    values = uc.presets()[label]
-    index = list(uc.presets()).index(label)
+    values = uc.PRESETS[label]
+    index = list(uc.PRESETS).index(label)
     at.button(key=f"preset_{index}").click().run()
     assert not at.exception
     assert at.radio(key="task").value == values["task"]
-    loss_key = "cls" if values["task"] == "classification" else "reg"
-    assert at.multiselect(key=loss_key).value == values[loss_key]
+    assert at.multiselect(key="losses").value == values["losses"]
     assert at.slider(key="at").value == values["at"]
     assert infos(at)[0].startswith(
         "Gradient dL/dm at margin" if values["task"] == "classification" else "At residual"
@@ -212,7 +249,8 @@ def test_presets_set_the_view(app, label):
 
 def test_hinge_preset_shows_zero_gradient_beyond_the_margin(app):
     at = app(PAGE)
-    at.button(key="preset_0").click().run()
+    labels = list(uc.PRESETS)
+    at.button(key=f"preset_{labels.index('Hinge ignores points beyond the margin')}").click().run()
     assert "hinge -1 vs 0." in infos(at)[0]
     assert "ignores the right point entirely" in infos(at)[0]
 
@@ -237,7 +275,7 @@ def _y_scale(spec: dict) -> str | None:
 
 def test_label_smoothing_preset_pushes_the_right_point_back(app):
     at = app(PAGE)
-    labels = list(uc.presets())
+    labels = list(uc.PRESETS)
     at.button(key=f"preset_{labels.index('Label smoothing pushes back')}").click().run()
     _, g = curves.value_and_grad_at(
         "classification", "cross_entropy", 6.0, {"label_smoothing": 0.1}
@@ -251,9 +289,8 @@ def test_label_smoothing_preset_pushes_the_right_point_back(app):
 @pytest.mark.parametrize("task", ["classification", "regression"])
 def test_every_registered_loss_can_be_drawn_with_its_sliders(app, task):
     names = uc.curve_names(task)
-    key = "cls" if task == "classification" else "reg"
-    at = app(PAGE, {"task": task, key: names})
-    assert at.multiselect(key=key).value == names
+    at = app(PAGE, {"task": task, "losses": names})
+    assert at.multiselect(key="losses").value == names
     assert len(chart_data(at, 0)["name"].unique()) == len(names)
     expected = {
         uc.param_key(n, h.name) for n in names for h in losses.get(n, task=task).hyperparameters
@@ -271,7 +308,7 @@ def test_every_registered_loss_can_be_drawn_with_its_sliders(app, task):
 
 def test_focal_preset_quantifies_the_down_weighting(app):
     at = app(PAGE)
-    labels = list(uc.presets())
+    labels = list(uc.PRESETS)
     at.button(key=f"preset_{labels.index('Focal down-weights easy points')}").click().run()
     _, g_ce = curves.value_and_grad_at("classification", "cross_entropy", 2.0)
     _, g_focal = curves.value_and_grad_at("classification", "focal", 2.0, {"gamma": 2.0})
@@ -283,9 +320,21 @@ def test_focal_preset_quantifies_the_down_weighting(app):
 
 @pytest.mark.parametrize("task", ["classification", "regression"])
 def test_every_view_slider_at_its_maximum_renders(app, task):
-    key = "cls" if task == "classification" else "reg"
-    query = {"task": task, key: uc.curve_names(task), "range": "20", "at": "20", "y": "10"}
+    query = {"task": task, "losses": uc.curve_names(task), "range": "20", "at": "20", "y": "10"}
     at = app(PAGE, query)
     assert not at.exception and not at.error
     assert at.slider(key="range").value == 20.0 and at.slider(key="at").value == 20.0
     assert "nan" not in infos(at)[0] and "inf" not in infos(at)[0].replace("infinite", "")
+
+
+def test_the_ce_vs_mse_preset_shows_mse_saturating_on_a_wrong_point(app):
+    at = app(PAGE)
+    label = "CE vs MSE: MSE barely pulls on a confidently wrong point"
+    at.button(key=f"preset_{list(uc.PRESETS).index(label)}").click().run()
+    assert at.multiselect(key="losses").value == ["cross_entropy", "mse"]
+    _, g_ce = curves.value_and_grad_at("classification", "cross_entropy", -4.0)
+    _, g_mse = curves.value_and_grad_at("classification", "mse", -4.0)
+    # at margin -4 (p_t = 0.018) CE still pulls with about 1, MSE with about 0.07
+    assert abs(g_ce) > 0.98 and abs(g_mse) < 0.07
+    assert abs(g_ce) / abs(g_mse) > 10
+    assert f"{g3(g_ce)}" in infos(at)[0] and f"{g3(g_mse)}" in infos(at)[0]

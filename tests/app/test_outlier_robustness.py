@@ -114,7 +114,7 @@ def test_every_kind_of_control_regression(app):
         robustness.clean_score(results[0], ds), rel=1e-9
     )
     # multiselect: fewer losses -> fewer rows
-    at.multiselect(key="rlosses").set_value(["mse", "mae"]).run()
+    at.multiselect(key="losses").set_value(["mse", "mae"]).run()
     assert list(table(at).index) == ["Squared error (MSE)", "Absolute error (MAE)"]
 
 

@@ -1,38 +1,52 @@
 """The lecture walk in a real browser: every page, every preset in order, on a projector.
 
-At 1280x720 (a common projector) each page is opened and each "Lecture presets" entry is
-clicked in order, as a lecturer would. After the first open and after every click:
+In presenter mode (``?present=1``) at 1280x720 (a common projector) each page is opened and
+each "Lecture presets" entry is clicked in order, as a lecturer would; after the first open
+and after every click the same view is measured again at 1920x1080 (the window resized, no
+new run). At both sizes:
 
 - no warning, error or exception element (a preset never raises the link notice);
-- the key figure's top is on the first screen: ``0 <= top < 720`` px. The key figure is the
-  element marked with ``frame.key_figure()`` (``.st-key-key_figure``) or else the first chart;
-  after a preset that names the figure it changes (``frame.FIGURE``), that figure;
+- the key figure's top is on the first screen: ``0 <= top < height``. The key figure is the
+  element marked with ``frame.key_figure()`` (``.st-key-key_figure``) or else the first
+  chart; after a preset that names the figure it changes (``frame.FIGURE``), that figure;
+- every legend of the key figure (Vega-Lite's, the players', a row's) ends on the first
+  screen: every colour is named where the figure is seen;
+- the takeaway that follows the figure starts on the first screen, its first line visible
+  (``top <= height - TAKEAWAY_LINE``);
 - no horizontal overflow: ``document.scrollingElement.scrollWidth <= innerWidth``, and no
   chart drawn wider than the main column (Streamlit clips those instead of scrolling);
 - no tooltip of the presets menu left on the projected page (the focus returns to the menu's
   button after a click).
 
-The home page, Decision boundaries and Training curves are also walked at 390x844 (a phone).
-Every problem is collected as ``page / preset: reason`` and the test fails with the whole
-list, so one run says everything that needs fixing. The slowest click (click -> its run
-finished and its figure drawn, :func:`run_settled`) is printed.
+Each page's first open is also checked in normal mode at 1280x720 (figure on the first
+screen, no overflow), and the home page, Decision boundaries and Training curves are walked
+at 390x844 (a phone) in normal mode. Every problem is collected as ``page / preset: reason``
+and the test fails with the whole list, so one run says everything that needs fixing.
+Presenter-mode screenshots of each first open go to ``tests/e2e/screenshots/``. The
+slowest click (click -> its run finished and its figure drawn, :func:`run_settled`) is
+printed.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 import pytest
 
-from tests.e2e.conftest import DONE_STATES, wait_for_run
+from tests.e2e.conftest import DONE_STATES, SCREENSHOTS, wait_for_run
 from tests.e2e.test_all_pages import url_path
 from ui import screens
 
 PROJECTOR = {"width": 1280, "height": 720}
+WIDE = {"width": 1920, "height": 1080}
 PHONE = {"width": 390, "height": 844}
 SCREENS = [s for s in screens.SCREENS.values() if (screens.ROOT / s.path).exists()]
+#: Pixels of a takeaway that must be on the first screen: its box's padding and first line.
+TAKEAWAY_LINE = 48
 
-#: Measured in the page after a run: alerts, the key figure's top, overflow.
+#: Measured in the page after a run: alerts, the key figure's top, its legends' bottom, the
+#: top of the takeaway that follows it, overflow.
 STATE_JS = """() => {
   const main = document.querySelector('[data-testid="stMain"]');
   const shown = document.body.dataset.llFigure;  /* set by the preset's scroll script */
@@ -40,6 +54,15 @@ STATE_JS = """() => {
     || document.querySelector('.st-key-key_figure')
     || [...main.querySelectorAll('[data-testid="stVegaLiteChart"]')]
       .find((c) => c.offsetHeight > 20);
+  const deep = (root, sel) => [...root.querySelectorAll(sel),
+    ...[...root.querySelectorAll('*')].filter((e) => e.shadowRoot)
+      .flatMap((e) => deep(e.shadowRoot, sel))];
+  const seen = (e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+  const legends = key ? deep(key, 'g.role-legend, .ll-legend, .ll-legend-row').filter(seen)
+    .map((e) => e.getBoundingClientRect().bottom) : [];
+  const figTop = key ? key.getBoundingClientRect().top : null;
+  const said = [...document.querySelectorAll('[class*="st-key-takeaway_"]')].filter(seen)
+    .map((e) => e.getBoundingClientRect().top).filter((t) => figTop === null || t >= figTop);
   const mainRight = main.getBoundingClientRect().right;
   const wide = [...main.querySelectorAll('[data-testid="stVegaLiteChart"] svg, '
       + '[data-testid="stVegaLiteChart"] canvas')]
@@ -50,7 +73,9 @@ STATE_JS = """() => {
     warnings: alerts('[data-testid="stAlertContentWarning"]'),
     errors: alerts('[data-testid="stAlertContentError"]'),
     exceptions: alerts('[data-testid="stException"]'),
-    top: key ? key.getBoundingClientRect().top : null,
+    top: figTop,
+    legendBottom: legends.length ? Math.max(...legends) : null,
+    takeaway: said.length ? Math.min(...said) : null,
     scrollWidth: document.scrollingElement.scrollWidth,
     innerWidth: window.innerWidth,
     chartOverflow: wide.length ? Math.max(...wide) : 0,
@@ -59,8 +84,9 @@ STATE_JS = """() => {
 }"""
 
 
-def problems(state: dict, height: int) -> list[str]:
-    """What is wrong on screen, in words (empty: all good)."""
+def problems(state: dict, height: int, *, point: bool = False) -> list[str]:
+    """What is wrong on screen, in words (empty: all good). ``point``: presenter mode, where
+    the figure's legends and its takeaway belong on the first screen too."""
     out = [f"warning: {w[:160]}" for w in state["warnings"]]
     out += [f"error: {e[:160]}" for e in state["errors"]]
     out += [f"exception: {e[:160]}" for e in state["exceptions"]]
@@ -68,6 +94,15 @@ def problems(state: dict, height: int) -> list[str]:
         out.append("no chart on the page")
     elif not 0 <= state["top"] < height:
         out.append(f"key figure's top at {state['top']:.0f} px (first screen: < {height})")
+    if point and state["legendBottom"] is not None and state["legendBottom"] > height:
+        out.append(f"a legend ends at {state['legendBottom']:.0f} px (first screen: {height})")
+    if point and state["takeaway"] is None:
+        out.append("no takeaway under the key figure")
+    elif point and state["takeaway"] > height - TAKEAWAY_LINE:
+        out.append(
+            f"the takeaway starts at {state['takeaway']:.0f} px "
+            f"(its first line on the first screen: <= {height - TAKEAWAY_LINE})"
+        )
     if state["scrollWidth"] > state["innerWidth"]:
         out.append(f"page scrolls sideways ({state['scrollWidth']} > {state['innerWidth']} px)")
     if state["chartOverflow"] > 0:
@@ -144,17 +179,64 @@ def preset_buttons(page):
     return body.locator("button")
 
 
-def walk(browser, app_url: str, screen, viewport: dict) -> tuple[list[str], list[tuple]]:
-    """Open ``screen`` and click every preset; ``(problems, [(preset, seconds)])``."""
+def measure(page, viewports: Sequence[dict], *, point: bool) -> list[tuple[str, list[str]]]:
+    """The view's problems at each viewport (the window resized, the view re-laid out; no
+    new run), back at the first one afterwards: ``[(size, problems)]``."""
+    out = []
+    for i, viewport in enumerate(viewports):
+        if i:
+            page.set_viewport_size(viewport)
+            page.wait_for_timeout(RELAYOUT_MS)
+        state = page.evaluate(STATE_JS)
+        size = f"{viewport['width']}x{viewport['height']}"
+        out.append((size, problems(state, viewport["height"], point=point)))
+    if len(viewports) > 1:
+        page.set_viewport_size(viewports[0])
+        page.wait_for_timeout(RELAYOUT_MS)
+    return out
+
+
+#: Milliseconds for the charts and players to lay themselves out again after a resize.
+RELAYOUT_MS = 400
+
+
+def walk(
+    browser,
+    app_url: str,
+    screen,
+    viewport: dict,
+    *,
+    present: bool = False,
+    also: Sequence[dict] = (),
+    screenshot: str | None = None,
+) -> tuple[list[str], list[tuple]]:
+    """Open ``screen`` (in presenter mode if ``present``) and click every preset; each view
+    is measured at ``viewport`` and at every size of ``also``. ``screenshot``: a name for
+    the first screen of the first open, at each size. ``(problems, [(preset, seconds)])``."""
     context = browser.new_context(viewport=viewport, device_scale_factor=1)
     page = context.new_page()
     found, timings = [], []
+    sizes = [viewport, *also]
+
+    def check(what: str) -> None:
+        for size, wrong in measure(page, sizes, point=present):
+            found.extend(f"{screen.key} / {what} ({size}): {p}" for p in wrong)
+
     try:
-        page.goto(f"{app_url}/{url_path(screen.path)}", timeout=90_000)
+        query = "?present=1" if present else ""
+        page.goto(f"{app_url}/{url_path(screen.path)}{query}", timeout=90_000)
         wait_for_run(page)
         settle(page)
-        state = page.evaluate(STATE_JS)
-        found += [f"{screen.key} / first open: {p}" for p in problems(state, viewport["height"])]
+        if screenshot:
+            for size in sizes:
+                page.set_viewport_size(size)
+                page.wait_for_timeout(RELAYOUT_MS)
+                name = f"{screenshot}_{size['width']}x{size['height']}"
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+            page.set_viewport_size(viewport)
+            page.wait_for_timeout(RELAYOUT_MS)
+        check("first open")
         if page.get_by_role("button", name="Lecture presets").count() == 0:
             return found, timings
         n = preset_buttons(page).count()
@@ -164,18 +246,40 @@ def walk(browser, app_url: str, screen, viewport: dict) -> tuple[list[str], list
             label = button.inner_text().strip()
             took = run_settled(page, button.click)
             timings.append((f"{screen.key} / {label}", took))
-            state = page.evaluate(STATE_JS)
-            found += [f"{screen.key} / {label}: {p}" for p in problems(state, viewport["height"])]
+            check(label)
     finally:
         context.close()
     return found, timings
+
+
+def first_open(browser, app_url: str, screen, viewport: dict) -> list[str]:
+    """Open ``screen`` in normal mode: its problems on the first screen."""
+    context = browser.new_context(viewport=viewport, device_scale_factor=1)
+    page = context.new_page()
+    try:
+        page.goto(f"{app_url}/{url_path(screen.path)}", timeout=90_000)
+        wait_for_run(page)
+        settle(page)
+        state = page.evaluate(STATE_JS)
+    finally:
+        context.close()
+    return [f"{screen.key} / normal mode: {p}" for p in problems(state, viewport["height"])]
 
 
 @pytest.mark.e2e
 @pytest.mark.timeout(900)
 @pytest.mark.parametrize("screen", SCREENS, ids=[s.key for s in SCREENS])
 def test_preset_walk_on_a_projector(browser, app_url, screen):
-    found, timings = walk(browser, app_url, screen, PROJECTOR)
+    found, timings = walk(
+        browser,
+        app_url,
+        screen,
+        PROJECTOR,
+        present=True,
+        also=[WIDE],
+        screenshot=f"presenter_{screen.key}",
+    )
+    found += first_open(browser, app_url, screen, PROJECTOR)
     if timings:
         slowest = max(timings, key=lambda t: t[1])
         print(f"slowest click: {slowest[0]} {slowest[1]:.1f} s over {len(timings)} clicks")

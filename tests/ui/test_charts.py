@@ -55,7 +55,9 @@ def test_unconfigured_charts_can_be_concatenated_then_styled():
 def test_sizes_one_helper_for_both_modes():
     normal, present = charts.sizes(False), charts.sizes(True)
     assert normal["font"] == charts.FONT_SIZE and present["font"] >= 18
-    assert present["title"] > normal["title"] and present["height"] >= normal["height"]
+    assert present["title"] > normal["title"]
+    # a projector is 720 px high: the figure, its legend and its takeaway share it
+    assert present["height"] == round(normal["height"] * charts.PRESENT_HEIGHT_SCALE)
     assert charts.sizes() == normal  # outside a page run: not presenting
 
 
@@ -112,3 +114,73 @@ def test_cached_spec_is_styled_and_keyed_on_presenter_mode(monkeypatch):
     assert normal["config"]["axis"]["labelFontSize"] == charts.FONT_SIZE
     assert present["config"]["axis"]["labelFontSize"] >= 18
     assert build(4) == present and calls == [4, 4]  # cached
+
+
+def test_presenter_layout_puts_legends_above_and_shortens_plots_only():
+    spec = charts.to_spec(charts.style(charts.lines(DF, "x", "y", "s", "t"), present=True))
+    out = charts.presenter_layout(spec)
+    legends = [v for k, v in _items(out) if k == "legend" and isinstance(v, dict)]
+    assert legends and all(g["orient"] == "top" and g["direction"] == "horizontal" for g in legends)
+    assert out["height"] == round(spec["height"] * charts.PRESENT_HEIGHT_SCALE)
+    # only the layout: data, marks and scales are the spec's
+    strip = {"height", "legend", "config"}
+    assert _without(out, strip) == _without(spec, strip)
+    square = {**spec, "width": 240, "height": 240}  # a map keeps its shape
+    assert charts.presenter_layout(square)["height"] == 240
+
+
+@pytest.mark.parametrize(
+    ("labels", "width", "columns"),
+    [
+        (["CE", "MSE", "MAE", "hinge"], charts.PRESENT_LEGEND_WIDTH, 4),  # one row
+        (["Squared error on probabilities (Brier)"] * 4, charts.PRESENT_LEGEND_WIDTH, 1),
+        (["Squared error (L2)"] * 5, charts.PRESENT_WIDE_LEGEND_WIDTH, 2),
+        (None, charts.PRESENT_LEGEND_WIDTH, charts.PRESENT_LEGEND_COLUMNS),
+    ],
+)
+def test_legend_columns_fit_the_width(labels, width, columns):
+    assert charts._legend_columns(labels, width=width) == columns
+
+
+def test_compact_drops_legends_and_wraps_titles():
+    spec = {
+        "title": {"text": "CE", "subtitle": "clean-test accuracy 63.3%"},
+        "encoding": {"color": {"legend": {"title": "Label"}}},
+    }
+    out = charts.compact(spec, legend=False)
+    assert out["encoding"]["color"]["legend"] is None
+    assert out["title"]["subtitle"] == ["clean-test", "accuracy 63.3%"]
+    kept = charts.compact(spec)
+    assert kept["encoding"]["color"]["legend"]["columns"] == 1
+
+
+def test_legend_row_escapes_labels():
+    from streamlit.testing.v1 import AppTest
+
+    script = """
+from ui import charts
+charts.legend_row([("<b>x</b>", "#123456"), ("flip", "#000000", "x"), ("bad", "red;x")])
+"""
+    at = AppTest.from_string(script).run()
+    (body,) = [h.proto.body for h in at.get("html")]
+    assert "&lt;b&gt;x&lt;/b&gt;" in body and "<b>" not in body
+    assert "#123456" in body and "&#x2715;" in body
+    assert "bad" not in body  # not a colour: left out
+
+
+def _items(node):
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield k, v
+            yield from _items(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _items(v)
+
+
+def _without(node, keys):
+    if isinstance(node, dict):
+        return {k: _without(v, keys) for k, v in node.items() if k not in keys}
+    if isinstance(node, list):
+        return [_without(v, keys) for v in node]
+    return node

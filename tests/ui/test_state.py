@@ -161,3 +161,27 @@ def test_overflowing_links_are_the_ones_streamlit_drops_whole():
     assert state.overflowing("&".join(f"k{i}=1" for i in range(1001))) == 1001
     assert state.overflowing("a=" + "x" * state.MAX_LENGTH) == 1
     assert "1,001 fields" in state.overflow_notice(1001)
+
+
+def test_unknown_keys_are_those_the_page_does_not_have():
+    query = {"lr": ["1"], "lossez": ["mse"], "present": ["1"]}
+    assert state.unknown(query, {"lr", "losses"}) == {"lossez": ["mse"]}
+    text = state.describe({}, {"lossez": ["mse"]})
+    assert text.startswith("The link asked for values this page cannot use:")
+    assert "`lossez=mse` is not allowed here: this page has no setting `lossez`." in text
+
+
+@pytest.mark.parametrize(
+    ("query", "pick", "out"),
+    [
+        ({"cls": ["a", "b"], "at": ["2"]}, "cls", {"at": ["2"], "losses": ["a", "b"]}),
+        ({"cls": ["a"], "reg": ["b"]}, "reg", {"losses": ["b"]}),
+        ({"cls": ["a"]}, "reg", {}),  # the other task's old key: dropped
+        ({"cls": ["a"], "losses": ["c"]}, "cls", {"losses": ["c"]}),  # the present key wins
+        ({"at": ["2"]}, "cls", {"at": ["2"]}),
+        ({"cls": ["a"]}, None, {}),
+    ],
+)
+def test_renamed_reads_an_old_key_as_the_present_one(query, pick, out):
+    assert state.renamed(query, ("cls", "reg"), "losses", pick) == out
+    assert query.get("cls") in (None, ["a"], ["a", "b"])  # the input is left alone

@@ -94,7 +94,7 @@ def test_sigmoid_at_msEs_peak_has_no_twin_comparison():
 
 def test_no_source_is_called_by_its_file_number():
     texts = [ua.sigmoid_caption(ua.sigmoid_point(-4.0, 1, 1.0), 1), *ua.SOURCES.values()]
-    texts += [ua.MSE_TARGET_PATH, *ua.presets()]
+    texts += [ua.MSE_TARGET_PATH, *ua.PRESETS]
     for text in texts:
         assert "article 00" not in text.lower() and "seed" not in text.lower(), text
 

@@ -55,19 +55,22 @@ function curveView(data) {
     dpr = window.devicePixelRatio || 1;
     const w = Math.max(260, width || 600);
     canvas.width = Math.round(w * dpr);
-    canvas.height = Math.round(Math.min(420, Math.max(240, w * 0.45)) * dpr);
+    canvas.height = Math.round(Math.min(data.height || 420, Math.max(240, w * 0.45)) * dpr);
   }
 
   function draw(f) {
     const ctx = canvas.getContext("2d");
     const W = canvas.width, H = canvas.height;
     const m = { l: 56 * dpr, r: 12 * dpr, t: 12 * dpr, b: 40 * dpr };
-    const frame = { W, H, m, dpr, font: 14, dy: 5, x: [wlo, whi], y: [lo, hi], label: fmt };
+    const font = data.font || 14;
+    m.l = Math.max(m.l, 3.6 * font * dpr);
+    m.b = Math.max(m.b, 2.9 * font * dpr);
+    const frame = { W, H, m, dpr, font, dy: 5, x: [wlo, whi], y: [lo, hi], label: fmt };
     const { X, Y } = chartFrame(ctx, frame);
     for (const w of [wlo, (wlo + whi) / 2, whi]) {
       const t = fmt(w);
       const x = Math.min(Math.max(X(w) - ctx.measureText(t).width / 2, m.l), W - m.r - ctx.measureText(t).width);
-      ctx.fillText(t, x, H - m.b + 18 * dpr);
+      ctx.fillText(t, x, H - m.b + (font + 4) * dpr);
     }
     ctx.fillText(data.xlabel, (W - ctx.measureText(data.xlabel).width) / 2, H - 6 * dpr);
     for (const l of data.losses) {
@@ -137,27 +140,29 @@ function drawMapBase(base, map, data, loss, box, dpr) {
   ctx.strokeStyle = "#bbb";
   ctx.lineWidth = 1;
   ctx.strokeRect(box.x, box.y, box.s, box.s);
-  // axes: the map's edges and its centre
-  ctx.font = `${12 * dpr}px sans-serif`;
+  // axes: the map's edges and its centre, in the payload's font size (larger when presenting)
+  const f = mapFont(data);
+  ctx.font = `${f * dpr}px sans-serif`;
   ctx.fillStyle = "#333";
   const [wTicks, bTicks] = data.grid.ticks;
   for (const w of wTicks) {
     const t = fmt(w);
-    ctx.fillText(t, box.X(w) - ctx.measureText(t).width / 2, box.y + box.s + 14 * dpr);
+    const x = Math.min(Math.max(box.X(w) - ctx.measureText(t).width / 2, 0), base.width - ctx.measureText(t).width);
+    ctx.fillText(t, x, box.y + box.s + (f + 2) * dpr);
   }
   for (const b of bTicks) {
     const t = fmt(b);
-    ctx.fillText(t, box.x - ctx.measureText(t).width - 4 * dpr, box.Y(b) + 4 * dpr);
+    ctx.fillText(t, box.x - ctx.measureText(t).width - 4 * dpr, box.Y(b) + f * 0.35 * dpr);
   }
   const [xl, yl] = data.labels;
-  ctx.fillText(xl, box.x + (box.s - ctx.measureText(xl).width) / 2, box.y + box.s + 28 * dpr);
+  ctx.fillText(xl, box.x + (box.s - ctx.measureText(xl).width) / 2, box.y + box.s + (2.3 * f + 2) * dpr);
   ctx.save();
-  ctx.translate(12 * dpr, box.y + (box.s + ctx.measureText(yl).width) / 2);
+  ctx.translate(f * dpr, box.y + (box.s + ctx.measureText(yl).width) / 2);
   ctx.rotate(-Math.PI / 2);
   ctx.fillText(yl, 0, 0);
   ctx.restore();
   // colour bar under the map: the scale's domain, low to high
-  const barY = box.y + box.s + 36 * dpr, barH = 10 * dpr;
+  const barY = box.y + box.s + (2.9 * f) * dpr, barH = 10 * dpr;
   const grad = ctx.createLinearGradient(box.x, 0, box.x + box.s, 0);
   map.stops.forEach((c, i) => grad.addColorStop(i / (map.stops.length - 1), c));
   ctx.fillStyle = grad;
@@ -165,10 +170,12 @@ function drawMapBase(base, map, data, loss, box, dpr) {
   ctx.fillStyle = "#333";
   const [lo, hi] = map.domain;
   const his = fmt(hi);
-  ctx.fillText(fmt(lo), box.x, barY + barH + 13 * dpr);
-  ctx.fillText(his, box.x + box.s - ctx.measureText(his).width, barY + barH + 13 * dpr);
-  ctx.fillText(map.legend, box.x + (box.s - ctx.measureText(map.legend).width) / 2, barY + barH + 13 * dpr);
-  // the best value on the map (black cross) and the start (orange circle), as the static maps
+  ctx.fillText(fmt(lo), box.x, barY + barH + (f + 1) * dpr);
+  ctx.fillText(his, box.x + box.s - ctx.measureText(his).width, barY + barH + (f + 1) * dpr);
+  // the scale's name on a line of its own: at projector sizes it would run into the numbers
+  ctx.fillText(map.legend, box.x + (box.s - ctx.measureText(map.legend).width) / 2, barY + barH + (2 * f + 4) * dpr);
+  // the best value on the map (black cross) and the start (a white circle: no loss's colour,
+  // seen on either scheme), as the static maps
   const [ow, ob] = loss.optimum;
   const h = 7 * dpr;
   ctx.beginPath();
@@ -182,17 +189,30 @@ function drawMapBase(base, map, data, loss, box, dpr) {
   if (loss.path.w[0] !== null) {
     ctx.beginPath();
     ctx.arc(box.X(loss.path.w[0]), box.Y(loss.path.b[0]), 9 * dpr, 0, 2 * Math.PI);
-    ctx.fillStyle = "orange";
+    ctx.fillStyle = START;
     ctx.fill();
     ctx.strokeStyle = "#000";
-    ctx.lineWidth = 1.5 * dpr;
+    ctx.lineWidth = 2.5 * dpr;
     ctx.stroke();
   }
 }
 
+// the start of every descent on the maps: white, a colour no loss has (ui/identity.py)
+const START = "#ffffff";
+// the maps' text size in CSS pixels: the payload's (presenter mode) or 12
+function mapFont(data) {
+  return data.font || 12;
+}
+
 function mapsView(data) {
   const figure = el("div", "ll-panels ll-maps");
-  const panels = data.maps.map((map) => {
+  // the same kind of map side by side for every loss (a row of loss maps, a row of convexity
+  // maps); two losses fill one row of four
+  const kinds = data.maps.length / data.losses.length;
+  const order = data.maps.map((map, i) => ({ map, kind: i % kinds })).sort((a, b) => a.kind - b.kind || a.map.loss - b.map.loss);
+  const n = data.losses.length;
+  figure.style.setProperty("--ll-cols", String(n === 2 ? 2 * kinds : Math.max(kinds, n)));
+  const panels = order.map(({ map }) => {
     const loss = data.losses[map.loss];
     const fig = el("figure", "ll-panel");
     fig.style.borderTopColor = loss.color;
@@ -210,8 +230,9 @@ function mapsView(data) {
   function resize() {
     dpr = window.devicePixelRatio || 1;
     for (const p of panels) {
-      const W = Math.round(Math.max(200, p.canvas.clientWidth || 300) * dpr);
-      const m = { l: 48 * dpr, r: 12 * dpr, t: 8 * dpr };
+      const f = mapFont(data);
+      const W = Math.round(Math.max(160, p.canvas.clientWidth || 300) * dpr);
+      const m = { l: (2.2 * f + 22) * dpr, r: 12 * dpr, t: 8 * dpr };
       const s = W - m.l - m.r;
       const [w0, w1] = data.grid.w, [b0, b1] = data.grid.b;
       p.box = {
@@ -220,7 +241,7 @@ function mapsView(data) {
         Y: (b) => m.t + s - ((b - b0) / (b1 - b0)) * s,
       };
       p.canvas.width = p.base.width = W;
-      p.canvas.height = p.base.height = Math.round(m.t + s + 62 * dpr);
+      p.canvas.height = p.base.height = Math.round(m.t + s + (6.3 * f + 4) * dpr);
       drawMapBase(p.base, p.map, data, p.loss, p.box, dpr);
     }
   }
@@ -265,7 +286,7 @@ function mapsView(data) {
 // -------------------------------------------------------------------------- the player
 
 export default function (component) {
-  const { data, parentElement, key } = component;
+  const { data, parentElement, key, setTriggerValue } = component;
   if (!data) return undefined;
   replaceLive(parentElement);
   const maps = data.kind === "maps";
@@ -303,7 +324,23 @@ export default function (component) {
     unit: "frame",
     label: "step of gradient descent",
     show,
+    settle: link,
   });
+
+  // The page's step widget (data.link) is bound to the URL: send it the step where a person
+  // left the clock, and write the link now (Streamlit writes it only with the next request),
+  // dropped at the widget's default as the binding does.
+  function link() {
+    if (!data.link) return;
+    const step = data.steps[clock.frame];
+    setTriggerValue("step", step);
+    setTimeout(() => {
+      const url = new URL(window.location.href);
+      if (step === data.linkDefault) url.searchParams.delete(data.link);
+      else url.searchParams.set(data.link, String(step));
+      window.history.replaceState(window.history.state, "", url);
+    }, 0);
+  }
   root.append(controls.bar, legend, view.figure);
   const resize = new ResizeObserver(() => {
     view.resize(root.clientWidth);

@@ -202,6 +202,8 @@ export default function (component) {
       ctx.setLineDash([]);
     }
     ctx.restore();
+    // a lecture stop's marks (annotate.js), 20 CSS px
+    drawAnnotations(ctx, annotationsFor(view.annotations, null), sx, sy, { l: box.x, t: box.y, r: box.x + box.w, b: box.y + box.h }, 20 * box.dpr);
     // readouts: the clean-test RMSE of each fit, core's for the view as loaded
     view.panels.forEach((p, j) => {
       const dv = exact() ? view.exact.diverged[j] : S.diverged[j];
