@@ -101,9 +101,10 @@ DRIVE_HELP = "point size = |∂L/∂z|, how hard each training point pulls on th
 #: The link's key of a student's edits (core.edits' text).
 EDITS_KEY = "edits"
 state.LINK_KEYS.add(EDITS_KEY)  # a link key of the pages that draw an editable player
-#: A what-if costing at most this much work (core.cost, multiply-adds; about 0.05 s of server
-#: CPU) is computed exactly at once; a costlier one starts live and is computed on request.
-EXACT_AT_ONCE_WORK = 2.5e8
+#: A what-if whose training the budget estimates at most this many server CPU seconds
+#: (:meth:`core.cost.Work.seconds`) is computed exactly at once; a costlier one starts live
+#: and is computed on request.
+EXACT_AT_ONCE_SECONDS = 0.05
 
 _IMPORT = re.compile(r'^import\s*\{[^}]*\}\s*from\s*"\./[a-z]+\.js";\n', re.M)
 
@@ -233,7 +234,7 @@ def with_edits(key: Comparison) -> Comparison:
 def exact_view(key: Comparison, ds: Any) -> bool:
     """Whether the server computes ``key``'s numbers now: the session's first view (a link
     opens as it did), a preset or a "Compute exactly" click, a view computed lately in this
-    process (a cache hit), or one cheap enough (:data:`EXACT_AT_ONCE_WORK`: the work of
+    process (a cache hit), or one cheap enough (:data:`EXACT_AT_ONCE_SECONDS`: the work of
     training ``key`` on ``ds``, its data). Otherwise the view starts live in the browser, its
     numbers marked live, one click from exact."""
     ss = st.session_state
@@ -241,7 +242,7 @@ def exact_view(key: Comparison, ds: Any) -> bool:
     first = not ss.get(_OPENED, False)
     ss[_OPENED] = True
     mine = ss.setdefault(_EXACT_KEYS, set())
-    cheap = cost.fit_cost(ds, key.configs()) <= EXACT_AT_ONCE_WORK
+    cheap = cost.fit_cost(ds, key.configs()).seconds <= EXACT_AT_ONCE_SECONDS
     exact = first or asked or key in mine or key in _RECENT or cheap
     if exact:
         if asked:

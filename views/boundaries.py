@@ -61,7 +61,17 @@ _PRESETS: dict[str, dict[str, Any]] = {
         "flip": 0.0,
         "drive": True,
     },
-    "Hinge has no probabilities": {**controls.HINGE_PRESET, "flip": 0.0, "drive": True},
+    "Hinge has no probabilities": {
+        "dataset": "moons",
+        "losses": ["cross_entropy", "hinge"],
+        "layers": 1,
+        "width": 32,
+        "opt": "adam",
+        "lr": 0.01,
+        "epochs": 300,
+        "flip": 0.0,
+        "drive": True,
+    },
     "3 classes: hinge stops pulling on over a third of the points, CE on none": {
         "dataset": "blobs",
         "blobs_n_classes": 3,
