@@ -31,6 +31,10 @@ ALLOWED = {
     # a websocket client of the server (warm-up, load benchmark): it speaks the browser's
     # wire protocol, whose messages are Streamlit's protobufs
     "serve/session.py": "streamlit.proto BackMsg / ForwardMsg",
+    # a lecture stop is opened from a button's callback with st.switch_page(query_params=...),
+    # which refuses a parameter still bound to a widget of the page being left: the bindings
+    # are dropped first (QueryParams.remove_stale_bindings; no public API unbinds them)
+    "ui/lecture.py": "the script run's session state query params (remove_stale_bindings)",
 }
 
 

@@ -99,23 +99,14 @@ def resolve(raw: Sequence[str]) -> tuple[str, Path]:
 
 
 def _drawn(defaults: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
-    """``{key: (value, declared default)}`` of the URL-bound widgets drawn in this run (not
-    the playheads). ``defaults`` is :func:`ui.frame.control_defaults`'s answer."""
-    ctx = get_script_run_ctx()
-    if ctx is None:
-        return {}
-    from streamlit.runtime.state import get_session_state
-
-    inner = getattr(get_session_state(), "_state", None)
-    mapper = getattr(inner, "_key_id_mapper", None)
-    ids = ctx.shared.widget_ids_this_run.snapshot() if hasattr(ctx, "shared") else set()
-    if mapper is None:
-        return {}
-    keys = {mapper.id_key_mapping.get(w) for w in ids}
+    """``{key: (value, declared default)}`` of the page's controls that hold a value in this
+    session (not the playheads). ``defaults`` is the page's declared ``{key: default}``
+    (:func:`ui.frame.page`); a stop is opened in a cleared session (:func:`_navigate`) and a
+    move to another page clears it too, so the values held are this page's."""
     return {
-        k: (st.session_state[k], defaults[k])
-        for k in keys
-        if k in defaults and k not in PLAYHEADS and k in st.session_state
+        k: (st.session_state[k], d)
+        for k, d in defaults.items()
+        if k not in PLAYHEADS and k in st.session_state
     }
 
 
@@ -267,9 +258,9 @@ def bar(page: str, header: Any, defaults: Callable[[], Mapping[str, Any]]) -> Tr
     the :class:`Trail` whose ``finish()`` the frame calls at the end of the run.
 
     ``page`` is the page's URL name, ``header`` the page header's row (the QR button goes at
-    its right), ``defaults`` :func:`ui.frame.control_defaults`. A link whose path or stop is
-    refused gets a warning naming what is wrong, like any refused link value, and shows the
-    page without a bar.
+    its right), ``defaults`` the page's declared defaults (a function, read at the end of the
+    run). A link whose path or stop is refused gets a warning naming what is wrong, like any
+    refused link value, and shows the page without a bar.
     """
     trail = Trail(defaults, page=page)
     raw = st.query_params.get_all(PATH) if page != EDITOR else []

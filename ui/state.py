@@ -170,7 +170,7 @@ def unreadable(params: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
 
 
 #: Streamlit reads a link of at most this many fields (``&``-separated) and characters; a
-#: longer one is dropped whole (``streamlit.runtime.state.query_params``).
+#: longer one is dropped whole (Streamlit's query-params module).
 MAX_FIELDS = 1000
 MAX_LENGTH = 512 * 1024
 
