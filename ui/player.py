@@ -104,7 +104,7 @@ state.LINK_KEYS.add(EDITS_KEY)  # a link key of the pages that draw an editable 
 #: A what-if whose training the budget estimates at most this many server CPU seconds
 #: (:meth:`core.cost.Work.seconds`) is computed exactly at once; a costlier one starts live
 #: and is computed on request.
-EXACT_AT_ONCE_SECONDS = 0.05
+EXACT_AT_ONCE_SECONDS = 0.075
 
 _IMPORT = re.compile(r'^import\s*\{[^}]*\}\s*from\s*"\./[a-z]+\.js";\n', re.M)
 
