@@ -69,7 +69,9 @@ with frame.page("training_curves", defaults=D, presets=ut.PRESETS):
     other = ut.comparison(
         controls.data_choice(ub.DEFAULTS), controls.model_choice(ub.DEFAULTS), ub.DEFAULTS["losses"]
     )
-    if note := ut.other_page_note(key, n_seeds, runs, other, "Decision boundaries"):
+    if note := ut.other_page_note(
+        key, n_seeds, runs, other, "Decision boundaries", other_dtype=comparison.DTYPE
+    ):
         st.caption(f":material/compare_arrows: {note}")
     with frame.details():
         st.caption(ut.caption(ds, model, n_seeds))

@@ -11,7 +11,7 @@ from views import lecture as lv
 STOPS = "_lecture_editor_stops"
 #: The start the stops were last set from (the ``start`` control, bound to the link).
 STARTED = "_lecture_editor_start"
-EMPTY = "empty"
+EMPTY = lv.EMPTY
 STARTS = {EMPTY: (), "default": DEFAULT.stops}
 HOW = (
     "Paste Loss Lab links below (one per line; a lecture path's link brings all its stops), "
@@ -21,7 +21,7 @@ HOW = (
     "Up, → / ←) walk it; nothing is stored on a server, the link is the path."
 )
 
-with frame.page("lecture_path"):
+with frame.page("lecture_path", defaults=lv.DEFAULTS):
     st.markdown(HOW)
     stops: list[Stop] = list(st.session_state.get(STOPS, []))
     address = lecture.app_address(lecture.EDITOR)
@@ -31,7 +31,12 @@ with frame.page("lecture_path"):
     c1, c2, c3 = st.columns(3)
     # a link can open the editor on a built-in path (``?start=default``)
     start = controls.select(
-        c1, "Start from", list(STARTS), "start", EMPTY, help="empty, or the default lecture"
+        c1,
+        "Start from",
+        list(STARTS),
+        "start",
+        lv.DEFAULTS["start"],
+        help="empty, or the default lecture",
     )
     if st.session_state.get(STARTED) != start:
         st.session_state[STARTED] = start

@@ -36,7 +36,10 @@ sys.path.insert(0, str(ROOT))
 os.environ["LOSSLAB_WORKERS"] = "0"  # the same numbers, computed in this process
 os.environ["LOSSLAB_WARMUP"] = "0"
 
-from ui import reproduce  # noqa: E402
+from ui import player, reproduce  # noqa: E402
+
+# every view computed on the server, as a preset's is (a live view shows no table to compare)
+player.EXACT_AT_ONCE_SECONDS = float("inf")
 
 OUT = ROOT / "tests" / "fixtures" / "reproduce.json"
 PAGES = (

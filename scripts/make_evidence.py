@@ -44,7 +44,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from core import evidence as ev  # noqa: E402
 from core.experiment import Comparison  # noqa: E402
-from ui import evidence, identity  # noqa: E402
+from ui import evidence, identity, player  # noqa: E402
 from views import boundaries, home, robustness, training  # noqa: E402
 
 #: The pages whose views the table holds, in the order their titles win (a preset's view that
@@ -142,6 +142,9 @@ def _run(path: str, query: dict[str, str] | None = None) -> AppTest:
 
 def probes(only: str | None = None) -> list[Probe]:
     """Every view of :data:`PAGES` the pages look up, presets before default views."""
+    # every view computed on the server, as a preset's is: a view that would start live in
+    # the browser looks nothing up
+    player.EXACT_AT_ONCE_SECONDS = float("inf")
     seen, restore = _recording()
     found: list[Probe] = []
 

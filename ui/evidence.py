@@ -403,6 +403,8 @@ def _typical(metric: str, v: ev.Verdict, loss: str) -> str:
     value = _value(metric, v, loss)
     if ev.METRICS[metric].tie == "ratio":
         return value if value == "never" else f"median {value}"
+    if value == "not a number":  # every seed's run diverged: there is no mean to give
+        return "diverged"
     return f"mean {value}"
 
 
@@ -488,7 +490,9 @@ def standing_sentences(
             who = wording.names([identity.short(s.loss) for s in leaders])
             alone = len(leaders) == 1 and leaders[0].alone.k >= thr
             count = "/".join(str(s.alone.k if alone else s.top.k) for s in leaders)
-            typ = "; ".join(_typical(metric, v0, s.loss) for s in leaders)
+            typs = [_typical(metric, v0, s.loss) for s in leaders]
+            # tied leaders with one typical value say it once ("mean 50.8% each")
+            typ = f"{typs[0]} each" if len(set(typs)) == 1 < len(typs) else "; ".join(typs)
             parts.append(f"{who} {best}{'' if alone else ' or tied'} in {count} ({typ})")
         for s in losers[:1]:
             extra = f", {base_text}" if base_text else ""

@@ -35,6 +35,11 @@ COLUMNS = ("order", "title", "claim", "page", "link")
 #: The page a stop on the home page is listed as.
 HOME = "Loss Lab (home)"
 
+#: The editor's start when a link names none: no stops.
+EMPTY = "empty"
+#: Every control of the editor bound to its link, ``{URL key: default}``.
+DEFAULTS: dict[str, str] = {"start": EMPTY}
+
 
 def page_title(page: str) -> str:
     """A stop's page as the table shows it: its URL name, the home page by name."""

@@ -364,18 +364,34 @@ def reliability_frame(
 
 
 def other_page_note(
-    key: Comparison, n_seeds: int, runs: Sequence[SeedRun], other: Comparison, page: str
+    key: Comparison,
+    n_seeds: int,
+    runs: Sequence[SeedRun],
+    other: Comparison,
+    page: str,
+    other_dtype: str = DTYPE,
 ) -> str | None:
     """When another page shows this comparison trained for fewer epochs (``other``, e.g.
     Decision boundaries' default view: the same spirals, model and losses, 150 epochs, one
     seed): the first seed's test accuracy here at that page's last epoch, which is the
     accuracy that page shows (same data, start and batches), and how this view differs. A
-    student comparing the two tabs sees where each number comes from. ``None`` otherwise."""
+    student comparing the two tabs sees where each number comes from. When that page trains
+    in another precision (``other_dtype``), its numbers are not this page's: the note says
+    so and quotes none. ``None`` otherwise."""
     same = (key.data, key.losses, key.params) == (other.data, other.losses, other.params)
     epochs = other.model.epochs
     model = dataclasses.replace(key.model, epochs=epochs)
     if not same or model != other.model or epochs >= key.model.epochs or not runs:
         return None
+    if other_dtype != DTYPE:
+        return (
+            f"{page} shows these losses on the same data and model, trained from seed "
+            f"{key.model.seed} for {epochs} epochs in {other_dtype}; this page trains in "
+            f"{DTYPE} (faster over several seeds), so its seed {key.model.seed} at epoch "
+            f"{epochs} can differ from that page's accuracies by rounding alone (hinge's "
+            f"most). Here training goes on to epoch {key.model.epochs}, and the curves are "
+            f"the mean over {n_seeds} seed{'s' if n_seeds != 1 else ''}."
+        )
     first = runs[0]
     shown = ", ".join(
         f"{identity.short(n)} {wording.pct(first.histories[n]['test_accuracy'][epochs - 1])}"

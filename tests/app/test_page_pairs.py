@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import ROOT
 from tests.app.test_presets import same, widgets
-from ui import frame, screens
+from ui import frame, lecture, screens
 
 SCREENS = [s for s in screens.SCREENS.values() if (screens.ROOT / s.path).exists()]
 KEYS = [s.key for s in SCREENS]
@@ -57,6 +57,8 @@ def change_controls(at: AppTest, screen: screens.Screen, visit: int, present: bo
     presets = list(getattr(importlib.import_module(f"views.{screen.view}"), "PRESETS", {}))
     if presets:
         at.button(key=f"preset_{visit % len(presets)}").click()
+    elif screen.key == "lecture_path":  # the path editor: start from the default lecture
+        at.selectbox(key="start").set_value("default")
     else:
         control = at.segmented_control(key="dataset")
         control.set_value(control.options[1 + visit % (len(control.options) - 1)])
@@ -121,4 +123,5 @@ def test_a_shared_upload_stays_but_its_choice_does_not(monkeypatch):
     at.switch_page("pages/6_Training_curves.py").run()
     assert at.session_state[upload.STORE]["name"] == "mine.csv"
     assert at.segmented_control(key="source").value == upload.BUILT_IN
-    assert frame.SHARED == (upload.STORE,)
+    # only the upload and the lecturer's own keys (the room's address, a path being written)
+    assert frame.SHARED == (upload.STORE, *lecture.KEEP)
