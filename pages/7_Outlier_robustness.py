@@ -53,7 +53,18 @@ def _new_task() -> None:
     st.session_state["losses"] = list(ui.TASK_LOSSES[st.session_state["task"]])
 
 
-with frame.page("outlier_robustness", defaults=D, presets=ui.PRESETS, old_links=ui.old_links):
+def _exact_from_the_data(_values) -> None:
+    # a preset opens on its data as loaded (no dragged points), computed exactly
+    player.forget_edits()
+
+
+with frame.page(
+    "outlier_robustness",
+    defaults=D,
+    presets=ui.PRESETS,
+    apply=_exact_from_the_data,
+    old_links=ui.old_links,
+):
     # Widgets declare their defaults (value=/index=) from D instead of setting session state:
     # Streamlit drops a URL value equal to the widget's declared default, so they must agree.
     # Radios bind their *displayed* label to the URL, so their options are the short names.

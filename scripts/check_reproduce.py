@@ -38,9 +38,6 @@ os.environ["LOSSLAB_WARMUP"] = "0"
 
 from ui import player, reproduce  # noqa: E402
 
-# every view computed on the server, as a preset's is (a live view shows no table to compare)
-player.EXACT_AT_ONCE_SECONDS = float("inf")
-
 OUT = ROOT / "tests" / "fixtures" / "reproduce.json"
 PAGES = (
     "pages/5_Decision_boundaries.py",
@@ -173,6 +170,8 @@ def main() -> None:
 
     os.chdir(ROOT)
     torch.set_num_threads(1)
+    # every view computed on the server, as a preset's is (a live view shows no table)
+    player.EXACT_AT_ONCE_SECONDS = float("inf")
     record_expander()
     records = []
     for path in PAGES:

@@ -34,15 +34,19 @@ IDS = [f"{Path(v['page']).stem[2:]}:{v['view']}" for v in VIEWS]
 PRINTED = {"boundaries": 0.0005, "training": 0.0005, "robustness": 0.00005}
 #: PyTorch float32 vs core float32 where the last digits of a sum, added in another order, move
 #: a run that is sensitive to rounding: the largest |difference| measured (accuracy). The same
-#: runs in float64 are identical (issue audit, part4_match.py). Hinge is the chaotic one (up to
-#: 7 of 180 test points); MSE on "MSE is slow" is mid-transition at epoch 100 (1 point).
+#: runs in float64 are identical (issue audit, part4_match.py). Hinge is the chaotic one (on
+#: Decision boundaries, float32 moved it up to 7 of 180 test points: that page now trains in
+#: float64, where the two libraries agree to the last digit). Training curves stays float32.
 FLOAT32_DRIFT = {
-    ("5_Decision_boundaries", "default", "hinge"): 0.039,
-    ("5_Decision_boundaries", "MSE is slow on spirals", "mse"): 0.0056,
-    ("5_Decision_boundaries", "Hinge has no probabilities", "hinge"): 0.0084,
     ("6_Training_curves", "default", "hinge"): 0.0093,
-    ("6_Training_curves", "Hinge has no probabilities", "hinge"): 0.0028,
+    ("6_Training_curves", "Hinge has no probabilities", "hinge"): 0.0056,
 }
+
+
+def core_only(view: dict) -> set[str]:
+    """The losses of ``view`` with no PyTorch code (a student's formula): the PyTorch loop
+    says so and trains only the others."""
+    return {c["loss"] for c in view["spec"]["configs"]} - set(view["torch_scores"])
 
 
 def test_fixture_documents_its_origin_and_covers_three_pages():
@@ -89,7 +93,12 @@ def test_pytorch_loop_prints_the_table_up_to_measured_float32_drift(view):
     page = Path(view["page"]).stem
     tol = PRINTED[view["spec"]["view"]["table"]]
     dtype = {c["dtype"] for c in view["spec"]["configs"]}
+    alone = core_only(view)
+    for loss in alone:
+        assert f"{loss}: core only (no PyTorch counterpart)" in view["torch_printed"]
     for loss, row in table.items():
+        if loss in alone:
+            continue
         got = view["torch_scores"].get(loss)
         if row["score"] is None:
             assert got is None
@@ -103,7 +112,7 @@ def test_pytorch_loop_prints_the_table_up_to_measured_float32_drift(view):
             assert gap > tol, f"{loss} now matches: remove it from FLOAT32_DRIFT"
     same = [x for x in view["torch_printed"].splitlines() if x in view["core_printed"]]
     moved = {k[2] for k in FLOAT32_DRIFT if k[:2] == (page, view["view"])}
-    assert len(same) == len(table) - len(moved)
+    assert len(same) == len(table) - len(moved) - len(alone)
 
 
 @pytest.mark.parametrize("view", VIEWS, ids=IDS)
@@ -114,8 +123,10 @@ def test_in_float64_the_pytorch_loop_prints_exactly_cores_numbers(view):
     twin = view["float64"]
     core, torch_code = check.snippets(check.float64_twin(view["spec"]))
     assert (check.sha(core), check.sha(torch_code)) == (twin["core_sha256"], twin["torch_sha256"])
-    assert twin["torch_scores"].keys() == twin["core_scores"].keys()
+    assert set(twin["torch_scores"]) == set(twin["core_scores"]) - core_only(view)
     for loss, ours in twin["core_scores"].items():
+        if loss in core_only(view):
+            continue
         theirs = twin["torch_scores"][loss]
         if ours is None or view["spec"]["task"] == "classification":
             assert theirs == ours, loss  # accuracies (and "—") to the last digit
