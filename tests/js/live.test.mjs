@@ -253,3 +253,28 @@ describe("Trainer (the worker's message host)", () => {
     assert.match(out.at(-1).message, /edits/);
   });
 });
+
+describe("a student's formula trained live (spec.formulas, formula.js)", () => {
+  const formulas = loadFixture("formula.json");
+  const byHand = formulas.cases.find((c) => c.key === "max(0, 1 - m)").json;
+  const view = fx.views[0];
+
+  it("hinge written by hand trains to the built-in hinge's accuracies at every epoch", () => {
+    const name = `formula:${byHand.key}`;
+    const s = spec(view);
+    s.configs = s.configs.filter((c) => c.loss === "hinge");
+    s.configs.push({ ...s.configs[0], loss: name, loss_params: {} });
+    s.formulas = [byHand];
+    s.kinds = ["score", "score"]; // the server's surface kinds: a margin formula is a score
+    const run = trainAll(new LiveRun(s));
+    assert.deepEqual(Array.from(run.scores.test[1]), Array.from(run.scores.test[0]));
+    assert.deepEqual(Array.from(run.scores.train[1]), Array.from(run.scores.train[0]));
+    assert.equal(run.kinds[1], "score");
+  });
+
+  it("a config naming a formula the spec does not carry is refused", () => {
+    const s = spec(view);
+    s.configs = [{ ...s.configs[0], loss: "formula:exp(-m)", loss_params: {} }];
+    assert.throws(() => trainAll(new LiveRun(s)), /formula:exp\(-m\)|unknown|loss/i);
+  });
+});
