@@ -272,7 +272,10 @@ function clockTick(S, now) {
     if (S.frontier >= b) S.playing = false;
     return !S.playing;
   }
-  const u = Math.min(1, (now - S.t0) / (1000 * S.duration));
+  // `now` is the animation frame's start time, which can precede the t0 that a key or click
+  // handler set with performance.now() during the same frame: u < 0 there, and u ** EASE of a
+  // negative number is NaN (a NaN playhead, a link with epoch=NaN, steps that stay put).
+  const u = Math.min(1, Math.max(0, (now - S.t0) / (1000 * S.duration)));
   S.playhead = Math.floor(a + (b - a) * u ** EASE + 1e-9);
   if (u >= 1) {
     S.playhead = b;
@@ -396,6 +399,21 @@ function liveBar(root, S, { settle, redraw }) {
   });
   root.appendChild(bar);
   return { bar, draw, act };
+}
+
+// ---------------------------------------------------------------------------- presenter sizes
+
+// Presenter mode: the most CSS px a figure's element `node` may take in height so that `below`
+// px under it still end on the first screen (a projector shows one screen: the takeaway under
+// the figure must start on it). Measured from the node's place in the page, whatever the page
+// is scrolled to; Infinity where the node starts below the first screen's upper part (it
+// cannot end on it anyway) or outside presenter mode.
+function presentCap(node, below) {
+  if (!node.closest(".ll-present")) return Infinity;
+  const main = document.querySelector('[data-testid="stMain"]');
+  const top = node.getBoundingClientRect().top + (main ? main.scrollTop : 0) + (document.scrollingElement?.scrollTop || 0);
+  if (top > 0.6 * window.innerHeight) return Infinity;
+  return window.innerHeight - top - below;
 }
 
 // ---------------------------------------------------------------------------- keyboard
