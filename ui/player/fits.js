@@ -72,11 +72,17 @@ export default function (component) {
   tools.box.querySelector(".ll-mode")?.remove(); // a regression retrains from the start
 
   const font = view.present ? 18 : 13;
+  // presenter mode: CSS px under the plot that the first screen keeps for what follows it (the
+  // status line and the edit tools, the takeaway's first line), and the least height left
+  const BELOW_FITS = 150, MIN_PRESENT_H = 220;
   let box = null;
   function size() {
     const dpr = window.devicePixelRatio || 1;
     const w = stack.clientWidth || 600;
-    const h = Math.max(260, Math.min(view.present ? 440 : 380, w * 0.55));
+    // presenter mode: no taller than the first screen leaves the plot (presentCap), so that
+    // the takeaway under the figure starts on a projector's screen (1280x720)
+    const cap = Math.max(MIN_PRESENT_H, presentCap(stack, BELOW_FITS));
+    const h = Math.min(Math.max(260, Math.min(view.present ? 440 : 380, w * 0.55)), cap);
     stack.style.height = `${h}px`;
     canvas.width = Math.round(w * dpr);
     canvas.height = Math.round(h * dpr);
@@ -306,6 +312,13 @@ export default function (component) {
     draw(true);
   });
   resize.observe(stack);
+  // the window's height alone changes the presenter-mode cap (no element resizes with it)
+  const onWindow = () => {
+    if (!view.present) return;
+    size();
+    draw(true);
+  };
+  window.addEventListener("resize", onWindow);
   size();
   draw(true);
   raf = requestAnimationFrame(tick);
@@ -313,6 +326,7 @@ export default function (component) {
     alive = false;
     if (raf) cancelAnimationFrame(raf);
     resize.disconnect();
+    window.removeEventListener("resize", onWindow);
     S.listener = null;
     releaseLater(S);
     root.remove();

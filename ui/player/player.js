@@ -448,23 +448,36 @@ export default function (component) {
 
   // ---- sizes: canvases in device pixels, the plot box inside the axes' margins
   const font = view.present ? 18 : 12;
+  // presenter mode: CSS px under the panels' canvases that the first screen keeps for what
+  // follows them (the class legend, the page's "Who drives learning" switch and the first
+  // line of the takeaway), and the smallest plot side the cap may leave
+  const BELOW_PANELS = 200, MIN_PLOT = 120;
   let box = null;
   function size() {
     const dpr = window.devicePixelRatio || 1;
-    const w = panels[0].stack.clientWidth || 240;
+    // the panel's width (not the stack's: a capped stack is narrower than its panel)
+    const full = panels[0].stack.parentElement.clientWidth || panels[0].stack.clientWidth || 240;
     const m = { l: font * 3.1, r: 6, t: 6, b: font * 2.7 };
-    const plot = Math.max(60, w - m.l - m.r);
+    // square plots as wide as the panel, in presenter mode no taller than the first screen
+    // leaves them (presentCap): a view of two or three losses has wide panels, and square ones
+    // would push the takeaway under the figure off a projector's screen
+    const cap = presentCap(panels[0].stack, BELOW_PANELS) - m.t - m.b;
+    const plot = Math.max(60, Math.min(full - m.l - m.r, Math.max(MIN_PLOT, cap)));
+    const w = Math.min(full, plot + m.l + m.r);
     const h = plot + m.t + m.b;
     box = { x: m.l * dpr, y: m.t * dpr, w: plot * dpr, h: plot * dpr, dpr, W: Math.round(w * dpr), H: Math.round(h * dpr) };
     for (const q of panels) {
       q.stack.style.height = `${h}px`;
+      q.stack.style.width = w < full - 0.5 ? `${w}px` : "";
       q.canvas.width = q.layer.width = box.W;
       q.canvas.height = q.layer.height = box.H;
     }
     const cw = Math.max(200, curves.clientWidth || 300);
     curves.dpr = dpr;
     curves.width = Math.round(cw * dpr);
-    curves.height = Math.round(Math.min(view.present ? 420 : 320, Math.max(200, Math.min(cw * 0.8, h + 40))) * dpr);
+    const tall = Math.min(view.present ? 420 : 320, Math.max(200, Math.min(cw * 0.8, h + 40)));
+    // capped panels: the accuracy curves beside them no taller (their column sets the row's height)
+    curves.height = Math.round((plot < full - m.l - m.r ? Math.min(tall, h) : tall) * dpr);
     S.statics = null;
     // where data coordinates land (CSS px inside each panel's .ll-stack), for the browser tests
     root.dataset.plot = [m.l, m.t, plot, plot].map((v) => v.toFixed(2)).join(",");
@@ -695,8 +708,16 @@ export default function (component) {
     size();
     draw(true);
   });
+  // the window's height alone changes the presenter-mode cap (no element resizes with it)
+  const onWindow = () => {
+    if (!view.present) return;
+    size();
+    draw(true);
+  };
   resize.observe(panelsBox);
   resize.observe(curves);
+  resize.observe(controls.bar); // a bar that wraps or unwraps moves the panels (presentCap)
+  window.addEventListener("resize", onWindow);
   size();
   tools?.sync();
   draw(true);
@@ -706,6 +727,7 @@ export default function (component) {
     alive = false;
     if (raf) cancelAnimationFrame(raf);
     resize.disconnect();
+    window.removeEventListener("resize", onWindow);
     if (S.listener) S.listener = null;
     releaseLater(S);
     root.remove();
