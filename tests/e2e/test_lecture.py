@@ -135,7 +135,11 @@ def test_the_default_path_walked_with_the_keyboard(app_url, projector):
             page.keyboard.press("ArrowRight")
             arrive(page, 2)
         if i == 3:  # a focused slider keeps the arrow keys: the view becomes the lecturer's
-            page.locator('[data-testid="stSlider"] input[type="range"]').first.focus()
+            # the first slider shown: the page's playhead sliders (t, t1) are the players'
+            # fallback, hidden while the players run, and a hidden slider takes no focus
+            page.locator('[data-testid="stSlider"] input[type="range"]').filter(
+                visible=True
+            ).first.focus()
             page.keyboard.press("ArrowRight")
             page.wait_for_selector(".st-key-lecture_off", timeout=TIMEOUT_MS)
             if "stop=4" not in page.url:

@@ -188,7 +188,11 @@ def test_presenter_mode_projects_and_takes_the_keys(browser, app_url, width, hei
     )
     assert min(sizes) >= 24, sizes  # panel names and accuracies
     assert int(root.get_attribute("data-tick-px")) >= 18  # the canvases' ticks
-    tops = [b["y"] for b in (p.bounding_box() for p in root.locator(".ll-panel").all())]
+    # measured at once: the bar above the panels may still wrap while the run trains (its
+    # counter says "training n…"), moving every panel between two separate measurements
+    tops = root.evaluate(
+        "(r) => [...r.querySelectorAll('.ll-panel')].map((p) => p.getBoundingClientRect().top)"
+    )
     assert len(tops) == 4 and max(tops) - min(tops) < 1  # four losses in one row
     panels = root.locator(".ll-panels").bounding_box()
     assert panels["width"] >= 0.6 * width  # they fill the row
