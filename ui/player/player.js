@@ -448,10 +448,11 @@ export default function (component) {
 
   // ---- sizes: canvases in device pixels, the plot box inside the axes' margins
   const font = view.present ? 18 : 12;
-  // presenter mode: CSS px under the panels' canvases that the first screen keeps for what
-  // follows them (the class legend, the page's "Who drives learning" switch and the first
-  // line of the takeaway), and the smallest plot side the cap may leave
-  const BELOW_PANELS = 200, MIN_PLOT = 120;
+  // presenter mode: CSS px under the player that the first screen keeps for what follows it
+  // (the page's "Who drives learning" switch and the first line of the takeaway; what the
+  // player itself draws under its panels, the class legend and the status line, is measured),
+  // and the smallest plot side the cap may leave
+  const BELOW_PLAYER = 185, MIN_PLOT = 120;
   let box = null;
   function size() {
     const dpr = window.devicePixelRatio || 1;
@@ -461,7 +462,8 @@ export default function (component) {
     // square plots as wide as the panel, in presenter mode no taller than the first screen
     // leaves them (presentCap): a view of two or three losses has wide panels, and square ones
     // would push the takeaway under the figure off a projector's screen
-    const cap = presentCap(panels[0].stack, BELOW_PANELS) - m.t - m.b;
+    const under = Math.max(0, root.getBoundingClientRect().bottom - main.getBoundingClientRect().bottom);
+    const cap = presentCap(panels[0].stack, under + BELOW_PLAYER) - m.t - m.b;
     const plot = Math.max(60, Math.min(full - m.l - m.r, Math.max(MIN_PLOT, cap)));
     const w = Math.min(full, plot + m.l + m.r);
     const h = plot + m.t + m.b;
@@ -717,6 +719,7 @@ export default function (component) {
   resize.observe(panelsBox);
   resize.observe(curves);
   resize.observe(controls.bar); // a bar that wraps or unwraps moves the panels (presentCap)
+  resize.observe(legend); // so does the legend under them when it wraps
   window.addEventListener("resize", onWindow);
   size();
   tools?.sync();
