@@ -203,10 +203,13 @@ def test_presenter_mode_projects_and_takes_the_keys(browser, app_url, width, hei
     page.keyboard.press("Space")
     assert root.get_attribute("data-playing") == "0"
     epoch = int(root.get_attribute("data-epoch"))
+    # a stepped-to epoch is drawn once the engine has evaluated its frame (live training keeps
+    # weights, not frames): the playhead moves at once, the shown epoch a frame or two later
+    shown = "(a) => a[0].dataset.epoch === a[1]"
     page.keyboard.press("ArrowRight")
-    assert int(root.get_attribute("data-epoch")) == epoch + 1
+    page.wait_for_function(shown, arg=[root.element_handle(), str(epoch + 1)], timeout=10_000)
     page.keyboard.press("PageUp")
-    assert root.get_attribute("data-epoch") == "0"
+    page.wait_for_function(shown, arg=[root.element_handle(), "0"], timeout=10_000)
     # a lecture path owns the arrows and the Page keys; Space stays the player's
     page.evaluate("() => { document.body.dataset.llPath = 'lecture'; }")
     page.keyboard.press("ArrowRight")
