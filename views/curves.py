@@ -140,7 +140,8 @@ def old_links(query: dict[str, list[str]]) -> dict[str, list[str]]:
 
 DEFAULTS: dict[str, object] = {
     "task": "classification",
-    "losses": default_losses("classification"),  # regression: default_losses("regression")
+    # the task's own default losses (default_losses): the widget works it out from the task
+    "losses": None,
     "range": 5.0,
     "at": 3.0,
     "log": False,

@@ -92,7 +92,7 @@ def old_links(query: dict[str, list[str]]) -> dict[str, list[str]]:
 #: task's (``losses``: :data:`TASK_LOSSES`, here the default task's).
 DEFAULTS: dict[str, Any] = {
     "task": "regression",
-    "losses": list(TASK_LOSSES["regression"]),
+    "losses": None,  # the task's own (TASK_LOSSES): the widget works it out from the task
     # regression: outliers
     **controls.dataset_defaults(
         REGRESSION_DATASETS, "linear_1d", prefix="r", skip=("test_fraction",)

@@ -266,9 +266,13 @@ def first_open(browser, app_url: str, screen, viewport: dict) -> list[str]:
     return [f"{screen.key} / normal mode: {p}" for p in problems(state, viewport["height"])]
 
 
+#: The views (the lecture path's editor is a page to write a path, with no figure of its own).
+VIEWS = [s for s in SCREENS if s.key != "lecture_path"]
+
+
 @pytest.mark.e2e
 @pytest.mark.timeout(900)
-@pytest.mark.parametrize("screen", SCREENS, ids=[s.key for s in SCREENS])
+@pytest.mark.parametrize("screen", VIEWS, ids=[s.key for s in VIEWS])
 def test_preset_walk_on_a_projector(browser, app_url, screen):
     found, timings = walk(
         browser,

@@ -338,8 +338,12 @@ function liveBar(root, S, { settle, redraw }) {
     if (scrub.value !== String(Math.round(S.playhead))) scrub.value = String(Math.round(S.playhead));
     setText(play, S.playing ? "❚❚ Pause" : "▶ Play");
     play.setAttribute("aria-label", S.playing ? "pause" : "play");
-    const behind = Math.round(S.playhead) > shown ? ` · training ${S.frontier}…` : "";
+    const training = Math.round(S.playhead) > shown ? `training ${S.frontier}…` : "";
+    // on a projector the bar keeps one width (a counter that grows would wrap the bar and
+    // move the panels 46 px while a run trains): the training epoch goes to the tooltip
+    const behind = training && !S.view.present ? ` · ${training}` : "";
     setText(counter, `epoch ${shown} / ${S.end}${behind}`);
+    if (counter.title !== training) counter.title = training;
   }
   const pause = () => {
     S.playing = false;
