@@ -69,9 +69,20 @@ def chromium_path() -> str:
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of a ``streamlit run streamlit_app.py`` server started for this session."""
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    # if it does not start, the error ends with the server log
-    with serve.streamlit_run(server_args=serve.HEADLESS, log=log, timeout=90.0) as server:
-        yield server.url
+    # No background warm-up: it would render every page, preset and lecture stop on a 2-core
+    # machine while the tests run (one server per test process); the views the tests open are
+    # computed when opened. The warm-up has its own tests (test_load_smoke, tests/serve).
+    saved = os.environ.get("LOSSLAB_WARMUP")
+    os.environ["LOSSLAB_WARMUP"] = "0"
+    try:
+        # if it does not start, the error ends with the server log
+        with serve.streamlit_run(server_args=serve.HEADLESS, log=log, timeout=90.0) as server:
+            yield server.url
+    finally:
+        if saved is None:
+            os.environ.pop("LOSSLAB_WARMUP", None)
+        else:
+            os.environ["LOSSLAB_WARMUP"] = saved
 
 
 @pytest.fixture(scope="session")

@@ -202,6 +202,9 @@ def test_presenter_mode_projects_and_takes_the_keys(browser, app_url, width, hei
     assert root.get_attribute("data-playing") == "1"
     page.keyboard.press("Space")
     assert root.get_attribute("data-playing") == "0"
+    # paused: the frame on screen catches up with the playhead (the scrubber's value) first
+    caught_up = "(r) => r.dataset.epoch === r.querySelector('.ll-scrub').value"
+    page.wait_for_function(caught_up, arg=root.element_handle(), timeout=10_000)
     epoch = int(root.get_attribute("data-epoch"))
     # a stepped-to epoch is drawn once the engine has evaluated its frame (live training keeps
     # weights, not frames): the playhead moves at once, the shown epoch a frame or two later
