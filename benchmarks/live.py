@@ -116,14 +116,16 @@ def live_fps(page, root, repeats: int) -> dict[str, float]:
         first.append(float(root.get_attribute("data-first-draw-ms")))
     play = []
     for _ in range(repeats):
+        # the player as it is now: a pause names its epoch in the link (one rerun), after
+        # which the page may hold a new player element
+        handle = root.element_handle()
+        handle.evaluate("(r) => { delete r.dataset.playFrameMs; }")
         root.get_by_role("button", name="restart").click()
-        page.wait_for_function(
-            "(r) => r.dataset.playFrameMs !== undefined", arg=root.element_handle()
-        )
-        play.append(float(root.get_attribute("data-play-frame-ms")))
+        page.wait_for_function("(r) => r.dataset.playFrameMs !== undefined", arg=handle)
+        play.append(float(handle.get_attribute("data-play-frame-ms")))
         page.wait_for_timeout(1500)
         root.get_by_role("button", name="pause").click()
-        root.evaluate("(r) => { delete r.dataset.playFrameMs; }")
+        page.wait_for_timeout(1500)
     return {
         "live fps (frames drawn while training, median)": statistics.median(fps),
         "epochs trained per second meanwhile": statistics.median(eps),
