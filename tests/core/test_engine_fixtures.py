@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.core.fixture_compare import assert_close
 
 ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location(
@@ -25,8 +26,6 @@ _spec = importlib.util.spec_from_file_location(
 )
 make = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(make)
-
-NON_FINITE = {"inf": math.inf, "-inf": -math.inf, "nan": math.nan}
 
 
 def committed(name: str) -> Any:
@@ -36,36 +35,6 @@ def committed(name: str) -> Any:
 def fresh(build: Callable[[], dict[str, Any]]) -> Any:
     """What the script would write now, read back as the committed file is."""
     return json.loads(make.dumps(build()))
-
-
-def _number(x: Any) -> float | None:
-    if isinstance(x, bool):
-        return None
-    if isinstance(x, int | float):
-        return float(x)
-    return NON_FINITE.get(x) if isinstance(x, str) else None
-
-
-def assert_close(old: Any, new: Any, rel: float, where: str = "", floor: float = 0.0) -> None:
-    """Same structure, strings, flags and integers; numbers within ``rel`` of the fresh ones,
-    :math:`|a - b| \\le \\mathrm{rel} \\cdot \\max(|b|, \\mathrm{floor})` (non-finite: equal)."""
-    if isinstance(new, dict):
-        assert isinstance(old, dict) and old.keys() == new.keys(), f"{where}: keys differ"
-        for k in new:
-            assert_close(old[k], new[k], rel, f"{where}.{k}", floor)
-        return
-    if isinstance(new, list):
-        assert isinstance(old, list) and len(old) == len(new), f"{where}: lengths differ"
-        for i, (a, b) in enumerate(zip(old, new, strict=True)):
-            assert_close(a, b, rel, f"{where}[{i}]", floor)
-        return
-    a, b = _number(old), _number(new)
-    is_float = isinstance(new, float) or isinstance(old, float)
-    if a is None or b is None or not is_float or not (math.isfinite(a) and math.isfinite(b)):
-        same = old == new or (a is not None and b is not None and math.isnan(a) and math.isnan(b))
-        assert same, f"{where}: {old!r} != {new!r}"
-        return
-    assert abs(a - b) <= rel * max(abs(b), floor), f"{where}: {a!r} vs {b!r} (rel {rel})"
 
 
 def _same_run_facts(old: dict, new: dict, where: str) -> None:
