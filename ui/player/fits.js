@@ -188,22 +188,11 @@ export default function (component) {
       const mid = Math.floor(view.grid.xs.length / 2);
       root.dataset.fitMid = frame.curves.map((c) => c[mid].toFixed(4)).join(",");
       view.panels.forEach((p, j) => {
-        const c = frame.curves[j];
-        ctx.beginPath();
+        const xs = view.grid.xs;
         ctx.setLineDash(j % 2 ? [10 * dpr, 5 * dpr] : []);
         ctx.strokeStyle = p.color;
         ctx.lineWidth = 3.5 * dpr;
-        let pen = false;
-        view.grid.xs.forEach((x, i) => {
-          if (!Number.isFinite(c[i])) {
-            pen = false;
-            return;
-          }
-          if (pen) ctx.lineTo(sx(x), sy(c[i]));
-          else ctx.moveTo(sx(x), sy(c[i]));
-          pen = true;
-        });
-        ctx.stroke();
+        strokeFinite(ctx, xs.length, frame.curves[j], (i, v) => [sx(xs[i]), sy(v)]);
       });
       ctx.setLineDash([]);
     }

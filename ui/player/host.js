@@ -407,6 +407,26 @@ function liveBar(root, S, { settle, redraw }) {
 
 // ---------------------------------------------------------------------------- presenter sizes
 
+// A polyline through the finite values of `value[0..n-1]` (ctx's current style), `at(i, v)`
+// its point in pixels; the pen lifts over a non-finite value (a diverged run's gap). Both
+// live players draw their curves with it: the fits and the accuracy curves.
+function strokeFinite(ctx, n, value, at) {
+  ctx.beginPath();
+  let pen = false;
+  for (let i = 0; i < n; i++) {
+    const v = value[i];
+    if (!Number.isFinite(v)) {
+      pen = false;
+      continue;
+    }
+    const [px, py] = at(i, v);
+    if (pen) ctx.lineTo(px, py);
+    else ctx.moveTo(px, py);
+    pen = true;
+  }
+  ctx.stroke();
+}
+
 // Presenter mode: the most CSS px a figure's element `node` may take in height so that `below`
 // px under it still end on the first screen (a projector shows one screen: the takeaway under
 // the figure must start on it). Measured from the node's place in the page, whatever the page

@@ -270,22 +270,10 @@ function drawCurves(canvas, S, view, shown, upTo, scoresOf) {
   view.panels.forEach((p, j) => {
     for (const [split, dash] of [["train", []], ["test", [6 * dpr, 4 * dpr]]]) {
       const a = scoresOf(split, j);
-      ctx.beginPath();
       ctx.setLineDash(dash);
       ctx.strokeStyle = p.color;
       ctx.lineWidth = (view.present ? 3.5 : 2.5) * dpr;
-      let pen = false;
-      const last = Math.min(upTo, a.length - 1);
-      for (let e = 0; e <= last; e++) {
-        if (!Number.isFinite(a[e])) {
-          pen = false;
-          continue;
-        }
-        if (pen) ctx.lineTo(X(e), Y(a[e]));
-        else ctx.moveTo(X(e), Y(a[e]));
-        pen = true;
-      }
-      ctx.stroke();
+      strokeFinite(ctx, Math.min(upTo, a.length - 1) + 1, a, (e, v) => [X(e), Y(v)]);
     }
   });
   ctx.setLineDash([]);
