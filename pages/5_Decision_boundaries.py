@@ -9,16 +9,11 @@ from views import formula as uf
 D = ub.DEFAULTS
 
 
-def _exact_from_the_data(_values) -> None:
-    # a preset opens on its data as loaded (no edits), computed exactly
-    player.forget_edits()
-
-
 with frame.page(
     "decision_boundaries",
     defaults=D,
     presets=ub.PRESETS | uf.boundary_presets(),
-    apply=_exact_from_the_data,
+    apply=player.forget_edits,  # a preset opens on its data as loaded, exact
 ):
     data = upload.dataset_controls(
         controls.datasets_2d(),

@@ -53,16 +53,11 @@ def _new_task() -> None:
     st.session_state["losses"] = list(ui.TASK_LOSSES[st.session_state["task"]])
 
 
-def _exact_from_the_data(_values) -> None:
-    # a preset opens on its data as loaded (no dragged points), computed exactly
-    player.forget_edits()
-
-
 with frame.page(
     "outlier_robustness",
     defaults=D,
     presets=ui.PRESETS,
-    apply=_exact_from_the_data,
+    apply=player.forget_edits,  # a preset opens on its data as loaded, exact
     old_links=ui.old_links,
 ):
     # Widgets declare their defaults (value=/index=) from D instead of setting session state:

@@ -56,7 +56,7 @@ import io
 import json
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -198,9 +198,10 @@ def _set_edits(text: str) -> None:
     st.session_state[_EDITS_REV] = st.session_state.get(_EDITS_REV, 0) + 1
 
 
-def forget_edits() -> None:
+def forget_edits(_preset: Mapping[str, Any] | None = None) -> None:
     """Drop the edits (a preset starts from its data as loaded) and compute the next view
-    exactly (a lecture preset is a view the room expects to be exact)."""
+    exactly (a lecture preset is a view the room expects to be exact). A page hands it to
+    :func:`ui.frame.page` as a preset's ``apply`` (which passes the preset's values)."""
     _set_edits("")
     st.session_state[_EXACT_NEXT] = True
 
