@@ -151,12 +151,6 @@ STEPS_TO_TARGET = f"steps to p_t ≥ {TARGET_P}"
 WITHIN_LONG = f"… within {LONG_STEPS} steps"
 #: Grid points per axis of the surfaces.
 RESOLUTION = 41
-#: Side of a square (w, b) map in pixels, and the chart height that leaves room for it.
-MAP_SIZE = 330
-MAP_HEIGHT = 520
-#: The start of every descent on the maps: white, a colour no loss has (``ui.identity``; the
-#: player draws it the same, ``ui/player/descent.js``).
-START = "white"
 #: The descent players' text (CSS pixels) and the curve's largest height in presenter mode.
 PRESENT_FONT = charts.PRESENT_FONT_SIZE
 PRESENT_CURVE_HEIGHT = 300
@@ -397,11 +391,11 @@ def step_slider(label: str, steps: int, value: int, *, key: str) -> int:
 
 
 # --------------------------------------------------------------------------- charts
-# A scrub of the step slider must redraw within a warm rerun's target (benchmarks/README.md),
-# and building an Altair chart from a data frame is slow (schema validation). So the big,
-# step-independent part of each chart (curves, heatmaps) is built once per config through
+# Building an Altair chart from a data frame is slow (schema validation), so the
+# step-independent part of the one-sample chart (the curves) is built once per config through
 # charts.cached_spec; the small descent-path layers for the chosen step are added to that spec
-# as plain Vega-Lite dicts.
+# as plain Vega-Lite dicts. The (w, b) maps without the player are pictures of the player's own
+# data (ui.player.map_picture).
 
 SCALE = {"nice": False, "zero": False}
 
@@ -476,91 +470,16 @@ def one_sample_chart(cfg: OneSampleConfig, step: int) -> dict:
     return spec
 
 
-@charts.cached_spec(max_entries=64)
-def _heatmap(cfg: SurfaceConfig, name: str, field: str) -> alt.Chart:
-    """Grid cells as rectangles centred on the grid points (exact, no binning)."""
-    res = surfaces(cfg)
-    # only three columns travel to the browser; the cell edges are computed there
-    grid = res.grid.loc[res.grid["loss"] == name, ["w", "b", field]].round(6)
-    half = _half(cfg)
-    kind = MAPS[field]
-    if kind.centred:
-        domain = list(kind.domain(grid[field].to_numpy(dtype=float)))
-        scale = alt.Scale(scheme=kind.scheme, domain=domain, domainMid=0)
-    else:
-        scale = alt.Scale(scheme=kind.scheme, reverse=kind.reverse)
-    return (
-        alt.Chart(grid)
-        .transform_calculate(
-            w0=f"datum.w - {half}",
-            w1=f"datum.w + {half}",
-            b0=f"datum.b - {half}",
-            b1=f"datum.b + {half}",
-        )
-        .mark_rect()
-        .encode(
-            x=alt.X("w0:Q", title="weight w", scale=alt.Scale(**SCALE)),
-            x2="w1",
-            y=alt.Y("b0:Q", title="bias b", scale=alt.Scale(**SCALE)),
-            y2="b1",
-            color=alt.Color(
-                f"{field}:Q", title=kind.legend, scale=scale, legend=alt.Legend(orient="bottom")
-            ),
-            tooltip=[
-                alt.Tooltip("w:Q"),
-                alt.Tooltip("b:Q"),
-                alt.Tooltip(f"{field}:Q", format=".4g"),
-            ],
-        )
-        .properties(width=MAP_SIZE, height=MAP_SIZE)
-    )
-
-
-def _path_layers(res: SurfaceResult, name: str, step: int, color: str) -> list[dict]:
-    path = res.paths[(res.paths["loss"] == name) & (res.paths["step"] <= step)]
-    row = res.summary[res.summary["loss"] == name].iloc[0]
-    xy = {"x": {"field": "w", "type": "quantitative"}, "y": {"field": "b", "type": "quantitative"}}
-    tips = [{"field": f} for f in ("step", "w", "b", "value", "grad_norm")]
-    start = _records(path.head(1))
-    optimum = [{"w": row["optimum w*"], "b": row["optimum b*"], "value": row["optimum loss"]}]
+@st.cache_data(max_entries=32, show_spinner=False)
+def map_pictures(cfg: SurfaceConfig, step: int) -> list[tuple[bytes, str]]:
+    """Every map of :func:`maps_data` at ``step`` as the maps player draws it
+    (:func:`ui.player.map_picture`), each with its title (loss and map), loss by loss: the
+    figure where the player's script cannot run."""
+    data = maps_data(cfg, step)
     return [
-        {
-            "data": {"values": _records(path)},
-            "mark": {"type": "line", "color": color, "strokeWidth": 3},
-            "encoding": {**xy, "order": {"field": "step"}},
-        },
-        _marks(_records(path), xy, tips, type="circle", color="white", size=40, stroke=color),
-        _marks(start, xy, tips, type="circle", color=START, size=320, stroke="black"),
-        _marks(
-            optimum,
-            xy,
-            [{"field": f} for f in ("w", "b", "value")],
-            type="point",
-            shape="cross",
-            size=320,
-            filled=True,
-            color="black",
-        ),
+        (player.map_picture(data, i), f"{data['losses'][m['loss']]['title']}: {m['subtitle']}")
+        for i, m in enumerate(data["maps"])
     ]
-
-
-def _marks(values: list[dict], xy: dict, tips: list[dict], **mark: Any) -> dict:
-    """A layer of opaque marks at ``values`` (circles outlined 1.5 px wide) with ``tips``."""
-    outline = {"strokeWidth": 1.5} if "stroke" in mark else {}
-    return {
-        "data": {"values": values},
-        "mark": mark | outline | {"opacity": 1},
-        "encoding": {**xy, "tooltip": tips},
-    }
-
-
-def map_chart(cfg: SurfaceConfig, name: str, field: str, step: int) -> dict:
-    """One of :data:`MAPS` of loss ``name`` over ``(w, b)`` (the mean loss, or the smallest
-    Hessian eigenvalue: red where the surface curves down), with the path up to ``step``."""
-    kind = MAPS[field]
-    spec = _layered(_heatmap(cfg, name, field), _path_layers(surfaces(cfg), name, step, kind.path))
-    spec["title"] = {"text": name, "subtitle": kind.subtitle}
-    return spec
 
 
 def _half(cfg: SurfaceConfig) -> float:
@@ -627,10 +546,12 @@ def surfaces_figure(
     with st.container(key=fallback):
         step = step_slider("show the paths up to step", cfg.steps, default, key=step_key)
         st.caption(f"Step {step} (playback needs JavaScript; the step slider redraws these maps).")
-        for name in surfaces(cfg).summary["loss"]:
-            # Streamlit sizes Vega-Lite charts by these arguments, not by the spec's width/height
-            for column, field in zip(st.columns(len(MAPS)), MAPS, strict=True):
-                charts.show(map_chart(cfg, name, field, step), container=column, height="content")
+        pictures = map_pictures(cfg, step)
+        for row in range(0, len(pictures), len(MAPS)):
+            for column, (picture, title) in zip(
+                st.columns(len(MAPS)), pictures[row : row + len(MAPS)], strict=True
+            ):
+                column.image(picture, caption=title)
     font = _presenting().get("font")
     with top:
         player.maps_player(

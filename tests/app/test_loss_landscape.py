@@ -6,8 +6,6 @@ run fast; the first checks the default view itself.
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
 
@@ -29,6 +27,11 @@ def summary(at, index: int):
 
 def charts(at) -> int:
     return len(at.get("vega_lite_chart")) + len(at.get("arrow_vega_lite_chart"))
+
+
+def maps(at) -> list:
+    """The server-drawn (w, b) maps (pictures, for a browser without the player's script)."""
+    return at.get("image")
 
 
 def test_default_view_shows_the_plateau_with_core_numbers(app):
@@ -65,7 +68,7 @@ def test_default_view_shows_the_plateau_with_core_numbers(app):
     brier = "Squared error on probabilities (MSE, Brier)"
     assert table.loc[brier, "grid points with λ_min < 0"] == mse2.convexity.n_negative
     assert table.loc["Cross-entropy (CE)", "optimum w*"] == pytest.approx(ce2.optimum[0])
-    assert charts(at) == 1 + 2 * 2
+    assert charts(at) == 1 and len(maps(at)) == 2 * 2
     assert not at.warning and not at.error
 
 
@@ -105,7 +108,7 @@ def test_every_kind_of_control_changes_the_numbers(app):
     )
     # multiselect: add MAE -> a third pair of maps and a third row
     at.multiselect(key="losses").select("mae").run()
-    assert charts(at) == 1 + 2 * 3
+    assert charts(at) == 1 and len(maps(at)) == 2 * 3
     assert "Absolute error on probabilities (MAE)" in summary(at, 1).index
     # step scrubber: the chart title follows the step
     at.slider(key="t1").set_value(5).run()
@@ -126,20 +129,25 @@ def test_no_loss_chosen_is_a_notice_not_a_crash(app):
     at = app(PAGE, SMALL)
     at.multiselect(key="losses").set_value([]).run()
     assert any("Choose at least one loss" in w.value for w in at.warning)
-    assert charts(at) == 1
+    assert charts(at) == 1 and not maps(at)
 
 
-def test_map_spec_holds_the_grid_in_its_heatmap_layer(app):
-    # the heatmap layer must carry its own data and transform (cell edges), or the map is blank
-    at = app(PAGE, SMALL)
-    chart = at.get("vega_lite_chart")[1].proto
-    spec = json.loads(chart.spec)
-    heat = spec["layer"][0]
-    assert heat["mark"]["type"] == "rect"
-    assert {t["as"] for t in heat["transform"]} == {"w0", "w1", "b0", "b1"}
-    assert "transform" not in spec
-    # Streamlit ships the named datasets as Arrow next to the spec
-    assert heat["data"]["name"] in {d.name for d in chart.datasets}
+def test_the_maps_without_the_player_are_its_pictures_at_the_links_step(app):
+    at = app(PAGE, SMALL | {"t": "20"})
+    cfg = ui_landscape.SurfaceConfig(
+        losses=tuple(ui_landscape.DEFAULTS["losses"]),
+        n=int(SMALL["n"]),
+        steps=int(SMALL["steps"]),
+        separation=ui_landscape.DEFAULTS["sep"],
+        seed=ui_landscape.DEFAULTS["seed"],
+        w0=ui_landscape.DEFAULTS["w"],
+        b0=ui_landscape.DEFAULTS["b"],
+        lr=ui_landscape.DEFAULTS["lr"],
+        span=ui_landscape.DEFAULTS["span"],
+    )
+    pictures = ui_landscape.map_pictures(cfg, 20)
+    shown = [i.caption for e in maps(at) for i in e.proto.imgs]
+    assert shown == [title for _, title in pictures]
 
 
 def test_the_surface_losses_show_their_names_and_the_link_keeps_the_registry_names(app):

@@ -19,7 +19,10 @@ def takeaways(page) -> list[str]:
 
 
 def charts(page) -> int:
-    return page.locator('[data-testid="stVegaLiteChart"]').count()
+    """Vega-Lite charts and the landscape's server-drawn map pictures (its maps where the
+    player's script cannot run)."""
+    maps = page.locator(".st-key-surfaces_fallback img").count()
+    return page.locator('[data-testid="stVegaLiteChart"]').count() + maps
 
 
 #: Each page's default view: ``(path, phrases in each takeaway, charts)``, by its claim.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import io
 import json
 import re
 
@@ -66,6 +67,61 @@ def test_paths_play_the_schedule_and_open_at_the_linked_step(small):
     assert far["steps"][far["start"]] == last == far["steps"][-1]
     assert ul.maps_data(SMALL, 0)["start"] == 0
     assert ul.maps_data(SMALL, 0)["id"] != data["id"]
+
+
+@pytest.mark.parametrize(
+    ("v", "shown"),
+    [
+        (150.5, "1.5e+2"),
+        (-250.2, "-2.5e+2"),
+        (1234.5, "1.2e+3"),
+        (0.005, "0.0050"),
+        (-0.0042, "-0.0042"),
+        (2.5e-5, "0.000025"),
+        (0.00999, "0.010"),
+        (99.996, "100.00"),
+        (13.2167, "13.22"),
+        (0.25, "0.25"),
+        (10.0, "10"),
+        (3.3e-7, "0"),
+    ],
+    ids=str,
+)
+def test_picture_numbers_are_written_as_the_player_writes_them(v, shown):
+    """Hand values: what ``fmt`` in descent.js gives (JavaScript's ``toFixed(2)`` and
+    ``toPrecision(2)``, run in Node)."""
+    assert player._precise(v) == shown
+
+
+def test_lut_runs_through_the_stops():
+    stops = player.SCHEMES["redblue"]
+    lut = player._lut(stops)
+    rgb = [[int(h[i : i + 2], 16) for i in (1, 3, 5)] for h in (stops[0], stops[-1])]
+    assert lut.shape == (256, 3) and lut[0].tolist() == rgb[0] and lut[-1].tolist() == rgb[1]
+
+
+def test_map_pictures_are_the_players_maps_at_the_linked_step(small):
+    from PIL import Image
+
+    pictures = ul.map_pictures(SMALL, 37)
+    data = ul.maps_data(SMALL, 37)
+    assert [t for _, t in pictures] == [
+        f"{data['losses'][m['loss']]['title']}: {m['subtitle']}" for m in data["maps"]
+    ]
+    for (jpeg, _), m in zip(pictures, data["maps"], strict=True):
+        img = np.asarray(Image.open(io.BytesIO(jpeg)).convert("RGB"), dtype=int)
+        assert img.shape[1] == player.MAP_WIDTH
+        # a cell far from the paths and the optimum: its colour is the cell's byte's
+        left, top = round(2.2 * 12 + 22), 8
+        s = player.MAP_WIDTH - left - 12
+        cells = np.frombuffer(base64.b64decode(m["cells"]), np.uint8).reshape(
+            ul.RESOLUTION, ul.RESOLUTION
+        )
+        r, c = ul.RESOLUTION - 1, 0  # the top-left cell (largest b, smallest w)
+        y, x = top + round(s / ul.RESOLUTION / 2), left + round(s / ul.RESOLUTION / 2)
+        want = player._lut(m["stops"])[cells[r, c]]
+        assert np.abs(img[y, x] - want).max() <= 12, (img[y, x], want)  # JPEG's error
+    assert ul.map_pictures(SMALL, 0)[0][0] != pictures[0][0]  # another step, another path
 
 
 def test_bytes_per_view_are_bounded():
