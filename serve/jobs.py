@@ -100,6 +100,12 @@ class Ticket:
     thread: int = field(default_factory=threading.get_native_id)
     entered: float = field(default_factory=time.monotonic)
     started: float | None = None
+    turn: threading.Event = field(default_factory=threading.Event, repr=False)  # set: started
+
+    def start(self, now: float) -> None:
+        """Its turn has come: wake its thread (and no other)."""
+        self.started = now
+        self.turn.set()
 
 
 class JobQueue:
@@ -122,7 +128,7 @@ class JobQueue:
         self.slots = slots
         self.max_waiting = max_waiting
         self.per_client = per_client
-        self._cond = threading.Condition()
+        self._lock = threading.RLock()
         self._order: deque[Ticket] = deque()
         self._durations: deque[float] = deque(maxlen=20)
         self._progress: dict[int, tuple[float, float]] = {}  # thread -> (cpu s, since)
@@ -133,7 +139,7 @@ class JobQueue:
     ) -> Ticket:
         """Join the end of the queue (to run ``alone``: see the module's text) for browser
         ``client``; :class:`ServerBusy` if it is full."""
-        with self._cond:
+        with self._lock:
             waiting = len(self._order) - self.running()
             if waiting >= self.max_waiting:
                 raise ServerBusy(
@@ -147,47 +153,47 @@ class JobQueue:
 
     def has_alone(self, label: str) -> bool:
         """Whether a view of ``label`` to run alone is in line (waiting or running)."""
-        with self._cond:
+        with self._lock:
             return any(t.alone and t.label == label for t in self._order)
 
     def empty(self) -> bool:
         """Whether no view is running or waiting."""
-        with self._cond:
+        with self._lock:
             return not self._order
 
     def running(self) -> int:
         """How many views are computing now."""
-        with self._cond:
+        with self._lock:
             return sum(1 for t in self._order if t.started is not None)
 
     def ahead(self, ticket: Ticket) -> int:
         """How many views are before ``ticket`` (running or waiting); 0 once it runs."""
-        with self._cond:
+        with self._lock:
             if ticket.started is not None:
                 return 0
             return self._order.index(ticket)
 
     def wait(self, ticket: Ticket, timeout: float) -> bool:
-        """Wait up to ``timeout`` s for ``ticket``'s turn; whether it has started."""
-        with self._cond:
-            if ticket.started is None:
-                self._cond.wait(timeout)
-            # a stall is checked once per poll, not by every waiting view: each view that
-            # ends wakes all the waiting ones, and sixty of them reading /proc each time cost
-            # more than the views they wait for
+        """Wait up to ``timeout`` s for ``ticket``'s turn; whether it has started.
+
+        Only the view whose turn comes is woken: were every view that ends to wake the whole
+        line, sixty waiting views would each wake (and redraw their place in line) sixty
+        times, in the one interpreter the running view needs."""
+        ticket.turn.wait(timeout)
+        with self._lock:
+            # a stall is checked once per poll, not by every waiting view: sixty of them
+            # reading /proc each time would cost more than the views they wait for
             now = time.monotonic()
             if ticket.started is None and now - self._last_check >= timeout:
                 self._last_check = now
                 if self._stalled():
-                    first = next(t for t in self._order if t.started is None)
-                    first.started = now
-                    self._cond.notify_all()
+                    next(t for t in self._order if t.started is None).start(now)
             return ticket.started is not None
 
     def leave(self, ticket: Ticket) -> None:
         """Give the turn back (or the place in line); the next view starts. A view to run alone
         that leaves before its turn hands that to the next waiting view of its page."""
-        with self._cond:
+        with self._lock:
             if ticket not in self._order:
                 return
             if ticket.started is not None:
@@ -200,11 +206,10 @@ class JobQueue:
             self._order.remove(ticket)
             self._progress.pop(ticket.thread, None)
             self._promote()
-            self._cond.notify_all()
 
     def typical_seconds(self) -> float | None:
         """Median duration of the recent views, or ``None`` before the first one finished."""
-        with self._cond:
+        with self._lock:
             if not self._durations:
                 return None
             d = sorted(self._durations)
@@ -224,9 +229,8 @@ class JobQueue:
                 break
             if self._at_limit(t, running):
                 continue
-            t.started = time.monotonic()
+            t.start(time.monotonic())
             running.append(t)
-        self._cond.notify_all()
 
     def _at_limit(self, ticket: Ticket, running: list[Ticket]) -> bool:
         """Whether ``ticket``'s browser already has ``per_client`` views running."""

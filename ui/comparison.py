@@ -42,14 +42,19 @@ from core.losses import LossParams
 from serve import jobs, workers
 from ui import identity
 
+#: How ``st.cache_data`` keys the data choices: by their ``repr`` (frozen dataclasses of
+#: strings, numbers and tuples, so the text names the value exactly); Streamlit's own hashing
+#: walks the objects field by field, which cost more than reading the cached data back.
+_BY_REPR = {DataChoice: repr, Corruption: repr}
 
-@st.cache_data(max_entries=32, show_spinner=False)
+
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=_BY_REPR)
 def corrupted(data: DataChoice, corruption: Corruption) -> datasets.Dataset:
     """``data`` loaded, with ``corruption`` applied (:func:`core.experiment.corrupt`), cached."""
     return corrupt(data, corruption)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=_BY_REPR)
 def edited(data: DataChoice, corruption: Corruption, changes: Edits) -> datasets.Dataset:
     """:func:`corrupted` with a student's ``changes`` applied (:func:`core.edits.apply`)."""
     return edits.apply(corrupted(data, corruption), changes)
@@ -245,10 +250,15 @@ def boundary_key(
 SNAPSHOT_BUDGET = 8 * 2**20
 
 
-@functools.lru_cache(maxsize=64)  # a few tuples of ints per key: every run asks, twice
 def kept_epochs(key: Comparison) -> tuple[int, ...]:
     """The epochs whose models :func:`fit_runs` keeps: the epochs the page can show exactly
     (:func:`core.snapshots.schedule`, every epoch while :data:`SNAPSHOT_BUDGET` allows)."""
+    # the model seed changes no size: one entry serves every seed of a view (a room's what-ifs)
+    return _kept_epochs(key.with_seed(0))
+
+
+@functools.lru_cache(maxsize=64)  # a few tuples of ints per key
+def _kept_epochs(key: Comparison) -> tuple[int, ...]:
     sizes = train.layer_sizes(load(key), key.configs()[0])
     n_params = sum((a + 1) * b for a, b in itertools.pairwise(sizes))  # weights and biases
     per_epoch = len(key.losses) * n_params * np.dtype(DTYPE).itemsize
@@ -258,7 +268,13 @@ def kept_epochs(key: Comparison) -> tuple[int, ...]:
 
 def configs(key: Comparison) -> list[train.TrainConfig]:
     """One config per loss, same everything else, keeping the models of :func:`kept_epochs`."""
-    return key.configs(dtype=DTYPE, snapshot_epochs=kept_epochs(key))
+    return list(_configs(key))
+
+
+@functools.lru_cache(maxsize=64)  # a run asks three times (budget, player, Reproduce)
+def _configs(key: Comparison) -> tuple[train.TrainConfig, ...]:
+    # frozen configs, shared read-only: each one validates its 150-odd snapshot epochs
+    return tuple(key.configs(dtype=DTYPE, snapshot_epochs=kept_epochs(key)))
 
 
 @shared(

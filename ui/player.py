@@ -714,7 +714,8 @@ def boundaries_player(
         cmp, epoch, drive, exact=exact, link=epoch_key, fallback=fallback, editable=editable
     )
     view |= lecture.player_marks()  # a lecture stop's marks on the canvas (annotate.js)
-    rest = {k: v for k, v in view.items() if k not in _loaded_view(cmp.data, cmp.corruption)}
+    loaded = _loaded_view(cmp.data, cmp.corruption)
+    rest = {k: v for k, v in view.items() if k not in loaded}
     data = pack(rest, loaded=_loaded_text(cmp.data, cmp.corruption))
     with slot:
         _mount(_player, key, data, on_view_change=lambda: _sync(key, epoch_key))

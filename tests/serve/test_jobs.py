@@ -44,6 +44,32 @@ def test_first_come_first_served_with_positions(queue):
     assert queue.running() == 0
 
 
+def test_a_view_that_ends_wakes_only_the_view_whose_turn_comes():
+    """Sixty waiting views woken by every view that ends would each redraw their place in
+    line sixty times: the third in line sleeps on while the first hands the turn to the
+    second, and wakes when its own turn comes."""
+    line = jobs.JobQueue(slots=1)
+    first, second, third = line.enter("a"), line.enter("b"), line.enter("c")
+    woke: list[tuple[bool, float]] = []
+
+    def wait_in_line() -> None:
+        t0 = time.monotonic()
+        woke.append((line.wait(third, 5.0), time.monotonic() - t0))
+
+    waiter = threading.Thread(target=wait_in_line)
+    waiter.start()
+    time.sleep(0.1)
+    line.leave(first)  # the second's turn
+    assert second.turn.is_set() and not third.turn.is_set()
+    time.sleep(0.5)
+    assert woke == []  # still asleep (it would have woken at once on a wake-everyone)
+    line.leave(second)  # the third's turn
+    waiter.join(5)
+    [(started, waited)] = woke
+    assert started and 0.6 <= waited < 4.0
+    line.leave(third)
+
+
 def test_a_full_queue_refuses_with_a_message(queue):
     tickets = [queue.enter() for _ in range(4)]  # one running, three waiting
     with pytest.raises(ValueError, match="Loss Lab is busy: 3 views are waiting"):
