@@ -463,6 +463,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--child", help=argparse.SUPPRESS)
     p.add_argument("--only", default="", help="measure only the grid's links starting so")
+    p.add_argument("--skip", nargs="+", default=[], help="leave out these links of the grid")
     p.add_argument("--link", action="append", default=[], help="PAGE?QUERY to measure")
     p.add_argument("--fit", action="store_true", help="fit the coefficients too")
     p.add_argument("--json", help="write the results to this file")
@@ -487,7 +488,7 @@ def main(argv: list[str] | None = None) -> int:
             data = measure_one(spec["page"], spec["query"])
         print(json.dumps(data), flush=True)
         return 0
-    links = {n: v for n, v in GRID.items() if n.startswith(args.only)}
+    links = {n: v for n, v in GRID.items() if n.startswith(args.only) and n not in args.skip}
     for link in args.link:
         page, _, query = link.partition("?")
         links[link] = (

@@ -45,10 +45,11 @@ and waits until the background warm-up (``serve.warmup``) is done before the cro
 With ``--replicas`` the app runs as ``deploy/replicas.py`` starts it, and session i connects
 from its own address ``127.0.<i>.1`` (students on different networks, for ``ip_hash``).
 
-Heavy links (``--heavy NAME``, one process, after the lecturer's visit and the warm-up): the
-worst links a student can send, measured for the server tree's CPU seconds, its peak RSS
-(sampled every 0.2 s) and its RSS once idle again (``--rest`` s later, when the worker
-processes have retired), each link with its own seed so that none is a cache hit:
+Heavy links (``--heavy NAME ...``, one process, the links one after another, after the
+lecturer's visit and the warm-up): the worst links a student can send, measured for the
+server tree's CPU seconds, its peak RSS (sampled every 0.2 s) and its RSS once idle again
+(``--rest`` s later, when the worker processes have retired), each link with its own seed so
+that none is a cache hit:
 
 one
     one heavy link;
@@ -520,8 +521,8 @@ def heavy_measure(
 
 
 def run_heavy(args: argparse.Namespace) -> list[HeavyRow]:
-    """The heavy-link rows (see the module docstring) for ``args.heavy`` on one process."""
-    link = HEAVY_LINKS.get(args.heavy, args.heavy)
+    """The heavy-link rows (see the module docstring) for each of ``args.heavy`` on one
+    process, the links one after another (each scenario's seeds new to the server)."""
     root = Path(args.app_root).resolve()
     rows: list[HeavyRow] = []
     port = args.port or free_port()
@@ -538,36 +539,44 @@ def run_heavy(args: argparse.Namespace) -> list[HeavyRow]:
         time.sleep(args.rest)
         print(f"{rss_mb(srv.pids):,.0f} MB (load {load_average()})", flush=True)
         seed = iter(range(1, 1000))
+        for name in args.heavy:
+            link = HEAVY_LINKS.get(name, name)
 
-        def q() -> str:
-            return f"{link}&seed={next(seed)}"
+            def q(link: str = link) -> str:
+                return f"{link}&seed={next(seed)}"
 
-        todo = args.heavy_scenarios
-        if "one" in todo:
-            rows.append(heavy_measure(srv, "one", [[q()]], args.rest))
-        if "ten" in todo:
-            rows.append(heavy_measure(srv, "ten in a row", [[q()] for _ in range(10)], args.rest))
-        if "three" in todo:
-            rows.append(
-                heavy_measure(srv, "three at once", [[q(), q(), q()]], args.rest, home_after=2.0)
-            )
-        if "tabs" in todo:
-            one = "_streamlit_xsrf=2|0badc0de|0123456789abcdef0123456789abcdef|1700000000"
-            rows.append(
-                heavy_measure(
-                    srv,
-                    "three tabs of one student",
-                    [[q(), q(), q()]],
-                    args.rest,
-                    cookies=[one] * 3,
-                    home_after=2.0,
+            todo = args.heavy_scenarios
+            if "one" in todo:
+                rows.append(heavy_measure(srv, f"{name}: one", [[q()]], args.rest))
+            if "ten" in todo:
+                rows.append(
+                    heavy_measure(
+                        srv, f"{name}: ten in a row", [[q()] for _ in range(10)], args.rest
+                    )
                 )
-            )
+            if "three" in todo:
+                rows.append(
+                    heavy_measure(
+                        srv, f"{name}: three at once", [[q(), q(), q()]], args.rest, home_after=2.0
+                    )
+                )
+            if "tabs" in todo:
+                one = "_streamlit_xsrf=2|0badc0de|0123456789abcdef0123456789abcdef|1700000000"
+                rows.append(
+                    heavy_measure(
+                        srv,
+                        f"{name}: three tabs of one student",
+                        [[q(), q(), q()]],
+                        args.rest,
+                        cookies=[one] * 3,
+                        home_after=2.0,
+                    )
+                )
     return rows
 
 
 def heavy_report(rows: Sequence[HeavyRow], args: argparse.Namespace) -> None:
-    print(f"\n## Heavy links ({args.heavy}; app at {args.app_root})\n")
+    print(f"\n## Heavy links ({', '.join(args.heavy)}; app at {args.app_root})\n")
     print(
         "| links | server CPU s | RSS MB before -> peak -> end | RSS MB after idle | "
         "heavy renders s | cached home view s | refused | errors | load avg |"
@@ -704,7 +713,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     p.add_argument(
         "--heavy",
-        help="measure heavy links instead: a name of HEAVY_LINKS or a Decision-boundaries query",
+        nargs="+",
+        help="measure heavy links instead: names of HEAVY_LINKS or Decision-boundaries queries, "
+        "one after another on one server",
     )
     p.add_argument(
         "--rest", type=float, default=150.0, help="seconds idle before the resting RSS (--heavy)"
