@@ -233,6 +233,17 @@ def rss_mb(pids: Sequence[int]) -> float:
     return total / 1024
 
 
+def own_rss_mb(pids: Sequence[int]) -> float:
+    """Summed resident set size (MB) of the processes themselves, without their children."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError), open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+    return total / 1024
+
+
 def cpu_seconds(pids: Sequence[int]) -> float:
     """User + system CPU seconds of the processes and all their descendants, with those of
     their children that have ended (a retired worker's CPU stays counted)."""
@@ -442,6 +453,7 @@ class HeavyRow:
     rss_peak: float
     rss_after: float
     rss_rest: float
+    rss_rest_server: float
     walls: list[float]
     cached_s: float | None
     errors: list[str]
@@ -501,6 +513,7 @@ def heavy_measure(
         rss_peak=peak.peak,
         rss_after=after,
         rss_rest=rss_mb(srv.pids),
+        rss_rest_server=own_rss_mb(srv.pids),
         walls=[o.renders[0] for o in outcomes if o.renders],
         cached_s=cached,
         errors=[o.error for o in outcomes if o.error],
@@ -510,7 +523,8 @@ def heavy_measure(
     print(
         f"  {what:<28} CPU {row.cpu_s:6.1f} s  RSS {row.rss_before:,.0f} -> peak "
         f"{row.rss_peak:,.0f} -> {row.rss_after:,.0f} MB, {row.rss_rest:,.0f} MB after "
-        f"{rest:.0f} s idle; renders {', '.join(f'{w:.1f}' for w in row.walls)} s; cached "
+        f"{rest:.0f} s idle (server alone {row.rss_rest_server:,.0f} MB); renders "
+        f"{', '.join(f'{w:.1f}' for w in row.walls)} s; cached "
         f"view {'-' if cached is None else f'{cached:.2f} s'}; refused {row.refused}; "
         f"errors {len(row.errors)}; load {load}",
         flush=True,
