@@ -45,10 +45,11 @@ and waits until the background warm-up (``serve.warmup``) is done before the cro
 With ``--replicas`` the app runs as ``deploy/replicas.py`` starts it, and session i connects
 from its own address ``127.0.<i>.1`` (students on different networks, for ``ip_hash``).
 
-Heavy links (``--heavy NAME``, one process, after the lecturer's visit and the warm-up): the
-worst links a student can send, measured for the server tree's CPU seconds, its peak RSS
-(sampled every 0.2 s) and its RSS once idle again (``--rest`` s later, when the worker
-processes have retired), each link with its own seed so that none is a cache hit:
+Heavy links (``--heavy NAME ...``, one process, the links one after another, after the
+lecturer's visit and the warm-up): the worst links a student can send, measured for the
+server tree's CPU seconds, its peak RSS (sampled every 0.2 s) and its RSS once idle again
+(``--rest`` s later, when the worker processes have retired), each link with its own seed so
+that none is a cache hit:
 
 one
     one heavy link;
@@ -113,17 +114,17 @@ EIGHT_LOSSES = "&".join(
     )
 )
 #: The heavy links (``--heavy NAME``; pages of ``HEAVY_PAGE``). ``width256`` and ``batch8`` are
-#: the probe's links (admitted by main at e832626); ``admitted`` is the heaviest link the
-#: budget admits (``benchmarks/budget.py --worst``).
+#: the probe's links (admitted by main at e832626); ``admitted`` and ``admitted-cpu`` are the
+#: heaviest links the budget admits (the ``edge-`` links of ``benchmarks/budget.py``).
 HEAVY_PAGE = "Decision_boundaries"
 HEAVY_LINKS = {
     "width256": "dataset=spirals&spirals_n_samples=20&layers=3&width=256&epochs=900&"
     + EIGHT_LOSSES,
     "batch8": "dataset=spirals&spirals_n_samples=20&layers=3&width=256&epochs=888&batch=8&"
     + EIGHT_LOSSES,
-    # the heaviest views the budget admits: the most memory (a 3 x 128 network on 600 points:
-    # estimated 298 MB) and the most CPU per view (batches of 8 for 300 epochs)
-    "admitted": "dataset=spirals&spirals_n_samples=600&layers=3&width=128&epochs=150",
+    # the heaviest views the budget admits: the most memory (a 3 x 112 network on 600 points in
+    # float64: estimated 272 MB) and the most CPU per view (batches of 8 for 300 epochs)
+    "admitted": "dataset=spirals&spirals_n_samples=600&layers=3&width=112&epochs=150",
     "admitted-cpu": "dataset=spirals&spirals_n_samples=600&epochs=300&batch=8",
 }
 #: The heavy-link scenarios (``--heavy-scenarios``), in the order they run.
@@ -225,6 +226,17 @@ def rss_mb(pids: Sequence[int]) -> float:
     """Summed resident set size (MB) of the processes and all their descendants."""
     total = 0
     for pid in tree(pids):
+        with contextlib.suppress(OSError), open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+    return total / 1024
+
+
+def own_rss_mb(pids: Sequence[int]) -> float:
+    """Summed resident set size (MB) of the processes themselves, without their children."""
+    total = 0
+    for pid in pids:
         with contextlib.suppress(OSError), open(f"/proc/{pid}/status") as f:
             for line in f:
                 if line.startswith("VmRSS:"):
@@ -441,6 +453,7 @@ class HeavyRow:
     rss_peak: float
     rss_after: float
     rss_rest: float
+    rss_rest_server: float
     walls: list[float]
     cached_s: float | None
     errors: list[str]
@@ -500,6 +513,7 @@ def heavy_measure(
         rss_peak=peak.peak,
         rss_after=after,
         rss_rest=rss_mb(srv.pids),
+        rss_rest_server=own_rss_mb(srv.pids),
         walls=[o.renders[0] for o in outcomes if o.renders],
         cached_s=cached,
         errors=[o.error for o in outcomes if o.error],
@@ -509,7 +523,8 @@ def heavy_measure(
     print(
         f"  {what:<28} CPU {row.cpu_s:6.1f} s  RSS {row.rss_before:,.0f} -> peak "
         f"{row.rss_peak:,.0f} -> {row.rss_after:,.0f} MB, {row.rss_rest:,.0f} MB after "
-        f"{rest:.0f} s idle; renders {', '.join(f'{w:.1f}' for w in row.walls)} s; cached "
+        f"{rest:.0f} s idle (server alone {row.rss_rest_server:,.0f} MB); renders "
+        f"{', '.join(f'{w:.1f}' for w in row.walls)} s; cached "
         f"view {'-' if cached is None else f'{cached:.2f} s'}; refused {row.refused}; "
         f"errors {len(row.errors)}; load {load}",
         flush=True,
@@ -520,8 +535,8 @@ def heavy_measure(
 
 
 def run_heavy(args: argparse.Namespace) -> list[HeavyRow]:
-    """The heavy-link rows (see the module docstring) for ``args.heavy`` on one process."""
-    link = HEAVY_LINKS.get(args.heavy, args.heavy)
+    """The heavy-link rows (see the module docstring) for each of ``args.heavy`` on one
+    process, the links one after another (each scenario's seeds new to the server)."""
     root = Path(args.app_root).resolve()
     rows: list[HeavyRow] = []
     port = args.port or free_port()
@@ -538,36 +553,44 @@ def run_heavy(args: argparse.Namespace) -> list[HeavyRow]:
         time.sleep(args.rest)
         print(f"{rss_mb(srv.pids):,.0f} MB (load {load_average()})", flush=True)
         seed = iter(range(1, 1000))
+        for name in args.heavy:
+            link = HEAVY_LINKS.get(name, name)
 
-        def q() -> str:
-            return f"{link}&seed={next(seed)}"
+            def q(link: str = link) -> str:
+                return f"{link}&seed={next(seed)}"
 
-        todo = args.heavy_scenarios
-        if "one" in todo:
-            rows.append(heavy_measure(srv, "one", [[q()]], args.rest))
-        if "ten" in todo:
-            rows.append(heavy_measure(srv, "ten in a row", [[q()] for _ in range(10)], args.rest))
-        if "three" in todo:
-            rows.append(
-                heavy_measure(srv, "three at once", [[q(), q(), q()]], args.rest, home_after=2.0)
-            )
-        if "tabs" in todo:
-            one = "_streamlit_xsrf=2|0badc0de|0123456789abcdef0123456789abcdef|1700000000"
-            rows.append(
-                heavy_measure(
-                    srv,
-                    "three tabs of one student",
-                    [[q(), q(), q()]],
-                    args.rest,
-                    cookies=[one] * 3,
-                    home_after=2.0,
+            todo = args.heavy_scenarios
+            if "one" in todo:
+                rows.append(heavy_measure(srv, f"{name}: one", [[q()]], args.rest))
+            if "ten" in todo:
+                rows.append(
+                    heavy_measure(
+                        srv, f"{name}: ten in a row", [[q()] for _ in range(10)], args.rest
+                    )
                 )
-            )
+            if "three" in todo:
+                rows.append(
+                    heavy_measure(
+                        srv, f"{name}: three at once", [[q(), q(), q()]], args.rest, home_after=2.0
+                    )
+                )
+            if "tabs" in todo:
+                one = "_streamlit_xsrf=2|0badc0de|0123456789abcdef0123456789abcdef|1700000000"
+                rows.append(
+                    heavy_measure(
+                        srv,
+                        f"{name}: three tabs of one student",
+                        [[q(), q(), q()]],
+                        args.rest,
+                        cookies=[one] * 3,
+                        home_after=2.0,
+                    )
+                )
     return rows
 
 
 def heavy_report(rows: Sequence[HeavyRow], args: argparse.Namespace) -> None:
-    print(f"\n## Heavy links ({args.heavy}; app at {args.app_root})\n")
+    print(f"\n## Heavy links ({', '.join(args.heavy)}; app at {args.app_root})\n")
     print(
         "| links | server CPU s | RSS MB before -> peak -> end | RSS MB after idle | "
         "heavy renders s | cached home view s | refused | errors | load avg |"
@@ -704,7 +727,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     p.add_argument(
         "--heavy",
-        help="measure heavy links instead: a name of HEAVY_LINKS or a Decision-boundaries query",
+        nargs="+",
+        help="measure heavy links instead: names of HEAVY_LINKS or Decision-boundaries queries, "
+        "one after another on one server",
     )
     p.add_argument(
         "--rest", type=float, default=150.0, help="seconds idle before the resting RSS (--heavy)"

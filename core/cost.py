@@ -72,7 +72,7 @@ MAX_PEAK = 300 * 2**20
 #: Seconds per unit of each :class:`Work` term (``benchmarks/budget.py``).
 SECONDS_PER: dict[str, float] = {
     "macs": 1.9e-11,
-    "activations": 2.4e-9,
+    "activations": 3.0e-9,
     "samples": 9.7e-9,
     "class_samples": 6.8e-8,
     "jobs": 0.052,
@@ -80,7 +80,7 @@ SECONDS_PER: dict[str, float] = {
     "steps": 5.6e-5,
     "model_steps": 7.2e-5,
     "moved": 6.0e-9,
-    "views": 0.66,
+    "views": 0.82,
 }
 #: Peak bytes per view (the page's own tables, charts and messages), per byte kept and per
 #: transient byte (``benchmarks/budget.py``).
