@@ -23,11 +23,13 @@ import asyncio
 import gc
 import os
 import re
+import secrets
 import threading
 import time
 import urllib.request
 from collections.abc import Callable, Sequence
 
+import streamlit as st
 from streamlit import config
 from streamlit.logger import get_logger
 
@@ -35,6 +37,11 @@ from serve.session import RENDER_TIMEOUT_S, Session
 
 LOG = get_logger(__name__)  # Streamlit's handler and level: shown in the server log
 PRESET_KEY = re.compile(r"^preset_\d+$")
+
+#: The cookie the warm-up's own sessions carry, with a secret of this process as its value:
+#: the pages can tell the warm-up's views (:func:`warming`) and no browser can pose as one.
+COOKIE = "losslab_warmup"
+_SECRET = secrets.token_hex(16)
 
 _started = threading.Event()
 _start_lock = threading.Lock()
@@ -51,7 +58,7 @@ async def warm(base_url: str, names: Sequence[str], timeout: float = RENDER_TIME
         presets: list[str] = []
         page, view, query = name.partition("?")
         try:
-            async with Session(base_url, page, query, timeout=timeout) as s:
+            async with Session(base_url, page, query, timeout=timeout, cookie=_cookie()) as s:
                 await s.render()
                 done += 1
                 if not view:
@@ -60,7 +67,7 @@ async def warm(base_url: str, names: Sequence[str], timeout: float = RENDER_TIME
             _record(name, err)
         for key in presets:
             try:
-                async with Session(base_url, page, timeout=timeout) as s:
+                async with Session(base_url, page, timeout=timeout, cookie=_cookie()) as s:
                     await s.render()
                     await s.render([(s.buttons[key], True)])
                     done += 1
@@ -68,6 +75,20 @@ async def warm(base_url: str, names: Sequence[str], timeout: float = RENDER_TIME
                 _record(f"{name} {key}", err)
         STATUS["views"] = done
     return done
+
+
+def warming() -> bool:
+    """Whether this script run is one of the warm-up's views (its session carries
+    :data:`COOKIE` with this process's secret): what it computes is what the whole room
+    shares (``ui.comparison`` keeps it)."""
+    try:
+        return st.context.cookies.get(COOKIE) == _SECRET
+    except Exception:  # no request context (AppTest, a thread of the server's own)
+        return False
+
+
+def _cookie() -> str:
+    return f"{COOKIE}={_SECRET}"
 
 
 def _record(view: str, err: Exception) -> None:

@@ -39,7 +39,7 @@ from core.datasets import Dataset
 from core.edits import Edits
 from core.experiment import Comparison, Corruption, DataChoice, ModelChoice, corrupt
 from core.losses import LossParams
-from serve import jobs, workers
+from serve import jobs, warmup, workers
 from ui import identity
 
 #: How ``st.cache_data`` keys the data choices: by their ``repr`` (frozen dataclasses of
@@ -137,12 +137,19 @@ class SharedBytes:
     """One byte budget for the shared caches (:func:`shared`): each value a cache computes is
     counted; when the count goes over ``cap``, the values used longest ago are dropped from
     their caches (``cached.clear(*args)``) until it is under again. A value larger than
-    ``cap`` is returned to its caller but not kept. Thread-safe."""
+    ``cap`` is returned to its caller but not kept.
 
-    def __init__(self, cap: int) -> None:
+    Pinned values (:meth:`pin`: what the warm-up computed, the views a whole room shares)
+    count against the same budget but are never dropped, and are held here too, so that a
+    cache's own entry limit cannot drop them either; together they take at most
+    ``pinned_share`` of the budget. Thread-safe."""
+
+    def __init__(self, cap: int, pinned_share: float = 0.5) -> None:
         self.cap = cap
+        self.pinned_share = pinned_share
         self._lock = threading.Lock()
         self._entries: OrderedDict[tuple, tuple[Any, tuple, int]] = OrderedDict()
+        self._pinned: dict[tuple, Any] = {}
 
     @property
     def total(self) -> int:
@@ -151,21 +158,40 @@ class SharedBytes:
             return sum(n for _, _, n in self._entries.values())
 
     def kept(self, cache: Any, args: tuple, size: int) -> bool:
-        """``cache`` computed ``cache(*args)``, of ``size`` bytes: drop what no longer fits;
-        whether the new value may stay (``False``: larger than the whole budget)."""
-        if size > self.cap:
-            return False
+        """``cache`` computed ``cache(*args)``, of ``size`` bytes: drop what no longer fits
+        (never a pinned value); whether the new value may stay (``False``: larger than the
+        budget left beside the pinned values)."""
         drop = []
         with self._lock:
+            pinned = sum(self._entries[e][2] for e in self._pinned if e in self._entries)
+            if size > self.cap - pinned:
+                return False
             entry = (id(cache), _hashable(args))
             self._entries[entry] = (cache, args, size)
             self._entries.move_to_end(entry)
+            unpinned = (e for e in list(self._entries) if e not in self._pinned)
             while sum(n for _, _, n in self._entries.values()) > self.cap:
-                _, (c, a, _) = self._entries.popitem(last=False)
+                c, a, _ = self._entries.pop(next(unpinned))
                 drop.append((c, a))
         for c, a in drop:
             c.clear(*a)
         return True
+
+    def pin(self, cache: Any, args: tuple, value: Any) -> None:
+        """Keep ``cache(*args)`` (counted by :meth:`kept`), ``value``, for good, if the pinned
+        values' share of the budget leaves room for it."""
+        with self._lock:
+            entry = (id(cache), _hashable(args))
+            if entry in self._pinned or entry not in self._entries:
+                return
+            pinned = sum(self._entries[e][2] for e in self._pinned if e in self._entries)
+            if pinned + self._entries[entry][2] <= self.pinned_share * self.cap:
+                self._pinned[entry] = value
+
+    def pinned(self, cache: Any, args: tuple) -> Any:
+        """The pinned value of ``cache(*args)``, or :data:`NOT_PINNED`."""
+        with self._lock:
+            return self._pinned.get((id(cache), _hashable(args)), NOT_PINNED)
 
     def used(self, cache: Any, args: tuple) -> None:
         """``cache(*args)`` was read: it is the most recently used."""
@@ -175,9 +201,14 @@ class SharedBytes:
                 self._entries.move_to_end(entry)
 
     def forget(self) -> None:
-        """Count nothing (the caches were cleared)."""
+        """Count and keep nothing (the caches were cleared)."""
         with self._lock:
             self._entries.clear()
+            self._pinned.clear()
+
+
+#: What :meth:`SharedBytes.pinned` returns for a value it does not hold.
+NOT_PINNED = object()
 
 
 def _hashable(args: tuple) -> Any:
@@ -217,6 +248,9 @@ def shared(
 
         @functools.wraps(f)
         def call(*args: Any) -> Any:
+            value = SHARED.pinned(cached, args)
+            if value is not NOT_PINNED:
+                return value
             value = cached(*args)
             if _hashable(args) in too_big:
                 # Streamlit stored it as it returned: drop it again, it was for this run only
@@ -224,6 +258,8 @@ def shared(
                 cached.clear(*args)
             else:
                 SHARED.used(cached, args)
+                if warmup.warming():  # a view the whole room shares: no what-if pushes it out
+                    SHARED.pin(cached, args, value)
             return value
 
         call.clear = cached.clear  # type: ignore[attr-defined]

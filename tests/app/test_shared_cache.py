@@ -9,6 +9,7 @@ import streamlit as st
 
 from core import train
 from core.experiment import DataChoice, ModelChoice
+from serve import warmup
 from ui import comparison, player
 from views import home
 
@@ -93,3 +94,56 @@ def test_shared_caches_keep_at_most_their_byte_budget(monkeypatch):
     assert comparison.SHARED.total <= one  # what was kept before, nothing more
     st.cache_resource.clear()
     comparison.SHARED.forget()
+
+
+class _Cache:
+    """A stand-in for a shared cache: records what the budget drops."""
+
+    def __init__(self) -> None:
+        self.dropped: list[tuple] = []
+
+    def clear(self, *args) -> None:
+        self.dropped.append(args)
+
+
+def test_pinned_values_stay_within_their_share_and_are_never_dropped():
+    budget, cache = comparison.SharedBytes(100, pinned_share=0.5), _Cache()
+    assert budget.kept(cache, ("home",), 30)
+    budget.pin(cache, ("home",), "home's runs")
+    assert budget.kept(cache, ("preset",), 30)
+    budget.pin(cache, ("preset",), "preset's runs")  # 60 > 50: over the pinned share
+    assert budget.pinned(cache, ("preset",)) is comparison.NOT_PINNED
+    for seed in range(5):  # a room's what-ifs: the oldest unpinned go, never home's
+        assert budget.kept(cache, (seed,), 30)
+        assert budget.total <= 100
+    assert ("home",) not in cache.dropped and ("preset",) in cache.dropped
+    assert budget.pinned(cache, ("home",)) == "home's runs"
+    assert not budget.kept(cache, ("big",), 71)  # more than the budget beside the pinned
+    assert budget.kept(cache, ("fits",), 70)
+    budget.forget()
+    assert budget.total == 0 and budget.pinned(cache, ("home",)) is comparison.NOT_PINNED
+
+
+def test_a_pinned_value_is_served_after_its_cache_dropped_it(monkeypatch):
+    """What the warm-up computed is read from the pin, whatever the cache's own entry limit
+    dropped; nobody else's view pins anything."""
+    st.cache_resource.clear()
+    comparison.SHARED.forget()
+    keys = [
+        comparison.boundary_key(
+            DataChoice("moons", (("n_samples", 120),)),
+            0.0,
+            ModelChoice(hidden=(8,), epochs=20, seed=seed),
+            ("cross_entropy", "hinge"),
+        )
+        for seed in range(2)
+    ]
+    monkeypatch.setattr(warmup, "warming", lambda: True)
+    first = comparison.fit_runs(keys[0])
+    monkeypatch.setattr(warmup, "warming", lambda: False)
+    other = comparison.fit_runs(keys[1])
+    st.cache_resource.clear()  # the caches forget everything (their entry limits, say)
+    assert comparison.fit_runs(keys[0]) is first
+    assert comparison.fit_runs(keys[1]) is not other  # trained again: not pinned
+    comparison.SHARED.forget()
+    st.cache_resource.clear()

@@ -45,7 +45,9 @@ def test_a_name_with_a_query_is_one_view_without_its_presets(monkeypatch):
     opened: list[tuple[str, str]] = []
 
     class FakeSession:
-        def __init__(self, base_url, page="", query="", timeout=0.0):
+        def __init__(self, base_url, page="", query="", timeout=0.0, cookie=None):
+            # every warm-up session says it is the warm-up, with this process's secret
+            assert cookie == f"{warmup.COOKIE}={warmup._SECRET}"
             opened.append((page, query))
             self.buttons = {"preset_0": "$$ID-1-preset_0"}
 
@@ -65,3 +67,13 @@ def test_a_name_with_a_query_is_one_view_without_its_presets(monkeypatch):
     # the page, its preset in a fresh session, then the one view of the link
     assert opened == [("Loss_curves", ""), ("Loss_curves", ""), ("Loss_curves", "cls=hinge")]
     assert done == 3
+
+
+def test_only_a_session_with_the_secret_is_the_warm_up(monkeypatch):
+    cookies: dict[str, str] = {}
+    monkeypatch.setattr(warmup.st, "context", type("Context", (), {"cookies": cookies})())
+    assert not warmup.warming()
+    cookies[warmup.COOKIE] = "guessed"
+    assert not warmup.warming()
+    cookies[warmup.COOKIE] = warmup._SECRET
+    assert warmup.warming()
