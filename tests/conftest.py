@@ -64,8 +64,8 @@ TIERS = ("e2e", "app")
 
 def _start_order(item: pytest.Item) -> tuple[int, int]:
     """Tests marked ``slow`` first, then by tier: the longest tests start first, so that on
-    several processes (``--dist load`` hands tests out in this order) none of them is left to
-    run alone at the end while the other processes are idle."""
+    several processes (``--dist load --maxschedchunk 1`` hands tests out one at a time in
+    this order) none of them is left to run alone at the end while the others are idle."""
     parts = Path(str(item.path)).relative_to(ROOT).parts
     tier = parts[1] if len(parts) > 2 else ""
     rank = TIERS.index(tier) if tier in TIERS else len(TIERS)
