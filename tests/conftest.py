@@ -57,7 +57,26 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         report.longrepr = f"skipped under CI=true, which counts as a failure: {reason}"
 
 
+#: The test tiers, in the order they start: browser tests (``tests/e2e/``, marked ``e2e``),
+#: AppTest page tests (``tests/app/``), then unit and property tests.
+TIERS = ("e2e", "app")
+
+
+def _start_order(item: pytest.Item) -> tuple[int, int]:
+    """Tests marked ``slow`` first, then by tier: the longest tests start first, so that on
+    several processes (``--dist load --maxschedchunk 1`` hands tests out one at a time in
+    this order) none of them is left to run alone at the end while the others are idle."""
+    parts = Path(str(item.path)).relative_to(ROOT).parts
+    tier = parts[1] if len(parts) > 2 else ""
+    rank = TIERS.index(tier) if tier in TIERS else len(TIERS)
+    return (item.get_closest_marker("slow") is None, rank)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if Path(str(item.path)).is_relative_to(ROOT / "tests" / "e2e"):
+            item.add_marker(pytest.mark.e2e)  # so that ``-m "not e2e"`` leaves every one out
+    items.sort(key=_start_order)  # stable: within a group, the order of the files
     if not config.pluginmanager.hasplugin("timeout") or config.getoption("timeout", None):
         return  # no pytest-timeout, or a limit was given on the command line
     for item in items:

@@ -177,6 +177,7 @@ def _labelled_csv(rows: int) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
+@pytest.mark.slow
 def test_outlier_robustness_fit_on_a_large_upload_is_refused_before_training(app, decisions):
     # the probe's file: 20,000 rows with class labels, eight losses, 500 epochs (the page's
     # model: one hidden layer of 16)

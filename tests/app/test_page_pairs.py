@@ -88,6 +88,7 @@ def arrive(at: AppTest, screen: screens.Screen, present: bool) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "segment", SEGMENTS, ids=[f"part{i}-from-{seg[0]}" for i, seg in enumerate(SEGMENTS)]
 )

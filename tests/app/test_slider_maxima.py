@@ -76,6 +76,7 @@ def test_every_slider_at_its_extreme_at_once(app, caplog, screen, which):
     assert at.title and at.title[0].value == screen.label
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("screen", SCREENS, ids=[s.key for s in SCREENS])
 def test_each_slider_alone_at_its_maximum(app, caplog, screen):
     n = len(sliders(fresh(app, screen.path), numbers=False))

@@ -124,7 +124,71 @@ def wait_for_run(page, timeout_ms: int = TIMEOUT_MS) -> None:
         page.wait_for_load_state("networkidle", timeout=5_000)
     except Exception:  # a long-poll connection may keep the network busy; charts are drawn anyway
         pass
-    page.wait_for_timeout(500)
+    try:
+        page.wait_for_function(DRAWN_JS, timeout=DRAW_MS, polling=50)
+    except Exception:  # a chart that never draws is reported by the test's own checks
+        pass
+    wait_for_quiet(page)
+
+
+#: Every chart shown in the main column has drawn its marks (``svg``/``canvas`` with a
+#: height; charts in a closed tab are not shown) and every player (in its component's shadow
+#: root) has decoded its frames (``data-ready='1'``).
+DRAWN_JS = """() => {
+  const deep = (root, sel) => [...root.querySelectorAll(sel),
+    ...[...root.querySelectorAll('*')].filter((e) => e.shadowRoot)
+      .flatMap((e) => deep(e.shadowRoot, sel))];
+  const main = document.querySelector('[data-testid="stMain"]');
+  if (!main) return false;
+  const drawn = (c) => [...c.querySelectorAll('svg.marks, canvas.marks')]
+    .some((m) => m.getBoundingClientRect().height > 0);
+  return [...main.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+      .filter((c) => c.checkVisibility()).every(drawn)
+    && deep(main, '.ll-player').every((p) => p.dataset.ready === '1');
+}"""
+#: How long :func:`wait_for_run` waits for the charts to draw before it goes on, ms.
+DRAW_MS = 10_000
+#: The layout is settled when nothing on the page has moved for this long, ms: longer than
+#: the preset's scroll script polls (100 ms) and than Vega takes to re-lay out after a resize.
+QUIET_MS = 300
+#: Where everything that can move is: every element's box in the main column, the charts'
+#: drawn marks, the players (in shadow roots), the scroll positions and the window's size.
+#: Polled until it stops changing.
+LAYOUT_JS = """([quiet, limit]) => new Promise((resolve) => {
+  const deep = (root, sel) => [...root.querySelectorAll(sel),
+    ...[...root.querySelectorAll('*')].filter((e) => e.shadowRoot)
+      .flatMap((e) => deep(e.shadowRoot, sel))];
+  const box = (e) => {
+    const r = e.getBoundingClientRect();
+    return [r.left, r.top, r.width, r.height].map(Math.round).join(',');
+  };
+  const layout = () => {
+    const main = document.querySelector('[data-testid="stMain"]');
+    if (!main) return 'no main';
+    const scroller = document.scrollingElement;
+    return [window.innerWidth, window.innerHeight, main.scrollTop, main.scrollHeight,
+      scroller ? scroller.scrollTop : 0, document.body.dataset.llFigure || '',
+      ...[...main.querySelectorAll('[data-testid="stElementContainer"], '
+        + '[data-testid="stVegaLiteChart"] .marks')].map(box),
+      ...deep(main, '.ll-player').map(box)].join(';');
+  };
+  const t0 = performance.now();
+  let last = layout(), since = t0;
+  const tick = () => {
+    const now = performance.now(), here = layout();
+    if (here !== last) { last = here; since = now; }
+    if (now - since >= quiet || now - t0 >= limit) return resolve(now - since >= quiet);
+    setTimeout(tick, 50);
+  };
+  setTimeout(tick, 50);
+})"""
+
+
+def wait_for_quiet(page, quiet_ms: int = QUIET_MS, limit_ms: int = 5_000) -> None:
+    """Block until the page's layout (:data:`LAYOUT_JS`) has not changed for ``quiet_ms``:
+    charts drawn and laid out, the scroll to the key figure done. A layout still moving after
+    ``limit_ms`` (an animation) is measured as it is then."""
+    page.evaluate(LAYOUT_JS, [quiet_ms, limit_ms])
 
 
 def run_async(coro):
@@ -183,7 +247,7 @@ def save_screenshot(page, name: str) -> Path:
     )
     if height and height > VIEWPORT["height"]:
         page.set_viewport_size({"width": VIEWPORT["width"], "height": min(int(height), 12_000)})
-        page.wait_for_timeout(800)  # charts re-layout to the new size
+        wait_for_quiet(page)  # charts re-layout to the new size
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)

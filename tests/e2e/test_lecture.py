@@ -115,6 +115,7 @@ def projector(app_url, browser):
     context.close()
 
 
+@pytest.mark.slow
 def test_the_default_path_walked_with_the_keyboard(app_url, projector):
     page = projector
     page.goto(f"{app_url}/?lecture=default&stop=1&present=1", timeout=TIMEOUT_MS)
@@ -126,8 +127,7 @@ def test_the_default_path_walked_with_the_keyboard(app_url, projector):
         page.keyboard.press("PageDown")
         arrive(page, i)
         took.append(time.monotonic() - start)
-        wait_for_run(page)
-        page.wait_for_timeout(300)  # charts settle after the run
+        wait_for_run(page)  # and the charts have settled after the run
         found += problems(page.evaluate(STOP_JS), i, app_url)
         if i == 2:  # one step back and on again, with the arrow keys
             page.keyboard.press("ArrowLeft")

@@ -34,7 +34,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from tests.e2e.conftest import DONE_STATES, SCREENSHOTS, wait_for_run
+from tests.e2e.conftest import DONE_STATES, SCREENSHOTS, wait_for_quiet, wait_for_run
 from tests.e2e.test_all_pages import url_path
 from ui import screens
 
@@ -162,7 +162,7 @@ def settle(page) -> None:
         )
     except Exception:  # a page without charts: reported by problems()
         pass
-    page.wait_for_timeout(800)  # the key figure is scrolled into view after the charts draw
+    wait_for_quiet(page)  # the key figure is scrolled into view after the charts draw
 
 
 def preset_buttons(page):
@@ -186,18 +186,14 @@ def measure(page, viewports: Sequence[dict], *, point: bool) -> list[tuple[str, 
     for i, viewport in enumerate(viewports):
         if i:
             page.set_viewport_size(viewport)
-            page.wait_for_timeout(RELAYOUT_MS)
+            wait_for_quiet(page)
         state = page.evaluate(STATE_JS)
         size = f"{viewport['width']}x{viewport['height']}"
         out.append((size, problems(state, viewport["height"], point=point)))
     if len(viewports) > 1:
         page.set_viewport_size(viewports[0])
-        page.wait_for_timeout(RELAYOUT_MS)
+        wait_for_quiet(page)
     return out
-
-
-#: Milliseconds for the charts and players to lay themselves out again after a resize.
-RELAYOUT_MS = 400
 
 
 def walk(
@@ -230,12 +226,12 @@ def walk(
         if screenshot:
             for size in sizes:
                 page.set_viewport_size(size)
-                page.wait_for_timeout(RELAYOUT_MS)
+                wait_for_quiet(page)
                 name = f"{screenshot}_{size['width']}x{size['height']}"
                 SCREENSHOTS.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
             page.set_viewport_size(viewport)
-            page.wait_for_timeout(RELAYOUT_MS)
+            wait_for_quiet(page)
         check("first open")
         if page.get_by_role("button", name="Lecture presets").count() == 0:
             return found, timings
@@ -270,6 +266,7 @@ def first_open(browser, app_url: str, screen, viewport: dict) -> list[str]:
 VIEWS = [s for s in SCREENS if s.key != "lecture_path"]
 
 
+@pytest.mark.slow
 @pytest.mark.e2e
 @pytest.mark.timeout(900)
 @pytest.mark.parametrize("screen", VIEWS, ids=[s.key for s in VIEWS])
@@ -290,6 +287,7 @@ def test_preset_walk_on_a_projector(browser, app_url, screen):
     assert not found, "\n".join(found)
 
 
+@pytest.mark.slow
 @pytest.mark.e2e
 @pytest.mark.timeout(900)
 @pytest.mark.parametrize("key", ["home", "decision_boundaries", "training_curves"])
