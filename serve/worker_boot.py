@@ -7,9 +7,19 @@ The workers call only importable ``core`` functions, so the fork server, whose c
 inherit this module's state, turns that step off before it forks any of them. It imports
 nothing else: a worker imports ``core`` itself (once), and the fork server stays
 small while the workers are retired between lectures.
+
+The fork server lowers its scheduling priority (:data:`NICENESS`), and the workers inherit
+it: when heavy views train on every core, the server process, which answers every student's
+clicks and cached views, still gets the CPU first.
 """
 
+import os
 from multiprocessing import spawn
+
+#: How much lower than the server the workers run (``os.nice``: 0 same, 19 lowest).
+NICENESS = 10
+
+os.nice(NICENESS)
 
 
 def _keep_main(_main: str) -> None:

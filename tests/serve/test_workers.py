@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from core import boundaries, datasets, train
-from serve import workers
+from serve import worker_boot, workers
 from tests.conftest import per_loss
 
 
@@ -158,3 +158,10 @@ def test_a_pool_shut_down_under_a_call_costs_no_view(pool):
     stale.shutdown(wait=True)
     assert workers.call(sum, (1, 2)) == 3
     assert workers._pool is not stale
+
+
+def test_workers_run_below_the_server(pool):
+    """Heavy training in the workers leaves the CPU to the server first (cached views, clicks)."""
+    pool(1)
+    server = os.nice(0)
+    assert workers.call(os.nice, 0) == min(server + worker_boot.NICENESS, 19)
