@@ -105,7 +105,10 @@ class Editor:
             self.page.mouse.up()
 
     def edits(self) -> str:
-        return parse_qs(urlparse(self.page.url).query).get("edits", [""])[0]
+        """The link's edits as the page has them now: ``location.href``, not ``page.url``,
+        which Playwright updates only when the browser reports the ``replaceState`` later."""
+        href = self.page.evaluate("() => location.href")
+        return parse_qs(urlparse(href).query).get("edits", [""])[0]
 
     def retrained(self, run_before: int) -> None:
         """A new run started and drew its first frame."""
