@@ -35,7 +35,6 @@ from collections.abc import Sequence
 import pytest
 
 from tests.e2e.conftest import DONE_STATES, SCREENSHOTS, wait_for_quiet, wait_for_run
-from tests.e2e.conftest import DRAWN_JS as PAGE_DRAWN_JS
 from tests.e2e.test_all_pages import url_path
 from ui import screens
 
@@ -113,16 +112,25 @@ def problems(state: dict, height: int, *, point: bool = False) -> list[str]:
 
 
 #: The click's run has finished and drawn its figure: the app reports a settled script state
-#: with no running icon or skeleton, and the page is drawn (:data:`conftest.DRAWN_JS`: every
-#: Vega chart shown in the main column has its marks, every player has decoded its frames).
-DRAWN_JS = f"""(done) => {{
+#: with no running icon or skeleton, every Vega chart shown in the main column has drawn its
+#: marks (``svg``/``canvas`` with a height; charts in a closed tab are not shown), and every
+#: player (in its component's shadow root) has decoded its frames (``data-ready='1'``).
+DRAWN_JS = """(done) => {
   const app = document.querySelector('[data-testid="stApp"]');
   const state = app && app.getAttribute('data-test-script-state');
   if (!app || (state !== null && !done.includes(state))) return false;
   if (document.querySelector('[data-testid="stStatusWidgetRunningIcon"], '
       + '[data-testid="stSkeleton"]')) return false;
-  return ({PAGE_DRAWN_JS})();
-}}"""
+  const deep = (root, sel) => [...root.querySelectorAll(sel),
+    ...[...root.querySelectorAll('*')].filter((e) => e.shadowRoot)
+      .flatMap((e) => deep(e.shadowRoot, sel))];
+  const main = document.querySelector('[data-testid="stMain"]');
+  const drawn = (c) => [...c.querySelectorAll('svg.marks, canvas.marks')]
+    .some((m) => m.getBoundingClientRect().height > 0);
+  return [...main.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+      .filter((c) => c.checkVisibility()).every(drawn)
+    && deep(main, '.ll-player').every((p) => p.dataset.ready === '1');
+}"""
 
 
 def run_settled(page, click) -> float:
