@@ -246,7 +246,8 @@ def page(
     # Keys the session held before this run took their values from a click or a preset, not
     # from the link: only the others can have been refused (see ui.state.refused).
     settled = set(st.session_state.keys())
-    _drop_unreadable()  # before any widget reads the link
+    # before any widget reads the link; a declared text default marks a text field
+    _drop_unreadable({k for k, v in (defaults or {}).items() if isinstance(v, str)})
     st.session_state[_TAKEAWAYS] = 0
     export.new_run()
     st.html(_CSS + (_CSS_PRESENT if present else ""))
@@ -352,11 +353,12 @@ def _query_params() -> dict[str, list[str]]:
     return {k: st.query_params.get_all(k) for k in st.query_params}
 
 
-def _drop_unreadable() -> None:
-    """Take the link's values no widget can read (:func:`ui.state.unreadable`) out of the URL
-    and run the page again: a widget reads the link as the run started, so only a new run
-    sees it without them. The frame names them after that run (:data:`_DROPPED`)."""
-    bad = state.unreadable(_query_params())
+def _drop_unreadable(text: Collection[str]) -> None:
+    """Take the link's values no widget can read (:func:`ui.state.unreadable`; the keys of
+    ``text`` take text) out of the URL and run the page again: a widget reads the link as the
+    run started, so only a new run sees it without them. The frame names them after that run
+    (:data:`_DROPPED`)."""
+    bad = state.unreadable(_query_params(), text)
     if not bad:
         return
     for key in bad:

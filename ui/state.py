@@ -162,11 +162,18 @@ def _non_finite_number(text: str) -> bool:
         return False
 
 
-def unreadable(params: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+def unreadable(
+    params: Mapping[str, Sequence[str]], text: Collection[str] = ()
+) -> dict[str, list[str]]:
     """The parameters of ``params`` (``{key: values}``) holding a value that reads as a
     non-finite number (``inf``, ``-Infinity``, ``nan``, ``1e309``): no number widget can take
-    one, and an integer widget fails while reading it."""
-    return {k: list(v) for k, v in params.items() if any(_non_finite_number(x) for x in v)}
+    one, and an integer widget fails while reading it. The keys of ``text`` (widgets that take
+    text, where ``nan`` is text like any other and the page judges it) are left out."""
+    return {
+        k: list(v)
+        for k, v in params.items()
+        if k not in text and any(_non_finite_number(x) for x in v)
+    }
 
 
 #: Streamlit reads a link of at most this many fields (``&``-separated) and characters; a

@@ -150,6 +150,12 @@ def test_non_finite_numbers_are_unreadable(raw):
     assert state.unreadable({"losses": ["mse", raw]}) == {"losses": ["mse", raw]}
 
 
+def test_text_fields_keep_non_finite_numbers():
+    params = {"epochs": ["inf"], "G": ["nan"], "q": ["inf", "nan"]}
+    assert state.unreadable(params, text={"G", "q"}) == {"epochs": ["inf"]}
+    assert state.unreadable(params, text=params.keys()) == {}
+
+
 @pytest.mark.parametrize("raw", ["150", "-3", "1e308", "0.5", "abc", "", "moons", "1, 2", "infer"])
 def test_finite_numbers_and_text_are_left_to_the_widgets(raw):
     assert state.unreadable({"k": [raw]}) == {}
