@@ -92,8 +92,10 @@ class Editor:
         """Drag from data point ``start`` to ``end`` in 12 moves; a screenshot mid-way. Each
         move aims at its data point in the panel's box as it is at that moment, as a finger
         follows what it sees: a layout change under the gesture (the page scrolled, a line
-        above the panel rewrapped) moves the panel, not the point the finger aims at. Returns
-        how far the panel's top moved (CSS px) at each move, for the assertion messages."""
+        above the panel rewrapped) moves the panel, not the point the finger aims at. The
+        last move is made again once the layout is quiet, so the point is let go where the
+        panel then is. Returns how far the panel's top moved (CSS px) at each move, for the
+        assertion messages."""
         box = self.box()  # scrolled into view, the layout quiet
         stack = self.root.locator(".ll-stack").nth(0)
         ax, ay = self.screen(*start, box=box)
@@ -117,6 +119,8 @@ class Editor:
             for point in path:
                 touch("touchMove", *aim(*point))
                 self.page.wait_for_timeout(40)
+            wait_for_quiet(self.page)
+            touch("touchMove", *aim(*end))
             assert self.attr("dragging") == "1"
             if shot:
                 self.page.screenshot(path=shot)
@@ -127,6 +131,8 @@ class Editor:
             for point in path:
                 self.page.mouse.move(*aim(*point))
                 self.page.wait_for_timeout(40)
+            wait_for_quiet(self.page)
+            self.page.mouse.move(*aim(*end))
             assert self.attr("dragging") == "1"
             if shot:
                 self.page.screenshot(path=shot)
