@@ -8,6 +8,7 @@ A test that is skipped in CI (a missing browser, a missing tool) proves nothing,
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Iterable
@@ -40,6 +41,25 @@ def _compute_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
     a test may count or replace a ``core`` function they call. ``tests/ui/test_workers.py``
     starts workers itself; the browser tests' servers run with them, as deployed."""
     monkeypatch.setattr(workers, "COUNT", 0)
+
+
+def _scan_component_manifests_once() -> None:
+    """Each new ``AppTest`` scans every installed distribution for Streamlit component
+    manifests (``BidiComponentManager.discover_and_register_components``): about half of a
+    cached page's AppTest run. The installed packages do not change while the tests run, so
+    the scan's answer is kept for the process. With a Streamlit that has no such scanner,
+    nothing is changed."""
+    try:
+        from streamlit.components.v2 import manifest_scanner
+    except ImportError:
+        return
+    scan = getattr(manifest_scanner, "scan_component_manifests", None)
+    if scan is not None and not hasattr(scan, "cache_info"):
+        manifest_scanner.scan_component_manifests = functools.cache(scan)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    _scan_component_manifests_once()
 
 
 def in_ci() -> bool:

@@ -63,18 +63,23 @@ def test_pages_leave_the_shared_runs_panels_and_pictures_as_computed(app):
             assert p.test_accuracy == q.test_accuracy
 
 
-def test_shared_caches_keep_at_most_their_byte_budget(monkeypatch):
-    st.cache_resource.clear()
-    comparison.SHARED.forget()
-    keys = [
+def _keys(n: int) -> list:
+    """``n`` small boundary views that differ only in the model seed."""
+    return [
         comparison.boundary_key(
             DataChoice("moons", (("n_samples", 120),)),
             0.0,
             ModelChoice(hidden=(8,), epochs=20, seed=seed),
             ("cross_entropy", "hinge"),
         )
-        for seed in range(3)
+        for seed in range(n)
     ]
+
+
+def test_shared_caches_keep_at_most_their_byte_budget(monkeypatch):
+    st.cache_resource.clear()
+    comparison.SHARED.forget()
+    keys = _keys(3)
     first = comparison.fit_runs(keys[0])
     assert comparison.fit_runs(keys[0]) is first  # shared, not a copy per read
     one = comparison.SHARED.total
@@ -129,15 +134,7 @@ def test_a_pinned_value_is_served_after_its_cache_dropped_it(monkeypatch):
     dropped; nobody else's view pins anything."""
     st.cache_resource.clear()
     comparison.SHARED.forget()
-    keys = [
-        comparison.boundary_key(
-            DataChoice("moons", (("n_samples", 120),)),
-            0.0,
-            ModelChoice(hidden=(8,), epochs=20, seed=seed),
-            ("cross_entropy", "hinge"),
-        )
-        for seed in range(2)
-    ]
+    keys = _keys(2)
     monkeypatch.setattr(warmup, "warming", lambda: True)
     first = comparison.fit_runs(keys[0])
     monkeypatch.setattr(warmup, "warming", lambda: False)

@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 from core import datasets, robustness
-from tests.e2e.conftest import wait_for_run
+from tests.e2e.conftest import wait_for_quiet, wait_for_run
 
 VIEW = "Decision_boundaries?dataset=moons&moons_n_samples=120&layers=1&width=8&epochs=30&lr=0.05"
 DEVICES = {
@@ -57,11 +57,21 @@ class Editor:
     def button(self, action: str) -> None:
         self.root.locator(f"[data-action='{action}']").click()
 
-    def screen(self, x: float, y: float, panel: int = 0) -> tuple[float, float]:
-        """Where the data point (x, y) is on the screen, in panel ``panel``."""
+    def box(self, panel: int = 0) -> dict:
+        """Panel ``panel``'s plot box on the screen now, scrolled into view and with the
+        page's layout quiet (nothing moved for :data:`conftest.QUIET_MS`): a gesture's points
+        are computed from the box they land in, not from one before a late layout change."""
         stack = self.root.locator(".ll-stack").nth(panel)
         stack.scroll_into_view_if_needed()
-        box = stack.bounding_box()
+        wait_for_quiet(self.page)
+        return stack.bounding_box()
+
+    def screen(
+        self, x: float, y: float, panel: int = 0, box: dict | None = None
+    ) -> tuple[float, float]:
+        """Where the data point (x, y) is on the screen, in panel ``panel`` (whose box is
+        ``box`` if given, else :meth:`box`)."""
+        box = box or self.box(panel)
         left, top, w, h = map(float, self.attr("plot").split(","))
         x0, x1, y0, y1 = map(float, (self.attr("extent") or self.attr("range")).split(","))
         return (
@@ -76,33 +86,58 @@ class Editor:
         else:
             self.page.mouse.click(sx, sy)
 
-    def drag(self, start: tuple[float, float], end: tuple[float, float], shot: str | None = None):
-        """Drag from data point ``start`` to ``end`` in 12 moves; a screenshot mid-way."""
-        (ax, ay), (bx, by) = self.screen(*start), self.screen(*end)
-        steps = [(ax + (bx - ax) * k / 12, ay + (by - ay) * k / 12) for k in range(1, 13)]
+    def drag(
+        self, start: tuple[float, float], end: tuple[float, float], shot: str | None = None
+    ) -> list[float]:
+        """Drag from data point ``start`` to ``end`` in 12 moves; a screenshot mid-way. Each
+        move aims at its data point in the panel's box as it is at that moment, as a finger
+        follows what it sees: a layout change under the gesture (the page scrolled, a line
+        above the panel rewrapped) moves the panel, not the point the finger aims at. The
+        last move is made again once the layout is quiet, so the point is let go where the
+        panel then is. Returns how far the panel's top moved (CSS px) at each move, for the
+        assertion messages."""
+        box = self.box()  # scrolled into view, the layout quiet
+        stack = self.root.locator(".ll-stack").nth(0)
+        ax, ay = self.screen(*start, box=box)
+        path = [
+            (start[0] + (end[0] - start[0]) * k / 12, start[1] + (end[1] - start[1]) * k / 12)
+            for k in range(1, 13)
+        ]
+        moved = []
+
+        def aim(x: float, y: float) -> tuple[float, float]:
+            now = stack.bounding_box()
+            moved.append(round(now["y"] - box["y"], 1))
+            return self.screen(x, y, box=now)
+
         if self.touch:
             touch = lambda kind, x, y: self.cdp.send(  # noqa: E731
                 "Input.dispatchTouchEvent",
                 {"type": kind, "touchPoints": [{"x": x, "y": y}] if kind != "touchEnd" else []},
             )
             touch("touchStart", ax, ay)
-            for x, y in steps:
-                touch("touchMove", x, y)
+            for point in path:
+                touch("touchMove", *aim(*point))
                 self.page.wait_for_timeout(40)
+            wait_for_quiet(self.page)
+            touch("touchMove", *aim(*end))
             assert self.attr("dragging") == "1"
             if shot:
                 self.page.screenshot(path=shot)
-            touch("touchEnd", bx, by)
+            touch("touchEnd", *aim(*end))
         else:
             self.page.mouse.move(ax, ay)
             self.page.mouse.down()
-            for x, y in steps:
-                self.page.mouse.move(x, y)
+            for point in path:
+                self.page.mouse.move(*aim(*point))
                 self.page.wait_for_timeout(40)
+            wait_for_quiet(self.page)
+            self.page.mouse.move(*aim(*end))
             assert self.attr("dragging") == "1"
             if shot:
                 self.page.screenshot(path=shot)
             self.page.mouse.up()
+        return moved
 
     def edits(self) -> str:
         """The link's edits as the page has them now: ``location.href``, not ``page.url``,
@@ -183,11 +218,13 @@ def test_drag_a_point(editor, moons):
     shot = None
     if ed.touch:
         shot = "/work/notes/screens/live/db_drag_390.png"
-    ed.drag((x, y), (x + 0.8, y + 0.6), shot)
+    moved = ed.drag((x, y), (x + 0.8, y + 0.6), shot)
     ed.retrained(run)
     _gesture_done(ed, quiet, 1, rf"1\.m{i}_-?\d+_-?\d+")
     _, mx, my = ed.edits().split("_")
-    assert abs(int(mx) / 1000 - (x + 0.8)) < 0.05 and abs(int(my) / 1000 - (y + 0.6)) < 0.05
+    where = f"the panel's top moved by {moved} px during the gesture"
+    assert abs(int(mx) / 1000 - (x + 0.8)) < 0.05, where
+    assert abs(int(my) / 1000 - (y + 0.6)) < 0.05, where
 
 
 def test_flip_and_erase_a_point(editor, moons):

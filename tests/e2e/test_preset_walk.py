@@ -35,6 +35,7 @@ from collections.abc import Sequence
 import pytest
 
 from tests.e2e.conftest import DONE_STATES, SCREENSHOTS, wait_for_quiet, wait_for_run
+from tests.e2e.conftest import DRAWN_JS as PAGE_DRAWN_JS
 from tests.e2e.test_all_pages import url_path
 from ui import screens
 
@@ -112,25 +113,16 @@ def problems(state: dict, height: int, *, point: bool = False) -> list[str]:
 
 
 #: The click's run has finished and drawn its figure: the app reports a settled script state
-#: with no running icon or skeleton, every Vega chart shown in the main column has drawn its
-#: marks (``svg``/``canvas`` with a height; charts in a closed tab are not shown), and every
-#: player (in its component's shadow root) has decoded its frames (``data-ready='1'``).
-DRAWN_JS = """(done) => {
+#: with no running icon or skeleton, and the page is drawn (:data:`conftest.DRAWN_JS`: every
+#: Vega chart shown in the main column has its marks, every player has decoded its frames).
+DRAWN_JS = f"""(done) => {{
   const app = document.querySelector('[data-testid="stApp"]');
   const state = app && app.getAttribute('data-test-script-state');
   if (!app || (state !== null && !done.includes(state))) return false;
   if (document.querySelector('[data-testid="stStatusWidgetRunningIcon"], '
       + '[data-testid="stSkeleton"]')) return false;
-  const deep = (root, sel) => [...root.querySelectorAll(sel),
-    ...[...root.querySelectorAll('*')].filter((e) => e.shadowRoot)
-      .flatMap((e) => deep(e.shadowRoot, sel))];
-  const main = document.querySelector('[data-testid="stMain"]');
-  const drawn = (c) => [...c.querySelectorAll('svg.marks, canvas.marks')]
-    .some((m) => m.getBoundingClientRect().height > 0);
-  return [...main.querySelectorAll('[data-testid="stVegaLiteChart"]')]
-      .filter((c) => c.checkVisibility()).every(drawn)
-    && deep(main, '.ll-player').every((p) => p.dataset.ready === '1');
-}"""
+  return ({PAGE_DRAWN_JS})();
+}}"""
 
 
 def run_settled(page, click) -> float:
@@ -152,17 +144,27 @@ def run_settled(page, click) -> float:
     return took
 
 
+#: The figure a preset click scrolls to is laid out: the element the app's scroll script
+#: (``frame._SCROLL_JS``) waits for before it scrolls, at least 20 px tall. That is the figure
+#: the click names (``document.body.dataset.llFigure``), else the key figure, else the first
+#: chart; a page whose key figure is a table or a player has no Vega chart on its first screen.
+FIGURE_SHOWN_JS = """() => {
+  const shown = document.body.dataset.llFigure;
+  const el = (shown && document.querySelector('.st-key-' + shown))
+    || document.querySelector('.st-key-key_figure')
+    || document.querySelector('[data-testid="stMain"] [data-testid="stVegaLiteChart"]');
+  return Boolean(el) && el.getBoundingClientRect().height > 20;
+}"""
+
+
 def settle(page) -> None:
-    """Wait until a chart is drawn (Vega draws after the run) and the scroll has happened."""
+    """After :func:`wait_for_run` (the charts drawn): wait until the figure a preset scrolls
+    to is laid out (:data:`FIGURE_SHOWN_JS`) and the layout is quiet, the scroll done."""
     try:
-        page.wait_for_function(
-            """() => [...document.querySelectorAll('[data-testid="stMain"] '
-                + '[data-testid="stVegaLiteChart"]')].some((c) => c.offsetHeight > 20)""",
-            timeout=5_000,
-        )
-    except Exception:  # a page without charts: reported by problems()
+        page.wait_for_function(FIGURE_SHOWN_JS, timeout=5_000, polling=50)
+    except Exception:  # a page without a figure: reported by problems()
         pass
-    wait_for_quiet(page)  # the key figure is scrolled into view after the charts draw
+    wait_for_quiet(page)  # the key figure is scrolled into view once it is laid out
 
 
 def preset_buttons(page):
