@@ -6,10 +6,10 @@
     stops it at the end.
 ``open_page(path, query=None, screenshot=None)``
     A fresh browser page at ``{app_url}/{path}?{query}``; waits until the script run has
-    finished, asserts there is no ``[data-testid="stException"]``, saves a full-page
-    screenshot to ``tests/e2e/screenshots/<screenshot>.png``, asserts from it that every chart
-    on the page is drawn (not blank: Vega-Lite draws some specs as an empty box while AppTest
-    sees a valid spec) and returns the playwright Page.
+    finished, asserts there is no ``[data-testid="stException"]``; with ``screenshot``,
+    asserts that every chart on the page is drawn (not blank: Vega-Lite draws some specs as an
+    empty box while AppTest sees a valid spec) and, with ``LOSS_LAB_SCREENSHOTS=1``, saves a
+    full-page screenshot to ``tests/e2e/screenshots/<screenshot>.png``; returns the Page.
 ``run_async(coro)``
     ``asyncio.run`` in a thread of its own, for the tests that speak the websocket protocol.
 
@@ -34,6 +34,10 @@ from deploy import serve
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+#: The saved pictures are for people to look at (``LOSS_LAB_SCREENSHOTS=1``); no test reads
+#: them back, and a full-page picture costs the browser a re-layout at up to 12,000 px, so a
+#: plain run (CI) draws and checks every page without saving them.
+SAVE_SCREENSHOTS = os.environ.get("LOSS_LAB_SCREENSHOTS") == "1"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -235,12 +239,15 @@ def assert_charts_drawn(page) -> None:
         assert n >= MIN_CHART_COLOURS, f"chart {i} on {page.url} looks blank ({n} colours)"
 
 
-def save_screenshot(page, name: str) -> Path:
-    """Save the whole page to ``tests/e2e/screenshots/<name>.png``.
+def save_screenshot(page, name: str) -> Path | None:
+    """Save the whole page to ``tests/e2e/screenshots/<name>.png`` if :data:`SAVE_SCREENSHOTS`
+    (else ``None``).
 
     Streamlit scrolls inside its main container, so ``full_page`` alone would capture only the
     viewport: the viewport is first grown to the content's height.
     """
+    if not SAVE_SCREENSHOTS:
+        return None
     height = page.evaluate(
         """() => Math.max(...['[data-testid="stMain"]', '[data-testid="stAppViewContainer"]']
             .map((s) => document.querySelector(s)).filter(Boolean).map((e) => e.scrollHeight))"""

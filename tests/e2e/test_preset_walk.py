@@ -22,7 +22,8 @@ Each page's first open is also checked in normal mode at 1280x720 (figure on the
 screen, no overflow), and the home page, Decision boundaries and Training curves are walked
 at 390x844 (a phone) in normal mode. Every problem is collected as ``page / preset: reason``
 and the test fails with the whole list, so one run says everything that needs fixing.
-Presenter-mode screenshots of each first open go to ``tests/e2e/screenshots/``. The
+Presenter-mode screenshots of each first open go to ``tests/e2e/screenshots/`` (with
+``LOSS_LAB_SCREENSHOTS=1``, :data:`tests.e2e.conftest.SAVE_SCREENSHOTS`). The
 slowest click (click -> its run finished and its figure drawn, :func:`run_settled`) is
 printed.
 """
@@ -34,7 +35,13 @@ from collections.abc import Sequence
 
 import pytest
 
-from tests.e2e.conftest import DONE_STATES, SCREENSHOTS, wait_for_quiet, wait_for_run
+from tests.e2e.conftest import (
+    DONE_STATES,
+    SAVE_SCREENSHOTS,
+    SCREENSHOTS,
+    wait_for_quiet,
+    wait_for_run,
+)
 from tests.e2e.conftest import DRAWN_JS as PAGE_DRAWN_JS
 from tests.e2e.test_all_pages import url_path
 from ui import screens
@@ -225,7 +232,7 @@ def walk(
         page.goto(f"{app_url}/{url_path(screen.path)}{query}", timeout=90_000)
         wait_for_run(page)
         settle(page)
-        if screenshot:
+        if screenshot and SAVE_SCREENSHOTS:
             for size in sizes:
                 page.set_viewport_size(size)
                 wait_for_quiet(page)

@@ -98,9 +98,10 @@ def test_ce_for_regression_bad_vector_is_friendly(open_page):
     page = open_page(
         "CE_for_regression", {"G": "nan", "w": "1, -1"}, screenshot="teaching_ce_regression_bad"
     )
-    # a non-finite number in a link is refused with the link notice (ui.state), which names it
-    notices = page.locator('[data-testid="stAlertContentWarning"]').all_inner_texts()
-    assert any("G=nan is not allowed here" in t for t in notices), notices
+    # "nan" in a text field is text: the page judges it and says what to enter instead
+    errors = page.locator('[data-testid="stAlertContentError"]').all_inner_texts()
+    assert any("G = 'nan' contains NaN" in t and "finite numbers" in t for t in errors), errors
+    assert page.get_by_label("Target G").input_value() == "nan"  # still in its field
     # The zero sum is explained in the sum tab's takeaway (the lesson, not a page fault).
     assert any("sums to 0" in t for t in takeaways.texts(page))
 
