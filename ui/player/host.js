@@ -339,6 +339,12 @@ function liveBar(root, S, { settle, redraw }) {
     setText(play, S.playing ? "❚❚ Pause" : "▶ Play");
     play.setAttribute("aria-label", S.playing ? "pause" : "play");
     const training = Math.round(S.playhead) > shown ? `training ${S.frontier}…` : "";
+    if (!S.view.present && counter.dataset.end !== String(S.end)) {
+      // the counter keeps the room of its longest text, so "· training n…" never re-wraps
+      // the bar and moves the panels (under a finger dragging a point) while a run trains
+      counter.dataset.end = String(S.end);
+      counter.style.minWidth = `${`epoch ${S.end} / ${S.end} · training ${S.end}…`.length}ch`;
+    }
     // on a projector the bar keeps one width (a counter that grows would wrap the bar and
     // move the panels 46 px while a run trains): the training epoch goes to the tooltip
     const behind = training && !S.view.present ? ` · ${training}` : "";
