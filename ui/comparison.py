@@ -118,7 +118,15 @@ def nbytes(value: Any, _seen: set[int] | None = None) -> int:
         return 0
     seen.add(id(value))
     if isinstance(value, np.ndarray):
-        return int(value.nbytes) if value.base is None else 0
+        # An array that does not own its memory keeps the buffer it looks into alive: that
+        # buffer is counted (once, whichever array holds it). Arrays unpickled from a worker
+        # process look into the pickle's bytes.
+        base = value.base
+        if base is None or not isinstance(base, np.ndarray | bytes | bytearray | memoryview):
+            return int(value.nbytes)
+        return nbytes(base, seen)
+    if isinstance(value, memoryview):
+        return int(value.nbytes)
     if isinstance(value, bytes | bytearray | str):
         return len(value)
     if isinstance(value, Mapping):

@@ -4,6 +4,9 @@ then compare what the cache holds with a fresh computation of the same key."""
 
 from __future__ import annotations
 
+import pickle
+from multiprocessing.reduction import ForkingPickler
+
 import numpy as np
 import streamlit as st
 
@@ -94,6 +97,28 @@ def test_shared_caches_keep_at_most_their_byte_budget(monkeypatch):
     assert comparison.SHARED.total <= one  # what was kept before, nothing more
     st.cache_resource.clear()
     comparison.SHARED.forget()
+
+
+def test_runs_from_a_worker_count_the_memory_they_hold():
+    """A worker's results come back pickled (``multiprocessing``'s pickler): unpickled arrays
+    of more than a few hundred bytes look into the received bytes instead of owning memory. They are counted
+    all the same, and each buffer once however many arrays look into it."""
+    key = comparison.boundary_key(
+        DataChoice("moons", (("n_samples", 120),)),
+        0.0,
+        ModelChoice(hidden=(32, 32), epochs=20),  # weights of kilobytes: not copied
+        ("cross_entropy", "hinge"),
+    )
+    runs = dict(zip(key.losses, train.fit_many(key.load(), comparison.configs(key)), strict=True))
+    received = pickle.loads(ForkingPickler.dumps(runs))
+    params = [
+        p for r in received.values() for m in (*r.snapshots.values(), r.model) for p in m.params
+    ]
+    assert any(p.base is not None for p in params)  # what the count used to skip
+    assert comparison.nbytes(received) == comparison.nbytes(runs)
+    assert comparison.nbytes(received) >= sum(p.nbytes for p in params)
+    whole = np.zeros((100, 8))
+    assert comparison.nbytes([whole[:50], whole[50:], whole.T]) == whole.nbytes
 
 
 class _Cache:
