@@ -133,6 +133,11 @@ def _runs_alive() -> int:
     return sum(isinstance(o, train.FitResult) for o in gc.get_objects())
 
 
+def _another_script() -> None:
+    """Run another script: the process's ``__main__`` is the last script run's module."""
+    AppTest.from_string("import streamlit as st\n\nst.write('next')").run()
+
+
 def _drop_caches() -> None:
     st.cache_resource.clear()
     st.cache_data.clear()
@@ -143,13 +148,13 @@ def test_a_session_keeps_no_trained_run_once_the_caches_dropped_it(app):
     """A session (kept by Streamlit while it is open and two minutes after) keeps what its
     fragments need, not the page's trained runs: once the shared caches have dropped them
     they are freed, however many sessions viewed them."""
+    _another_script()
     _drop_caches()
     before = _runs_alive()
     at = app(PAGE, ONE_RUN)
     assert at.button(key="evidence_check")  # the fragment is drawn
     assert _runs_alive() > before  # the view trained
-    # the process's __main__ is the last script run's module: another view's, from now on
-    AppTest.from_string("import streamlit as st\n\nst.write('next')").run()
+    _another_script()
     _drop_caches()
     assert _runs_alive() == before
     assert at.button(key="evidence_check")  # the session (and its fragment) is alive
