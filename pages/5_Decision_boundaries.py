@@ -1,5 +1,7 @@
 """Decision boundaries: the same data, model and initial weights; only the loss changes."""
 
+import functools
+
 import streamlit as st
 
 from ui import comparison, controls, evidence, formula_box, frame, player, reproduce, upload
@@ -72,10 +74,12 @@ with frame.page(
         if entry is not None:
             evidence.show_strip(entry.evidence.outcomes, "test_accuracy", chosen, model.seed)
         else:
+            # partials, not lambdas: the session keeps them, and a lambda keeps this script's
+            # globals (its trained runs) alive with them
             evidence.check_across_seeds(
                 repr(key),
-                fits_budget=lambda: ub.seeds_within_budget(key, ds),
-                outcome=lambda s: ub.cached_outcome(key, s),
+                fits_budget=functools.partial(ub.seeds_within_budget, key, ds),
+                outcome=functools.partial(ub.cached_outcome, key),
                 report=ub.check_report(key),
             )
     else:

@@ -1,5 +1,7 @@
 """Training curves: which loss learns fastest, on train and test, over several seeds?"""
 
+import functools
+
 import streamlit as st
 
 from ui import charts, comparison, controls, evidence, formula_box, frame, reproduce, upload
@@ -59,10 +61,12 @@ with frame.page("training_curves", defaults=D, presets=ut.PRESETS):
             entry.evidence.outcomes, ut.strip_metric(entry), chosen, ut.window(model.seed, n_seeds)
         )
     else:
+        # partials, not lambdas: the session keeps them, and a lambda keeps this script's
+        # globals (its trained runs) alive with them
         evidence.check_across_seeds(
             repr((key, target)),
-            fits_budget=lambda: ut.within_budget(key, ds, evidence.K),
-            outcome=lambda s: ut.cached_outcome(key, s, target),
+            fits_budget=functools.partial(ut.within_budget, key, ds, evidence.K),
+            outcome=functools.partial(ut.cached_outcome, key, target=target),
             report=ut.check_report(key, target),
         )
     # Decision boundaries' default view is this one's comparison with fewer epochs and seeds

@@ -1,5 +1,6 @@
 """Outlier robustness: regression outliers and classification label noise, one loss at a time."""
 
+import functools
 from typing import NamedTuple
 
 import streamlit as st
@@ -160,10 +161,12 @@ with frame.page(
                     seed_word="data seed",
                 )
             else:
+                # partials, not lambdas: the session keeps them, and a lambda keeps this script's
+                # globals (its trained runs) alive with them
                 evidence.check_across_seeds(
                     repr(key),
-                    fits_budget=lambda: ui.within_budget(key, 1, evidence.K),
-                    outcome=lambda s: ui.cached_outcome(key, s),
+                    fits_budget=functools.partial(ui.within_budget, key, 1, evidence.K),
+                    outcome=functools.partial(ui.cached_outcome, key),
                     report=ui.check_report(key),
                 )
         else:

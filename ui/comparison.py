@@ -118,7 +118,15 @@ def nbytes(value: Any, _seen: set[int] | None = None) -> int:
         return 0
     seen.add(id(value))
     if isinstance(value, np.ndarray):
-        return int(value.nbytes) if value.base is None else 0
+        # An array that does not own its memory keeps the buffer it looks into alive: that
+        # buffer is counted (once, whichever array holds it). Arrays unpickled from a worker
+        # process look into the pickle's bytes.
+        base = value.base
+        if base is None or not isinstance(base, np.ndarray | bytes | bytearray | memoryview):
+            return int(value.nbytes)
+        return nbytes(base, seen)
+    if isinstance(value, memoryview):
+        return int(value.nbytes)
     if isinstance(value, bytes | bytearray | str):
         return len(value)
     if isinstance(value, Mapping):
@@ -163,8 +171,7 @@ class SharedBytes:
         budget left beside the pinned values)."""
         drop = []
         with self._lock:
-            pinned = sum(self._entries[e][2] for e in self._pinned if e in self._entries)
-            if size > self.cap - pinned:
+            if size > self.cap - self._pinned_bytes():
                 return False
             entry = (id(cache), _hashable(args))
             self._entries[entry] = (cache, args, size)
@@ -184,9 +191,12 @@ class SharedBytes:
             entry = (id(cache), _hashable(args))
             if entry in self._pinned or entry not in self._entries:
                 return
-            pinned = sum(self._entries[e][2] for e in self._pinned if e in self._entries)
-            if pinned + self._entries[entry][2] <= self.pinned_share * self.cap:
+            if self._pinned_bytes() + self._entries[entry][2] <= self.pinned_share * self.cap:
                 self._pinned[entry] = value
+
+    def _pinned_bytes(self) -> int:
+        """Bytes of the pinned values (the caller holds the lock)."""
+        return sum(self._entries[e][2] for e in self._pinned if e in self._entries)
 
     def pinned(self, cache: Any, args: tuple) -> Any:
         """The pinned value of ``cache(*args)``, or :data:`NOT_PINNED`."""

@@ -747,7 +747,9 @@ def check_across_seeds(
     every seed of ``seeds`` (one cached ``outcome(seed)`` each, with a progress bar) and hands
     the outcomes to ``report``. It runs as a fragment, so the click reruns only this part: the
     figure above stays as it is. ``fits_budget()`` refuses (and says why) when the seeds
-    would be too much work; ``token`` names the view, so a result never outlives it."""
+    would be too much work; ``token`` names the view, so a result never outlives it. The
+    session keeps the three callables as long as it lives: pass functions of the view's key
+    (``functools.partial``), not lambdas of a page script, whose globals would live as long."""
     seeds = list(seeds)
 
     @st.fragment

@@ -4,8 +4,13 @@ then compare what the cache holds with a fresh computation of the same key."""
 
 from __future__ import annotations
 
+import gc
+import pickle
+from multiprocessing.reduction import ForkingPickler
+
 import numpy as np
 import streamlit as st
+from streamlit.testing.v1 import AppTest
 
 from core import train
 from core.experiment import DataChoice, ModelChoice
@@ -99,6 +104,65 @@ def test_shared_caches_keep_at_most_their_byte_budget(monkeypatch):
     assert comparison.SHARED.total <= one  # what was kept before, nothing more
     st.cache_resource.clear()
     comparison.SHARED.forget()
+
+
+def test_runs_from_a_worker_count_the_memory_they_hold():
+    """A worker's results come back pickled (``multiprocessing``'s pickler): unpickled arrays
+    of more than a few hundred bytes look into the received bytes instead of owning memory.
+    They are counted all the same, and each buffer once however many arrays look into it."""
+    key = comparison.boundary_key(
+        DataChoice("moons", (("n_samples", 120),)),
+        0.0,
+        ModelChoice(hidden=(32, 32), epochs=20),  # weights of kilobytes: not copied
+        ("cross_entropy", "hinge"),
+    )
+    runs = dict(zip(key.losses, train.fit_many(key.load(), comparison.configs(key)), strict=True))
+    received = pickle.loads(ForkingPickler.dumps(runs))
+    params = [
+        p for r in received.values() for m in (*r.snapshots.values(), r.model) for p in m.params
+    ]
+    assert any(p.base is not None for p in params)  # what the count used to skip
+    assert comparison.nbytes(received) == comparison.nbytes(runs)
+    assert comparison.nbytes(received) >= sum(p.nbytes for p in params)
+    whole = np.zeros((100, 8))
+    assert comparison.nbytes([whole[:50], whole[50:], whole.T]) == whole.nbytes
+
+
+#: A one-run view (no committed seed evidence): the page draws "Check across seeds", a
+#: fragment its session keeps for the button's reruns.
+ONE_RUN = {"dataset": "moons", "moons_n_samples": 120, "layers": 1, "width": 8, "epochs": 30}
+
+
+def _runs_alive() -> int:
+    gc.collect()
+    return sum(isinstance(o, train.FitResult) for o in gc.get_objects())
+
+
+def _another_script() -> None:
+    """Run another script: the process's ``__main__`` is the last script run's module."""
+    AppTest.from_string("import streamlit as st\n\nst.write('next')").run()
+
+
+def _drop_caches() -> None:
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    comparison.SHARED.forget()
+
+
+def test_a_session_keeps_no_trained_run_once_the_caches_dropped_it(app):
+    """A session (kept by Streamlit while it is open and two minutes after) keeps what its
+    fragments need, not the page's trained runs: once the shared caches have dropped them
+    they are freed, however many sessions viewed them."""
+    _another_script()
+    _drop_caches()
+    before = _runs_alive()
+    at = app(PAGE, ONE_RUN)
+    assert at.button(key="evidence_check")  # the fragment is drawn
+    assert _runs_alive() > before  # the view trained
+    _another_script()
+    _drop_caches()
+    assert _runs_alive() == before
+    assert at.button(key="evidence_check")  # the session (and its fragment) is alive
 
 
 class _Cache:
