@@ -101,7 +101,7 @@ def test_ce_for_regression_bad_vector_is_friendly(open_page):
     # "nan" in a text field is text: the page judges it and says what to enter instead
     errors = page.locator('[data-testid="stAlertContentError"]').all_inner_texts()
     assert any("G = 'nan' contains NaN" in t and "finite numbers" in t for t in errors), errors
-    assert page.get_by_label("Target G").input_value() == "nan"  # still in its field
+    assert page.get_by_label("Target G", exact=True).input_value() == "nan"  # still in its field
     # The zero sum is explained in the sum tab's takeaway (the lesson, not a page fault).
     assert any("sums to 0" in t for t in takeaways.texts(page))
 
