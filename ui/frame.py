@@ -376,8 +376,9 @@ def show(
     fragment, in its own turn), not the frame's header, presets, lecture bar and navigation,
     which it leaves as they are. The screen looks and answers as under :func:`page` (the
     same errors, link notices, turn); while a lecture path is open its bar follows every
-    change, so the whole page reruns then. Arguments as for :func:`page`."""
-    alone = not st.query_params.get_all(lecture.PATH)
+    change, so the whole page reruns then, and in presenter mode (the presenter's keys stay
+    with the player a rerun draws). Arguments as for :func:`page`."""
+    alone = not st.query_params.get_all(lecture.PATH) and not presenting()
     st.session_state.pop(_NOTICES, None)
     top = _top(
         key,
