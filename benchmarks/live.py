@@ -290,11 +290,13 @@ def browser_main(argv: list[str]) -> None:
 
 
 class Student(Session):
-    """A tab that also knows its number inputs' widget ids (to set the seed, as a browser)."""
+    """A tab that also knows its number inputs' widget ids and fragments (to set the seed, as
+    a browser: a widget drawn by a fragment reruns that fragment alone)."""
 
     def __init__(self, *a, **k) -> None:
         super().__init__(*a, **k)
         self.numbers: dict[str, str] = {}
+        self.fragments: dict[str, str] = {}  # widget id -> the fragment that drew it
 
     def _read_delta(self, msg) -> None:
         super()._read_delta(msg)
@@ -304,14 +306,17 @@ class Student(Session):
             if element.WhichOneof("type") == "number_input":
                 wid = element.number_input.id
                 self.numbers[wid.rsplit("-", 1)[-1]] = wid
+                self.fragments[wid] = delta.fragment_id
 
     async def whatif(self, seed: int) -> float:
-        """Rerun with the seed input at ``seed`` (every other widget as the link has it);
+        """Rerun with the seed input at ``seed`` (every other widget as the link has it), as
+        the browser does: the seed's fragment alone if a fragment drew it, else the page;
         return the seconds to the end of that run (the player is drawn by then)."""
         msg = self._rerun_message(())
         state = msg.rerun_script.widget_states.widgets.add()
         state.id = self.numbers["seed"]
         state.int_value = int(seed)
+        msg.rerun_script.fragment_id = self.fragments.get(state.id, "")
         self._rerun_message = lambda widgets: msg  # render() sends exactly this message
         _, done = await self.render()
         if not any("trains live in your browser" in a for a in self.alerts):

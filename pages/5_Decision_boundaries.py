@@ -11,12 +11,9 @@ from views import formula as uf
 D = ub.DEFAULTS
 
 
-with frame.page(
-    "decision_boundaries",
-    defaults=D,
-    presets=ub.PRESETS | uf.boundary_presets(),
-    apply=player.forget_edits,  # a preset opens on its data as loaded, exact
-):
+def view() -> None:
+    """The page's widgets and figure: a what-if (a new seed, another model) reruns this
+    alone (:func:`ui.frame.show`)."""
     data = upload.dataset_controls(
         controls.datasets_2d(),
         default=D["dataset"],
@@ -97,3 +94,12 @@ with frame.page(
                 (fig.cells, "boundaries_grid", "Decision surface CSV"),
             )
     reproduce.for_comparison(key, ds, comparison.configs(key), table="boundaries", epoch=fig.epoch)
+
+
+frame.show(
+    "decision_boundaries",
+    view,
+    defaults=D,
+    presets=ub.PRESETS | uf.boundary_presets(),
+    apply=player.forget_edits,  # a preset opens on its data as loaded, exact
+)

@@ -135,7 +135,10 @@ class Session:
             elif kind == "script_finished":
                 if msg.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
                     raise RuntimeError("the page failed to compile")
-                if msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
+                if msg.script_finished in (
+                    ForwardMsg.FINISHED_SUCCESSFULLY,
+                    ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,  # a fragment's rerun
+                ):
                     done = time.perf_counter() - start
                     if self.exceptions:
                         raise RuntimeError(f"exception on the page: {self.exceptions[0]}")

@@ -74,6 +74,10 @@ _LINK_CHECK = "ll_link_check"
 _DROPPED = "_frame_dropped"
 #: The right end of the header row (the presets menu; a page's one main control), this run.
 _SLOT = "_frame_slot"
+#: Set while :func:`show` runs the whole page (unset: its view reruns alone).
+_WHOLE = "_frame_whole"
+#: The link notices' slot drawn by a view that reruns alone (:func:`show`).
+_NOTICES = "_frame_notices"
 #: The container key a page gives its key figure (CSS class ``st-key-key_figure``).
 KEY_FIGURE = "key_figure"
 #: A preset's entry naming the container (key ending in ``_figure``) of the figure it changes,
@@ -199,6 +203,115 @@ def page_title(screen: screens.Screen) -> str:
     return APP if screen.label == APP else f"{screen.label} · {APP}"
 
 
+class _Top(NamedTuple):
+    """What the frame drew above a page's view, for the end of its run (:func:`_end`)."""
+
+    before: dict[str, list[str]]  #: the link as the run started
+    settled: set[str]  #: session keys held before the run (set by a click or a preset)
+    trail: lecture.Trail  #: the lecture bar, completed at the end of the run
+    notices: Any  #: the link notices' slot (``None``: the view draws it, see :func:`show`)
+
+
+def _top(
+    key: str,
+    *,
+    defaults: Mapping[str, Any] | None,
+    presets: Mapping[str, Mapping[str, Any]] | None,
+    apply: Callable[[Mapping[str, Any]], None] | None,
+    old_links: Callable[[dict[str, list[str]]], dict[str, list[str]]] | None,
+    wide: bool,
+    notices: bool = True,
+) -> _Top:
+    """Everything the frame draws above the page's view (see :func:`page`)."""
+    screen = screens.SCREENS[key]
+    present = presenting()
+    st.set_page_config(
+        page_title=page_title(screen),
+        page_icon=screen.icon,
+        layout="wide" if wide else "centered",
+        initial_sidebar_state="collapsed" if present else "auto",
+    )
+    _arrive(key)
+    # Keys the session held before this run took their values from a click or a preset, not
+    # from the link: only the others can have been refused (see ui.state.refused).
+    settled = set(st.session_state.keys())
+    # before any widget reads the link; a declared text default marks a text field
+    _drop_unreadable({k for k, v in (defaults or {}).items() if isinstance(v, str)})
+    _new_run()
+    st.html(_CSS + (_CSS_PRESENT if present else ""))
+    st.title(screen.label, anchor=False)
+    header = st.container(horizontal=True, vertical_alignment="center", key="header")
+    header.markdown(f"**{screen.question}**", width="stretch")
+    st.session_state[_SLOT] = header.container(
+        horizontal=True, width="content", vertical_alignment="center"
+    )
+    if presets:
+        _presets(st.session_state[_SLOT], presets, defaults or {}, apply)
+    slot = st.empty() if notices else None
+    if old_links is not None:
+        _rewrite(old_links)
+    # the lecture bar judges a stop's view by the page's declared defaults (None: the widget
+    # works its default out, so any value is the stop's)
+    declared = {k: v for k, v in (defaults or {}).items() if v is not None}
+    trail = lecture.bar(screens.page_name(screen.path), header, lambda: declared)
+    with st.container(key=_LINK_CHECK):  # hidden: the script takes no room on the page
+        st.html(_link_check_js(), unsafe_allow_javascript=True)
+    before = _query_params()
+    warmup.start(lecture.warm_up_urls)  # once per process: every default view, preset, stop
+    return _Top(before, settled, trail, slot)
+
+
+def _new_run() -> None:
+    """Per-run counters start afresh (takeaway boxes, export buttons: unique keys per run)."""
+    st.session_state[_TAKEAWAYS] = 0
+    export.new_run()
+
+
+@contextlib.contextmanager
+def _guarded(key: str) -> Iterator[None]:
+    """Show what the block raises as :func:`page` promises: ``ValueError`` as its message,
+    anything else as :data:`UNEXPECTED` (the traceback in the server log)."""
+    try:
+        yield
+    except ValueError as err:
+        st.error(
+            f"Loss Lab could not compute this view: {untrusted.markdown(err, limit=400)}",
+            icon=":material/error:",
+        )
+    except Exception:
+        ref = uuid.uuid4().hex[:8]
+        LOG.exception("unexpected error on page %s (ref %s)", key, ref)
+        st.error(
+            f"{UNEXPECTED}. Try other settings or a preset; if it persists, report reference "
+            f"`{ref}`.",
+            icon=":material/error:",
+        )
+
+
+def _end(top: _Top, defaults: Mapping[str, Any] | None) -> None:
+    """The end of a page's run: name the link's refused and unknown values, scroll to the
+    figure a preset changed, complete the lecture bar."""
+    st.session_state.pop(_SLOT, None)
+    values = dict(st.session_state)
+    dropped = st.session_state.pop(_DROPPED, {})
+    refusals = {k: (raw, values[k]) for k, raw in dropped.items() if k in values}
+    refusals |= state.refused(top.before, _query_params(), values, top.settled)
+    # The frame's own session keys (``_frame_*``) never come from a link.
+    refusals = {k: v for k, v in refusals.items() if not k.startswith("_")}
+    strange: dict[str, list[str]] = {}
+    if defaults is not None:
+        strange = state.unknown(top.before, set(defaults) | set(st.session_state.keys()))
+        for k in strange:  # said once; a copied link no longer carries it
+            with contextlib.suppress(StreamlitAPIException, KeyError):
+                del st.query_params[k]
+    drawn = st.session_state.pop(_NOTICES, None)  # this run's, if the view drew it
+    notices = top.notices if top.notices is not None else drawn
+    if (refusals or strange) and notices is not None:
+        notices.warning(state.describe(refusals, strange), icon=":material/link_off:")
+    _scroll_to_key_figure()
+    top.trail.finish()
+
+
 @contextlib.contextmanager
 def page(
     key: str,
@@ -234,82 +347,77 @@ def page(
     any other exception is logged with its traceback on the server and shown as
     :data:`UNEXPECTED`. The widgets and everything drawn before it stay on the page.
     """
-    screen = screens.SCREENS[key]
-    present = presenting()
-    st.set_page_config(
-        page_title=page_title(screen),
-        page_icon=screen.icon,
-        layout="wide" if wide else "centered",
-        initial_sidebar_state="collapsed" if present else "auto",
-    )
-    _arrive(key)
-    # Keys the session held before this run took their values from a click or a preset, not
-    # from the link: only the others can have been refused (see ui.state.refused).
-    settled = set(st.session_state.keys())
-    # before any widget reads the link; a declared text default marks a text field
-    _drop_unreadable({k for k, v in (defaults or {}).items() if isinstance(v, str)})
-    st.session_state[_TAKEAWAYS] = 0
-    export.new_run()
-    st.html(_CSS + (_CSS_PRESENT if present else ""))
-    st.title(screen.label, anchor=False)
-    header = st.container(horizontal=True, vertical_alignment="center", key="header")
-    header.markdown(f"**{screen.question}**", width="stretch")
-    st.session_state[_SLOT] = header.container(
-        horizontal=True, width="content", vertical_alignment="center"
-    )
-    if presets:
-        _presets(st.session_state[_SLOT], presets, defaults or {}, apply)
-    notices = st.empty()
-    if old_links is not None:
-        _rewrite(old_links)
-    # the lecture bar judges a stop's view by the page's declared defaults (None: the widget
-    # works its default out, so any value is the stop's)
-    declared = {k: v for k, v in (defaults or {}).items() if v is not None}
-    trail = lecture.bar(screens.page_name(screen.path), header, lambda: declared)
-    with st.container(key=_LINK_CHECK):  # hidden: the script takes no room on the page
-        st.html(_link_check_js(), unsafe_allow_javascript=True)
-    before = _query_params()
-    warmup.start(lecture.warm_up_urls)  # once per process: every default view, preset, stop
+    top = _top(key, defaults=defaults, presets=presets, apply=apply, old_links=old_links, wide=wide)
     try:
-        # the page waits its turn here, with its place in line shown and, after a few
-        # seconds, the navigation (a student in line can go elsewhere)
-        with jobs.view(key, waiting=sidebar) as drawn:
-            if not drawn:
-                # drawn in the page's turn: sixty sessions drawing its 18 links at once would
-                # share the GIL and all be late
-                sidebar()
-            yield
-    except ValueError as err:
-        st.error(
-            f"Loss Lab could not compute this view: {untrusted.markdown(err, limit=400)}",
-            icon=":material/error:",
-        )
-    except Exception:
-        ref = uuid.uuid4().hex[:8]
-        LOG.exception("unexpected error on page %s (ref %s)", key, ref)
-        st.error(
-            f"{UNEXPECTED}. Try other settings or a preset; if it persists, report reference "
-            f"`{ref}`.",
-            icon=":material/error:",
-        )
+        with _guarded(key):
+            # the page waits its turn here, with its place in line shown and, after a few
+            # seconds, the navigation (a student in line can go elsewhere)
+            with jobs.view(key, waiting=sidebar) as drawn:
+                if not drawn:
+                    # drawn in the page's turn: sixty sessions drawing its 18 links at once
+                    # would share the GIL and all be late
+                    sidebar()
+                yield
     finally:
-        st.session_state.pop(_SLOT, None)
-        values = dict(st.session_state)
-        dropped = st.session_state.pop(_DROPPED, {})
-        refusals = {k: (raw, values[k]) for k, raw in dropped.items() if k in values}
-        refusals |= state.refused(before, _query_params(), values, settled)
-        # The frame's own session keys (``_frame_*``) never come from a link.
-        refusals = {k: v for k, v in refusals.items() if not k.startswith("_")}
-        strange: dict[str, list[str]] = {}
-        if defaults is not None:
-            strange = state.unknown(before, set(defaults) | set(st.session_state.keys()))
-            for k in strange:  # said once; a copied link no longer carries it
-                with contextlib.suppress(StreamlitAPIException, KeyError):
-                    del st.query_params[k]
-        if refusals or strange:
-            notices.warning(state.describe(refusals, strange), icon=":material/link_off:")
-        _scroll_to_key_figure()
-        trail.finish()
+        _end(top, defaults)
+
+
+def show(
+    key: str,
+    view: Callable[[], None],
+    *,
+    defaults: Mapping[str, Any] | None = None,
+    presets: Mapping[str, Mapping[str, Any]] | None = None,
+    apply: Callable[[Mapping[str, Any]], None] | None = None,
+    old_links: Callable[[dict[str, list[str]]], dict[str, list[str]]] | None = None,
+    wide: bool = True,
+) -> None:
+    """:func:`page` for a screen whose ``view()`` (its widgets, sidebar ones too, and all it
+    draws) reruns alone: a change to one of its widgets reruns ``view`` only (a Streamlit
+    fragment, in its own turn), not the frame's header, presets, lecture bar and navigation,
+    which it leaves as they are. The screen looks and answers as under :func:`page` (the
+    same errors, link notices, turn); while a lecture path is open its bar follows every
+    change, so the whole page reruns then, and in presenter mode (the presenter's keys stay
+    with the player a rerun draws). Arguments as for :func:`page`."""
+    alone = not st.query_params.get_all(lecture.PATH) and not presenting()
+    st.session_state.pop(_NOTICES, None)
+    top = _top(
+        key,
+        defaults=defaults,
+        presets=presets,
+        apply=apply,
+        old_links=old_links,
+        wide=wide,
+        notices=not alone,
+    )
+    try:
+        with _guarded(key), jobs.view(key, waiting=sidebar) as drawn:
+            if not drawn:
+                sidebar()  # in the page's turn (see page)
+            if alone:
+                st.session_state[_WHOLE] = True
+                _alone(key, view)
+            else:
+                view()
+    finally:
+        st.session_state.pop(_WHOLE, None)
+        _end(top, defaults)
+
+
+@st.fragment
+def _alone(key: str, view: Callable[[], None]) -> None:
+    """``view()`` as a fragment (see :func:`show`). In the page's whole run it runs within
+    the page's turn; rerun alone, it takes a turn of its own and shows what it raises as
+    :func:`page` does. The link notices' slot is its first element, so that the next run
+    clears a notice, whole or alone."""
+    st.session_state[_NOTICES] = st.empty()
+    if st.session_state.get(_WHOLE):
+        with _guarded(key):
+            view()
+        return
+    _new_run()
+    with _guarded(key), jobs.view(key):
+        view()
 
 
 def _rewrite(old_links: Callable[[dict[str, list[str]]], dict[str, list[str]]]) -> None:

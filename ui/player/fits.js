@@ -293,9 +293,12 @@ export default function (component) {
     draw();
     raf = requestAnimationFrame(tick);
   }
-  S.listener = () => {
+  // this mount's listener: a rerun may mount the next player before this one is cleaned up,
+  // and the cleanup must not take the next one's listener (the session would be let go)
+  const listener = () => {
     if (!raf && alive) raf = requestAnimationFrame(tick);
   };
+  S.listener = listener;
   const resize = new ResizeObserver(() => {
     size();
     draw(true);
@@ -316,7 +319,7 @@ export default function (component) {
     if (raf) cancelAnimationFrame(raf);
     resize.disconnect();
     window.removeEventListener("resize", onWindow);
-    S.listener = null;
+    if (S.listener === listener) S.listener = null;
     releaseLater(S);
     root.remove();
   });

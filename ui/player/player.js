@@ -691,9 +691,12 @@ export default function (component) {
     if (ended) settle();
     raf = requestAnimationFrame(tick);
   }
-  S.listener = () => {
+  // this mount's listener: a rerun may mount the next player before this one is cleaned up,
+  // and the cleanup must not take the next one's listener (the session would be let go)
+  const listener = () => {
     if (!raf && alive) raf = requestAnimationFrame(tick);
   };
+  S.listener = listener;
   const resize = new ResizeObserver(() => {
     size();
     draw(true);
@@ -719,7 +722,7 @@ export default function (component) {
     if (raf) cancelAnimationFrame(raf);
     resize.disconnect();
     window.removeEventListener("resize", onWindow);
-    if (S.listener) S.listener = null;
+    if (S.listener === listener) S.listener = null;
     releaseLater(S);
     root.remove();
   });
