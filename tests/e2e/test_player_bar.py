@@ -40,7 +40,10 @@ SHAPES = """(root) => {
 def test_the_counter_never_rewraps_the_bar(browser, app_url, viewport, epochs):
     context = browser.new_context(viewport=viewport)
     page = context.new_page()
-    page.goto(f"{app_url}/Decision_boundaries?epochs={epochs}", timeout=90_000)
+    # a linear model on 100 points: the browser trains 1,000 epochs in a moment, and the bar
+    # is the same bar whatever it trains
+    query = f"layers=0&spirals_n_samples=100&epochs={epochs}"
+    page.goto(f"{app_url}/Decision_boundaries?{query}", timeout=90_000)
     page.wait_for_selector(".ll-player[data-ready='1']", timeout=60_000)
     root = page.locator(".ll-player")
     # trained and at rest: the counter is short ("epoch 150 / 150") and nothing redraws it
