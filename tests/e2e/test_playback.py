@@ -135,7 +135,9 @@ def test_pause_holds_and_step_advances_one_epoch(boundaries):
     assert int(root.get_attribute("data-epoch")) == epoch  # the rerun did not move it
     assert f"epoch={epoch}" in page.url  # the link names the paused epoch
     page.get_by_role("button", name="step", exact=True).click()
-    assert int(root.get_attribute("data-epoch")) == epoch + 1
+    # the playhead moves at once, the shown epoch once the engine has evaluated its frame
+    shown = "(a) => a[0].dataset.epoch === a[1]"
+    page.wait_for_function(shown, arg=[root.element_handle(), str(epoch + 1)], timeout=10_000)
     _wait_settled(page)
     root = _player(page)
     assert int(root.get_attribute("data-epoch")) == epoch + 1
