@@ -128,8 +128,11 @@ def test_pause_holds_and_step_advances_one_epoch(boundaries):
     page.get_by_role("button", name="restart").click()
     page.wait_for_timeout(3000)
     page.get_by_role("button", name="pause").click()
-    epoch = int(root.get_attribute("data-epoch"))
     assert root.get_attribute("data-playing") == "0"
+    # paused: the frame on screen catches up with the playhead (the scrubber's value) first
+    caught_up = "(r) => r.dataset.epoch === r.querySelector('.ll-scrub').value"
+    page.wait_for_function(caught_up, arg=root.element_handle(), timeout=10_000)
+    epoch = int(root.get_attribute("data-epoch"))
     _wait_settled(page)
     root = _player(page)
     assert int(root.get_attribute("data-epoch")) == epoch  # the rerun did not move it
