@@ -349,17 +349,22 @@ def page(
     """
     top = _top(key, defaults=defaults, presets=presets, apply=apply, old_links=old_links, wide=wide)
     try:
-        with _guarded(key):
-            # the page waits its turn here, with its place in line shown and, after a few
-            # seconds, the navigation (a student in line can go elsewhere)
-            with jobs.view(key, waiting=sidebar) as drawn:
-                if not drawn:
-                    # drawn in the page's turn: sixty sessions drawing its 18 links at once
-                    # would share the GIL and all be late
-                    sidebar()
-                yield
+        with _guarded(key), _turn(key):
+            yield
     finally:
         _end(top, defaults)
+
+
+@contextlib.contextmanager
+def _turn(key: str) -> Iterator[None]:
+    """The page's turn: it waits here, with its place in line shown and, after a few seconds,
+    the navigation (a student in line can go elsewhere); a page served at once draws the
+    navigation in its turn (sixty sessions drawing its 18 links at once would share the GIL
+    and all be late)."""
+    with jobs.view(key, waiting=sidebar) as drawn:
+        if not drawn:
+            sidebar()
+        yield
 
 
 def show(
@@ -391,9 +396,7 @@ def show(
         notices=not alone,
     )
     try:
-        with _guarded(key), jobs.view(key, waiting=sidebar) as drawn:
-            if not drawn:
-                sidebar()  # in the page's turn (see page)
+        with _guarded(key), _turn(key):
             if alone:
                 st.session_state[_WHOLE] = True
                 _alone(key, view)
