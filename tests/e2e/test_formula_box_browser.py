@@ -31,9 +31,17 @@ def test_typing_a_formula_draws_its_curve(open_page):
     field = page.get_by_role("textbox", name="Your loss (a formula)")
     field.fill("1 - tanh(m)")
     field.press("Enter")
+    # the rerun puts the formula in the link; waiting for the run before it starts would
+    # read the chart as it was
+    page.wait_for_function("() => location.search.includes('formula=')", timeout=60_000)
     wait_for_run(page)
     chart = page.locator('[data-testid="stVegaLiteChart"]').first
     after = black_pixels(chart.screenshot())
+    for _ in range(20):  # a busy browser may draw the new curve a moment after the run
+        if after > before + 200:
+            break
+        page.wait_for_timeout(250)
+        after = black_pixels(chart.screenshot())
     assert after > before + 200, (before, after)  # a curve across the chart, in black
     assert "Your loss" in chart.inner_text() or "Your loss" in page.inner_text("body")
     assert parse_qs(urlparse(page.url).query)["formula"] == ["1 - tanh(m)"]
