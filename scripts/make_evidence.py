@@ -44,7 +44,8 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from core import evidence as ev  # noqa: E402
 from core.experiment import Comparison  # noqa: E402
-from ui import evidence, identity, player  # noqa: E402
+from present import identity  # noqa: E402
+from ui import evidence, player  # noqa: E402
 from views import boundaries, home, robustness, training  # noqa: E402
 
 #: The pages whose views the table holds, in the order their titles win (a preset's view that

@@ -5,12 +5,9 @@
   link notices, friendly errors, tables and CSV buttons).
 - :mod:`ui.controls`: URL-bound widgets (numbers, pickers, the dataset, model and loss
   controls) and the work budget a view checks before it trains.
-- :mod:`ui.state`: URL state (presenter mode, which link values a page refused).
 - :mod:`ui.comparison`: the comparison pages' cached work (data, runs, decision-boundary
   panels and their tables), keyed on a :class:`core.experiment.Comparison`.
 - :mod:`ui.charts`: the one chart pipeline (build, style, cache and draw an Altair spec).
-- :mod:`ui.identity`: one display name, short label and colour per loss; class colours.
-- :mod:`ui.wording`: the rules every computed sentence follows.
 - :mod:`ui.player` (and ``ui/player/``): in-browser playback, a custom component.
 - :mod:`ui.upload`, :mod:`ui.reproduce`, :mod:`ui.export`: a user's CSV, "Reproduce this
   view", SVG/PNG export.

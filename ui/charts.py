@@ -3,7 +3,7 @@
 Every builder takes a tidy ``pandas.DataFrame`` (one row per point) and returns a chart with a
 title, axis titles (with units where there are any) and a legend, in fonts big enough for the
 back of a lecture hall. Give ``colors`` (``{series: colour}``) to keep one colour per series
-across charts (for losses, their ``ui.identity`` colours, or :func:`ui.identity.scale`).
+across charts (for losses, their ``present.identity`` colours, or :func:`present.identity.scale`).
 Wide tables (one column per series) go through :func:`curves`, which can also mark a point.
 
 The pipeline, for every chart of every page::
@@ -38,7 +38,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from ui import identity, lecture, state
+from present import identity, state
+from ui import lecture
 
 # Altair's data transformer is one setting for the whole process. It is set once, here, to
 # keep every row (the builders bound their data): switching it per conversion would race
@@ -111,7 +112,7 @@ LEGEND = alt.Legend(
 
 def color_scale(domain: Sequence[str] | None, colors: Sequence[str] | None = None) -> alt.Scale:
     """A categorical scale that gives the i-th name of ``domain`` the i-th colour of ``colors``
-    (default: the palette), e.g. the losses' colours from ``ui.identity``."""
+    (default: the palette), e.g. the losses' colours from ``present.identity``."""
     if not domain:
         return alt.Scale(range=list(colors or PALETTE))
     palette = list(colors) if colors else list(PALETTE)
@@ -147,7 +148,7 @@ def lines(
         Use a symmetric-log y axis: logarithmic for large magnitudes, linear near 0, so it
         works for gradients (negative) and losses (zero) alike.
     colors
-        ``{series name: colour}`` in legend order, e.g. ``ui.identity.color`` of each loss: one
+        ``{series name: colour}`` in legend order, e.g. ``present.identity.color`` of each loss: one
         colour per series, stable across charts. ``None``: the palette, in order of appearance.
     zero_rule
         Draw the line ``y = 0`` for orientation.

@@ -39,8 +39,8 @@ from core.datasets import Dataset
 from core.edits import Edits
 from core.experiment import Comparison, Corruption, DataChoice, ModelChoice, corrupt
 from core.losses import LossParams
+from present import identity
 from serve import jobs, warmup, workers
-from ui import identity
 
 #: How ``st.cache_data`` keys the data choices: by their ``repr`` (frozen dataclasses of
 #: strings, numbers and tuples, so the text names the value exactly); Streamlit's own hashing

@@ -37,8 +37,9 @@ import streamlit as st
 from core import datasets
 from core import evidence as ev
 from core.experiment import Comparison, Corruption, DataChoice, ModelChoice
-from ui import charts, identity, wording
-from ui.wording import Takeaway
+from present import identity, wording
+from present.wording import Takeaway
+from ui import charts
 
 #: Seeds behind every lesson (:data:`core.evidence.K`).
 K = ev.K

@@ -69,7 +69,8 @@ from PIL import Image, ImageDraw, ImageFont
 from core import boundaries, cost, edits, snapshots, train
 from core.edits import Edits
 from core.experiment import Comparison, ModelChoice
-from ui import comparison, controls, formula_box, identity, lecture, state
+from present import identity, state
+from ui import comparison, controls, formula_box, lecture
 
 ASSETS = Path(__file__).resolve().parent / "player"
 #: The engine's modules in dependency order (each imports only earlier ones).

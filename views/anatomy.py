@@ -24,8 +24,9 @@ import streamlit as st
 from core import anatomy as an
 from core import losses
 from core._numerics import logit
-from ui import charts, identity, state
-from ui.wording import num
+from present import identity, state
+from present.wording import num
+from ui import charts
 
 #: The articles behind the three parts, by title (in English) and subject.
 SOURCES = {

@@ -23,10 +23,11 @@ from core import cost, losses, train
 from core import evidence as ev
 from core.boundaries import Panel
 from core.experiment import Comparison, ModelChoice
+from present import identity, wording
+from present.wording import Takeaway
 from serve import workers
-from ui import comparison, controls, evidence, identity, wording
+from ui import comparison, controls, evidence
 from ui.evidence import Lesson
-from ui.wording import Takeaway
 
 # --------------------------------------------------------------------------- controls
 

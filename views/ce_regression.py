@@ -24,8 +24,9 @@ import streamlit as st
 from core import anatomy as an
 from core import ce_regression as cr
 from core._numerics import softmax
-from ui import charts, identity, untrusted
-from ui.wording import num
+from present import identity, untrusted
+from present.wording import num
+from ui import charts
 
 MSE, CE = "MSE", "CE"
 #: Each fit's colour, in legend order: the losses' identity colours.
@@ -243,7 +244,7 @@ def sweep_caption(df: pd.DataFrame, G1: float, span: float, shown: float) -> str
 
 def sum_normalised(text: str, name: str) -> tuple[np.ndarray | None, str | None]:
     """``(v / sum(v), None)`` for the typed vector, or ``(None, why not)`` (zero sum, ...);
-    the reason is markdown, the typed text in it escaped (:func:`ui.untrusted.markdown`)."""
+    the reason is markdown, the typed text in it escaped (:func:`present.untrusted.markdown`)."""
     try:
         return cr.sum_normalise(an.parse_vector(text, name), name), None
     except ValueError as err:

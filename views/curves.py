@@ -16,9 +16,10 @@ import streamlit as st
 
 from core import curves, losses
 from core.losses import LossParams
-from ui import charts, identity, state
-from ui.wording import REL_TOL, num, ratio, same_magnitude, verb
-from ui.wording import names as join  # "names" is a local variable here
+from present import identity, state
+from present.wording import REL_TOL, num, ratio, same_magnitude, verb
+from present.wording import names as join  # "names" is a local variable here
+from ui import charts
 
 DEFAULT_LOSSES: dict[str, tuple[str, ...]] = {
     "classification": ("cross_entropy", "mse", "mae", "hinge"),
@@ -74,12 +75,12 @@ def label(task: str, name: str, params: Mapping[str, float]) -> str:
 
 
 def title(task: str, name: str) -> str:
-    """The loss's display name (``ui.identity``), for pickers."""
+    """The loss's display name (``present.identity``), for pickers."""
     return identity.title(name, task)
 
 
 def short_title(task: str, name: str) -> str:
-    """The loss's short label (``ui.identity``: the one figures and sentences use)."""
+    """The loss's short label (``present.identity``: the one figures and sentences use)."""
     return identity.get(name, task).short
 
 
@@ -94,7 +95,7 @@ def labels(task: str, params: LossParams) -> list[str]:
 
 
 def colors(task: str, params: LossParams) -> dict[str, str]:
-    """``{label: colour}`` of each loss, in order, from ``ui.identity`` (blue is cross-entropy
+    """``{label: colour}`` of each loss, in order, from ``present.identity`` (blue is cross-entropy
     on every page)."""
     return {label(task, n, dict(p)): identity.color(n) for n, p in params}
 

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from core import datasets
 from core import evidence as ev
 from core.experiment import Comparison, DataChoice, ModelChoice
-from ui import comparison, evidence, identity, player, wording
-from ui.wording import Takeaway
+from present import identity, wording
+from present.wording import Takeaway
+from ui import comparison, evidence, player
 
 LOSSES = ("cross_entropy", "mse", "mae", "hinge")
 #: Spirals first: the default view is where the loss matters most.

@@ -15,7 +15,8 @@ import pandas as pd
 import streamlit as st
 
 from core import landscape, losses
-from ui import charts, identity, player, wording
+from present import identity, wording
+from ui import charts, player
 from ui.controls import loss_title
 
 #: Registered names of the losses compared by default (the article's pair).

@@ -20,8 +20,10 @@ from core import evidence as ev
 from core.datasets import Dataset
 from core.edits import Edits
 from core.experiment import Comparison, Corruption, DataChoice, ModelChoice
+from present import identity, state, wording
+from present.wording import Takeaway
 from serve import workers
-from ui import charts, controls, evidence, identity, state, wording
+from ui import charts, controls, evidence
 from ui.comparison import (
     class_name,
     dataset_panel,
@@ -31,7 +33,6 @@ from ui.comparison import (
     surface_image,
 )
 from ui.evidence import Lesson
-from ui.wording import Takeaway
 
 #: Optimizers offered (SGD can diverge at a large learning rate; Adam's steps are bounded).
 OPTIMIZERS = ("adam", "sgd")

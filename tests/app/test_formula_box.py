@@ -22,8 +22,9 @@ from hypothesis import strategies as st
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from core import formula
+from present import identity
 from tests.app import takeaways
-from ui import formula_box, identity, player
+from ui import formula_box, player
 
 CURVES = "pages/1_Loss_curves.py"
 BOUNDARIES = "pages/5_Decision_boundaries.py"

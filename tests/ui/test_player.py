@@ -14,7 +14,8 @@ import pytest
 
 from core import boundaries, edits, snapshots, train
 from core.experiment import DataChoice, ModelChoice
-from ui import comparison, identity, player
+from present import identity
+from ui import comparison, player
 
 SCRIPTS = ("transport.js", "host.js", "player.js", "fits.js", "worker.js")
 #: The player's payload for the default view before it trained live (frames of a 40 x 40 grid

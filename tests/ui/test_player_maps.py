@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from core import snapshots
-from ui import identity, player
+from present import identity
+from ui import player
 from views import landscape as ul
 
 SMALL = ul.SurfaceConfig(losses=("cross_entropy", "mse"), n=20, steps=120, span=4.0)

@@ -16,7 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core import evidence as ev
-from ui import evidence, identity, wording
+from present import identity, wording
+from ui import evidence
 from ui.evidence import Lesson
 
 SETTINGS = settings(max_examples=150, deadline=None)

@@ -14,7 +14,8 @@ import pytest
 
 from core import boundaries as cb
 from core import evidence as ev
-from ui import evidence, wording
+from present import wording
+from ui import evidence
 from views import boundaries, robustness, training
 
 CASES = [

@@ -1,0 +1,15 @@
+"""What the screens say and draw, without Streamlit: the pure layer below the kit.
+
+A module belongs here when it decides what a page shows and imports no Streamlit: sentences
+and their rules, the names and colours of losses, escaping of untrusted text, link values,
+lecture paths. It imports ``core`` and plain libraries (NumPy, pandas, Altair, Pillow) only,
+never ``streamlit``, ``ui``, ``views`` or ``serve``; the kit (``ui``) and the views import it.
+
+- :mod:`present.wording`: the rules every computed sentence follows.
+- :mod:`present.identity`: one display name, short label and colour per loss; class colours.
+- :mod:`present.untrusted`: text from links, files and exceptions shown literally.
+- :mod:`present.state`: URL state as values (presenter mode, which link values a page
+  refused, and the sentence that says so).
+- :mod:`present.paths`, :mod:`present.default_path`: lecture paths as values (the one-link
+  encoding) and the built-in lecture.
+"""
