@@ -5,7 +5,9 @@ from typing import NamedTuple
 
 import streamlit as st
 
-from ui import charts, comparison, controls, evidence, formula_box, frame, player, reproduce, upload
+from present import evidence
+from ui import charts, comparison, controls, formula_box, frame, player, reproduce, upload
+from ui.evidence import check_across_seeds, show_strip
 from views import robustness as ui
 
 TASKS = ["regression", "classification"]
@@ -153,7 +155,7 @@ with frame.page(
             entry = ui.lookup(key)
             frame.takeaway(ui.fit_page_takeaway(key, table, entry))
             if entry is not None:
-                evidence.show_strip(
+                show_strip(
                     entry.evidence.outcomes,
                     ui.score_metric(key),
                     names,
@@ -163,7 +165,7 @@ with frame.page(
             else:
                 # partials, not lambdas: the session keeps them, and a lambda keeps this script's
                 # globals (its trained runs) alive with them
-                evidence.check_across_seeds(
+                check_across_seeds(
                     repr(key),
                     fits_budget=functools.partial(ui.within_budget, key, 1, evidence.K),
                     outcome=functools.partial(ui.cached_outcome, key),
@@ -213,7 +215,7 @@ with frame.page(
             swept = ui.sweep_lookup(key, rates)
             frame.takeaway(ui.sweep_page_takeaway(key, agg, raw, rates, swept))
             if swept is not None:
-                evidence.show_strip(
+                show_strip(
                     swept.evidence.outcomes,
                     ui.SWEEP_METRIC[task],
                     names,

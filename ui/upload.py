@@ -34,8 +34,8 @@ import streamlit as st
 from core import tabular
 from core.experiment import DataChoice
 from core.tabular import TabularDataset
-from present import untrusted
-from ui import controls, evidence
+from present import evidence, untrusted
+from ui import controls
 
 #: The choices of the data switch.
 BUILT_IN, OWN = "Built-in", "Your CSV"

@@ -21,12 +21,13 @@ from core import boundaries, compare, cost, datasets, metrics, train
 from core import evidence as ev
 from core.experiment import Comparison, DataChoice, ModelChoice
 from core.losses import LossParams
-from present import identity, wording
+from present import evidence, identity, wording
+from present.evidence import Lesson
 from present.wording import Takeaway
 from serve import workers
-from ui import charts, controls, evidence
+from ui import charts, controls
 from ui.comparison import load
-from ui.evidence import Lesson
+from ui.evidence import show_strip
 
 # --------------------------------------------------------------------------- controls
 
@@ -1049,7 +1050,7 @@ def check_report(key: Comparison, target: float) -> Any:
         st.info(t.headline, icon=":material/stacked_line_chart:")
         for line in t.details:
             st.markdown(line)
-        evidence.show_strip(outs, "final_accuracy", key.losses, key.model.seed)
+        show_strip(outs, "final_accuracy", key.losses, key.model.seed)
 
     return report
 

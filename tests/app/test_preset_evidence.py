@@ -14,9 +14,8 @@ import re
 
 import pytest
 
-from present import wording
+from present import evidence, wording
 from tests.app import takeaways as boxes
-from ui import evidence
 from views import boundaries, formula, home, robustness, training
 
 #: The formula presets a page adds to its own (views.formula), by page.

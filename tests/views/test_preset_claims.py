@@ -14,8 +14,7 @@ import pytest
 
 from core import boundaries as cb
 from core import evidence as ev
-from present import wording
-from ui import evidence
+from present import evidence, wording
 from views import boundaries, robustness, training
 
 CASES = [
