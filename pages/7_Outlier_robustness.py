@@ -6,6 +6,7 @@ from typing import NamedTuple
 import streamlit as st
 
 from present import evidence
+from present.charts import compact
 from ui import charts, comparison, controls, formula_box, frame, player, reproduce, upload
 from ui.evidence import check_across_seeds, show_strip
 from views import robustness as ui
@@ -148,7 +149,7 @@ with frame.page(
             for i, name in enumerate(key.losses):
                 spec = ui.boundary_map(key, name)
                 if present:
-                    spec = charts.compact(spec, legend=False)
+                    spec = compact(spec, legend=False)
                 charts.show(spec, container=cols[i % per_row], height="content")
     with view.takeaway:
         if exact:

@@ -10,6 +10,8 @@ never ``streamlit``, ``ui``, ``views`` or ``serve``; the kit (``ui``) and the vi
 - :mod:`present.untrusted`: text from links, files and exceptions shown literally.
 - :mod:`present.state`: URL state as values (presenter mode, which link values a page
   refused, and the sentence that says so).
+- :mod:`present.charts`: chart specs: the builders, their style and sizes, the presenter
+  layout and a lecture stop's marks (the kit caches and draws them: :mod:`ui.charts`).
 - :mod:`present.evidence`: seed evidence: the committed table of every seed's outcome, its
   lookup, "in k of n seeds" sentences and the strip chart's spec.
 - :mod:`present.paths`, :mod:`present.default_path`: lecture paths as values (the one-link

@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Names of Streamlit internals (and ``st.altair_chart``, which switches Altair's process-wide
-#: data transformer that ``ui.charts`` sets once).
+#: data transformer that ``present.charts`` sets once).
 PRIVATE = re.compile(
     r"streamlit\.runtime|_key_id_mapper|get_session_state|get_script_run_ctx"
     r"|_altair_globals_lock|streamlit\.elements|st\.altair_chart|streamlit\.proto"

@@ -24,9 +24,9 @@ import streamlit as st
 from core import anatomy as an
 from core import ce_regression as cr
 from core._numerics import softmax
-from present import identity, untrusted
+from present import charts, identity, untrusted
 from present.wording import num
-from ui import charts
+from ui.charts import cached_spec
 
 MSE, CE = "MSE", "CE"
 #: Each fit's colour, in legend order: the losses' identity colours.
@@ -185,7 +185,7 @@ def sweep(G: tuple[float, ...], z: tuple[float, ...], span: float) -> pd.DataFra
     )
 
 
-@charts.cached_spec
+@cached_spec
 def sweep_chart(
     G: tuple[float, ...], z: tuple[float, ...], span: float, marks: tuple[float, float]
 ) -> alt.TopLevelMixin:
@@ -391,7 +391,7 @@ def history_rows(label: str, rmse_z: np.ndarray, rmse_softmax: np.ndarray) -> pd
     )
 
 
-@charts.cached_spec
+@cached_spec
 def experiment_chart(fit: pd.DataFrame, summary: Experiment, k: int) -> alt.TopLevelMixin:
     """Output ``k``: targets (grey dots) and each converged loss's fitted line (one chart per
     output, so the two wrap on a narrow screen)."""
@@ -425,7 +425,7 @@ def experiment_chart(fit: pd.DataFrame, summary: Experiment, k: int) -> alt.TopL
     return alt.layer(*layers).properties(title=f"Output {k}", height=260)
 
 
-@charts.cached_spec
+@cached_spec
 def history_chart(hist: pd.DataFrame, column: str) -> alt.TopLevelMixin:
     return charts.lines(
         hist,

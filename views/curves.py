@@ -16,10 +16,10 @@ import streamlit as st
 
 from core import curves, losses
 from core.losses import LossParams
-from present import identity, state
+from present import charts, identity, state
 from present.wording import REL_TOL, num, ratio, same_magnitude, verb
 from present.wording import names as join  # "names" is a local variable here
-from ui import charts
+from ui.charts import cached_spec
 
 DEFAULT_LOSSES: dict[str, tuple[str, ...]] = {
     "classification": ("cross_entropy", "mse", "mae", "hinge"),
@@ -341,13 +341,13 @@ def loss_chart(task: str, params: LossParams, x_max: float, target: float, log_y
     )
 
 
-@charts.cached_spec
+@cached_spec
 def value_chart(task: str, params: LossParams, x_max: float, target: float, log_y: bool):
     """Each loss's value against the margin (or residual), in its identity colour."""
     return loss_chart(task, params, x_max, target, log_y, "value")
 
 
-@charts.cached_spec
+@cached_spec
 def gradient_chart(task: str, params: LossParams, x_max: float, target: float, log_y: bool):
     """Each loss's gradient against the margin (or residual)."""
     return loss_chart(task, params, x_max, target, log_y, "gradient")
@@ -382,13 +382,13 @@ def weight_chart(params: LossParams, column: str, log_y: bool):
     )
 
 
-@charts.cached_spec
+@cached_spec
 def weight_p_chart(params: LossParams, log_y: bool):
     """|dL/dp_t| of each loss, normalised to 1 at p_t = 1/2."""
     return weight_chart(params, "dL_dpt_rel", log_y)
 
 
-@charts.cached_spec
+@cached_spec
 def weight_z_chart(params: LossParams, log_y: bool):
     """|dL/dz_t| of each loss, normalised to 1 at p_t = 1/2."""
     return weight_chart(params, "dL_dzt_rel", log_y)

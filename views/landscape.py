@@ -16,6 +16,7 @@ import streamlit as st
 
 from core import landscape, losses
 from present import identity, wording
+from present.charts import PRESENT_FONT_SIZE
 from ui import charts, player
 from ui.controls import loss_title
 
@@ -153,7 +154,7 @@ WITHIN_LONG = f"… within {LONG_STEPS} steps"
 #: Grid points per axis of the surfaces.
 RESOLUTION = 41
 #: The descent players' text (CSS pixels) and the curve's largest height in presenter mode.
-PRESENT_FONT = charts.PRESENT_FONT_SIZE
+PRESENT_FONT = PRESENT_FONT_SIZE
 PRESENT_CURVE_HEIGHT = 300
 #: The two maps drawn per loss, by the grid frame's column: the surface and its convexity.
 MAPS = {
