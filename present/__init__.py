@@ -14,6 +14,10 @@ never ``streamlit``, ``ui``, ``views`` or ``serve``; the kit (``ui``) and the vi
   layout and a lecture stop's marks (the kit caches and draws them: :mod:`ui.charts`).
 - :mod:`present.evidence`: seed evidence: the committed table of every seed's outcome, its
   lookup, "in k of n seeds" sentences and the strip chart's spec.
+- :mod:`present.payloads`: the players' data (JSON records of the data as loaded and the
+  configs, the descent and (w, b) maps players' frames).
+- :mod:`present.pictures`: what the players draw, drawn on the server with Pillow (the
+  fallback panels, the figure PNG, the maps) and the one shading every renderer uses.
 - :mod:`present.paths`, :mod:`present.default_path`: lecture paths as values (the one-link
   encoding) and the built-in lecture.
 """
