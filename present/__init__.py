@@ -18,6 +18,8 @@ never ``streamlit``, ``ui``, ``views`` or ``serve``; the kit (``ui``) and the vi
   configs, the descent and (w, b) maps players' frames).
 - :mod:`present.pictures`: what the players draw, drawn on the server with Pillow (the
   fallback panels, the figure PNG, the maps) and the one shading every renderer uses.
+- :mod:`present.reproduce`: "Reproduce this view": the ``core`` and PyTorch scripts that print
+  a comparison page's table.
 - :mod:`present.paths`, :mod:`present.default_path`: lecture paths as values (the one-link
   encoding) and the built-in lecture.
 """
