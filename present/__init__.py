@@ -1,9 +1,12 @@
 """What the screens say and draw, without Streamlit: the pure layer below the kit.
 
 A module belongs here when it decides what a page shows and imports no Streamlit: sentences
-and their rules, the names and colours of losses, escaping of untrusted text, link values,
-lecture paths. It imports ``core`` and plain libraries (NumPy, pandas, Altair, Pillow) only,
-never ``streamlit``, ``ui``, ``views`` or ``serve``; the kit (``ui``) and the views import it.
+and their rules, seed evidence's sentences, the names and colours of losses, escaping of
+untrusted text, link values, lecture paths, chart specs, the server-drawn pictures and the
+players' data, the reproduction scripts. It imports ``core`` and plain libraries (NumPy,
+pandas, Altair, Pillow) only, never ``streamlit``, ``ui``, ``views`` or ``serve``; the kit
+(``ui``), the views and the pages import it. A function that needs Streamlit (a widget, the
+session, the URL, ``st.cache_data``) stays in the kit and calls the pure one here.
 
 - :mod:`present.wording`: the rules every computed sentence follows.
 - :mod:`present.identity`: one display name, short label and colour per loss; class colours.
