@@ -183,8 +183,8 @@ def _map_font(size: int) -> tuple[Any, bool]:
 
 
 def map_picture(data: dict, index: int, *, width: int = MAP_WIDTH) -> bytes:
-    """Map ``index`` of :func:`maps_payload`'s ``data`` at the step it opens at, as a JPEG:
-    what the maps player draws on its canvas (``drawMapBase`` and ``draw`` in
+    """Map ``index`` of :func:`present.payloads.maps_payload`'s ``data`` at the step it opens
+    at, as a JPEG: what the maps player draws on its canvas (``drawMapBase`` and ``draw`` in
     ``descent.js``: the same quantised cells and colours, axes, colour bar, optimum, start,
     the path so far cut at the map's edge, the loss's ball), drawn on the server for a
     browser where the player's script cannot run."""
