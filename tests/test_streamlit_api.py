@@ -21,7 +21,11 @@ PRIVATE = re.compile(
 )
 CODE = sorted(
     [ROOT / "streamlit_app.py"]
-    + [p for d in ("pages", "ui", "views", "serve", "core") for p in (ROOT / d).rglob("*.py")]
+    + [
+        p
+        for d in ("pages", "present", "ui", "views", "serve", "core")
+        for p in (ROOT / d).rglob("*.py")
+    ]
 )
 #: File -> why it may use a private name.
 ALLOWED = {
