@@ -4,7 +4,9 @@ import functools
 
 import streamlit as st
 
-from ui import comparison, controls, evidence, formula_box, frame, player, reproduce, upload
+from present import evidence
+from ui import comparison, controls, formula_box, frame, player, reproduce, upload
+from ui.evidence import check_across_seeds, show_strip
 from views import boundaries as ub
 from views import formula as uf
 
@@ -69,11 +71,11 @@ def view() -> None:
         for note in ub.divergence_notes(runs, model.lr):
             frame.notice(note)
         if entry is not None:
-            evidence.show_strip(entry.evidence.outcomes, "test_accuracy", chosen, model.seed)
+            show_strip(entry.evidence.outcomes, "test_accuracy", chosen, model.seed)
         else:
             # partials, not lambdas: the session keeps them, and a lambda keeps this script's
             # globals (its trained runs) alive with them
-            evidence.check_across_seeds(
+            check_across_seeds(
                 repr(key),
                 fits_budget=functools.partial(ub.seeds_within_budget, key, ds),
                 outcome=functools.partial(ub.cached_outcome, key),

@@ -4,7 +4,9 @@ import functools
 
 import streamlit as st
 
-from ui import charts, comparison, controls, evidence, formula_box, frame, reproduce, upload
+from present import evidence
+from ui import charts, comparison, controls, formula_box, frame, reproduce, upload
+from ui.evidence import check_across_seeds, show_strip
 from views import boundaries as ub
 from views import training as ut
 
@@ -57,13 +59,13 @@ with frame.page("training_curves", defaults=D, presets=ut.PRESETS):
     for note in ut.divergence_notes(summary, model.lr):
         frame.notice(note)
     if entry is not None:
-        evidence.show_strip(
+        show_strip(
             entry.evidence.outcomes, ut.strip_metric(entry), chosen, ut.window(model.seed, n_seeds)
         )
     else:
         # partials, not lambdas: the session keeps them, and a lambda keeps this script's
         # globals (its trained runs) alive with them
-        evidence.check_across_seeds(
+        check_across_seeds(
             repr((key, target)),
             fits_budget=functools.partial(ut.within_budget, key, ds, evidence.K),
             outcome=functools.partial(ut.cached_outcome, key, target=target),

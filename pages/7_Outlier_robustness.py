@@ -5,7 +5,10 @@ from typing import NamedTuple
 
 import streamlit as st
 
-from ui import charts, comparison, controls, evidence, formula_box, frame, player, reproduce, upload
+from present import evidence
+from present.charts import compact
+from ui import charts, comparison, controls, formula_box, frame, player, reproduce, upload
+from ui.evidence import check_across_seeds, show_strip
 from views import robustness as ui
 
 TASKS = ["regression", "classification"]
@@ -146,14 +149,14 @@ with frame.page(
             for i, name in enumerate(key.losses):
                 spec = ui.boundary_map(key, name)
                 if present:
-                    spec = charts.compact(spec, legend=False)
+                    spec = compact(spec, legend=False)
                 charts.show(spec, container=cols[i % per_row], height="content")
     with view.takeaway:
         if exact:
             entry = ui.lookup(key)
             frame.takeaway(ui.fit_page_takeaway(key, table, entry))
             if entry is not None:
-                evidence.show_strip(
+                show_strip(
                     entry.evidence.outcomes,
                     ui.score_metric(key),
                     names,
@@ -163,7 +166,7 @@ with frame.page(
             else:
                 # partials, not lambdas: the session keeps them, and a lambda keeps this script's
                 # globals (its trained runs) alive with them
-                evidence.check_across_seeds(
+                check_across_seeds(
                     repr(key),
                     fits_budget=functools.partial(ui.within_budget, key, 1, evidence.K),
                     outcome=functools.partial(ui.cached_outcome, key),
@@ -213,7 +216,7 @@ with frame.page(
             swept = ui.sweep_lookup(key, rates)
             frame.takeaway(ui.sweep_page_takeaway(key, agg, raw, rates, swept))
             if swept is not None:
-                evidence.show_strip(
+                show_strip(
                     swept.evidence.outcomes,
                     ui.SWEEP_METRIC[task],
                     names,

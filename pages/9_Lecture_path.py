@@ -2,9 +2,9 @@
 
 import streamlit as st
 
+from present.default_path import DEFAULT
+from present.paths import LIMITS, Path, PathError, Stop
 from ui import controls, frame, lecture
-from ui.default_path import DEFAULT
-from ui.paths import LIMITS, Path, PathError, Stop
 from views import lecture as lv
 
 #: The stops being written (session only: the link is the path, nothing is stored).

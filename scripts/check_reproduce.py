@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 os.environ["LOSSLAB_WORKERS"] = "0"  # the same numbers, computed in this process
 os.environ["LOSSLAB_WARMUP"] = "0"
 
+from present.reproduce import core_snippet, torch_snippet  # noqa: E402
 from ui import player, reproduce  # noqa: E402
 
 OUT = ROOT / "tests" / "fixtures" / "reproduce.json"
@@ -91,7 +92,7 @@ def spec(data: Any, task: str | None, configs, view: dict) -> dict[str, Any]:
 
 
 def snippets(s: dict[str, Any]) -> tuple[str, str]:
-    """The core and PyTorch snippets of a recorded view, as today's ``ui.reproduce`` writes
+    """The core and PyTorch snippets of a recorded view, as today's ``present.reproduce`` writes
     them (the CI test calls this too)."""
     from core import train
     from core.experiment import DataChoice
@@ -99,9 +100,7 @@ def snippets(s: dict[str, Any]) -> tuple[str, str]:
     data = DataChoice(s["data"]["name"], tuple(tuple(p) for p in s["data"]["params"]))
     configs = [train.TrainConfig(**{**c, "hidden": tuple(c["hidden"])}) for c in s["configs"]]
     view = {**s["view"], "task": s["task"]}
-    return reproduce.core_snippet(data, configs, **view), reproduce.torch_snippet(
-        data, configs, **view
-    )
+    return core_snippet(data, configs, **view), torch_snippet(data, configs, **view)
 
 
 def float64_twin(s: dict[str, Any]) -> dict[str, Any]:

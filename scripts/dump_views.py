@@ -10,8 +10,8 @@ view, every lecture preset (each clicked in a fresh session, as a student would)
 extra links of :data:`EXTRA`. For each view it writes the link the page ends on and every
 element in page order: its proto as JSON, with chart specs parsed, the tables Streamlit ships
 as Arrow (dataframes, chart datasets) written out as values, the players' payloads
-(``ui.player``'s binary header unpacked, its compressed body as a hash) and each widget's
-current value; a download button's file (computed when clicked) as the hash of its bytes.
+(``present.payloads.pack``'s binary header unpacked, its compressed body as a hash) and each
+widget's current value; a download button's file (computed when clicked) as the hash of its bytes.
 The output is deterministic: keys sorted, the per-click nonce of the scroll script and a
 pandas Styler's random id blanked. Runs in one process, without worker processes or warm-up.
 """
@@ -86,7 +86,7 @@ def arrow_records(data: bytes) -> Any:
 
 
 def player_payload(data: bytes) -> Any:
-    """``ui.player.pack``'s bytes: the JSON header and a hash of the compressed body."""
+    """``present.payloads.pack``'s bytes: the JSON header and a hash of the compressed body."""
     (n,) = struct.unpack("<I", data[:4])
     header = json.loads(data[4 : 4 + n].decode("utf-8"))
     return {"header": header, "body_sha256": hashlib.sha256(data[4 + n :]).hexdigest()}

@@ -1,12 +1,12 @@
 """Train every view the app teaches from seeds 0–9 and write the seed-evidence table.
 
-    python scripts/make_evidence.py              # rewrite ui/seed_evidence.json and README's table
+    python scripts/make_evidence.py     # rewrite present/seed_evidence.json and README's table
     python scripts/make_evidence.py --only spirals --dry-run   # a subset, nothing written
 
 The views are read off the pages themselves: each page runs in Streamlit's ``AppTest`` (the
 home page on each dataset; Decision boundaries, Training curves and Outlier robustness on
 each lecture preset and their default view) and every view it looks up in the table
-(:func:`ui.evidence.lookup`) is recorded. So the table is keyed by exactly what the pages
+(:func:`present.evidence.lookup`) is recorded. So the table is keyed by exactly what the pages
 train — data, corruption, model, losses, precision, epoch, target, rates — and a page whose
 settings change no longer finds its old entry (``tests/views/test_evidence_table.py`` checks
 that every preset still does).
@@ -44,7 +44,8 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from core import evidence as ev  # noqa: E402
 from core.experiment import Comparison  # noqa: E402
-from ui import evidence, identity, player  # noqa: E402
+from present import evidence, identity  # noqa: E402
+from ui import player  # noqa: E402
 from views import boundaries, home, robustness, training  # noqa: E402
 
 #: The pages whose views the table holds, in the order their titles win (a preset's view that

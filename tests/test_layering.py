@@ -4,12 +4,15 @@ Every ``import`` and ``from ... import`` counts, at module level and inside func
 import under ``if TYPE_CHECKING:`` is *type-only* (it never runs). The rules:
 
 - no import cycle, except through type-only imports;
-- ``core`` imports no Streamlit, no Altair and nothing of ``ui``, ``views`` or ``serve``;
+- ``core`` imports no Streamlit, no Altair and nothing of ``present``, ``ui``, ``views`` or
+  ``serve``;
+- ``present`` (what the screens say and draw) imports no Streamlit and nothing of ``ui``,
+  ``views`` or ``serve``: the kit and the views import it, never the other way;
 - the kit (``ui``) imports no view; a view imports no other view;
-- ``serve`` imports nothing of ``ui`` or ``views`` (what it serves is passed in);
+- ``serve`` imports nothing of ``present``, ``ui`` or ``views`` (what it serves is passed in);
 - ``deploy`` and ``benchmarks`` reach the app only through ``serve`` (and the page files, which
   ``benchmarks/pages.py`` runs with ``AppTest``), except for :data:`ALLOWED`;
-- the page files import ``ui`` and ``views`` only, of the project's code.
+- the page files import ``ui``, ``views`` and ``present`` only, of the project's code.
 
 The checks are functions of a graph, so the tests below also run them on graphs that break
 each rule and see them fail.
@@ -26,14 +29,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 #: The folders of the project's code (tests are not part of the graph).
-FOLDERS = ("core", "ui", "views", "serve", "pages", "deploy", "benchmarks", "scripts")
+FOLDERS = ("core", "present", "ui", "views", "serve", "pages", "deploy", "benchmarks", "scripts")
 PAGES = ("streamlit_app", "pages")
-#: What ``deploy``/``benchmarks`` modules may import of ``ui``/``views`` besides ``serve``, and
-#: why: the page benchmark measures each page of the one page list, and reads the player's
-#: payload header (``ui.player.unpack``) to count the frames a browser drew; the budget
+#: What ``deploy``/``benchmarks`` modules may import of ``present``/``ui``/``views`` besides
+#: ``serve``, and why: the page benchmark measures each page of the one page list; the budget
 #: benchmark records each page's own budget check (``ui.controls.within_budget``) to set its
 #: estimate beside the measurement.
-ALLOWED = {"benchmarks.pages": {"ui.screens", "ui.player"}, "benchmarks.budget": {"ui.controls"}}
+ALLOWED = {"benchmarks.pages": {"ui.screens"}, "benchmarks.budget": {"ui.controls"}}
 
 
 @dataclass(frozen=True)
@@ -173,23 +175,27 @@ def violations(edges: Iterable[Edge]) -> list[str]:
     bad = []
     for e in edges:
         src, dst = e.source, e.target
-        if in_folder(src, "core") and in_folder(dst, "streamlit", "altair", "ui", "views", "serve"):
-            bad.append(f"{e}: core imports no Streamlit, Altair, ui, views or serve")
+        if in_folder(src, "core") and in_folder(
+            dst, "streamlit", "altair", "present", "ui", "views", "serve"
+        ):
+            bad.append(f"{e}: core imports no Streamlit, Altair, present, ui, views or serve")
+        if in_folder(src, "present") and in_folder(dst, "streamlit", "ui", "views", "serve"):
+            bad.append(f"{e}: present imports no Streamlit, ui, views or serve")
         if in_folder(src, "ui") and in_folder(dst, "views"):
             bad.append(f"{e}: the kit imports no view")
         if in_folder(src, "views") and in_folder(dst, "views") and src != dst:
             bad.append(f"{e}: a view imports no other view")
-        if in_folder(src, "serve") and in_folder(dst, "ui", "views"):
-            bad.append(f"{e}: serve imports nothing of ui or views")
+        if in_folder(src, "serve") and in_folder(dst, "present", "ui", "views"):
+            bad.append(f"{e}: serve imports nothing of present, ui or views")
         if (
             in_folder(src, "deploy", "benchmarks")
-            and in_folder(dst, "ui", "views")
+            and in_folder(dst, "present", "ui", "views")
             and dst not in ALLOWED.get(src, set())
         ):
             bad.append(f"{e}: deploy and benchmarks reach the app through serve")
         if in_folder(src, *PAGES) and in_folder(dst, *FOLDERS, "streamlit_app", "tests"):
-            if not in_folder(dst, "ui", "views"):
-                bad.append(f"{e}: a page imports ui and views only")
+            if not in_folder(dst, "present", "ui", "views"):
+                bad.append(f"{e}: a page imports ui, views and present only")
     return bad
 
 
@@ -229,15 +235,23 @@ def _edges(*pairs: tuple[str, str], type_only: bool = False) -> list[Edge]:
     [
         ("core.train", "streamlit"),
         ("core.cost", "altair"),
-        ("core.datasets", "ui.identity"),
+        ("core.datasets", "ui.frame"),
         ("core.experiment", "serve.workers"),
+        ("core.evidence", "present.wording"),
+        ("present.identity", "streamlit"),
+        ("present.charts", "streamlit.runtime.scriptrunner"),
+        ("present.state", "ui.frame"),
+        ("present.evidence", "views.boundaries"),
+        ("present.payloads", "serve.jobs"),
         ("ui.player", "views.boundaries"),
         ("views.home", "views.boundaries"),
         ("serve.warmup", "ui.screens"),
         ("serve.jobs", "views.home"),
+        ("serve.workers", "present.identity"),
         ("deploy.replicas", "ui.frame"),
         ("benchmarks.load", "views.training"),
         ("benchmarks.pages", "ui.frame"),
+        ("benchmarks.load", "present.payloads"),
         ("pages.5_Decision_boundaries", "core.train"),
         ("streamlit_app", "serve.jobs"),
     ],
@@ -251,7 +265,12 @@ def test_allowed_imports_pass():
     fine = _edges(
         ("ui.comparison", "core.experiment"),
         ("ui.frame", "serve.jobs"),
-        ("views.boundaries", "ui.wording"),
+        ("views.boundaries", "present.wording"),
+        ("ui.frame", "present.state"),
+        ("present.charts", "altair"),
+        ("present.pictures", "core.boundaries"),
+        ("present.default_path", "present.paths"),
+        ("pages.9_Lecture_path", "present.paths"),
         ("serve.jobs", "streamlit"),
         ("benchmarks.load", "serve.session"),
         ("benchmarks.pages", "ui.screens"),
@@ -306,3 +325,4 @@ def _walk(edges: list[Edge], start: str) -> Iterator[str]:
 def test_a_page_reaches_core_through_views_and_the_kit(edges):
     reached = set(_walk(edges, "pages.5_Decision_boundaries"))
     assert {"views.boundaries", "ui.comparison", "core.experiment", "serve.jobs"} <= reached
+    assert {"present.wording", "present.identity"} <= reached

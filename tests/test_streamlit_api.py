@@ -14,14 +14,18 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Names of Streamlit internals (and ``st.altair_chart``, which switches Altair's process-wide
-#: data transformer that ``ui.charts`` sets once).
+#: data transformer that ``present.charts`` sets once).
 PRIVATE = re.compile(
     r"streamlit\.runtime|_key_id_mapper|get_session_state|get_script_run_ctx"
     r"|_altair_globals_lock|streamlit\.elements|st\.altair_chart|streamlit\.proto"
 )
 CODE = sorted(
     [ROOT / "streamlit_app.py"]
-    + [p for d in ("pages", "ui", "views", "serve", "core") for p in (ROOT / d).rglob("*.py")]
+    + [
+        p
+        for d in ("pages", "present", "ui", "views", "serve", "core")
+        for p in (ROOT / d).rglob("*.py")
+    ]
 )
 #: File -> why it may use a private name.
 ALLOWED = {

@@ -39,8 +39,9 @@ from core.datasets import Dataset
 from core.edits import Edits
 from core.experiment import Comparison, Corruption, DataChoice, ModelChoice, corrupt
 from core.losses import LossParams
+from present import identity
+from present.pictures import shade_alpha
 from serve import jobs, warmup, workers
-from ui import identity
 
 #: How ``st.cache_data`` keys the data choices: by their ``repr`` (frozen dataclasses of
 #: strings, numbers and tuples, so the text names the value exactly); Streamlit's own hashing
@@ -82,17 +83,6 @@ def grid(key: Comparison) -> Grid:
 
 #: Grid cells per axis of every decision surface (one definition: core.boundaries.GRID).
 RESOLUTION = boundaries.GRID
-#: Shading of every decision surface: a cell is its predicted class's colour over white at
-#: opacity ``floor + scale * strength`` (core.boundaries.strength). Sent to every renderer:
-#: the player's canvases, the server-drawn fallback and PNG, the Altair maps.
-SHADE = {"floor": 0.05, "scale": 0.5}
-
-
-def shade_alpha(strength: Any) -> Any:
-    """Opacity of a cell of shading ``strength`` (:data:`SHADE`)."""
-    return SHADE["floor"] + SHADE["scale"] * np.asarray(strength, dtype=float)
-
-
 #: Training precision of the boundary runs: float64, core's exact mode, which the browser's
 #: engine (``ui/player/engine``) reproduces, so the numbers it trains live and the server's
 #: sentences and tables agree (float32's rounding would show other accuracies for hinge).

@@ -38,7 +38,7 @@ import streamlit as st
 from core import cost, datasets, losses, models, optim
 from core.experiment import Comparison, DataChoice, ModelChoice
 from core.losses import LossParams
-from ui import identity, state
+from present import identity, state
 
 #: Hard limits that bound the work any URL can ask for (``EPOCHS_WIDGET_MAX``: the epochs a model
 #: widget or link may ask for, far below the engine's own bound ``core.cost.MAX_EPOCHS``).
@@ -437,7 +437,7 @@ def data_choice(
     return DataChoice(name=name, params=tuple(sorted(params.items())))
 
 
-#: Short labels for legends and takeaway sentences: :data:`ui.identity.SHORT`, the one place.
+#: Short labels for legends and takeaway sentences: :data:`present.identity.SHORT`, the one place.
 SHORT_LABELS = identity.SHORT
 
 
@@ -655,7 +655,7 @@ def url_multiselect(
     The first run of a session seeds the widget from ``?key=a&key=b`` (unknown values are
     dropped, so ``frame.page`` names them in its link notice); afterwards the widget's value
     is written back to the URL (removed when it equals ``default``). ``frame.presets`` resets
-    it like a bound widget (its key is in :data:`ui.state.MANAGED`). ``empty_link``: an empty
+    it like a bound widget (its key is in :data:`present.state.MANAGED`). ``empty_link``: an empty
     selection is a link of its own, ``?key=`` (as a widget bound to the URL wrote it), instead
     of the default with a notice.
     """

@@ -9,11 +9,11 @@ formula and the values of its parameters' sliders (the student's ranges). The fo
 a loss like any other, named ``"formula:" + key`` (:attr:`core.formula.Formula.name`): pages
 append it to the losses they draw or train (:func:`add`), so it trains beside the built-ins on
 the same data, model and initial weights, and every cache keyed by a comparison keys it by its
-canonical form. Its identity is :mod:`ui.identity`'s "Your loss".
+canonical form. Its identity is :mod:`present.identity`'s "Your loss".
 
 Safety: the text reaches nothing but :func:`core.formula.from_key` (parse against an
 allow-list, never evaluated; the derivation under the time limit in a helper process). A
-refusal is shown as its message, escaped (:func:`ui.untrusted.markdown`), and the page goes on
+refusal is shown as its message, escaped (:func:`present.untrusted.markdown`), and the page goes on
 without the formula; a refused formula from a link is also named like any refused link
 value. Outcomes, refusals included, are cached by the text, so a hostile formula costs its
 time limit once per server process.
@@ -42,8 +42,8 @@ import streamlit as st
 from core import formula, losses
 from core.formula.parse import MAX_CHARS, MAX_PARAMS
 from core.losses import LossParams
+from present.untrusted import markdown as escape
 from ui import controls
-from ui.untrusted import markdown as escape
 
 #: The URL key of the formula's text.
 KEY = "formula"

@@ -27,11 +27,11 @@ Mechanisms every page gets from :func:`page`:
   panels folded, chart text at least 18 px (:mod:`ui.charts`), the takeaway large; every
   page link made with :func:`link` or the sidebar keeps it.
 - **Link notices**: a value from a hand-edited link that a widget refused is named in a
-  warning (:mod:`ui.state`); values set by a click or a preset never are. A value no widget
+  warning (:mod:`present.state`); values set by a click or a preset never are. A value no widget
   can read (``?epochs=inf``) is taken out of the link before any widget runs, and named the
   same way; a link Streamlit drops whole (too many fields) is said to be, by the browser.
 - **Nothing raw**: ``ValueError`` from ``core`` is shown as its message (escaped: it may quote
-  the link, :mod:`ui.untrusted`); any other exception is logged server-side and shown as a
+  the link, :mod:`present.untrusted`); any other exception is logged server-side and shown as a
   friendly sentence, never a traceback or a path.
 """
 
@@ -50,8 +50,9 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from present import state, untrusted, wording
 from serve import jobs, warmup
-from ui import export, lecture, screens, state, untrusted, upload, wording
+from ui import export, lecture, screens, upload
 
 ABOUT = (
     "Loss Lab shows how cross-entropy, squared, absolute and hinge losses (and their "
@@ -233,7 +234,7 @@ def _top(
     )
     _arrive(key)
     # Keys the session held before this run took their values from a click or a preset, not
-    # from the link: only the others can have been refused (see ui.state.refused).
+    # from the link: only the others can have been refused (see present.state.refused).
     settled = set(st.session_state.keys())
     # before any widget reads the link; a declared text default marks a text field
     _drop_unreadable({k for k, v in (defaults or {}).items() if isinstance(v, str)})
@@ -339,7 +340,7 @@ def page(
         Called with a preset's values after a click has set them.
     old_links
         Rewrites a link's query (``{key: [values]}``) written with the page's old keys into
-        its present keys (e.g. :func:`ui.state.renamed`), before anything reads it: links are
+        its present keys (e.g. :func:`present.state.renamed`), before anything reads it: links are
         a public interface, and an old one keeps opening its view.
 
     A ``ValueError`` raised by ``core`` inside the block (bad input reaches the library only
@@ -465,7 +466,7 @@ def _query_params() -> dict[str, list[str]]:
 
 
 def _drop_unreadable(text: Collection[str]) -> None:
-    """Take the link's values no widget can read (:func:`ui.state.unreadable`; the keys of
+    """Take the link's values no widget can read (:func:`present.state.unreadable`; the keys of
     ``text`` take text) out of the URL and run the page again: a widget reads the link as the
     run started, so only a new run sees it without them. The frame names them after that run
     (:data:`_DROPPED`)."""
@@ -482,8 +483,8 @@ def _drop_unreadable(text: Collection[str]) -> None:
 
 #: Streamlit's browser side drops a link with too many fields (or characters) before the server
 #: sees it, so only the browser can tell: this script says so in a banner (text only, the
-#: count is a number) when the page's own link is over :data:`ui.state.MAX_FIELDS` or
-#: :data:`ui.state.MAX_LENGTH` (:func:`_link_check_js`).
+#: count is a number) when the page's own link is over :data:`present.state.MAX_FIELDS` or
+#: :data:`present.state.MAX_LENGTH` (:func:`_link_check_js`).
 _LINK_CHECK_TEMPLATE = """
 <script>
 (function () {
@@ -513,7 +514,7 @@ _LINK_CHECK_TEMPLATE = """
 
 
 def _link_check_js() -> str:
-    """:data:`_LINK_CHECK_TEMPLATE` with the limits and the notice of :mod:`ui.state`."""
+    """:data:`_LINK_CHECK_TEMPLATE` with the limits and the notice of :mod:`present.state`."""
     return _LINK_CHECK_TEMPLATE % {
         "fields": state.MAX_FIELDS,
         "length": state.MAX_LENGTH,
@@ -585,7 +586,7 @@ def takeaway(headline: str | wording.Takeaway, details: Sequence[str] = ()) -> N
     """The computed "what you are seeing" box: one headline sentence, the answer to the
     page's question (large in presenter mode), and ``details`` folded under it.
 
-    ``headline`` may be a :class:`ui.wording.Takeaway` (its headline and details).
+    ``headline`` may be a :class:`present.wording.Takeaway` (its headline and details).
     """
     if isinstance(headline, wording.Takeaway):
         headline, details = headline.headline, (*headline.details, *details)
@@ -608,7 +609,7 @@ def csv_download(
     view's CSVs is a large share of the view's time), and the click does not rerun the page.
     ``df`` may be a function that makes the table: then the table, too, is made only on a
     click (a boundary view's grid table has a row per cell of every loss's map). Text cells a
-    spreadsheet would evaluate as a formula are neutralised (:func:`ui.untrusted.csv_text`:
+    spreadsheet would evaluate as a formula are neutralised (:func:`present.untrusted.csv_text`:
     class labels and names may come from an uploaded file).
     """
     st.download_button(

@@ -1,7 +1,7 @@
 """The lecture path on every page: its bar, its keys, its QR codes and its marks.
 
 A page shown with ``?lecture=<path>&stop=<n>`` (a built-in path's name, :data:`NAMED`, or a
-lecturer's own path as :func:`ui.paths.encode` wrote it) is a **stop**: :func:`bar` draws a
+lecturer's own path as :func:`present.paths.encode` wrote it) is a **stop**: :func:`bar` draws a
 compact bar under the page's header — previous / next, "4 / 13", the stop's title and, once
 the view is drawn, its claim — and :class:`Trail.finish` checks at the end of the run that the
 view on screen is the stop's view. Only then is the claim shown (and the figure's marks, see
@@ -21,7 +21,7 @@ dialog with a large QR code of the view's link as the room opens it — the app'
 path; encoded with ``segno``. The dialog can also add the view to a path being written
 (the path editor page reads it).
 
-Marks: a stop's :class:`ui.paths.Mark` list points at the place in its figure the claim is
+Marks: a stop's :class:`present.paths.Mark` list points at the place in its figure the claim is
 about. :func:`chart_marks` hands the marks of the next Altair chart to :func:`ui.charts.show`
 (charts are counted in the order the page draws them); :func:`player_marks` gives the
 playback canvas its ``annotations`` (drawn by ``ui/player/annotate.js``). Both are empty
@@ -42,9 +42,9 @@ import segno
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from ui import screens, state
-from ui.default_path import NAMED
-from ui.paths import (
+from present import state
+from present.default_path import NAMED
+from present.paths import (
     LIMITS,
     NOT_VIEW,
     PATH,
@@ -57,8 +57,9 @@ from ui.paths import (
     url_text,
     view_link,
 )
-from ui.state import _same as same_value  # how a link's text is judged against a widget value
-from ui.untrusted import markdown as escape
+from present.state import _same as same_value  # how a link's text is judged against a widget value
+from present.untrusted import markdown as escape
+from ui import screens
 
 #: Session keys (leading ``_``: never a widget's, never cleared by a stop change).
 _VIEW = "_lecture_view"  # (path, stop, page, {key: value}) of the last run shown on path
@@ -68,7 +69,7 @@ _BASE = "_lecture_base"  # the room's address the lecturer set
 DRAFT = "_lecture_draft"  # [(page, query, title), ...]: views added to a path being written
 #: The lecturer's own session keys, kept when the session moves to another page.
 KEEP = (_BASE, DRAFT)
-# a path and its stop are link keys of every page (ui.state.unknown lets them through)
+# a path and its stop are link keys of every page (present.state.unknown lets them through)
 state.LINK_KEYS.update({PATH, STOP})
 #: Widgets that move through time on one view (a scrubber, a step slider): playing or
 #: scrubbing a stop's figure does not leave the path.
@@ -91,7 +92,7 @@ def page_names() -> list[str]:
 
 def resolve(raw: Sequence[str]) -> tuple[str, Path]:
     """``(value, path)`` of a link's ``lecture`` values (the last counts): a built-in path's
-    name or an encoded path; :class:`ui.paths.PathError` if it names none."""
+    name or an encoded path; :class:`present.paths.PathError` if it names none."""
     value = raw[-1].strip() if raw else ""
     if value in NAMED:
         return value, NAMED[value]
@@ -113,7 +114,7 @@ def _drawn(defaults: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
 def on_view(stop_: Stop, drawn: Mapping[str, tuple[Any, Any]]) -> bool:
     """Whether the widgets drawn show ``stop_``'s view: each the stop's value where the stop
     names it, else its declared default (numbers compared to 1e-9, lists as sets or in order,
-    as :func:`ui.state.refused` judges a link)."""
+    as :func:`present.state.refused` judges a link)."""
     named = stop_.params()
     for key, (value, default) in drawn.items():
         if key in named:
@@ -343,7 +344,7 @@ def _link_is(stop_: Stop, page: str) -> bool:
 
 def chart_marks() -> list[dict[str, Any]]:
     """The marks of the next chart :func:`ui.charts.show` draws (counted in drawing order),
-    as dicts (:meth:`ui.paths.Mark.as_dict`); empty off a stop's own view."""
+    as dicts (:meth:`present.paths.Mark.as_dict`); empty off a stop's own view."""
     slot = st.session_state.get(_MARKS)
     if not isinstance(slot, dict):
         return []

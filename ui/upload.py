@@ -17,7 +17,7 @@ file's content, so two students share a result only for byte-identical files.
 
 Untrusted text: column names, class labels and the file name come from the user. They are
 shown in widgets' options, tables and charts (plain text) or through
-:func:`ui.untrusted.markdown` in markdown elements (``st.error``, ``st.caption`` ...), never in
+:func:`present.untrusted.markdown` in markdown elements (``st.error``, ``st.caption`` ...), never in
 a label, and never as HTML.
 """
 
@@ -34,7 +34,8 @@ import streamlit as st
 from core import tabular
 from core.experiment import DataChoice
 from core.tabular import TabularDataset
-from ui import controls, evidence, untrusted
+from present import evidence, untrusted
+from ui import controls
 
 #: The choices of the data switch.
 BUILT_IN, OWN = "Built-in", "Your CSV"

@@ -24,8 +24,9 @@ import streamlit as st
 from core import anatomy as an
 from core import losses
 from core._numerics import logit
-from ui import charts, identity, state
-from ui.wording import num
+from present import charts, identity, state
+from present.wording import num
+from ui.charts import cached_spec
 
 #: The articles behind the three parts, by title (in English) and subject.
 SOURCES = {
@@ -56,7 +57,8 @@ COLORS = {
     MSE_TARGET_PATH: identity.NEUTRAL,
     SIGMA_PRIME: identity.NEUTRAL,
 }
-#: The page's curves: :func:`ui.charts.curves` in its colours and legend, 300 px high unless told.
+#: The page's curves: :func:`present.charts.curves` in its colours and legend, 300 px high
+#: unless told.
 _curves = functools.partial(charts.curves, colors=COLORS, legend_title=LEGEND, height=300)
 
 #: Radio options (their labels are the URL values of ``?part=``).
@@ -198,7 +200,7 @@ def sigmoid_point(z0: float, y: int, x: float) -> dict[str, float]:
     }
 
 
-@charts.cached_spec
+@cached_spec
 def sigmoid_loss_chart(y: int, x: float, z0: float, axis: str) -> alt.TopLevelMixin:
     """Loss C of the squared error ½(y − a)² and CE against ``z`` or ``a``, the neuron marked."""
     df, point = sigmoid_curves(y, x), sigmoid_point(z0, y, x)
@@ -214,7 +216,7 @@ def sigmoid_loss_chart(y: int, x: float, z0: float, axis: str) -> alt.TopLevelMi
     )
 
 
-@charts.cached_spec
+@cached_spec
 def sigmoid_gradient_chart(y: int, x: float, z0: float, axis: str) -> alt.TopLevelMixin:
     """dC/dw of the squared error and CE (and the factor σ'(z)·x), the neuron and its twin
     (the same squared-error gradient) marked."""
@@ -389,7 +391,7 @@ def two_class_curves(y1: int, n: int = 199) -> pd.DataFrame:
     return pd.DataFrame({"a1": a1, MSE: g_mse[:, 0], CE: g_ce[:, 0]})
 
 
-@charts.cached_spec
+@cached_spec
 def two_class_chart(y1: int, a1: float, marks: tuple[float, float]) -> alt.TopLevelMixin:
     """dL/dz1 of MSE and CE against a1 for label ``y1``, the chosen a1 marked."""
     return _curves(
@@ -465,7 +467,7 @@ def target_curves(k: int) -> pd.DataFrame:
     )
 
 
-@charts.cached_spec
+@cached_spec
 def target_chart(k: int, a_t: float) -> alt.TopLevelMixin:
     """dL/dz_t against a_t: CE, MSE in full and MSE through a_t only."""
     df = target_curves(k)
@@ -488,7 +490,7 @@ def split_curve(a_t: float) -> pd.DataFrame:
     return pd.DataFrame({"s": c["s"], MSE: c["mse"], CE: c["cross_entropy"]})
 
 
-@charts.cached_spec
+@cached_spec
 def split_chart(a_t: float) -> alt.TopLevelMixin:
     """3 classes: each loss as the wrong mass 1 − a_t is split between the two wrong classes."""
     df = split_curve(a_t)
@@ -567,7 +569,7 @@ def simplex_table(label: int, names: tuple[str, ...], cells: int = 56) -> pd.Dat
     return df
 
 
-@charts.cached_spec(max_entries=16)
+@cached_spec(max_entries=16)
 def simplex_chart(
     label: int, name: str, shown: tuple[str, ...], points: tuple[tuple[str, tuple[float, ...]], ...]
 ) -> alt.TopLevelMixin:

@@ -4,7 +4,7 @@ table under the small multiples; the seed evidence of its presets.
 The runs, panels and their tables come from :mod:`ui.comparison` (shared with the home page
 and the player), the figure from :mod:`ui.player`; this module says what the panels show.
 A lecture preset's claims (:data:`LESSONS`) are decided over the seeds of the committed table
-(:mod:`ui.evidence`); any other view shows one run and offers the check across seeds
+(:mod:`present.evidence`); any other view shows one run and offers the check across seeds
 (:func:`outcome`).
 """
 
@@ -23,10 +23,12 @@ from core import cost, losses, train
 from core import evidence as ev
 from core.boundaries import Panel
 from core.experiment import Comparison, ModelChoice
+from present import evidence, identity, wording
+from present.evidence import Lesson
+from present.wording import Takeaway
 from serve import workers
-from ui import comparison, controls, evidence, identity, wording
-from ui.evidence import Lesson
-from ui.wording import Takeaway
+from ui import comparison, controls
+from ui.evidence import show_strip
 
 # --------------------------------------------------------------------------- controls
 
@@ -457,7 +459,7 @@ def check_report(key: Comparison) -> Any:
         st.info(t.headline, icon=":material/stacked_line_chart:")
         for line in t.details:
             st.markdown(line)
-        evidence.show_strip(outs, "test_accuracy", key.losses, key.model.seed)
+        show_strip(outs, "test_accuracy", key.losses, key.model.seed)
 
     return report
 
@@ -588,7 +590,7 @@ def seeds_work(key: Comparison, shape: cost.DataShape, settings: Mapping[str, An
 
 
 def seeds_within_budget(key: Comparison, ds: Any) -> bool:
-    """Whether "Check across seeds" (:func:`seeds_work`, :data:`ui.evidence.K` seeds) fits
+    """Whether "Check across seeds" (:func:`seeds_work`, :data:`present.evidence.K` seeds) fits
     the one budget; if not, the page says so and what would fit."""
     shape = cost.DataShape.of(ds)
     return controls.within_budget(key, shape, seeds_work, extra={"seeds": evidence.K})

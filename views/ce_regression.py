@@ -24,8 +24,9 @@ import streamlit as st
 from core import anatomy as an
 from core import ce_regression as cr
 from core._numerics import softmax
-from ui import charts, identity, untrusted
-from ui.wording import num
+from present import charts, identity, untrusted
+from present.wording import num
+from ui.charts import cached_spec
 
 MSE, CE = "MSE", "CE"
 #: Each fit's colour, in legend order: the losses' identity colours.
@@ -184,7 +185,7 @@ def sweep(G: tuple[float, ...], z: tuple[float, ...], span: float) -> pd.DataFra
     )
 
 
-@charts.cached_spec
+@cached_spec
 def sweep_chart(
     G: tuple[float, ...], z: tuple[float, ...], span: float, marks: tuple[float, float]
 ) -> alt.TopLevelMixin:
@@ -243,7 +244,7 @@ def sweep_caption(df: pd.DataFrame, G1: float, span: float, shown: float) -> str
 
 def sum_normalised(text: str, name: str) -> tuple[np.ndarray | None, str | None]:
     """``(v / sum(v), None)`` for the typed vector, or ``(None, why not)`` (zero sum, ...);
-    the reason is markdown, the typed text in it escaped (:func:`ui.untrusted.markdown`)."""
+    the reason is markdown, the typed text in it escaped (:func:`present.untrusted.markdown`)."""
     try:
         return cr.sum_normalise(an.parse_vector(text, name), name), None
     except ValueError as err:
@@ -390,7 +391,7 @@ def history_rows(label: str, rmse_z: np.ndarray, rmse_softmax: np.ndarray) -> pd
     )
 
 
-@charts.cached_spec
+@cached_spec
 def experiment_chart(fit: pd.DataFrame, summary: Experiment, k: int) -> alt.TopLevelMixin:
     """Output ``k``: targets (grey dots) and each converged loss's fitted line (one chart per
     output, so the two wrap on a narrow screen)."""
@@ -424,7 +425,7 @@ def experiment_chart(fit: pd.DataFrame, summary: Experiment, k: int) -> alt.TopL
     return alt.layer(*layers).properties(title=f"Output {k}", height=260)
 
 
-@charts.cached_spec
+@cached_spec
 def history_chart(hist: pd.DataFrame, column: str) -> alt.TopLevelMixin:
     return charts.lines(
         hist,

@@ -16,9 +16,10 @@ import streamlit as st
 
 from core import curves, losses
 from core.losses import LossParams
-from ui import charts, identity, state
-from ui.wording import REL_TOL, num, ratio, same_magnitude, verb
-from ui.wording import names as join  # "names" is a local variable here
+from present import charts, identity, state
+from present.wording import REL_TOL, num, ratio, same_magnitude, verb
+from present.wording import names as join  # "names" is a local variable here
+from ui.charts import cached_spec
 
 DEFAULT_LOSSES: dict[str, tuple[str, ...]] = {
     "classification": ("cross_entropy", "mse", "mae", "hinge"),
@@ -74,12 +75,12 @@ def label(task: str, name: str, params: Mapping[str, float]) -> str:
 
 
 def title(task: str, name: str) -> str:
-    """The loss's display name (``ui.identity``), for pickers."""
+    """The loss's display name (``present.identity``), for pickers."""
     return identity.title(name, task)
 
 
 def short_title(task: str, name: str) -> str:
-    """The loss's short label (``ui.identity``: the one figures and sentences use)."""
+    """The loss's short label (``present.identity``: the one figures and sentences use)."""
     return identity.get(name, task).short
 
 
@@ -94,7 +95,7 @@ def labels(task: str, params: LossParams) -> list[str]:
 
 
 def colors(task: str, params: LossParams) -> dict[str, str]:
-    """``{label: colour}`` of each loss, in order, from ``ui.identity`` (blue is cross-entropy
+    """``{label: colour}`` of each loss, in order, from ``present.identity`` (blue is cross-entropy
     on every page)."""
     return {label(task, n, dict(p)): identity.color(n) for n, p in params}
 
@@ -340,13 +341,13 @@ def loss_chart(task: str, params: LossParams, x_max: float, target: float, log_y
     )
 
 
-@charts.cached_spec
+@cached_spec
 def value_chart(task: str, params: LossParams, x_max: float, target: float, log_y: bool):
     """Each loss's value against the margin (or residual), in its identity colour."""
     return loss_chart(task, params, x_max, target, log_y, "value")
 
 
-@charts.cached_spec
+@cached_spec
 def gradient_chart(task: str, params: LossParams, x_max: float, target: float, log_y: bool):
     """Each loss's gradient against the margin (or residual)."""
     return loss_chart(task, params, x_max, target, log_y, "gradient")
@@ -381,13 +382,13 @@ def weight_chart(params: LossParams, column: str, log_y: bool):
     )
 
 
-@charts.cached_spec
+@cached_spec
 def weight_p_chart(params: LossParams, log_y: bool):
     """|dL/dp_t| of each loss, normalised to 1 at p_t = 1/2."""
     return weight_chart(params, "dL_dpt_rel", log_y)
 
 
-@charts.cached_spec
+@cached_spec
 def weight_z_chart(params: LossParams, log_y: bool):
     """|dL/dz_t| of each loss, normalised to 1 at p_t = 1/2."""
     return weight_chart(params, "dL_dzt_rel", log_y)

@@ -2,7 +2,7 @@
 
 The home page opens on the comparison where the choice of loss visibly matters: two-arm
 spirals, an MLP 2-32-32-2 (tanh, Adam lr 0.01, 150 epochs, the Decision boundaries page's
-defaults). Its sentence is decided over the committed seeds (:mod:`ui.evidence`): over seeds
+defaults). Its sentence is decided over the committed seeds (:mod:`present.evidence`): over seeds
 0–9 cross-entropy is best or tied in 9 and MAE worst in all 10; the figure shows the median
 run, named on screen, beside the test accuracy of every seed.
 
@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from core import datasets
 from core import evidence as ev
 from core.experiment import Comparison, DataChoice, ModelChoice
-from ui import comparison, evidence, identity, player, wording
-from ui.wording import Takeaway
+from present import evidence, identity, wording
+from present.wording import Takeaway
+from ui import comparison, player
+from ui.evidence import show_strip
 
 LOSSES = ("cross_entropy", "mse", "mae", "hinge")
 #: Spirals first: the default view is where the loss matters most.
@@ -188,7 +190,7 @@ def strip(name: str, shown: int) -> None:
     evidence)."""
     entry = lookup(name)
     if entry is not None:
-        evidence.show_strip(entry.evidence.outcomes, "test_accuracy", LOSSES, shown)
+        show_strip(entry.evidence.outcomes, "test_accuracy", LOSSES, shown)
 
 
 def caption(name: str, seed: int = 0) -> str:

@@ -15,7 +15,10 @@ import pandas as pd
 import streamlit as st
 
 from core import landscape, losses
-from ui import charts, identity, player, wording
+from present import identity, payloads, wording
+from present.charts import PRESENT_FONT_SIZE
+from present.pictures import map_picture
+from ui import charts, player
 from ui.controls import loss_title
 
 #: Registered names of the losses compared by default (the article's pair).
@@ -152,11 +155,11 @@ WITHIN_LONG = f"… within {LONG_STEPS} steps"
 #: Grid points per axis of the surfaces.
 RESOLUTION = 41
 #: The descent players' text (CSS pixels) and the curve's largest height in presenter mode.
-PRESENT_FONT = charts.PRESENT_FONT_SIZE
+PRESENT_FONT = PRESENT_FONT_SIZE
 PRESENT_CURVE_HEIGHT = 300
 #: The two maps drawn per loss, by the grid frame's column: the surface and its convexity.
 MAPS = {
-    "value": player.MapKind(
+    "value": payloads.MapKind(
         "value",
         "mean loss",
         "mean loss over the data, descent path in pink",
@@ -164,7 +167,7 @@ MAPS = {
         scheme="viridis",
         reverse=True,
     ),
-    "min_eig": player.MapKind(
+    "min_eig": payloads.MapKind(
         "min_eig",
         "λ_min",
         "smallest Hessian eigenvalue: red = not convex",
@@ -395,7 +398,7 @@ def step_slider(label: str, steps: int, value: int, *, key: str) -> int:
 # step-independent part of the one-sample chart (the curves) is built once per config through
 # charts.cached_spec; the small descent-path layers for the chosen step are added to that spec
 # as plain Vega-Lite dicts. The (w, b) maps without the player are pictures of the player's own
-# data (ui.player.map_picture).
+# data (present.pictures.map_picture).
 
 SCALE = {"nice": False, "zero": False}
 
@@ -473,11 +476,11 @@ def one_sample_chart(cfg: OneSampleConfig, step: int) -> dict:
 @st.cache_data(max_entries=32, show_spinner=False)
 def map_pictures(cfg: SurfaceConfig, step: int) -> list[tuple[bytes, str]]:
     """Every map of :func:`maps_data` at ``step`` as the maps player draws it
-    (:func:`ui.player.map_picture`), each with its title (loss and map), loss by loss: the
+    (:func:`present.pictures.map_picture`), each with its title (loss and map), loss by loss: the
     figure where the player's script cannot run."""
     data = maps_data(cfg, step)
     return [
-        (player.map_picture(data, i), f"{data['losses'][m['loss']]['title']}: {m['subtitle']}")
+        (map_picture(data, i), f"{data['losses'][m['loss']]['title']}: {m['subtitle']}")
         for i, m in enumerate(data["maps"])
     ]
 
@@ -488,14 +491,15 @@ def _half(cfg: SurfaceConfig) -> float:
 
 
 def maps_data(cfg: SurfaceConfig, step: int, *, fallback: str | None = None) -> dict:
-    """The maps player's data (:func:`ui.player.maps_payload`) of ``cfg``, opening at ``step``."""
+    """The maps player's data (:func:`present.payloads.maps_payload`) of ``cfg``, opening at
+    ``step``."""
     res = surfaces(cfg)
     optima = {
         r["loss"]: (float(r["optimum w*"]), float(r["optimum b*"]))
         for _, r in res.summary.iterrows()
     }
     kinds = tuple(MAPS.values())
-    return player.maps_payload(
+    return payloads.maps_payload(
         res.grid, res.paths, optima, kinds, step, half=_half(cfg), fallback=fallback
     )
 

@@ -4,7 +4,7 @@ A lecturer writes a path on the Lecture path page: pastes Loss Lab links (one pe
 path link brings all its stops), adds views from any page's "QR code" dialog, or starts from
 the default lecture; titles and claims each stop; orders them; and gets one link that opens
 the path at its first stop (:func:`path_link`). Nothing is stored on a server: the link is the
-path (:func:`ui.paths.encode`). Every refusal is a sentence (:func:`add_links`).
+path (:func:`present.paths.encode`). Every refusal is a sentence (:func:`add_links`).
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import pandas as pd
 
-from ui import lecture
-from ui.paths import (
+from present.paths import (
     LIMITS,
     PATH,
     STOP,
@@ -28,7 +27,8 @@ from ui.paths import (
     parse_link,
     view_link,
 )
-from ui.untrusted import markdown as _escape
+from present.untrusted import markdown as _escape
+from ui import lecture
 
 #: The editor's table columns, in order.
 COLUMNS = ("order", "title", "claim", "page", "link")
@@ -66,7 +66,7 @@ def from_rows(table: pd.DataFrame, stops: Sequence[Stop]) -> list[Stop]:
     ``table`` is :func:`rows` after the lecturer edited it (rows may have been deleted; the
     ``link`` column names each row's view, so it is matched back to ``stops``). Ties in
     ``order`` keep the table's order; a missing order goes last. Titles and claims are
-    made one line (:func:`ui.paths.clean_text`); too long raises :class:`PathError`.
+    made one line (:func:`present.paths.clean_text`); too long raises :class:`PathError`.
     """
     by_link: dict[str, list[Stop]] = {}
     for s in stops:
@@ -167,7 +167,7 @@ def summary(path: Path, length: int) -> str:
 
 def escape(text: str) -> str:
     """Untrusted text (a pasted link, a title) for a markdown element
-    (:func:`ui.untrusted.markdown`)."""
+    (:func:`present.untrusted.markdown`)."""
     return _escape(text)
 
 

@@ -20,8 +20,11 @@ from core import evidence as ev
 from core.datasets import Dataset
 from core.edits import Edits
 from core.experiment import Comparison, Corruption, DataChoice, ModelChoice
+from present import evidence, identity, state, wording
+from present.evidence import Lesson
+from present.wording import Takeaway
 from serve import workers
-from ui import charts, controls, evidence, identity, state, wording
+from ui import charts, controls
 from ui.comparison import (
     class_name,
     dataset_panel,
@@ -30,8 +33,7 @@ from ui.comparison import (
     surface_extent,
     surface_image,
 )
-from ui.evidence import Lesson
-from ui.wording import Takeaway
+from ui.evidence import show_strip
 
 #: Optimizers offered (SGD can diverge at a large learning rate; Adam's steps are bounded).
 OPTIMIZERS = ("adam", "sgd")
@@ -1100,6 +1102,6 @@ def check_report(key: Comparison) -> Any:
         st.info(s.headline, icon=":material/stacked_line_chart:")
         for line in s.details:
             st.markdown(line)
-        evidence.show_strip(outs, metric, key.losses, key.data_seed, seed_word="data seed")
+        show_strip(outs, metric, key.losses, key.data_seed, seed_word="data seed")
 
     return report

@@ -21,11 +21,13 @@ from core import boundaries, compare, cost, datasets, metrics, train
 from core import evidence as ev
 from core.experiment import Comparison, DataChoice, ModelChoice
 from core.losses import LossParams
+from present import evidence, identity, wording
+from present.evidence import Lesson
+from present.wording import Takeaway
 from serve import workers
-from ui import charts, controls, evidence, identity, wording
+from ui import charts, controls
 from ui.comparison import load
-from ui.evidence import Lesson
-from ui.wording import Takeaway
+from ui.evidence import show_strip
 
 # --------------------------------------------------------------------------- controls
 
@@ -671,7 +673,7 @@ def reach_sentence(
     """Who reached ``target`` test accuracy, when, and how much sooner or later than the
     baseline (CE if it got there, else the fastest).
 
-    Cases: no loss reached it; one loss; ties (medians within :data:`ui.wording.RATIO_TIE`,
+    Cases: no loss reached it; one loss; ties (medians within :data:`present.wording.RATIO_TIE`,
     said as "about as soon as", never "1.0×"); every other loss compared with the baseline
     (the fastest and the slowest are both named); losses that never got there; medians over
     fewer seeds than were run.
@@ -1048,7 +1050,7 @@ def check_report(key: Comparison, target: float) -> Any:
         st.info(t.headline, icon=":material/stacked_line_chart:")
         for line in t.details:
             st.markdown(line)
-        evidence.show_strip(outs, "final_accuracy", key.losses, key.model.seed)
+        show_strip(outs, "final_accuracy", key.losses, key.model.seed)
 
     return report
 

@@ -1,5 +1,5 @@
 """Every CSV a page offers, downloaded after a hostile upload: no cell a spreadsheet would
-evaluate as a formula, numbers still numbers (``ui.frame.csv_download``, ``ui.untrusted``).
+evaluate as a formula, numbers still numbers (``ui.frame.csv_download``, ``present.untrusted``).
 
 The download buttons write their CSV when clicked (a callable); the test records each button
 a page draws and calls it, as a click does.
@@ -13,8 +13,8 @@ import io
 import pytest
 import streamlit as st
 
+from present import untrusted
 from tests.app.uploads import blobs_csv, with_upload
-from ui import untrusted
 
 #: Class labels a spreadsheet would run (OWASP's examples), from an uploaded CSV.
 FORMULAS = ("=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(1+1)")

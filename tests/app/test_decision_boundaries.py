@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from core import boundaries, datasets, metrics, snapshots, train
+from present import payloads
 from tests.app import takeaways
 from tests.conftest import per_loss
 from ui import controls, player
@@ -86,7 +87,7 @@ def chart_specs(at) -> list[str]:
 
 def players(at) -> list[dict]:
     """The data of the page's live players (ui.player), the figure of this page."""
-    return [player.read(c.proto) for c in at.get("bidi_component")]
+    return [payloads.read(c.proto) for c in at.get("bidi_component")]
 
 
 def test_small_config_from_the_url_shows_core_numbers(app):

@@ -22,8 +22,9 @@ from hypothesis import strategies as st
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from core import formula
+from present import identity, payloads
 from tests.app import takeaways
-from ui import formula_box, identity, player
+from ui import formula_box
 
 CURVES = "pages/1_Loss_curves.py"
 BOUNDARIES = "pages/5_Decision_boundaries.py"
@@ -236,7 +237,7 @@ def test_decision_boundaries_trains_the_formula_beside_the_built_ins(app) -> Non
     for column in ("test accuracy", "train accuracy", "zero-gradient points"):
         assert mine[column] == hinge[column], column
     # the live player trains it in the browser too: its checked tree goes with the configs
-    view = player.read(at.get("bidi_component")[0].proto)
+    view = payloads.read(at.get("bidi_component")[0].proto)
     assert [c["loss"] for c in view["configs"]][-1] == f"formula:{view['formulas'][0]['key']}"
     assert view["formulas"][0]["value"]["op"] == "max"
     assert any("$L = \\max\\left(0, 1 - m\\right)$" in c.value for c in at.main.caption)

@@ -166,7 +166,7 @@ def test_presenter_toggle_writes_the_url(app):
 
 
 def test_loss_picker_shows_titles_and_keeps_registry_names_in_the_link(app):
-    from ui import identity
+    from present import identity
 
     at = app("pages/5_Decision_boundaries.py", {"losses": ["cross_entropy", "hinge"]})
     picker = at.multiselect(key="losses")

@@ -8,9 +8,10 @@ import pytest
 
 from core import datasets, metrics, train
 from core import evidence as ev
+from present import payloads
 from tests.app import takeaways
 from tests.conftest import per_loss
-from ui import player, screens
+from ui import screens
 from views import home
 
 PAGE = "streamlit_app.py"
@@ -35,7 +36,7 @@ def test_four_boundaries_and_a_takeaway_computed_from_them(app, name):
     acc = core_accuracies(name, seed)
     players = at.get("bidi_component")  # the figure: ui.player's panels
     assert len(players) == 1
-    view = player.read(players[0].proto)
+    view = payloads.read(players[0].proto)
     assert [p["name"] for p in view["panels"]] == list(LOSSES)  # one panel per loss
     assert view["epoch"] == home.MODEL.epochs  # it opens on the end of training
     assert view["editable"] is False and view["link"] is None

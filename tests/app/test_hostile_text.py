@@ -1,7 +1,7 @@
 """Every notice and error that quotes a link's value shows it inert (AppTest): a link refused
 by a widget, an error quoting the link (``ui.frame.page``), a section's error and reason on
 CE for regression, with payloads that would draw a link, an image, a code span, HTML or an
-autolink if they were not escaped (``ui.untrusted``; the browser's view of the same links is
+autolink if they were not escaped (``present.untrusted``; the browser's view of the same links is
 ``tests/e2e/test_hostile_link_text.py``)."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import re
 
 import pytest
 
+from present import untrusted
 from tests.app import takeaways
-from ui import untrusted
 
 PAYLOADS = {
     "link": "[Sign in again](https://evil.example/login)",

@@ -15,8 +15,9 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui import charts, lecture, paths
-from ui.default_path import DEFAULT
+from present import charts, paths
+from present.default_path import DEFAULT
+from ui import lecture
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,8 +14,8 @@ import re
 
 import pytest
 
+from present import evidence, wording
 from tests.app import takeaways as boxes
-from ui import evidence, wording
 from views import boundaries, formula, home, robustness, training
 
 #: The formula presets a page adds to its own (views.formula), by page.

@@ -8,7 +8,8 @@ import dataclasses
 
 import pytest
 
-from ui import comparison, controls, upload, wording
+from present import wording
+from ui import comparison, controls, upload
 from views import boundaries as ub
 from views import training as ut
 

@@ -7,8 +7,9 @@ import re
 
 import pytest
 
+from present import untrusted
 from tests.app.uploads import CSV_3_CLASSES, HOSTILE, blobs_csv, regression_csv, with_upload
-from ui import controls, untrusted, upload
+from ui import controls, upload
 
 BOUNDARIES = "pages/5_Decision_boundaries.py"
 CURVES = "pages/6_Training_curves.py"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from present import identity
 from tests.e2e import takeaways
-from ui import identity
 
 pytestmark = pytest.mark.e2e
 

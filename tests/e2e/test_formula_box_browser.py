@@ -9,8 +9,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from present import identity
 from tests.e2e.conftest import save_screenshot, wait_for_run
-from ui import identity
 
 pytestmark = pytest.mark.e2e
 

@@ -2,7 +2,7 @@
 literally (no link, image, code span or HTML drawn from it, nothing fetched from elsewhere),
 shortened, and links a widget cannot read or Streamlit drops are said to be.
 
-``ui.untrusted`` escapes every value from a link; this checks what the browser makes of it
+``present.untrusted`` escapes every value from a link; this checks what the browser makes of it
 (Streamlit renders markdown with GitHub's autolinks, which escaping alone does not stop).
 """
 

@@ -21,10 +21,11 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
+from present import paths
+from present.default_path import DEFAULT
 from tests.e2e.conftest import DONE_STATES, TIMEOUT_MS, wait_for_run
 from tests.e2e.test_preset_walk import DRAWN_JS
-from ui import lecture, paths
-from ui.default_path import DEFAULT
+from ui import lecture
 
 PROJECTOR = {"width": 1280, "height": 720}
 

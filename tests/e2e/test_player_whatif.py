@@ -15,8 +15,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
+from present.default_path import DEFAULT
 from tests.e2e.conftest import TIMEOUT_MS, VIEWPORT, wait_for_run
-from ui.default_path import DEFAULT
 
 pytestmark = pytest.mark.e2e
 

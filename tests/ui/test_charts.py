@@ -1,11 +1,13 @@
-"""``ui.charts``: the shared Altair builders produce what they promise."""
+"""``present.charts`` (the shared Altair builders) and ``ui.charts`` (their cache) do what they
+promise."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from ui import charts
+from present import charts
+from ui.charts import cached_spec
 
 DF = pd.DataFrame({"x": [0.0, 1.0, 0.0, 1.0], "y": [1.0, 2.0, -1.0, 0.0], "s": list("aabb")})
 
@@ -58,7 +60,7 @@ def test_sizes_one_helper_for_both_modes():
     assert present["title"] > normal["title"]
     # a projector is 720 px high: the figure, its legend and its takeaway share it
     assert present["height"] == round(normal["height"] * charts.PRESENT_HEIGHT_SCALE)
-    assert charts.sizes() == normal  # outside a page run: not presenting
+    assert charts.sizes() == normal  # by default: not presenting
 
 
 def test_style_presenter_mode_sets_config_fonts_of_at_least_18px():
@@ -101,14 +103,14 @@ def test_long_titles_wrap_instead_of_being_cut():
 def test_cached_spec_is_styled_and_keyed_on_presenter_mode(monkeypatch):
     calls = []
 
-    @charts.cached_spec
+    @cached_spec
     def build(n: int):
         calls.append(n)
         return charts.lines(DF.head(n), "x", "y", "s", "t")
 
     build.clear()
     normal = build(4)
-    monkeypatch.setattr(charts, "presenting", lambda: True)
+    monkeypatch.setattr("ui.charts.presenting", lambda: True)
     present = build(4)
     assert calls == [4, 4]  # the mode is part of the cache key
     assert normal["config"]["axis"]["labelFontSize"] == charts.FONT_SIZE

@@ -1,4 +1,4 @@
-"""The default lecture (ui.default_path): every stop's claim is true of the view it names.
+"""The default lecture (present.default_path): every stop's claim is true of the view it names.
 
 Each test reads its stop's own link values and recomputes the claim with ``core``: the
 deterministic claims (gradients, one sample's descent, softmax's shift invariance) at those
@@ -18,8 +18,9 @@ import pytest
 
 from core import anatomy, boundaries, ce_regression, landscape, losses, robustness, train
 from core.experiment import Comparison, Corruption, DataChoice, ModelChoice
-from ui import lecture, paths
-from ui.default_path import DEFAULT, NAMED
+from present import paths
+from present.default_path import DEFAULT, NAMED
+from ui import lecture
 
 SEEDS = range(10)
 

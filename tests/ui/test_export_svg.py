@@ -6,7 +6,8 @@ import altair as alt
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from ui import charts, export
+from present import charts
+from ui import export
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 
@@ -47,7 +48,8 @@ def _page() -> None:
     import pandas as pd
     import streamlit as st
 
-    from ui import charts, export
+    from present import charts
+    from ui import export
 
     df = pd.DataFrame({"x": [0, 1], "y": [1, 2]})
     spec = charts.style(alt.Chart(df).mark_line().encode(x="x:Q", y="y:Q")).to_dict()

@@ -1,11 +1,12 @@
-"""``ui.identity``: one display name, short label and colour per loss, used everywhere."""
+"""``present.identity``: one display name, short label and colour per loss, used everywhere."""
 
 from __future__ import annotations
 
 import pytest
 
 from core import losses
-from ui import controls, identity
+from present import identity
+from ui import controls
 
 TASKS = identity.TASKS
 

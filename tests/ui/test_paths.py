@@ -1,4 +1,4 @@
-"""Lecture paths as values (ui.paths): the one-link encoding, its bounds and refusals, and
+"""Lecture paths as values (present.paths): the one-link encoding, its bounds and refusals, and
 which pasted links are taken."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ui import paths
-from ui.paths import LIMITS, Path, PathError, Stop, decode, encode, parse_link
+from present import paths
+from present.paths import LIMITS, Path, PathError, Stop, decode, encode, parse_link
 
 PAGES = ["", "Loss_curves", "Decision_boundaries", "Training_curves"]
 HOSTS = ["losslab.example.org", "127.0.0.1"]

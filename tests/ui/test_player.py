@@ -14,7 +14,8 @@ import pytest
 
 from core import boundaries, edits, snapshots, train
 from core.experiment import DataChoice, ModelChoice
-from ui import comparison, identity, player
+from present import identity, pictures
+from ui import comparison, player
 
 SCRIPTS = ("transport.js", "host.js", "player.js", "fits.js", "worker.js")
 #: The player's payload for the default view before it trained live (frames of a 40 x 40 grid
@@ -72,7 +73,7 @@ def test_core_scores_at_every_epoch_and_the_panels(key, view):
     colors = [c["color"] for c in view["classes"]]
     assert colors == list(identity.CLASS_COLORS[:2])
     assert not set(colors) & set(identity.COLORS.values())  # never a loss colour
-    assert view["shade"] == comparison.SHADE  # the shading constants every renderer uses
+    assert view["shade"] == pictures.SHADE  # the shading constants every renderer uses
 
 
 def test_every_epoch_is_kept_for_the_pages_views_and_links_settle_on_kept_ones(key, view):
@@ -159,19 +160,19 @@ def test_fallback_picture_is_the_panels_surface(key):
 
     ds = comparison.load(key)
     p = comparison.compute_panels(key, 40)[0]
-    jpeg = player.fallback_image(p, ds, 2, drive=True)
+    jpeg = pictures.fallback_image(p, ds, 2, drive=True)
     img = Image.open(io.BytesIO(jpeg))
-    assert img.format == "JPEG" and img.size == (player.FALLBACK, player.FALLBACK)
+    assert img.format == "JPEG" and img.size == (pictures.FALLBACK, pictures.FALLBACK)
     g = p.surface.grid
     values = p.surface.values.reshape(*g.shape, -1)
-    pic = player.render_surface(values, p.surface.kind, 2).astype(int)
+    pic = pictures.render_surface(values, p.surface.kind, 2).astype(int)
     v1 = values[:, :, 0]
     r, c = np.unravel_index(np.argmax(v1), v1.shape)  # the most confident class-1 grid point
-    px = int((c + 0.5) / g.shape[1] * player.FALLBACK)
-    py = player.FALLBACK - 1 - int((r + 0.5) / g.shape[0] * player.FALLBACK)
+    px = int((c + 0.5) / g.shape[1] * pictures.FALLBACK)
+    py = pictures.FALLBACK - 1 - int((r + 0.5) / g.shape[0] * pictures.FALLBACK)
     gold = np.array([int(identity.CLASS_COLORS[1][i : i + 2], 16) for i in (1, 3, 5)])
     s = boundaries.strength(max(v1[r, c], 1 - v1[r, c]), p.surface.kind, 2)
-    expect = 255 + (gold - 255) * comparison.shade_alpha(s)
+    expect = 255 + (gold - 255) * pictures.shade_alpha(s)
     np.testing.assert_allclose(pic[py, px], expect, atol=3)
 
 
@@ -181,7 +182,7 @@ def test_figure_png_is_every_panel_under_its_name(key):
     png = player.figure_png.__wrapped__(key, 40, True)
     with Image.open(io.BytesIO(png)) as img:
         assert img.format == "PNG"
-        assert img.width == 2 * (player.FALLBACK + 12) + 12  # two panels and their gaps
+        assert img.width == 2 * (pictures.FALLBACK + 12) + 12  # two panels and their gaps
         band = np.asarray(img.convert("RGB"))[:48]
         for name in ("cross_entropy", "hinge"):
             rgb = np.array([int(identity.color(name)[i : i + 2], 16) for i in (1, 3, 5)])

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from core import snapshots
-from ui import identity, player
+from present import identity, payloads, pictures
+from ui import player
 from views import landscape as ul
 
 SMALL = ul.SurfaceConfig(losses=("cross_entropy", "mse"), n=20, steps=120, span=4.0)
@@ -42,9 +43,9 @@ def test_maps_hold_the_grid_one_byte_per_point(small):
         step = (hi - lo) / 255
         np.testing.assert_allclose(lo + cells * step, values, atol=step / 2 + 1e-12)
     value, eig = data["maps"][:2]
-    assert value["stops"][0] == player.SCHEMES["viridis"][-1]  # reversed: low loss is yellow
+    assert value["stops"][0] == payloads.SCHEMES["viridis"][-1]  # reversed: low loss is yellow
     assert eig["domain"][0] == -eig["domain"][1]  # centred on 0: red = negative curvature
-    assert eig["stops"] == list(player.SCHEMES["redblue"])
+    assert eig["stops"] == list(payloads.SCHEMES["redblue"])
 
 
 def test_paths_play_the_schedule_and_open_at_the_linked_step(small):
@@ -90,12 +91,12 @@ def test_paths_play_the_schedule_and_open_at_the_linked_step(small):
 def test_picture_numbers_are_written_as_the_player_writes_them(v, shown):
     """Hand values: what ``fmt`` in descent.js gives (JavaScript's ``toFixed(2)`` and
     ``toPrecision(2)``, run in Node)."""
-    assert player._precise(v) == shown
+    assert pictures._precise(v) == shown
 
 
 def test_lut_runs_through_the_stops():
-    stops = player.SCHEMES["redblue"]
-    lut = player._lut(stops)
+    stops = payloads.SCHEMES["redblue"]
+    lut = pictures._lut(stops)
     rgb = [[int(h[i : i + 2], 16) for i in (1, 3, 5)] for h in (stops[0], stops[-1])]
     assert lut.shape == (256, 3) and lut[0].tolist() == rgb[0] and lut[-1].tolist() == rgb[1]
 
@@ -103,25 +104,25 @@ def test_lut_runs_through_the_stops():
 def test_map_pictures_are_the_players_maps_at_the_linked_step(small):
     from PIL import Image
 
-    pictures = ul.map_pictures(SMALL, 37)
+    drawn = ul.map_pictures(SMALL, 37)
     data = ul.maps_data(SMALL, 37)
-    assert [t for _, t in pictures] == [
+    assert [t for _, t in drawn] == [
         f"{data['losses'][m['loss']]['title']}: {m['subtitle']}" for m in data["maps"]
     ]
-    for (jpeg, _), m in zip(pictures, data["maps"], strict=True):
+    for (jpeg, _), m in zip(drawn, data["maps"], strict=True):
         img = np.asarray(Image.open(io.BytesIO(jpeg)).convert("RGB"), dtype=int)
-        assert img.shape[1] == player.MAP_WIDTH
+        assert img.shape[1] == pictures.MAP_WIDTH
         # a cell far from the paths and the optimum: its colour is the cell's byte's
         left, top = round(2.2 * 12 + 22), 8
-        s = player.MAP_WIDTH - left - 12
+        s = pictures.MAP_WIDTH - left - 12
         cells = np.frombuffer(base64.b64decode(m["cells"]), np.uint8).reshape(
             ul.RESOLUTION, ul.RESOLUTION
         )
         r, c = ul.RESOLUTION - 1, 0  # the top-left cell (largest b, smallest w)
         y, x = top + round(s / ul.RESOLUTION / 2), left + round(s / ul.RESOLUTION / 2)
-        want = player._lut(m["stops"])[cells[r, c]]
+        want = pictures._lut(m["stops"])[cells[r, c]]
         assert np.abs(img[y, x] - want).max() <= 12, (img[y, x], want)  # JPEG's error
-    assert ul.map_pictures(SMALL, 0)[0][0] != pictures[0][0]  # another step, another path
+    assert ul.map_pictures(SMALL, 0)[0][0] != drawn[0][0]  # another step, another path
 
 
 def test_bytes_per_view_are_bounded():
@@ -154,10 +155,10 @@ def test_the_players_share_their_parts_and_insert_text_only():
 def test_the_descent_player_opens_at_the_linked_step():
     """The one-sample player opens where the page's ``t1`` says, like the maps' ``t``."""
     one = ul.one_sample(ul.OneSampleConfig(losses=tuple(ul.DEFAULT_LOSSES), steps=100))
-    at = player.descent_payload(one.curves, one.paths, 37)
+    at = payloads.descent_payload(one.curves, one.paths, 37)
     assert at["steps"][at["start"]] == 37
-    last = player.descent_payload(one.curves, one.paths)
+    last = payloads.descent_payload(one.curves, one.paths)
     assert last["steps"][last["start"]] == 100 == last["steps"][-1]
-    far = player.descent_payload(one.curves, one.paths, 10**6)
+    far = payloads.descent_payload(one.curves, one.paths, 10**6)
     assert far["start"] == last["start"] and far["id"] == last["id"]
     assert at["id"] != last["id"]  # a new step restarts the player's clock there

@@ -1,4 +1,4 @@
-"""ui.reproduce: the snippets are valid Python, quote untrusted names, and name the losses."""
+"""present.reproduce: the snippets are valid Python, quote untrusted names, and name the losses."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 
 from core import losses, models, train
 from core.experiment import DataChoice
-from ui import reproduce
+from present import reproduce
 
 
 class _Upload:

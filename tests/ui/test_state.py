@@ -1,4 +1,4 @@
-"""``ui.state``: which URL parameters a page refused, and the sentence that says so."""
+"""``present.state``: which URL parameters a page refused, and the sentence that says so."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from ui import state, untrusted
+from present import state, untrusted
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from core.boundaries import Grid
-from ui import identity
+from present import identity
 from ui.comparison import CELL_PX, shade_alpha, surface_extent, surface_image
 
 

@@ -1,4 +1,4 @@
-"""``ui.untrusted``: text from links, files and exceptions shown literally, shortened, and CSV
+"""``present.untrusted``: text from links, files and exceptions shown literally, shortened, and CSV
 cells a spreadsheet would evaluate neutralised."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ui import untrusted
+from present import untrusted
 
 #: Payloads a link or a file may carry (markdown, HTML, Streamlit's own markup, autolinks).
 HOSTILE = {

@@ -1,5 +1,5 @@
 """ui.upload: the upload choice as a cache key (its untrusted text is escaped by
-``ui.untrusted``, tested in ``test_untrusted.py``)."""
+``present.untrusted``, tested in ``test_untrusted.py``)."""
 
 from __future__ import annotations
 

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core import curves
+from present.wording import REL_TOL, same_magnitude
 from tests.views.sentence_checks import assert_clean, ratios
-from ui.wording import REL_TOL, same_magnitude
 from views import curves as uc
 
 NAMES = ["cross_entropy", "mse", "mae", "hinge", "squared_hinge", "focal", "gce", "square_logits"]

@@ -1,4 +1,4 @@
-"""``ui.evidence``'s sentences say how often a claim held, and only what the seeds show.
+"""``present.evidence``'s sentences say how often a claim held, and only what the seeds show.
 
 Properties over random seed outcomes (hypothesis): a lesson is stated with its count
 ("in 9 of 10 seeds") only when it held in at least 8 of 10; fewer is "Depends on the seed";
@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core import evidence as ev
-from ui import evidence, identity, wording
-from ui.evidence import Lesson
+from present import evidence, identity, wording
+from present.evidence import Lesson
 
 SETTINGS = settings(max_examples=150, deadline=None)
 NAMES = ["cross_entropy", "mse", "mae", "hinge", "gce"]

@@ -1,6 +1,6 @@
 """The committed seed-evidence table is current: what the pages train now is what it holds.
 
-``scripts/make_evidence.py`` writes ``ui/seed_evidence.json`` from the pages themselves. These
+``scripts/make_evidence.py`` writes ``present/seed_evidence.json`` from the pages themselves. These
 checks are cheap: every entry is well formed and keyed by the pages' current precision; one
 seed of every entry (its figure seed, in the page's precision) is trained again and must give
 the stored numbers. ``tests/app/test_preset_evidence.py`` clicks every preset and checks the
@@ -18,7 +18,8 @@ import sys
 import pytest
 
 from core import evidence as ev
-from ui import comparison, evidence
+from present import evidence
+from ui import comparison
 from views import robustness, training
 
 ROOT = evidence.TABLE.parent.parent
@@ -40,7 +41,7 @@ STALE = "out of date: rerun python scripts/make_evidence.py"
 
 
 def test_the_table_holds_the_home_page_and_every_preset():
-    assert ENTRIES, "ui/seed_evidence.json is missing: run python scripts/make_evidence.py"
+    assert ENTRIES, "present/seed_evidence.json is missing: run python scripts/make_evidence.py"
     titles = {(e.page, e.title) for e in ENTRIES}
     for name in ("spirals", "moons", "circles", "xor"):
         assert ("boundaries", f"Home page: {name}") in titles

@@ -7,7 +7,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ui import identity, wording
+from present import identity, wording
 from views.home import LOSSES, Outcome, takeaway
 
 

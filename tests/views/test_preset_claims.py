@@ -14,7 +14,7 @@ import pytest
 
 from core import boundaries as cb
 from core import evidence as ev
-from ui import evidence, wording
+from present import evidence, wording
 from views import boundaries, robustness, training
 
 CASES = [

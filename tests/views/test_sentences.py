@@ -18,8 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core import losses
+from present import identity, wording
 from tests.views.sentence_checks import summary
-from ui import identity, wording
 from views import boundaries, landscape, robustness, training
 
 CLS = losses.names("classification")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ui import wording
+from present import wording
 from views import boundaries, landscape, robustness, training
 
 

@@ -197,7 +197,7 @@ function drawMapBase(base, map, data, loss, box, dpr) {
   }
 }
 
-// the start of every descent on the maps: white, a colour no loss has (ui/identity.py)
+// the start of every descent on the maps: white, a colour no loss has (present/identity.py)
 const START = "#ffffff";
 // the maps' text size in CSS pixels: the payload's (presenter mode) or 12
 function mapFont(data) {

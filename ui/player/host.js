@@ -30,7 +30,7 @@ function setData(node, key, value) {
   if (node.dataset[key] !== value) node.dataset[key] = value;
 }
 
-// The payload: JSON bytes (ui/player.py pack), or already an object.
+// The payload: JSON bytes (present/payloads.py pack), or already an object.
 function viewOf(data) {
   if (!data) return null;
   if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) {

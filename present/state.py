@@ -18,7 +18,7 @@ Two kinds of link never reach the widgets, so the frame checks for them first:
   :func:`overflowing`) instead of silently opening the defaults.
 
 Everything here is pure and tested without Streamlit; values from the link are shown through
-:mod:`ui.untrusted` (code spans, shortened).
+:mod:`present.untrusted` (code spans, shortened).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import math
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from ui import untrusted
+from present import untrusted
 
 RawParams = dict[str, list[str]]
 

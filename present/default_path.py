@@ -21,7 +21,7 @@ conclusion; Hui & Belkin 2021), hinge's flat part and the points it stops pullin
 
 from __future__ import annotations
 
-from ui.paths import Mark, Path, stop
+from present.paths import Mark, Path, stop
 
 #: Decision boundaries' model and training controls, written out in every stop on that page.
 _DB = {"opt": "adam", "lr": 0.01, "flip": 0.0, "drive": True}

@@ -3,7 +3,7 @@
 A **stop** is one view of one page (its URL name and query parameters) with a one-line title,
 the claim its figure shows, and optional marks (:class:`Mark`) that point at the place in the
 figure the claim is about. A **path** is an ordered list of stops. Nothing here touches
-Streamlit: :mod:`ui.lecture` draws a path, :mod:`ui.default_path` holds the built-in one.
+Streamlit: :mod:`ui.lecture` draws a path, :mod:`present.default_path` holds the built-in one.
 
 A lecturer's own path travels in one link, with no server storage (it survives restarts and
 works on any replica): :func:`encode` writes the canonical JSON of the path (page, query,
