@@ -382,11 +382,13 @@ def lesson_sentence(lesson: Lesson, v: ev.Verdict) -> str:
         return f"In one run (seed {v.seeds[0]}): {lesson.says}{paren}; one run is not a lesson."
     if v.lesson:
         comma = "," if "," in lesson.says else ""
-        return f"{_cap(lesson.says)}{comma} {how_often(v)}{paren}."
+        return f"{capitalised(lesson.says)}{comma} {how_often(v)}{paren}."
     return f"Depends on the seed: {lesson.says} in only {v.k} of {v.n} seeds{paren}."
 
 
-def _cap(text: str) -> str:
+def capitalised(text: str) -> str:
+    """``text`` with its first letter upper-case and the rest as written (``str.capitalize``
+    would lower "CE" in the middle of a sentence)."""
     return text[:1].upper() + text[1:]
 
 
@@ -447,9 +449,9 @@ def standing_sentences(
                 if got == 0
                 else f"{_typical(metric, v0, x)}, reached in {got} of {n}"
             )
-            return Takeaway(f"{_cap(label)}, {n} seeds: {identity.short(x)} {where}{tail}.")
+            return Takeaway(f"{capitalised(label)}, {n} seeds: {identity.short(x)} {where}{tail}.")
         return Takeaway(
-            f"{_cap(label)}, {n} seeds: {identity.short(x)} {_typical(metric, v0, x)}{tail}."
+            f"{capitalised(label)}, {n} seeds: {identity.short(x)} {_typical(metric, v0, x)}{tail}."
         )
     everyone = [
         o
@@ -460,11 +462,13 @@ def standing_sentences(
         common = {_fmt(metric, o.value(metric, names[0])) for o in everyone}
         score = common.pop() if len(common) == 1 else "the same"
         if score == "never":
-            headline = f"{_cap(label)}, {n} seeds: no loss gets there in {len(everyone)} of {n}."
+            headline = (
+                f"{capitalised(label)}, {n} seeds: no loss gets there in {len(everyone)} of {n}."
+            )
         else:
             tail = f" ({base_text})" if base_text else ""
             headline = (
-                f"{_cap(label)}, {n} seeds: every loss scores {score} in {len(everyone)} of "
+                f"{capitalised(label)}, {n} seeds: every loss scores {score} in {len(everyone)} of "
                 f"{n}{tail}; the score does not separate them here."
             )
     elif (
@@ -477,8 +481,8 @@ def standing_sentences(
         >= thr
     ):
         headline = (
-            f"{_cap(label)}, {n} seeds: no loss beats the majority-class baseline in {prior} "
-            f"of {n} ({base_text}): they learned the class balance at most."
+            f"{capitalised(label)}, {n} seeds: no loss beats the majority-class baseline in "
+            f"{prior} of {n} ({base_text}): they learned the class balance at most."
         )
     else:
         leaders = [s for s in stand if s.top.k >= thr]
@@ -502,7 +506,7 @@ def standing_sentences(
             )
         if len(parts) == 1 and base_text:
             parts[0] += f"; {base_text}"
-        headline = f"{_cap(label)}, {n} seeds: " + "; ".join(parts) + "."
+        headline = f"{capitalised(label)}, {n} seeds: " + "; ".join(parts) + "."
     if len(names) > 1:
         order = sorted(
             names,

@@ -2,7 +2,7 @@
 
 :func:`pack` and :func:`read`: a player's data as the bytes its component carries. The
 boundary and fits players (:mod:`ui.player`) send the training configs and the data as loaded
-as the browser's engine takes them (:func:`_config_record`, :func:`_data_record`,
+as the browser's engine takes them (:func:`config_record`, :func:`data_record`,
 :func:`axis_labels`); the descent player plays :func:`descent_payload` (a loss's curve) and
 :func:`maps_payload` (its (w, b) maps, :class:`MapKind`), one frame per step of
 :func:`_frames`.
@@ -46,7 +46,7 @@ def pack(view: dict, *, loaded: str = "{}") -> bytes:
 # --------------------------------------------------------------------------- payload
 
 
-def _config_record(cfg: train.TrainConfig) -> dict:
+def config_record(cfg: train.TrainConfig) -> dict:
     """A ``TrainConfig`` as the engine takes it (core's field names; no snapshots; the engine
     computes in float64 whatever the server's precision)."""
     skip = ("snapshot_epochs", "dtype")
@@ -56,7 +56,7 @@ def _config_record(cfg: train.TrainConfig) -> dict:
     return out
 
 
-def _data_record(ds: Any) -> dict:
+def data_record(ds: Any) -> dict:
     """The data as loaded, exactly (JSON keeps every float64), with the clean labels and the
     corrupted marks the edits and the black x's need."""
     y_clean = ds.y_train if ds.y_train_clean is None else ds.y_train_clean

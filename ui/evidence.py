@@ -14,7 +14,7 @@ import streamlit as st
 
 from core import evidence as ev
 from present import evidence, identity
-from present.evidence import _cap, seeds_span, strip_rows
+from present.evidence import capitalised, seeds_span, strip_rows
 from ui import charts
 
 #: :func:`present.evidence.strip_spec`, cached and styled as every chart is.
@@ -39,7 +39,7 @@ def show_strip(
     seeds = (shown,) if isinstance(shown, int) else tuple(int(s) for s in shown)
     base = [o.baseline for o in outcomes if math.isfinite(o.baseline)]
     span = seeds_span([o.seed for o in outcomes])
-    title = title or _cap(ev.METRICS[metric].label)
+    title = title or capitalised(ev.METRICS[metric].label)
     which = f"{seed_word} {seeds[0]}" if len(seeds) == 1 else f"{seed_word}s {seeds_span(seeds)}"
     sub = [f"every {seed_word}, {span}; ringed: {which}, the figure"]
     for n in losses:

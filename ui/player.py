@@ -286,7 +286,7 @@ def _loaded_view(data: Any, corruption: Any) -> dict:
     base = comparison.as_loaded(key)
     g = comparison.grid(key)
     dx, dy = g.step
-    record = payloads._data_record(base)
+    record = payloads.data_record(base)
     where = json.dumps([record, g.xs.tolist(), g.ys.tolist()], separators=(",", ":"))
     return {
         "dataId": hashlib.sha1(where.encode()).hexdigest()[:16],
@@ -329,7 +329,7 @@ def boundary_view(
     cached)."""
     loaded = _loaded_view(key.data, key.corruption)
     cfgs = comparison.configs(key)
-    records = [payloads._config_record(c) for c in cfgs]
+    records = [payloads.config_record(c) for c in cfgs]
     how = json.dumps(records, separators=(",", ":"))
     kept = list(comparison.kept_epochs(key))
     return {
@@ -378,19 +378,19 @@ def fits_view(
     outliers marked, the configs, the x positions of the curves and the view's frame (edits
     move neither); ``exact``: the server's clean-test RMSE and divergence per loss."""
     base = comparison.as_loaded(key)
-    data = payloads._data_record(base)
+    data = payloads.data_record(base)
     x = np.concatenate([base.X_train[:, 0], base.X_test[:, 0]])
     y = np.concatenate([base.y_train, base.y_test])
     pad = lambda lo, hi, f: [float(lo - f * (hi - lo)), float(hi + f * (hi - lo))]  # noqa: E731
     xr, yr = pad(x.min(), x.max(), 0.04), pad(y.min(), y.max(), 0.08)
     where = json.dumps([data, xr, yr], separators=(",", ":"))
-    how = json.dumps([payloads._config_record(c) for c in configs], separators=(",", ":"))
+    how = json.dumps([payloads.config_record(c) for c in configs], separators=(",", ":"))
     return {
         "dataId": hashlib.sha1(where.encode()).hexdigest()[:16],
         "id": hashlib.sha1((where + how).encode()).hexdigest()[:16],
         "task": "regression",
         "data": data,
-        "configs": [payloads._config_record(c) for c in configs],
+        "configs": [payloads.config_record(c) for c in configs],
         "formulas": formula_box.engine_formulas([c.loss for c in configs]),
         "grid": {"xs": np.linspace(xr[0], xr[1], 200).tolist()},
         "range": {"x": xr, "y": yr},
