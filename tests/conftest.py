@@ -39,7 +39,8 @@ def per_loss(names: Iterable[str], **settings: Any) -> list[train.TrainConfig]:
 def _compute_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
     """Pages run in the test's own process compute there too, without worker processes, so
     a test may count or replace a ``core`` function they call. ``tests/ui/test_workers.py``
-    starts workers itself; the browser tests' servers run with them, as deployed."""
+    starts workers itself; so does the classroom smoke test's server
+    (``tests/e2e/test_load_smoke.py``), as deployed."""
     monkeypatch.setattr(workers, "COUNT", 0)
 
 

@@ -2,8 +2,8 @@
 
 ``app_url``
     Session-scoped: starts ``streamlit run streamlit_app.py`` from the repository root on a
-    free port (``deploy/serve.py``), waits for ``/_stcore/health`` and returns the base URL;
-    stops it at the end.
+    free port (``deploy/serve.py``) without warm-up or worker processes, waits for
+    ``/_stcore/health`` and returns the base URL; stops it at the end.
 ``open_page(path, query=None, screenshot=None)``
     A fresh browser page at ``{app_url}/{path}?{query}``; waits until the script run has
     finished, asserts there is no ``[data-testid="stException"]``; with ``screenshot``,
@@ -20,6 +20,7 @@ Chromium is found with ``shutil.which("chromium")``. Without it the tests fail u
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import os
 import shutil
@@ -38,6 +39,40 @@ SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 #: them back, and a full-page picture costs the browser a re-layout at up to 12,000 px, so a
 #: plain run (CI) draws and checks every page without saving them.
 SAVE_SCREENSHOTS = os.environ.get("LOSS_LAB_SCREENSHOTS") == "1"
+#: The features Playwright (1.65, requirements-dev.txt) disables in the Chromium it launches
+#: (but its two for Edge).
+#: Chromium keeps only the last ``--disable-features`` on its command line, and Playwright's
+#: comes before the caller's, so a caller's list repeats them (:func:`disable_features`).
+PLAYWRIGHT_DISABLED_FEATURES = (
+    "AvoidUnnecessaryBeforeUnloadCheckSync",
+    "DestroyProfileOnBrowserClose",
+    "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable",
+    "LensOverlay",
+    "MediaRouter",
+    "PaintHolding",
+    "ThirdPartyStoragePartitioning",
+    "AvoidCorsURLLoaderRestartOnRedirect",
+    "TcpPortRandomizationWin",
+    "OptimizationHints",
+    "NetworkTimeServiceQuerying",
+    "AimEnabled",
+    "PreconnectToSearch",
+)
+#: The address bar's suggestion popups: pages of their own (``chrome://omnibox-popup...``) that
+#: Chromium's headless mode loads, in a renderer process of their own, with every new window,
+#: i.e. with every browser context a test opens; no test has an address bar to type in.
+NO_OMNIBOX_POPUP = ("WebUIOmniboxPopup", "WebUIOmniboxAimPopup", "WebUIOmniboxFullPopup")
+
+
+def disable_features(*names: str) -> str:
+    """The ``--disable-features`` switch for the tests' Chromium: Playwright's features, the
+    address bar's popups and ``names``."""
+    return "--disable-features=" + ",".join(
+        [*PLAYWRIGHT_DISABLED_FEATURES, *NO_OMNIBOX_POPUP, *names]
+    )
+
+
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -47,6 +82,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    disable_features(),
 ]
 VIEWPORT = {"width": 1400, "height": 900}
 #: The script has finished when the app's root reports a settled state.
@@ -69,6 +105,21 @@ def chromium_path() -> str:
     return path
 
 
+@contextlib.contextmanager
+def _environ(**values: str) -> Iterator[None]:
+    """``os.environ`` with ``values`` set inside the block, as it was after it."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of a ``streamlit run streamlit_app.py`` server started for this session."""
@@ -79,8 +130,16 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     saved = os.environ.get("LOSSLAB_WARMUP")
     os.environ["LOSSLAB_WARMUP"] = "0"
     try:
-        # if it does not start, the error ends with the server log
-        with serve.streamlit_run(server_args=serve.HEADLESS, log=log, timeout=90.0) as server:
+        # No worker processes either: the tests' three servers already share two cores, and a
+        # worker computes the same numbers to the last bit (serve/workers.py; the workers have
+        # their own tests: tests/ui/test_workers.py, test_load_smoke's server). Set for this
+        # server's start only, so a server a test starts itself runs as deployed.
+        # If it does not start, the error ends with the server log.
+        with contextlib.ExitStack() as stack:
+            with _environ(LOSSLAB_WORKERS="0"):
+                server = stack.enter_context(
+                    serve.streamlit_run(server_args=serve.HEADLESS, log=log, timeout=90.0)
+                )
             yield server.url
     finally:
         if saved is None:

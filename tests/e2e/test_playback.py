@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import re
 import time
+from urllib.parse import urlencode
 
 import pytest
 
-from tests.e2e.conftest import wait_for_run
+from tests.e2e.conftest import VIEWPORT, wait_for_quiet, wait_for_run
 
 #: Distinct frames shown (sampled once per animation frame) and frames the player drew
 #: during two seconds of playback, and whether it was still playing at the end.
@@ -93,6 +94,22 @@ def _wait_settled(page, seconds: float = 3.0) -> None:
     page.wait_for_timeout(int(seconds * 1000))
 
 
+#: A small view for the clock's mechanics (pause, step, scrub, links): the same player and
+#: clock as the default view's, with four losses on 120 moons points and an MLP of 8 units
+#: for 30 epochs, which the browser trains in a moment (the default view's 4 x 150 epochs of
+#: an MLP 32x32 on 420 points take it tens of seconds, for the checks below, which do not
+#: depend on the model).
+LIGHT = {"dataset": "moons", "moons_n_samples": 120, "layers": 1, "width": 8, "epochs": 30}
+
+
+@pytest.fixture
+def light(open_page):
+    page = open_page("Decision_boundaries", LIGHT)
+    root = _player(page)
+    _trained(page, root)
+    return page, root
+
+
 @pytest.fixture
 def boundaries(open_page):
     page = open_page("Decision_boundaries")
@@ -123,8 +140,8 @@ def test_the_browser_trains_core_numbers_and_plays_them_sending_nothing(boundari
     assert labels[:4] == ["run in 40 s", "run in 20 s", "run in 10 s", "run in 5 s"]
 
 
-def test_pause_holds_and_step_advances_one_epoch(boundaries):
-    page, root, _ = boundaries
+def test_pause_holds_and_step_advances_one_epoch(light):
+    page, root = light
     page.get_by_role("button", name="restart").click()
     page.wait_for_timeout(3000)
     page.get_by_role("button", name="pause").click()
@@ -150,13 +167,67 @@ def test_pause_holds_and_step_advances_one_epoch(boundaries):
     assert not page.locator(".st-key-epoch").is_visible()
 
 
-def test_the_scrubber_shows_any_trained_epoch(boundaries):
+def test_the_scrubber_shows_any_trained_epoch(light):
     """Scrubbing draws the nearest frame at once and the scrubbed epoch's own as soon as the
     engine has evaluated it (its weights are kept for every epoch)."""
-    page, root, _ = boundaries
+    page, root = light
     root.evaluate(SCRUB_MS, 20)
     page.wait_for_function("(r) => r.dataset.epoch === '19'", arg=root.element_handle())
     assert root.get_attribute("data-playing") == "0"
+
+
+#: Counts the page's requests for an animation frame (``window.__llFrames``), from before
+#: any of the page's scripts runs (the players run in the page's own window).
+COUNT_FRAMES = """(() => {
+  const request = window.requestAnimationFrame.bind(window);
+  window.__llFrames = 0;
+  window.requestAnimationFrame = (fn) => { window.__llFrames += 1; return request(fn); };
+})();"""
+
+
+def _frames_asked(page, ms: int) -> int:
+    """Animation frames the page asks for in the next ``ms`` milliseconds."""
+    before = page.evaluate("() => window.__llFrames")
+    page.wait_for_timeout(ms)
+    return page.evaluate("() => window.__llFrames") - before
+
+
+@pytest.mark.parametrize(
+    "path,selector,epochs",
+    [
+        (f"Decision_boundaries?{urlencode(LIGHT)}", ".ll-player", LIGHT["epochs"]),
+        ("Outlier_robustness?sweep=false", ".ll-fits", 150),
+    ],
+    ids=["boundaries", "fits"],
+)
+def test_an_idle_player_asks_for_no_animation_frames(browser, app_url, path, selector, epochs):
+    """A live player whose run is trained and that is not playing draws nothing until
+    something changes (a student's laptop or phone keeps its CPU): the page asks for no
+    animation frame. A playing clock asks for them again, and a pause stops them."""
+    context = browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
+    context.add_init_script(COUNT_FRAMES)
+    page = context.new_page()
+    page.goto(f"{app_url}/{path}", timeout=90_000)
+    wait_for_run(page)
+    page.wait_for_selector(f"{selector}[data-ready='1']", timeout=60_000)
+    root = page.locator(selector)
+    page.wait_for_function(
+        "([r, n]) => r.dataset.frontier === n", arg=[root.element_handle(), str(epochs)]
+    )
+    wait_for_quiet(page)
+    assert root.get_attribute("data-playing") != "1"
+    idle = _frames_asked(page, 1000)
+    if selector == ".ll-player":
+        page.get_by_role("button", name="restart").click()
+        playing = _frames_asked(page, 1000)
+        assert root.get_attribute("data-playing") == "1"
+        assert playing > 0, "the clock plays without animation frames"
+        page.get_by_role("button", name="pause").click()
+        wait_for_run(page)  # the rerun the pause asks for
+        idle = max(idle, _frames_asked(page, 1000))
+    context.close()
+    # a player that drew every frame would ask for about 60 a second
+    assert idle <= 2, f"{idle} animation frames asked for in a second by an idle page"
 
 
 def test_an_epoch_link_opens_paused_at_that_epoch(open_page):

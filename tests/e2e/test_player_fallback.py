@@ -20,14 +20,20 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from tests.e2e.conftest import CHROMIUM_ARGS, VIEWPORT, chart_colours, wait_for_run
+from tests.e2e.conftest import (
+    CHROMIUM_ARGS,
+    VIEWPORT,
+    chart_colours,
+    disable_features,
+    wait_for_run,
+)
 
 POLICY = "script-src 'self' 'unsafe-eval'"
 
 
 @pytest.fixture(scope="module")
 def strict_browser(playwright, chromium_path: str):
-    args = [*CHROMIUM_ARGS, "--disable-features=LocalNetworkAccessChecks"]
+    args = [*CHROMIUM_ARGS, disable_features("LocalNetworkAccessChecks")]
     b = playwright.chromium.launch(executable_path=chromium_path, args=args)
     yield b
     b.close()

@@ -291,7 +291,8 @@ export default function (component) {
     S.playhead = S.end;
     S.want(S.frontier);
     draw();
-    raf = requestAnimationFrame(tick);
+    // no clock here: the engine's messages (progress, frames) wake the loop, so an idle
+    // player draws nothing
   }
   // this mount's listener: a rerun may mount the next player before this one is cleaned up,
   // and the cleanup must not take the next one's listener (the session would be let go)

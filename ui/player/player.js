@@ -347,7 +347,8 @@ export default function (component) {
     }, 0);
   }
 
-  const controls = liveBar(root, S, { settle, redraw: () => draw(true) });
+  // the bar's and the keys' changes draw at once and wake the loop (a frame to ask for, a play)
+  const controls = liveBar(root, S, { settle, redraw: () => (draw(true), S.listener?.()) });
   S.act = controls.act;
 
 
@@ -689,7 +690,9 @@ export default function (component) {
     const drawn = draw();
     if (drawn && (S.playing || S.frontier < S.end)) root.dataset.drawn = String(Number(root.dataset.drawn) + 1);
     if (ended) settle();
-    raf = requestAnimationFrame(tick);
+    // only a playing clock moves by itself: anything else that changes what is shown (the
+    // engine's messages, the bar, the keys) wakes the loop, so an idle player draws nothing
+    if (S.playing) raf = requestAnimationFrame(tick);
   }
   // this mount's listener: a rerun may mount the next player before this one is cleaned up,
   // and the cleanup must not take the next one's listener (the session would be let go)
