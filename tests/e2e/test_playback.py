@@ -146,10 +146,11 @@ def test_pause_holds_and_step_advances_one_epoch(light):
     page.wait_for_timeout(3000)
     page.get_by_role("button", name="pause").click()
     assert root.get_attribute("data-playing") == "0"
-    # paused: the frame on screen catches up with the playhead (the scrubber's value) first
-    caught_up = "(r) => r.dataset.epoch === r.querySelector('.ll-scrub').value"
-    page.wait_for_function(caught_up, arg=root.element_handle(), timeout=10_000)
-    epoch = int(root.get_attribute("data-epoch"))
+    # the paused epoch: the playhead (the scrubber's value) as the click left it; the frame on
+    # screen may trail it by a frame, and catches up
+    epoch = int(root.locator(".ll-scrub").input_value())
+    caught_up = "(a) => a[0].dataset.epoch === a[1]"
+    page.wait_for_function(caught_up, arg=[root.element_handle(), str(epoch)], timeout=10_000)
     _wait_settled(page)
     root = _player(page)
     assert int(root.get_attribute("data-epoch")) == epoch  # the rerun did not move it
