@@ -341,10 +341,9 @@ def view(key: str, *, waiting: Callable[[], None] | None = None) -> Iterator[boo
     presets were cached: it trains, or a shared cache misses), its turn moves to :data:`QUEUE`
     before the work starts. When the queue is full
     the page says so and stops. Only runs that finish are recorded (:func:`record`), and not
-    the page's first view in the process (:func:`first_view`): it imports what the page needs
-    (several tenths of a second of CPU on the home page), once, so its cost says nothing about
-    the page's later views, and a cached page would otherwise wait behind the views that
-    compute until later runs pushed it out of the record.
+    the page's first view in the process (:func:`first_view`): it imports what the page needs,
+    once, so its cost says nothing about the page's later views, and a cached page would
+    otherwise wait behind the views that compute until later runs pushed it out of the record.
     """
     ctx = _script_ctx()
     session = getattr(ctx, "session_id", None)
