@@ -15,7 +15,8 @@ of its own, :data:`FAST_LANE`, so a quick look never waits behind sixty training
 go one at a time too (sixty of them at once would share the GIL in slices and all finish at
 the end). A quick look that turns out to compute (it trains, or a shared cache misses:
 :func:`computing`) moves to :data:`QUEUE` before the work starts, so the fast lane only ever
-serves views that compute nothing.
+serves views that compute nothing. A page's first view in a process is not part of that
+evidence: it pays the imports the page needs, once (see below).
 
 One browser holds at most :data:`PER_CLIENT` of the computing slots: a student who opens three
 heavy links in three tabs has them computed one after another, and the other slots stay free
@@ -301,8 +302,9 @@ _started: set[str] = set()
 
 def is_fast(key: str) -> bool:
     """Whether ``key``'s recent runs all took less than :data:`FAST_S` of CPU in this process
-    before they computed (at least three of them): such a page takes its turn in
-    :data:`FAST_LANE`, and a view of it that computes moves to :data:`QUEUE` first."""
+    before they computed (at least three of them, the page's first view not counted: see
+    :func:`view`): such a page takes its turn in :data:`FAST_LANE`, and a view of it that
+    computes moves to :data:`QUEUE` first."""
     with _costs_lock:
         recent = list(_costs.get(key, ()))
     return len(recent) >= 3 and max(recent) < FAST_S
@@ -338,7 +340,10 @@ def view(key: str, *, waiting: Callable[[], None] | None = None) -> Iterator[boo
     :data:`FAST_LANE` instead of :data:`QUEUE`; if it then computes (a new seed on a page whose
     presets were cached: it trains, or a shared cache misses), its turn moves to :data:`QUEUE`
     before the work starts. When the queue is full
-    the page says so and stops. Only runs that finish are recorded (:func:`record`).
+    the page says so and stops. Only runs that finish are recorded (:func:`record`), and not
+    the page's first view in the process (:func:`first_view`): it imports what the page needs,
+    once, so its cost says nothing about the page's later views, and a cached page would
+    otherwise wait behind the views that compute until later runs pushed it out of the record.
     """
     ctx = _script_ctx()
     session = getattr(ctx, "session_id", None)
@@ -362,6 +367,7 @@ def view(key: str, *, waiting: Callable[[], None] | None = None) -> Iterator[boo
                 drawn = True
         if waited:
             state.slot.empty()
+        first = ticket.alone  # the page's first view (or its heir): it pays the imports
         with _costs_lock:
             _started.add(key)
     except BaseException:  # a rerun, a stop or a closed tab while waiting
@@ -394,7 +400,8 @@ def view(key: str, *, waiting: Callable[[], None] | None = None) -> Iterator[boo
     except workers.Abandoned:
         st.stop()  # nobody is there to see this view
     else:
-        record(key, before_computing[0] if before_computing else time.thread_time() - cpu)
+        if not first:
+            record(key, before_computing[0] if before_computing else time.thread_time() - cpu)
     finally:
         _local.computes = outer
         line.leave(ticket)
