@@ -377,10 +377,11 @@ def show(
     """:func:`page` for a screen whose ``view()`` (its widgets, sidebar ones too, and all it
     draws) reruns alone: a change to one of its widgets reruns ``view`` only (a Streamlit
     fragment, in its own turn), not the frame's header, presets, lecture bar and navigation,
-    which it leaves as they are. The screen looks and answers as under :func:`page` (the
-    same errors, link notices, turn); while a lecture path is open its bar follows every
-    change, so the whole page reruns then, and in presenter mode (the presenter's keys stay
-    with the player a rerun draws). Arguments as for :func:`page`."""
+    which it leaves as they are; a part of the view drawn with :func:`part` reruns alone in
+    turn when only its own widgets change. The screen looks and answers as under
+    :func:`page` (the same errors, link notices, turn); while a lecture path is open its bar
+    follows every change, so the whole page reruns then, and in presenter mode (the
+    presenter's keys stay with the player a rerun draws). Arguments as for :func:`page`."""
     alone = not st.query_params.get_all(lecture.PATH) and not presenting()
     st.session_state.pop(_NOTICES, None)
     top = _top(
