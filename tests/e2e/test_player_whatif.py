@@ -10,6 +10,7 @@ whole page reruns (its bar follows the change).
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -94,7 +95,9 @@ def _pick(page, sent: list, label: str, option: str) -> list[str]:
     has run."""
     n = len(sent)
     page.locator(SIDEBAR).get_by_role("combobox", name=label).click()
-    page.get_by_role("option", name=option, exact=True).click()
+    menu = page.locator('[data-testid="stSelectboxVirtualDropdown"]')
+    menu.wait_for(timeout=TIMEOUT_MS)
+    menu.get_by_role("option").filter(has_text=re.compile(f"^{re.escape(option)}$")).click()
     page.wait_for_function(
         "(o) => new URLSearchParams(location.search).get('dataset') === o", arg=option
     )
