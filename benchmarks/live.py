@@ -34,8 +34,8 @@ first live frame follows within the engine's first-frame time, measured by ``bro
 p95, the server's CPU seconds per what-if, and the same for Streamlit's floor (a one-line page).
 The what-ifs queue on one interpreter, so their p95 is about 57 runs' server CPU: the p95 over
 the floor's is about 60 x (CPU per what-if - the floor's CPU per rerun). ``--busy N`` loads the
-machine while the what-ifs (and the floor's reruns) run: N processes spinning on the CPU
-(a room's server shares its cores with other work), started once the tabs are open and idle.
+machine: N processes spinning on the CPU from before the server starts to the end (a room's
+server shares its cores with other work; the load average then shows them).
 
 Prints markdown tables. Wall times on a shared machine are noisy: the load average is printed
 with every table; compare CPU seconds and repeat on a quiet machine.
@@ -333,7 +333,6 @@ def busy(n: int) -> Iterator[None]:
     """``n`` processes spinning on the CPU while the block runs (other work on the machine)."""
     spin = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(n)]
     try:
-        time.sleep(0.5 if spin else 0)  # running before the block starts
         yield
     finally:
         for p in spin:
@@ -341,9 +340,9 @@ def busy(n: int) -> Iterator[None]:
             p.wait()
 
 
-async def _room(url: str, n: int, pids: list[int], spin: int) -> tuple[list[float], float]:
-    """Open ``n`` tabs on the default view, then every tab's what-if at once (beside ``spin``
-    busy processes): their times and the server's CPU seconds for the what-ifs alone."""
+async def _room(url: str, n: int, pids: list[int]) -> tuple[list[float], float]:
+    """Open ``n`` tabs on the default view, then every tab's what-if at once: their times and
+    the server's CPU seconds for the what-ifs alone."""
     async with contextlib.AsyncExitStack() as stack:
         tabs = [
             await stack.enter_async_context(Student(url, PAGE, "", source=source_address(i)))
@@ -351,25 +350,23 @@ async def _room(url: str, n: int, pids: list[int], spin: int) -> tuple[list[floa
         ]
         await asyncio.gather(*(t.render() for t in tabs))
         await asyncio.to_thread(wait_idle, pids, 300)
-        with busy(spin):
-            cpu0 = cpu_seconds(pids)
-            times = await asyncio.gather(*(t.whatif(1000 + i) for i, t in enumerate(tabs)))
-            return list(times), cpu_seconds(pids) - cpu0
+        cpu0 = cpu_seconds(pids)
+        times = await asyncio.gather(*(t.whatif(1000 + i) for i, t in enumerate(tabs)))
+        return list(times), cpu_seconds(pids) - cpu0
 
 
-async def _floor(url: str, n: int, pids: list[int], spin: int) -> tuple[list[float], float]:
-    """The floor's reruns (every tab open, then all rerun at once, beside ``spin`` busy
-    processes): their times and the server's CPU seconds for the reruns alone."""
+async def _floor(url: str, n: int, pids: list[int]) -> tuple[list[float], float]:
+    """The floor's reruns (every tab open, then all rerun at once): their times and the
+    server's CPU seconds for the reruns alone."""
     async with contextlib.AsyncExitStack() as stack:
         tabs = [
             await stack.enter_async_context(Session(url, "", "", source=source_address(i)))
             for i in range(n)
         ]
         await asyncio.gather(*(t.render() for t in tabs))
-        with busy(spin):
-            cpu0 = cpu_seconds(pids)
-            times = [d for _, d in await asyncio.gather(*(t.render() for t in tabs))]
-            return times, cpu_seconds(pids) - cpu0
+        cpu0 = cpu_seconds(pids)
+        times = [d for _, d in await asyncio.gather(*(t.render() for t in tabs))]
+        return times, cpu_seconds(pids) - cpu0
 
 
 def room_main(argv: list[str]) -> None:
@@ -378,17 +375,19 @@ def room_main(argv: list[str]) -> None:
     parser.add_argument("--busy", type=int, default=0, help="processes loading the machine")
     args = parser.parse_args(argv)
     n, spin = args.sessions, args.busy
-    with streamlit_run(server_args=HEADLESS) as server:
-        pids = [server.proc.pid]
-        wait_idle(pids, timeout=900)  # start-up and the server's warm-up
-        times, cpu = asyncio.run(_room(server.url, n, pids, spin))
-        loaded = load()
-    # Streamlit's floor: a one-line page under the same crowd
-    floor_app = Path("/tmp") / "losslab_floor.py"
-    floor_app.write_text('import streamlit as st\n\nst.write("Hello, room.")\n')
-    with streamlit_run(floor_app, cwd=ROOT, port=free_port(), server_args=HEADLESS) as fl:
-        wait_idle([fl.proc.pid], timeout=120)
-        floor, floor_cpu = asyncio.run(_floor(fl.url, n, [fl.proc.pid], spin))
+    with busy(spin):
+        with streamlit_run(server_args=HEADLESS) as server:
+            pids = [server.proc.pid]
+            wait_idle(pids, timeout=900)  # start-up and the server's warm-up
+            before = load()
+            times, cpu = asyncio.run(_room(server.url, n, pids))
+            loaded = load()
+        # Streamlit's floor: a one-line page under the same crowd
+        floor_app = Path("/tmp") / "losslab_floor.py"
+        floor_app.write_text('import streamlit as st\n\nst.write("Hello, room.")\n')
+        with streamlit_run(floor_app, cwd=ROOT, port=free_port(), server_args=HEADLESS) as fl:
+            wait_idle([fl.proc.pid], timeout=120)
+            floor, floor_cpu = asyncio.run(_floor(fl.url, n, [fl.proc.pid]))
     q = statistics.quantiles
     rows = [
         ("what-if: request to its run's end (the player drawn)", times),
@@ -396,7 +395,7 @@ def room_main(argv: list[str]) -> None:
     ]
     beside = f" beside {spin} busy processes" if spin else ""
     print(f"{n} sessions, each a what-if of its own (a new seed) at once{beside}.")
-    print(f"Load after the what-ifs: {loaded}; after the floor's: {load()}.\n")
+    print(f"Load before the what-ifs: {before}; after: {loaded}; after the floor's: {load()}.\n")
     print("| | median s | p95 s | max s |\n|---|---:|---:|---:|")
     for name, t in rows:
         print(f"| {name} | {statistics.median(t):.2f} | {q(t, n=20)[-1]:.2f} | {max(t):.2f} |")
