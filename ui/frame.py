@@ -448,7 +448,10 @@ def _part(key: str, body: Callable[..., None], *args: Any) -> None:
     too), so that a notice goes with the next run of the part, as with the view's."""
     st.session_state[_NOTICES] = st.empty()
     if st.session_state.get(_VIEW):
-        body(*args)
+        # within the view's turn; its errors are shown here (Streamlit would show an
+        # exception leaving a fragment as its own, raw)
+        with _guarded(key):
+            body(*args)
         return
     with _rerun_alone(key):
         body(*args)
