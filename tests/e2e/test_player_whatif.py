@@ -2,10 +2,13 @@
 
 The page's view is a fragment (:func:`ui.frame.show`): a change to one of its widgets makes the
 browser ask for a rerun of that fragment only (``rerun_script.fragment_id`` in the websocket
-message it sends), and the frame around it (header, presets, navigation) stays as drawn. What
-a student sees must not change: the link names the new seed and keeps the rest, a link notice
-from the page's opening goes at the next run as before, and while a lecture path is open the
-whole page reruns (its bar follows the change).
+message it sends), and the frame around it (header, presets, navigation) stays as drawn; the
+seed's widget belongs to a smaller fragment within it (:func:`ui.frame.part`: the figure and
+what depends on the seed), so a seed reruns less than another control. What a student sees
+must not change: the link names the new seed and keeps the rest, a link notice from the page's
+opening goes at the next run as before, a link value refused in a fragment's rerun is named
+as in a whole run, and while a lecture path is open the whole page reruns (its bar follows
+the change).
 """
 
 from __future__ import annotations
