@@ -33,7 +33,9 @@ what-if's request to the end of its script run (the player is drawn by then: in 
 first live frame follows within the engine's first-frame time, measured by ``browser``), its
 p95, the server's CPU seconds per what-if, and the same for Streamlit's floor (a one-line page).
 The what-ifs queue on one interpreter, so their p95 is about 57 runs' server CPU: the p95 over
-the floor's is about 60 x (CPU per what-if - the floor's CPU per rerun).
+the floor's is about 60 x (CPU per what-if - the floor's CPU per rerun). ``--busy N`` loads the
+machine: N processes spinning on the CPU from before the server starts to the end (a room's
+server shares its cores with other work; the load average then shows them).
 
 Prints markdown tables. Wall times on a shared machine are noisy: the load average is printed
 with every table; compare CPU seconds and repeat on a quiet machine.
@@ -47,8 +49,10 @@ import contextlib
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -324,6 +328,18 @@ class Student(Session):
         return done
 
 
+@contextlib.contextmanager
+def busy(n: int) -> Iterator[None]:
+    """``n`` processes spinning on the CPU while the block runs (other work on the machine)."""
+    spin = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(n)]
+    try:
+        yield
+    finally:
+        for p in spin:
+            p.kill()
+            p.wait()
+
+
 async def _room(url: str, n: int, pids: list[int]) -> tuple[list[float], float]:
     """Open ``n`` tabs on the default view, then every tab's what-if at once: their times and
     the server's CPU seconds for the what-ifs alone."""
@@ -356,24 +372,30 @@ async def _floor(url: str, n: int, pids: list[int]) -> tuple[list[float], float]
 def room_main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description="a room of what-ifs")
     parser.add_argument("--sessions", type=int, default=60)
+    parser.add_argument("--busy", type=int, default=0, help="processes loading the machine")
     args = parser.parse_args(argv)
-    n = args.sessions
-    with streamlit_run(server_args=HEADLESS) as server:
-        pids = [server.proc.pid]
-        wait_idle(pids, timeout=900)  # start-up and the server's warm-up
-        times, cpu = asyncio.run(_room(server.url, n, pids))
-    # Streamlit's floor: a one-line page under the same crowd
-    floor_app = Path("/tmp") / "losslab_floor.py"
-    floor_app.write_text('import streamlit as st\n\nst.write("Hello, room.")\n')
-    with streamlit_run(floor_app, cwd=ROOT, port=free_port(), server_args=HEADLESS) as fl:
-        wait_idle([fl.proc.pid], timeout=120)
-        floor, floor_cpu = asyncio.run(_floor(fl.url, n, [fl.proc.pid]))
+    n, spin = args.sessions, args.busy
+    with busy(spin):
+        with streamlit_run(server_args=HEADLESS) as server:
+            pids = [server.proc.pid]
+            wait_idle(pids, timeout=900)  # start-up and the server's warm-up
+            before = load()
+            times, cpu = asyncio.run(_room(server.url, n, pids))
+            loaded = load()
+        # Streamlit's floor: a one-line page under the same crowd
+        floor_app = Path("/tmp") / "losslab_floor.py"
+        floor_app.write_text('import streamlit as st\n\nst.write("Hello, room.")\n')
+        with streamlit_run(floor_app, cwd=ROOT, port=free_port(), server_args=HEADLESS) as fl:
+            wait_idle([fl.proc.pid], timeout=120)
+            floor, floor_cpu = asyncio.run(_floor(fl.url, n, [fl.proc.pid]))
     q = statistics.quantiles
     rows = [
         ("what-if: request to its run's end (the player drawn)", times),
         ("Streamlit's floor (one-line page), same crowd", floor),
     ]
-    print(f"{n} sessions, each a what-if of its own (a new seed) at once; load {load()}.\n")
+    beside = f" beside {spin} busy processes" if spin else ""
+    print(f"{n} sessions, each a what-if of its own (a new seed) at once{beside}.")
+    print(f"Load before the what-ifs: {before}; after: {loaded}; after the floor's: {load()}.\n")
     print("| | median s | p95 s | max s |\n|---|---:|---:|---:|")
     for name, t in rows:
         print(f"| {name} | {statistics.median(t):.2f} | {q(t, n=20)[-1]:.2f} | {max(t):.2f} |")

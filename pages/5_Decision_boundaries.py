@@ -1,6 +1,9 @@
 """Decision boundaries: the same data, model and initial weights; only the loss changes."""
 
+import dataclasses
 import functools
+from collections.abc import Sequence
+from typing import Any
 
 import streamlit as st
 
@@ -14,8 +17,8 @@ D = ub.DEFAULTS
 
 
 def view() -> None:
-    """The page's widgets and figure: a what-if (a new seed, another model) reruns this
-    alone (:func:`ui.frame.show`)."""
+    """The page's widgets and figure: a what-if (another model, other data) reruns this
+    alone (:func:`ui.frame.show`), a new seed only :func:`figure`."""
     data = upload.dataset_controls(
         controls.datasets_2d(),
         default=D["dataset"],
@@ -33,7 +36,8 @@ def view() -> None:
         help="symmetric label noise on the training split; flipped points get a black x",
         bind="query-params",
     )
-    model = controls.model_controls(D)
+    model = controls.model_controls(D, seed=False)
+    seed_box = st.sidebar.container()  # the seed's place, drawn by figure()
     chosen = controls.loss_controls(D["losses"])
     params = controls.loss_param_controls(chosen)
     own = formula_box.box("classification", container=st.sidebar)  # the student's formula
@@ -41,7 +45,20 @@ def view() -> None:
     if not chosen:
         st.warning("Choose at least one loss in the sidebar.", icon=":material/info:")
         st.stop()
+    frame.part("decision_boundaries", figure, data, flip, model, chosen, params, seed_box)
 
+
+def figure(
+    data: controls.DataChoice | upload.UploadChoice,
+    flip: float,
+    model: controls.ModelChoice,
+    chosen: Sequence[str],
+    params: controls.LossParams,
+    seed_box: Any,
+) -> None:
+    """The seed's widget (in ``seed_box``, its place among the model's controls) and all that
+    depends on it, the figure first: a new seed reruns this alone (:func:`ui.frame.part`)."""
+    model = dataclasses.replace(model, seed=controls.seed_control(seed_box, D))
     key = player.with_edits(comparison.boundary_key(data, flip, model, chosen, params))
     ds = comparison.load(key)
     if not ub.within_budget(key, ds):

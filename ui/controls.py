@@ -329,12 +329,16 @@ def model_controls(
     prefix: str = "",
     max_epochs: int = EPOCHS_WIDGET_MAX,
     container: Any = None,
+    seed: bool = True,
 ) -> ModelChoice:
     """Model (layers, width, activation) and training (optimizer, lr, epochs, batch, L2, seed).
 
     ``defaults``: the page's declared defaults (keys with ``prefix``, e.g. from
     :func:`model_defaults`); a key it lacks takes :data:`MODEL_DEFAULTS`. ``max_epochs``
-    bounds the epochs a URL can ask for (at most :data:`EPOCHS_WIDGET_MAX`).
+    bounds the epochs a URL can ask for (at most :data:`EPOCHS_WIDGET_MAX`). ``seed=False``
+    leaves the seed's widget out and the choice with the declared seed: the page draws it
+    with :func:`seed_control` where it comes next (a seed's change then reruns only what
+    depends on it, :func:`ui.frame.part`).
     """
     box = container if container is not None else st.sidebar
     given = defaults or {}
@@ -370,10 +374,18 @@ def model_controls(
     c1, c2 = box.columns(2)
     batch = select(c1, "Batch size", BATCH_SIZES, k["batch"], str(d["batch"]), help=BATCH_HELP)
     l2 = number(c2, k["l2"], w["l2"], d["l2"])
-    seed = number(box, k["seed"], w["seed"], d["seed"])
     values = {"layers": layers, "width": width, "act": activation, "opt": optimizer, "lr": lr}
-    values |= {"epochs": epochs, "batch": batch, "l2": l2, "seed": seed}
+    values |= {"epochs": epochs, "batch": batch, "l2": l2, "seed": d["seed"]}
+    if seed:
+        values["seed"] = seed_control(box, given, prefix=prefix)
     return _model(values)
+
+
+def seed_control(box: Any, defaults: Mapping[str, Any] | None = None, *, prefix: str = "") -> int:
+    """The seed's widget of :func:`model_controls` (initial weights and batch order), in
+    ``box``, declaring the page's default (``defaults``, keys with ``prefix``)."""
+    default = (defaults or {}).get(f"{prefix}seed", MODEL_DEFAULTS["seed"])
+    return int(number(box, f"{prefix}seed", MODEL_WIDGETS["seed"], default))
 
 
 def _remember_switch(flag: str) -> None:

@@ -79,6 +79,8 @@ _SLOT = "_frame_slot"
 _WHOLE = "_frame_whole"
 #: The link notices' slot drawn by a view that reruns alone (:func:`show`).
 _NOTICES = "_frame_notices"
+#: Set while :func:`show`'s view runs as a fragment (its parts then rerun alone, :func:`part`).
+_VIEW = "_frame_view"
 #: The container key a page gives its key figure (CSS class ``st-key-key_figure``).
 KEY_FIGURE = "key_figure"
 #: A preset's entry naming the container (key ending in ``_figure``) of the figure it changes,
@@ -381,10 +383,11 @@ def show(
     """:func:`page` for a screen whose ``view()`` (its widgets, sidebar ones too, and all it
     draws) reruns alone: a change to one of its widgets reruns ``view`` only (a Streamlit
     fragment, in its own turn), not the frame's header, presets, lecture bar and navigation,
-    which it leaves as they are. The screen looks and answers as under :func:`page` (the
-    same errors, link notices, turn); while a lecture path is open its bar follows every
-    change, so the whole page reruns then, and in presenter mode (the presenter's keys stay
-    with the player a rerun draws). Arguments as for :func:`page`."""
+    which it leaves as they are; a part of the view drawn with :func:`part` reruns alone in
+    turn when only its own widgets change. The screen looks and answers as under
+    :func:`page` (the same errors, link notices, turn); while a lecture path is open its bar
+    follows every change, so the whole page reruns then, and in presenter mode (the
+    presenter's keys stay with the player a rerun draws). Arguments as for :func:`page`."""
     alone = not st.query_params.get_all(lecture.PATH) and not presenting()
     st.session_state.pop(_NOTICES, None)
     top = _top(
@@ -411,17 +414,72 @@ def show(
 @st.fragment
 def _alone(key: str, view: Callable[[], None]) -> None:
     """``view()`` as a fragment (see :func:`show`). In the page's whole run it runs within
-    the page's turn; rerun alone, it takes a turn of its own and shows what it raises as
-    :func:`page` does. The link notices' slot is its first element, so that the next run
-    clears a notice, whole or alone."""
+    the page's turn; rerun alone, it takes a turn of its own (:func:`_rerun_alone`). The link
+    notices' slot is its first element, so that the next run clears a notice, whole or
+    alone."""
     st.session_state[_NOTICES] = st.empty()
-    if st.session_state.get(_WHOLE):
+    st.session_state[_VIEW] = True
+    try:
+        if st.session_state.get(_WHOLE):
+            with _guarded(key):
+                view()
+        else:
+            with _rerun_alone(key):
+                view()
+    finally:
+        st.session_state.pop(_VIEW, None)
+
+
+def part(key: str, body: Callable[..., None], *args: Any) -> None:
+    """``body(*args)``, a part of the view of page ``key`` shown by :func:`show`, that reruns
+    alone when one of its own widgets changes (a fragment within the view's): a widget that
+    changes only this part (a seed) then costs only this part's run, not the view's other
+    widgets. ``args`` are what the part takes from the rest of the view (its other widgets'
+    values, a sidebar container to draw a widget in): a change to one of those reruns the
+    view, and the part with it. Rerun alone, the part takes its turn, shows errors and names
+    refused link values as the view does (:func:`_rerun_alone`); where the page reruns whole
+    (a lecture path, presenter mode: see :func:`show`) it is simply part of the run."""
+    if st.session_state.get(_VIEW):
+        _part(key, body, *args)
+    else:
+        body(*args)
+
+
+@st.fragment
+def _part(key: str, body: Callable[..., None], *args: Any) -> None:
+    """:func:`part` as a fragment: within the view's run, ``body(*args)``; rerun alone, the
+    same in a turn of its own. Its first element is the link notices' slot (of the view's run
+    too), so that a notice goes with the next run of the part, as with the view's."""
+    st.session_state[_NOTICES] = st.empty()
+    if st.session_state.get(_VIEW):
+        # within the view's turn; its errors are shown here (Streamlit would show an
+        # exception leaving a fragment as its own, raw)
         with _guarded(key):
-            view()
+            body(*args)
         return
+    with _rerun_alone(key):
+        body(*args)
+
+
+@contextlib.contextmanager
+def _rerun_alone(key: str) -> Iterator[None]:
+    """A fragment's rerun alone, as :func:`page` runs a page: fresh per-run counters, a turn of
+    its own in the queue, what it raises shown as :func:`page` does; a value of the link that
+    a widget first drawn in this run refused is named in the run's link notices' slot (the
+    page's end, :func:`_end`, runs only with the whole page)."""
+    before = _query_params()
+    settled = set(st.session_state.keys())
     _new_run()
-    with _guarded(key), jobs.view(key):
-        view()
+    try:
+        with _guarded(key), jobs.view(key):
+            yield
+    finally:
+        values = dict(st.session_state)
+        refusals = state.refused(before, _query_params(), values, settled)
+        refusals = {k: v for k, v in refusals.items() if not k.startswith("_")}
+        notices = st.session_state.get(_NOTICES)
+        if refusals and notices is not None:
+            notices.warning(state.describe(refusals, {}), icon=":material/link_off:")
 
 
 def _rewrite(old_links: Callable[[dict[str, list[str]]], dict[str, list[str]]]) -> None:

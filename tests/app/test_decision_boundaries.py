@@ -524,3 +524,14 @@ def test_the_players_trigger_sets_the_epoch_and_the_edits():
     at = AppTest.from_function(script).run()
     assert not at.exception
     assert [t.value for t in at.text] == ["12 1.d3", "True"]
+
+
+def test_the_seed_keeps_its_place_in_the_sidebar(app):
+    """The seed is drawn by the figure's part (a seed reruns only that), in its place: the
+    last of the model's controls, before the losses."""
+    at = app(PAGE, SMALL)
+    keys = [w.key for w in at.sidebar if getattr(w, "key", None) in ("l2", "seed", "losses")]
+    assert keys == ["l2", "seed", "losses"]
+    assert at.number_input(key="seed").value == 0
+    at = at.number_input(key="seed").set_value(3).run()
+    assert players(at)[0]["configs"][0]["seed"] == 3
