@@ -17,6 +17,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
 from present.default_path import DEFAULT
@@ -97,8 +98,15 @@ def _pick(page, sent: list, label: str, option: str) -> list[str]:
     """Choose ``option`` in the sidebar's selectbox ``label``; the reruns it sent once the page
     has run."""
     n = len(sent)
-    page.locator(SIDEBAR).get_by_role("combobox", name=label).click()
+    box = page.locator(SIDEBAR).get_by_role("combobox", name=label)
     menu = page.locator('[data-testid="stSelectboxVirtualDropdown"]')
+    for _ in range(10):  # a click while the page is still settling can leave the menu shut
+        box.click()
+        try:
+            menu.wait_for(timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
     menu.wait_for(timeout=TIMEOUT_MS)
     menu.get_by_role("option").filter(has_text=re.compile(f"^{re.escape(option)}$")).click()
     page.wait_for_function(
