@@ -295,12 +295,7 @@ def _end(top: _Top, defaults: Mapping[str, Any] | None) -> None:
     """The end of a page's run: name the link's refused and unknown values, scroll to the
     figure a preset changed, complete the lecture bar."""
     st.session_state.pop(_SLOT, None)
-    values = dict(st.session_state)
-    dropped = st.session_state.pop(_DROPPED, {})
-    refusals = {k: (raw, values[k]) for k, raw in dropped.items() if k in values}
-    refusals |= state.refused(top.before, _query_params(), values, top.settled)
-    # The frame's own session keys (``_frame_*``) never come from a link.
-    refusals = {k: v for k, v in refusals.items() if not k.startswith("_")}
+    refusals = _refusals(top.before, top.settled, st.session_state.pop(_DROPPED, {}))
     strange: dict[str, list[str]] = {}
     if defaults is not None:
         strange = state.unknown(top.before, set(defaults) | set(st.session_state.keys()))
@@ -417,15 +412,9 @@ def _alone(key: str, view: Callable[[], None]) -> None:
     the page's turn; rerun alone, it takes a turn of its own (:func:`_rerun_alone`). The link
     notices' slot is its first element, so that the next run clears a notice, whole or
     alone."""
-    st.session_state[_NOTICES] = st.empty()
     st.session_state[_VIEW] = True
     try:
-        if st.session_state.get(_WHOLE):
-            with _guarded(key):
-                view()
-        else:
-            with _rerun_alone(key):
-                view()
+        _fragment_body(key, _WHOLE, view)
     finally:
         st.session_state.pop(_VIEW, None)
 
@@ -450,14 +439,17 @@ def _part(key: str, body: Callable[..., None], *args: Any) -> None:
     """:func:`part` as a fragment: within the view's run, ``body(*args)``; rerun alone, the
     same in a turn of its own. Its first element is the link notices' slot (of the view's run
     too), so that a notice goes with the next run of the part, as with the view's."""
+    _fragment_body(key, _VIEW, body, *args)
+
+
+def _fragment_body(key: str, within: str, body: Callable[..., None], *args: Any) -> None:
+    """A fragment's run of ``body(*args)`` (:func:`_alone`, :func:`_part`): its first element is
+    the link notices' slot, so that the next run, whole or alone, clears a notice. Within the
+    run that holds it (session key ``within`` set) it runs in that run's turn, its errors shown
+    here (Streamlit would show an exception leaving a fragment as its own, raw); rerun alone,
+    in a turn of its own (:func:`_rerun_alone`)."""
     st.session_state[_NOTICES] = st.empty()
-    if st.session_state.get(_VIEW):
-        # within the view's turn; its errors are shown here (Streamlit would show an
-        # exception leaving a fragment as its own, raw)
-        with _guarded(key):
-            body(*args)
-        return
-    with _rerun_alone(key):
+    with _guarded(key) if st.session_state.get(within) else _rerun_alone(key):
         body(*args)
 
 
@@ -474,12 +466,23 @@ def _rerun_alone(key: str) -> Iterator[None]:
         with _guarded(key), jobs.view(key):
             yield
     finally:
-        values = dict(st.session_state)
-        refusals = state.refused(before, _query_params(), values, settled)
-        refusals = {k: v for k, v in refusals.items() if not k.startswith("_")}
+        refusals = _refusals(before, settled)
         notices = st.session_state.get(_NOTICES)
         if refusals and notices is not None:
             notices.warning(state.describe(refusals, {}), icon=":material/link_off:")
+
+
+def _refusals(
+    before: dict[str, list[str]], settled: set[str], dropped: Mapping[str, Any] | None = None
+) -> dict[str, tuple[Any, Any]]:
+    """The link's values refused in this run (:func:`present.state.refused`; ``before``: the
+    link as the run started, ``settled``: the session keys held before it), with ``dropped``,
+    the values taken out before any widget read them (:func:`_drop_unreadable`)."""
+    values = dict(st.session_state)
+    refusals = {k: (raw, values[k]) for k, raw in (dropped or {}).items() if k in values}
+    refusals |= state.refused(before, _query_params(), values, settled)
+    # The frame's own session keys (``_frame_*``) never come from a link.
+    return {k: v for k, v in refusals.items() if not k.startswith("_")}
 
 
 def _rewrite(old_links: Callable[[dict[str, list[str]]], dict[str, list[str]]]) -> None:
